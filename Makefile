@@ -1,0 +1,40 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+STAMP_TEST := $(VENV)/.installed-test
+OUT ?= out
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(STAMP_TEST): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP) $@
+
+demo: $(STAMP)
+	$(BIN)/backstage-sched plan examples/mixed-2027/program.toml examples/mixed-2027/participants.csv --out $(OUT)/mixed-2027
+	$(BIN)/backstage-sched check $(OUT)/mixed-2027
+	$(BIN)/backstage-sched plan examples/company-2027/program.toml --out $(OUT)/company-2027
+	$(BIN)/backstage-sched check $(OUT)/company-2027
+	@echo "Open $(OUT)/mixed-2027/overview.html; calendars are in $(OUT)/mixed-2027/people/ and cohorts/."
+
+test: $(STAMP_TEST)
+	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP_TEST)
+	$(BIN)/ruff check src tests benchmarks examples
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_plan.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache

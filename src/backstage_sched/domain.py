@@ -1,0 +1,175 @@
+"""The validated input: plain, typed, immutable data.
+
+Every object here is built by :mod:`backstage_sched.load` (or by hand in
+tests) and never changes afterwards. Times are wall-clock times in the
+program's time zone; nothing here knows about holidays or the solver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class TimeRule:
+    """One item of a time expression, e.g. ``fri 13:00-17:00``.
+
+    A moment is covered when every given part matches: the date lies in
+    ``[first, last]`` (when given), the weekday equals ``weekday`` (0 = Monday,
+    when given) and the time of day lies in ``[start, end)`` (when given;
+    otherwise the whole day).
+    """
+
+    text: str
+    first: date | None = None
+    last: date | None = None
+    weekday: int | None = None
+    start: time | None = None
+    end: time | None = None
+
+
+@dataclass(frozen=True)
+class Busy:
+    """A busy interval from a calendar file, in local wall-clock time."""
+
+    start: datetime
+    end: datetime
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Blackout:
+    """A named closed period, inclusive of both ends."""
+
+    name: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class SessionRules:
+    """The ``[sessions]`` table."""
+
+    duration_minutes: int = 180
+    min_gap_days: int = 28
+    max_gap_days: int = 35
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+    day_start: time = time(8, 30)
+    day_end: time = time(17, 0)
+    grid_minutes: int = 30
+    max_sessions_per_day: int = 2
+    buffer_minutes: int = 60
+
+
+@dataclass(frozen=True)
+class GroupRules:
+    """The ``[groups]`` table."""
+
+    size: int = 6
+    min_size: int = 4
+    max_size: int = 7
+    max_per_organization: int = 1
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The ``[policy]`` table: cancellation and fees."""
+
+    cancellation_days: int = 10
+    fee: float = 17500
+    currency: str = "SEK"
+    vat_rate: float = 0.25
+
+
+@dataclass(frozen=True)
+class Facilitator:
+    """A trained process leader; ``None`` limits fall back to ``[sessions]``."""
+
+    id: str
+    name: str
+    email: str
+    max_cohorts: int | None = None
+    max_sessions_per_day: int | None = None
+    buffer_minutes: int | None = None
+    unavailable: tuple[TimeRule, ...] = ()
+    experience: str = ""
+
+
+@dataclass(frozen=True)
+class Venue:
+    """A room; ``capacity`` counts the cohort and its facilitator."""
+
+    id: str
+    name: str
+    capacity: int
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A registered manager."""
+
+    id: str
+    name: str
+    email: str
+    organization: str
+    experience: str = ""
+    unavailable: tuple[TimeRule, ...] = ()
+    avoid: tuple[TimeRule, ...] = ()
+    not_with: tuple[str, ...] = ()
+    busy: tuple[Busy, ...] = ()
+    calendar: str | None = None
+
+
+@dataclass(frozen=True)
+class Program:
+    """A whole program: rules, people, rooms."""
+
+    id: str
+    name: str
+    start: date
+    end: date
+    timezone: str = "Europe/Stockholm"
+    country: str = "SE"
+    holiday_categories: tuple[str, ...] = ("public", "de_facto")
+    mode: str = "mixed"
+    extra_closed: tuple[date, ...] = ()
+    blackouts: tuple[Blackout, ...] = ()
+    sessions: SessionRules = field(default_factory=SessionRules)
+    groups: GroupRules = field(default_factory=GroupRules)
+    policy: Policy = field(default_factory=Policy)
+    facilitators: tuple[Facilitator, ...] = ()
+    venues: tuple[Venue, ...] = ()
+    participants: tuple[Participant, ...] = ()
+
+    def replace(self, **changes: object) -> Program:
+        """Return a copy with ``changes`` applied."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def participant(self, pid: str) -> Participant:
+        """The participant with id ``pid`` (KeyError if none)."""
+        for p in self.participants:
+            if p.id == pid:
+                return p
+        raise KeyError(pid)
+
+    def facilitator(self, fid: str) -> Facilitator:
+        """The facilitator with id ``fid`` (KeyError if none)."""
+        for f in self.facilitators:
+            if f.id == fid:
+                return f
+        raise KeyError(fid)
+
+    def sessions_per_day(self, f: Facilitator) -> int:
+        """The facilitator's daily session limit."""
+        if f.max_sessions_per_day is not None:
+            return f.max_sessions_per_day
+        return self.sessions.max_sessions_per_day
+
+    def buffer(self, f: Facilitator) -> int:
+        """The facilitator's buffer in minutes between same-day sessions."""
+        if f.buffer_minutes is not None:
+            return f.buffer_minutes
+        return self.sessions.buffer_minutes
