@@ -1,0 +1,1036 @@
+"""Read a program (TOML) and its participants (CSV) into validated domain objects.
+
+:func:`load_program` implements SPEC §3. Every problem raises an
+:class:`~backstage_sched.errors.InputError` naming the file, the row or key,
+and what is wrong, in the coordinator's words; nothing is silently ignored
+(a misspelt key gets a "did you mean").
+
+:func:`program_to_dict` / :func:`program_from_dict` turn a validated program
+into JSON-safe data and back, so a plan folder can be re-verified without
+the original files.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import fields, replace
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+
+from . import busy as busy_mod
+from . import timeexpr
+from .domain import (
+    WEEKDAYS,
+    Blackout,
+    Busy,
+    Facilitator,
+    GroupRules,
+    Participant,
+    Policy,
+    Program,
+    SessionRules,
+    TimeRule,
+    Venue,
+)
+from .errors import InputError
+
+__all__ = ["load_program", "program_from_dict", "program_to_dict"]
+
+SNAPSHOT_FORMAT = 1
+
+_TOP_KEYS = ("program", "sessions", "groups", "policy", "facilitators", "venues", "participants")
+_PROGRAM_KEYS = (
+    "id",
+    "name",
+    "timezone",
+    "country",
+    "holiday_categories",
+    "start",
+    "end",
+    "mode",
+    "extra_closed",
+    "blackout",
+)
+_BLACKOUT_KEYS = ("name", "start", "end")
+_SESSION_KEYS = tuple(f.name for f in fields(SessionRules))
+_GROUP_KEYS = tuple(f.name for f in fields(GroupRules))
+_POLICY_KEYS = tuple(f.name for f in fields(Policy))
+_FACILITATOR_KEYS = (
+    "id",
+    "name",
+    "email",
+    "max_cohorts",
+    "max_sessions_per_day",
+    "buffer_minutes",
+    "unavailable",
+    "experience",
+)
+_VENUE_KEYS = ("id", "name", "capacity")
+_PARTICIPANT_KEYS = (
+    "id",
+    "name",
+    "email",
+    "organization",
+    "experience",
+    "unavailable",
+    "avoid",
+    "not_with",
+    "calendar",
+)
+_REQUIRED_COLUMNS = ("id", "name", "email", "organization")
+_MODES = ("mixed", "company")
+_ID = re.compile(r"\w[\w.\-]*")
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _check_keys(file: str, label: str, table: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    allowed = tuple(allowed)
+    for key in table:
+        if key not in allowed:
+            hint = _suggest(key, allowed) or f"; allowed keys: {', '.join(allowed)}"
+            raise InputError(file, label, f"unknown key '{key}' in {label}{hint}")
+
+
+def _table(file: str, label: str, value: object) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InputError(file, label, f"{label} must be a table, got {value!r}")
+    return value
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _int(file: str, where: str, key: str, value: object, minimum: int | None = None) -> int:
+    if not _is_int(value):
+        raise InputError(file, where, f"{key} must be a whole number, got {value!r}")
+    assert isinstance(value, int)
+    if minimum is not None and value < minimum:
+        raise InputError(file, where, f"{key} must be at least {minimum}, got {value}")
+    return value
+
+
+def _number(
+    file: str,
+    where: str,
+    key: str,
+    value: object,
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(file, where, f"{key} must be a number, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise InputError(file, where, f"{key} must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise InputError(file, where, f"{key} must be at most {maximum}, got {value}")
+    return float(value)
+
+
+def _text(file: str, where: str, key: str, value: object, *, required: bool = False) -> str:
+    if not isinstance(value, str):
+        raise InputError(file, where, f"{key} must be text, got {value!r}")
+    value = value.strip()
+    if required and not value:
+        raise InputError(file, where, f"{key} is empty")
+    return value
+
+
+def _date(file: str, where: str, key: str, value: object) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise InputError(file, where, f"{key} must be a date like 2027-01-11, got {value!r}")
+
+
+def _time(file: str, where: str, key: str, value: object) -> time:
+    if isinstance(value, time) and value.second == 0 and value.microsecond == 0:
+        return value.replace(tzinfo=None)
+    if isinstance(value, str):
+        parsed = timeexpr.parse_time(value)
+        if parsed is not None:
+            return parsed
+    raise InputError(file, where, f"{key} must be a time like 08:30, got {value!r}")
+
+
+def _list(file: str, where: str, key: str, value: object) -> list[Any]:
+    if not isinstance(value, list):
+        raise InputError(file, where, f"{key} must be a list, got {value!r}")
+    return value
+
+
+def _text_list(file: str, where: str, key: str, value: object) -> tuple[str, ...]:
+    items = _list(file, where, key, value)
+    return tuple(_text(file, where, f"each item of {key}", item, required=True) for item in items)
+
+
+def _id(file: str, where: str, key: str, value: object) -> str:
+    text = _text(file, where, key, value, required=True)
+    if not _ID.fullmatch(text):
+        raise InputError(
+            file,
+            where,
+            f"{key} '{text}' may hold only letters, digits, '.', '-' and '_' "
+            "(it names calendar files and UIDs)",
+        )
+    return text
+
+
+def _email_problem(email: str) -> str | None:
+    if any(c.isspace() for c in email):
+        return "it contains a space"
+    if email.count("@") != 1:
+        return "it needs exactly one @"
+    local, domain = email.split("@")
+    if not local:
+        return "nothing before the @"
+    labels = domain.split(".")
+    if len(labels) < 2 or not all(labels):
+        return "the part after the @ must be a domain like example.org"
+    return None
+
+
+def _email(file: str, where: str, key: str, value: object) -> str:
+    text = _text(file, where, key, value, required=True)
+    problem = _email_problem(text)
+    if problem:
+        raise InputError(file, where, f"bad e-mail '{text}': {problem}")
+    return text
+
+
+def _ids(file: str, where: str, key: str, value: object) -> tuple[str, ...]:
+    """A list of ids: ``;``- (or ``,``-) separated text, or a TOML array of text."""
+    if isinstance(value, str):
+        raw = re.split(r"[;,]", value)
+    elif isinstance(value, list):
+        raw = []
+        for item in value:
+            raw.extend(re.split(r"[;,]", _text(file, where, f"each item of {key}", item)))
+    else:
+        raise InputError(file, where, f"{key} must be a list of ids, got {value!r}")
+    out: list[str] = []
+    for item in raw:
+        item = item.strip()
+        if item and item not in out:
+            out.append(item)
+    return tuple(out)
+
+
+def _rules(file: str, where: str, value: object) -> tuple[TimeRule, ...]:
+    return timeexpr.parse_rules(value, file, where)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- TOML tables
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    file = str(path)
+    if not path.is_file():
+        raise InputError(file, None, "program file not found")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise InputError(file, f"line {line}", "not UTF-8 text; save the file as UTF-8") from exc
+    except OSError as exc:
+        raise InputError(file, None, f"cannot be read: {exc}") from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        where = f"line {m.group(1)}" if m else None
+        if m:
+            msg = msg[: m.start()].rstrip()
+        raise InputError(file, where, f"not valid TOML: {msg}") from exc
+
+
+def _program_table(file: str, data: dict[str, Any]) -> dict[str, Any]:
+    label = "[program]"
+    if "program" not in data:
+        raise InputError(file, None, "missing table [program] (id, name, start, end)")
+    table = _table(file, label, data["program"])
+    _check_keys(file, label, table, _PROGRAM_KEYS)
+    for key in ("id", "name", "start", "end"):
+        if key not in table:
+            raise InputError(file, label, f"missing key '{key}' in [program]")
+
+    def w(key: str) -> str:
+        return f"{label} {key}"
+
+    out: dict[str, Any] = {
+        "id": _id(file, w("id"), "id", table["id"]),
+        "name": _text(file, w("name"), "name", table["name"], required=True),
+        "start": _date(file, w("start"), "start", table["start"]),
+        "end": _date(file, w("end"), "end", table["end"]),
+    }
+    if out["end"] < out["start"]:
+        raise InputError(
+            file,
+            w("end"),
+            f"window end {out['end'].isoformat()} is before its start {out['start'].isoformat()}",
+        )
+
+    tz = _text(file, w("timezone"), "timezone", table.get("timezone", "Europe/Stockholm"))
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise InputError(
+            file, w("timezone"), f"unknown time zone '{tz}'; use a name like 'Europe/Stockholm'"
+        ) from None
+    out["timezone"] = tz
+
+    country = _text(file, w("country"), "country", table.get("country", "SE"), required=True)
+    country = country.upper()
+    try:
+        country_table = holidays.country_holidays(country)
+    except NotImplementedError:
+        raise InputError(
+            file,
+            w("country"),
+            f"unknown country '{country}'; use a two-letter code the holidays package knows, "
+            "e.g. 'SE'",
+        ) from None
+    out["country"] = country
+
+    categories = _text_list(
+        file,
+        w("holiday_categories"),
+        "holiday_categories",
+        table.get("holiday_categories", ["public", "de_facto"]),
+    )
+    supported = tuple(country_table.supported_categories)
+    if not categories:
+        raise InputError(
+            file,
+            w("holiday_categories"),
+            f"holiday_categories is empty; list at least one of {', '.join(supported)}",
+        )
+    for cat in categories:
+        if cat not in supported:
+            raise InputError(
+                file,
+                w("holiday_categories"),
+                f"unknown holiday category '{cat}' for {country}; use {', '.join(supported)}",
+            )
+    out["holiday_categories"] = tuple(dict.fromkeys(categories))
+
+    mode = _text(file, w("mode"), "mode", table.get("mode", "mixed"))
+    if mode not in _MODES:
+        raise InputError(file, w("mode"), f"mode must be 'mixed' or 'company', got '{mode}'")
+    out["mode"] = mode
+
+    closed = table.get("extra_closed", [])
+    if not isinstance(closed, list):  # a single day
+        closed = [closed]
+    out["extra_closed"] = tuple(
+        sorted({_date(file, w("extra_closed"), "each item of extra_closed", d) for d in closed})
+    )
+
+    blackouts = []
+    raw_blackouts = table.get("blackout", [])
+    if isinstance(raw_blackouts, dict):  # a single [program.blackout] table
+        raw_blackouts = [raw_blackouts]
+    for i, item in enumerate(_list(file, w("blackout"), "blackout", raw_blackouts), start=1):
+        b_label = f"[[program.blackout]] #{i}"
+        item = _table(file, b_label, item)
+        _check_keys(file, b_label, item, _BLACKOUT_KEYS)
+        for key in ("start", "end"):
+            if key not in item:
+                raise InputError(file, b_label, f"missing key '{key}' in {b_label}")
+        name = _text(file, f"{b_label} name", "name", item.get("name", "Blackout")) or "Blackout"
+        b_label = f"[[program.blackout]] #{i} ('{name}')"
+        start = _date(file, f"{b_label} start", "start", item["start"])
+        end = _date(file, f"{b_label} end", "end", item["end"])
+        if end < start:
+            raise InputError(
+                file,
+                f"{b_label} end",
+                f"blackout end {end.isoformat()} is before its start {start.isoformat()}",
+            )
+        blackouts.append(Blackout(name=name, start=start, end=end))
+    out["blackouts"] = tuple(sorted(blackouts, key=lambda b: (b.start, b.end, b.name)))
+    return out
+
+
+def _sessions(file: str, data: dict[str, Any]) -> SessionRules:
+    label = "[sessions]"
+    table = _table(file, label, data.get("sessions", {}))
+    _check_keys(file, label, table, _SESSION_KEYS)
+    d = SessionRules()
+
+    def w(key: str) -> str:
+        return f"{label} {key}"
+
+    def num(key: str, default: int, minimum: int) -> int:
+        return _int(file, w(key), key, table.get(key, default), minimum)
+
+    duration = num("duration_minutes", d.duration_minutes, 1)
+    min_gap = num("min_gap_days", d.min_gap_days, 1)
+    max_gap = num("max_gap_days", d.max_gap_days, 1)
+    if min_gap > max_gap:
+        raise InputError(
+            file,
+            w("min_gap_days"),
+            f"min_gap_days ({min_gap}) is larger than max_gap_days ({max_gap})",
+        )
+    grid = num("grid_minutes", d.grid_minutes, 1)
+    per_day = num("max_sessions_per_day", d.max_sessions_per_day, 1)
+    buffer = num("buffer_minutes", d.buffer_minutes, 0)
+
+    if "weekdays" in table:
+        names = _text_list(file, w("weekdays"), "weekdays", table["weekdays"])
+        days: set[int] = set()
+        for name in names:
+            idx = timeexpr.weekday_index(name)
+            if idx is None:
+                raise InputError(
+                    file,
+                    w("weekdays"),
+                    f"unknown weekday '{name}'; use {', '.join(WEEKDAYS)}",
+                )
+            days.add(idx)
+        if not days:
+            raise InputError(file, w("weekdays"), "weekdays is empty; list at least one day")
+        weekdays = tuple(sorted(days))
+    else:
+        weekdays = d.weekdays
+
+    day_start = _time(file, w("day_start"), "day_start", table.get("day_start", d.day_start))
+    day_end = _time(file, w("day_end"), "day_end", table.get("day_end", d.day_end))
+    if day_end <= day_start:
+        raise InputError(
+            file,
+            w("day_end"),
+            f"day_end {day_end:%H:%M} is not after day_start {day_start:%H:%M}",
+        )
+    window = (day_end.hour * 60 + day_end.minute) - (day_start.hour * 60 + day_start.minute)
+    if duration > window:
+        raise InputError(
+            file,
+            w("duration_minutes"),
+            f"duration_minutes ({duration}) is longer than the day window "
+            f"{day_start:%H:%M}-{day_end:%H:%M} ({window} minutes)",
+        )
+    return SessionRules(
+        duration_minutes=duration,
+        min_gap_days=min_gap,
+        max_gap_days=max_gap,
+        weekdays=weekdays,
+        day_start=day_start,
+        day_end=day_end,
+        grid_minutes=grid,
+        max_sessions_per_day=per_day,
+        buffer_minutes=buffer,
+    )
+
+
+def _groups(file: str, data: dict[str, Any]) -> GroupRules:
+    label = "[groups]"
+    table = _table(file, label, data.get("groups", {}))
+    _check_keys(file, label, table, _GROUP_KEYS)
+    d = GroupRules()
+
+    def num(key: str, default: int, minimum: int) -> int:
+        return _int(file, f"{label} {key}", key, table.get(key, default), minimum)
+
+    min_size = num("min_size", d.min_size, 2)
+    max_size = num("max_size", d.max_size, 2)
+    if min_size > max_size:
+        raise InputError(
+            file, f"{label} min_size", f"min_size ({min_size}) is larger than max_size ({max_size})"
+        )
+    size = num("size", d.size, 1)
+    if not min_size <= size <= max_size:
+        raise InputError(
+            file,
+            f"{label} size",
+            f"size ({size}) must lie between min_size ({min_size}) and max_size ({max_size})",
+        )
+    per_org = num("max_per_organization", d.max_per_organization, 1)
+    return GroupRules(size=size, min_size=min_size, max_size=max_size, max_per_organization=per_org)
+
+
+def _policy(file: str, data: dict[str, Any]) -> Policy:
+    label = "[policy]"
+    table = _table(file, label, data.get("policy", {}))
+    _check_keys(file, label, table, _POLICY_KEYS)
+    d = Policy()
+    days = _int(
+        file,
+        f"{label} cancellation_days",
+        "cancellation_days",
+        table.get("cancellation_days", d.cancellation_days),
+        0,
+    )
+    fee = _number(file, f"{label} fee", "fee", table.get("fee", d.fee), 0)
+    currency = _text(
+        file, f"{label} currency", "currency", table.get("currency", d.currency), required=True
+    )
+    vat = _number(file, f"{label} vat_rate", "vat_rate", table.get("vat_rate", d.vat_rate), 0, 1)
+    return Policy(cancellation_days=days, fee=fee, currency=currency, vat_rate=vat)
+
+
+def _array(file: str, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise InputError(
+            file, f"[[{key}]]", f"{key} must be written as [[{key}]] tables, got {value!r}"
+        )
+    return value
+
+
+def _entry_label(array: str, index: int, table: Mapping[str, Any]) -> str:
+    """``facilitators[2] (id 'f2')``: the 1-based entry, with its id when it has one."""
+    pid = table.get("id")
+    if isinstance(pid, str) and pid.strip():
+        return f"{array}[{index}] (id '{pid.strip()}')"
+    return f"{array}[{index}]"
+
+
+def _facilitators(file: str, data: dict[str, Any]) -> tuple[Facilitator, ...]:
+    items = _array(file, data, "facilitators")
+    if not items:
+        raise InputError(file, None, "no [[facilitators]]: a cohort needs one")
+    out: list[Facilitator] = []
+    seen: dict[str, str] = {}
+    for i, table in enumerate(items, start=1):
+        label = _entry_label("facilitators", i, table)
+        _check_keys(file, label, table, _FACILITATOR_KEYS)
+        for key in ("id", "name", "email"):
+            if key not in table:
+                raise InputError(file, label, f"missing key '{key}' in {label}")
+        fid = _id(file, f"{label} id", "id", table["id"])
+        label = f"facilitators[{i}] (id '{fid}')"
+        if fid in seen:
+            raise InputError(file, label, f"duplicate facilitator id '{fid}': also {seen[fid]}")
+        seen[fid] = label
+
+        def w(key: str, label: str = label) -> str:
+            return f"{label} {key}"
+
+        def opt(key: str, minimum: int, table: dict[str, Any] = table) -> int | None:
+            if key not in table:
+                return None
+            return _int(file, w(key), key, table[key], minimum)
+
+        out.append(
+            Facilitator(
+                id=fid,
+                name=_text(file, w("name"), "name", table["name"], required=True),
+                email=_email(file, w("email"), "email", table["email"]),
+                max_cohorts=opt("max_cohorts", 0),
+                max_sessions_per_day=opt("max_sessions_per_day", 1),
+                buffer_minutes=opt("buffer_minutes", 0),
+                unavailable=_rules(file, w("unavailable"), table.get("unavailable", "")),
+                experience=_text(file, w("experience"), "experience", table.get("experience", "")),
+            )
+        )
+    return tuple(out)
+
+
+def _venues(file: str, data: dict[str, Any]) -> tuple[Venue, ...]:
+    out: list[Venue] = []
+    seen: dict[str, str] = {}
+    for i, table in enumerate(_array(file, data, "venues"), start=1):
+        label = _entry_label("venues", i, table)
+        _check_keys(file, label, table, _VENUE_KEYS)
+        for key in ("id", "capacity"):
+            if key not in table:
+                raise InputError(file, label, f"missing key '{key}' in {label}")
+        vid = _id(file, f"{label} id", "id", table["id"])
+        label = f"venues[{i}] (id '{vid}')"
+        if vid in seen:
+            raise InputError(file, label, f"duplicate venue id '{vid}': also {seen[vid]}")
+        seen[vid] = label
+        name = _text(file, f"{label} name", "name", table.get("name", vid)) or vid
+        capacity = _int(file, f"{label} capacity", "capacity", table["capacity"], 1)
+        out.append(Venue(id=vid, name=name, capacity=capacity))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- participants
+
+
+class _Origin:
+    """Where one participant record came from, for messages."""
+
+    def __init__(self, file: str, label: str, column_style: bool) -> None:
+        self.file = file
+        self.label = label
+        self.column_style = column_style
+
+    def at(self, key: str) -> str:
+        """The ``where`` of one field: ``row 5, column 'email'`` or ``participants[2] email``."""
+        return f"{self.label}, column '{key}'" if self.column_style else f"{self.label} {key}"
+
+    def __str__(self) -> str:
+        return f"{self.label} of {self.file}"
+
+
+def _participant(
+    record: Mapping[str, object],
+    origin: _Origin,
+    base_dir: Path,
+    window: tuple[str, date, date],
+) -> Participant:
+    file = origin.file
+    at = origin.at
+    person = Participant(
+        id=_id(file, at("id"), "id", record["id"]),
+        name=_text(file, at("name"), "name", record["name"], required=True),
+        email=_email(file, at("email"), "email", record["email"]),
+        organization=_text(
+            file, at("organization"), "organization", record["organization"], required=True
+        ),
+        experience=_text(file, at("experience"), "experience", record.get("experience") or ""),
+        unavailable=_rules(file, at("unavailable"), record.get("unavailable") or ""),
+        avoid=_rules(file, at("avoid"), record.get("avoid") or ""),
+        not_with=_ids(file, at("not_with"), "not_with", record.get("not_with") or ""),
+    )
+    calendar = _text(file, at("calendar"), "calendar", record.get("calendar") or "")
+    if not calendar:
+        return person
+    tz, first, last = window
+    busy = busy_mod.load_busy(base_dir / calendar, tz, first, last, file, at("calendar"))
+    return replace(person, busy=busy, calendar=calendar)
+
+
+def _toml_participants(
+    file: str, data: dict[str, Any], base_dir: Path, window: tuple[str, date, date]
+) -> list[tuple[Participant, _Origin]]:
+    out: list[tuple[Participant, _Origin]] = []
+    for i, table in enumerate(_array(file, data, "participants"), start=1):
+        origin = _Origin(file, _entry_label("participants", i, table), column_style=False)
+        _check_keys(file, origin.label, table, _PARTICIPANT_KEYS)
+        for key in _REQUIRED_COLUMNS:
+            if key not in table:
+                raise InputError(file, origin.label, f"missing key '{key}' in {origin.label}")
+        out.append((_participant(table, origin, base_dir, window), origin))
+    return out
+
+
+def _detect_delimiter(header_line: str) -> str:
+    counts = {d: 0 for d in (";", ",", "\t")}
+    quoted = False
+    for ch in header_line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_participants(
+    path: Path, window: tuple[str, date, date]
+) -> list[tuple[Participant, _Origin]]:
+    file = str(path)
+    if not path.is_file():
+        raise InputError(file, None, "participants file not found")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(file, None, f"cannot be read: {exc}") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            file,
+            f"row {line}",
+            "not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'",
+        ) from exc
+    first_line = next((ln for ln in text.splitlines() if ln.strip()), None)
+    if first_line is None:
+        raise InputError(
+            file, None, f"empty file; expected a header row with {', '.join(_REQUIRED_COLUMNS)}"
+        )
+    delimiter = _detect_delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    header: list[str] | None = None
+    header_row = 0
+    out: list[tuple[Participant, _Origin]] = []
+    try:
+        for row_no, cells in enumerate(reader, start=1):
+            cells = [c.strip() for c in cells]
+            if not any(cells):
+                continue  # a blank row
+            if header is None:
+                header, header_row = cells, row_no
+                _check_header(file, f"row {row_no}", header)
+                continue
+            if len(cells) > len(header) and any(cells[len(header) :]):
+                hint = (
+                    "; a cell holding a ';'-list must be quoted"
+                    if delimiter == ";"
+                    else "; a cell holding the separator must be quoted"
+                )
+                raise InputError(
+                    file,
+                    f"row {row_no}",
+                    f"the row has {len(cells)} cells but the header (row {header_row}) has "
+                    f"{len(header)} columns{hint}",
+                )
+            record = {
+                name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header) if name
+            }
+            origin = _Origin(file, f"row {row_no}", column_style=True)
+            out.append((_participant(record, origin, path.parent, window), origin))
+    except csv.Error as exc:
+        raise InputError(file, f"row {reader.line_num}", f"cannot read CSV: {exc}") from exc
+    return out
+
+
+def _check_header(file: str, where: str, header: list[str]) -> None:
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            raise InputError(file, where, f"column '{name}' appears twice in the header")
+        seen.add(name)
+    missing = [c for c in _REQUIRED_COLUMNS if c not in seen]
+    if missing:
+        hints = []
+        for col in missing:
+            close = difflib.get_close_matches(col, [h for h in header if h], n=1, cutoff=0.6)
+            lower = [h for h in header if h.lower() == col]
+            if lower or close:
+                hints.append(f"'{(lower or close)[0]}' should read '{col}'")
+        hint = f" (header names are exact: {', '.join(hints)})" if hints else ""
+        found = ", ".join(h for h in header if h) or "nothing"
+        raise InputError(
+            file,
+            where,
+            f"missing required column(s) {', '.join(repr(c) for c in missing)}{hint}; "
+            f"the header has: {found}",
+        )
+
+
+def _check_people(
+    file: str, facilitators: tuple[Facilitator, ...], people: list[tuple[Participant, _Origin]]
+) -> None:
+    """Unique ids and e-mails across everyone; ``not_with`` names known other participants."""
+    by_id: dict[str, _Origin] = {}
+    fac_ids = {f.id for f in facilitators}
+    emails: dict[str, str] = {}
+    for i, f in enumerate(facilitators, start=1):
+        if f.email.lower() in emails:
+            raise InputError(
+                file,
+                f"facilitators[{i}] (id '{f.id}') email",
+                f"e-mail '{f.email}' is also used by {emails[f.email.lower()]}; every person "
+                "needs an address of their own (invitations are matched by e-mail)",
+            )
+        emails[f.email.lower()] = f"facilitator '{f.id}'"
+    for p, origin in people:
+        if p.id in by_id:
+            first = by_id[p.id]
+            also = first.label if first.file == origin.file else str(first)
+            raise InputError(origin.file, origin.label, f"duplicate id '{p.id}': also on {also}")
+        if p.id in fac_ids:
+            raise InputError(
+                origin.file,
+                origin.at("id"),
+                f"id '{p.id}' is also a facilitator's id; every person needs an id of their own",
+            )
+        by_id[p.id] = origin
+        key = p.email.lower()
+        if key in emails:
+            raise InputError(
+                origin.file,
+                origin.at("email"),
+                f"e-mail '{p.email}' is also used by {emails[key]}; every person needs an "
+                "address of their own (invitations are matched by e-mail)",
+            )
+        emails[key] = f"participant '{p.id}' ({origin})"
+    for p, origin in people:
+        for other in p.not_with:
+            if other == p.id:
+                raise InputError(
+                    origin.file, origin.at("not_with"), f"not_with names '{p.id}' itself"
+                )
+            if other not in by_id:
+                what = "a facilitator, not a participant" if other in fac_ids else "no participant"
+                hint = _suggest(other, by_id)
+                raise InputError(
+                    origin.file,
+                    origin.at("not_with"),
+                    f"unknown id '{other}' in not_with: {what} has that id{hint}",
+                )
+
+
+def load_program(program_path: str | Path, participants_path: str | Path | None = None) -> Program:
+    """Read and validate a program TOML and, optionally, a participants CSV (SPEC §3).
+
+    Participants come from ``[[participants]]`` in the TOML, the CSV, or both;
+    calendar paths are resolved against the folder of the file naming them and
+    their busy events loaded for the program window. Raises
+    :class:`InputError` on the first problem found.
+    """
+    path = Path(program_path)
+    file = str(path)
+    data = _read_toml(path)
+    _check_keys(file, "the program file", data, _TOP_KEYS)
+    head = _program_table(file, data)
+    sessions = _sessions(file, data)
+    groups = _groups(file, data)
+    policy = _policy(file, data)
+    facilitators = _facilitators(file, data)
+    venues = _venues(file, data)
+    window = (head["timezone"], head["start"], head["end"])
+    people = _toml_participants(file, data, path.parent, window)
+    if participants_path is not None:
+        people += _csv_participants(Path(participants_path), window)
+    _check_people(file, facilitators, people)
+    return Program(
+        **head,
+        sessions=sessions,
+        groups=groups,
+        policy=policy,
+        facilitators=facilitators,
+        venues=venues,
+        participants=tuple(p for p, _ in people),
+    )
+
+
+# --------------------------------------------------------------------------- snapshot
+
+
+def _hhmm(t: time) -> str:
+    return t.strftime("%H:%M") if not (t.second or t.microsecond) else t.isoformat()
+
+
+def _rules_out(rules: tuple[TimeRule, ...]) -> list[Any]:
+    out: list[Any] = []
+    for r in rules:
+        try:
+            same = timeexpr.parse_rules([r.text]) == (r,)
+        except InputError:
+            same = False
+        if same:
+            out.append(r.text)
+        else:  # built by hand: keep every field
+            out.append(
+                {
+                    "text": r.text,
+                    "first": r.first.isoformat() if r.first else None,
+                    "last": r.last.isoformat() if r.last else None,
+                    "weekday": r.weekday,
+                    "start": r.start.isoformat() if r.start else None,
+                    "end": r.end.isoformat() if r.end else None,
+                }
+            )
+    return out
+
+
+def program_to_dict(program: Program) -> dict[str, Any]:
+    """A JSON-safe snapshot of ``program``; :func:`program_from_dict` reverses it exactly.
+
+    Dates are ISO strings, times ``HH:MM``, weekdays names, time rules their
+    text, busy intervals naive ISO datetimes.
+    """
+    s, g, pol = program.sessions, program.groups, program.policy
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "id": program.id,
+        "name": program.name,
+        "start": program.start.isoformat(),
+        "end": program.end.isoformat(),
+        "timezone": program.timezone,
+        "country": program.country,
+        "holiday_categories": list(program.holiday_categories),
+        "mode": program.mode,
+        "extra_closed": [d.isoformat() for d in program.extra_closed],
+        "blackouts": [
+            {"name": b.name, "start": b.start.isoformat(), "end": b.end.isoformat()}
+            for b in program.blackouts
+        ],
+        "sessions": {
+            "duration_minutes": s.duration_minutes,
+            "min_gap_days": s.min_gap_days,
+            "max_gap_days": s.max_gap_days,
+            "weekdays": [WEEKDAYS[i] for i in s.weekdays],
+            "day_start": _hhmm(s.day_start),
+            "day_end": _hhmm(s.day_end),
+            "grid_minutes": s.grid_minutes,
+            "max_sessions_per_day": s.max_sessions_per_day,
+            "buffer_minutes": s.buffer_minutes,
+        },
+        "groups": {
+            "size": g.size,
+            "min_size": g.min_size,
+            "max_size": g.max_size,
+            "max_per_organization": g.max_per_organization,
+        },
+        "policy": {
+            "cancellation_days": pol.cancellation_days,
+            "fee": pol.fee,
+            "currency": pol.currency,
+            "vat_rate": pol.vat_rate,
+        },
+        "facilitators": [
+            {
+                "id": f.id,
+                "name": f.name,
+                "email": f.email,
+                "max_cohorts": f.max_cohorts,
+                "max_sessions_per_day": f.max_sessions_per_day,
+                "buffer_minutes": f.buffer_minutes,
+                "unavailable": _rules_out(f.unavailable),
+                "experience": f.experience,
+            }
+            for f in program.facilitators
+        ],
+        "venues": [{"id": v.id, "name": v.name, "capacity": v.capacity} for v in program.venues],
+        "participants": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "email": p.email,
+                "organization": p.organization,
+                "experience": p.experience,
+                "unavailable": _rules_out(p.unavailable),
+                "avoid": _rules_out(p.avoid),
+                "not_with": list(p.not_with),
+                "busy": [
+                    {"start": b.start.isoformat(), "end": b.end.isoformat(), "summary": b.summary}
+                    for b in p.busy
+                ],
+                "calendar": p.calendar,
+            }
+            for p in program.participants
+        ],
+    }
+
+
+def _rules_in(items: list[Any], source: str, where: str) -> tuple[TimeRule, ...]:
+    out: list[TimeRule] = []
+    for item in items:
+        if isinstance(item, str):
+            out.extend(timeexpr.parse_rules([item], source, where))
+        else:
+            out.append(
+                TimeRule(
+                    text=item["text"],
+                    first=date.fromisoformat(item["first"]) if item["first"] else None,
+                    last=date.fromisoformat(item["last"]) if item["last"] else None,
+                    weekday=item["weekday"],
+                    start=time.fromisoformat(item["start"]) if item["start"] else None,
+                    end=time.fromisoformat(item["end"]) if item["end"] else None,
+                )
+            )
+    return tuple(out)
+
+
+def program_from_dict(data: dict[str, Any], source: str = "input.json") -> Program:
+    """The program of a :func:`program_to_dict` snapshot; :class:`InputError` if malformed."""
+    try:
+        fmt = data.get("format", SNAPSHOT_FORMAT)
+        if fmt != SNAPSHOT_FORMAT:
+            raise InputError(source, "format", f"unknown snapshot format {fmt!r}")
+        s, g, pol = data["sessions"], data["groups"], data["policy"]
+        return Program(
+            id=data["id"],
+            name=data["name"],
+            start=date.fromisoformat(data["start"]),
+            end=date.fromisoformat(data["end"]),
+            timezone=data["timezone"],
+            country=data["country"],
+            holiday_categories=tuple(data["holiday_categories"]),
+            mode=data["mode"],
+            extra_closed=tuple(date.fromisoformat(d) for d in data["extra_closed"]),
+            blackouts=tuple(
+                Blackout(
+                    name=b["name"],
+                    start=date.fromisoformat(b["start"]),
+                    end=date.fromisoformat(b["end"]),
+                )
+                for b in data["blackouts"]
+            ),
+            sessions=SessionRules(
+                duration_minutes=s["duration_minutes"],
+                min_gap_days=s["min_gap_days"],
+                max_gap_days=s["max_gap_days"],
+                weekdays=tuple(WEEKDAYS.index(w) for w in s["weekdays"]),
+                day_start=time.fromisoformat(s["day_start"]),
+                day_end=time.fromisoformat(s["day_end"]),
+                grid_minutes=s["grid_minutes"],
+                max_sessions_per_day=s["max_sessions_per_day"],
+                buffer_minutes=s["buffer_minutes"],
+            ),
+            groups=GroupRules(
+                size=g["size"],
+                min_size=g["min_size"],
+                max_size=g["max_size"],
+                max_per_organization=g["max_per_organization"],
+            ),
+            policy=Policy(
+                cancellation_days=pol["cancellation_days"],
+                fee=pol["fee"],
+                currency=pol["currency"],
+                vat_rate=pol["vat_rate"],
+            ),
+            facilitators=tuple(
+                Facilitator(
+                    id=f["id"],
+                    name=f["name"],
+                    email=f["email"],
+                    max_cohorts=f["max_cohorts"],
+                    max_sessions_per_day=f["max_sessions_per_day"],
+                    buffer_minutes=f["buffer_minutes"],
+                    unavailable=_rules_in(f["unavailable"], source, f"facilitator {f['id']}"),
+                    experience=f["experience"],
+                )
+                for f in data["facilitators"]
+            ),
+            venues=tuple(
+                Venue(id=v["id"], name=v["name"], capacity=v["capacity"]) for v in data["venues"]
+            ),
+            participants=tuple(
+                Participant(
+                    id=p["id"],
+                    name=p["name"],
+                    email=p["email"],
+                    organization=p["organization"],
+                    experience=p["experience"],
+                    unavailable=_rules_in(p["unavailable"], source, f"participant {p['id']}"),
+                    avoid=_rules_in(p["avoid"], source, f"participant {p['id']}"),
+                    not_with=tuple(p["not_with"]),
+                    busy=tuple(
+                        Busy(
+                            start=datetime.fromisoformat(b["start"]),
+                            end=datetime.fromisoformat(b["end"]),
+                            summary=b.get("summary", ""),
+                        )
+                        for b in p["busy"]
+                    ),
+                    calendar=p.get("calendar"),
+                )
+                for p in data["participants"]
+            ),
+        )
+    except InputError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InputError(source, None, f"not a valid program snapshot: {exc!r}") from exc
