@@ -1,0 +1,285 @@
+"""One function per hard rule of SPEC §2, named as the verifier names the rule.
+
+Each function adds its rule to ``model`` for every cohort slot. Rules 1, 2
+and 4 ("allowed day", "time grid", "day window", "program window") are
+built into the variable domains: a session's day can only take the numbers
+of allowed days in the program window and its start only grid times that
+end inside the day window, so they cannot be broken.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from .instance import Instance
+from .variables import Variables
+
+
+def _domain(values: frozenset[int]) -> cp_model.Domain:
+    return cp_model.Domain.from_values(sorted(values))
+
+
+def _lowest(var: cp_model.IntVar) -> int:
+    return int(var.proto.domain[0])
+
+
+def _present(model: cp_model.CpModel, v: Variables, k: int, i: int, lit, cache: dict):
+    """A literal for "session ``i`` of ``k`` takes place and ``lit`` holds"."""
+    if v.active[k][i] is v.open[k]:
+        return lit
+    key = (k, i, lit.index)
+    if key not in cache:
+        both = model.new_bool_var(f"present[{k},{i},{lit.name}]")
+        model.add_bool_and([v.active[k][i], lit]).only_enforce_if(both)
+        model.add_bool_or([v.active[k][i].Not(), lit.Not()]).only_enforce_if(both.Not())
+        cache[key] = both
+    return cache[key]
+
+
+def add_session_count(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+    """Session count: a cohort of n members has sessions 0..n, the rest are off.
+
+    An unused session is pinned to its earliest possible time, which removes
+    symmetric solutions without constraining anything real.
+    """
+    groups = inst.program.groups
+    for k, open_ in enumerate(v.open):
+        model.add(v.size[k] == sum(lit for _, lit in v.members_of(k)))
+        for i in range(groups.min_size + 1, inst.n_sessions):
+            model.add(v.size[k] >= i).only_enforce_if(v.active[k][i])
+            model.add(v.size[k] <= i - 1).only_enforce_if(v.active[k][i].Not())
+            model.add_implication(v.active[k][i], v.active[k][i - 1])
+            model.add(v.when[k][i] == _lowest(v.when[k][i])).only_enforce_if(
+                v.active[k][i].Not()
+            )
+        for i in range(inst.n_sessions):
+            model.add(v.when[k][i] == _lowest(v.when[k][i])).only_enforce_if(open_.Not())
+
+
+def add_group_size(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+    """Group size: an open cohort has ``min_size``..``max_size`` members, a closed one none."""
+    groups = inst.program.groups
+    for k, open_ in enumerate(v.open):
+        model.add(v.size[k] >= groups.min_size).only_enforce_if(open_)
+        model.add(v.size[k] <= groups.max_size).only_enforce_if(open_)
+        model.add(v.size[k] == 0).only_enforce_if(open_.Not())
+
+
+def add_placement(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+    """Placement: every participant is in at most one cohort."""
+    for p in range(len(inst.participants)):
+        model.add_at_most_one(v.member[p, k] for k in range(len(v.open)))
+
+
+def add_organisation_mix(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+    """Organisation mix (mixed run): at most ``max_per_organization`` per organisation."""
+    if inst.program.mode != "mixed":
+        return
+    cap = inst.program.groups.max_per_organization
+    by_org: dict[str, list[int]] = {}
+    for p, person in enumerate(inst.participants):
+        by_org.setdefault(person.organization, []).append(p)
+    for people in by_org.values():
+        if len(people) <= cap:
+            continue
+        for k in range(len(v.open)):
+            model.add(sum(v.member[p, k] for p in people) <= cap)
+
+
+def add_company_mode(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+    """Company mode: all members of a cohort share one organisation."""
+    if inst.program.mode != "company":
+        return
+    orgs = inst.organizations
+    for k, open_ in enumerate(v.open):
+        chosen = [model.new_bool_var(f"org[{k},{o}]") for o in range(len(orgs))]
+        model.add(sum(chosen) == open_)
+        for p, person in enumerate(inst.participants):
+            model.add_implication(v.member[p, k], chosen[orgs.index(person.organization)])
+
+
+def add_not_with(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+    """not_with: the two people of a listed pair are never in one cohort."""
+    index = {p.id: n for n, p in enumerate(inst.participants)}
+    pairs = set()
+    for p, person in enumerate(inst.participants):
+        for other in person.not_with:
+            if other in index:
+                pairs.add((min(p, index[other]), max(p, index[other])))
+    for a, b in sorted(pairs):
+        for k in range(len(v.open)):
+            model.add_bool_or([v.member[a, k].Not(), v.member[b, k].Not()])
+
+
+def add_membership_opens_cohort(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+    """A member implies an open cohort (links members to ``open``)."""
+    for (_, k), lit in v.member.items():
+        model.add_implication(lit, v.open[k])
+
+
+def add_gap_rule(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+    """Gap rule: consecutive sessions are ``min_gap``..``max_gap`` days apart.
+
+    The maximum grows by the blackout days strictly between the two dates;
+    on the blackout-free day numbering that is a plain upper bound.
+    """
+    rules = inst.program.sessions
+    for k in range(len(v.open)):
+        for i in range(1, inst.n_sessions):
+            on = v.active[k][i]
+            model.add(
+                v.calendar_day[k][i] - v.calendar_day[k][i - 1] >= rules.min_gap_days
+            ).only_enforce_if(on)
+            model.add(
+                v.effective_day[k][i] - v.effective_day[k][i - 1] <= rules.max_gap_days
+            ).only_enforce_if(on)
+
+
+def add_participant_availability(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+    """Participant availability: no session over a member's unavailable or busy time."""
+    cache: dict = {}
+    for p, allowed in enumerate(inst.participant_open):
+        if allowed is None:
+            continue
+        dom = _domain(allowed)
+        for k in range(len(v.open)):
+            for i in range(inst.n_sessions):
+                lit = _present(model, v, k, i, v.member[p, k], cache)
+                model.add_linear_expression_in_domain(v.when[k][i], dom).only_enforce_if(lit)
+
+
+def add_one_facilitator(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+    """Every open cohort has exactly one facilitator; a closed one none."""
+    for k, open_ in enumerate(v.open):
+        model.add(sum(v.lead[k, f] for f in range(len(inst.facilitators))) == open_)
+
+
+def add_facilitator_availability(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+    """Facilitator availability: no session over the facilitator's unavailable times."""
+    cache: dict = {}
+    for f, allowed in enumerate(inst.facilitator_open):
+        if allowed is None:
+            continue
+        dom = _domain(allowed)
+        for k in range(len(v.open)):
+            for i in range(inst.n_sessions):
+                lit = _present(model, v, k, i, v.lead[k, f], cache)
+                model.add_linear_expression_in_domain(v.when[k][i], dom).only_enforce_if(lit)
+
+
+def add_facilitator_capacity(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+    """Facilitator capacity: at most ``max_cohorts`` cohorts per facilitator."""
+    for f, fac in enumerate(inst.facilitators):
+        limit = inst.facilitator_limit(fac)
+        if limit < len(v.open):
+            model.add(sum(v.lead[k, f] for k in range(len(v.open))) <= limit)
+
+
+def add_facilitator_no_overlap(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+    """Facilitator no-overlap and buffer: a facilitator's sessions never overlap and
+    two on one day are at least ``buffer_minutes`` apart.
+
+    Each session occupies its duration plus the buffer after it, so
+    non-overlap of these intervals is exactly both rules.
+    """
+    duration = inst.program.sessions.duration_minutes
+    cache: dict = {}
+    for f, fac in enumerate(inst.facilitators):
+        length = duration + inst.program.buffer(fac)
+        intervals = []
+        for k in range(len(v.open)):
+            for i in range(inst.n_sessions):
+                lit = _present(model, v, k, i, v.lead[k, f], cache)
+                intervals.append(
+                    model.new_optional_fixed_size_interval_var(
+                        v.minute[k][i], length, lit, f"fac[{f},{k},{i}]"
+                    )
+                )
+        model.add_no_overlap(intervals)
+
+
+def add_facilitator_sessions_per_day(
+    model: cp_model.CpModel, v: Variables, inst: Instance
+) -> None:
+    """Facilitator sessions per day: at most ``max_sessions_per_day`` on one date.
+
+    Skipped where the day window and buffer already allow no more.
+    """
+    rules = inst.program.sessions
+    window = (rules.day_end.hour * 60 + rules.day_end.minute) - (
+        rules.day_start.hour * 60 + rules.day_start.minute
+    )
+    cache: dict = {}
+    for f, fac in enumerate(inst.facilitators):
+        limit = inst.program.sessions_per_day(fac)
+        buffer = inst.program.buffer(fac)
+        fits = (window + buffer) // (rules.duration_minutes + buffer)
+        if limit >= fits:
+            continue
+        intervals = []
+        for k in range(len(v.open)):
+            for i in range(inst.n_sessions):
+                lit = _present(model, v, k, i, v.lead[k, f], cache)
+                intervals.append(
+                    model.new_optional_fixed_size_interval_var(
+                        v.calendar_day[k][i], 1, lit, f"facday[{f},{k},{i}]"
+                    )
+                )
+        if limit <= 0:
+            for k in range(len(v.open)):
+                model.add(v.lead[k, f] == 0)
+        else:
+            model.add_cumulative(intervals, [1] * len(intervals), limit)
+
+
+def add_venue(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+    """Venue: with venues listed, every open cohort has one with room for the
+    cohort and its facilitator, and a venue never hosts overlapping sessions."""
+    venues = inst.program.venues
+    if not venues:
+        return
+    duration = inst.program.sessions.duration_minutes
+    cache: dict = {}
+    for k, open_ in enumerate(v.open):
+        model.add(sum(v.venue[k, r] for r in range(len(venues))) == open_)
+        for r, venue in enumerate(venues):
+            model.add(v.size[k] + 1 <= venue.capacity).only_enforce_if(v.venue[k, r])
+    for r in range(len(venues)):
+        intervals = []
+        for k in range(len(v.open)):
+            for i in range(inst.n_sessions):
+                lit = _present(model, v, k, i, v.venue[k, r], cache)
+                intervals.append(
+                    model.new_optional_fixed_size_interval_var(
+                        v.minute[k][i], duration, lit, f"venue[{r},{k},{i}]"
+                    )
+                )
+        model.add_no_overlap(intervals)
+
+
+def add_symmetry_breaking(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+    """Cohort slots are interchangeable: open them in order, by kick-off time."""
+    for k in range(1, len(v.open)):
+        model.add_implication(v.open[k], v.open[k - 1])
+        model.add(v.when[k - 1][0] <= v.when[k][0]).only_enforce_if(v.open[k])
+
+
+HARD_RULES = (
+    add_session_count,
+    add_group_size,
+    add_placement,
+    add_membership_opens_cohort,
+    add_organisation_mix,
+    add_company_mode,
+    add_not_with,
+    add_gap_rule,
+    add_participant_availability,
+    add_one_facilitator,
+    add_facilitator_availability,
+    add_facilitator_capacity,
+    add_facilitator_no_overlap,
+    add_facilitator_sessions_per_day,
+    add_venue,
+    add_symmetry_breaking,
+)
+"""Every hard-rule family, in the order the model adds them."""

@@ -1,0 +1,124 @@
+"""Why someone could not be placed, in words a coordinator can act on."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .instance import Instance
+
+
+def series_fits(inst: Instance, open_when: frozenset[int] | None, sessions: int) -> bool:
+    """True when some series of ``sessions`` dates obeying the gap rule fits ``open_when``.
+
+    ``open_when`` holds allowed ``when`` values (see Instance; None: all).
+    """
+    g = inst.n_slots
+    index = {c: d for d, c in enumerate(inst.calendar.calendar_number)}
+    if open_when is None:
+        days = list(range(inst.n_days))
+    else:
+        days = sorted(index[w // g] for w in {w // g * g for w in open_when})
+    if not days:
+        return False
+    rules = inst.program.sessions
+    cal_no = inst.calendar.calendar_number
+    eff_no = inst.calendar.effective_number
+    longest: dict[int, int] = {}
+    for d in days:
+        best = 1
+        for e in days:
+            if e >= d:
+                break
+            gap = cal_no[d] - cal_no[e]
+            if gap >= rules.min_gap_days and eff_no[d] - eff_no[e] <= rules.max_gap_days:
+                best = max(best, longest[e] + 1)
+        longest[d] = best
+        if best >= sessions:
+            return True
+    return False
+
+
+def _intersect(a: frozenset[int] | None, b: frozenset[int] | None) -> frozenset[int] | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a & b
+
+
+def unplaced_reasons(inst: Instance, placed: set[str], formed: int) -> dict[str, str]:
+    """A reason for every participant not in ``placed``, in input order.
+
+    ``formed`` is the number of cohorts the plan opens.
+    """
+    program = inst.program
+    groups = program.groups
+    rules = program.sessions
+    need = groups.min_size + 1
+    orgs = Counter(p.organization for p in inst.participants)
+    reasons: dict[str, str] = {}
+    window = f"{program.start.isoformat()}..{program.end.isoformat()}"
+    capacity = sum(min(inst.facilitator_limit(f), 10**4) for f in inst.facilitators)
+    unplaced = [p for p in inst.participants if p.id not in placed]
+    for n, person in enumerate(inst.participants):
+        if person.id in placed:
+            continue
+        own = inst.participant_open[n]
+        if inst.n_days == 0 or inst.n_slots == 0:
+            reasons[person.id] = (
+                "no session can be held at all: the program window, weekdays, holidays "
+                "and blackouts leave no day, or the day window is shorter than a session"
+            )
+            continue
+        if not series_fits(inst, own, need):
+            reasons[person.id] = (
+                f"availability: their unavailable and busy times leave no series of "
+                f"{need} sessions {rules.min_gap_days}–{rules.max_gap_days} days apart "
+                f"within {window}"
+            )
+            continue
+        if not any(
+            series_fits(inst, _intersect(own, inst.facilitator_open[f]), need)
+            for f in range(len(inst.facilitators))
+        ):
+            reasons[person.id] = (
+                f"availability: no facilitator is free on a series of {need} dates "
+                "they can attend"
+            )
+            continue
+        org = person.organization
+        if program.mode == "company" and orgs[org] < groups.min_size:
+            reasons[person.id] = (
+                f"company-tailored run: {org} has only {orgs[org]} registration(s); "
+                f"a cohort needs at least {groups.min_size}"
+            )
+            continue
+        if inst.cohort_slots == 0:
+            reasons[person.id] = (
+                f"no cohort can be formed: {len(inst.participants)} registration(s) and "
+                f"facilitator capacity allow no cohort of at least {groups.min_size}"
+            )
+            continue
+        if program.mode == "mixed" and orgs[org] > formed * groups.max_per_organization:
+            reasons[person.id] = (
+                f"organisation mix: {org} has {orgs[org]} registrations but the plan has "
+                f"{formed} cohort(s) with at most {groups.max_per_organization} per organisation"
+            )
+            continue
+        blockers = [q for q in person.not_with if q in placed]
+        if formed >= capacity:
+            reasons[person.id] = (
+                f"no feasible cohort: the facilitators are at capacity ({capacity} cohorts) "
+                "and every cohort that suits their dates is full or would break a rule"
+                + (f" (not_with: {', '.join(blockers)})" if blockers else "")
+            )
+            continue
+        reasons[person.id] = (
+            "no feasible cohort: every cohort that suits their dates is full or would break "
+            "a rule (organisation mix, not_with), and too few other unplaced people share "
+            f"dates with them to open a new cohort of at least {groups.min_size}"
+            + (f"; not_with: {', '.join(blockers)}" if blockers else "")
+            + f" ({len(unplaced)} unplaced in all)"
+        )
+    return reasons
+

@@ -1,0 +1,111 @@
+"""Solver-side view of a program: indexes, allowed time sets, bounds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..domain import Facilitator, Participant, Program
+from ..workdays import WorkCalendar
+
+UNLIMITED = 10**6
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A program plus everything the model needs precomputed from it."""
+
+    program: Program
+    calendar: WorkCalendar
+
+    @classmethod
+    def of(cls, program: Program) -> Instance:
+        """Build the instance of ``program``."""
+        return cls(program, WorkCalendar(program))
+
+    @property
+    def participants(self) -> tuple[Participant, ...]:
+        """Participants in input order."""
+        return self.program.participants
+
+    @property
+    def facilitators(self) -> tuple[Facilitator, ...]:
+        """Facilitators in input order."""
+        return self.program.facilitators
+
+    @property
+    def n_days(self) -> int:
+        """Number of allowed session days."""
+        return len(self.calendar.days)
+
+    @property
+    def n_slots(self) -> int:
+        """Number of allowed start times per day."""
+        return len(self.calendar.slot_minutes)
+
+    @property
+    def n_sessions(self) -> int:
+        """Session places per cohort slot: kick-off plus one per possible member."""
+        return self.program.groups.max_size + 1
+
+    @cached_property
+    def participant_open(self) -> tuple[frozenset[int] | None, ...]:
+        """Per participant the allowed ``when`` values, or None when unrestricted.
+
+        ``when`` is ``calendar day number * n_slots + slot index``, as in the model.
+        """
+        return tuple(self._open_when(p.unavailable, p.busy) for p in self.participants)
+
+    @cached_property
+    def participant_avoid(self) -> tuple[frozenset[int], ...]:
+        """Per participant the ``when`` values touching their avoid times."""
+        everything = self._open_when((), (), force=True) or frozenset()
+        result = []
+        for p in self.participants:
+            if not p.avoid:
+                result.append(frozenset())
+                continue
+            fine = self._open_when(p.avoid, ())
+            result.append(everything - (fine or frozenset()))
+        return tuple(result)
+
+    @cached_property
+    def facilitator_open(self) -> tuple[frozenset[int] | None, ...]:
+        """Per facilitator the allowed ``when`` values, or None when unrestricted."""
+        return tuple(self._open_when(f.unavailable, ()) for f in self.facilitators)
+
+    def _open_when(self, rules, busy, force: bool = False) -> frozenset[int] | None:
+        """Allowed ``calendar_number * n_slots + slot`` values (the model's ``when``)."""
+        if not rules and not busy and not force:
+            return None
+        g = self.n_slots
+        number = self.calendar.calendar_number
+        return frozenset(number[d] * g + s for d, s in self.calendar.open_slots(rules, busy))
+
+    def facilitator_limit(self, f: Facilitator) -> int:
+        """Most cohorts facilitator ``f`` may lead."""
+        return UNLIMITED if f.max_cohorts is None else f.max_cohorts
+
+    @cached_property
+    def organizations(self) -> tuple[str, ...]:
+        """Distinct organisations, sorted."""
+        return tuple(sorted({p.organization for p in self.participants}))
+
+    @cached_property
+    def experience_levels(self) -> tuple[str, ...]:
+        """Distinct non-empty experience labels, sorted."""
+        return tuple(sorted({p.experience for p in self.participants if p.experience}))
+
+    @cached_property
+    def cohort_slots(self) -> int:
+        """How many cohorts the model may open: no more than can be filled or led."""
+        groups = self.program.groups
+        if self.program.mode == "company":
+            by_org: dict[str, int] = {}
+            for p in self.participants:
+                by_org[p.organization] = by_org.get(p.organization, 0) + 1
+            fillable = sum(n // groups.min_size for n in by_org.values())
+        else:
+            fillable = len(self.participants) // groups.min_size
+        leadable = sum(min(self.facilitator_limit(f), fillable) for f in self.facilitators)
+        return max(0, min(fillable, leadable))

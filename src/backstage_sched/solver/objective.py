@@ -1,0 +1,140 @@
+"""Soft terms of SPEC §2, each a named function returning a linear expression.
+
+The solver optimises them lexicographically in the order of
+:data:`OBJECTIVE_LEVELS`: a later level never trades away an earlier one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .instance import Instance
+from .variables import Variables
+
+Expr = cp_model.LinearExprT
+
+
+def placed_participants(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
+    """Objective 1 (maximise): participants placed in a cohort."""
+    return sum(v.member.values())
+
+
+def avoid_time_hits(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
+    """Objective 2 (minimise): member-sessions that fall on the member's avoid times."""
+    hits = []
+    reified: dict[tuple[int, int, frozenset[int]], cp_model.IntVar] = {}
+    for p, bad in enumerate(inst.participant_avoid):
+        if not bad:
+            continue
+        dom = cp_model.Domain.from_values(sorted(bad))
+        for k in range(len(v.open)):
+            for i in range(inst.n_sessions):
+                key = (k, i, bad)
+                if key not in reified:
+                    inside = model.new_bool_var(f"in_avoid[{k},{i},{p}]")
+                    model.add_linear_expression_in_domain(v.when[k][i], dom).only_enforce_if(
+                        inside
+                    )
+                    model.add_linear_expression_in_domain(
+                        v.when[k][i], dom.complement()
+                    ).only_enforce_if(inside.Not())
+                    reified[key] = inside
+                hit = model.new_bool_var(f"avoid_hit[{p},{k},{i}]")
+                model.add_bool_or(
+                    [v.member[p, k].Not(), v.active[k][i].Not(), reified[key].Not(), hit]
+                )
+                hits.append(hit)
+    return sum(hits)
+
+
+def irregular_sessions(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
+    """Objective 3 (minimise): sessions not on the kick-off's weekday and start time."""
+    span = (inst.program.end - inst.program.start).days
+    off = []
+    for k in range(len(v.open)):
+        for i in range(1, inst.n_sessions):
+            dev = model.new_bool_var(f"irregular[{k},{i}]")
+            regular = [dev.Not(), v.active[k][i]]
+            weeks = model.new_int_var(0, span // 7, f"weeks[{k},{i}]")
+            model.add(
+                v.calendar_day[k][i] - v.calendar_day[k][0] == 7 * weeks
+            ).only_enforce_if(regular)
+            model.add(v.slot[k][i] == v.slot[k][0]).only_enforce_if(regular)
+            model.add_implication(dev, v.active[k][i])
+            off.append(dev)
+    return sum(off)
+
+
+def size_off_target(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
+    """Objective 4a (minimise): members above or below the target size, over open cohorts."""
+    target = inst.program.groups.size
+    terms = []
+    for k, open_ in enumerate(v.open):
+        dev = model.new_int_var(0, inst.program.groups.max_size, f"size_dev[{k}]")
+        model.add(dev >= v.size[k] - target).only_enforce_if(open_)
+        model.add(dev >= target - v.size[k]).only_enforce_if(open_)
+        terms.append(dev)
+    return sum(terms)
+
+
+def facilitator_imbalance(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
+    """Objective 4b (minimise): most cohorts on one facilitator minus fewest."""
+    cohorts = len(v.open)
+    if cohorts == 0 or len(inst.facilitators) < 2:
+        return 0
+    most = model.new_int_var(0, cohorts, "load_max")
+    least = model.new_int_var(0, cohorts, "load_min")
+    for f, fac in enumerate(inst.facilitators):
+        load = sum(v.lead[k, f] for k in range(cohorts))
+        model.add(most >= load)
+        if inst.facilitator_limit(fac) > 0:
+            model.add(least <= load)
+    return most - least
+
+
+def experience_monotony(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
+    """Objective 4c (minimise): open cohorts with a single experience level."""
+    levels = inst.experience_levels
+    if len(levels) < 2:
+        return 0
+    terms = []
+    for k, open_ in enumerate(v.open):
+        has = []
+        for level in levels:
+            lit = model.new_bool_var(f"has[{k},{level}]")
+            people = [
+                v.member[p, k]
+                for p, person in enumerate(inst.participants)
+                if person.experience == level
+            ]
+            model.add(sum(people) >= lit)
+            has.append(lit)
+        mono = model.new_bool_var(f"monotone[{k}]")
+        model.add(sum(has) + mono >= 2).only_enforce_if(open_)
+        terms.append(mono)
+    return sum(terms)
+
+
+@dataclass(frozen=True)
+class Level:
+    """One priority level: a name, a sense and its weighted terms."""
+
+    name: str
+    maximize: bool
+    terms: tuple[tuple[int, Callable[[cp_model.CpModel, Variables, Instance], Expr]], ...]
+
+
+OBJECTIVE_LEVELS: tuple[Level, ...] = (
+    Level("placed", True, ((1, placed_participants),)),
+    Level("avoid_hits", False, ((1, avoid_time_hits),)),
+    Level("irregular_sessions", False, ((1, irregular_sessions),)),
+    Level(
+        "balance",
+        False,
+        ((4, size_off_target), (2, facilitator_imbalance), (1, experience_monotony)),
+    ),
+)
+"""SPEC §2 objectives in priority order."""

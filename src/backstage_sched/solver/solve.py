@@ -1,0 +1,252 @@
+"""Build the CP-SAT model, solve it level by level, and read the schedule back."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from ortools.sat.python import cp_model
+
+from ..domain import Program
+from ..workdays import Slot
+from .constraints import HARD_RULES
+from .construct import Built, greedy
+from .explain import unplaced_reasons
+from .instance import Instance
+from .objective import OBJECTIVE_LEVELS
+from .variables import Variables, create_variables
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """Solver settings. The same program, options and seed give the same schedule.
+
+    ``effort`` is CP-SAT deterministic time (roughly seconds of one core) per
+    objective level. With ``workers == 1`` (the default) the search is fully
+    reproducible; more workers search in parallel, faster but not
+    reproducible. ``time_limit`` is a wall-clock cap on the whole solve that
+    only binds on a much slower machine.
+    """
+
+    seed: int = 0
+    workers: int = 1
+    effort: float = 10.0
+    time_limit: float = 600.0
+
+
+@dataclass(frozen=True)
+class ScheduledCohort:
+    """A cohort as the solver decided it (ids, not names; slots, not datetimes)."""
+
+    facilitator: str
+    venue: str | None
+    members: tuple[str, ...]
+    slots: tuple[Slot, ...]
+    case_owners: tuple[str, ...]  # owner of sessions 1..n in order
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The solver's answer: cohorts, unplaced people with reasons, objective values."""
+
+    cohorts: tuple[ScheduledCohort, ...]
+    unplaced: tuple[tuple[str, str], ...]
+    objective: dict[str, int] = field(default_factory=dict)
+    optimal: dict[str, bool] = field(default_factory=dict)
+    runtime: float = 0.0
+
+
+def build_model(inst: Instance) -> tuple[cp_model.CpModel, Variables]:
+    """The CP-SAT model with every hard rule of SPEC §2."""
+    model = cp_model.CpModel()
+    v = create_variables(model, inst)
+    for rule in HARD_RULES:
+        rule(model, v, inst)
+    return model, v
+
+
+def _parameters(options: SolveOptions, budget: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.random_seed = options.seed
+    params.num_workers = max(1, options.workers)
+    params.probing_deterministic_time_limit = 0.1  # presolve probing dominated small models
+    params.max_deterministic_time = options.effort
+    params.max_time_in_seconds = max(1.0, budget)
+    return solver
+
+
+def solve(
+    program: Program, options: SolveOptions | None = None, progress: Progress | None = None
+) -> Schedule:
+    """Plan ``program``: cohorts, facilitators, venues, session times, case owners."""
+    options = options or SolveOptions()
+    say = progress or (lambda _msg: None)
+    started = time.monotonic()
+    inst = Instance.of(program)
+    if inst.cohort_slots == 0 or inst.n_days == 0 or inst.n_slots == 0:
+        reasons = unplaced_reasons(inst, set(), 0)
+        return Schedule((), tuple(reasons.items()), {"placed": 0}, {"placed": True})
+    model, v = build_model(inst)
+    levels = [(lvl, _level_expr(model, v, inst, lvl)) for lvl in OBJECTIVE_LEVELS]
+    built = greedy(inst)
+    greedy_placed = sum(len(b.members) for b in built)
+    say(f"greedy start: {greedy_placed} placed in {len(built)} cohorts")
+    add_greedy_hint(model, v, inst, built)
+    values: dict[str, int] = {}
+    optimal: dict[str, bool] = {}
+    solution: list[int] | None = None
+    for n, (level, expr) in enumerate(levels):
+        if isinstance(expr, int):
+            values[level.name] = expr
+            optimal[level.name] = True
+            continue
+        if level.name == "placed" and greedy_placed == len(inst.participants):
+            # the greedy start already places everybody: nothing to improve
+            values[level.name] = greedy_placed
+            optimal[level.name] = True
+            model.add(expr >= greedy_placed)
+            say(f"{level.name} = {greedy_placed} (optimal: everybody)")
+            continue
+        if level.maximize:
+            model.maximize(expr)
+        else:
+            model.minimize(expr)
+        if solution is not None:
+            model.clear_hints()
+            for index, value in enumerate(solution):
+                model.add_hint(model.get_int_var_from_proto_index(index), value)
+        remaining = options.time_limit - (time.monotonic() - started)
+        share = remaining / (len(levels) - n)
+        solver = _parameters(options, share)
+        say(f"optimising {level.name} ...")
+        status = solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if solution is None:
+                raise RuntimeError(
+                    f"CP-SAT found no plan at level {level.name!r} "
+                    f"({solver.status_name(status)}); the model should always admit "
+                    "the empty plan"
+                )
+            break
+        best = round(solver.objective_value)
+        values[level.name] = best
+        optimal[level.name] = status == cp_model.OPTIMAL
+        solution = [solver.value(model.get_int_var_from_proto_index(i))
+                    for i in range(len(model.proto.variables))]
+        say(f"{level.name} = {best}{' (optimal)' if optimal[level.name] else ''}")
+        if level.maximize:
+            model.add(expr >= best)
+        else:
+            model.add(expr <= best)
+    assert solution is not None
+    schedule = _read_schedule(inst, v, solution)
+    placed = {m for c in schedule for m in c.members}
+    reasons = unplaced_reasons(inst, placed, len(schedule))
+    return Schedule(
+        cohorts=tuple(schedule),
+        unplaced=tuple(reasons.items()),
+        objective=values,
+        optimal=optimal,
+        runtime=time.monotonic() - started,
+    )
+
+
+def _level_expr(model: cp_model.CpModel, v: Variables, inst: Instance, level) -> object:
+    total: object = 0
+    for weight, term in level.terms:
+        expr = term(model, v, inst)
+        if isinstance(expr, int) and expr == 0:
+            continue
+        total = expr * weight if isinstance(total, int) and total == 0 else total + expr * weight
+    return total
+
+
+def _read_schedule(inst: Instance, v: Variables, solution: list[int]) -> list[ScheduledCohort]:
+    def val(var: cp_model.IntVar) -> int:
+        return solution[var.index]
+
+    cal = inst.calendar
+    result = []
+    for k in range(len(v.open)):
+        if not val(v.open[k]):
+            continue
+        members = tuple(
+            person.id for p, person in enumerate(inst.participants) if val(v.member[p, k])
+        )
+        fac = next(f.id for f_i, f in enumerate(inst.facilitators) if val(v.lead[k, f_i]))
+        venue = next(
+            (r.id for r_i, r in enumerate(inst.program.venues) if val(v.venue[k, r_i])), None
+        )
+        slots = tuple(
+            Slot(
+                inst.program.start + timedelta(days=val(v.calendar_day[k][i])),
+                cal.slot_minutes[val(v.slot[k][i])],
+            )
+            for i in range(len(members) + 1)
+        )
+        result.append(
+            ScheduledCohort(fac, venue, members, slots, assign_case_owners(inst, members, slots))
+        )
+    result.sort(key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator, c.members))
+    return result
+
+
+def assign_case_owners(
+    inst: Instance, members: tuple[str, ...], slots: tuple[Slot, ...]
+) -> tuple[str, ...]:
+    """Case owners of sessions 1..n: each member once, never the kick-off.
+
+    Prefers, session by session, a member for whom the session is not an
+    avoid time; ties go to input order.
+    """
+    left = list(members)
+    owners = []
+    for slot in slots[1:]:
+        def hit(pid: str, slot: Slot = slot) -> bool:
+            person = inst.program.participant(pid)
+            return inst.calendar.blocked(person.avoid, (), slot)
+
+        choice = next((m for m in left if not hit(m)), left[0])
+        owners.append(choice)
+        left.remove(choice)
+    return tuple(owners)
+
+
+def add_greedy_hint(
+    model: cp_model.CpModel, v: Variables, inst: Instance, built: list[Built]
+) -> None:
+    """Hint CP-SAT with the greedy plan, mapped onto cohort slots in kick-off order."""
+    g = inst.n_slots
+    rules = inst.program.sessions
+    day_start = rules.day_start.hour * 60 + rules.day_start.minute
+    order = sorted(built, key=lambda b: (b.chain.days[0] * g + b.chain.slot))
+    for k in range(len(v.open)):
+        b = order[k] if k < len(order) else None
+        model.add_hint(v.open[k], b is not None)
+        size = len(b.members) if b else 0
+        model.add_hint(v.size[k], size)
+        for p in range(len(inst.participants)):
+            model.add_hint(v.member[p, k], bool(b) and p in b.members)
+        for f in range(len(inst.facilitators)):
+            model.add_hint(v.lead[k, f], bool(b) and b.facilitator == f)
+        for r in range(len(inst.program.venues)):
+            model.add_hint(v.venue[k, r], bool(b) and b.venue == r)
+        for i in range(inst.n_sessions):
+            on = b is not None and i <= size
+            if i > inst.program.groups.min_size:
+                model.add_hint(v.active[k][i], on)
+            when = v.when[k][i]
+            if on:
+                day, slot = b.chain.days[i], b.chain.slot
+            else:
+                lowest = int(when.proto.domain[0])
+                day, slot = divmod(lowest, g)
+            model.add_hint(v.calendar_day[k][i], day)
+            model.add_hint(v.slot[k][i], slot)
+            model.add_hint(when, day * g + slot)
+            model.add_hint(v.minute[k][i], day * 1440 + day_start + slot * rules.grid_minutes)

@@ -1,0 +1,183 @@
+"""The one place that knows the calendar: holidays, blackouts, weekdays, the time grid.
+
+Everything downstream (the solver in particular) works on *day indexes*
+(positions in :attr:`WorkCalendar.days`, the allowed session dates in
+order) and *slot indexes* (positions in :attr:`WorkCalendar.slot_minutes`,
+the allowed start times) and converts back to aware datetimes here.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from .domain import Busy, Program, TimeRule
+
+
+def public_holidays(
+    country: str, categories: Iterable[str], years: Iterable[int]
+) -> dict[date, str]:
+    """Holidays of ``country`` in ``categories`` for ``years`` (never Sundays by default)."""
+    options: dict[str, object] = {}
+    try:
+        entity = getattr(holidays, country.upper())
+        if "include_sundays" in inspect.signature(entity.__init__).parameters:
+            options["include_sundays"] = False
+    except (AttributeError, TypeError, ValueError):
+        pass
+    table = holidays.country_holidays(
+        country, years=sorted(set(years)), categories=tuple(categories), **options
+    )
+    return dict(table.items())
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A concrete session time: an allowed day and a start minute of that day."""
+
+    day: date
+    minute: int
+
+
+class WorkCalendar:
+    """Allowed session days and start times of one program."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.tz = ZoneInfo(program.timezone)
+        rules = program.sessions
+        self.duration = rules.duration_minutes
+        years = range(program.start.year, program.end.year + 1)
+        self.holidays = public_holidays(program.country, program.holiday_categories, years)
+        self.closed = set(program.extra_closed)
+        self.blackout_days = frozenset(
+            b.start + timedelta(days=i)
+            for b in program.blackouts
+            for i in range((b.end - b.start).days + 1)
+        )
+        first = _minutes(rules.day_start)
+        last = _minutes(rules.day_end) - self.duration
+        self.slot_minutes: tuple[int, ...] = tuple(range(first, last + 1, rules.grid_minutes))
+        days = []
+        d = program.start
+        while d <= program.end:
+            if self.is_open(d):
+                days.append(d)
+            d += timedelta(days=1)
+        self.days: tuple[date, ...] = tuple(days)
+        self.day_index = {d: i for i, d in enumerate(self.days)}
+
+    def closed_reason(self, d: date) -> str | None:
+        """Why no session may fall on ``d``, or None when it may."""
+        if d.weekday() not in self.program.sessions.weekdays:
+            return "not an allowed weekday"
+        if d in self.holidays:
+            return f"public holiday ({self.holidays[d]})"
+        if d in self.closed:
+            return "extra closed day"
+        if d in self.blackout_days:
+            return "blackout"
+        return None
+
+    def is_open(self, d: date) -> bool:
+        """True when a session may fall on ``d`` (rule 1; window not checked)."""
+        return self.closed_reason(d) is None
+
+    # ---- gap rule support -------------------------------------------------
+    @cached_property
+    def calendar_number(self) -> tuple[int, ...]:
+        """Calendar day number (days since program start) of every allowed day."""
+        return tuple((d - self.program.start).days for d in self.days)
+
+    @cached_property
+    def effective_number(self) -> tuple[int, ...]:
+        """Day number not counting blackout days: gaps in it exclude blackouts.
+
+        For allowed days a < b: ``effective[b] - effective[a]`` equals the
+        calendar gap minus the blackout days strictly between them, so the
+        stretched maximum gap of rule 3 becomes a plain bound on it.
+        """
+        result = []
+        passed = 0
+        d = self.program.start
+        for day in self.days:
+            while d < day:
+                if d in self.blackout_days:
+                    passed += 1
+                d += timedelta(days=1)
+            result.append((day - self.program.start).days - passed)
+        return tuple(result)
+
+    def blackout_between(self, a: date, b: date) -> int:
+        """Number of blackout days strictly between dates ``a`` and ``b``."""
+        lo, hi = min(a, b), max(a, b)
+        return sum(1 for d in self.blackout_days if lo < d < hi)
+
+    # ---- time conversion --------------------------------------------------
+    def start_datetime(self, slot: Slot) -> datetime:
+        """Aware start time of a slot in the program's zone."""
+        return datetime.combine(slot.day, _time(slot.minute), tzinfo=self.tz)
+
+    def end_datetime(self, slot: Slot) -> datetime:
+        """Aware end time of a session starting at ``slot``."""
+        return datetime.combine(slot.day, _time(slot.minute + self.duration), tzinfo=self.tz)
+
+    # ---- availability -----------------------------------------------------
+    def blocked(self, rules: Iterable[TimeRule], busy: Iterable[Busy], slot: Slot) -> bool:
+        """True when a session at ``slot`` touches one of ``rules`` or ``busy``."""
+        start, end = slot.minute, slot.minute + self.duration
+        for rule in rules:
+            if rule_covers(rule, slot.day, start, end):
+                return True
+        s_dt = datetime.combine(slot.day, _time(start))
+        e_dt = datetime.combine(slot.day, _time(end))
+        return any(b.start < e_dt and s_dt < b.end for b in busy)
+
+    def open_slots(
+        self, rules: Iterable[TimeRule] = (), busy: Iterable[Busy] = ()
+    ) -> list[tuple[int, int]]:
+        """All (day index, slot index) pairs not blocked by ``rules`` or ``busy``."""
+        rules = tuple(rules)
+        busy = tuple(busy)
+        if not rules and not busy:
+            return [(d, s) for d in range(len(self.days)) for s in range(len(self.slot_minutes))]
+        busy_by_day: dict[date, list[Busy]] = {}
+        for b in busy:
+            d = b.start.date()
+            while d <= b.end.date():
+                busy_by_day.setdefault(d, []).append(b)
+                d += timedelta(days=1)
+        result = []
+        for di, day in enumerate(self.days):
+            day_busy = busy_by_day.get(day, ())
+            for si, minute in enumerate(self.slot_minutes):
+                if not self.blocked(rules, day_busy, Slot(day, minute)):
+                    result.append((di, si))
+        return result
+
+
+def rule_covers(rule: TimeRule, day: date, start_minute: int, end_minute: int) -> bool:
+    """True when ``rule`` covers any moment of ``[start_minute, end_minute)`` on ``day``."""
+    if rule.first is not None and day < rule.first:
+        return False
+    if rule.last is not None and day > rule.last:
+        return False
+    if rule.weekday is not None and day.weekday() != rule.weekday:
+        return False
+    if rule.start is None or rule.end is None:
+        return True
+    return _minutes(rule.start) < end_minute and start_minute < _minutes(rule.end)
+
+
+def _minutes(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def _time(minutes: int) -> time:
+    return time(minutes // 60, minutes % 60)
