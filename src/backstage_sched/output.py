@@ -1,0 +1,86 @@
+"""Write a plan folder atomically: plan.json, input.json, calendars, overview, costs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .domain import Program
+from .errors import InputError
+from .ical import write_calendars
+from .load import program_from_dict, program_to_dict
+from .plan import Plan
+from .report import costs_csv, overview_html
+
+INPUT_SNAPSHOT = "input.json"
+
+
+def default_stamp(program: Program) -> datetime:
+    """DTSTAMP when none is asked for: midnight UTC on the program's first day.
+
+    Derived from the input, never from the wall clock, so two runs give the
+    same bytes.
+    """
+    return datetime.combine(program.start, datetime.min.time(), tzinfo=UTC)
+
+
+def write_plan_dir(
+    program: Program, plan: Plan, out: str | Path, stamp: datetime | None = None
+) -> Path:
+    """Write every output file of ``plan`` into ``out``, replacing it atomically.
+
+    Files are first written to a sibling temporary folder; only when all of
+    them are written is ``out`` swapped for it, so a failure leaves an
+    earlier ``out`` as it was.
+    """
+    out = Path(out)
+    stamp = stamp or default_stamp(program)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        (tmp / "plan.json").write_text(plan.to_json(), encoding="utf-8")
+        snapshot = json.dumps(program_to_dict(program), indent=2, ensure_ascii=False)
+        (tmp / INPUT_SNAPSHOT).write_text(snapshot + "\n", encoding="utf-8")
+        write_calendars(program, plan, tmp, stamp)
+        (tmp / "overview.html").write_text(overview_html(program, plan), encoding="utf-8")
+        with open(tmp / "costs.csv", "w", encoding="utf-8", newline="") as fh:
+            fh.write(costs_csv(program, plan))
+        _swap(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def _swap(new: Path, out: Path) -> None:
+    old = None
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        os.replace(out, old)
+    try:
+        os.replace(new, out)
+    except BaseException:
+        if old is not None:
+            os.replace(old, out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def read_plan_dir(path: str | Path) -> tuple[Program, Plan]:
+    """Read back ``plan.json`` and the input snapshot of a plan folder."""
+    path = Path(path)
+    plan = Plan.load(path / "plan.json")
+    snap = path / INPUT_SNAPSHOT
+    try:
+        data = json.loads(snap.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(str(snap), None, "file not found (is this a plan folder?)") from None
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputError(str(snap), None, f"not readable JSON: {exc}") from None
+    return program_from_dict(data, source=str(snap)), plan
+
