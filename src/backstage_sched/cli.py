@@ -64,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
     out = Console(stderr=False, highlight=False)
+    if not out.is_terminal:
+        out = Console(stderr=False, highlight=False, width=120)
     err = Console(stderr=True, highlight=False)
     try:
         if args.command == "plan":
@@ -108,12 +110,12 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
 def _summary(program, plan: Plan, out: Console) -> None:
     table = Table(title=f"{program.name}: {plan.placed} of {len(program.participants)} placed")
     for col in ("cohort", "facilitator", "members", "kick-off", "last session", "venue"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=True)
     for c in plan.cohorts:
         table.add_row(
-            c.id, c.facilitator, str(len(c.members)),
-            c.sessions[0].start.strftime("%a %Y-%m-%d %H:%M"),
-            c.sessions[-1].start.strftime("%a %Y-%m-%d %H:%M"),
+            c.id, program.facilitator(c.facilitator).name, str(len(c.members)),
+            c.sessions[0].start.strftime("%a %d %b %H:%M"),
+            c.sessions[-1].start.strftime("%a %d %b"),
             c.venue or "-",
         )
     out.print(table)
