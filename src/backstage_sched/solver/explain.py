@@ -70,6 +70,19 @@ def unplaced_reasons(inst: Instance, placed: set[str], formed: int) -> dict[str,
                 "and blackouts leave no day, or the day window is shorter than a session"
             )
             continue
+        if not series_fits(inst, None, need):
+            reasons[person.id] = (
+                f"program calendar: the program window {window}, allowed weekdays, "
+                f"holidays, closed days and blackouts leave no series of {need} sessions "
+                f"{rules.min_gap_days}–{rules.max_gap_days} days apart"
+            )
+            continue
+        if program.venues and max(v.capacity for v in program.venues) < groups.min_size + 1:
+            reasons[person.id] = (
+                f"venue: no room holds a cohort of at least {groups.min_size} plus its "
+                f"facilitator (largest room: {max(v.capacity for v in program.venues)})"
+            )
+            continue
         if not series_fits(inst, own, need):
             reasons[person.id] = (
                 f"availability: their unavailable and busy times leave no series of "
@@ -99,13 +112,17 @@ def unplaced_reasons(inst: Instance, placed: set[str], formed: int) -> dict[str,
                 f"facilitator capacity allow no cohort of at least {groups.min_size}"
             )
             continue
-        if program.mode == "mixed" and orgs[org] > formed * groups.max_per_organization:
+        cap = groups.max_per_organization
+        if program.mode == "mixed" and orgs[org] > cap and orgs[org] > formed * cap:
             reasons[person.id] = (
                 f"organisation mix: {org} has {orgs[org]} registrations but the plan has "
                 f"{formed} cohort(s) with at most {groups.max_per_organization} per organisation"
             )
             continue
-        blockers = [q for q in person.not_with if q in placed]
+        blockers = sorted(
+            {*person.not_with}
+            | {q.id for q in inst.participants if person.id in q.not_with}
+        )
         if formed >= capacity:
             reasons[person.id] = (
                 f"no feasible cohort: the facilitators are at capacity ({capacity} cohorts) "
@@ -113,12 +130,16 @@ def unplaced_reasons(inst: Instance, placed: set[str], formed: int) -> dict[str,
                 + (f" (not_with: {', '.join(blockers)})" if blockers else "")
             )
             continue
+        if blockers:
+            reasons[person.id] = (
+                f"not_with: kept apart from {', '.join(blockers)}, and no other cohort "
+                f"that suits their dates has room ({len(unplaced)} unplaced in all)"
+            )
+            continue
         reasons[person.id] = (
             "no feasible cohort: every cohort that suits their dates is full or would break "
-            "a rule (organisation mix, not_with), and too few other unplaced people share "
-            f"dates with them to open a new cohort of at least {groups.min_size}"
-            + (f"; not_with: {', '.join(blockers)}" if blockers else "")
-            + f" ({len(unplaced)} unplaced in all)"
+            "the organisation mix, and too few other unplaced people share dates with them "
+            f"to open a new cohort of at least {groups.min_size} ({len(unplaced)} unplaced in all)"
         )
     return reasons
 

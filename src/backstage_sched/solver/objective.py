@@ -138,3 +138,23 @@ OBJECTIVE_LEVELS: tuple[Level, ...] = (
     ),
 )
 """SPEC §2 objectives in priority order."""
+
+
+def term_bound(term_name: str, inst: Instance) -> int:
+    """An upper bound on a soft term's value, for tie-break weights."""
+    k = inst.cohort_slots
+    max_size = inst.program.groups.max_size
+    bounds = {
+        "placed_participants": len(inst.participants),
+        "avoid_time_hits": sum(1 for p in inst.participants if p.avoid) * (max_size + 1),
+        "irregular_sessions": k * max_size,
+        "size_off_target": k * max_size,
+        "facilitator_imbalance": k,
+        "experience_monotony": k,
+    }
+    return bounds[term_name]
+
+
+def level_bound(level: Level, inst: Instance) -> int:
+    """An upper bound on a level's (weighted) value."""
+    return sum(weight * term_bound(term.__name__, inst) for weight, term in level.terms)

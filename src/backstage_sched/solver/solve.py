@@ -11,11 +11,12 @@ from ortools.sat.python import cp_model
 
 from ..domain import Program
 from ..workdays import Slot
+from . import score
 from .constraints import HARD_RULES
 from .construct import Built, greedy
 from .explain import unplaced_reasons
 from .instance import Instance
-from .objective import OBJECTIVE_LEVELS
+from .objective import OBJECTIVE_LEVELS, Level, level_bound
 from .variables import Variables, create_variables
 
 Progress = Callable[[str], None]
@@ -25,16 +26,17 @@ Progress = Callable[[str], None]
 class SolveOptions:
     """Solver settings. The same program, options and seed give the same schedule.
 
-    ``effort`` is CP-SAT deterministic time (roughly seconds of one core) per
-    objective level. With ``workers == 1`` (the default) the search is fully
-    reproducible; more workers search in parallel, faster but not
-    reproducible. ``time_limit`` is a wall-clock cap on the whole solve that
-    only binds on a much slower machine.
+    ``effort`` is CP-SAT deterministic time (about 1–3 s of one core) for
+    the first objective level; each later level gets half of it. With
+    ``workers == 1`` (the default) the search is fully reproducible; more
+    workers search in parallel, faster but not reproducible. ``time_limit``
+    is a wall-clock cap on the whole solve that only binds on a much slower
+    machine.
     """
 
     seed: int = 0
     workers: int = 1
-    effort: float = 10.0
+    effort: float = 6.0
     time_limit: float = 600.0
 
 
@@ -69,13 +71,13 @@ def build_model(inst: Instance) -> tuple[cp_model.CpModel, Variables]:
     return model, v
 
 
-def _parameters(options: SolveOptions, budget: float) -> cp_model.CpSolver:
+def _parameters(options: SolveOptions, effort: float, budget: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.random_seed = options.seed
     params.num_workers = max(1, options.workers)
     params.probing_deterministic_time_limit = 0.1  # presolve probing dominated small models
-    params.max_deterministic_time = options.effort
+    params.max_deterministic_time = effort
     params.max_time_in_seconds = max(1.0, budget)
     return solver
 
@@ -94,57 +96,57 @@ def solve(
     model, v = build_model(inst)
     levels = [(lvl, _level_expr(model, v, inst, lvl)) for lvl in OBJECTIVE_LEVELS]
     built = greedy(inst)
-    greedy_placed = sum(len(b.members) for b in built)
-    say(f"greedy start: {greedy_placed} placed in {len(built)} cohorts")
+    current = greedy_schedule(inst, built)
+    say(f"greedy start: {score.placed_participants(inst, current)} placed in {len(built)} cohorts")
     add_greedy_hint(model, v, inst, built)
     values: dict[str, int] = {}
     optimal: dict[str, bool] = {}
-    solution: list[int] | None = None
     for n, (level, expr) in enumerate(levels):
         if isinstance(expr, int):
             values[level.name] = expr
             optimal[level.name] = True
             continue
-        if level.name == "placed" and greedy_placed == len(inst.participants):
-            # the greedy start already places everybody: nothing to improve
-            values[level.name] = greedy_placed
+        now = level_value(inst, level, current)
+        best_possible = len(inst.participants) if level.maximize else 0
+        if now == best_possible:
+            # the current plan already reaches the level's bound: nothing to search
+            values[level.name] = now
             optimal[level.name] = True
-            model.add(expr >= greedy_placed)
-            say(f"{level.name} = {greedy_placed} (optimal: everybody)")
+            model.add(expr == now)
+            say(f"{level.name} = {now} (optimal)")
             continue
-        if level.maximize:
-            model.maximize(expr)
-        else:
-            model.minimize(expr)
-        if solution is not None:
+        # the next level breaks ties, weighted so it never outweighs this one
+        goal = expr if level.maximize else -expr
+        if n + 1 < len(levels) and not isinstance(levels[n + 1][1], int):
+            nxt, nxt_expr = levels[n + 1]
+            scale = level_bound(nxt, inst) + 1
+            goal = goal * scale + (nxt_expr if nxt.maximize else -nxt_expr)
+        model.maximize(goal)
+        effort = options.effort if n == 0 else options.effort / 2
+        remaining = options.time_limit - (time.monotonic() - started)
+        solver = _parameters(options, effort, remaining / (len(levels) - n))
+        say(f"optimising {level.name} ...")
+        status = solver.solve(model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            solution = [
+                solver.value(model.get_int_var_from_proto_index(i))
+                for i in range(len(model.proto.variables))
+            ]
+            current = _read_schedule(inst, v, solution)
             model.clear_hints()
             for index, value in enumerate(solution):
                 model.add_hint(model.get_int_var_from_proto_index(index), value)
-        remaining = options.time_limit - (time.monotonic() - started)
-        share = remaining / (len(levels) - n)
-        solver = _parameters(options, share)
-        say(f"optimising {level.name} ...")
-        status = solver.solve(model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            if solution is None:
-                raise RuntimeError(
-                    f"CP-SAT found no plan at level {level.name!r} "
-                    f"({solver.status_name(status)}); the model should always admit "
-                    "the empty plan"
-                )
-            break
-        best = round(solver.objective_value)
-        values[level.name] = best
+            bound = level_value(inst, level, current)
+        else:  # no solution within the budget: keep the plan we have
+            bound = level_value(inst, level, current)
+        values[level.name] = level_value(inst, level, current)
         optimal[level.name] = status == cp_model.OPTIMAL
-        solution = [solver.value(model.get_int_var_from_proto_index(i))
-                    for i in range(len(model.proto.variables))]
-        say(f"{level.name} = {best}{' (optimal)' if optimal[level.name] else ''}")
+        say(f"{level.name} = {values[level.name]}{' (optimal)' if optimal[level.name] else ''}")
         if level.maximize:
-            model.add(expr >= best)
+            model.add(expr >= min(bound, values[level.name]))
         else:
-            model.add(expr <= best)
-    assert solution is not None
-    schedule = _read_schedule(inst, v, solution)
+            model.add(expr <= max(bound, values[level.name]))
+    schedule = current
     placed = {m for c in schedule for m in c.members}
     reasons = unplaced_reasons(inst, placed, len(schedule))
     return Schedule(
@@ -250,3 +252,31 @@ def add_greedy_hint(
             model.add_hint(v.slot[k][i], slot)
             model.add_hint(when, day * g + slot)
             model.add_hint(v.minute[k][i], day * 1440 + day_start + slot * rules.grid_minutes)
+
+
+def level_value(inst: Instance, level: Level, cohorts: list[ScheduledCohort]) -> int:
+    """A level's value counted on ``cohorts`` (see :mod:`.score`)."""
+    return sum(weight * score.TERMS[term.__name__](inst, cohorts) for weight, term in level.terms)
+
+
+def greedy_schedule(inst: Instance, built: list[Built]) -> list[ScheduledCohort]:
+    """The greedy construction as a schedule (cohorts in kick-off order)."""
+    result = []
+    for b in built:
+        members = tuple(inst.participants[p].id for p in sorted(b.members))
+        slots = tuple(
+            Slot(
+                inst.program.start + timedelta(days=day),
+                inst.calendar.slot_minutes[b.chain.slot],
+            )
+            for day in b.chain.days[: len(members) + 1]
+        )
+        venue = inst.program.venues[b.venue].id if b.venue is not None else None
+        result.append(
+            ScheduledCohort(
+                inst.facilitators[b.facilitator].id, venue, members, slots,
+                assign_case_owners(inst, members, slots),
+            )
+        )
+    result.sort(key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator, c.members))
+    return result

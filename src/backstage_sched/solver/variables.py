@@ -111,12 +111,23 @@ def create_variables(model: cp_model.CpModel, inst) -> Variables:
 
 
 def _blackout_steps(program) -> list[tuple[int, int]]:
-    """Per blackout: (first day number after it, its length in days within the window)."""
-    steps = []
-    for b in program.blackouts:
-        first = max(b.start, program.start)
-        last = min(b.end, program.end)
-        if first > last:
-            continue
-        steps.append(((last - program.start).days + 1, (last - first).days + 1))
+    """Per run of consecutive blackout days in the window: (first day number after
+    it, its length). Overlapping blackouts count each day once."""
+    days = sorted(
+        {
+            (b.start - program.start).days + i
+            for b in program.blackouts
+            for i in range((b.end - b.start).days + 1)
+        }
+    )
+    span = (program.end - program.start).days
+    days = [d for d in days if 0 <= d <= span]
+    steps: list[tuple[int, int]] = []
+    run_start = None
+    for n, d in enumerate(days):
+        if run_start is None:
+            run_start = d
+        if n + 1 == len(days) or days[n + 1] != d + 1:
+            steps.append((d + 1, d - run_start + 1))
+            run_start = None
     return steps

@@ -1,0 +1,76 @@
+"""Score analysis: every soft term counted on a finished schedule, without CP-SAT.
+
+The model's penalty variables are only bounded from below, so the solver's
+objective can overstate a level it did not prove optimal; these counts are
+what the plan really costs, and they are what the plan reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .instance import Instance
+
+if TYPE_CHECKING:
+    from .solve import ScheduledCohort
+
+
+def placed_participants(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
+    """Participants in a cohort."""
+    return sum(len(c.members) for c in cohorts)
+
+
+def avoid_time_hits(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
+    """Member-sessions on the member's avoid times."""
+    hits = 0
+    for c in cohorts:
+        for pid in c.members:
+            person = inst.program.participant(pid)
+            if person.avoid:
+                hits += sum(inst.calendar.blocked(person.avoid, (), s) for s in c.slots)
+    return hits
+
+
+def irregular_sessions(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
+    """Sessions not on their kick-off's weekday and start time."""
+    return sum(
+        1
+        for c in cohorts
+        for s in c.slots[1:]
+        if s.day.weekday() != c.slots[0].day.weekday() or s.minute != c.slots[0].minute
+    )
+
+
+def size_off_target(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
+    """Members above or below the target size, summed over cohorts."""
+    return sum(abs(len(c.members) - inst.program.groups.size) for c in cohorts)
+
+
+def facilitator_imbalance(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
+    """Most cohorts on one facilitator minus fewest (among those who may lead)."""
+    if not cohorts or len(inst.facilitators) < 2:
+        return 0
+    load = {f.id: 0 for f in inst.facilitators}
+    for c in cohorts:
+        load[c.facilitator] += 1
+    eligible = [load[f.id] for f in inst.facilitators if inst.facilitator_limit(f) > 0]
+    return max(load.values()) - min(eligible, default=0)
+
+
+def experience_monotony(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
+    """Cohorts with a single experience level when the program has several."""
+    if len(inst.experience_levels) < 2:
+        return 0
+    levels = {p.id: p.experience for p in inst.participants}
+    return sum(1 for c in cohorts if len({levels[m] for m in c.members} - {""}) < 2)
+
+
+TERMS = {
+    f.__name__: f
+    for f in (
+        placed_participants, avoid_time_hits, irregular_sessions,
+        size_off_target, facilitator_imbalance, experience_monotony,
+    )
+}
+"""Counters by the name of the objective term they count."""
