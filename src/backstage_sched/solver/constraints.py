@@ -137,14 +137,21 @@ def add_gap_rule(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
 
 def add_participant_availability(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
     """Participant availability: no session over a member's unavailable or busy time."""
+    _keep_sessions_in(
+        model, v, inst, inst.participant_open, lambda p, k: v.member[p, k]
+    )
+
+
+def _keep_sessions_in(model, v, inst, allowed_sets, literal) -> None:
+    """Sessions of ``k`` lie in ``allowed_sets[x]`` whenever ``literal(x, k)`` holds."""
     cache: dict = {}
-    for p, allowed in enumerate(inst.participant_open):
+    for x, allowed in enumerate(allowed_sets):
         if allowed is None:
             continue
         dom = _domain(allowed)
         for k in range(len(v.open)):
             for i in range(inst.n_sessions):
-                lit = _present(model, v, k, i, v.member[p, k], cache)
+                lit = _present(model, v, k, i, literal(x, k), cache)
                 model.add_linear_expression_in_domain(v.when[k][i], dom).only_enforce_if(lit)
 
 
@@ -156,15 +163,7 @@ def add_one_facilitator(model: cp_model.CpModel, v: Variables, inst: Instance) -
 
 def add_facilitator_availability(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
     """Facilitator availability: no session over the facilitator's unavailable times."""
-    cache: dict = {}
-    for f, allowed in enumerate(inst.facilitator_open):
-        if allowed is None:
-            continue
-        dom = _domain(allowed)
-        for k in range(len(v.open)):
-            for i in range(inst.n_sessions):
-                lit = _present(model, v, k, i, v.lead[k, f], cache)
-                model.add_linear_expression_in_domain(v.when[k][i], dom).only_enforce_if(lit)
+    _keep_sessions_in(model, v, inst, inst.facilitator_open, lambda f, k: v.lead[k, f])
 
 
 def add_facilitator_capacity(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
