@@ -9,6 +9,8 @@ end inside the day window, so they cannot be broken.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ortools.sat.python import cp_model
 
 from .instance import Instance
@@ -34,6 +36,26 @@ def _present(model: cp_model.CpModel, v: Variables, k: int, i: int, lit, cache: 
         model.add_bool_or([v.active[k][i].Not(), lit.Not()]).only_enforce_if(both.Not())
         cache[key] = both
     return cache[key]
+
+
+def _session_intervals(
+    model: cp_model.CpModel,
+    v: Variables,
+    inst: Instance,
+    literal: Callable[[int], cp_model.IntVar],
+    starts: list[list[cp_model.IntVar]],
+    size: int,
+    cache: dict,
+) -> list[cp_model.IntervalVar]:
+    """Optional intervals ``[starts[k][i], + size)`` present when session ``i`` of
+    ``k`` takes place and ``literal(k)`` holds (one per cohort slot and session)."""
+    return [
+        model.new_optional_fixed_size_interval_var(
+            starts[k][i], size, _present(model, v, k, i, literal(k), cache), ""
+        )
+        for k in range(len(v.open))
+        for i in range(inst.n_sessions)
+    ]
 
 
 def add_session_count(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
@@ -185,16 +207,9 @@ def add_facilitator_no_overlap(model: cp_model.CpModel, v: Variables, inst: Inst
     cache: dict = {}
     for f, fac in enumerate(inst.facilitators):
         length = duration + inst.program.buffer(fac)
-        intervals = []
-        for k in range(len(v.open)):
-            for i in range(inst.n_sessions):
-                lit = _present(model, v, k, i, v.lead[k, f], cache)
-                intervals.append(
-                    model.new_optional_fixed_size_interval_var(
-                        v.minute[k][i], length, lit, f"fac[{f},{k},{i}]"
-                    )
-                )
-        model.add_no_overlap(intervals)
+        model.add_no_overlap(
+            _session_intervals(model, v, inst, lambda k, f=f: v.lead[k, f], v.minute, length, cache)
+        )
 
 
 def add_facilitator_sessions_per_day(
@@ -215,20 +230,14 @@ def add_facilitator_sessions_per_day(
         fits = (window + buffer) // (rules.duration_minutes + buffer)
         if limit >= fits:
             continue
-        intervals = []
-        for k in range(len(v.open)):
-            for i in range(inst.n_sessions):
-                lit = _present(model, v, k, i, v.lead[k, f], cache)
-                intervals.append(
-                    model.new_optional_fixed_size_interval_var(
-                        v.calendar_day[k][i], 1, lit, f"facday[{f},{k},{i}]"
-                    )
-                )
         if limit <= 0:
             for k in range(len(v.open)):
                 model.add(v.lead[k, f] == 0)
-        else:
-            model.add_cumulative(intervals, [1] * len(intervals), limit)
+            continue
+        days = _session_intervals(
+            model, v, inst, lambda k, f=f: v.lead[k, f], v.calendar_day, 1, cache
+        )
+        model.add_cumulative(days, [1] * len(days), limit)
 
 
 def add_venue(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
@@ -244,16 +253,11 @@ def add_venue(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
         for r, venue in enumerate(venues):
             model.add(v.size[k] + 1 <= venue.capacity).only_enforce_if(v.venue[k, r])
     for r in range(len(venues)):
-        intervals = []
-        for k in range(len(v.open)):
-            for i in range(inst.n_sessions):
-                lit = _present(model, v, k, i, v.venue[k, r], cache)
-                intervals.append(
-                    model.new_optional_fixed_size_interval_var(
-                        v.minute[k][i], duration, lit, f"venue[{r},{k},{i}]"
-                    )
-                )
-        model.add_no_overlap(intervals)
+        model.add_no_overlap(
+            _session_intervals(
+                model, v, inst, lambda k, r=r: v.venue[k, r], v.minute, duration, cache
+            )
+        )
 
 
 def add_symmetry_breaking(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:

@@ -136,16 +136,14 @@ def solve(
             model.clear_hints()
             for index, value in enumerate(solution):
                 model.add_hint(model.get_int_var_from_proto_index(index), value)
-            bound = level_value(inst, level, current)
-        else:  # no solution within the budget: keep the plan we have
-            bound = level_value(inst, level, current)
+        # else: no solution within the budget; keep the plan we have
         values[level.name] = level_value(inst, level, current)
         optimal[level.name] = status == cp_model.OPTIMAL
         say(f"{level.name} = {values[level.name]}{' (optimal)' if optimal[level.name] else ''}")
         if level.maximize:
-            model.add(expr >= min(bound, values[level.name]))
+            model.add(expr >= values[level.name])
         else:
-            model.add(expr <= max(bound, values[level.name]))
+            model.add(expr <= values[level.name])
     schedule = current
     placed = {m for c in schedule for m in c.members}
     reasons = unplaced_reasons(inst, placed, len(schedule))
@@ -158,14 +156,11 @@ def solve(
     )
 
 
-def _level_expr(model: cp_model.CpModel, v: Variables, inst: Instance, level) -> object:
-    total: object = 0
-    for weight, term in level.terms:
-        expr = term(model, v, inst)
-        if isinstance(expr, int) and expr == 0:
-            continue
-        total = expr * weight if isinstance(total, int) and total == 0 else total + expr * weight
-    return total
+def _level_expr(model: cp_model.CpModel, v: Variables, inst: Instance, level: Level) -> object:
+    """The level's weighted sum of terms; a plain 0 when every term is constant."""
+    parts = [(weight, term(model, v, inst)) for weight, term in level.terms]
+    parts = [(w, e) for w, e in parts if not (isinstance(e, int) and e == 0)]
+    return sum(w * e for w, e in parts) if parts else 0
 
 
 def _read_schedule(inst: Instance, v: Variables, solution: list[int]) -> list[ScheduledCohort]:
