@@ -75,121 +75,194 @@ def _prefix(open_when: frozenset[int] | None, chain: Chain, g: int) -> int:
     return n
 
 
-def greedy(inst: Instance) -> list[Built]:
-    """Build cohorts first-fit on regular chains; deterministic."""
-    program = inst.program
-    groups = program.groups
-    g = inst.n_slots
-    duration = program.sessions.duration_minutes
-    day_start = program.sessions.day_start.hour * 60 + program.sessions.day_start.minute
-    chains = regular_chains(inst)
-    # facilitator-feasible chains, keeping only the first n sessions they can attend
-    people = range(len(inst.participants))
-    reach = {
-        (c_i): [_prefix(inst.participant_open[p], ch, g) for p in people]
-        for c_i, ch in enumerate(chains)
-    }
-    flexibility = [
-        sum(1 for c_i in reach if reach[c_i][p] >= groups.size + 1) for p in people
-    ]
-    busy: dict[int, list[tuple[int, int]]] = {f: [] for f in range(len(inst.facilitators))}
-    day_count: dict[tuple[int, int], int] = {}
-    venue_busy: dict[int, list[tuple[int, int]]] = {r: [] for r in range(len(program.venues))}
-    load = [0] * len(inst.facilitators)
-    placed: set[int] = set()
-    built: list[Built] = []
-    not_with = _not_with_pairs(inst)
+class _Greedy:
+    """State of the construction: who is placed, when each facilitator and room is busy."""
 
-    def fac_free(f: int, chain: Chain, n: int) -> bool:
+    def __init__(self, inst: Instance) -> None:
+        self.inst = inst
+        program = inst.program
+        self.groups = program.groups
+        self.g = inst.n_slots
+        self.duration = program.sessions.duration_minutes
+        rules = program.sessions
+        self.day_start = rules.day_start.hour * 60 + rules.day_start.minute
+        self.grid = rules.grid_minutes
+        self.chains = regular_chains(inst)
+        self.people = range(len(inst.participants))
+        # reach[c][p]: how many leading sessions of chain c participant p can attend
+        self.reach = [
+            [_prefix(inst.participant_open[p], ch, self.g) for p in self.people]
+            for ch in self.chains
+        ]
+        # hits[c][p]: sessions of chain c (up to max size) on p's avoid times
+        self.hits = [
+            [
+                sum(day * self.g + ch.slot in bad for day in ch.days) if bad else 0
+                for bad in inst.participant_avoid
+            ]
+            for ch in self.chains
+        ]
+        self.flexibility = [
+            sum(1 for row in self.reach if row[p] >= self.groups.size + 1) for p in self.people
+        ]
+        self.busy: dict[int, list[tuple[int, int]]] = {f: [] for f in range(len(inst.facilitators))}
+        self.day_count: dict[tuple[int, int], int] = {}
+        self.venue_busy: dict[int, list[tuple[int, int]]] = {
+            r: [] for r in range(len(program.venues))
+        }
+        self.load = [0] * len(inst.facilitators)
+        self.placed: set[int] = set()
+        self.built: list[tuple[int, Built]] = []  # (chain index, cohort)
+        self.not_with = _not_with_pairs(inst)
+
+    def _start(self, chain: Chain, i: int) -> int:
+        return chain.days[i] * 1440 + self.day_start + chain.slot * self.grid
+
+    def fac_free(self, f: int, chain: Chain, sessions: range, new_cohort: bool) -> bool:
+        """Facilitator ``f`` can lead ``sessions`` of ``chain`` on top of what they have."""
+        inst, program = self.inst, self.inst.program
         fac = inst.facilitators[f]
-        if load[f] >= inst.facilitator_limit(fac):
+        if new_cohort and self.load[f] >= inst.facilitator_limit(fac):
             return False
-        if _prefix(inst.facilitator_open[f], chain, g) < n:
+        if sessions.stop > len(chain.days):
+            return False
+        if _prefix(inst.facilitator_open[f], chain, self.g) < sessions.stop:
             return False
         buffer = program.buffer(fac)
-        for c in chain.days[:n]:
-            start = c * 1440 + day_start + chain.slot * program.sessions.grid_minutes
-            if day_count.get((f, c), 0) >= program.sessions_per_day(fac):
+        for i in sessions:
+            start = self._start(chain, i)
+            if self.day_count.get((f, chain.days[i]), 0) >= program.sessions_per_day(fac):
                 return False
-            for s, e in busy[f]:
-                if start < e + buffer and s < start + duration + buffer:
+            for s, e in self.busy[f]:
+                if start < e + buffer and s < start + self.duration + buffer:
                     return False
         return True
 
-    def venue_for(chain: Chain, n: int, size: int) -> int | None:
-        for r, venue in enumerate(program.venues):
-            if venue.capacity < size + 1:
-                continue
-            ok = True
-            for c in chain.days[:n]:
-                start = c * 1440 + day_start + chain.slot * program.sessions.grid_minutes
-                if any(start < e and s < start + duration for s, e in venue_busy[r]):
-                    ok = False
-                    break
-            if ok:
+    def venue_free(self, r: int, chain: Chain, sessions: range, size: int) -> bool:
+        """Room ``r`` holds ``size`` members plus facilitator and is free for ``sessions``."""
+        if self.inst.program.venues[r].capacity < size + 1:
+            return False
+        for i in sessions:
+            start = self._start(chain, i)
+            if any(start < e and s < start + self.duration for s, e in self.venue_busy[r]):
+                return False
+        return True
+
+    def venue_for(self, chain: Chain, n: int, size: int) -> int | None:
+        """The first room free for the first ``n`` sessions of ``chain``."""
+        for r in range(len(self.inst.program.venues)):
+            if self.venue_free(r, chain, range(n), size):
                 return r
         return None
 
-    def pick(c_i: int, target: int) -> list[int]:
+    def fits(self, p: int, c_i: int, members: list[int]) -> bool:
+        """``p`` may join ``members`` on chain ``c_i`` (organisation, not_with, dates)."""
+        inst, groups = self.inst, self.groups
+        person = inst.participants[p]
+        if inst.program.mode == "company":
+            if members and inst.participants[members[0]].organization != person.organization:
+                return False
+        else:
+            same = sum(
+                1 for q in members if inst.participants[q].organization == person.organization
+            )
+            if same >= groups.max_per_organization:
+                return False
+        if any((min(p, q), max(p, q)) in self.not_with for q in members):
+            return False
+        need = len(members) + 2  # sessions once p joins
+        return all(self.reach[c_i][q] >= need for q in [*members, p])
+
+    def pick(self, c_i: int, target: int) -> list[int]:
+        """Unplaced people for a new cohort on chain ``c_i``: those without avoid-time
+        hits on it first, then the least flexible."""
         chosen: list[int] = []
-        orgs: dict[str, int] = {}
-        company_org: str | None = None
         candidates = sorted(
-            (p for p in people if p not in placed and reach[c_i][p] >= groups.min_size + 1),
-            key=lambda p: (flexibility[p], p),
+            (
+                p for p in self.people
+                if p not in self.placed and self.reach[c_i][p] >= self.groups.min_size + 1
+            ),
+            key=lambda p: (self.hits[c_i][p] > 0, self.flexibility[p], p),
         )
         for p in candidates:
             if len(chosen) >= target:
                 break
-            person = inst.participants[p]
-            if program.mode == "company":
-                if company_org is not None and person.organization != company_org:
-                    continue
-            elif orgs.get(person.organization, 0) >= groups.max_per_organization:
-                continue
-            if any((min(p, q), max(p, q)) in not_with for q in chosen):
-                continue
-            if min(reach[c_i][q] for q in [*chosen, p]) < len(chosen) + 2:
-                continue
-            chosen.append(p)
-            orgs[person.organization] = orgs.get(person.organization, 0) + 1
-            company_org = company_org or person.organization
+            if self.fits(p, c_i, chosen):
+                chosen.append(p)
         return chosen
 
-    while True:
-        best = None
-        for c_i, chain in enumerate(chains):
-            members = pick(c_i, groups.size)
-            if len(members) < groups.min_size:
-                continue
-            n = len(members) + 1
-            for f in range(len(inst.facilitators)):
-                if not fac_free(f, chain, n):
-                    continue
-                venue = venue_for(chain, n, len(members))
-                if program.venues and venue is None:
-                    continue
-                score = (len(members), -load[f], -c_i)
-                if best is None or score > best[0]:
-                    best = (score, c_i, f, members, venue)
-                break
-            if best is not None and best[0][0] >= groups.size and c_i > best[1] + 200:
-                break
-        if best is None:
-            break
-        _, c_i, f, members, venue = best
-        chain = chains[c_i]
-        n = len(members) + 1
-        for c in chain.days[:n]:
-            start = c * 1440 + day_start + chain.slot * program.sessions.grid_minutes
-            busy[f].append((start, start + duration))
-            day_count[f, c] = day_count.get((f, c), 0) + 1
+    def book(self, f: int, venue: int | None, chain: Chain, sessions: range) -> None:
+        """Mark facilitator ``f`` (and room ``venue``) busy for ``sessions``."""
+        for i in sessions:
+            start = self._start(chain, i)
+            self.busy[f].append((start, start + self.duration))
+            self.day_count[f, chain.days[i]] = self.day_count.get((f, chain.days[i]), 0) + 1
             if venue is not None:
-                venue_busy[venue].append((start, start + duration))
-        load[f] += 1
-        placed.update(members)
-        built.append(Built(chain, f, members, venue))
-    return built
+                self.venue_busy[venue].append((start, start + self.duration))
+
+    def open_cohorts(self) -> None:
+        """Open cohorts one at a time on the chain and facilitator that seat the most."""
+        groups = self.groups
+        while True:
+            best = None
+            for c_i, chain in enumerate(self.chains):
+                members = self.pick(c_i, groups.size)
+                if len(members) < groups.min_size:
+                    continue
+                n = len(members) + 1
+                for f in range(len(self.inst.facilitators)):
+                    if not self.fac_free(f, chain, range(n), new_cohort=True):
+                        continue
+                    venue = self.venue_for(chain, n, len(members))
+                    if self.inst.program.venues and venue is None:
+                        continue
+                    hits = sum(self.hits[c_i][p] for p in members)
+                    score = (len(members), -hits, -self.load[f], -c_i)
+                    if best is None or score > best[0]:
+                        best = (score, c_i, f, members, venue)
+                    break
+                if best is not None and best[0][0] >= groups.size and c_i > best[1] + 200:
+                    break
+            if best is None:
+                return
+            _, c_i, f, members, venue = best
+            self.book(f, venue, self.chains[c_i], range(len(members) + 1))
+            self.load[f] += 1
+            self.placed.update(members)
+            self.built.append((c_i, Built(self.chains[c_i], f, members, venue)))
+
+    def insert_leftovers(self) -> None:
+        """Seat unplaced people in existing cohorts that can grow by one session."""
+        for p in sorted(
+            (p for p in self.people if p not in self.placed),
+            key=lambda p: (self.flexibility[p], p),
+        ):
+            for c_i, b in self.built:
+                if self.try_insert(p, c_i, b):
+                    break
+
+    def try_insert(self, p: int, c_i: int, b: Built) -> bool:
+        """Add ``p`` to cohort ``b`` (one more session) when every rule allows it."""
+        n = len(b.members)
+        if n >= self.groups.max_size or not self.fits(p, c_i, b.members):
+            return False
+        extra = range(n + 1, n + 2)
+        if not self.fac_free(b.facilitator, b.chain, extra, new_cohort=False):
+            return False
+        if b.venue is not None and not self.venue_free(b.venue, b.chain, extra, n + 1):
+            return False
+        self.book(b.facilitator, b.venue, b.chain, extra)
+        b.members.append(p)
+        self.placed.add(p)
+        return True
+
+
+def greedy(inst: Instance) -> list[Built]:
+    """Open cohorts first-fit on regular chains, then seat leftovers; deterministic."""
+    state = _Greedy(inst)
+    state.open_cohorts()
+    state.insert_leftovers()
+    return [b for _, b in state.built]
 
 
 def _not_with_pairs(inst: Instance) -> set[tuple[int, int]]:
