@@ -812,3 +812,18 @@ def test_snapshot_malformed() -> None:
         program_from_dict({"id": "x"}, source="plan/input.json")
     assert err.value.file == "plan/input.json"
     assert "not a valid program snapshot" in err.value.message
+
+
+def test_default_holiday_categories_fit_the_country(tmp_path: Path) -> None:
+    """A country without 'de_facto' holidays (DE) gets just 'public' by default."""
+    path = tmp_path / "de.toml"
+    path.write_text(
+        '[program]\nid = "de"\nname = "Berlin"\nstart = 2027-01-11\nend = 2027-12-17\n'
+        'timezone = "Europe/Berlin"\ncountry = "DE"\n\n'
+        '[[facilitators]]\nid = "f1"\nname = "F"\nemail = "f@example.org"\n',
+        encoding="utf-8",
+    )
+    assert load_program(path).holiday_categories == ("public",)
+    se = path.read_text(encoding="utf-8").replace('"DE"', '"SE"')
+    path.write_text(se, encoding="utf-8")
+    assert load_program(path).holiday_categories == ("public", "de_facto")

@@ -313,13 +313,15 @@ def _program_table(file: str, data: dict[str, Any]) -> dict[str, Any]:
         ) from None
     out["country"] = country
 
+    supported = tuple(country_table.supported_categories)
+    # default: public + de_facto, as far as the country has them (SE has both)
+    default = [c for c in ("public", "de_facto") if c in supported]
     categories = _text_list(
         file,
         w("holiday_categories"),
         "holiday_categories",
-        table.get("holiday_categories", ["public", "de_facto"]),
+        table.get("holiday_categories", default),
     )
-    supported = tuple(country_table.supported_categories)
     if not categories:
         raise InputError(
             file,
