@@ -31,36 +31,52 @@ class Built:
     venue: int | None = None
 
 
+def chain_days(
+    inst: Instance, first: int, slot: int = 0, open_when: frozenset[int] | None = None
+) -> tuple[int, ...]:
+    """Session days from kick-off day ``first``: each the earliest allowed day that
+    keeps the gap rule, on the same weekday where one exists, and (when given) with
+    ``day * n_slots + slot`` in ``open_when``. Stops at ``max_size + 1`` days or
+    when no day fits."""
+    rules = inst.program.sessions
+    cal_no = inst.calendar.calendar_number
+    eff_no = inst.calendar.effective_number
+    index = inst.calendar_index
+    g = inst.n_slots
+    days = [first]
+    while len(days) < inst.n_sessions:
+        prev_c = days[-1]
+        prev_e = eff_no[index[prev_c]]
+        options = []
+        for n in range(index[prev_c] + 1, len(cal_no)):
+            c = cal_no[n]
+            if eff_no[n] - prev_e > rules.max_gap_days:
+                break
+            if c - prev_c >= rules.min_gap_days and (
+                open_when is None or c * g + slot in open_when
+            ):
+                options.append(c)
+        if not options:
+            break
+        same = [c for c in options if (c - prev_c) % 7 == 0]
+        days.append(same[0] if same else options[0])
+    return tuple(days)
+
+
 def regular_chains(inst: Instance) -> list[Chain]:
     """Every chain starting on an allowed day, preferring 4-week then 5-week steps."""
     rules = inst.program.sessions
     groups = inst.program.groups
-    cal_no = inst.calendar.calendar_number
-    eff_no = inst.calendar.effective_number
-    allowed = {c: n for n, c in enumerate(cal_no)}
     span = (inst.program.end - inst.program.start).days
     chains = []
-    for start_idx, first in enumerate(cal_no):
+    for first in inst.calendar.calendar_number:
         if first > span - groups.min_size * rules.min_gap_days:
             break
-        days = [first]
-        idx = start_idx
-        while len(days) < inst.n_sessions:
-            prev_c, prev_e = cal_no[idx], eff_no[idx]
-            options = [
-                c for c in range(prev_c + rules.min_gap_days, span + 1)
-                if c in allowed and eff_no[allowed[c]] - prev_e <= rules.max_gap_days
-            ]
-            if not options:
-                break
-            same = [c for c in options if (c - prev_c) % 7 == 0]
-            nxt = same[0] if same else options[0]
-            days.append(nxt)
-            idx = allowed[nxt]
+        days = chain_days(inst, first)
         if len(days) < groups.min_size + 1:
             continue
         for slot in range(inst.n_slots):
-            chains.append(Chain(tuple(days), slot))
+            chains.append(Chain(days, slot))
     return chains
 
 
@@ -90,18 +106,12 @@ class _Greedy:
         self.chains = regular_chains(inst)
         self.people = range(len(inst.participants))
         # reach[c][p]: how many leading sessions of chain c participant p can attend
-        self.reach = [
-            [_prefix(inst.participant_open[p], ch, self.g) for p in self.people]
-            for ch in self.chains
-        ]
-        # hits[c][p]: sessions of chain c (up to max size) on p's avoid times
-        self.hits = [
-            [
-                sum(day * self.g + ch.slot in bad for day in ch.days) if bad else 0
-                for bad in inst.participant_avoid
-            ]
-            for ch in self.chains
-        ]
+        self.reach: list[list[int]] = []
+        self.hits: list[list[int]] = []  # sessions of a chain on p's avoid times
+        for ch in self.chains:
+            self._measure(ch)
+        self.regular = len(self.chains)  # chains past this index are re-routed variants
+        self.variants: dict[tuple[int, int], int] = {}  # (chain, facilitator) -> chain
         self.flexibility = [
             sum(1 for row in self.reach if row[p] >= self.groups.size + 1) for p in self.people
         ]
@@ -114,6 +124,34 @@ class _Greedy:
         self.placed: set[int] = set()
         self.built: list[tuple[int, Built]] = []  # (chain index, cohort)
         self.not_with = _not_with_pairs(inst)
+
+    def _measure(self, chain: Chain) -> None:
+        self.reach.append(
+            [_prefix(self.inst.participant_open[p], chain, self.g) for p in self.people]
+        )
+        self.hits.append(
+            [
+                sum(day * self.g + chain.slot in bad for day in chain.days) if bad else 0
+                for bad in self.inst.participant_avoid
+            ]
+        )
+
+    def variant(self, c_i: int, f: int) -> int:
+        """Chain ``c_i`` re-routed around facilitator ``f``'s unavailable days."""
+        allowed = self.inst.facilitator_open[f]
+        if allowed is None:
+            return c_i
+        key = (c_i, f)
+        if key not in self.variants:
+            chain = self.chains[c_i]
+            days = chain_days(self.inst, chain.days[0], chain.slot, allowed)
+            if days == chain.days or chain.days[0] * self.g + chain.slot not in allowed:
+                self.variants[key] = c_i
+            else:
+                self.chains.append(Chain(days, chain.slot))
+                self._measure(self.chains[-1])
+                self.variants[key] = len(self.chains) - 1
+        return self.variants[key]
 
     def _start(self, chain: Chain, i: int) -> int:
         return chain.days[i] * 1440 + self.day_start + chain.slot * self.grid
@@ -200,32 +238,37 @@ class _Greedy:
             if venue is not None:
                 self.venue_busy[venue].append((start, start + self.duration))
 
-    def open_cohorts(self) -> None:
-        """Open cohorts one at a time on the chain and facilitator that seat the most."""
+    def open_cohorts(self, target: int) -> None:
+        """Open cohorts of up to ``target`` members, one at a time, on the chain and
+        facilitator that seat the most."""
         groups = self.groups
         while True:
             best = None
-            for c_i, chain in enumerate(self.chains):
-                members = self.pick(c_i, groups.size)
-                if len(members) < groups.min_size:
-                    continue
-                n = len(members) + 1
+            for base in range(self.regular):
+                picks: dict[int, list[int]] = {}
                 for f in range(len(self.inst.facilitators)):
+                    c_i = self.variant(base, f)
+                    chain = self.chains[c_i]
+                    if c_i not in picks:
+                        picks[c_i] = self.pick(c_i, target)
+                    members = picks[c_i]
+                    if len(members) < groups.min_size:
+                        continue
+                    n = len(members) + 1
                     if not self.fac_free(f, chain, range(n), new_cohort=True):
                         continue
                     venue = self.venue_for(chain, n, len(members))
                     if self.inst.program.venues and venue is None:
                         continue
                     hits = sum(self.hits[c_i][p] for p in members)
-                    score = (len(members), -hits, -self.load[f], -c_i)
+                    score = (len(members), -hits, -self.load[f], -base)
                     if best is None or score > best[0]:
-                        best = (score, c_i, f, members, venue)
-                    break
-                if best is not None and best[0][0] >= groups.size and c_i > best[1] + 200:
+                        best = (score, base, c_i, f, members, venue)
+                if best is not None and best[0][0] >= target and base > best[1] + 200:
                     break
             if best is None:
                 return
-            _, c_i, f, members, venue = best
+            _, _, c_i, f, members, venue = best
             self.book(f, venue, self.chains[c_i], range(len(members) + 1))
             self.load[f] += 1
             self.placed.update(members)
@@ -258,11 +301,22 @@ class _Greedy:
 
 
 def greedy(inst: Instance) -> list[Built]:
-    """Open cohorts first-fit on regular chains, then seat leftovers; deterministic."""
-    state = _Greedy(inst)
-    state.open_cohorts()
-    state.insert_leftovers()
-    return [b for _, b in state.built]
+    """Open cohorts first-fit on regular chains, then seat leftovers; deterministic.
+
+    Tries cohorts of the target size and, when that leaves people out (tight
+    facilitator capacity), of the maximum size; keeps whichever seats more.
+    """
+    best: list[Built] = []
+    for target in dict.fromkeys((inst.program.groups.size, inst.program.groups.max_size)):
+        state = _Greedy(inst)
+        state.open_cohorts(target)
+        state.insert_leftovers()
+        built = [b for _, b in state.built]
+        if sum(len(b.members) for b in built) > sum(len(b.members) for b in best):
+            best = built
+        if len(state.placed) == len(inst.participants):
+            break
+    return best
 
 
 def _not_with_pairs(inst: Instance) -> set[tuple[int, int]]:

@@ -13,7 +13,7 @@ def series_fits(inst: Instance, open_when: frozenset[int] | None, sessions: int)
     ``open_when`` holds allowed ``when`` values (see Instance; None: all).
     """
     g = inst.n_slots
-    index = {c: d for d, c in enumerate(inst.calendar.calendar_number)}
+    index = inst.calendar_index
     if open_when is None:
         days = list(range(inst.n_days))
     else:

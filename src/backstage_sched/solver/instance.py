@@ -49,6 +49,11 @@ class Instance:
         return self.program.groups.max_size + 1
 
     @cached_property
+    def calendar_index(self) -> dict[int, int]:
+        """Position in ``calendar.days`` of each allowed calendar day number."""
+        return {c: d for d, c in enumerate(self.calendar.calendar_number)}
+
+    @cached_property
     def participant_open(self) -> tuple[frozenset[int] | None, ...]:
         """Per participant the allowed ``when`` values, or None when unrestricted.
 
