@@ -9,6 +9,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .changes import CHANGES, OUTBOX, Outbox, first_outbox
 from .domain import Program
 from .errors import InputError
 from .ical import write_calendars
@@ -29,13 +30,20 @@ def default_stamp(program: Program) -> datetime:
 
 
 def write_plan_dir(
-    program: Program, plan: Plan, out: str | Path, stamp: datetime | None = None
+    program: Program,
+    plan: Plan,
+    out: str | Path,
+    stamp: datetime | None = None,
+    sending: Outbox | None = None,
+    changes: str | None = None,
 ) -> Path:
     """Write every output file of ``plan`` into ``out``, replacing it atomically.
 
-    Files are first written to a sibling temporary folder; only when all of
-    them are written is ``out`` swapped for it, so a failure leaves an
-    earlier ``out`` as it was.
+    ``sending`` is what must be sent (default: every invitation, for a new
+    plan); it becomes ``outbox.json`` plus its cancellation files. ``changes``
+    is a readable diff, written to ``changes.txt``. Files are first written to
+    a sibling temporary folder; only when all of them are written is ``out``
+    swapped for it, so a failure leaves an earlier ``out`` as it was.
     """
     out = Path(out)
     stamp = stamp or default_stamp(program)
@@ -49,6 +57,13 @@ def write_plan_dir(
         (tmp / "overview.html").write_text(overview_html(program, plan), encoding="utf-8")
         with open(tmp / "costs.csv", "w", encoding="utf-8", newline="") as fh:
             fh.write(costs_csv(program, plan))
+        sending = sending if sending is not None else first_outbox(program, plan)
+        for rel, data in sorted(sending.files.items()):
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tmp / rel).write_bytes(data)
+        (tmp / OUTBOX).write_text(sending.to_json(program.id), encoding="utf-8")
+        if changes is not None:
+            (tmp / CHANGES).write_text(changes, encoding="utf-8")
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
