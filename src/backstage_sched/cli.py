@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -15,7 +15,7 @@ from .errors import BackstageError, InputError, VerificationError
 from .load import load_program
 from .output import read_plan_dir, write_plan_dir
 from .plan import Plan
-from .planner import plan_program
+from .planner import plan_program, replan_program
 from .solver import SolveOptions
 from .verify import verify
 
@@ -50,6 +50,14 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument(
         "--stamp", type=datetime.fromisoformat,
         help="DTSTAMP for calendar files (ISO date-time; default derived from the program)",
+    )
+    plan.add_argument(
+        "--previous", type=Path,
+        help="re-plan: the plan.json of the published plan (its folder's input.json too)",
+    )
+    plan.add_argument(
+        "--today", type=_day, default=None,
+        help="re-plan: sessions before this date (default: today) are history and stay",
     )
     plan.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
@@ -99,12 +107,30 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
             f"Planning {program.name} ({program.id}): {len(program.participants)} "
             f"registrations, {len(program.facilitators)} facilitators"
         )
-    plan = plan_program(program, options, progress)
-    write_plan_dir(program, plan, args.out, args.stamp)
+    if args.previous is None:
+        plan = plan_program(program, options, progress)
+        write_plan_dir(program, plan, args.out, args.stamp)
+    else:
+        old_program, old_plan = read_plan_dir(args.previous.parent)
+        today = args.today or date.today()
+        plan, sending, diff = replan_program(
+            program, old_program, old_plan, today, options, progress, args.stamp
+        )
+        write_plan_dir(program, plan, args.out, args.stamp, sending, diff)
+        if not args.quiet:
+            out.print(diff, markup=False)
+            out.print(f"{len(sending.messages)} message(s) to send, listed in outbox.json")
     if not args.quiet:
         _summary(program, plan, out)
         out.print(f"Plan verified and written to {args.out}/")
     return EXIT_OK
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-03-01") from None
 
 
 def _summary(program, plan: Plan, out: Console) -> None:

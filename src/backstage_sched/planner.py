@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from .changes import Outbox, carry_over, describe, outbox
 from .domain import Program
-from .errors import VerificationError
+from .errors import InputError, VerificationError
 from .ical import uid_for
+from .output import default_stamp
 from .plan import Cohort, Plan, Session, Unplaced
 from .solver import Schedule, SolveOptions, solve
+from .solver.instance import EarlierCohort
 from .solver.solve import Progress
 from .verify import verify
-from .workdays import WorkCalendar
+from .workdays import Slot, WorkCalendar
 
 
 def plan_program(
@@ -32,15 +38,80 @@ def check_or_raise(program: Program, plan: Plan) -> None:
         raise VerificationError(violations)
 
 
+def replan_program(
+    program: Program,
+    previous_program: Program,
+    previous: Plan,
+    today: date,
+    options: SolveOptions | None = None,
+    progress: Progress | None = None,
+    stamp: datetime | None = None,
+) -> tuple[Plan, Outbox, str]:
+    """Re-plan after edited inputs (SPEC §5): sessions before ``today`` stay; the rest
+    move as little as possible. Returns the verified plan (UIDs kept, SEQUENCE
+    raised where changed), the messages to send and a readable diff."""
+    if previous.program != program.id:
+        raise InputError(
+            None, "--previous",
+            f"that plan is for program '{previous.program}', not '{program.id}'",
+        )
+    options = options or SolveOptions()
+    tz = ZoneInfo(program.timezone)
+    earlier = tuple(_earlier(c, tz, today) for c in previous.cohorts)
+    schedule = solve(program, options, progress, earlier)
+    ids = [c.id for c in previous.cohorts]
+    fresh = _fresh_ids(ids, len(schedule.cohorts))
+    names = {}
+    for sc in schedule.cohorts:
+        names[id(sc)] = ids[sc.slot] if 0 <= sc.slot < len(ids) else next(fresh)
+    plan = schedule_to_plan(program, schedule, options, names)
+    plan = replace(plan, objective={**plan.objective, "history_before": today.isoformat()})
+    plan = carry_over(previous, plan, today)
+    check_or_raise(program, plan)
+    stamp = stamp or default_stamp(program)
+    sending = outbox(previous_program, previous, program, plan, today, stamp)
+    return plan, sending, describe(previous, plan, today)
+
+
+def _earlier(c: Cohort, tz: ZoneInfo, today: date) -> EarlierCohort:
+    slots = []
+    for s in c.sessions:
+        local = s.start.astimezone(tz)
+        slots.append(Slot(local.date(), local.hour * 60 + local.minute))
+    held = sum(1 for slot in slots if slot.day < today)
+    return EarlierCohort(
+        facilitator=c.facilitator,
+        venue=c.venue,
+        members=c.members,
+        slots=tuple(slots),
+        case_owners=tuple(s.case_owner for s in c.sessions),
+        held=held,
+    )
+
+
+def _fresh_ids(taken: list[str], count: int) -> Iterator[str]:
+    n = 0
+    width = max(2, len(str(len(taken) + count)))
+    while True:
+        n += 1
+        cid = f"c{n:0{width}d}"
+        if cid not in taken:
+            yield cid
+
+
 def schedule_to_plan(
-    program: Program, schedule: Schedule, options: SolveOptions | None = None
+    program: Program,
+    schedule: Schedule,
+    options: SolveOptions | None = None,
+    names: dict[int, str] | None = None,
 ) -> Plan:
-    """Name cohorts ``c01``… in kick-off order and turn slots into aware sessions."""
+    """Turn slots into aware sessions; cohorts are named ``c01``… in kick-off order
+    unless ``names`` (by ``id()`` of the scheduled cohort) says otherwise."""
     cal = WorkCalendar(program)
     width = max(2, len(str(len(schedule.cohorts))))
     cohorts = []
     for n, sc in enumerate(schedule.cohorts, start=1):
-        cid = f"c{n:0{width}d}"
+        cid = (names or {}).get(id(sc), f"c{n:0{width}d}")
         sessions = tuple(
             Session(
                 index=i,

@@ -81,8 +81,15 @@ class _Local:
 
 
 def verify(program: Program, plan: Plan) -> list[Violation]:
-    """Every hard-rule violation of ``plan`` under ``program``, in a fixed order."""
+    """Every hard-rule violation of ``plan`` under ``program``, in a fixed order.
+
+    A re-planned plan records ``objective["history_before"]`` (an ISO date):
+    sessions before it were already held, so availability entered later is
+    not held against them.
+    """
     tz = ZoneInfo(program.timezone)
+    history = plan.objective.get("history_before")
+    held_before = date.fromisoformat(history) if isinstance(history, str) else None
     out: list[Violation] = []
     participants = {p.id: p for p in program.participants}
     facilitators = {f.id: f for f in program.facilitators}
@@ -101,7 +108,8 @@ def verify(program: Program, plan: Plan) -> list[Violation]:
         out += _check_cohort_venue(program, c)
         for x in locals_by_cohort[id(c)]:
             out += _check_session_time(program, x, closed)
-            out += _check_availability(x, members, facilitators.get(c.facilitator), tz)
+            if held_before is None or x.start.date() >= held_before:
+                out += _check_availability(x, members, facilitators.get(c.facilitator), tz)
             out += _check_venue(program, x)
         out += _check_gaps(program, locals_by_cohort[id(c)])
     all_locals = [x for c in plan.cohorts for x in locals_by_cohort[id(c)]]

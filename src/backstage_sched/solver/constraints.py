@@ -173,6 +173,8 @@ def _keep_sessions_in(model, v, inst, allowed_sets, literal) -> None:
         dom = _domain(allowed)
         for k in range(len(v.open)):
             for i in range(inst.n_sessions):
+                if inst.held_when(k, i) is not None:
+                    continue  # history: held before today, not re-judged
                 lit = _present(model, v, k, i, literal(x, k), cache)
                 model.add_linear_expression_in_domain(v.when[k][i], dom).only_enforce_if(lit)
 
@@ -260,9 +262,28 @@ def add_venue(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
         )
 
 
+def add_history(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+    """Re-plan history: sessions held before today stay exactly where they were, and
+    a cohort that has started keeps its members and takes no one new."""
+    for k, earlier in enumerate(inst.earlier):
+        if earlier.held == 0:
+            continue
+        model.add(v.open[k] == 1)
+        for i in range(earlier.held):
+            when = inst.held_when(k, i)
+            if when is not None and cp_model.Domain.from_flat_intervals(
+                list(v.when[k][i].proto.domain)
+            ).contains(when):
+                model.add(v.when[k][i] == when).only_enforce_if(v.active[k][i])
+        kept = {inst.participant_index[m] for m in earlier.members if m in inst.participant_index}
+        for p in range(len(inst.participants)):
+            model.add(v.member[p, k] == (1 if p in kept else 0))
+
+
 def add_symmetry_breaking(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
-    """Cohort slots are interchangeable: open them in order, by kick-off time."""
-    for k in range(1, len(v.open)):
+    """Cohort slots are interchangeable (all but those standing for an earlier plan's
+    cohorts): open them in order, by kick-off time."""
+    for k in range(len(inst.earlier) + 1, len(v.open)):
         model.add_implication(v.open[k], v.open[k - 1])
         model.add(v.when[k - 1][0] <= v.when[k][0]).only_enforce_if(v.open[k])
 
@@ -283,6 +304,7 @@ HARD_RULES = (
     add_facilitator_no_overlap,
     add_facilitator_sessions_per_day,
     add_venue,
+    add_history,
     add_symmetry_breaking,
 )
 """Every hard-rule family, in the order the model adds them."""

@@ -6,22 +6,57 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..domain import Facilitator, Participant, Program
-from ..workdays import WorkCalendar
+from ..workdays import Slot, WorkCalendar
 
 UNLIMITED = 10**6
 
 
 @dataclass(frozen=True)
+class EarlierCohort:
+    """A cohort of an earlier plan, for a re-plan: kept where possible.
+
+    ``held`` sessions (those before the re-plan's today) are history: pinned
+    exactly, with their members; ``case_owners`` has one entry per session
+    (None for the kick-off).
+    """
+
+    facilitator: str
+    venue: str | None
+    members: tuple[str, ...]
+    slots: tuple[Slot, ...]
+    case_owners: tuple[str | None, ...]
+    held: int
+
+
+@dataclass(frozen=True)
 class Instance:
-    """A program plus everything the model needs precomputed from it."""
+    """A program plus everything the model needs precomputed from it.
+
+    ``earlier`` holds the cohorts of a previous plan when re-planning; cohort
+    slot ``k < len(earlier)`` stands for ``earlier[k]``.
+    """
 
     program: Program
     calendar: WorkCalendar
+    earlier: tuple[EarlierCohort, ...] = ()
 
     @classmethod
-    def of(cls, program: Program) -> Instance:
-        """Build the instance of ``program``."""
-        return cls(program, WorkCalendar(program))
+    def of(cls, program: Program, earlier: tuple[EarlierCohort, ...] = ()) -> Instance:
+        """Build the instance of ``program`` (re-planning ``earlier`` cohorts)."""
+        return cls(program, WorkCalendar(program), earlier)
+
+    @cached_property
+    def participant_index(self) -> dict[str, int]:
+        """Position of each participant id."""
+        return {p.id: n for n, p in enumerate(self.participants)}
+
+    def held_when(self, k: int, i: int) -> int | None:
+        """The pinned ``when`` of session ``i`` of slot ``k`` if already held, else None."""
+        if k >= len(self.earlier) or i >= self.earlier[k].held:
+            return None
+        slot = self.earlier[k].slots[i]
+        day = (slot.day - self.program.start).days
+        return day * self.n_slots + self.calendar.slot_minutes.index(slot.minute)
 
     @property
     def participants(self) -> tuple[Participant, ...]:
@@ -113,4 +148,4 @@ class Instance:
         else:
             fillable = len(self.participants) // groups.min_size
         leadable = sum(min(self.facilitator_limit(f), fillable) for f in self.facilitators)
-        return max(0, min(fillable, leadable))
+        return max(len(self.earlier), min(fillable, leadable))

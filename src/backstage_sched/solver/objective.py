@@ -1,7 +1,7 @@
 """Soft terms of SPEC §2, each a named function returning a linear expression.
 
 The solver optimises them lexicographically in the order of
-:data:`OBJECTIVE_LEVELS`: a later level never trades away an earlier one.
+:func:`objective_levels`: a later level never trades away an earlier one.
 """
 
 from __future__ import annotations
@@ -118,6 +118,46 @@ def experience_monotony(model: cp_model.CpModel, v: Variables, inst: Instance) -
     return sum(terms)
 
 
+def moved_sessions(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
+    """Re-plan (minimise): future sessions of earlier cohorts that move or vanish, and
+    once more each when the cohort changes facilitator or room."""
+    terms = []
+    for k, earlier in enumerate(inst.earlier):
+        g = inst.n_slots
+        future = 0
+        for i in range(earlier.held, len(earlier.slots)):
+            slot = earlier.slots[i]
+            if slot.minute not in inst.calendar.slot_minutes:
+                terms.append(1)  # off the current grid: it must move
+                continue
+            was = (slot.day - inst.program.start).days * g + inst.calendar.slot_minutes.index(
+                slot.minute
+            )
+            moved = model.new_bool_var(f"moved[{k},{i}]")
+            model.add(v.when[k][i] == was).only_enforce_if([moved.Not()])
+            model.add_implication(moved.Not(), v.active[k][i])
+            terms.append(moved)
+            future += 1
+        ids = [f.id for f in inst.facilitators]
+        if future and earlier.facilitator in ids:
+            same = v.lead[k, ids.index(earlier.facilitator)]
+            terms.append(future * (1 - same))
+        rooms = [r.id for r in inst.program.venues]
+        if future and earlier.venue in rooms:
+            terms.append(future * (1 - v.venue[k, rooms.index(earlier.venue)]))
+    return sum(terms)
+
+
+def changed_memberships(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
+    """Re-plan (minimise): earlier members who are no longer in their cohort."""
+    terms = []
+    for k, earlier in enumerate(inst.earlier):
+        for m in earlier.members:
+            if m in inst.participant_index:
+                terms.append(1 - v.member[inst.participant_index[m], k])
+    return sum(terms)
+
+
 @dataclass(frozen=True)
 class Level:
     """One priority level: a name, a sense and its weighted terms."""
@@ -139,6 +179,19 @@ OBJECTIVE_LEVELS: tuple[Level, ...] = (
 )
 """SPEC §2 objectives in priority order."""
 
+REPLAN_LEVELS: tuple[Level, ...] = (
+    Level("moved_sessions", False, ((1, moved_sessions),)),
+    Level("changed_memberships", False, ((1, changed_memberships),)),
+)
+"""SPEC §5: after placing people, a re-plan moves as little as possible."""
+
+
+def objective_levels(inst: Instance) -> tuple[Level, ...]:
+    """The levels for ``inst``: SPEC §2's, with SPEC §5's after placement on a re-plan."""
+    if not inst.earlier:
+        return OBJECTIVE_LEVELS
+    return (OBJECTIVE_LEVELS[0], *REPLAN_LEVELS, *OBJECTIVE_LEVELS[1:])
+
 
 def term_bound(term_name: str, inst: Instance) -> int:
     """An upper bound on a soft term's value, for tie-break weights."""
@@ -151,6 +204,10 @@ def term_bound(term_name: str, inst: Instance) -> int:
         "size_off_target": k * max_size,
         "facilitator_imbalance": k,
         "experience_monotony": k,
+        "moved_sessions": sum(
+            3 * (len(e.slots) - e.held) for e in inst.earlier
+        ),
+        "changed_memberships": sum(len(e.members) for e in inst.earlier),
     }
     return bounds[term_name]
 

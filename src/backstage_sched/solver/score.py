@@ -74,3 +74,44 @@ TERMS = {
     )
 }
 """Counters by the name of the objective term they count."""
+
+
+def moved_sessions(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
+    """Future sessions of earlier cohorts that moved or vanished, plus, per cohort whose
+    facilitator or room changed (or that closed), its future sessions once more each."""
+    by_slot = {c.slot: c for c in cohorts}
+    fac_ids = {f.id for f in inst.facilitators}
+    room_ids = {r.id for r in inst.program.venues}
+    moved = 0
+    for k, earlier in enumerate(inst.earlier):
+        now = by_slot.get(k)
+        for i in range(earlier.held, len(earlier.slots)):
+            if now is None or i >= len(now.slots) or now.slots[i] != earlier.slots[i]:
+                moved += 1
+        future = sum(
+            1
+            for slot in earlier.slots[earlier.held:]
+            if slot.minute in inst.calendar.slot_minutes
+        )
+        kept = now is not None and now.facilitator == earlier.facilitator
+        if earlier.facilitator in fac_ids and not kept:
+            moved += future
+        same_room = now is not None and now.venue == earlier.venue
+        if earlier.venue in room_ids and not same_room:
+            moved += future
+    return moved
+
+
+def changed_memberships(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
+    """Earlier members (still registered) no longer in their cohort."""
+    by_slot = {c.slot: c for c in cohorts}
+    changed = 0
+    for k, earlier in enumerate(inst.earlier):
+        now = set(by_slot[k].members) if k in by_slot else set()
+        changed += sum(
+            1 for m in earlier.members if m in inst.participant_index and m not in now
+        )
+    return changed
+
+
+TERMS.update({"moved_sessions": moved_sessions, "changed_memberships": changed_memberships})

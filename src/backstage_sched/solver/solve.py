@@ -10,13 +10,14 @@ from datetime import timedelta
 from ortools.sat.python import cp_model
 
 from ..domain import Program
+from ..errors import InfeasibleError
 from ..workdays import Slot
 from . import score
 from .constraints import HARD_RULES
 from .construct import Built, greedy
 from .explain import unplaced_reasons
-from .instance import Instance
-from .objective import OBJECTIVE_LEVELS, Level, level_bound
+from .instance import EarlierCohort, Instance
+from .objective import Level, level_bound, objective_levels
 from .variables import Variables, create_variables
 
 Progress = Callable[[str], None]
@@ -49,6 +50,7 @@ class ScheduledCohort:
     members: tuple[str, ...]
     slots: tuple[Slot, ...]
     case_owners: tuple[str, ...]  # owner of sessions 1..n in order
+    slot: int = -1  # the model's cohort slot (on a re-plan, < len(earlier): that cohort)
 
 
 @dataclass(frozen=True)
@@ -83,22 +85,38 @@ def _parameters(options: SolveOptions, effort: float, budget: float) -> cp_model
 
 
 def solve(
-    program: Program, options: SolveOptions | None = None, progress: Progress | None = None
+    program: Program,
+    options: SolveOptions | None = None,
+    progress: Progress | None = None,
+    earlier: tuple[EarlierCohort, ...] = (),
 ) -> Schedule:
-    """Plan ``program``: cohorts, facilitators, venues, session times, case owners."""
+    """Plan ``program``: cohorts, facilitators, venues, session times, case owners.
+
+    With ``earlier`` (a previous plan's cohorts) it re-plans: held sessions stay,
+    and after placing people it moves as little as possible (SPEC §5).
+    """
     options = options or SolveOptions()
     say = progress or (lambda _msg: None)
     started = time.monotonic()
-    inst = Instance.of(program)
+    inst = Instance.of(program, earlier)
     if inst.cohort_slots == 0 or inst.n_days == 0 or inst.n_slots == 0:
         reasons = unplaced_reasons(inst, set(), 0)
         return Schedule((), tuple(reasons.items()), {"placed": 0}, {"placed": True})
     model, v = build_model(inst)
-    levels = [(lvl, _level_expr(model, v, inst, lvl)) for lvl in OBJECTIVE_LEVELS]
-    built = greedy(inst)
-    current = greedy_schedule(inst, built)
-    say(f"greedy start: {score.placed_participants(inst, current)} placed in {len(built)} cohorts")
-    add_greedy_hint(model, v, inst, built)
+    levels = [(lvl, _level_expr(model, v, inst, lvl)) for lvl in objective_levels(inst)]
+    current: list[ScheduledCohort] | None
+    if earlier:
+        # the earlier plan hints the search; under edited inputs it may break a
+        # rule, so it is no fallback and no shortcut
+        current = None
+        add_earlier_hint(model, v, inst)
+        say(f"re-planning {len(earlier)} earlier cohorts")
+    else:
+        built = greedy(inst)
+        current = greedy_schedule(inst, built)
+        say(f"greedy start: {score.placed_participants(inst, current)} placed "
+            f"in {len(built)} cohorts")
+        add_greedy_hint(model, v, inst, built)
     values: dict[str, int] = {}
     optimal: dict[str, bool] = {}
     for n, (level, expr) in enumerate(levels):
@@ -106,9 +124,9 @@ def solve(
             values[level.name] = expr
             optimal[level.name] = True
             continue
-        now = level_value(inst, level, current)
+        now = None if current is None else level_value(inst, level, current)
         best_possible = len(inst.participants) if level.maximize else 0
-        if now == best_possible:
+        if now is not None and now == best_possible:
             # the current plan already reaches the level's bound: nothing to search
             values[level.name] = now
             optimal[level.name] = True
@@ -127,6 +145,16 @@ def solve(
         solver = _parameters(options, effort, remaining / (len(levels) - n))
         say(f"optimising {level.name} ...")
         status = solver.solve(model)
+        if current is None and status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            say(f"no plan yet at {level.name}; searching four times longer")
+            solver = _parameters(options, effort * 4, remaining)
+            status = solver.solve(model)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                raise InfeasibleError(
+                    "the re-plan found no plan that keeps the held sessions "
+                    f"({solver.status_name(status)}); check the edited inputs against "
+                    "sessions before today, or raise --effort"
+                )
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             solution = [
                 solver.value(model.get_int_var_from_proto_index(i))
@@ -144,6 +172,7 @@ def solve(
             model.add(expr >= values[level.name])
         else:
             model.add(expr <= values[level.name])
+    assert current is not None
     schedule = current
     placed = {m for c in schedule for m in c.members}
     reasons = unplaced_reasons(inst, placed, len(schedule))
@@ -186,24 +215,36 @@ def _read_schedule(inst: Instance, v: Variables, solution: list[int]) -> list[Sc
             )
             for i in range(len(members) + 1)
         )
-        result.append(
-            ScheduledCohort(fac, venue, members, slots, assign_case_owners(inst, members, slots))
-        )
+        keep: dict[int, str] = {}
+        if k < len(inst.earlier):
+            owners = inst.earlier[k].case_owners
+            keep = {i: o for i, o in enumerate(owners) if o in members and i < len(slots)}
+        owners_now = assign_case_owners(inst, members, slots, keep)
+        result.append(ScheduledCohort(fac, venue, members, slots, owners_now, slot=k))
     result.sort(key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator, c.members))
     return result
 
 
 def assign_case_owners(
-    inst: Instance, members: tuple[str, ...], slots: tuple[Slot, ...]
+    inst: Instance,
+    members: tuple[str, ...],
+    slots: tuple[Slot, ...],
+    keep: dict[int, str] | None = None,
 ) -> tuple[str, ...]:
     """Case owners of sessions 1..n: each member once, never the kick-off.
 
-    Prefers, session by session, a member for whom the session is not an
-    avoid time; ties go to input order.
+    ``keep`` maps session indexes to owners an earlier plan gave them, kept
+    where the owner is still free. Otherwise prefers, session by session, a
+    member for whom the session is not an avoid time; ties go to input order.
     """
-    left = list(members)
+    keep = {i: o for i, o in (keep or {}).items() if i >= 1 and o in members}
+    left = [m for m in members if m not in keep.values()]
     owners = []
-    for slot in slots[1:]:
+    for i, slot in enumerate(slots[1:], start=1):
+        if i in keep:
+            owners.append(keep[i])
+            continue
+
         def hit(pid: str, slot: Slot = slot) -> bool:
             person = inst.program.participant(pid)
             return inst.calendar.blocked(person.avoid, (), slot)
@@ -275,3 +316,34 @@ def greedy_schedule(inst: Instance, built: list[Built]) -> list[ScheduledCohort]
         )
     result.sort(key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator, c.members))
     return result
+
+
+def add_earlier_hint(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+    """Hint CP-SAT with the earlier plan: same cohorts, members, times; new slots closed."""
+    g = inst.n_slots
+    rules = inst.program.sessions
+    day_start = rules.day_start.hour * 60 + rules.day_start.minute
+    facs = [f.id for f in inst.facilitators]
+    venues = [r.id for r in inst.program.venues]
+    for k in range(len(v.open)):
+        e = inst.earlier[k] if k < len(inst.earlier) else None
+        members = {inst.participant_index[m] for m in e.members if m in inst.participant_index} \
+            if e else set()
+        model.add_hint(v.open[k], bool(members))
+        for p in range(len(inst.participants)):
+            model.add_hint(v.member[p, k], p in members)
+        for f, fid in enumerate(facs):
+            model.add_hint(v.lead[k, f], bool(members) and e is not None and e.facilitator == fid)
+        for r, rid in enumerate(venues):
+            model.add_hint(v.venue[k, r], bool(members) and e is not None and e.venue == rid)
+        if e is None or not members:
+            continue
+        for i, slot in enumerate(e.slots[: len(members) + 1]):
+            if slot.minute not in inst.calendar.slot_minutes:
+                continue
+            day = (slot.day - inst.program.start).days
+            s_i = inst.calendar.slot_minutes.index(slot.minute)
+            model.add_hint(v.calendar_day[k][i], day)
+            model.add_hint(v.slot[k][i], s_i)
+            model.add_hint(v.when[k][i], day * g + s_i)
+            model.add_hint(v.minute[k][i], day * 1440 + day_start + s_i * rules.grid_minutes)
