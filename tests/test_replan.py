@@ -1,0 +1,162 @@
+"""Re-planning after edited inputs (SPEC §5): history stays, the rest moves little."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from backstage_sched.cli import main
+from backstage_sched.output import read_plan_dir
+from backstage_sched.verify import verify
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPANY = ROOT / "examples" / "company-2027" / "program.toml"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("v1") / "plan"
+    assert main(["plan", str(COMPANY), "--out", str(out), "-q"]) == 0
+    return out
+
+
+def _edit(tmp_path: Path, old: str, new: str, name: str = "p.toml") -> Path:
+    text = COMPANY.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def _replan(program: Path, published: Path, out: Path, today: str) -> int:
+    return main(
+        ["plan", str(program), "--out", str(out), "--previous", str(published / "plan.json"),
+         "--today", today, "-q"]
+    )
+
+
+def _sessions(plan_dir: Path) -> dict[tuple[str, int], dict]:
+    data = json.loads((plan_dir / "plan.json").read_text(encoding="utf-8"))
+    return {(c["id"], s["index"]): {**s, "members": c["members"]}
+            for c in data["cohorts"] for s in c["sessions"]}
+
+
+def _outbox(plan_dir: Path) -> list[dict]:
+    return json.loads((plan_dir / "outbox.json").read_text(encoding="utf-8"))["messages"]
+
+
+def _event(path: Path) -> icalendar.Event:
+    cal = icalendar.Calendar.from_ical(path.read_bytes())
+    (event,) = cal.walk("VEVENT")
+    assert cal["METHOD"] in ("REQUEST", "CANCEL")
+    return event
+
+
+def test_first_plan_outbox_holds_every_invitation(published: Path) -> None:
+    messages = _outbox(published)
+    assert len(messages) == len(_sessions(published))
+    assert {m["method"] for m in messages} == {"REQUEST"}
+
+
+def test_replan_of_unchanged_inputs_changes_nothing(published: Path, tmp_path: Path) -> None:
+    out = tmp_path / "v2"
+    assert _replan(COMPANY, published, out, "2027-04-01") == 0
+    assert _sessions(out) == _sessions(published)
+    assert _outbox(out) == []
+    assert "none" in (out / "changes.txt").read_text(encoding="utf-8")
+
+
+def test_new_unavailability_moves_only_what_it_must(published: Path, tmp_path: Path) -> None:
+    before = _sessions(published)
+    # n05's cohort has a session on 2027-04-27; make n05 unavailable that day
+    program = _edit(tmp_path, 'id = "n05"\n', 'id = "n05"\nunavailable = ["2027-04-27"]\n')
+    out = tmp_path / "v2"
+    assert _replan(program, published, out, "2027-04-01") == 0
+    after = _sessions(out)
+    assert set(after) == set(before)
+    changed = {k for k in after if after[k]["start"] != before[k]["start"]}
+    assert changed, "the session on n05's new day off must move"
+    for key, s in after.items():
+        assert s["uid"] == before[key]["uid"]
+        if s["start"][:10] < "2027-04-01":
+            assert s["start"] == before[key]["start"] and s["sequence"] == before[key]["sequence"]
+        if key in changed:
+            assert s["sequence"] == before[key]["sequence"] + 1
+            assert not s["start"].startswith("2027-04-27")
+        else:
+            assert s["sequence"] == before[key]["sequence"]
+    messages = _outbox(out)
+    assert {(m["cohort"], m["session"]) for m in messages} == changed
+    for m in messages:
+        event = _event(out / m["file"])
+        assert m["method"] == "REQUEST" and int(event["SEQUENCE"]) == m["sequence"]
+    data = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert data["objective"]["moved_sessions"] == len(changed)
+    assert data["objective"]["changed_memberships"] == 0
+    program_, plan = read_plan_dir(out)
+    assert verify(program_, plan) == []
+
+
+def test_a_withdrawn_person_gets_cancellations(published: Path, tmp_path: Path) -> None:
+    text = COMPANY.read_text(encoding="utf-8")
+    start = text.index('[[participants]]\nid = "n05"')
+    end = text.index("[[participants]]", start + 5)
+    program = tmp_path / "p.toml"
+    program.write_text(text[:start] + text[end:], encoding="utf-8")
+    before = _sessions(published)
+    (cohort,) = {c for (c, _), s in before.items() if "n05" in s["members"]}
+    last = max(i for (c, i) in before if c == cohort)
+    out = tmp_path / "v2"
+    assert _replan(program, published, out, "2027-01-15") == 0
+    after = _sessions(out)
+    assert (cohort, last) not in after, "one member fewer: one session fewer"
+    messages = {(m["file"]): m for m in _outbox(out)}
+    gone = messages[f"cancellations/{cohort}/{last}.ics"]
+    event = _event(out / gone["file"])
+    assert event["STATUS"] == "CANCELLED"
+    assert int(event["SEQUENCE"]) == before[(cohort, last)]["sequence"] + 1
+    assert len(event.get("ATTENDEE")) == len(before[(cohort, last)]["members"])
+    removed = [m for m in messages.values() if m["change"] == "removed"]
+    assert removed and all([r["id"] for r in m["recipients"]] == ["n05"] for m in removed)
+    for m in removed:
+        event = _event(out / m["file"])
+        assert "STATUS" not in event
+        attendees = event.get("ATTENDEE")
+        attendees = attendees if isinstance(attendees, list) else [attendees]
+        assert [str(a) for a in attendees] == ["mailto:eva.harnstrom@nordvik.example"]
+    program_, plan = read_plan_dir(out)
+    assert verify(program_, plan) == []
+    owners = [s.case_owner for c in plan.cohorts for s in c.sessions if c.id == cohort]
+    assert owners[0] is None and sorted(owners[1:]) == sorted(plan.cohort(cohort).members)
+
+
+def test_history_is_not_judged_by_later_availability(published: Path, tmp_path: Path) -> None:
+    # the facilitator reports, afterwards, a day off on a day that already had sessions
+    program = _edit(
+        tmp_path, 'max_cohorts = 2\n', 'max_cohorts = 2\nunavailable = ["2027-03-02"]\n'
+    )
+    out = tmp_path / "v2"
+    assert _replan(program, published, out, "2027-04-01") == 0
+    assert _sessions(out) == _sessions(published)
+
+
+def test_previous_plan_of_another_program_is_refused(
+    published: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program = _edit(tmp_path, 'id = "nordvik2027"', 'id = "other2027"')
+    out = tmp_path / "v2"
+    assert _replan(program, published, out, "2027-04-01") == 2
+    assert "nordvik2027" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_replan_is_deterministic(published: Path, tmp_path: Path) -> None:
+    program = _edit(tmp_path, 'id = "n05"\n', 'id = "n05"\nunavailable = ["2027-04-27"]\n')
+    outs = [tmp_path / "a", tmp_path / "b"]
+    for out in outs:
+        assert _replan(program, published, out, "2027-04-01") == 0
+    for name in ("plan.json", "outbox.json", "changes.txt", "invites/c01/3.ics"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes()
