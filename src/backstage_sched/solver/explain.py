@@ -123,11 +123,17 @@ def unplaced_reasons(inst: Instance, placed: set[str], formed: int) -> dict[str,
             {*person.not_with}
             | {q.id for q in inst.participants if person.id in q.not_with}
         )
+        started = sum(1 for e in inst.earlier if e.held > 0)
         if formed >= capacity:
             reasons[person.id] = (
                 f"no feasible cohort: the facilitators are at capacity ({capacity} cohorts) "
                 "and every cohort that suits their dates is full or would break a rule"
                 + (f" (not_with: {', '.join(blockers)})" if blockers else "")
+                + (
+                    f"; {started} cohort(s) have already started and take no new members"
+                    if started
+                    else ""
+                )
             )
             continue
         if blockers:
