@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
+from . import __version__, send
 from .errors import BackstageError, InputError, VerificationError
 from .load import load_program
 from .output import read_plan_dir, write_plan_dir
@@ -19,7 +19,7 @@ from .planner import plan_program, replan_program
 from .solver import SolveOptions
 from .verify import verify
 
-EXIT_OK, EXIT_RULES, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_RULES, EXIT_INPUT, EXIT_SEND = 0, 1, 2, 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("plan_dir", type=Path, help="plan folder written by 'plan'")
     check.add_argument("--program", type=Path, help="check against this program file instead")
     check.add_argument("--participants", type=Path, help="participants file for --program")
+    send.add_parser(sub)
     return parser
 
 
@@ -78,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "plan":
             return _plan(args, out, err)
+        if args.command == "send":
+            return send.run(args, out, err)
         return _check(args, out, err)
     except InputError as exc:
         err.print(f"[bold red]input error:[/] {exc}", markup=True, soft_wrap=True)
