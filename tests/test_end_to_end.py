@@ -104,7 +104,9 @@ def test_people_feeds_hold_their_own_sessions(mixed_dir: Path) -> None:
 
 def test_costs_and_overview(mixed_dir: Path) -> None:
     lines = (mixed_dir / "costs.csv").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "organization,participants,fee,vat,total,currency,cancellation_deadline"
+    assert lines[0] == (
+        "organization,participants,fee,vat,total,currency,cancellation_deadline,withdrawn_charged"
+    )
     total = sum(int(line.split(",")[1]) for line in lines[1:])
     assert total == 36
     html = (mixed_dir / "overview.html").read_text(encoding="utf-8")

@@ -93,12 +93,13 @@ def test_costs_header_and_arithmetic() -> None:
         "total",
         "currency",
         "cancellation_deadline",
+        "withdrawn_charged",
     ]
     body = {r[0]: r for r in table[1:]}
     # p1 in c01 (deadline 2027-02-20), p3 in c02 (deadline 2027-01-09): earliest wins
-    assert body["Alfa AB"] == ["Alfa AB", "2", "35000", "8750", "43750", "SEK", "2027-01-09"]
-    assert body["Ceta"] == ["Ceta", "1", "17500", "4375", "21875", "SEK", "2027-01-09"]
-    assert body["Beta, Gamma & Co"][1:] == ["1", "17500", "4375", "21875", "SEK", "2027-02-20"]
+    assert body["Alfa AB"] == ["Alfa AB", "2", "35000", "8750", "43750", "SEK", "2027-01-09", "0"]
+    assert body["Ceta"] == ["Ceta", "1", "17500", "4375", "21875", "SEK", "2027-01-09", "0"]
+    assert body["Beta, Gamma & Co"][1:] == ["1", "17500", "4375", "21875", "SEK", "2027-02-20", "0"]
 
 
 def test_costs_only_placed_sorted_and_quoted() -> None:
@@ -124,7 +125,10 @@ def test_costs_non_whole_amounts() -> None:
 def test_costs_empty_plan() -> None:
     program, plan = make()
     assert rows(costs_csv(program, replace(plan, cohorts=()))) == [
-        ["organization", "participants", "fee", "vat", "total", "currency", "cancellation_deadline"]
+        [
+            "organization", "participants", "fee", "vat", "total", "currency",
+            "cancellation_deadline", "withdrawn_charged",
+        ]
     ]
 
 
@@ -239,3 +243,15 @@ def test_overview_without_cohorts() -> None:
     _check(page)
     assert "No cohorts." in page and "Everyone is placed." in page
     assert "<svg" in page
+
+
+def test_costs_charge_late_withdrawals() -> None:
+    """Someone who withdrew on or after the deadline still pays; before it, not."""
+    program, plan = make()
+    late = {"participant": "px", "organization": "Ceta", "fee_due": True,
+            "cancellation_deadline": "2027-01-05", "cohort": "c02", "held_session": None}
+    early = {**late, "participant": "py", "organization": "Delta", "fee_due": False}
+    plan = replace(plan, objective={**plan.objective, "withdrawals": [late, early]})
+    body = {r[0]: r for r in rows(costs_csv(program, plan))[1:]}
+    assert body["Ceta"] == ["Ceta", "2", "35000", "8750", "43750", "SEK", "2027-01-05", "1"]
+    assert "Delta" not in body

@@ -213,7 +213,9 @@ def outbox(
         leaving = sorted(set(oc.members) - set(nc.members))
         if leaving:
             path = f"cancellations/{nc.id}/{ns.index}-removed.ics"
-            files[path] = cancel(old_program, old_plan, oc, ns, stamp, attendees=leaving)
+            # the old version of the session (its owner and members may be gone now)
+            was = replace(old[1], sequence=ns.sequence)
+            files[path] = cancel(old_program, old_plan, oc, was, stamp, attendees=leaving)
             messages.append(
                 Message(path, "CANCEL", ns.uid, ns.sequence, nc.id, ns.index, "removed",
                         "no longer attending", _recipients(old_program, leaving))

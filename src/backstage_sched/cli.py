@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, send
+from . import __version__, cli_edits, send
 from .errors import BackstageError, InputError, VerificationError
 from .load import load_program
 from .output import read_plan_dir, write_plan_dir
@@ -66,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--program", type=Path, help="check against this program file instead")
     check.add_argument("--participants", type=Path, help="participants file for --program")
     send.add_parser(sub)
+    cli_edits.add_parsers(sub)
     return parser
 
 
@@ -81,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             return _plan(args, out, err)
         if args.command == "send":
             return send.run(args, out, err)
+        if args.command in cli_edits.COMMANDS:
+            return cli_edits.run(args, out, err)
         return _check(args, out, err)
     except InputError as exc:
         err.print(f"[bold red]input error:[/] {exc}", markup=True, soft_wrap=True)

@@ -24,6 +24,7 @@ COSTS_HEADER = (
     "total",
     "currency",
     "cancellation_deadline",
+    "withdrawn_charged",
 )
 _CENT = Decimal("0.01")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -57,22 +58,36 @@ def _by_organization(program: Program, plan: Plan) -> dict[str, list[tuple[str, 
 
 
 def costs_csv(program: Program, plan: Plan) -> str:
-    """Fees per organisation of placed participants, sorted by organisation (CSV text)."""
+    """Fees per organisation, sorted by organisation (CSV text).
+
+    Counts placed participants plus those who withdrew on or after their
+    cohort's cancellation deadline (``plan.objective["withdrawals"]`` with
+    ``fee_due``): they pay the full fee; the last column says how many.
+    """
+    charged: dict[str, list[date]] = {}
+    for record in plan.objective.get("withdrawals", []) or []:
+        if record.get("fee_due"):
+            deadline = date.fromisoformat(record["cancellation_deadline"])
+            charged.setdefault(record["organization"], []).append(deadline)
+    by_org = _by_organization(program, plan)
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(COSTS_HEADER)
-    for org, placed in sorted(_by_organization(program, plan).items()):
-        fee, vat, total = _amounts(program, len(placed))
-        deadline = min(cohort.cancellation_deadline for _, cohort in placed)
+    for org in sorted(set(by_org) | set(charged)):
+        placed = by_org.get(org, [])
+        late = charged.get(org, [])
+        fee, vat, total = _amounts(program, len(placed) + len(late))
+        deadline = min([cohort.cancellation_deadline for _, cohort in placed] + late)
         writer.writerow(
             (
                 org,
-                len(placed),
+                len(placed) + len(late),
                 _money(fee),
                 _money(vat),
                 _money(total),
                 program.policy.currency,
                 deadline.isoformat(),
+                len(late),
             )
         )
     return buf.getvalue()

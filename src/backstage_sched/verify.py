@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import pairwise
@@ -85,11 +86,14 @@ def verify(program: Program, plan: Plan) -> list[Violation]:
 
     A re-planned plan records ``objective["history_before"]`` (an ISO date):
     sessions before it were already held, so availability entered later is
-    not held against them.
+    not held against them. Recorded ``objective["withdrawals"]`` explain a
+    cohort below ``min_size`` (the organiser may cancel it) and a held session
+    whose case owner has since withdrawn (no case owner, one session more).
     """
     tz = ZoneInfo(program.timezone)
     history = plan.objective.get("history_before")
     held_before = date.fromisoformat(history) if isinstance(history, str) else None
+    shrunk, orphaned = _withdrawals(plan)
     out: list[Violation] = []
     participants = {p.id: p for p in program.participants}
     facilitators = {f.id: f for f in program.facilitators}
@@ -102,9 +106,9 @@ def verify(program: Program, plan: Plan) -> list[Violation]:
     out += _check_uids(plan)
     for c in plan.cohorts:
         members = [participants[m] for m in c.members if m in participants]
-        out += _check_group(program, c, members)
-        out += _check_session_order(c)
-        out += _check_case_owner(c)
+        out += _check_group(program, c, members, c.id in shrunk)
+        out += _check_session_order(c, orphaned.get(c.id, set()))
+        out += _check_case_owner(c, orphaned.get(c.id, set()))
         out += _check_cohort_venue(program, c)
         for x in locals_by_cohort[id(c)]:
             out += _check_session_time(program, x, closed)
@@ -479,11 +483,29 @@ def _check_facilitators(
     return out
 
 
-def _check_group(program: Program, c: Cohort, members: list[Participant]) -> list[Violation]:
+def _withdrawals(plan: Plan) -> tuple[set[str], dict[str, set[int]]]:
+    """Cohorts that lost members to withdrawals, and per cohort the held sessions
+    whose case owner withdrew."""
+    shrunk: set[str] = set()
+    orphaned: dict[str, set[int]] = defaultdict(set)
+    for record in plan.objective.get("withdrawals", []) or []:
+        cohort = record.get("cohort") if isinstance(record, dict) else None
+        if not cohort:
+            continue
+        shrunk.add(cohort)
+        if isinstance(record.get("held_session"), int):
+            orphaned[cohort].add(record["held_session"])
+    return shrunk, orphaned
+
+
+def _check_group(
+    program: Program, c: Cohort, members: list[Participant], shrunk: bool = False
+) -> list[Violation]:
     g = program.groups
     out: list[Violation] = []
     n = len(c.members)
-    if not g.min_size <= n <= g.max_size:
+    low = 1 if shrunk else g.min_size
+    if not low <= n <= g.max_size:
         out.append(
             Violation("group size", f"has {n} members, allowed {g.min_size}–{g.max_size}", c.id)
         )
@@ -517,14 +539,16 @@ def _check_group(program: Program, c: Cohort, members: list[Participant]) -> lis
     return out
 
 
-def _check_session_order(c: Cohort) -> list[Violation]:
+def _check_session_order(c: Cohort, orphaned: AbstractSet[int] = frozenset()) -> list[Violation]:
     out: list[Violation] = []
     n = len(c.members)
-    if len(c.sessions) != n + 1:
+    need = n + 1 + len(orphaned)
+    if len(c.sessions) != need:
         out.append(
             Violation(
                 "session count",
-                f"has {len(c.sessions)} sessions, a cohort of {n} needs {n + 1}",
+                f"has {len(c.sessions)} sessions, a cohort of {n} needs {need}"
+                + (f" ({len(orphaned)} held for members since withdrawn)" if orphaned else ""),
                 c.id,
             )
         )
@@ -555,7 +579,7 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC) if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _check_case_owner(c: Cohort) -> list[Violation]:
+def _check_case_owner(c: Cohort, orphaned: AbstractSet[int] = frozenset()) -> list[Violation]:
     out: list[Violation] = []
     owned: dict[str, list[int]] = defaultdict(list)
     for s in c.sessions:
@@ -566,7 +590,8 @@ def _check_case_owner(c: Cohort) -> list[Violation]:
                 )
             continue
         if s.case_owner is None:
-            out.append(Violation("case owner", "has no case owner", c.id, s.index))
+            if s.index not in orphaned:
+                out.append(Violation("case owner", "has no case owner", c.id, s.index))
             continue
         if s.case_owner not in c.members:
             out.append(

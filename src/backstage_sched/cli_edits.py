@@ -1,0 +1,126 @@
+"""The ``transfer``, ``withdraw``, ``move`` and ``cancel-cohort`` subcommands.
+
+Each reads a plan folder, applies one edit (:mod:`backstage_sched.edits`),
+writes a complete new plan folder with ``outbox.json``, the cancellation
+files and ``changes.txt``, and prints the diff, the notes and the files to
+send. Errors propagate (InputError, VerificationError) for the caller to map
+to exit codes; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from . import edits
+from .changes import Outbox
+from .output import default_stamp, read_plan_dir, write_plan_dir
+
+COMMANDS: tuple[str, ...] = ("transfer", "withdraw", "move", "cancel-cohort")
+EXIT_OK = 0
+
+
+def add_parsers(sub: Any) -> None:
+    """Add the edit subcommands to ``sub`` (from ``ArgumentParser.add_subparsers``)."""
+    p = sub.add_parser("transfer", help="hand a place to a colleague of the same organisation")
+    p.add_argument("plan_dir", type=Path, help="current plan folder")
+    p.add_argument("--from", dest="from_id", required=True, help="id of the leaving participant")
+    p.add_argument("--to", dest="to_id", required=True, help="new participant's id (unused)")
+    p.add_argument("--name", required=True, help="new participant's name")
+    p.add_argument("--email", required=True, help="new participant's e-mail")
+    p.add_argument(
+        "--organization", help="new participant's organisation (must equal the leaving one's)"
+    )
+    _common(p, today=True)
+
+    p = sub.add_parser("withdraw", help="withdraw a participant; says whether the fee is due")
+    p.add_argument("plan_dir", type=Path, help="current plan folder")
+    p.add_argument("participant", help="participant id")
+    p.add_argument(
+        "--on", type=date.fromisoformat, required=True,
+        help="date of the withdrawal (YYYY-MM-DD); sessions before it are history",
+    )
+    _common(p, today=False)
+
+    p = sub.add_parser("move", help="move one session; later ones follow where the gap rule says")
+    p.add_argument("plan_dir", type=Path, help="current plan folder")
+    p.add_argument("cohort", help="cohort id, e.g. c01")
+    p.add_argument("index", type=int, help="session index (0 = kick-off)")
+    when = p.add_mutually_exclusive_group(required=True)
+    when.add_argument(
+        "--to", type=datetime.fromisoformat, help="new start, YYYY-MM-DDTHH:MM (local time)"
+    )
+    when.add_argument(
+        "--not-on", type=date.fromisoformat,
+        help="the session's current date, which is no longer possible: take the nearest free day",
+    )
+    _common(p, today=True)
+
+    p = sub.add_parser("cancel-cohort", help="cancel a cohort; its members become unplaced")
+    p.add_argument("plan_dir", type=Path, help="current plan folder")
+    p.add_argument("cohort", help="cohort id, e.g. c03")
+    p.add_argument(
+        "--reason", default="too few participants",
+        help="why (default: too few participants)",
+    )
+    _common(p, today=True)
+
+
+def _common(p: argparse.ArgumentParser, today: bool) -> None:
+    p.add_argument("--out", type=Path, required=True, help="new plan folder to write")
+    if today:
+        p.add_argument(
+            "--today", type=date.fromisoformat, default=None,
+            help="sessions before this date are history (default: today)",
+        )
+    p.add_argument(
+        "--stamp", type=datetime.fromisoformat,
+        help="DTSTAMP for calendar files (ISO date-time; default: midnight UTC of --today)",
+    )
+
+
+def run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """Run one edit subcommand; returns the exit code (errors propagate)."""
+    program, plan = read_plan_dir(args.plan_dir)
+    today = args.on if args.command == "withdraw" else args.today or date.today()
+    if args.command == "transfer":
+        result = edits.transfer(
+            program, plan, args.from_id, args.to_id, args.name, args.email, today,
+            organization=args.organization,
+        )
+    elif args.command == "withdraw":
+        result = edits.withdraw(program, plan, args.participant, args.on)
+    elif args.command == "move":
+        result = edits.move(program, plan, args.cohort, args.index, args.to, args.not_on, today)
+    elif args.command == "cancel-cohort":
+        result = edits.cancel_cohort(program, plan, args.cohort, today, args.reason)
+    else:
+        raise ValueError(f"not an edit command: {args.command}")
+    new_program, new_plan, notes = result
+    stamp = args.stamp
+    if stamp is None:
+        stamp = max(default_stamp(new_program), datetime.combine(today, time(), tzinfo=UTC))
+    elif stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    final, box, diff = edits.apply(program, plan, new_program, new_plan, today, stamp)
+    write_plan_dir(new_program, final, args.out, stamp, sending=box, changes=diff)
+    out.print(diff.rstrip("\n"), markup=False, soft_wrap=True, highlight=False)
+    for note in notes:
+        out.print(f"note: {note}", markup=False, soft_wrap=True, highlight=False)
+    _print_outbox(box, out)
+    out.print(f"New plan verified and written to {args.out}/", markup=False, highlight=False)
+    return EXIT_OK
+
+
+def _print_outbox(box: Outbox, out: Console) -> None:
+    out.print(f"Files to send ({len(box.messages)}):", markup=False, highlight=False)
+    for m in box.messages:
+        who = ", ".join(f"{r.name} <{r.email}>" for r in m.recipients)
+        out.print(
+            f"  {m.method:<7} {m.file} (SEQUENCE {m.sequence}, {m.detail}) → {who}",
+            markup=False, soft_wrap=True, highlight=False,
+        )

@@ -1,0 +1,618 @@
+"""Changes to a published plan: transfer, withdraw, move one session, cancel a cohort.
+
+Every edit is a pure function of a program and its plan that returns
+``(new_program, new_plan, notes)``; nothing here reads or writes files.
+:func:`apply` then continues UIDs and SEQUENCE from the old plan, verifies
+the result and lists the calendar messages that must go out (SPEC §5).
+
+Withdrawals are recorded in ``plan.objective["withdrawals"]`` (see
+:func:`withdrawal_rows`): the fee may still be due, and a cohort that lost
+members may legitimately fall below ``min_size`` or keep a held session
+whose case owner has left; the verifier accepts exactly those.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .changes import Outbox, carry_over, describe, outbox
+from .domain import Participant, Program
+from .errors import InputError, VerificationError
+from .plan import Cohort, Plan, Session, Unplaced
+from .verify import verify
+from .workdays import Slot, WorkCalendar
+
+WITHDRAWALS = "withdrawals"
+_ID = re.compile(r"\w[\w.\-]*")
+
+Result = tuple[Program, Plan, list[str]]
+
+
+# ---------------------------------------------------------------------------
+# shared helpers
+
+
+def _participant(program: Program, pid: str, where: str) -> Participant:
+    try:
+        return program.participant(pid)
+    except KeyError:
+        raise InputError(None, where, f"unknown participant {pid!r}") from None
+
+
+def _cohort(plan: Plan, cid: str) -> Cohort:
+    try:
+        return plan.cohort(cid)
+    except KeyError:
+        known = ", ".join(c.id for c in plan.cohorts) or "none"
+        raise InputError(None, "cohort", f"unknown cohort {cid!r} (cohorts: {known})") from None
+
+
+def _with_cohort(plan: Plan, cohort: Cohort) -> Plan:
+    return replace(plan, cohorts=tuple(cohort if c.id == cohort.id else c for c in plan.cohorts))
+
+
+def _without_person(program: Program, pid: str) -> Program:
+    """``program`` without participant ``pid`` and without references to it."""
+    people = tuple(
+        replace(p, not_with=tuple(x for x in p.not_with if x != pid))
+        for p in program.participants
+        if p.id != pid
+    )
+    return program.replace(participants=people)
+
+
+def _local_date(moment: datetime, tz: str) -> date:
+    return moment.astimezone(ZoneInfo(tz)).date()
+
+
+def _email_problem(email: str) -> str | None:
+    if any(c.isspace() for c in email) or email.count("@") != 1:
+        return "it needs exactly one @ and no spaces"
+    local, domain = email.split("@")
+    labels = domain.split(".")
+    if not local or len(labels) < 2 or not all(labels):
+        return "it must look like name@example.org"
+    return None
+
+
+# ---------------------------------------------------------------------------
+# transfer
+
+
+def transfer(
+    program: Program,
+    plan: Plan,
+    from_id: str,
+    to_id: str,
+    name: str,
+    email: str,
+    today: date,
+    organization: str | None = None,
+) -> Result:
+    """Hand ``from_id``'s place to a new colleague ``to_id`` of the same organisation.
+
+    The newcomer copies the organisation and experience label, takes the
+    place in the cohort (or in the unplaced list) and every case-owner
+    session of the leaving person; dates and fees do not change. The
+    leaving person is removed from the program. ``organization``, when
+    given, must equal the leaving person's (InputError naming both).
+    """
+    old = _participant(program, from_id, "--from")
+    if organization is not None and organization.strip() != old.organization:
+        raise InputError(
+            None,
+            "--organization",
+            f"a place can only pass to a colleague of the same organisation: {from_id} is "
+            f"with {old.organization!r}, {to_id} with {organization.strip()!r}",
+        )
+    if any(p.id == to_id for p in program.participants) or any(
+        f.id == to_id for f in program.facilitators
+    ):
+        raise InputError(None, "--to", f"id {to_id!r} is already used in program {program.id}")
+    if not _ID.fullmatch(to_id):
+        raise InputError(None, "--to", f"{to_id!r} is not a valid id (letters, digits, . _ -)")
+    if not name.strip():
+        raise InputError(None, "--name", "the new participant needs a name")
+    problem = _email_problem(email)
+    if problem:
+        raise InputError(None, "--email", f"bad e-mail {email!r}: {problem}")
+    for person in (*program.participants, *program.facilitators):
+        if person.email.lower() == email.lower() and person.id != from_id:
+            raise InputError(None, "--email", f"e-mail {email!r} is already used by {person.id}")
+
+    new = Participant(
+        id=to_id, name=name.strip(), email=email, organization=old.organization,
+        experience=old.experience,
+    )
+    people = tuple(new if p.id == from_id else p for p in program.participants)
+    new_program = _without_person(program.replace(participants=people), from_id)
+    notes: list[str] = []
+    cohort = plan.cohort_of(from_id)
+    if cohort is None:
+        unplaced = tuple(
+            Unplaced(to_id, u.reason) if u.participant == from_id else u for u in plan.unplaced
+        )
+        notes.append(f"{from_id} was not placed; {to_id} takes the registration (still unplaced)")
+        return new_program, replace(plan, unplaced=unplaced), notes
+    sessions = tuple(
+        replace(s, case_owner=to_id) if s.case_owner == from_id else s for s in cohort.sessions
+    )
+    members = tuple(to_id if m == from_id else m for m in cohort.members)
+    owned = [s for s in cohort.sessions if s.case_owner == from_id]
+    notes.append(
+        f"{old.name} ({from_id}) hands the place in {cohort.id} to {new.name} ({to_id}), "
+        f"{old.organization}; dates and fees are unchanged"
+    )
+    for s in owned:
+        if _local_date(s.start, plan.timezone) < today:
+            notes.append(
+                f"{from_id} was case owner of {cohort.id} session {s.index}, already held; "
+                f"the plan now lists {to_id} as its case owner"
+            )
+        else:
+            notes.append(f"{to_id} becomes case owner of {cohort.id} session {s.index}")
+    new_cohort = replace(cohort, members=members, sessions=sessions)
+    return new_program, _with_cohort(plan, new_cohort), notes
+
+
+# ---------------------------------------------------------------------------
+# withdraw
+
+
+def withdraw(program: Program, plan: Plan, pid: str, on: date) -> Result:
+    """Withdraw participant ``pid`` on date ``on``.
+
+    The person leaves the program. In a cohort, the last session not yet
+    held is dropped and its case owner takes over the leaving person's
+    session, so every remaining member still owns exactly one. When the
+    person's own session was already held, no session is dropped; that
+    held session keeps its place without a case owner. The withdrawal is
+    recorded in ``objective["withdrawals"]`` with ``fee_due`` (``on`` on or
+    after the cohort's cancellation deadline); notes say so and flag a
+    cohort that falls below ``min_size``.
+    """
+    person = _participant(program, pid, "participant")
+    cohort = plan.cohort_of(pid)
+    record: dict[str, Any] = {
+        "participant": pid,
+        "name": person.name,
+        "organization": person.organization,
+        "on": on.isoformat(),
+        "cohort": None,
+        "cancellation_deadline": None,
+        "fee_due": False,
+        "held_session": None,
+    }
+    notes: list[str] = []
+    new_plan = plan
+    if cohort is None:
+        new_plan = replace(plan, unplaced=tuple(u for u in plan.unplaced if u.participant != pid))
+        notes.append(f"{person.name} ({pid}) was not placed in a cohort: no fee is due")
+    else:
+        new_cohort, more, held = _leave_cohort(program, plan, cohort, pid, on)
+        notes += more
+        fee_due = on >= cohort.cancellation_deadline
+        record.update(
+            cohort=cohort.id,
+            cancellation_deadline=cohort.cancellation_deadline.isoformat(),
+            fee_due=fee_due,
+            held_session=held,
+        )
+        fee = f"{program.policy.fee:g} {program.policy.currency} excl. VAT"
+        if fee_due:
+            notes.append(
+                f"fee due: {person.name} ({pid}, {person.organization}) withdraws on "
+                f"{on.isoformat()}, on or after the cancellation deadline "
+                f"{cohort.cancellation_deadline.isoformat()} of {cohort.id}: {fee} is charged"
+            )
+        else:
+            notes.append(
+                f"no fee: {person.name} ({pid}) withdraws on {on.isoformat()}, before the "
+                f"cancellation deadline {cohort.cancellation_deadline.isoformat()} of {cohort.id}"
+            )
+        new_plan = _with_cohort(plan, new_cohort)
+    objective = dict(new_plan.objective)
+    objective[WITHDRAWALS] = [*objective.get(WITHDRAWALS, []), record]
+    if "placed" in objective:
+        objective["placed"] = sum(len(c.members) for c in new_plan.cohorts)
+    new_plan = replace(new_plan, objective=objective)
+    return _without_person(program, pid), new_plan, notes
+
+
+def _leave_cohort(
+    program: Program, plan: Plan, cohort: Cohort, pid: str, on: date
+) -> tuple[Cohort, list[str], int | None]:
+    """The cohort without ``pid``, notes, and the index of ``pid``'s held session if any."""
+    notes: list[str] = []
+    held: int | None = None
+    future = [s for s in cohort.sessions if _local_date(s.start, plan.timezone) >= on]
+    if not future:
+        raise InputError(
+            None, "--on", f"cohort {cohort.id} held its last session before {on.isoformat()}"
+        )
+    members = tuple(m for m in cohort.members if m != pid)
+    sessions = list(cohort.sessions)
+    own = next((s for s in sessions if s.case_owner == pid), None)
+    if own is not None and _local_date(own.start, plan.timezone) < on:
+        sessions[own.index] = replace(own, case_owner=None)
+        held = own.index
+        notes.append(
+            f"{pid} was case owner of {cohort.id} session {own.index}, already held: that "
+            f"session stays in the plan (without a case owner); no session is dropped"
+        )
+    else:
+        last = sessions.pop()
+        notes.append(
+            f"{cohort.id} has one session less: session {last.index} "
+            f"({last.start:%Y-%m-%d %H:%M}) is cancelled"
+        )
+        if own is not None and own.index != last.index:
+            sessions[own.index] = replace(own, case_owner=last.case_owner)
+            notes.append(
+                f"{last.case_owner} becomes case owner of session {own.index} "
+                f"({own.start:%Y-%m-%d %H:%M}) instead of session {last.index}"
+            )
+    left = len(members)
+    if left < program.groups.min_size:
+        notes.append(
+            f"{cohort.id} now has {left} member(s), below the minimum of "
+            f"{program.groups.min_size}: the organiser may cancel it (cancel-cohort)"
+        )
+    return replace(cohort, members=members, sessions=tuple(sessions)), notes, held
+
+
+def withdrawal_rows(plan: Plan) -> list[dict[str, Any]]:
+    """The recorded withdrawals, oldest first: participant, name, organization, on,
+    cohort, cancellation_deadline, fee_due (bool), held_session."""
+    return [dict(r) for r in plan.objective.get(WITHDRAWALS, [])]
+
+
+# ---------------------------------------------------------------------------
+# cancel a cohort
+
+
+def cancel_cohort(
+    program: Program, plan: Plan, cohort_id: str, today: date,
+    reason: str = "too few participants",
+) -> Result:
+    """Remove cohort ``cohort_id``; its members become unplaced with the reason."""
+    cohort = _cohort(plan, cohort_id)
+    held = [s for s in cohort.sessions if _local_date(s.start, plan.timezone) < today]
+    if len(held) == len(cohort.sessions):
+        raise InputError(
+            None, "--today", f"cohort {cohort_id} held all its sessions before {today.isoformat()}"
+        )
+    why = f"cohort {cohort_id} cancelled ({reason}) on {today.isoformat()}"
+    unplaced = plan.unplaced + tuple(Unplaced(m, why) for m in cohort.members)
+    objective = dict(plan.objective)
+    cohorts = tuple(c for c in plan.cohorts if c.id != cohort_id)
+    if "placed" in objective:
+        objective["placed"] = sum(len(c.members) for c in cohorts)
+    notes = [
+        f"{why}: {len(cohort.sessions) - len(held)} session(s) get a cancellation; "
+        f"{len(cohort.members)} member(s) are unplaced ({', '.join(cohort.members)}) "
+        "and a re-plan may place them elsewhere"
+    ]
+    if held:
+        notes.append(f"{len(held)} session(s) of {cohort_id} were already held")
+    new_plan = replace(plan, cohorts=cohorts, unplaced=unplaced, objective=objective)
+    return program, new_plan, notes
+
+
+# ---------------------------------------------------------------------------
+# move one session
+
+
+class _Mover:
+    """Feasibility of one session's time, given every other session of the plan."""
+
+    def __init__(self, program: Program, plan: Plan, cohort: Cohort) -> None:
+        self.program = program
+        self.cal = WorkCalendar(program)
+        self.tz = ZoneInfo(program.timezone)
+        self.cohort = cohort
+        self.sessions = list(cohort.sessions)
+        self.others = [(c, s) for c in plan.cohorts if c.id != cohort.id for s in c.sessions]
+        self.members = [program.participant(m) for m in cohort.members]
+        self.facilitator = program.facilitator(cohort.facilitator)
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.tz)
+
+    def slot_of(self, s: Session) -> Slot:
+        start = self.local(s.start)
+        return Slot(start.date(), start.hour * 60 + start.minute)
+
+    def gap_problem(self, before: date, after: date) -> str | None:
+        rules = self.program.sessions
+        gap = (after - before).days
+        extra = self.cal.blackout_between(before, after)
+        if rules.min_gap_days <= gap <= rules.max_gap_days + extra:
+            return None
+        return (
+            f"gap rule: {gap} days after the previous session on {before.isoformat()} "
+            f"(allowed {rules.min_gap_days}–{rules.max_gap_days}, +{extra} blackout days)"
+        )
+
+    def problem(self, j: int, slot: Slot) -> tuple[str | None, str | None]:
+        """``(problem, venue)`` for session ``j`` at ``slot``: which rule fails, else the venue."""
+        p = self.program
+        if slot.minute not in self.cal.slot_minutes:
+            first, last = self.cal.slot_minutes[0], self.cal.slot_minutes[-1]
+            if first <= slot.minute <= last:
+                return f"time grid: not on the {p.sessions.grid_minutes}-minute grid", None
+            return (
+                f"day window: a session must lie within {p.sessions.day_start:%H:%M}–"
+                f"{p.sessions.day_end:%H:%M}", None,
+            )
+        if not p.start <= slot.day <= p.end:
+            return f"program window: outside {p.start.isoformat()}..{p.end.isoformat()}", None
+        closed = self.cal.closed_reason(slot.day)
+        if closed:
+            return f"allowed day: {slot.day.isoformat()} is closed ({closed})", None
+        if self.cal.blocked(self.facilitator.unavailable, (), slot):
+            return f"facilitator availability: {self.facilitator.id} is unavailable", None
+        busy = [m.id for m in self.members if self.cal.blocked(m.unavailable, m.busy, slot)]
+        if busy:
+            return f"participant availability: {', '.join(busy)} unavailable", None
+        start, end = self.cal.start_datetime(slot), self.cal.end_datetime(slot)
+        clash = self._facilitator_clash(j, slot.day, start, end)
+        if clash:
+            return clash, None
+        return self._venue(j, start, end)
+
+    def _facilitator_clash(self, j: int, day: date, start: datetime, end: datetime) -> str | None:
+        # The cohort's own sessions are weeks apart (gap rule), and later ones may
+        # still be about to move: only other cohorts can clash.
+        f = self.facilitator
+        mine = [(c.id, s) for c, s in self.others if c.facilitator == f.id]
+        same_day = [(cid, s) for cid, s in mine if self.local(s.start).date() == day]
+        limit = self.program.sessions_per_day(f)
+        if len(same_day) >= limit:
+            return f"facilitator sessions per day: {f.id} already leads {limit} on {day}"
+        buffer = timedelta(minutes=self.program.buffer(f))
+        for cid, s in same_day:
+            if s.start < end + buffer and start < s.end + buffer:
+                return (
+                    f"facilitator no-overlap/buffer: {f.id} leads {cid} session {s.index} "
+                    f"{self.local(s.start):%H:%M}–{self.local(s.end):%H:%M} "
+                    f"(needs {self.program.buffer(f)} min between)"
+                )
+        return None
+
+    def _venue(self, j: int, start: datetime, end: datetime) -> tuple[str | None, str | None]:
+        current = self.sessions[j].venue
+        if current is None:
+            return None, None
+
+        def taken(vid: str) -> str | None:
+            for c, s in self.others:
+                if s.venue == vid and s.start < end and start < s.end:
+                    return f"{c.id} session {s.index}"
+            return None
+
+        who = taken(current)
+        if who is None:
+            return None, current
+        need = len(self.cohort.members) + 1
+        for v in sorted(self.program.venues, key=lambda v: (v.capacity, v.id)):
+            if v.id != current and v.capacity >= need and taken(v.id) is None:
+                return None, v.id
+        return f"venue: {current} is booked by {who} and no other venue is free", None
+
+    def place(self, j: int, slot: Slot, venue: str | None) -> None:
+        self.sessions[j] = replace(
+            self.sessions[j],
+            start=self.cal.start_datetime(slot),
+            end=self.cal.end_datetime(slot),
+            venue=venue,
+        )
+
+    def follow(self, j: int) -> list[str]:
+        """Move sessions after ``j`` only where the gap rule forces them; notes.
+
+        Each forced session goes to the same weekday and time nearest its
+        date inside the allowed gap (another day or time only when none is
+        free). Raises InputError when one cannot be placed.
+        """
+        notes = []
+        for k in range(j + 1, len(self.sessions)):
+            prev = self.local(self.sessions[k - 1].start).date()
+            here = self.slot_of(self.sessions[k])
+            if self.gap_problem(prev, here.day) is None:
+                break
+            found = self._nearest(k, here, self._gap_days(prev))
+            if found is None:
+                raise InputError(
+                    None,
+                    f"{self.cohort.id} session {k}",
+                    f"must move to keep the gap rule after {prev.isoformat()}, but no day "
+                    "in the allowed gap is free for the facilitator, the members and a venue",
+                )
+            slot, venue = found
+            old = self.sessions[k]
+            self.place(k, slot, venue)
+            notes.append(
+                f"{self.cohort.id} session {k} moves with it (gap rule): "
+                f"{self.local(old.start):%a %Y-%m-%d %H:%M} → "
+                f"{self.local(self.sessions[k].start):%a %Y-%m-%d %H:%M}"
+            )
+        return notes
+
+    def _gap_days(self, prev: date) -> list[date]:
+        rules = self.program.sessions
+        top = rules.max_gap_days + len(self.cal.blackout_days)
+        days = (prev + timedelta(days=n) for n in range(rules.min_gap_days, top + 1))
+        return [d for d in days if self.gap_problem(prev, d) is None]
+
+    def _nearest(
+        self, k: int, here: Slot, days: list[date]
+    ) -> tuple[Slot, str | None] | None:
+        def key(slot: Slot) -> tuple[int, int, int, int, int]:
+            return (
+                slot.day.weekday() != here.day.weekday(),
+                slot.minute != here.minute,
+                abs((slot.day - here.day).days),
+                abs(slot.minute - here.minute),
+                -slot.day.toordinal(),
+            )
+
+        slots = sorted((Slot(d, m) for d in days for m in self.cal.slot_minutes), key=key)
+        for slot in slots:
+            problem, venue = self.problem(k, slot)
+            if problem is None:
+                return slot, venue
+        return None
+
+
+def move(
+    program: Program,
+    plan: Plan,
+    cohort_id: str,
+    index: int,
+    to: datetime | None,
+    not_on: date | None,
+    today: date,
+) -> Result:
+    """Move session ``index`` of a cohort to ``to``, or off the date ``not_on``.
+
+    ``to`` (naive = program-local wall clock) must be a feasible slot that
+    keeps the gap rule with the previous session, else InputError naming the
+    rule. With ``not_on``, the nearest feasible day is chosen (later day on
+    a tie, the same start time preferred). Later sessions of the cohort move
+    only where the gap rule forces them; other cohorts never move.
+    """
+    if (to is None) == (not_on is None):
+        raise InputError(None, "move", "give exactly one of --to and --not-on")
+    cohort = _cohort(plan, cohort_id)
+    if not 0 <= index < len(cohort.sessions):
+        raise InputError(
+            None, "index", f"{cohort_id} has sessions 0..{len(cohort.sessions) - 1}, not {index}"
+        )
+    mover = _Mover(program, plan, cohort)
+    session = cohort.sessions[index]
+    here = mover.slot_of(session)
+    where = f"{cohort_id} session {index}"
+    if here.day < today:
+        raise InputError(None, where, f"was already held on {here.day.isoformat()}")
+    prev = mover.local(cohort.sessions[index - 1].start).date() if index else None
+
+    def feasible(slot: Slot) -> tuple[str | None, str | None]:
+        if prev is not None:
+            gap = mover.gap_problem(prev, slot.day)
+            if gap:
+                return gap, None
+        return mover.problem(index, slot)
+
+    notes: list[str] = []
+    if to is not None:
+        local = to.replace(tzinfo=mover.tz) if to.tzinfo is None else to.astimezone(mover.tz)
+        if local.date() < today:
+            raise InputError(
+                None, "--to", f"{local:%Y-%m-%d %H:%M} is in the past (today is {today})"
+            )
+        if local.second or local.microsecond:
+            raise InputError(None, "--to", "time grid: give whole minutes")
+        slot = Slot(local.date(), local.hour * 60 + local.minute)
+        if slot == here:
+            raise InputError(None, "--to", f"{where} is already at {local:%Y-%m-%d %H:%M}")
+        problem, venue = feasible(slot)
+        if problem:
+            raise InputError(None, "--to", f"{where} cannot move to {local:%Y-%m-%d %H:%M}: "
+                             f"{problem}")
+        mover.place(index, slot, venue)
+        notes += mover.follow(index)
+    else:
+        assert not_on is not None
+        if here.day != not_on:
+            raise InputError(
+                None, "--not-on", f"{where} is on {here.day.isoformat()}, not {not_on.isoformat()}"
+            )
+        notes += _off_date(mover, index, here, feasible, today, where)
+    moved = mover.sessions[index]
+    notes.insert(
+        0,
+        f"{where} moves: {mover.local(session.start):%a %Y-%m-%d %H:%M} → "
+        f"{mover.local(moved.start):%a %Y-%m-%d %H:%M}",
+    )
+    if moved.venue != session.venue:
+        notes.append(f"{where} changes venue: {session.venue} → {moved.venue}")
+    if index == 0:
+        notes.append(
+            f"the kick-off moved; the cancellation deadline of {cohort_id} stays "
+            f"{cohort.cancellation_deadline.isoformat()}"
+        )
+    new_cohort = replace(cohort, sessions=tuple(mover.sessions))
+    return program, _with_cohort(plan, new_cohort), notes
+
+
+def _off_date(
+    mover: _Mover,
+    index: int,
+    here: Slot,
+    feasible: Callable[[Slot], tuple[str | None, str | None]],
+    today: date,
+    where: str,
+) -> list[str]:
+    program = mover.program
+    first = max(today, program.start)
+    days = [
+        first + timedelta(days=n)
+        for n in range((program.end - first).days + 1)
+        if first + timedelta(days=n) != here.day
+    ]
+    days.sort(key=lambda d: (abs((d - here.day).days), d < here.day))
+    minutes = sorted(mover.cal.slot_minutes, key=lambda m: (m != here.minute, abs(m - here.minute)))
+    original = list(mover.sessions)
+    for d in days:
+        if not mover.cal.is_open(d):
+            continue
+        for m in minutes:
+            slot = Slot(d, m)
+            problem, venue = feasible(slot)
+            if problem:
+                continue
+            mover.place(index, slot, venue)
+            try:
+                return mover.follow(index)
+            except InputError:
+                mover.sessions = list(original)
+    raise InputError(
+        None, "--not-on", f"no other feasible day found for {where} (gap rule, availability, "
+        "facilitator and venue checked)"
+    )
+
+
+# ---------------------------------------------------------------------------
+# from edit to new plan folder contents
+
+
+def apply(
+    program: Program,
+    plan: Plan,
+    new_program: Program,
+    new_plan: Plan,
+    today: date,
+    stamp: datetime,
+) -> tuple[Plan, Outbox, str]:
+    """Continue UIDs/SEQUENCE, verify, and list what to send: ``(plan, outbox, diff text)``.
+
+    Raises VerificationError when the edited plan breaks a hard rule
+    (the verifier accepts what recorded withdrawals explain).
+    """
+    carried = carry_over(plan, new_plan, today)
+    violations = verify(new_program, carried)
+    if violations:
+        raise VerificationError(violations)
+    # changes.outbox renders a leaving attendee's CANCEL from the old program but the
+    # new session, whose case owner may be a newcomer: let the old program know them.
+    known = {p.id for p in program.participants}
+    extra = tuple(p for p in new_program.participants if p.id not in known)
+    old_view = program.replace(participants=program.participants + extra)
+    box = outbox(old_view, plan, new_program, carried, today, stamp)
+    return carried, box, describe(plan, carried, today)

@@ -1,0 +1,309 @@
+"""Transfer, withdraw, move, cancel a cohort: new plan folders and the files to send."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from rich.console import Console
+
+from backstage_sched import cli_edits, edits
+from backstage_sched.cli import main
+from backstage_sched.errors import InputError
+from backstage_sched.output import read_plan_dir
+from backstage_sched.verify import verify
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPANY = ROOT / "examples" / "company-2027"
+TZ = ZoneInfo("Europe/Stockholm")
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("company") / "plan"
+    assert main(["plan", str(COMPANY / "program.toml"), "--out", str(out), "-q"]) == 0
+    return out
+
+
+def run(*argv: str) -> str:
+    """Run one edit subcommand the way the CLI would; returns what it printed."""
+    parser = argparse.ArgumentParser()
+    cli_edits.add_parsers(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(list(argv))
+    buf = io.StringIO()
+    console = Console(file=buf, width=200)
+    assert cli_edits.run(args, console, console) == 0
+    return buf.getvalue()
+
+
+def plan_json(folder: Path) -> dict:
+    return json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+
+
+def sessions(folder: Path) -> dict[tuple[str, int], dict]:
+    return {(c["id"], s["index"]): s for c in plan_json(folder)["cohorts"] for s in c["sessions"]}
+
+
+def outbox(folder: Path) -> list[dict]:
+    return json.loads((folder / "outbox.json").read_text(encoding="utf-8"))["messages"]
+
+
+def event(path: Path) -> tuple[str, icalendar.Event]:
+    cal = icalendar.Calendar.from_ical(path.read_bytes())
+    (ev,) = cal.walk("VEVENT")
+    return str(cal["METHOD"]), ev
+
+
+def attendees(ev: icalendar.Event) -> list[str]:
+    value = ev.get("ATTENDEE", [])
+    value = value if isinstance(value, list) else [value]
+    return sorted(str(a).removeprefix("mailto:") for a in value)
+
+
+def emails(folder: Path, ids: list[str]) -> list[str]:
+    people = json.loads((folder / "input.json").read_text(encoding="utf-8"))["participants"]
+    return sorted(p["email"] for p in people if p["id"] in ids)
+
+
+def local_day(s: dict) -> date:
+    return datetime.fromisoformat(s["start"]).astimezone(TZ).date()
+
+
+# ---------------------------------------------------------------------------
+# transfer
+
+
+def test_transfer_reissues_invitations_and_cancels_for_the_leaving_person(
+    base: Path, tmp_path: Path
+) -> None:
+    new = tmp_path / "t"
+    text = run("transfer", str(base), "--from", "n03", "--to", "n13", "--name", "Nils Nyström",
+               "--email", "nils.nystrom@nordvik.example", "--out", str(new),
+               "--today", "2027-04-01")
+    assert "invites/c01/3.ics" in text and "n13" in text
+    before, after = sessions(base), sessions(new)
+    assert set(before) == set(after)
+    for key, s in after.items():
+        assert s["uid"] == before[key]["uid"]
+        assert s["start"] == before[key]["start"]
+        changed = key[0] == "c01" and local_day(s) >= date(2027, 4, 1)
+        assert s["sequence"] == before[key]["sequence"] + (1 if changed else 0), key
+    c01 = plan_json(new)["cohorts"][0]
+    assert "n13" in c01["members"] and "n03" not in c01["members"]
+    assert after[("c01", 3)]["case_owner"] == "n13"
+    leaving = "camilla.ostlund@nordvik.example"
+    sent = outbox(new)
+    assert {(m["method"], m["file"]) for m in sent} == {
+        *(("CANCEL", f"cancellations/c01/{i}-removed.ics") for i in range(3, 7)),
+        *(("REQUEST", f"invites/c01/{i}.ics") for i in range(3, 7)),
+    }
+    for i in range(3, 7):
+        method, ev = event(new / f"cancellations/c01/{i}-removed.ics")
+        assert method == "CANCEL" and "STATUS" not in ev
+        assert attendees(ev) == [leaving]
+        assert str(ev["UID"]) == before[("c01", i)]["uid"]
+        assert int(ev["SEQUENCE"]) == after[("c01", i)]["sequence"]
+        method, ev = event(new / f"invites/c01/{i}.ics")
+        assert method == "REQUEST"
+        assert "nils.nystrom@nordvik.example" in attendees(ev) and leaving not in attendees(ev)
+        assert len(attendees(ev)) == 6
+    assert (new / "costs.csv").read_text() == (base / "costs.csv").read_text()
+    ids = [p["id"] for p in json.loads((new / "input.json").read_text())["participants"]]
+    assert "n03" not in ids and "n13" in ids
+    assert main(["check", str(new)]) == 0
+
+
+def test_transfer_to_another_organisation_is_refused_and_writes_nothing(
+    base: Path, tmp_path: Path
+) -> None:
+    new = tmp_path / "t"
+    with pytest.raises(InputError, match=r"Nordvik Energi AB.*Other AB"):
+        run("transfer", str(base), "--from", "n03", "--to", "x1", "--name", "X", "--email",
+            "x@other.example", "--organization", "Other AB", "--out", str(new))
+    assert not new.exists()
+
+
+@pytest.mark.parametrize(
+    ("src", "dst", "message"),
+    [("n99", "n13", "unknown participant 'n99'"), ("n03", "n04", "already used")],
+)
+def test_transfer_bad_ids(base: Path, tmp_path: Path, src: str, dst: str, message: str) -> None:
+    new = tmp_path / "t"
+    with pytest.raises(InputError, match=message):
+        run("transfer", str(base), "--from", src, "--to", dst, "--name", "X", "--email",
+            "x@nordvik.example", "--out", str(new))
+    assert not new.exists()
+
+
+# ---------------------------------------------------------------------------
+# withdraw
+
+
+def test_withdraw_before_the_deadline_no_fee_and_one_session_less(
+    base: Path, tmp_path: Path
+) -> None:
+    new = tmp_path / "w"
+    text = run("withdraw", str(base), "n03", "--on", "2027-01-20", "--out", str(new))
+    assert "no fee" in text
+    data = plan_json(new)
+    (w,) = data["objective"]["withdrawals"]
+    assert w["participant"] == "n03" and w["fee_due"] is False and w["on"] == "2027-01-20"
+    c01 = data["cohorts"][0]
+    assert len(c01["members"]) == 5 and len(c01["sessions"]) == 6
+    owners = [s["case_owner"] for s in c01["sessions"][1:]]
+    assert sorted(owners) == sorted(c01["members"])
+    method, ev = event(new / "cancellations/c01/6.ics")
+    assert method == "CANCEL" and str(ev["STATUS"]) == "CANCELLED"
+    assert attendees(ev) == emails(base, ["n01", "n02", "n03", "n04", "n05", "n06"])
+    for i in range(6):
+        method, ev = event(new / f"cancellations/c01/{i}-removed.ics")
+        assert attendees(ev) == ["camilla.ostlund@nordvik.example"] and "STATUS" not in ev
+    assert "Nordvik Energi AB,11," in (new / "costs.csv").read_text()
+    assert main(["check", str(new)]) == 0
+
+
+def test_withdraw_after_the_deadline_fee_due_and_history_kept(
+    base: Path, tmp_path: Path
+) -> None:
+    new = tmp_path / "w"
+    text = run("withdraw", str(base), "n02", "--on", "2027-04-20", "--out", str(new))
+    assert "fee due" in text and "already held" in text
+    data = plan_json(new)
+    (w,) = edits.withdrawal_rows(read_plan_dir(new)[1])
+    assert w["fee_due"] is True and w["organization"] == "Nordvik Energi AB"
+    assert w["held_session"] == 2
+    before, after = sessions(base), sessions(new)
+    assert set(before) == set(after)  # n02's session was held: nothing dropped
+    assert all(s["start"] == before[k]["start"] for k, s in after.items())
+    assert {m["file"] for m in outbox(new) if m["method"] == "CANCEL"} == {
+        f"cancellations/c01/{i}-removed.ics" for i in range(3, 7)
+    }
+    program, plan = read_plan_dir(new)
+    assert verify(program, plan) == []
+    assert data["cohorts"][1] == plan_json(base)["cohorts"][1]
+
+
+def test_withdraw_below_min_size_is_flagged(base: Path) -> None:
+    program, plan = read_plan_dir(base)
+    notes: list[str] = []
+    for pid in ("n01", "n02", "n03"):
+        program, plan, more = edits.withdraw(program, plan, pid, date(2027, 1, 25))
+        notes += more
+    assert any("below the minimum of 4" in n and "may cancel" in n for n in notes)
+    assert [r["fee_due"] for r in edits.withdrawal_rows(plan)] == [True] * 3
+    old_program, old_plan = read_plan_dir(base)
+    final, _box, _ = edits.apply(
+        old_program, old_plan, program, plan, date(2027, 1, 25),
+        datetime(2027, 1, 25, tzinfo=ZoneInfo("UTC")),
+    )
+    assert len(final.cohort("c01").members) == 3 and len(final.cohort("c01").sessions) == 4
+    assert verify(program, final) == []
+
+
+# ---------------------------------------------------------------------------
+# move
+
+
+def test_move_to_keeps_the_gap_rule_and_other_cohorts(base: Path, tmp_path: Path) -> None:
+    new = tmp_path / "m"
+    run("move", str(base), "c01", "3", "--to", "2027-05-04T09:00", "--out", str(new),
+        "--today", "2027-04-01")
+    before, after = sessions(base), sessions(new)
+    assert after[("c01", 3)]["start"] == "2027-05-04T09:00:00+02:00"
+    for i in range(3):
+        assert after[("c01", i)] == before[("c01", i)]
+    for i in range(7):
+        assert after[("c02", i)] == before[("c02", i)]
+    for i in range(4, 7):
+        old, new_s = before[("c01", i)], after[("c01", i)]
+        prev = local_day(after[("c01", i - 1)])
+        forced = (local_day(old) - prev).days < 28
+        assert (old["start"] != new_s["start"]) == forced
+        if forced:
+            assert local_day(new_s).weekday() == local_day(old).weekday()
+        assert new_s["uid"] == old["uid"]
+        assert new_s["sequence"] == old["sequence"] + (old["start"] != new_s["start"])
+    assert main(["check", str(new)]) == 0
+    requested = {m["file"] for m in outbox(new)}
+    moved = {f"invites/c01/{i}.ics" for i in range(7) if after[("c01", i)] != before[("c01", i)]}
+    assert requested == moved
+
+
+def test_move_that_forces_nothing_moves_one_session(base: Path, tmp_path: Path) -> None:
+    new = tmp_path / "m"
+    run("move", str(base), "c01", "6", "--to", "2027-08-11 09:00", "--out", str(new),
+        "--today", "2027-04-01")
+    before, after = sessions(base), sessions(new)
+    assert [k for k in before if before[k] != after[k]] == [("c01", 6)]
+    assert [m["file"] for m in outbox(new)] == ["invites/c01/6.ics"]
+
+
+def test_move_not_on_picks_the_nearest_free_day(base: Path, tmp_path: Path) -> None:
+    new = tmp_path / "m"
+    run("move", str(base), "c01", "3", "--not-on", "2027-04-27", "--out", str(new),
+        "--today", "2027-04-01")
+    moved = sessions(new)[("c01", 3)]
+    assert local_day(moved) == date(2027, 4, 28)  # Monday is not allowed; Wednesday is
+    assert datetime.fromisoformat(moved["start"]).strftime("%H:%M") == "09:00"
+    assert main(["check", str(new)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["3", "--to", "2027-03-10T09:00"], "in the past"),
+        (["1", "--to", "2027-04-06T09:00"], "already held"),
+        (["3", "--to", "2027-05-03T09:00"], "allowed day"),
+        (["3", "--to", "2027-05-04T09:10"], "time grid"),
+        (["3", "--to", "2027-05-04T15:00"], "day window"),
+        (["3", "--to", "2027-05-18T09:00"], "gap rule"),
+        (["3", "--to", "2027-04-27T13:00"], "facilitator"),
+        (["3", "--not-on", "2027-04-28"], "is on 2027-04-27"),
+        (["9", "--to", "2027-05-04T09:00"], "sessions 0..6"),
+    ],
+)
+def test_move_refuses_bad_times(
+    base: Path, tmp_path: Path, argv: list[str], message: str
+) -> None:
+    new = tmp_path / "m"
+    with pytest.raises(InputError, match=message):
+        run("move", str(base), "c01", *argv, "--out", str(new), "--today", "2027-04-01")
+    assert not new.exists()
+
+
+# ---------------------------------------------------------------------------
+# cancel a cohort
+
+
+def test_cancel_cohort_cancels_remaining_sessions_and_unplaces_members(
+    base: Path, tmp_path: Path
+) -> None:
+    new = tmp_path / "c"
+    run("cancel-cohort", str(base), "c02", "--out", str(new), "--today", "2027-04-01")
+    data = plan_json(new)
+    assert [c["id"] for c in data["cohorts"]] == ["c01"]
+    members = plan_json(base)["cohorts"][1]["members"]
+    reasons = {u["participant"]: u["reason"] for u in data["unplaced"]}
+    assert set(reasons) == set(members)
+    assert reasons["n07"] == "cohort c02 cancelled (too few participants) on 2027-04-01"
+    assert {m["file"] for m in outbox(new)} == {f"cancellations/c02/{i}.ics" for i in range(3, 7)}
+    before = sessions(base)
+    for i in range(3, 7):
+        method, ev = event(new / f"cancellations/c02/{i}.ics")
+        assert method == "CANCEL" and str(ev["STATUS"]) == "CANCELLED"
+        assert str(ev["UID"]) == before[("c02", i)]["uid"]
+        assert int(ev["SEQUENCE"]) == before[("c02", i)]["sequence"] + 1
+        assert attendees(ev) == emails(base, members)
+    assert "Nordvik Energi AB,6," in (new / "costs.csv").read_text()
+    assert main(["check", str(new)]) == 0
+
+
+def test_cancel_unknown_cohort(base: Path, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="unknown cohort 'c09'"):
+        run("cancel-cohort", str(base), "c09", "--out", str(tmp_path / "c"))
