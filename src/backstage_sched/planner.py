@@ -57,7 +57,8 @@ def replan_program(
         )
     options = options or SolveOptions()
     tz = ZoneInfo(program.timezone)
-    earlier = tuple(_earlier(c, tz, today) for c in previous.cohorts)
+    withdrawals = list(previous.objective.get("withdrawals", []) or [])
+    earlier = tuple(_earlier(c, tz, today, withdrawals) for c in previous.cohorts)
     schedule = solve(program, options, progress, earlier)
     ids = [c.id for c in previous.cohorts]
     fresh = _fresh_ids(ids, len(schedule.cohorts))
@@ -65,7 +66,10 @@ def replan_program(
     for sc in schedule.cohorts:
         names[id(sc)] = ids[sc.slot] if 0 <= sc.slot < len(ids) else next(fresh)
     plan = schedule_to_plan(program, schedule, options, names)
-    plan = replace(plan, objective={**plan.objective, "history_before": today.isoformat()})
+    objective = {**plan.objective, "history_before": today.isoformat()}
+    if withdrawals:
+        objective["withdrawals"] = withdrawals
+    plan = replace(plan, objective=objective)
     plan = carry_over(previous, plan, today)
     check_or_raise(program, plan)
     stamp = stamp or default_stamp(program)
@@ -73,12 +77,15 @@ def replan_program(
     return plan, sending, describe(previous, plan, today)
 
 
-def _earlier(c: Cohort, tz: ZoneInfo, today: date) -> EarlierCohort:
+def _earlier(
+    c: Cohort, tz: ZoneInfo, today: date, withdrawals: list[dict]
+) -> EarlierCohort:
     slots = []
     for s in c.sessions:
         local = s.start.astimezone(tz)
         slots.append(Slot(local.date(), local.hour * 60 + local.minute))
     held = sum(1 for slot in slots if slot.day < today)
+    left = [w for w in withdrawals if w.get("cohort") == c.id]
     return EarlierCohort(
         facilitator=c.facilitator,
         venue=c.venue,
@@ -86,6 +93,10 @@ def _earlier(c: Cohort, tz: ZoneInfo, today: date) -> EarlierCohort:
         slots=tuple(slots),
         case_owners=tuple(s.case_owner for s in c.sessions),
         held=held,
+        orphans=frozenset(
+            w["held_session"] for w in left if isinstance(w.get("held_session"), int)
+        ),
+        shrunk=bool(left),
     )
 
 

@@ -59,17 +59,18 @@ def _session_intervals(
 
 
 def add_session_count(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
-    """Session count: a cohort of n members has sessions 0..n, the rest are off.
+    """Session count: a cohort of n members has sessions 0..n, the rest are off
+    (plus, on a re-plan, held sessions whose case owner has since withdrawn).
 
     An unused session is pinned to its earliest possible time, which removes
     symmetric solutions without constraining anything real.
     """
-    groups = inst.program.groups
     for k, open_ in enumerate(v.open):
         model.add(v.size[k] == sum(lit for _, lit in v.members_of(k)))
-        for i in range(groups.min_size + 1, inst.n_sessions):
-            model.add(v.size[k] >= i).only_enforce_if(v.active[k][i])
-            model.add(v.size[k] <= i - 1).only_enforce_if(v.active[k][i].Not())
+        extra = inst.extra(k)
+        for i in range(inst.smallest(k) + extra + 1, inst.n_sessions):
+            model.add(v.size[k] + extra >= i).only_enforce_if(v.active[k][i])
+            model.add(v.size[k] + extra <= i - 1).only_enforce_if(v.active[k][i].Not())
             model.add_implication(v.active[k][i], v.active[k][i - 1])
             model.add(v.when[k][i] == _lowest(v.when[k][i])).only_enforce_if(
                 v.active[k][i].Not()
@@ -79,10 +80,11 @@ def add_session_count(model: cp_model.CpModel, v: Variables, inst: Instance) -> 
 
 
 def add_group_size(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
-    """Group size: an open cohort has ``min_size``..``max_size`` members, a closed one none."""
+    """Group size: an open cohort has ``min_size``..``max_size`` members, a closed one
+    none; a started cohort that lost members to withdrawals may stay below ``min_size``."""
     groups = inst.program.groups
     for k, open_ in enumerate(v.open):
-        model.add(v.size[k] >= groups.min_size).only_enforce_if(open_)
+        model.add(v.size[k] >= inst.smallest(k)).only_enforce_if(open_)
         model.add(v.size[k] <= groups.max_size).only_enforce_if(open_)
         model.add(v.size[k] == 0).only_enforce_if(open_.Not())
 

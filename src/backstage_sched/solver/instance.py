@@ -26,6 +26,8 @@ class EarlierCohort:
     slots: tuple[Slot, ...]
     case_owners: tuple[str | None, ...]
     held: int
+    orphans: frozenset[int] = frozenset()  # held sessions whose case owner withdrew
+    shrunk: bool = False  # lost members to withdrawals: may stay below min_size
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,15 @@ class Instance:
     def participant_index(self) -> dict[str, int]:
         """Position of each participant id."""
         return {p.id: n for n, p in enumerate(self.participants)}
+
+    def extra(self, k: int) -> int:
+        """Sessions slot ``k`` holds beyond members + 1: held for members since withdrawn."""
+        return len(self.earlier[k].orphans) if k < len(self.earlier) else 0
+
+    def smallest(self, k: int) -> int:
+        """Fewest members slot ``k`` may have when open."""
+        shrunk = k < len(self.earlier) and self.earlier[k].shrunk
+        return 1 if shrunk else self.program.groups.min_size
 
     def held_when(self, k: int, i: int) -> int | None:
         """The pinned ``when`` of session ``i`` of slot ``k`` if already held, else None."""
@@ -80,8 +91,10 @@ class Instance:
 
     @property
     def n_sessions(self) -> int:
-        """Session places per cohort slot: kick-off plus one per possible member."""
-        return self.program.groups.max_size + 1
+        """Session places per cohort slot: kick-off, one per possible member, and
+        any held for members since withdrawn."""
+        extra = max((len(e.orphans) for e in self.earlier), default=0)
+        return self.program.groups.max_size + 1 + extra
 
     @cached_property
     def calendar_index(self) -> dict[int, int]:

@@ -49,7 +49,7 @@ class ScheduledCohort:
     venue: str | None
     members: tuple[str, ...]
     slots: tuple[Slot, ...]
-    case_owners: tuple[str, ...]  # owner of sessions 1..n in order
+    case_owners: tuple[str | None, ...]  # owner of sessions 1.. in order (None: withdrew)
     slot: int = -1  # the model's cohort slot (on a re-plan, < len(earlier): that cohort)
 
 
@@ -213,13 +213,15 @@ def _read_schedule(inst: Instance, v: Variables, solution: list[int]) -> list[Sc
                 inst.program.start + timedelta(days=val(v.calendar_day[k][i])),
                 cal.slot_minutes[val(v.slot[k][i])],
             )
-            for i in range(len(members) + 1)
+            for i in range(len(members) + 1 + inst.extra(k))
         )
         keep: dict[int, str] = {}
+        orphans: frozenset[int] = frozenset()
         if k < len(inst.earlier):
             owners = inst.earlier[k].case_owners
             keep = {i: o for i, o in enumerate(owners) if o in members and i < len(slots)}
-        owners_now = assign_case_owners(inst, members, slots, keep)
+            orphans = inst.earlier[k].orphans
+        owners_now = assign_case_owners(inst, members, slots, keep, orphans)
         result.append(ScheduledCohort(fac, venue, members, slots, owners_now, slot=k))
     result.sort(key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator, c.members))
     return result
@@ -230,17 +232,22 @@ def assign_case_owners(
     members: tuple[str, ...],
     slots: tuple[Slot, ...],
     keep: dict[int, str] | None = None,
-) -> tuple[str, ...]:
+    orphans: frozenset[int] = frozenset(),
+) -> tuple[str | None, ...]:
     """Case owners of sessions 1..n: each member once, never the kick-off.
 
     ``keep`` maps session indexes to owners an earlier plan gave them, kept
-    where the owner is still free. Otherwise prefers, session by session, a
+    where the owner is still free; ``orphans`` (held sessions whose owner
+    withdrew) keep no owner. Otherwise prefers, session by session, a
     member for whom the session is not an avoid time; ties go to input order.
     """
     keep = {i: o for i, o in (keep or {}).items() if i >= 1 and o in members}
     left = [m for m in members if m not in keep.values()]
-    owners = []
+    owners: list[str | None] = []
     for i, slot in enumerate(slots[1:], start=1):
+        if i in orphans:
+            owners.append(None)
+            continue
         if i in keep:
             owners.append(keep[i])
             continue
@@ -338,7 +345,7 @@ def add_earlier_hint(model: cp_model.CpModel, v: Variables, inst: Instance) -> N
             model.add_hint(v.venue[k, r], bool(members) and e is not None and e.venue == rid)
         if e is None or not members:
             continue
-        for i, slot in enumerate(e.slots[: len(members) + 1]):
+        for i, slot in enumerate(e.slots[: len(members) + 1 + inst.extra(k)]):
             if slot.minute not in inst.calendar.slot_minutes:
                 continue
             day = (slot.day - inst.program.start).days

@@ -60,13 +60,14 @@ def create_variables(model: cp_model.CpModel, inst) -> Variables:
         v.open.append(model.new_bool_var(f"open[{k}]"))
         v.size.append(model.new_int_var(0, groups.max_size, f"size[{k}]"))
         active, slot, when, cday, eday, minute = ([] for _ in range(6))
+        always = inst.smallest(k) + inst.extra(k)  # sessions every open cohort has
         for i in range(inst.n_sessions):
-            if i <= groups.min_size:
+            if i <= always:
                 active.append(v.open[k])
             else:
                 active.append(model.new_bool_var(f"active[{k},{i}]"))
             earliest = i * rules.min_gap_days
-            latest = span - max(0, groups.min_size - i) * rules.min_gap_days
+            latest = span - max(0, always - i) * rules.min_gap_days
             days = [c for c in cal_no if earliest <= c <= latest] or [cal_no[0]]
             c_var = model.new_int_var_from_domain(
                 cp_model.Domain.from_values(days), f"cday[{k},{i}]"
