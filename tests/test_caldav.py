@@ -1,0 +1,532 @@
+"""Proof against a real CalDAV server: Radicale stores and queries our files.
+
+A Radicale server is started on 127.0.0.1 on a free port for this module
+(``python -m radicale`` with a temporary config and storage folder) and
+terminated at the end. Only ``http.client`` speaks to it.
+
+- every invitation (``invites/<cohort>/<index>.ics``, ``METHOD:REQUEST``) is
+  stored as its own resource (one UID per resource, as CalDAV requires) and
+  accepted; every PUBLISH feed is accepted as a whole collection upload;
+  whole-session and per-attendee cancellations are accepted;
+- a changed session stored again under its UID replaces the old one;
+- raw ``calendar-query`` REPORTs with UTC time ranges find each session at
+  its exact UTC instant (taken from plan.json), including the weeks around the
+  last Sundays of March and October, and a range one hour off does not.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import socket
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import quote, unquote
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+
+from backstage_sched import ical
+from backstage_sched.cli import main
+from backstage_sched.output import default_stamp, read_plan_dir
+from backstage_sched.plan import Plan
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPANY = ROOT / "examples" / "company-2027" / "program.toml"
+USER = "coordinator"
+NS = {"D": "DAV:", "C": "urn:ietf:params:xml:ns:caldav"}
+ONE_MINUTE = timedelta(minutes=1)
+ONE_HOUR = timedelta(hours=1)
+
+# Two tiny programs whose sessions straddle the EU daylight-saving changes of
+# 2027 (Sunday 28 March and Sunday 31 October): one cohort of two people from
+# different organisations, three sessions a week apart.
+TINY = """\
+[program]
+id = "{pid}"
+name = "DST {pid}"
+timezone = "Europe/Stockholm"
+country = "SE"
+start = {start}
+end = {end}
+mode = "mixed"
+
+[sessions]
+min_gap_days = 4
+max_gap_days = 8
+
+[groups]
+size = 2
+min_size = 2
+max_size = 2
+
+[[facilitators]]
+id = "f1"
+name = "Frida Facilitator"
+email = "frida@backstage.example"
+
+[[participants]]
+id = "a1"
+name = "Anna Alfa"
+email = "anna@alfa.example"
+organization = "Alfa AB"
+experience = "new"
+
+[[participants]]
+id = "b1"
+name = "Bo Beta"
+email = "bo@beta.example"
+organization = "Beta AB"
+experience = "new"
+"""
+TINY_PROGRAMS = {
+    "spring": ("2027-03-22", "2027-04-09"),
+    "autumn": ("2027-10-25", "2027-11-12"),
+}
+LAST_SUNDAYS = (datetime(2027, 3, 28).date(), datetime(2027, 10, 31).date())
+
+
+# ---------------------------------------------------------------------------
+# The server
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    host: str
+    port: int
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, bytes]:
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        auth = base64.b64encode(f"{USER}:secret".encode()).decode()
+        all_headers = {"Authorization": f"Basic {auth}", **(headers or {})}
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        try:
+            conn.request(method, quote(path), body=body, headers=all_headers)
+            response = conn.getresponse()
+            return response.status, response.read()
+        finally:
+            conn.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    base = tmp_path_factory.mktemp("radicale")
+    port = _free_port()
+    config = base / "config"
+    config.write_text(
+        "[server]\n"
+        f"hosts = 127.0.0.1:{port}\n"
+        "delay_on_error = 0.01\n"
+        "[auth]\n"
+        "type = none\n"  # any user name and password is accepted
+        "[rights]\n"
+        "type = owner_only\n"  # each user owns /<user>/
+        "[storage]\n"
+        f"filesystem_folder = {base / 'collections'}\n"
+        "[web]\n"
+        "type = none\n"
+        "[logging]\n"
+        "level = warning\n",
+        encoding="utf-8",
+    )
+    log = open(base / "radicale.log", "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "radicale", "--config", str(config)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    srv = Server("127.0.0.1", port)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                pytest.fail("Radicale exited at start-up:\n" + (base / "radicale.log").read_text())
+            try:
+                status, _ = srv.request("OPTIONS", "/")
+                if status < 500:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("Radicale did not answer within 30 s")
+            time.sleep(0.05)
+        yield srv
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
+
+
+# ---------------------------------------------------------------------------
+# Plans
+
+
+@dataclass
+class PlanDir:
+    name: str
+    path: Path
+
+    @property
+    def data(self) -> dict:
+        return json.loads((self.path / "plan.json").read_text(encoding="utf-8"))
+
+    def sessions(self) -> list[tuple[str, dict]]:
+        """``(cohort id, session dict)`` for every session in plan.json."""
+        return [(c["id"], s) for c in self.data["cohorts"] for s in c["sessions"]]
+
+
+@pytest.fixture(scope="module")
+def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PlanDir]:
+    base = tmp_path_factory.mktemp("plans")
+    out: dict[str, PlanDir] = {}
+    assert main(["plan", str(COMPANY), "--out", str(base / "company"), "-q"]) == 0
+    out["company"] = PlanDir("company", base / "company")
+    for name, (start, end) in TINY_PROGRAMS.items():
+        toml = base / f"{name}.toml"
+        toml.write_text(TINY.format(pid=f"dst-{name}", start=start, end=end), encoding="utf-8")
+        assert main(["plan", str(toml), "--out", str(base / name), "-q"]) == 0
+        out[name] = PlanDir(name, base / name)
+    for pd in out.values():
+        assert pd.sessions(), f"{pd.name}: the plan has no sessions"
+    return out
+
+
+# ---------------------------------------------------------------------------
+# CalDAV helpers
+
+
+def _collection(plan: PlanDir) -> str:
+    return f"/{USER}/{plan.name}/"
+
+
+def _href(plan: PlanDir, uid: str) -> str:
+    return f"{_collection(plan)}{uid}.ics"
+
+
+MKCALENDAR = """<?xml version="1.0" encoding="utf-8"?>
+<C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+  <D:set><D:prop>
+    <D:displayname>{name}</D:displayname>
+    <C:supported-calendar-component-set><C:comp name="VEVENT"/></C:supported-calendar-component-set>
+  </D:prop></D:set>
+</C:mkcalendar>
+"""
+
+
+def _mkcalendar(server: Server, path: str) -> None:
+    status, body = server.request(
+        "MKCALENDAR",
+        path,
+        MKCALENDAR.format(name=path.strip("/")),
+        {"Content-Type": "application/xml; charset=utf-8"},
+    )
+    assert status == 201, (path, status, body)
+
+
+def _put(server: Server, path: str, data: bytes) -> int:
+    status, body = server.request(
+        "PUT", path, data, {"Content-Type": "text/calendar; charset=utf-8"}
+    )
+    assert status in (201, 204), (path, status, body.decode("utf-8", "replace"))
+    return status
+
+
+def _stamp(s: dict) -> str:
+    return datetime.fromisoformat(s).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _multistatus(body: bytes) -> dict[str, str]:
+    """``{href: calendar-data}`` of a 207 multistatus answer (data may be '')."""
+    root = ET.fromstring(body)
+    found: dict[str, str] = {}
+    for response in root.findall("D:response", NS):
+        href = unquote(response.findtext("D:href", "", NS))
+        ok = [
+            ps
+            for ps in response.findall("D:propstat", NS)
+            if " 200 " in ps.findtext("D:status", "", NS)
+        ]
+        data = ""
+        for ps in ok:
+            data = ps.findtext("D:prop/C:calendar-data", "", NS) or data
+        found[href] = data
+    return found
+
+
+def _query(server: Server, plan: PlanDir, start: datetime, end: datetime) -> dict[str, str]:
+    """A raw calendar-query REPORT for VEVENTs overlapping [start, end) UTC."""
+    body = f"""<?xml version="1.0" encoding="utf-8"?>
+<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+  <D:prop><D:getetag/><C:calendar-data/></D:prop>
+  <C:filter>
+    <C:comp-filter name="VCALENDAR">
+      <C:comp-filter name="VEVENT">
+        <C:time-range start="{start.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+                      end="{end.astimezone(UTC):%Y%m%dT%H%M%SZ}"/>
+      </C:comp-filter>
+    </C:comp-filter>
+  </C:filter>
+</C:calendar-query>
+"""
+    status, answer = server.request(
+        "REPORT",
+        _collection(plan),
+        body,
+        {"Depth": "1", "Content-Type": "application/xml; charset=utf-8"},
+    )
+    assert status == 207, (status, answer)
+    return _multistatus(answer)
+
+
+def _members(server: Server, path: str) -> dict[str, str]:
+    """The resources of a collection (PROPFIND depth 1), without the collection."""
+    body = """<?xml version="1.0" encoding="utf-8"?>
+<D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>
+"""
+    status, answer = server.request(
+        "PROPFIND", path, body, {"Depth": "1", "Content-Type": "application/xml; charset=utf-8"}
+    )
+    assert status == 207, (status, answer)
+    return {h: d for h, d in _multistatus(answer).items() if h.rstrip("/") != path.rstrip("/")}
+
+
+def _uids(calendar_data: str) -> list[str]:
+    cal = icalendar.Calendar.from_ical(calendar_data)
+    return [str(e["UID"]) for e in cal.walk("VEVENT")]
+
+
+def _store_invites(server: Server, plan: PlanDir) -> None:
+    """MKCALENDAR the plan's collection and PUT every invitation into it.
+
+    The files are stored byte for byte as written, METHOD:REQUEST included.
+    RFC 4791 §4.1 says stored calendar objects MUST NOT carry METHOD (a
+    client strips it when it files an invitation), but Radicale accepts it,
+    so the generated file itself is what the server parses here.
+    """
+    _mkcalendar(server, _collection(plan))
+    for cid, s in plan.sessions():
+        data = (plan.path / "invites" / cid / f"{s['index']}.ics").read_bytes()
+        assert _uids(data.decode("utf-8")) == [s["uid"]]
+        assert _put(server, _href(plan, s["uid"]), data) == 201
+
+
+@pytest.fixture(scope="module")
+def stored(server: Server, plans: dict[str, PlanDir]) -> dict[str, PlanDir]:
+    """Every plan's invitations stored in its own calendar collection."""
+    for plan in plans.values():
+        _store_invites(server, plan)
+    return plans
+
+
+# ---------------------------------------------------------------------------
+# Tests
+
+
+def test_tiny_programs_straddle_the_daylight_saving_changes(plans: dict[str, PlanDir]) -> None:
+    for name, sunday in zip(TINY_PROGRAMS, LAST_SUNDAYS, strict=True):
+        days = [datetime.fromisoformat(s["start"]).date() for _, s in plans[name].sessions()]
+        assert any(timedelta(0) < sunday - d <= timedelta(days=7) for d in days), (name, days)
+        assert any(timedelta(0) < d - sunday <= timedelta(days=7) for d in days), (name, days)
+        offsets = {
+            datetime.fromisoformat(s["start"]).utcoffset() for _, s in plans[name].sessions()
+        }
+        assert offsets == {timedelta(hours=1), timedelta(hours=2)}, (name, offsets)
+
+
+@pytest.mark.parametrize("name", ["company", *TINY_PROGRAMS])
+def test_every_invitation_is_stored_one_event_per_session(
+    server: Server, stored: dict[str, PlanDir], name: str
+) -> None:
+    plan = stored[name]
+    sessions = plan.sessions()
+    members = _members(server, _collection(plan))
+    assert sorted(members) == sorted(_href(plan, s["uid"]) for _, s in sessions)
+    for cid, s in sessions:
+        status, body = server.request("GET", _href(plan, s["uid"]))
+        assert status == 200
+        assert _uids(body.decode("utf-8")) == [s["uid"]], cid
+
+
+@pytest.mark.parametrize("name", ["company", *TINY_PROGRAMS])
+def test_every_publish_feed_is_accepted_as_a_collection(
+    server: Server, plans: dict[str, PlanDir], name: str
+) -> None:
+    """A PUBLISH feed holds one VEVENT per session, each with its own UID.
+
+    A CalDAV resource holds one UID, so a feed is uploaded the way Radicale
+    imports whole calendars: PUT on a collection URL, which splits it into one
+    resource per UID. Every event must survive.
+    """
+    plan = plans[name]
+    feeds = sorted((plan.path / "cohorts").glob("*.ics")) + sorted(
+        (plan.path / "people").glob("*.ics")
+    )
+    assert feeds
+    for feed in feeds:
+        data = feed.read_bytes()
+        path = f"/{USER}/{name}-{feed.parent.name}-{feed.stem}/"
+        _put(server, path, data)
+        expected = sorted(_uids(data.decode("utf-8")))
+        stored_uids = []
+        for href in _members(server, path):
+            status, body = server.request("GET", href)
+            assert status == 200
+            stored_uids += _uids(body.decode("utf-8"))
+        assert sorted(stored_uids) == expected, feed
+
+
+def test_cancellations_are_accepted(server: Server, plans: dict[str, PlanDir]) -> None:
+    """A whole-session CANCEL and a one-attendee CANCEL each replace the stored
+    invitation under its UID (a collection holds one resource per UID: a second
+    resource with the same UID is refused with 409 no-uid-conflict)."""
+    plan_dir = plans["company"]
+    program, plan = read_plan_dir(plan_dir.path)
+    stamp = default_stamp(program)
+    cohort = plan.cohorts[0]
+    session = cohort.sessions[-1]
+    later = replace(session, sequence=session.sequence + 1)
+    invitation = (plan_dir.path / "invites" / cohort.id / f"{session.index}.ics").read_bytes()
+    cancellations = {
+        "whole": ical.cancel(program, plan, cohort, later, stamp),
+        "one": ical.cancel(program, plan, cohort, later, stamp, attendees=[cohort.members[0]]),
+    }
+    for label, data in cancellations.items():
+        path = f"/{USER}/cancel-{label}/"
+        href = f"{path}{session.uid}.ics"
+        _mkcalendar(server, path)
+        assert _put(server, href, invitation) == 201
+        status, _ = server.request(
+            "PUT", f"{path}other.ics", data, {"Content-Type": "text/calendar"}
+        )
+        assert status == 409, label  # same UID under another name: refused
+        assert _put(server, href, data) == 204, label
+        assert list(_members(server, path)) == [href]
+        status, body = server.request("GET", href)
+        assert status == 200
+        event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
+        assert str(event["UID"]) == session.uid
+        assert int(event["SEQUENCE"]) == session.sequence + 1
+        attendees = event.get("ATTENDEE")
+        attendees = attendees if isinstance(attendees, list) else [attendees]
+        if label == "whole":
+            assert str(event["STATUS"]) == "CANCELLED"
+            assert len(attendees) == len(cohort.members)
+        else:
+            assert "STATUS" not in event
+            assert len(attendees) == 1
+
+
+@pytest.mark.parametrize("name", ["company", *TINY_PROGRAMS])
+def test_time_range_query_finds_each_session_at_its_utc_instant(
+    server: Server, stored: dict[str, PlanDir], name: str
+) -> None:
+    plan = stored[name]
+    sessions = plan.sessions()
+    spans = {
+        _href(plan, s["uid"]): (
+            datetime.fromisoformat(s["start"]),
+            datetime.fromisoformat(s["end"]),
+        )
+        for _, s in sessions
+    }
+
+    def expected(lo: datetime, hi: datetime) -> list[str]:
+        # RFC 4791 §9.9: an event overlaps [lo, hi) when start < hi and end > lo
+        return sorted(h for h, (a, b) in spans.items() if a < hi and b > lo)
+
+    for href, (start, end) in spans.items():
+        windows = {
+            "around start": (start - ONE_MINUTE, start + ONE_MINUTE),
+            "around end": (end - ONE_MINUTE, end + ONE_MINUTE),
+            "just before start": (start - ONE_MINUTE, start),
+            "just after end": (end, end + ONE_MINUTE),
+            "one hour early": (start - ONE_HOUR - ONE_MINUTE, start - ONE_HOUR + ONE_MINUTE),
+            "one hour late": (end + ONE_HOUR - ONE_MINUTE, end + ONE_HOUR + ONE_MINUTE),
+        }
+        for label, (lo, hi) in windows.items():
+            found = _query(server, plan, lo, hi)
+            assert sorted(found) == expected(lo, hi), (href, label, start.isoformat())
+            want = label in ("around start", "around end")
+            assert (href in found) is want, (href, label, start.isoformat())
+            if want:
+                assert _uids(found[href]) == [href.rsplit("/", 1)[1].removesuffix(".ics")]
+
+
+@pytest.mark.parametrize("name", [*TINY_PROGRAMS, "company"])
+def test_changed_session_replaces_the_stored_one(
+    server: Server, stored: dict[str, PlanDir], name: str
+) -> None:
+    """Move the kick-off a week later (across the DST change for the tiny
+    programs), raise SEQUENCE, and PUT the new invitation under the same UID."""
+    plan_dir = stored[name]
+    program, plan = read_plan_dir(plan_dir.path)
+    zone = ZoneInfo(program.timezone)
+    cohort = plan.cohorts[0]
+    old = cohort.sessions[0]
+    # wall-clock arithmetic in the program's zone: the same local time a week on
+    new_start = old.start.astimezone(zone) + timedelta(days=7)
+    new_end = old.end.astimezone(zone) + timedelta(days=7)
+    moved = replace(old, start=new_start, end=new_end, sequence=old.sequence + 1)
+    new_cohort = replace(cohort, sessions=(moved, *cohort.sessions[1:]))
+    new_plan: Plan = replace(
+        plan, cohorts=tuple(new_cohort if c is cohort else c for c in plan.cohorts)
+    )
+    data = ical.invite(program, new_plan, new_cohort, moved, default_stamp(program))
+
+    href = _href(plan_dir, old.uid)
+    before = _members(server, _collection(plan_dir))
+    assert _put(server, href, data) == 204  # replaced, not created
+    after = _members(server, _collection(plan_dir))
+    assert sorted(after) == sorted(before)
+    assert len(after) == len(plan_dir.sessions())
+
+    status, body = server.request("GET", href)
+    assert status == 200
+    events = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert len(events) == 1
+    assert events[0]["DTSTART"].dt == new_start
+    assert events[0]["DTSTART"].dt.astimezone(UTC) == new_start.astimezone(UTC)
+    assert int(events[0]["SEQUENCE"]) == old.sequence + 1
+
+    # exactly one stored event carries the UID
+    holders = [h for h in after if old.uid in _uids(server.request("GET", h)[1].decode())]
+    assert holders == [href]
+
+    # the server now finds it at the new instant only
+    at_new = _query(server, plan_dir, new_start - ONE_MINUTE, new_start + ONE_MINUTE)
+    assert href in at_new
+    assert f"SEQUENCE:{old.sequence + 1}" in at_new[href].replace("\r\n", "\n")
+    at_old = _query(server, plan_dir, old.start - ONE_MINUTE, old.start + ONE_MINUTE)
+    assert href not in at_old
+    if name in TINY_PROGRAMS:
+        # the move crossed the daylight-saving change: same wall clock, other offset
+        assert new_start.utcoffset() != old.start.utcoffset()
+        assert new_start.astimezone(UTC) - old.start.astimezone(UTC) != timedelta(days=7)
+
+    # put the original back so other tests see the plan as written
+    original = (plan_dir.path / "invites" / cohort.id / "0.ics").read_bytes()
+    assert _put(server, href, original) == 204

@@ -1,0 +1,413 @@
+"""Three independent parsers read every instant the same as plan.json.
+
+``icalendar``, ``vobject`` and libical (the C library of Evolution, KDE PIM and
+others: Debian ``libical3``, through ctypes) parse every calendar file of a
+plan folder; each VEVENT's DTSTART and DTEND must be the UTC instant of the
+session in plan.json. Each parser is also made to read the file's own
+VTIMEZONE rather than a TZID look-up of its own: the TZID is renamed to one no
+database knows before parsing (icalendar, vobject), and libical must resolve
+DTSTART to the VTIMEZONE component of the file.
+
+libical's RFC 5546 restriction check (``icalrestriction_check``) passes for the
+PUBLISH feeds, the REQUEST invitations and CANCEL files (whole session, one
+attendee).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import itertools
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import icalendar
+import pytest
+import vobject
+
+from backstage_sched import ical
+from backstage_sched.cli import main
+from backstage_sched.output import default_stamp, read_plan_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPANY = ROOT / "examples" / "company-2027" / "program.toml"
+
+# Tiny programs whose sessions straddle daylight-saving changes of 2027:
+# EU (28 Mar, 31 Oct), US (14 Mar, 7 Nov), Australia (4 Apr, 3 Oct).
+TINY = """\
+[program]
+id = "{pid}"
+name = "Tiny {pid}"
+timezone = "{tz}"
+country = "{country}"
+start = {start}
+end = {end}
+mode = "mixed"
+
+[sessions]
+min_gap_days = 4
+max_gap_days = 8
+
+[groups]
+size = 2
+min_size = 2
+max_size = 2
+
+[[facilitators]]
+id = "f1"
+name = "Frida Facilitator"
+email = "frida@backstage.example"
+
+[[participants]]
+id = "a1"
+name = "Anna Alfa"
+email = "anna@alfa.example"
+organization = "Alfa AB"
+experience = "new"
+
+[[participants]]
+id = "b1"
+name = "Bo Beta"
+email = "bo@beta.example"
+organization = "Beta AB"
+experience = "new"
+"""
+TINY_PROGRAMS = {
+    "se-spring": ("Europe/Stockholm", "SE", "2027-03-22", "2027-04-09"),
+    "se-autumn": ("Europe/Stockholm", "SE", "2027-10-25", "2027-11-12"),
+    "us-spring": ("America/New_York", "US", "2027-03-08", "2027-03-26"),
+    "us-autumn": ("America/New_York", "US", "2027-11-01", "2027-11-19"),
+    "au-autumn": ("Australia/Sydney", "AU", "2027-03-29", "2027-04-16"),
+    "au-spring": ("Australia/Sydney", "AU", "2027-09-27", "2027-10-15"),
+}
+PLAN_NAMES = ["company", *TINY_PROGRAMS]
+
+
+@pytest.fixture(scope="module")
+def plan_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("plans")
+    out = {"company": base / "company"}
+    assert main(["plan", str(COMPANY), "--out", str(out["company"]), "-q"]) == 0
+    for name, (tz, country, start, end) in TINY_PROGRAMS.items():
+        toml = base / f"{name}.toml"
+        text = TINY.format(pid=name, tz=tz, country=country, start=start, end=end)
+        toml.write_text(text, encoding="utf-8")
+        out[name] = base / name
+        assert main(["plan", str(toml), "--out", str(out[name]), "-q"]) == 0
+    return out
+
+
+def _instants(plan_dir: Path) -> dict[str, tuple[datetime, datetime]]:
+    """``{uid: (start, end)}`` in UTC, straight from plan.json."""
+    data = json.loads((plan_dir / "plan.json").read_text(encoding="utf-8"))
+    return {
+        s["uid"]: (
+            datetime.fromisoformat(s["start"]).astimezone(UTC),
+            datetime.fromisoformat(s["end"]).astimezone(UTC),
+        )
+        for c in data["cohorts"]
+        for s in c["sessions"]
+    }
+
+
+def _calendar_files(plan_dir: Path) -> list[Path]:
+    files = sorted(plan_dir.glob("cohorts/*.ics"))
+    files += sorted(plan_dir.glob("people/*.ics"))
+    files += sorted(plan_dir.glob("invites/*/*.ics"))
+    return files
+
+
+def _renamed(data: bytes, tzid: str, new: str) -> str:
+    """The file unfolded, with ``tzid`` renamed to ``new`` everywhere."""
+    text = data.decode("utf-8").replace("\r\n ", "").replace("\r\n\t", "")
+    assert f"TZID:{tzid}\r\n" in text
+    return text.replace(f"TZID:{tzid}\r\n", f"TZID:{new}\r\n").replace(
+        f";TZID={tzid}:", f";TZID={new}:"
+    )
+
+
+_TZID_NUMBERS = itertools.count()
+
+
+def _unique_tzid() -> str:
+    # vobject keeps a process-wide TZID registry: never reuse a name
+    return f"X-Backstage-Test-{next(_TZID_NUMBERS)}"
+
+
+# ---------------------------------------------------------------------------
+# libical through ctypes
+
+
+class _IcalTime(ctypes.Structure):
+    """``struct icaltimetype`` of libical 3 (icaltime.h)."""
+
+    _fields_ = [
+        ("year", ctypes.c_int),
+        ("month", ctypes.c_int),
+        ("day", ctypes.c_int),
+        ("hour", ctypes.c_int),
+        ("minute", ctypes.c_int),
+        ("second", ctypes.c_int),
+        ("is_date", ctypes.c_int),
+        ("is_daylight", ctypes.c_int),
+        ("zone", ctypes.c_void_p),
+    ]
+
+
+class LibIcal:
+    """The few libical 3 calls these tests need."""
+
+    def __init__(self, lib: ctypes.CDLL) -> None:
+        self.lib = lib
+        vp, cp, i = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int
+        sigs = {
+            "icalparser_parse_string": (vp, [cp]),
+            "icalcomponent_free": (None, [vp]),
+            "icalcomponent_isa": (i, [vp]),
+            "icalcomponent_string_to_kind": (i, [cp]),
+            "icalcomponent_kind_to_string": (cp, [i]),
+            "icalcomponent_get_first_component": (vp, [vp, i]),
+            "icalcomponent_get_next_component": (vp, [vp, i]),
+            "icalcomponent_get_first_property": (vp, [vp, i]),
+            "icalcomponent_get_next_property": (vp, [vp, i]),
+            "icalcomponent_get_uid": (cp, [vp]),
+            "icalcomponent_get_dtstart": (_IcalTime, [vp]),
+            "icalcomponent_get_dtend": (_IcalTime, [vp]),
+            "icalcomponent_count_errors": (i, [vp]),
+            "icalproperty_string_to_kind": (i, [cp]),
+            "icalproperty_get_xlicerror": (cp, [vp]),
+            "icalrestriction_check": (i, [vp]),
+            "icaltime_as_timet_with_zone": (ctypes.c_int64, [_IcalTime, vp]),
+            "icaltimezone_get_component": (vp, [vp]),
+            "icaltimezone_get_tzid": (cp, [vp]),
+        }
+        for name, (restype, argtypes) in sigs.items():
+            fn = getattr(lib, name)
+            fn.restype = restype
+            fn.argtypes = argtypes
+        self.kind = {
+            k: lib.icalcomponent_string_to_kind(k.encode())
+            for k in ("VCALENDAR", "VEVENT", "VTIMEZONE")
+        }
+        self.any_component = 1  # ICAL_ANY_COMPONENT (icalenums.h)
+        self.xlicerror = lib.icalproperty_string_to_kind(b"X-LIC-ERROR")
+        assert 0 not in self.kind.values() and self.xlicerror != 0
+
+    def parse(self, data: bytes) -> int:
+        comp = self.lib.icalparser_parse_string(data)
+        assert comp, "libical could not parse the file"
+        assert self.lib.icalcomponent_isa(comp) == self.kind["VCALENDAR"]
+        return comp
+
+    def children(self, comp: int, kind: str | None = None) -> list[int]:
+        k = self.kind[kind] if kind else self.any_component
+        out = []
+        child = self.lib.icalcomponent_get_first_component(comp, k)
+        while child:
+            out.append(child)
+            child = self.lib.icalcomponent_get_next_component(comp, k)
+        return out
+
+    def errors(self, comp: int) -> list[str]:
+        """Every X-LIC-ERROR in ``comp`` and below, with its component's name."""
+        found = []
+        prop = self.lib.icalcomponent_get_first_property(comp, self.xlicerror)
+        while prop:
+            kind = self.lib.icalcomponent_kind_to_string(self.lib.icalcomponent_isa(comp))
+            text = self.lib.icalproperty_get_xlicerror(prop) or b""
+            found.append(f"{kind.decode()}: {text.decode('utf-8', 'replace')}")
+            prop = self.lib.icalcomponent_get_next_property(comp, self.xlicerror)
+        for child in self.children(comp):
+            found += self.errors(child)
+        return found
+
+    def utc(self, t: _IcalTime) -> datetime:
+        assert not t.is_date and t.zone, "DTSTART/DTEND must be a date-time with a zone"
+        secs = self.lib.icaltime_as_timet_with_zone(t, t.zone)
+        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=secs)
+
+
+@pytest.fixture(scope="module")
+def libical() -> LibIcal:
+    name = ctypes.util.find_library("ical")
+    if name is None:
+        pytest.skip(
+            "libical is not installed (Debian: apt-get install libical3, "
+            "or libical3t64 on newer releases); the libical checks are skipped"
+        )
+    return LibIcal(ctypes.CDLL(name))
+
+
+# ---------------------------------------------------------------------------
+# The three parsers
+
+
+def _check_events(label: str, events: list[tuple[str, datetime, datetime]], plan: dict) -> None:
+    assert events, label
+    for uid, start, end in events:
+        assert uid in plan, (label, uid)
+        assert start.tzinfo is not None and end.tzinfo is not None, (label, uid)
+        assert (start.astimezone(UTC), end.astimezone(UTC)) == plan[uid], (label, uid)
+
+
+def _icalendar_events(text: str | bytes) -> list[tuple[str, datetime, datetime]]:
+    cal = icalendar.Calendar.from_ical(text)
+    return [(str(e["UID"]), e["DTSTART"].dt, e["DTEND"].dt) for e in cal.walk("VEVENT")]
+
+
+def _vobject_events(text: str) -> list[tuple[str, datetime, datetime]]:
+    cal = vobject.readOne(text)
+    return [
+        (ev.uid.value, ev.dtstart.value, ev.dtend.value) for ev in cal.contents.get("vevent", [])
+    ]
+
+
+def _libical_events(lib: LibIcal, data: bytes) -> list[tuple[str, datetime, datetime]]:
+    comp = lib.parse(data)
+    try:
+        zones = lib.children(comp, "VTIMEZONE")
+        assert len(zones) == 1
+        out = []
+        for ev in lib.children(comp, "VEVENT"):
+            start = lib.lib.icalcomponent_get_dtstart(ev)
+            end = lib.lib.icalcomponent_get_dtend(ev)
+            for t in (start, end):
+                # resolved to the file's own VTIMEZONE, not a built-in zone
+                assert lib.lib.icaltimezone_get_component(t.zone) == zones[0]
+            uid = lib.lib.icalcomponent_get_uid(ev).decode()
+            out.append((uid, lib.utc(start), lib.utc(end)))
+        assert lib.errors(comp) == []
+        return out
+    finally:
+        lib.lib.icalcomponent_free(comp)
+
+
+@pytest.mark.parametrize("name", PLAN_NAMES)
+def test_plans_straddle_daylight_saving_changes(plan_dirs: dict[str, Path], name: str) -> None:
+    _, plan = read_plan_dir(plan_dirs[name])
+    offsets = {s.start.utcoffset() for c in plan.cohorts for s in c.sessions}
+    assert len(offsets) == 2, (name, offsets)
+
+
+@pytest.mark.parametrize("name", PLAN_NAMES)
+def test_icalendar_reads_every_instant_as_plan_json(plan_dirs: dict[str, Path], name: str) -> None:
+    plan_dir = plan_dirs[name]
+    program, _ = read_plan_dir(plan_dir)
+    plan = _instants(plan_dir)
+    seen: set[str] = set()
+    for path in _calendar_files(plan_dir):
+        data = path.read_bytes()
+        _check_events(f"{path} as written", _icalendar_events(data), plan)
+        events = _icalendar_events(_renamed(data, program.timezone, _unique_tzid()))
+        _check_events(f"{path} own VTIMEZONE", events, plan)
+        seen.update(uid for uid, _, _ in events)
+    assert seen == set(plan)
+
+
+@pytest.mark.parametrize("name", PLAN_NAMES)
+def test_vobject_reads_every_instant_as_plan_json(plan_dirs: dict[str, Path], name: str) -> None:
+    plan_dir = plan_dirs[name]
+    program, _ = read_plan_dir(plan_dir)
+    plan = _instants(plan_dir)
+    seen: set[str] = set()
+    for path in _calendar_files(plan_dir):
+        data = path.read_bytes()
+        _check_events(f"{path} as written", _vobject_events(data.decode("utf-8")), plan)
+        events = _vobject_events(_renamed(data, program.timezone, _unique_tzid()))
+        _check_events(f"{path} own VTIMEZONE", events, plan)
+        seen.update(uid for uid, _, _ in events)
+    assert seen == set(plan)
+
+
+@pytest.mark.parametrize("name", PLAN_NAMES)
+def test_libical_reads_every_instant_as_plan_json(
+    libical: LibIcal, plan_dirs: dict[str, Path], name: str
+) -> None:
+    plan_dir = plan_dirs[name]
+    plan = _instants(plan_dir)
+    seen: set[str] = set()
+    for path in _calendar_files(plan_dir):
+        events = _libical_events(libical, path.read_bytes())
+        _check_events(str(path), events, plan)
+        seen.update(uid for uid, _, _ in events)
+    assert seen == set(plan)
+
+
+# ---------------------------------------------------------------------------
+# RFC 5546 restrictions
+
+
+def _restriction_errors(lib: LibIcal, data: bytes) -> tuple[int, list[str]]:
+    comp = lib.parse(data)
+    try:
+        assert lib.errors(comp) == [], "parse errors"
+        ok = lib.lib.icalrestriction_check(comp)
+        return ok, lib.errors(comp)
+    finally:
+        lib.lib.icalcomponent_free(comp)
+
+
+def _files_by_method(plan_dir: Path) -> dict[str, list[tuple[str, bytes]]]:
+    program, plan = read_plan_dir(plan_dir)
+    stamp = default_stamp(program)
+    publish = [
+        (str(p), p.read_bytes())
+        for p in sorted(plan_dir.glob("cohorts/*.ics")) + sorted(plan_dir.glob("people/*.ics"))
+    ]
+    request = [(str(p), p.read_bytes()) for p in sorted(plan_dir.glob("invites/*/*.ics"))]
+    cancel = []
+    for cohort in plan.cohorts:
+        for session in cohort.sessions:
+            later = replace(session, sequence=session.sequence + 1)
+            cancel.append(
+                (
+                    f"{cohort.id}/{session.index} whole",
+                    ical.cancel(program, plan, cohort, later, stamp),
+                )
+            )
+            one = ical.cancel(program, plan, cohort, later, stamp, attendees=[cohort.members[-1]])
+            cancel.append((f"{cohort.id}/{session.index} one attendee", one))
+    # cancellation files the plan folder itself carries (outbox), if any
+    cancel += [
+        (str(p), p.read_bytes())
+        for p in sorted(plan_dir.rglob("*.ics"))
+        if b"METHOD:CANCEL" in p.read_bytes()
+    ]
+    return {"PUBLISH": publish, "REQUEST": request, "CANCEL": cancel}
+
+
+@pytest.mark.parametrize("method", ["PUBLISH", "REQUEST", "CANCEL"])
+@pytest.mark.parametrize("name", PLAN_NAMES)
+def test_libical_rfc5546_restriction_check_passes(
+    libical: LibIcal, plan_dirs: dict[str, Path], name: str, method: str
+) -> None:
+    files = _files_by_method(plan_dirs[name])[method]
+    assert files
+    for label, data in files:
+        assert f"METHOD:{method}\r\n".encode() in data, label
+        ok, errors = _restriction_errors(libical, data)
+        assert errors == [], (label, errors)
+        assert ok == 1, label
+
+
+def test_libical_restriction_check_is_not_a_no_op(
+    libical: LibIcal, plan_dirs: dict[str, Path]
+) -> None:
+    """The check does catch a broken file: a PUBLISH with an ATTENDEE, a
+    REQUEST without one."""
+    plan_dir = plan_dirs["se-spring"]
+    feed = next(plan_dir.glob("cohorts/*.ics")).read_bytes()
+    bad_publish = feed.replace(
+        b"END:VEVENT", b"ATTENDEE:mailto:someone@example.org\r\nEND:VEVENT", 1
+    )
+    ok, errors = _restriction_errors(libical, bad_publish)
+    assert ok == 0 and errors
+    invitation = next(plan_dir.glob("invites/*/0.ics")).read_bytes()
+    unfolded = invitation.replace(b"\r\n ", b"")
+    bad_request = b"\r\n".join(
+        line for line in unfolded.split(b"\r\n") if not line.startswith(b"ATTENDEE")
+    )
+    ok, errors = _restriction_errors(libical, bad_request)
+    assert ok == 0 and errors
