@@ -13,7 +13,7 @@ from rich.table import Table
 from . import __version__, cli_edits, send
 from .errors import BackstageError, InputError, VerificationError
 from .load import load_program
-from .output import read_plan_dir, write_plan_dir
+from .output import read_plan_dir, update_stamp, write_plan_dir
 from .plan import Plan
 from .planner import plan_program, replan_program
 from .solver import SolveOptions
@@ -119,10 +119,11 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
     else:
         old_program, old_plan = read_plan_dir(args.previous.parent)
         today = args.today or date.today()
+        stamp = args.stamp or update_stamp(program, today)
         plan, sending, diff = replan_program(
-            program, old_program, old_plan, today, options, progress, args.stamp
+            program, old_program, old_plan, today, options, progress, stamp
         )
-        write_plan_dir(program, plan, args.out, args.stamp, sending, diff)
+        write_plan_dir(program, plan, args.out, stamp, sending, diff)
         if not args.quiet:
             out.print(diff, markup=False)
             out.print(f"{len(sending.messages)} message(s) to send, listed in outbox.json")

@@ -10,7 +10,7 @@ to exit codes; nothing is written then.
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from rich.console import Console
 
 from . import edits
 from .changes import Outbox
-from .output import default_stamp, read_plan_dir, write_plan_dir
+from .output import read_plan_dir, update_stamp, write_plan_dir
 
 COMMANDS: tuple[str, ...] = ("transfer", "withdraw", "move", "cancel-cohort")
 EXIT_OK = 0
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     new_program, new_plan, notes = result
     stamp = args.stamp
     if stamp is None:
-        stamp = max(default_stamp(new_program), datetime.combine(today, time(), tzinfo=UTC))
+        stamp = update_stamp(new_program, today)
     elif stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=UTC)
     final, box, diff = edits.apply(program, plan, new_program, new_plan, today, stamp)

@@ -609,10 +609,5 @@ def apply(
     violations = verify(new_program, carried)
     if violations:
         raise VerificationError(violations)
-    # changes.outbox renders a leaving attendee's CANCEL from the old program but the
-    # new session, whose case owner may be a newcomer: let the old program know them.
-    known = {p.id for p in program.participants}
-    extra = tuple(p for p in new_program.participants if p.id not in known)
-    old_view = program.replace(participants=program.participants + extra)
-    box = outbox(old_view, plan, new_program, carried, today, stamp)
+    box = outbox(program, plan, new_program, carried, today, stamp)
     return carried, box, describe(plan, carried, today)

@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from .changes import CHANGES, OUTBOX, Outbox, first_outbox
@@ -27,6 +27,12 @@ def default_stamp(program: Program) -> datetime:
     same bytes.
     """
     return datetime.combine(program.start, datetime.min.time(), tzinfo=UTC)
+
+
+def update_stamp(program: Program, today: date) -> datetime:
+    """DTSTAMP for the files of a change made on ``today``: midnight UTC that day,
+    never earlier than :func:`default_stamp`, so updates carry a later stamp."""
+    return max(default_stamp(program), datetime.combine(today, time(), tzinfo=UTC))
 
 
 def write_plan_dir(
