@@ -300,6 +300,9 @@ def cancel_cohort(
     ]
     if held:
         notes.append(f"{len(held)} session(s) of {cohort_id} were already held")
+    # its UIDs were published: a later re-plan must never reuse the cohort id
+    retired = list(objective.get("retired_cohorts", []) or [])
+    objective["retired_cohorts"] = sorted({*retired, cohort_id})
     new_plan = replace(plan, cohorts=cohorts, unplaced=unplaced, objective=objective)
     return program, new_plan, notes
 

@@ -59,14 +59,20 @@ def replan_program(
     tz = ZoneInfo(program.timezone)
     withdrawals = list(previous.objective.get("withdrawals", []) or [])
     earlier = tuple(_earlier(c, tz, today, withdrawals) for c in previous.cohorts)
-    schedule = solve(program, options, progress, earlier)
+    schedule = solve(program, options, progress, earlier, today)
     ids = [c.id for c in previous.cohorts]
-    fresh = _fresh_ids(ids, len(schedule.cohorts))
+    retired = list(previous.objective.get("retired_cohorts", []) or [])
+    fresh = _fresh_ids(ids + retired, len(schedule.cohorts))
     names = {}
     for sc in schedule.cohorts:
         names[id(sc)] = ids[sc.slot] if 0 <= sc.slot < len(ids) else next(fresh)
     plan = schedule_to_plan(program, schedule, options, names)
     objective = {**plan.objective, "history_before": today.isoformat()}
+    kept = {c.id for c in plan.cohorts}
+    gone = sorted(set(retired) | {cid for cid in ids if cid not in kept})
+    if gone:
+        # their UIDs were published: a new cohort must never reuse the id
+        objective["retired_cohorts"] = gone
     if withdrawals:
         objective["withdrawals"] = withdrawals
     plan = replace(plan, objective=objective)
@@ -97,6 +103,7 @@ def _earlier(
             w["held_session"] for w in left if isinstance(w.get("held_session"), int)
         ),
         shrunk=bool(left),
+        id=c.id,
     )
 
 

@@ -265,8 +265,15 @@ def add_venue(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
 
 
 def add_history(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
-    """Re-plan history: sessions held before today stay exactly where they were, and
-    a cohort that has started keeps its members and takes no one new."""
+    """Re-plan history: sessions held before today stay exactly where they were, a
+    cohort that has started keeps its members and takes no one new, and every
+    other session lies on or after today."""
+    if inst.today is not None:
+        first = (inst.today - inst.program.start).days
+        for k in range(len(v.open)):
+            for i in range(inst.n_sessions):
+                if inst.held_when(k, i) is None:
+                    model.add(v.calendar_day[k][i] >= first).only_enforce_if(v.active[k][i])
     for k, earlier in enumerate(inst.earlier):
         if earlier.held == 0:
             continue

@@ -8,9 +8,11 @@ cohort takes the chain and facilitator that suit the most unplaced people.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
-from .instance import Instance
+from ..workdays import Slot
+from .instance import EarlierCohort, Instance
 
 
 @dataclass(frozen=True)
@@ -328,3 +330,123 @@ def _not_with_pairs(inst: Instance) -> set[tuple[int, int]]:
                 q = index[other]
                 pairs.add((min(p, q), max(p, q)))
     return pairs
+
+
+def grow_earlier(inst: Instance) -> tuple[EarlierCohort, ...]:
+    """The earlier plan's cohorts with unplaced people seated where a cohort can grow.
+
+    For a re-plan's hint: each newcomer joins the first cohort that has not
+    started, has room, keeps the organisation and ``not_with`` rules, suits
+    their dates, and can add one session after its last (same weekday and
+    time first) that the facilitator, the room and every member can make.
+    """
+    program = inst.program
+    groups = program.groups
+    g = inst.n_slots
+    minutes = inst.calendar.slot_minutes
+    duration = program.sessions.duration_minutes
+    cohorts = [
+        replace(e, members=tuple(m for m in e.members if m in inst.participant_index))
+        for e in inst.earlier
+    ]
+    seated = {m for e in cohorts for m in e.members}
+    not_with = _not_with_pairs(inst)
+    people = inst.participants
+
+    def when(slot: Slot) -> int | None:
+        if slot.minute not in minutes:
+            return None
+        return (slot.day - program.start).days * g + minutes.index(slot.minute)
+
+    def fits_everyone(w: int, who: list[int], fac: int | None) -> bool:
+        sets = [inst.participant_open[p] for p in who]
+        if fac is not None:
+            sets.append(inst.facilitator_open[fac])
+        return all(s is None or w in s for s in sets)
+
+    def clashes(slot: Slot, k: int, fac_id: str, venue: str | None) -> bool:
+        fac = program.facilitator(fac_id)
+        buffer = program.buffer(fac)
+        start = slot.minute
+        same_day = 0
+        for j, other in enumerate(cohorts):
+            if j == k:
+                continue
+            for s in other.slots[: len(other.members) + 1 + len(other.orphans)]:
+                if s.day != slot.day:
+                    continue
+                if other.facilitator == fac_id:
+                    same_day += 1
+                    gap = duration + buffer
+                    if start < s.minute + gap and s.minute < start + gap:
+                        return True
+                if venue is not None and other.venue == venue and (
+                    start < s.minute + duration and s.minute < start + duration
+                ):
+                    return True
+        return same_day >= program.sessions_per_day(fac)
+
+    def next_slot(k: int, who: list[int]) -> Slot | None:
+        e = cohorts[k]
+        n = len(e.members) + 1 + len(e.orphans)
+        last = e.slots[n - 1]
+        fac_ids = [f.id for f in inst.facilitators]
+        fac = fac_ids.index(e.facilitator) if e.facilitator in fac_ids else None
+        last_c = (last.day - program.start).days
+        if last_c not in inst.calendar_index:
+            return None
+        base = inst.calendar.effective_number[inst.calendar_index[last_c]]
+        today = (inst.today - program.start).days if inst.today else 0
+        days = [
+            c for c in inst.calendar.calendar_number
+            if c - last_c >= program.sessions.min_gap_days and c >= today
+            and inst.calendar.effective_number[inst.calendar_index[c]] - base
+            <= program.sessions.max_gap_days
+        ]
+        days.sort(key=lambda c: ((c - last_c) % 7 != 0, c))
+        order = sorted(range(g), key=lambda s: (minutes[s] != last.minute, s))
+        for c in days:
+            for s in order:
+                slot = Slot(program.start + timedelta(days=c), minutes[s])
+                if fits_everyone(c * g + s, who, fac) and not clashes(
+                    slot, k, e.facilitator, e.venue
+                ):
+                    return slot
+        return None
+
+    for p, person in enumerate(people):
+        if person.id in seated:
+            continue
+        for k, e in enumerate(cohorts):
+            members = [inst.participant_index[m] for m in e.members]
+            if e.held or not members or len(members) >= groups.max_size:
+                continue
+            if program.venues and e.venue is not None:
+                room = next(r for r in program.venues if r.id == e.venue)
+                if room.capacity < len(members) + 2:
+                    continue
+            orgs = [people[q].organization for q in members]
+            if program.mode == "company" and person.organization != orgs[0]:
+                continue
+            if program.mode == "mixed" and orgs.count(person.organization) >= (
+                groups.max_per_organization
+            ):
+                continue
+            if any((min(p, q), max(p, q)) in not_with for q in members):
+                continue
+            n = len(members) + 1 + len(e.orphans)
+            existing = [when(s) for s in e.slots[:n]]
+            if any(w is None or not fits_everyone(w, [p], None) for w in existing):
+                continue
+            extra = next_slot(k, [*members, p])
+            if extra is None:
+                continue
+            cohorts[k] = replace(
+                e,
+                members=(*e.members, person.id),
+                slots=(*e.slots[:n], extra),
+                case_owners=(*e.case_owners[:n], None),
+            )
+            seated.add(person.id)
+            break
+    return tuple(cohorts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 from .instance import Instance
 
@@ -148,4 +149,61 @@ def unplaced_reasons(inst: Instance, placed: set[str], formed: int) -> dict[str,
             f"to open a new cohort of at least {groups.min_size} ({len(unplaced)} unplaced in all)"
         )
     return reasons
+
+
+
+def held_conflicts(inst: Instance) -> list[str]:
+    """Why a re-plan cannot keep a started cohort: for each one whose next session
+    has no date in the gap window that suits its pinned members and facilitator,
+    who blocks it."""
+    program = inst.program
+    rules = program.sessions
+    g = inst.n_slots
+    cal_no = inst.calendar.calendar_number
+    eff_no = inst.calendar.effective_number
+    index = inst.calendar_index
+    facs = {f.id: n for n, f in enumerate(inst.facilitators)}
+    problems = []
+    for k, e in enumerate(inst.earlier):
+        if e.held == 0 or e.held >= len(e.slots):
+            continue
+        prev = inst.held_when(k, e.held - 1)
+        if prev is None:
+            continue
+        prev_c = prev // g
+        window = [
+            c for c in cal_no
+            if c - prev_c >= rules.min_gap_days
+            and eff_no[index[c]] - eff_no[index[prev_c]] <= rules.max_gap_days
+        ]
+        candidates = {c * g + s for c in window for s in range(g)}
+        people = [
+            (m, inst.participant_open[inst.participant_index[m]])
+            for m in e.members if m in inst.participant_index
+        ]
+        if e.facilitator in facs:
+            people.append((e.facilitator, inst.facilitator_open[facs[e.facilitator]]))
+        left = set(candidates)
+        for _, allowed in people:
+            if allowed is not None:
+                left &= allowed
+        if left:
+            continue
+        blockers = [
+            who for who, allowed in people
+            if allowed is not None and not (candidates & allowed)
+        ]
+        first = program.start.toordinal()
+        span = (
+            f"{date.fromordinal(first + window[0]).isoformat()}.."
+            f"{date.fromordinal(first + window[-1]).isoformat()}"
+            if window else "(no allowed day)"
+        )
+        who = ", ".join(blockers) if blockers else "the members together"
+        problems.append(
+            f"cohort {e.id or k + 1} has started, so its members "
+            f"stay; its session {e.held} must fall in {span} (gap rule), but no time then "
+            f"suits {who}"
+        )
+    return problems
 

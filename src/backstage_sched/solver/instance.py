@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 
 from ..domain import Facilitator, Participant, Program
@@ -27,6 +28,7 @@ class EarlierCohort:
     case_owners: tuple[str | None, ...]
     held: int
     orphans: frozenset[int] = frozenset()  # held sessions whose case owner withdrew
+    id: str = ""  # the cohort's id in the earlier plan, for messages
     shrunk: bool = False  # lost members to withdrawals: may stay below min_size
 
 
@@ -35,17 +37,24 @@ class Instance:
     """A program plus everything the model needs precomputed from it.
 
     ``earlier`` holds the cohorts of a previous plan when re-planning; cohort
-    slot ``k < len(earlier)`` stands for ``earlier[k]``.
+    slot ``k < len(earlier)`` stands for ``earlier[k]``. On a re-plan, no
+    session that is not already held may fall before ``today``.
     """
 
     program: Program
     calendar: WorkCalendar
     earlier: tuple[EarlierCohort, ...] = ()
+    today: date | None = None
 
     @classmethod
-    def of(cls, program: Program, earlier: tuple[EarlierCohort, ...] = ()) -> Instance:
-        """Build the instance of ``program`` (re-planning ``earlier`` cohorts)."""
-        return cls(program, WorkCalendar(program), earlier)
+    def of(
+        cls,
+        program: Program,
+        earlier: tuple[EarlierCohort, ...] = (),
+        today: date | None = None,
+    ) -> Instance:
+        """Build the instance of ``program`` (re-planning ``earlier`` cohorts on ``today``)."""
+        return cls(program, WorkCalendar(program), earlier, today)
 
     @cached_property
     def participant_index(self) -> dict[str, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
 
@@ -14,8 +14,8 @@ from ..errors import InfeasibleError
 from ..workdays import Slot
 from . import score
 from .constraints import HARD_RULES
-from .construct import Built, greedy
-from .explain import unplaced_reasons
+from .construct import Built, greedy, grow_earlier
+from .explain import held_conflicts, unplaced_reasons
 from .instance import EarlierCohort, Instance
 from .objective import Level, level_bound, objective_levels
 from .variables import Variables, create_variables
@@ -89,16 +89,18 @@ def solve(
     options: SolveOptions | None = None,
     progress: Progress | None = None,
     earlier: tuple[EarlierCohort, ...] = (),
+    today: date | None = None,
 ) -> Schedule:
     """Plan ``program``: cohorts, facilitators, venues, session times, case owners.
 
-    With ``earlier`` (a previous plan's cohorts) it re-plans: held sessions stay,
-    and after placing people it moves as little as possible (SPEC §5).
+    With ``earlier`` (a previous plan's cohorts) and ``today`` it re-plans: held
+    sessions stay, nothing new falls before today, and after placing people it
+    moves as little as possible (SPEC §5).
     """
     options = options or SolveOptions()
     say = progress or (lambda _msg: None)
     started = time.monotonic()
-    inst = Instance.of(program, earlier)
+    inst = Instance.of(program, earlier, today)
     if inst.cohort_slots == 0 or inst.n_days == 0 or inst.n_slots == 0:
         reasons = unplaced_reasons(inst, set(), 0)
         return Schedule((), tuple(reasons.items()), {"placed": 0}, {"placed": True})
@@ -146,14 +148,19 @@ def solve(
         say(f"optimising {level.name} ...")
         status = solver.solve(model)
         if current is None and status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            say(f"no plan yet at {level.name}; searching four times longer")
-            solver = _parameters(options, effort * 4, remaining)
-            status = solver.solve(model)
+            if status == cp_model.UNKNOWN:
+                say(f"no plan yet at {level.name}; searching four times longer")
+                solver = _parameters(options, effort * 4, remaining)
+                status = solver.solve(model)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                found = held_conflicts(inst)
+                why = ("; ".join(found) + ". Change those inputs, or withdraw or move "
+                       "someone first.") if found else (
+                    "check the edited inputs against sessions before today, or raise --effort"
+                )
                 raise InfeasibleError(
-                    "the re-plan found no plan that keeps the held sessions "
-                    f"({solver.status_name(status)}); check the edited inputs against "
-                    "sessions before today, or raise --effort"
+                    f"the re-plan found no plan that keeps the started cohorts "
+                    f"({solver.status_name(status)}): {why}"
                 )
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             solution = [
@@ -166,7 +173,7 @@ def solve(
                 model.add_hint(model.get_int_var_from_proto_index(index), value)
         # else: no solution within the budget; keep the plan we have
         values[level.name] = level_value(inst, level, current)
-        optimal[level.name] = status == cp_model.OPTIMAL
+        optimal[level.name] = status == cp_model.OPTIMAL or values[level.name] == best_possible
         say(f"{level.name} = {values[level.name]}{' (optimal)' if optimal[level.name] else ''}")
         if level.maximize:
             model.add(expr >= values[level.name])
@@ -326,14 +333,16 @@ def greedy_schedule(inst: Instance, built: list[Built]) -> list[ScheduledCohort]
 
 
 def add_earlier_hint(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
-    """Hint CP-SAT with the earlier plan: same cohorts, members, times; new slots closed."""
+    """Hint CP-SAT with the earlier plan, newcomers seated where a cohort can grow
+    (:func:`grow_earlier`); new slots closed."""
+    grown = grow_earlier(inst)
     g = inst.n_slots
     rules = inst.program.sessions
     day_start = rules.day_start.hour * 60 + rules.day_start.minute
     facs = [f.id for f in inst.facilitators]
     venues = [r.id for r in inst.program.venues]
     for k in range(len(v.open)):
-        e = inst.earlier[k] if k < len(inst.earlier) else None
+        e = grown[k] if k < len(grown) else None
         members = {inst.participant_index[m] for m in e.members if m in inst.participant_index} \
             if e else set()
         model.add_hint(v.open[k], bool(members))
