@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -22,13 +23,16 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from backstage_sched import edits
+from backstage_sched.domain import Program
 from backstage_sched.load import load_program
 from backstage_sched.output import read_plan_dir, update_stamp, write_plan_dir
+from backstage_sched.plan import Plan
 from backstage_sched.planner import plan_program, replan_program
 from backstage_sched.timeexpr import parse_rules
 from backstage_sched.verify import verify
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "mixed-2027"
+Edit = Callable[[Program, Plan], tuple[Program, Plan, list[str]]]
 
 
 def check_folder(folder: Path, today: date | None) -> int:
@@ -51,7 +55,7 @@ def check_folder(folder: Path, today: date | None) -> int:
     return len(messages)
 
 
-def step(title: str, folder: Path, today: date | None, notes: list[str] = ()) -> None:  # type: ignore[assignment]
+def step(title: str, folder: Path, today: date | None, notes: Sequence[str] = ()) -> None:
     count = check_folder(folder, today)
     print(f"\n== {title} → {folder.name}/ ({count} message(s) to send)")
     changes = folder / "changes.txt"
@@ -61,7 +65,7 @@ def step(title: str, folder: Path, today: date | None, notes: list[str] = ()) ->
         print(f"note: {note}")
 
 
-def edit(folder: Path, out: Path, today: date, change) -> list[str]:  # noqa: ANN001
+def edit(folder: Path, out: Path, today: date, change: Edit) -> list[str]:
     """Apply one edit function to the plan in ``folder`` and write ``out``."""
     program, plan = read_plan_dir(folder)
     new_program, new_plan, notes = change(program, plan)
@@ -71,7 +75,7 @@ def edit(folder: Path, out: Path, today: date, change) -> list[str]:  # noqa: AN
     return notes
 
 
-def replan(folder: Path, out: Path, today: date, new_program) -> None:  # noqa: ANN001
+def replan(folder: Path, out: Path, today: date, new_program: Program) -> None:
     """Re-plan the plan in ``folder`` for ``new_program`` and write ``out``."""
     old_program, old_plan = read_plan_dir(folder)
     stamp = update_stamp(new_program, today)
