@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from backstage_sched.domain import Blackout, Facilitator, Participant, Policy, Program, Venue
 from backstage_sched.plan import Cohort, Plan, Session, Unplaced
-from backstage_sched.report import costs_csv, overview_html
+from backstage_sched.report import costs_csv, costs_excel_csv, csv_cell, overview_html
+from backstage_sched.workdays import public_holidays
 
 Z = ZoneInfo("Europe/Stockholm")
 
@@ -126,8 +127,14 @@ def test_costs_empty_plan() -> None:
     program, plan = make()
     assert rows(costs_csv(program, replace(plan, cohorts=()))) == [
         [
-            "organization", "participants", "fee", "vat", "total", "currency",
-            "cancellation_deadline", "withdrawn_charged",
+            "organization",
+            "participants",
+            "fee",
+            "vat",
+            "total",
+            "currency",
+            "cancellation_deadline",
+            "withdrawn_charged",
         ]
     ]
 
@@ -248,10 +255,297 @@ def test_overview_without_cohorts() -> None:
 def test_costs_charge_late_withdrawals() -> None:
     """Someone who withdrew on or after the deadline still pays; before it, not."""
     program, plan = make()
-    late = {"participant": "px", "organization": "Ceta", "fee_due": True,
-            "cancellation_deadline": "2027-01-05", "cohort": "c02", "held_session": None}
+    late = {
+        "participant": "px",
+        "organization": "Ceta",
+        "fee_due": True,
+        "cancellation_deadline": "2027-01-05",
+        "cohort": "c02",
+        "held_session": None,
+    }
     early = {**late, "participant": "py", "organization": "Delta", "fee_due": False}
     plan = replace(plan, objective={**plan.objective, "withdrawals": [late, early]})
     body = {r[0]: r for r in rows(costs_csv(program, plan))[1:]}
     assert body["Ceta"] == ["Ceta", "2", "35000", "8750", "43750", "SEK", "2027-01-05", "1"]
     assert "Delta" not in body
+
+
+# --------------------------------------------------------------------------- hostile text
+
+EVIL = "<script>alert(\"x\")</script> & 'q'"
+
+
+def _hostile() -> tuple[Program, Plan]:
+    program, plan = make()
+    people = tuple(
+        replace(p, name=f"{p.name} {EVIL}", organization=f"{p.organization} {EVIL}")
+        if p.id in ("p1", "p6")
+        else p
+        for p in program.participants
+    )
+    program = program.replace(
+        name=f"Prog {EVIL}",
+        participants=people,
+        venues=(Venue("room-a", f"Room {EVIL}", 8),),
+        facilitators=(Facilitator("f1", f"Fac {EVIL}", "f1@example.org"),),
+        blackouts=(Blackout(f"Summer {EVIL}", date(2027, 6, 21), date(2027, 8, 13)),),
+    )
+    withdrawal = {
+        "participant": "p9",
+        "name": f"Gone {EVIL}",
+        "organization": f"Org {EVIL}",
+        "on": "2027-01-20",
+        "cohort": "c02",
+        "cancellation_deadline": "2027-01-09",
+        "fee_due": True,
+        "held_session": None,
+    }
+    plan = replace(
+        plan,
+        unplaced=(Unplaced("p6", f"reason {EVIL}"),),
+        objective={"withdrawals": [withdrawal]},
+    )
+    return program, plan
+
+
+def test_overview_escapes_every_user_text() -> None:
+    program, plan = _hostile()
+    page = overview_html(program, plan)
+    _check(page)
+    assert "<script" not in page and "</script>" not in page
+    assert "'q'" not in page and 'alert("x")' not in page
+    safe = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;q&#x27;"
+    for text in (
+        "Prog",
+        "Åsa Öberg",
+        "Alfa AB",
+        "Filip Ros",
+        "Eta",
+        "Room",
+        "Fac",
+        "Summer",
+        "reason",
+        "Gone",
+        "Org",
+    ):
+        assert f"{text} {safe}" in page, text
+    # also inside the SVG (labels and tooltips)
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert f"Fac {safe}"[:20] in svg and f"Summer {safe}" in svg
+
+
+# --------------------------------------------------------------------------- overview content
+
+
+def test_overview_has_every_session_owner_and_deadline() -> None:
+    program, plan = make()
+    page = overview_html(program, plan)
+    text = "".join(_check(page).text)
+    for cohort in plan.cohorts:
+        assert f"Cancellation deadline: {cohort.cancellation_deadline.isoformat()}" in text
+        assert f'<td class="date">{cohort.cancellation_deadline.isoformat()}</td>' in page
+        for s in cohort.sessions:
+            day = s.start.astimezone(Z)
+            assert f'<td class="date">{day:%Y-%m-%d}</td><td>{day:%A}</td>' in page
+            assert f"{day:%H:%M}–{s.end.astimezone(Z):%H:%M}" in text
+    for owner in ("Åsa Öberg", "Björn &lt;Ärlig&gt; &amp; Son", "Carl Lind", "Dana Ek"):
+        assert f"<td>{owner}</td><td>" in page  # case-owner cell of the session table
+    assert page.count("<td>kick-off</td>") == len(plan.cohorts)
+
+
+def test_overview_venue_use() -> None:
+    program, plan = make()
+    program = program.replace(venues=(*program.venues, Venue("hall", "Hall <B>", 20)))
+    page = overview_html(program, plan)
+    section = page[page.index('<section id="venues">') :]
+    # Room Ä: capacity 8, used by c02 for its 3 sessions, 2 members + facilitator
+    assert (
+        '<td>Room Ä</td><td class="num">8</td><td>c02</td>'
+        '<td class="num">3</td><td class="num">3</td>'
+    ) in section
+    hall = '<td>Hall &lt;B&gt;</td><td class="num">20</td><td>—</td>'
+    assert hall + '<td class="num">0</td>' in section
+    page = overview_html(program.replace(venues=()), replace(plan, cohorts=(plan.cohorts[0],)))
+    assert "No venues in this program" in page
+
+
+def test_overview_cost_table_and_totals() -> None:
+    program, plan = make()
+    page = overview_html(program, plan)
+    section = page[page.index('<section id="costs">') : page.index('<section id="withdrawals">')]
+    nb = "\u00a0"
+    assert (
+        f'<td>Alfa AB</td><td class="num">2</td><td class="num">35{nb}000</td>'
+        f'<td class="num">8{nb}750</td><td class="num">43{nb}750</td>'
+        '<td class="date">2027-01-09</td><td class="num">0</td>'
+    ) in section
+    assert (
+        f'<tfoot><tr><td>Total</td><td class="num">4</td><td class="num">70{nb}000</td>'
+        f'<td class="num">17{nb}500</td><td class="num">87{nb}500</td>'
+        '<td class="date">2027-01-09</td><td class="num">0</td></tr></tfoot>'
+    ) in section
+    assert f"<li><b>87{nb}500</b>SEK incl. VAT</li>" in page
+
+
+def test_overview_withdrawals() -> None:
+    program, plan = make()
+    late = {
+        "participant": "px",
+        "name": "Per Sen",
+        "organization": "Ceta",
+        "on": "2027-01-12",
+        "fee_due": True,
+        "cancellation_deadline": "2027-01-09",
+        "cohort": "c02",
+        "held_session": None,
+    }
+    early = {**late, "participant": "py", "name": "Ulla Tid", "on": "2027-01-02", "fee_due": False}
+    page = overview_html(program, replace(plan, objective={"withdrawals": [late, early]}))
+    section = page[page.index('<section id="withdrawals">') :]
+    assert (
+        '<td>Per Sen <span class="id">(px)</span></td><td>Ceta</td><td>c02</td>'
+        '<td class="date">2027-01-12</td><td class="date">2027-01-09</td>'
+        "<td>yes: 17\u00a0500 SEK excl. VAT</td>"
+    ) in section
+    assert '<td class="date">2027-01-02</td><td class="date">2027-01-09</td><td>no</td>' in section
+    assert "<li><b>2</b>Withdrawals</li>" in page
+    assert "No withdrawals." in overview_html(program, plan)
+
+
+def test_overview_timeline_shades_holidays_blackouts_closed_days() -> None:
+    program, plan = make()
+    program = program.replace(extra_closed=(date(2027, 5, 7),))
+    page = overview_html(program, plan)
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert svg.count('<rect class="blackout"') == 1
+    holidays = public_holidays("SE", ("public", "de_facto"), [2027])
+    assert svg.count('<line class="holiday"') == len(holidays)
+    for day, name in holidays.items():
+        assert f"<title>{day.isoformat()} {name}</title>" in svg.replace("&#x27;", "'")
+    assert svg.count('<line class="closed"') == 1
+    assert "<title>2027-05-07 extra closed day</title>" in svg
+    legend = svg[svg.index('<g class="legend"') :]
+    for label in ("kick-off", "session", "blackout", "public holiday", "extra closed day"):
+        assert f">{label}</text>" in legend
+    assert "<circle" not in legend
+    # a program without extra closed days does not explain them
+    assert "extra closed day" not in overview_html(*make())
+    # the same days, in the window, are listed under the picture
+    assert "Closed days and periods in the window" in page
+    assert "<td>Midsummer Eve</td>" in page or "<td>Midsommarafton</td>" in page
+
+
+def test_overview_is_phone_ready() -> None:
+    program, plan = make()
+    page = overview_html(program, plan)
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert ".scroll { overflow-x: auto;" in page and "@media (max-width:" in page
+    # every table and the picture sit in a horizontally scrolling box
+    assert page.count("<table>") == page.count('<div class="scroll">\n<table>')
+    assert '<div class="scroll">\n<svg' in page
+
+
+# --------------------------------------------------------------------------- Excel CSV
+
+
+def test_costs_excel_csv_for_swedish_excel() -> None:
+    program, plan = make()
+    program = program.replace(policy=Policy(fee=17499.99, currency="SEK", vat_rate=0.25))
+    data = costs_excel_csv(program, plan)
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    assert text.count("\r\n") == text.count("\n") == 4 and text.endswith("\r\n")
+    table = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert table[0] == rows(costs_csv(program, plan))[0]
+    assert text.splitlines()[0] == ";".join(table[0])
+    body = {r[0]: r for r in table[1:]}
+    assert body["Alfa AB"] == [
+        "Alfa AB",
+        "2",
+        "34999,98",
+        "8750",
+        "43749,98",
+        "SEK",
+        "2027-01-09",
+        "0",
+    ]
+    assert body["Beta, Gamma & Co"][2:5] == ["17499,99", "4375", "21874,99"]
+    assert "Beta, Gamma & Co;1;" in text  # a comma needs no quoting with ';'
+    # same content as costs.csv, amounts with a decimal comma
+    plain = rows(costs_csv(program, plan))
+    assert [[c.replace(".", ",") for c in r] for r in plain] == table
+    assert costs_excel_csv(program, plan) == data
+
+
+def test_costs_excel_csv_keeps_swedish_letters_and_quotes_semicolons() -> None:
+    program, plan = make()
+    people = tuple(
+        replace(p, organization="Ångström; Öberg AB") if p.id == "p4" else p
+        for p in program.participants
+    )
+    text = costs_excel_csv(program.replace(participants=people), plan).decode("utf-8-sig")
+    assert '"Ångström; Öberg AB";1;17500;4375;21875;SEK;2027-01-09;0\r\n' in text
+
+
+# --------------------------------------------------------------------------- formula injection
+
+HOSTILE_ORGS = (
+    '=HYPERLINK("http://evil.example","click")',
+    "+46 Konsult",
+    "-Minus AB",
+    "@Home AB",
+    "\tTab AB",
+    "\rCR AB",
+)
+
+
+def _with_orgs(orgs: tuple[str, ...]) -> tuple[Program, Plan]:
+    program, plan = make()
+    members = [pid for c in plan.cohorts for pid in c.members]
+    by_id = dict(zip(members, orgs, strict=False))
+    people = tuple(
+        replace(p, organization=by_id.get(p.id, p.organization)) for p in program.participants
+    )
+    late = {
+        "participant": "px",
+        "name": "X",
+        "organization": "=1+1",
+        "on": "2027-01-20",
+        "fee_due": True,
+        "cancellation_deadline": "2027-01-09",
+        "cohort": "c02",
+        "held_session": None,
+    }
+    return program.replace(participants=people), replace(plan, objective={"withdrawals": [late]})
+
+
+def test_csv_cell() -> None:
+    for text in HOSTILE_ORGS:
+        assert csv_cell(text) == "'" + text
+    for text in ("Alfa AB", "", "'quoted", " =space first", "Ärlig = bra", "46+"):
+        assert csv_cell(text) == text
+
+
+def test_costs_csv_neutralises_formulas() -> None:
+    program, plan = _with_orgs(HOSTILE_ORGS[:4])
+    table = rows(costs_csv(program, plan))
+    orgs = sorted(r[0] for r in table[1:])
+    assert orgs == sorted(["'" + o for o in HOSTILE_ORGS[:4]] + ["'=1+1"])
+    for r in table[1:]:
+        assert not r[0].startswith(("=", "+", "-", "@", "\t", "\r"))
+        assert r[2] == str(int(r[1]) * 17500)  # numbers untouched
+        assert r[3].isdigit() and r[4].isdigit() and r[7].isdigit()
+
+
+def test_costs_excel_csv_neutralises_formulas() -> None:
+    program, plan = _with_orgs(HOSTILE_ORGS[2:])
+    program = program.replace(policy=Policy(currency="=SUM(A1)"))
+    text = costs_excel_csv(program, plan).decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    got = {r[0] for r in table[1:]}
+    assert got == {"'" + o for o in HOSTILE_ORGS[2:]} | {"'=1+1"}
+    assert all(r[5] == "'=SUM(A1)" for r in table[1:])
+    assert all(r[2].isdigit() for r in table[1:])
+    # the HTML page shows the organisation as typed, escaped, without the quote
+    page = overview_html(program, plan)
+    assert "<td>-Minus AB</td>" in page and "'-Minus AB" not in page
