@@ -671,11 +671,6 @@ ROW_B = "p002;Jonas Lindqvist;jonas@kungsbacka.se;Kungsbacka kommun;;;\n"
             "contains a space",
         ),
         (
-            HEADER + ROW_A + ROW_B.replace("jonas@kungsbacka.se", "ASA@malmo.se"),
-            "row 3, column 'email'",
-            "e-mail 'ASA@malmo.se' is also used by participant 'p001'",
-        ),
-        (
             HEADER + ROW_A.replace(";;;\n", ";;fry 13:00-17:00;\n"),
             "row 2, column 'unavailable'",
             "unknown weekday 'fry'",
@@ -706,6 +701,15 @@ def test_bad_csv(tmp_path: Path, csv: str, where: str, words: str) -> None:
     assert err.file.endswith("deltagare.csv")
     assert err.where == where
     assert words in err.message
+
+
+def test_shared_email_is_a_warning(tmp_path: Path) -> None:
+    csv = HEADER + ROW_A + ROW_B.replace("jonas@kungsbacka.se", "ASA@malmo.se")
+    program = load_program(program_file(tmp_path, MINIMAL), write(tmp_path, "deltagare.csv", csv))
+    assert [p.id for p in program.participants] == ["p001", "p002"]
+    (warning,) = program.warnings
+    assert warning.startswith(str(tmp_path / "deltagare.csv") + ", row 3, column 'email': ")
+    assert "e-mail 'ASA@malmo.se' is also used by participant 'p001'" in warning
 
 
 def test_missing_calendar_names_the_file(tmp_path: Path) -> None:

@@ -7,14 +7,27 @@ Recurrences (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides) are expanded by
 Outlook (``X-MICROSOFT-CDO-BUSYSTATUS:FREE``). All-day events block whole
 days. Everything is returned as naive wall-clock datetimes in the program's
 time zone.
+
+A calendar comes from outside and may be hostile, so reading it is bounded:
+the file may hold at most :data:`MAX_CALENDAR_BYTES`, must be UTF-8 and may
+nest components at most :data:`MAX_NESTING` deep; recurrence rules are
+expanded only over the program window, a rule that would give more than
+:data:`MAX_OCCURRENCES` occurrences (``FREQ=SECONDLY``, ...) is refused before
+expansion, and rules that never occur (``BYMONTH=2;BYMONTHDAY=30``) or start
+centuries early are stopped after :data:`MAX_RULE_MONTHS` months of search.
+Anything icalendar or recurring_ical_events raises becomes an
+:class:`~backstage_sched.errors.InputError` naming the file.
 """
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import dateutil.rrule
 import icalendar
 import recurring_ical_events
 import x_wr_timezone
@@ -22,18 +35,130 @@ import x_wr_timezone
 from .domain import Busy
 from .errors import InputError
 
-__all__ = ["load_busy"]
+__all__ = [
+    "MAX_CALENDAR_BYTES",
+    "MAX_CALENDAR_MONTHS",
+    "MAX_NESTING",
+    "MAX_OCCURRENCES",
+    "MAX_RULE_MONTHS",
+    "load_busy",
+]
+
+#: Largest calendar file read (20 MiB); a year of a busy person's calendar is < 1 MiB.
+MAX_CALENDAR_BYTES = 20 * 1024 * 1024
+#: Deepest nesting of BEGIN/END components (VCALENDAR > VEVENT > VALARM is 3).
+MAX_NESTING = 10
+#: Most occurrences one calendar may give in the program window (estimated before
+#: expansion from each RRULE, and counted after).
+MAX_OCCURRENCES = 50_000
+#: Most months one recurrence rule may be searched for an occurrence.
+MAX_RULE_MONTHS = 2_400
+#: Most months all rules of one calendar file may be searched together.
+MAX_CALENDAR_MONTHS = 60_000
+
+_SUB_DAILY = {"HOURLY": 3600, "MINUTELY": 60, "SECONDLY": 1}
+
+
+class _TooLong(Exception):
+    """A recurrence search ran past its budget of months."""
+
+
+class _Budget(threading.local):
+    """Months of rule search left for the calendar being read in this thread."""
+
+    left: int | None = None
+    per_rule: dict[int, list[Any]] | None = None
+
+
+_BUDGET = _Budget()
+
+
+def _install_guard() -> None:
+    """Count the months dateutil's rrule iteration visits; stop it past the budget.
+
+    dateutil calls ``_iterinfo.rebuild`` at least once per month (or year) it
+    searches; a rule that never matches would otherwise search to year 9999.
+    The wrapper does nothing outside :func:`load_busy`.
+    """
+    info = dateutil.rrule._iterinfo
+    original = info.rebuild
+    if getattr(original, "_backstage_guard", False):
+        return
+
+    def rebuild(self: Any, year: int, month: int) -> Any:
+        left = _BUDGET.left
+        if left is not None and _BUDGET.per_rule is not None:
+            entry = _BUDGET.per_rule.setdefault(id(self), [self, 0])  # keep self: ids stay unique
+            entry[1] += 1
+            if left <= 0 or entry[1] > MAX_RULE_MONTHS:
+                raise _TooLong
+            _BUDGET.left = left - 1
+        return original(self, year, month)
+
+    rebuild._backstage_guard = True  # type: ignore[attr-defined]
+    info.rebuild = rebuild
+
+
+_install_guard()
+
+
+def _check_nesting(text: str, path: Path, file: str, where: str) -> None:
+    """Refuse components nested deeper than :data:`MAX_NESTING` or END without BEGIN."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        head = line[:6].upper()
+        if head.startswith("BEGIN:"):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise InputError(
+                    file,
+                    where,
+                    f"calendar file '{path}' line {number}: components nested more than "
+                    f"{MAX_NESTING} deep; this is not a calendar export",
+                )
+        elif head.startswith("END:"):
+            depth -= 1
+            if depth < 0:
+                raise InputError(
+                    file, where, f"calendar file '{path}' line {number}: END without BEGIN"
+                )
+
+
+def _read_text(path: Path, file: str, where: str) -> str:
+    """The file's text: at most :data:`MAX_CALENDAR_BYTES`, UTF-8 (with or without BOM)."""
+    if not path.is_file():
+        raise InputError(file, where, f"calendar file '{path}' not found")
+    limit = f"{MAX_CALENDAR_BYTES // (1024 * 1024)} MiB"
+    try:
+        if path.stat().st_size > MAX_CALENDAR_BYTES:
+            raise InputError(
+                file,
+                where,
+                f"calendar file '{path}' is larger than {limit}; export only the program's months",
+            )
+        with path.open("rb") as fh:
+            data = fh.read(MAX_CALENDAR_BYTES + 1)
+    except OSError as exc:
+        raise InputError(file, where, f"calendar file '{path}' cannot be read: {exc}") from exc
+    if len(data) > MAX_CALENDAR_BYTES:  # grew while we looked
+        raise InputError(file, where, f"calendar file '{path}' is larger than {limit}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            file,
+            where,
+            f"calendar file '{path}' line {line}: not UTF-8 text (iCalendar files are "
+            "UTF-8); export it again or save it as UTF-8",
+        ) from exc
 
 
 def _read_calendars(path: Path, file: str, where: str) -> list[icalendar.Calendar]:
-    if not path.is_file():
-        raise InputError(file, where, f"calendar file '{path}' not found")
+    text = _read_text(path, file, where)
+    _check_nesting(text, path, file, where)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(file, where, f"calendar file '{path}' cannot be read: {exc}") from exc
-    try:
-        components = icalendar.Calendar.from_ical(data, multiple=True)
+        components = icalendar.Calendar.from_ical(text, multiple=True)
     except Exception as exc:  # icalendar raises ValueError and friends
         raise InputError(
             file, where, f"calendar file '{path}' is not iCalendar (.ics): {exc}"
@@ -44,6 +169,56 @@ def _read_calendars(path: Path, file: str, where: str) -> list[icalendar.Calenda
             file, where, f"calendar file '{path}' is not iCalendar (.ics): no VCALENDAR in it"
         )
     return calendars
+
+
+def _naive(value: object) -> datetime | None:
+    """A DTSTART value as a naive datetime (dates at midnight), None if not a date."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0))
+    return None
+
+
+def _estimate(rule: Any, start: datetime, window: tuple[datetime, datetime]) -> int:
+    """An upper bound of the steps expanding ``rule`` from ``start`` over ``window`` takes."""
+    freq = str((rule.get("FREQ") or ["DAILY"])[0]).upper()
+    interval = rule.get("INTERVAL") or [1]
+    step = max(int(interval[0]), 1)
+    per_slot = 1
+    for key in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+        per_slot *= max(len(rule.get(key) or ()), 1)
+    first, last = window
+    if freq in _SUB_DAILY:  # dateutil steps through every slot from DTSTART on
+        seconds = (last - min(start, last)).total_seconds()
+        return int(seconds // (_SUB_DAILY[freq] * step) + 1) * per_slot
+    days = (last - max(start, first)).days + 1  # at most one day-slot per day in the window
+    return max(days, 0) * per_slot
+
+
+def _check_rules(calendar: icalendar.Calendar, window: tuple[datetime, datetime]) -> str | None:
+    """Why expanding ``calendar`` over ``window`` would be too costly, or None."""
+    total = 0
+    for component in calendar.walk("VEVENT"):
+        rules = component.get("RRULE")
+        if rules is None:
+            continue
+        start = _naive(getattr(component.get("DTSTART"), "dt", None))
+        if start is None:
+            continue
+        for rule in rules if isinstance(rules, list) else [rules]:
+            if not hasattr(rule, "get"):
+                continue
+            total += _estimate(rule, start, window)
+            if total > MAX_OCCURRENCES:
+                what = str(component.get("SUMMARY", component.get("UID", ""))).strip()
+                text = rule.to_ical().decode("utf-8", "replace")
+                return (
+                    f"the recurrence 'RRULE:{text}' of event '{what}' repeats too often: "
+                    f"expanding it over the program window would take more than "
+                    f"{MAX_OCCURRENCES} steps"
+                )
+    return None
 
 
 def _blocks(event: icalendar.cal.Component) -> bool:
@@ -84,15 +259,28 @@ def load_busy(
     zone = ZoneInfo(tz)
     window_start = datetime.combine(first, time(0))
     window_end = datetime.combine(last + timedelta(days=1), time(0))
+    # A margin of a day each side catches events whose time zone differs
+    # from the program's; they are clipped to the local window below.
+    span = (window_start - timedelta(days=1), window_end + timedelta(days=1))
     found: set[Busy] = set()
     for calendar in _read_calendars(path, file_for_errors, where):
         try:
             calendar = x_wr_timezone.to_standard(calendar)
-            # A margin of a day each side catches events whose time zone differs
-            # from the program's; they are clipped to the local window below.
-            occurrences = recurring_ical_events.of(calendar).between(
-                first - timedelta(days=1), last + timedelta(days=2)
-            )
+            too_costly = _check_rules(calendar, span)
+            if too_costly:
+                raise InputError(file_for_errors, where, f"calendar file '{path}': {too_costly}")
+            _BUDGET.left, _BUDGET.per_rule = MAX_CALENDAR_MONTHS, {}
+            try:
+                occurrences = recurring_ical_events.of(calendar).between(span[0], span[1])
+            finally:
+                _BUDGET.left, _BUDGET.per_rule = None, None
+            if len(occurrences) > MAX_OCCURRENCES:
+                raise InputError(
+                    file_for_errors,
+                    where,
+                    f"calendar file '{path}' has {len(occurrences)} events in the program "
+                    f"window; at most {MAX_OCCURRENCES} are read",
+                )
             for event in occurrences:
                 if not _blocks(event):
                     continue
@@ -104,6 +292,19 @@ def load_busy(
                 found.add(Busy(start=start, end=end, summary=summary))
         except InputError:
             raise
+        except _TooLong:
+            raise InputError(
+                file_for_errors,
+                where,
+                f"calendar file '{path}': a recurrence rule searches too far for its "
+                f"occurrences (more than {MAX_RULE_MONTHS} months for one rule or "
+                f"{MAX_CALENDAR_MONTHS} for the file); it may never occur or start centuries "
+                "before the program",
+            ) from None
+        except RecursionError:
+            raise InputError(
+                file_for_errors, where, f"calendar file '{path}' is nested too deeply"
+            ) from None
         except Exception as exc:
             raise InputError(
                 file_for_errors,

@@ -143,6 +143,9 @@ class Program:
     facilitators: tuple[Facilitator, ...] = ()
     venues: tuple[Venue, ...] = ()
     participants: tuple[Participant, ...] = ()
+    #: Problems worth a look that do not stop the run (e.g. a shared e-mail),
+    #: each a full sentence naming the file and row; not part of equality.
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def replace(self, **changes: object) -> Program:
         """Return a copy with ``changes`` applied."""

@@ -19,6 +19,7 @@ from zoneinfo import TZPATH, ZoneInfo
 
 from dateutil.rrule import rrulestr
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
+from icalendar.prop import vText
 
 from .domain import Program
 from .plan import Cohort, Plan, Session
@@ -320,7 +321,7 @@ def _calendar(program: Program, method: str, events: Iterable[Event], name: str 
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
     if name:
-        cal.add("x-wr-calname", name)
+        cal.add("x-wr-calname", vText(name))  # an X- property is not escaped unless typed
     cal.add_component(vtimezone(program.timezone))
     for event in events:
         cal.add_component(event)

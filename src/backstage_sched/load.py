@@ -17,6 +17,7 @@ import difflib
 import io
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import fields, replace
 from datetime import date, datetime, time
@@ -88,7 +89,17 @@ _PARTICIPANT_KEYS = (
 )
 _REQUIRED_COLUMNS = ("id", "name", "email", "organization")
 _MODES = ("mixed", "company")
-_ID = re.compile(r"\w[\w.\-]*")
+_ID = re.compile(r"[\w.\-]+")
+#: Longest id accepted; ids name files (``people/<id>.ics``) and go into UIDs.
+MAX_ID_LENGTH = 64
+#: Names Windows keeps for devices, with or without an extension (``con.ics``).
+_RESERVED_NAMES = frozenset(
+    ["con", "prn", "aux", "nul"]
+    + [f"{p}{n}" for p in ("com", "lpt") for n in (*"123456789", "\u00b9", "\u00b2", "\u00b3")]
+)
+#: Control characters (Unicode Cc), line and paragraph separators and the
+#: invisible bidi embeddings, overrides and isolates that reorder displayed text.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 # --------------------------------------------------------------------------- values
@@ -143,12 +154,32 @@ def _number(
     return float(value)
 
 
+def _show(text: str) -> str:
+    """``text`` quoted for a message; control characters shown as escapes."""
+    return f"'{text}'" if text.isprintable() else ascii(text)
+
+
+def _control_char(text: str) -> str | None:
+    """The first control, line-separator or bidi-override character in ``text``, if any."""
+    m = _CONTROL.search(text)
+    return m.group() if m else None
+
+
 def _text(file: str, where: str, key: str, value: object, *, required: bool = False) -> str:
+    """Stripped text; refused when empty (if ``required``) or holding a control character."""
     if not isinstance(value, str):
         raise InputError(file, where, f"{key} must be text, got {value!r}")
     value = value.strip()
     if required and not value:
         raise InputError(file, where, f"{key} is empty")
+    bad = _control_char(value)
+    if bad is not None:
+        raise InputError(
+            file,
+            where,
+            f"{key} {_show(value)} contains the control character U+{ord(bad):04X}; "
+            "only printable text is allowed (no line breaks, tabs or direction overrides)",
+        )
     return value
 
 
@@ -184,16 +215,35 @@ def _text_list(file: str, where: str, key: str, value: object) -> tuple[str, ...
     return tuple(_text(file, where, f"each item of {key}", item, required=True) for item in items)
 
 
-def _id(file: str, where: str, key: str, value: object) -> str:
-    text = _text(file, where, key, value, required=True)
+def _id_problem(text: str) -> str | None:
+    """Why ``text`` cannot be an id (it names a file), or None."""
+    if len(text) > MAX_ID_LENGTH:
+        return f"is {len(text)} characters long; at most {MAX_ID_LENGTH} are allowed"
+    if "/" in text or "\\" in text:
+        return "may not contain '/' or '\\' (it names a file in the plan folder)"
+    if text[0] in ".-":
+        return "may not start with '.' or '-'"
     if not _ID.fullmatch(text):
+        return "may hold only letters, digits, '.', '-' and '_'"
+    if text.split(".", 1)[0].casefold() in _RESERVED_NAMES:
+        return "is a device name Windows reserves (CON, PRN, AUX, NUL, COM1-9, LPT1-9)"
+    return None
+
+
+def _id(file: str, where: str, key: str, value: object) -> str:
+    """An id that is safe as a file name on every system (see docs/guarantees.md)."""
+    text = _text(file, where, key, value, required=True)
+    problem = _id_problem(text)
+    if problem:
         raise InputError(
-            file,
-            where,
-            f"{key} '{text}' may hold only letters, digits, '.', '-' and '_' "
-            "(it names calendar files and UIDs)",
+            file, where, f"{key} {_show(text)} {problem} (ids name calendar files and UIDs)"
         )
     return text
+
+
+def _id_key(pid: str) -> str:
+    """What makes two ids the same file name on Windows and macOS."""
+    return unicodedata.normalize("NFC", pid).casefold()
 
 
 def _email_problem(email: str) -> str | None:
@@ -590,11 +640,46 @@ class _Origin:
         return f"{self.label} of {self.file}"
 
 
+def _calendar_path(
+    file: str, where: str, base_dir: Path, calendar: str, allow_outside: bool
+) -> Path:
+    """The calendar file named ``calendar``, relative to ``base_dir``.
+
+    Unless ``allow_outside``, a path that is absolute or leads (also through
+    ``..`` or a symbolic link) out of ``base_dir`` is refused.
+    """
+    path = base_dir / calendar
+    if allow_outside:
+        return path
+    given = Path(calendar)
+    allow = "or let the coordinator allow it (--allow-outside-calendars)"
+    if given.is_absolute() or given.drive or given.root:
+        raise InputError(
+            file,
+            where,
+            f"calendar path {_show(calendar)} is absolute; give it relative to the folder "
+            f"of this file ({base_dir.resolve()}), {allow}",
+        )
+    try:
+        inside = path.resolve().is_relative_to(base_dir.resolve())
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise InputError(file, where, f"calendar path {_show(calendar)}: {exc}") from exc
+    if not inside:
+        raise InputError(
+            file,
+            where,
+            f"calendar path {_show(calendar)} points outside the folder of this file "
+            f"({base_dir.resolve()}); move the calendar there, {allow}",
+        )
+    return path
+
+
 def _participant(
     record: Mapping[str, object],
     origin: _Origin,
     base_dir: Path,
     window: tuple[str, date, date],
+    allow_outside: bool = False,
 ) -> Participant:
     file = origin.file
     at = origin.at
@@ -614,12 +699,17 @@ def _participant(
     if not calendar:
         return person
     tz, first, last = window
-    busy = busy_mod.load_busy(base_dir / calendar, tz, first, last, file, at("calendar"))
+    cal_path = _calendar_path(file, at("calendar"), base_dir, calendar, allow_outside)
+    busy = busy_mod.load_busy(cal_path, tz, first, last, file, at("calendar"))
     return replace(person, busy=busy, calendar=calendar)
 
 
 def _toml_participants(
-    file: str, data: dict[str, Any], base_dir: Path, window: tuple[str, date, date]
+    file: str,
+    data: dict[str, Any],
+    base_dir: Path,
+    window: tuple[str, date, date],
+    allow_outside: bool = False,
 ) -> list[tuple[Participant, _Origin]]:
     out: list[tuple[Participant, _Origin]] = []
     for i, table in enumerate(_array(file, data, "participants"), start=1):
@@ -628,7 +718,7 @@ def _toml_participants(
         for key in _REQUIRED_COLUMNS:
             if key not in table:
                 raise InputError(file, origin.label, f"missing key '{key}' in {origin.label}")
-        out.append((_participant(table, origin, base_dir, window), origin))
+        out.append((_participant(table, origin, base_dir, window, allow_outside), origin))
     return out
 
 
@@ -645,7 +735,7 @@ def _detect_delimiter(header_line: str) -> str:
 
 
 def _csv_participants(
-    path: Path, window: tuple[str, date, date]
+    path: Path, window: tuple[str, date, date], allow_outside: bool = False
 ) -> list[tuple[Participant, _Origin]]:
     file = str(path)
     if not path.is_file():
@@ -699,7 +789,8 @@ def _csv_participants(
                 name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header) if name
             }
             origin = _Origin(file, f"row {row_no}", column_style=True)
-            out.append((_participant(record, origin, path.parent, window), origin))
+            person = _participant(record, origin, path.parent, window, allow_outside)
+            out.append((person, origin))
     except csv.Error as exc:
         raise InputError(file, f"row {reader.line_num}", f"cannot read CSV: {exc}") from exc
     return out
@@ -731,20 +822,37 @@ def _check_header(file: str, where: str, header: list[str]) -> None:
 
 def _check_people(
     file: str, facilitators: tuple[Facilitator, ...], people: list[tuple[Participant, _Origin]]
-) -> None:
-    """Unique ids and e-mails across everyone; ``not_with`` names known other participants."""
+) -> list[str]:
+    """Unique ids (also ignoring case) across everyone; ``not_with`` names known participants.
+
+    A facilitator's e-mail must be their own (it is the ORGANIZER of
+    invitations); participants sharing an address are returned as warnings.
+    """
     by_id: dict[str, _Origin] = {}
+    by_key: dict[str, tuple[str, _Origin]] = {}  # case-folded id -> (id, where)
     fac_ids = {f.id for f in facilitators}
+    for i, f in enumerate(facilitators, start=1):
+        other = by_key.get(_id_key(f.id))
+        if other is not None:
+            raise InputError(
+                file,
+                f"facilitators[{i}] (id '{f.id}') id",
+                f"id '{f.id}' differs from '{other[0]}' ({other[1].label}) only in upper/lower "
+                "case; they would name the same file on Windows and macOS",
+            )
+        by_key[_id_key(f.id)] = (f.id, _Origin(file, f"facilitators[{i}]", column_style=False))
     emails: dict[str, str] = {}
     for i, f in enumerate(facilitators, start=1):
         if f.email.lower() in emails:
             raise InputError(
                 file,
                 f"facilitators[{i}] (id '{f.id}') email",
-                f"e-mail '{f.email}' is also used by {emails[f.email.lower()]}; every person "
-                "needs an address of their own (invitations are matched by e-mail)",
+                f"e-mail '{f.email}' is also used by {emails[f.email.lower()]}; every "
+                "facilitator needs an address of their own (it organises the invitations)",
             )
         emails[f.email.lower()] = f"facilitator '{f.id}'"
+    fac_emails = set(emails)
+    warnings: list[str] = []
     for p, origin in people:
         if p.id in by_id:
             first = by_id[p.id]
@@ -756,39 +864,66 @@ def _check_people(
                 origin.at("id"),
                 f"id '{p.id}' is also a facilitator's id; every person needs an id of their own",
             )
+        other = by_key.get(_id_key(p.id))
+        if other is not None:
+            where = other[1].label if other[1].file == origin.file else str(other[1])
+            raise InputError(
+                origin.file,
+                origin.at("id"),
+                f"id '{p.id}' differs from '{other[0]}' ({where}) only in upper/lower case; "
+                "they would name the same file on Windows and macOS",
+            )
         by_id[p.id] = origin
+        by_key[_id_key(p.id)] = (p.id, origin)
         key = p.email.lower()
-        if key in emails:
+        if key in fac_emails:
             raise InputError(
                 origin.file,
                 origin.at("email"),
-                f"e-mail '{p.email}' is also used by {emails[key]}; every person needs an "
-                "address of their own (invitations are matched by e-mail)",
+                f"e-mail '{p.email}' is also used by {emails[key]}; a participant cannot share "
+                "the address of a facilitator (who organises the invitations)",
             )
-        emails[key] = f"participant '{p.id}' ({origin})"
+        if key in emails:
+            warnings.append(
+                f"{origin.file}, {origin.at('email')}: e-mail '{p.email}' is also used by "
+                f"{emails[key]}; both will receive each other's invitations"
+            )
+        else:
+            emails[key] = f"participant '{p.id}' ({origin})"
     for p, origin in people:
-        for other in p.not_with:
-            if other == p.id:
+        for other_id in p.not_with:
+            if other_id == p.id:
                 raise InputError(
                     origin.file, origin.at("not_with"), f"not_with names '{p.id}' itself"
                 )
-            if other not in by_id:
-                what = "a facilitator, not a participant" if other in fac_ids else "no participant"
-                hint = _suggest(other, by_id)
+            if other_id not in by_id:
+                what = (
+                    "a facilitator, not a participant" if other_id in fac_ids else "no participant"
+                )
+                hint = _suggest(other_id, by_id) if len(by_id) <= 5000 else ""
                 raise InputError(
                     origin.file,
                     origin.at("not_with"),
-                    f"unknown id '{other}' in not_with: {what} has that id{hint}",
+                    f"unknown id {_show(other_id)} in not_with: {what} has that id{hint}",
                 )
+    return warnings
 
 
-def load_program(program_path: str | Path, participants_path: str | Path | None = None) -> Program:
+def load_program(
+    program_path: str | Path,
+    participants_path: str | Path | None = None,
+    *,
+    allow_outside_calendars: bool = False,
+) -> Program:
     """Read and validate a program TOML and, optionally, a participants CSV (SPEC §3).
 
     Participants come from ``[[participants]]`` in the TOML, the CSV, or both;
     calendar paths are resolved against the folder of the file naming them and
-    their busy events loaded for the program window. Raises
-    :class:`InputError` on the first problem found.
+    their busy events loaded for the program window. A calendar path that is
+    absolute or leads out of that folder is refused unless
+    ``allow_outside_calendars``. Raises :class:`InputError` on the first
+    problem found; problems that do not stop the run (participants sharing an
+    e-mail) are in ``Program.warnings``.
     """
     path = Path(program_path)
     file = str(path)
@@ -801,10 +936,11 @@ def load_program(program_path: str | Path, participants_path: str | Path | None 
     facilitators = _facilitators(file, data)
     venues = _venues(file, data)
     window = (head["timezone"], head["start"], head["end"])
-    people = _toml_participants(file, data, path.parent, window)
+    outside = allow_outside_calendars
+    people = _toml_participants(file, data, path.parent, window, outside)
     if participants_path is not None:
-        people += _csv_participants(Path(participants_path), window)
-    _check_people(file, facilitators, people)
+        people += _csv_participants(Path(participants_path), window, outside)
+    warnings = _check_people(file, facilitators, people)
     return Program(
         **head,
         sessions=sessions,
@@ -813,6 +949,7 @@ def load_program(program_path: str | Path, participants_path: str | Path | None 
         facilitators=facilitators,
         venues=venues,
         participants=tuple(p for p, _ in people),
+        warnings=tuple(warnings),
     )
 
 
@@ -923,6 +1060,7 @@ def program_to_dict(program: Program) -> dict[str, Any]:
             }
             for p in program.participants
         ],
+        "warnings": list(program.warnings),
     }
 
 
@@ -1031,6 +1169,7 @@ def program_from_dict(data: dict[str, Any], source: str = "input.json") -> Progr
                 )
                 for p in data["participants"]
             ),
+            warnings=tuple(str(w) for w in data.get("warnings", ())),
         )
     except InputError:
         raise

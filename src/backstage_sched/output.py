@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from datetime import UTC, date, datetime, time
@@ -50,11 +51,14 @@ def write_plan_dir(
     is a readable diff, written to ``changes.txt``. Files are first written to
     a sibling temporary folder; only when all of them are written is ``out``
     swapped for it, so a failure leaves an earlier ``out`` as it was.
+    Leftovers of runs killed earlier are cleaned up first (see
+    :func:`clean_stale_temps`).
     """
     out = Path(out)
     stamp = stamp or default_stamp(program)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    clean_stale_temps(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     try:
         (tmp / "plan.json").write_text(plan.to_json(), encoding="utf-8")
         snapshot = json.dumps(program_to_dict(program), indent=2, ensure_ascii=False)
@@ -75,6 +79,48 @@ def write_plan_dir(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (POSIX); True when it cannot be told."""
+    if os.name != "posix":
+        return True  # os.kill(pid, 0) would signal the process on Windows
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. PermissionError: it exists, under another user
+        return True
+    return True
+
+
+def clean_stale_temps(out: str | Path) -> list[Path]:
+    """Remove the sibling temp folders of ``out`` left by killed runs; return them.
+
+    Only folders named like this module names them (``.<name>.tmp-<pid>-*``
+    and ``.<name>.old-<pid>``) whose process no longer runs are touched. An
+    ``.old`` folder is the previous ``out`` of a run killed between its two
+    renames: when ``out`` is missing it is moved back into place, not removed.
+    On systems other than POSIX nothing is removed.
+    """
+    out = Path(out)
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(tmp|old)-(\d+)(-.*)?")
+    handled: list[Path] = []
+    if not out.parent.is_dir():
+        return handled
+    for entry in sorted(out.parent.iterdir()):
+        m = pattern.fullmatch(entry.name)
+        if m is None or not entry.is_dir() or entry.is_symlink():
+            continue
+        pid = int(m.group(2))
+        if pid == os.getpid() or _pid_alive(pid):
+            continue
+        if m.group(1) == "old" and not out.exists():
+            os.replace(entry, out)
+        else:
+            shutil.rmtree(entry, ignore_errors=True)
+        handled.append(entry)
+    return handled
 
 
 def _swap(new: Path, out: Path) -> None:
@@ -104,4 +150,3 @@ def read_plan_dir(path: str | Path) -> tuple[Program, Plan]:
     except (OSError, json.JSONDecodeError) as exc:
         raise InputError(str(snap), None, f"not readable JSON: {exc}") from None
     return program_from_dict(data, source=str(snap)), plan
-
