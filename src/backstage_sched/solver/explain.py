@@ -1,11 +1,76 @@
-"""Why someone could not be placed, in words a coordinator can act on."""
+"""Why someone could not be placed, in words a coordinator can act on.
+
+:func:`unplaced_reasons` gives every unplaced participant one reason that names
+the person, the rule, the people or dates involved and a fix. Checks that are
+exact (no allowed day, a window too short, a person or facilitator never free
+on a whole series) come first; only then the cohort-level rules (organisation
+mix, facilitator capacity, not_with), each blamed only when the numbers show it
+binds. :mod:`.diagnose` confirms the cohort-level ones with CP-SAT.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from .instance import Instance
+from ..domain import WEEKDAYS, Participant
+from .instance import UNLIMITED, Instance
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One blocking rule: who it keeps out, why, and what would fix it.
+
+    ``rule`` is a short rule name ("availability", "organisation mix", ...);
+    ``people`` the participant ids it keeps out (empty for a note).
+    """
+
+    rule: str
+    people: tuple[str, ...]
+    message: str
+    fix: str
+
+    @property
+    def text(self) -> str:
+        """``rule: message. Fix: fix.`` in one line."""
+        fix = f" Fix: {self.fix}." if self.fix else ""
+        return f"{self.rule}: {self.message}.{fix}"
+
+
+def who(person: Participant) -> str:
+    """``Name (id)``, as a coordinator reads it."""
+    return f"{person.name} ({person.id})"
+
+
+def window_text(inst: Instance) -> str:
+    """The program window as ``start..end``."""
+    return f"{inst.program.start.isoformat()}..{inst.program.end.isoformat()}"
+
+
+def gap_text(inst: Instance) -> str:
+    """The gap rule as ``28–35 days apart``."""
+    rules = inst.program.sessions
+    return f"{rules.min_gap_days}–{rules.max_gap_days} days apart"
+
+
+def _weekday_text(inst: Instance) -> str:
+    days = inst.program.sessions.weekdays
+    if tuple(days) == (0, 1, 2, 3, 4):
+        return "weekday"
+    return "allowed day (" + ", ".join(WEEKDAYS[d] for d in days) + ")"
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _rule_texts(person: Participant) -> str:
+    items = [r.text for r in person.unavailable]
+    if person.busy:
+        items.append(f"{len(person.busy)} busy event(s) in their calendar")
+    return "; ".join(items)
 
 
 def series_fits(inst: Instance, open_when: frozenset[int] | None, sessions: int) -> bool:
@@ -47,109 +112,307 @@ def _intersect(a: frozenset[int] | None, b: frozenset[int] | None) -> frozenset[
     return a & b
 
 
+def sessions_needed(inst: Instance) -> int:
+    """Sessions of the smallest cohort: ``min_size + 1``."""
+    return inst.program.groups.min_size + 1
+
+
+def program_problem(inst: Instance) -> Finding | None:
+    """Why nobody at all can be placed (calendar, day window, venues), or None."""
+    program = inst.program
+    rules = program.sessions
+    everyone = tuple(p.id for p in inst.participants)
+    need = sessions_needed(inst)
+    if inst.n_slots == 0:
+        start = rules.day_start.hour * 60 + rules.day_start.minute
+        end = rules.day_end.hour * 60 + rules.day_end.minute
+        return Finding(
+            "day window",
+            everyone,
+            f"the day window {_hhmm(start)}–{_hhmm(end)} ({end - start} minutes) is shorter "
+            f"than a session ({rules.duration_minutes} minutes), so no session can be held",
+            f"set day_end to {_hhmm(start + rules.duration_minutes)} or later, or shorten "
+            "duration_minutes",
+        )
+    if inst.n_days == 0:
+        causes = Counter(
+            (inst.calendar.closed_reason(program.start + timedelta(days=i)) or "").split(" (")[0]
+            for i in range((program.end - program.start).days + 1)
+        )
+        why = ", ".join(f"{c}: {n} day(s)" for c, n in causes.most_common() if c)
+        return Finding(
+            "allowed days",
+            everyone,
+            f"no day in the program window {window_text(inst)} allows a session ({why})",
+            "widen the program window, allow more weekdays, or shorten blackouts and closed days",
+        )
+    if not series_fits(inst, None, need):
+        span = (program.end - program.start).days
+        least = (need - 1) * rules.min_gap_days
+        if span < least:
+            latest = program.start + timedelta(days=least)
+            return Finding(
+                "program window",
+                everyone,
+                f"the program window {window_text(inst)} is too short for {need} sessions "
+                f"{gap_text(inst)} (needs at least {least} days from first to last session; "
+                f"it has {span})",
+                f"move the end to {latest.isoformat()} or later, start earlier, or lower "
+                "min_gap_days or min_size",
+            )
+        blackouts = ", ".join(
+            f"{b.name} {b.start.isoformat()}..{b.end.isoformat()}" for b in program.blackouts
+        )
+        return Finding(
+            "program window",
+            everyone,
+            f"the allowed days in the program window {window_text(inst)} (weekdays, holidays, "
+            f"closed days{', blackouts ' + blackouts if blackouts else ''}) leave no series of "
+            f"{need} sessions {gap_text(inst)}",
+            "extend the window, allow more weekdays, or shorten blackouts and closed days",
+        )
+    if program.venues and max(v.capacity for v in program.venues) < program.groups.min_size + 1:
+        largest = max(program.venues, key=lambda v: v.capacity)
+        return Finding(
+            "venue",
+            everyone,
+            f"no venue holds a cohort of {program.groups.min_size} plus its facilitator "
+            f"(the largest, {largest.name}, holds {largest.capacity})",
+            f"add a venue for at least {program.groups.min_size + 1} people, or lower min_size",
+        )
+    groups = program.groups
+    orgs = {p.organization for p in inst.participants}
+    if len(inst.participants) < groups.min_size and not inst.earlier:
+        return Finding(
+            "group size",
+            everyone,
+            f"only {len(inst.participants)} registrant(s), but a cohort needs at least "
+            f"{groups.min_size}",
+            f"register {groups.min_size - len(inst.participants)} more, or lower min_size",
+        )
+    cap = groups.max_per_organization
+    if program.mode == "mixed" and len(orgs) * cap < groups.min_size and not inst.earlier:
+        return Finding(
+            "organisation mix",
+            everyone,
+            f"a cohort needs at least {groups.min_size} members, at most {cap} per "
+            f"organisation, but only {len(orgs)} organisation(s) registered "
+            f"({', '.join(sorted(orgs))})",
+            "allow more per organisation (max_per_organization), lower min_size, or run a "
+            "company-tailored program",
+        )
+    if not program.facilitators or all(
+        inst.facilitator_limit(f) <= 0 for f in inst.facilitators
+    ):
+        return Finding(
+            "facilitator capacity",
+            everyone,
+            "no facilitator can lead a cohort (none listed, or max_cohorts is 0)",
+            "add a facilitator or raise max_cohorts",
+        )
+    return None
+
+
+def person_problem(inst: Instance, n: int) -> Finding | None:
+    """Why participant ``n`` fits no cohort whoever else joins (dates, company size), or None."""
+    program = inst.program
+    person = inst.participants[n]
+    need = sessions_needed(inst)
+    own = inst.participant_open[n]
+    window = f"between {program.start.isoformat()} and {program.end.isoformat()}"
+    rules = _rule_texts(person)
+    if own is not None and not own:
+        return Finding(
+            "availability",
+            (person.id,),
+            f"{who(person)} is unavailable on every {_weekday_text(inst)} {window} "
+            f"(availability: {rules})",
+            f"narrow {person.name}'s unavailable times, or offer them a later program",
+        )
+    if not series_fits(inst, own, need):
+        free_days = len({w // inst.n_slots for w in own or ()})
+        return Finding(
+            "availability",
+            (person.id,),
+            f"{who(person)} is free on only {free_days} of the {inst.n_days} session days "
+            f"{window}, which hold no series of {need} sessions {gap_text(inst)} "
+            f"(availability: {rules})",
+            f"narrow {person.name}'s unavailable times, or offer them a later program",
+        )
+    if not any(
+        series_fits(inst, _intersect(own, inst.facilitator_open[f]), need)
+        for f in range(len(inst.facilitators))
+    ):
+        facs = "; ".join(
+            f"{f.name} ({f.id}) unavailable {', '.join(r.text for r in f.unavailable) or '-'}"
+            for f in inst.facilitators
+        )
+        return Finding(
+            "facilitator availability",
+            (person.id,),
+            f"no facilitator is free on a series of {need} sessions {gap_text(inst)} that "
+            f"{who(person)} can attend (availability: {facs})",
+            f"free a facilitator on {person.name}'s days, add a facilitator, or narrow "
+            f"{person.name}'s unavailable times",
+        )
+    if program.mode == "company":
+        orgs = Counter(p.organization for p in inst.participants)
+        count = orgs[person.organization]
+        if count < program.groups.min_size:
+            return Finding(
+                "company run",
+                (person.id,),
+                f"company-tailored run: {person.organization} has only {count} "
+                f"registration(s), but a cohort needs at least {program.groups.min_size}; "
+                f"{who(person)} cannot form one",
+                f"register {program.groups.min_size - count} more from {person.organization}, "
+                "lower min_size, or run a mixed program",
+            )
+    return None
+
+
+def cohorts_possible(inst: Instance) -> tuple[int, str]:
+    """An upper bound on how many cohorts can form, and what sets it."""
+    program = inst.program
+    groups = program.groups
+    if program.mode == "company":
+        orgs = Counter(p.organization for p in inst.participants)
+        fill = sum(n // groups.min_size for n in orgs.values())
+    else:
+        fill = len(inst.participants) // groups.min_size
+    lead = facilitator_capacity(inst)
+    if lead < fill:
+        return lead, "facilitator capacity"
+    return fill, f"{len(inst.participants)} registrants, at least {groups.min_size} per cohort"
+
+
+def facilitator_capacity(inst: Instance) -> int:
+    """Total ``max_cohorts`` over the facilitators (UNLIMITED when one has no limit)."""
+    return min(UNLIMITED, sum(inst.facilitator_limit(f) for f in inst.facilitators))
+
+
+def capacity_detail(inst: Instance) -> str:
+    """Each facilitator's ``max_cohorts``, e.g. ``Anna (f1) 4, Bo (f2) 4``."""
+    return ", ".join(
+        f"{f.name} ({f.id}) {f.max_cohorts if f.max_cohorts is not None else 'no limit'}"
+        for f in inst.facilitators
+    )
+
+
+def org_cap_finding(
+    inst: Instance, org: str, people: Iterable[str], cohorts: int, most: bool
+) -> Finding:
+    """The organisation mix keeps ``people`` of ``org`` out when ``cohorts`` form.
+
+    ``most``: ``cohorts`` is the most that can form.
+    """
+    cap = inst.program.groups.max_per_organization
+    count = sum(1 for p in inst.participants if p.organization == org)
+    people = tuple(people)
+    wait = max(0, count - cohorts * cap)
+    form = f"only {cohorts} cohort(s) can form" if most else f"{cohorts} cohort(s) form"
+    names = ", ".join(who(inst.participants[inst.participant_index[p]]) for p in people)
+    return Finding(
+        "organisation mix",
+        tuple(people),
+        f"{org} has {count} registrants but a mixed run allows {cap} per cohort and {form}: "
+        f"{'at least ' if len(people) > wait else ''}{wait} must wait ({names})",
+        f"allow {cap + 1} per cohort (max_per_organization = {cap + 1}), add cohorts, "
+        f"or offer them a later program",
+    )
+
+
+def capacity_finding(
+    inst: Instance, people: Iterable[str], formed: int, waiting: int | None = None
+) -> Finding:
+    """Facilitator capacity keeps ``people`` out: every cohort the facilitators can lead
+    is used. ``waiting``: how many wait in all (default: ``people``)."""
+    total = facilitator_capacity(inst)
+    groups = inst.program.groups
+    needed = max(formed + 1, -(-len(inst.participants) // groups.max_size))
+    people = tuple(people)
+    names = ", ".join(who(inst.participants[inst.participant_index[p]]) for p in people)
+    return Finding(
+        "facilitator capacity",
+        people,
+        f"facilitators can lead {total} cohort(s) in total ({capacity_detail(inst)}); "
+        f"{needed} are needed to place everybody, so {waiting or len(people)} must wait "
+        f"({names}{'' if waiting is None or waiting <= len(people) else ' and others'})",
+        "raise max_cohorts or add a facilitator",
+    )
+
+
+def not_with_finding(
+    inst: Instance, person: Participant, others: Iterable[str], formed: int = -1
+) -> Finding:
+    """not_with keeps ``person`` away from ``others`` (ids), and so out of every cohort
+    (``formed``: cohorts in the plan, -1 unknown)."""
+    names = ", ".join(who(inst.participants[inst.participant_index[o]]) for o in others)
+    possible, why = cohorts_possible(inst)
+    rest = (
+        f"only {formed} cohort(s) can form ({why})"
+        if 0 <= possible <= formed
+        else "no other cohort that suits their dates has room"
+    )
+    return Finding(
+        "not_with",
+        (person.id,),
+        f"{who(person)} must not share a cohort with {names} (not_with), and {rest}",
+        f"drop the not_with pair if it is no longer needed, or move {person.name} to "
+        "another program; a further cohort needs enough others who share their dates",
+    )
+
+
+def heuristic_finding(
+    inst: Instance, n: int, placed: set[str], formed: int, unplaced: int
+) -> Finding:
+    """The reason participant ``n`` is unplaced (heuristic where the cause is cohort-level)."""
+    program = inst.program
+    groups = program.groups
+    person = inst.participants[n]
+    found = program_problem(inst) or person_problem(inst, n)
+    if found is not None:
+        return found
+    orgs = Counter(p.organization for p in inst.participants)
+    org = person.organization
+    cap = groups.max_per_organization
+    total = facilitator_capacity(inst)
+    if formed >= total:
+        return capacity_finding(inst, (person.id,), formed, unplaced)
+    possible, _ = cohorts_possible(inst)
+    if program.mode == "mixed" and orgs[org] > max(cap, formed * cap):
+        return org_cap_finding(inst, org, (person.id,), formed, formed >= possible)
+    blockers = sorted(
+        {o for o in person.not_with if o in placed}
+        | {q.id for q in inst.participants if person.id in q.not_with and q.id in placed}
+    )
+    unplaced_blockers = sorted(
+        {o for o in person.not_with if o not in placed}
+        | {q.id for q in inst.participants if person.id in q.not_with and q.id not in placed}
+    )
+    if blockers or (unplaced_blockers and unplaced <= groups.min_size):
+        return not_with_finding(inst, person, blockers or unplaced_blockers, formed)
+    return Finding(
+        "no cohort",
+        (person.id,),
+        f"no cohort can take {who(person)}: every cohort that suits their dates is full or "
+        f"would break a rule, and too few of the {unplaced} unplaced share their dates to open "
+        f"a further cohort of at least {groups.min_size}",
+        f"widen {person.name}'s availability, raise max_size, or lower min_size",
+    )
+
+
 def unplaced_reasons(inst: Instance, placed: set[str], formed: int) -> dict[str, str]:
     """A reason for every participant not in ``placed``, in input order.
 
     ``formed`` is the number of cohorts the plan opens.
     """
-    program = inst.program
-    groups = program.groups
-    rules = program.sessions
-    need = groups.min_size + 1
-    orgs = Counter(p.organization for p in inst.participants)
-    reasons: dict[str, str] = {}
-    window = f"{program.start.isoformat()}..{program.end.isoformat()}"
-    capacity = sum(min(inst.facilitator_limit(f), 10**4) for f in inst.facilitators)
-    unplaced = [p for p in inst.participants if p.id not in placed]
-    for n, person in enumerate(inst.participants):
-        if person.id in placed:
-            continue
-        own = inst.participant_open[n]
-        if inst.n_days == 0 or inst.n_slots == 0:
-            reasons[person.id] = (
-                "no session can be held at all: the program window, weekdays, holidays "
-                "and blackouts leave no day, or the day window is shorter than a session"
-            )
-            continue
-        if not series_fits(inst, None, need):
-            reasons[person.id] = (
-                f"program calendar: the program window {window}, allowed weekdays, "
-                f"holidays, closed days and blackouts leave no series of {need} sessions "
-                f"{rules.min_gap_days}–{rules.max_gap_days} days apart"
-            )
-            continue
-        if program.venues and max(v.capacity for v in program.venues) < groups.min_size + 1:
-            reasons[person.id] = (
-                f"venue: no room holds a cohort of at least {groups.min_size} plus its "
-                f"facilitator (largest room: {max(v.capacity for v in program.venues)})"
-            )
-            continue
-        if not series_fits(inst, own, need):
-            reasons[person.id] = (
-                f"availability: their unavailable and busy times leave no series of "
-                f"{need} sessions {rules.min_gap_days}–{rules.max_gap_days} days apart "
-                f"within {window}"
-            )
-            continue
-        if not any(
-            series_fits(inst, _intersect(own, inst.facilitator_open[f]), need)
-            for f in range(len(inst.facilitators))
-        ):
-            reasons[person.id] = (
-                f"availability: no facilitator is free on a series of {need} dates "
-                "they can attend"
-            )
-            continue
-        org = person.organization
-        if program.mode == "company" and orgs[org] < groups.min_size:
-            reasons[person.id] = (
-                f"company-tailored run: {org} has only {orgs[org]} registration(s); "
-                f"a cohort needs at least {groups.min_size}"
-            )
-            continue
-        if inst.cohort_slots == 0:
-            reasons[person.id] = (
-                f"no cohort can be formed: {len(inst.participants)} registration(s) and "
-                f"facilitator capacity allow no cohort of at least {groups.min_size}"
-            )
-            continue
-        cap = groups.max_per_organization
-        if program.mode == "mixed" and orgs[org] > cap and orgs[org] > formed * cap:
-            reasons[person.id] = (
-                f"organisation mix: {org} has {orgs[org]} registrations but the plan has "
-                f"{formed} cohort(s) with at most {groups.max_per_organization} per organisation"
-            )
-            continue
-        blockers = sorted(
-            {*person.not_with}
-            | {q.id for q in inst.participants if person.id in q.not_with}
-        )
-        started = sum(1 for e in inst.earlier if e.held > 0)
-        if formed >= capacity:
-            reasons[person.id] = (
-                f"no feasible cohort: the facilitators are at capacity ({capacity} cohorts) "
-                "and every cohort that suits their dates is full or would break a rule"
-                + (f" (not_with: {', '.join(blockers)})" if blockers else "")
-                + (
-                    f"; {started} cohort(s) have already started and take no new members"
-                    if started
-                    else ""
-                )
-            )
-            continue
-        if blockers:
-            reasons[person.id] = (
-                f"not_with: kept apart from {', '.join(blockers)}, and no other cohort "
-                f"that suits their dates has room ({len(unplaced)} unplaced in all)"
-            )
-            continue
-        reasons[person.id] = (
-            "no feasible cohort: every cohort that suits their dates is full or would break "
-            "the organisation mix, and too few other unplaced people share dates with them "
-            f"to open a new cohort of at least {groups.min_size} ({len(unplaced)} unplaced in all)"
-        )
-    return reasons
-
+    unplaced = sum(1 for p in inst.participants if p.id not in placed)
+    return {
+        person.id: heuristic_finding(inst, n, placed, formed, unplaced).text
+        for n, person in enumerate(inst.participants)
+        if person.id not in placed
+    }
 
 
 def held_conflicts(inst: Instance) -> list[str]:
@@ -190,7 +453,7 @@ def held_conflicts(inst: Instance) -> list[str]:
         if left:
             continue
         blockers = [
-            who for who, allowed in people
+            _name(inst, who_id) for who_id, allowed in people
             if allowed is not None and not (candidates & allowed)
         ]
         first = program.start.toordinal()
@@ -199,11 +462,20 @@ def held_conflicts(inst: Instance) -> list[str]:
             f"{date.fromordinal(first + window[-1]).isoformat()}"
             if window else "(no allowed day)"
         )
-        who = ", ".join(blockers) if blockers else "the members together"
+        who_text = ", ".join(blockers) if blockers else "the members together"
         problems.append(
             f"cohort {e.id or k + 1} has started, so its members "
             f"stay; its session {e.held} must fall in {span} (gap rule), but no time then "
-            f"suits {who}"
+            f"suits {who_text}"
         )
     return problems
 
+
+def _name(inst: Instance, pid: str) -> str:
+    """``Name (id)`` of a participant or facilitator id; the bare id if unknown."""
+    if pid in inst.participant_index:
+        return who(inst.participants[inst.participant_index[pid]])
+    for f in inst.facilitators:
+        if f.id == pid:
+            return f"{f.name} ({f.id})"
+    return pid

@@ -1,0 +1,503 @@
+"""Find the rules that keep people out, with CP-SAT assumptions.
+
+:func:`diagnose` answers, for every participant a plan leaves out, "which rule
+would have to give for this person to be placed, while everyone placed stays
+placed?". It builds the planning model of :mod:`.solve` with the relaxable rule
+families behind named literals (organisation mix per organisation, not_with
+per pair, facilitator capacity and availability per facilitator, availability
+per participant, the minimum group size), assumes them all, adds "p is placed"
+and "q stays placed" literals, and reads CP-SAT's
+``sufficient_assumptions_for_infeasibility``. Each rule in that core is then
+tried alone: a rule whose relaxation lets the person in is reported as the
+blocking rule, in the coordinator's words (see :mod:`.explain`).
+
+Causes that need no solver (no allowed day, a window too short, a day window
+shorter than a session, a person or facilitator never free on a whole series)
+are found first, exactly.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Hashable
+from dataclasses import dataclass, replace
+
+from ortools.sat.python import cp_model
+
+from ..domain import Program
+from . import constraints as c
+from .construct import Built, greedy
+from .explain import (
+    Finding,
+    capacity_detail,
+    capacity_finding,
+    cohorts_possible,
+    facilitator_capacity,
+    gap_text,
+    heuristic_finding,
+    not_with_finding,
+    org_cap_finding,
+    person_problem,
+    program_problem,
+    who,
+)
+from .instance import Instance
+from .solve import add_greedy_hint
+from .variables import Variables, create_variables
+
+__all__ = ["Finding", "diagnose"]
+
+Key = tuple[Hashable, ...]
+
+_RELAXED = (
+    c.add_group_size,
+    c.add_organisation_mix,
+    c.add_not_with,
+    c.add_participant_availability,
+    c.add_facilitator_availability,
+    c.add_facilitator_capacity,
+)
+"""Rule families :class:`_Diagnosis` adds behind assumption literals instead."""
+
+MAX_CHECKED = 200
+"""Above this many unplaced people the CP-SAT step is skipped (with a note)."""
+
+
+@dataclass(frozen=True)
+class _Wide(Instance):
+    """The instance with as many cohort slots as registrations could fill, so that
+    relaxing facilitator capacity can open more cohorts."""
+
+    @property
+    def cohort_slots(self) -> int:  # type: ignore[override]
+        """Cohorts the registrations could fill, whatever the facilitators' limits."""
+        groups = self.program.groups
+        if self.program.mode == "company":
+            counts: dict[str, int] = {}
+            for p in self.participants:
+                counts[p.organization] = counts.get(p.organization, 0) + 1
+            return sum(n // groups.min_size for n in counts.values())
+        return len(self.participants) // groups.min_size
+
+
+class _Diagnosis:
+    """The planning model with named assumption literals, and the questions asked of it."""
+
+    def __init__(
+        self, inst: Instance, workers: int, formed: int, built: list[Built] | None = None
+    ) -> None:
+        self.inst = inst
+        self.workers = workers
+        self.wide = _Wide(inst.program, inst.calendar)
+        self.model = cp_model.CpModel()
+        self.v: Variables = create_variables(self.model, self.wide)
+        for rule in c.HARD_RULES:
+            if rule not in _RELAXED:
+                rule(self.model, self.v, self.wide)
+        self.lit: dict[Key, cp_model.IntVar] = {}
+        self.key: dict[int, Key] = {}
+        self._add_rules()
+        self.solution: list[int] | None = None
+        self.given_formed = formed
+        add_greedy_hint(self.model, self.v, self.wide, greedy(inst) if built is None else built)
+
+    # ---- the model ----------------------------------------------------------
+    def _named(self, key: Key) -> cp_model.IntVar:
+        lit = self.model.new_bool_var(":".join(map(str, key)))
+        self.lit[key] = lit
+        self.key[lit.index] = key
+        return lit
+
+    def _add_rules(self) -> None:
+        inst, model, v = self.wide, self.model, self.v
+        slots = range(len(v.open))
+        groups = inst.program.groups
+        smallest = self._named(("min_size",))
+        for k, open_ in enumerate(v.open):
+            model.add(v.size[k] >= groups.min_size * (open_ + smallest - 1))
+            model.add(v.size[k] <= groups.max_size).only_enforce_if(open_)
+            model.add(v.size[k] == 0).only_enforce_if(open_.Not())
+        for p, person in enumerate(inst.participants):
+            placed = self._named(("in", person.id))
+            model.add(sum(v.member[p, k] for k in slots) >= placed)  # linear: seen by the LP
+        if inst.program.mode == "mixed":
+            cap = groups.max_per_organization
+            by_org: dict[str, list[int]] = {}
+            for p, person in enumerate(inst.participants):
+                by_org.setdefault(person.organization, []).append(p)
+            for org, people in by_org.items():
+                if len(people) > cap:
+                    lit = self._named(("org", org))
+                    slack = len(people) - cap
+                    for k in slots:
+                        model.add(sum(v.member[p, k] for p in people) + slack * lit <= len(people))
+        index = inst.participant_index
+        pairs = {
+            (min(p, index[o]), max(p, index[o]))
+            for p, person in enumerate(inst.participants)
+            for o in person.not_with
+            if o in index
+        }
+        for a, b in sorted(pairs):
+            lit = self._named(("pair", inst.participants[a].id, inst.participants[b].id))
+            for k in slots:
+                model.add_bool_or([v.member[a, k].Not(), v.member[b, k].Not(), lit.Not()])
+        for p, allowed in enumerate(inst.participant_open):
+            if allowed is not None:
+                lit = self._named(("avail", inst.participants[p].id))
+                self._keep_in(allowed, lambda k, p=p: v.member[p, k], lit)
+        for f, fac in enumerate(inst.facilitators):
+            allowed = inst.facilitator_open[f]
+            if allowed is not None:
+                lit = self._named(("favail", fac.id))
+                self._keep_in(allowed, lambda k, f=f: v.lead[k, f], lit)
+            limit = inst.facilitator_limit(fac)
+            if limit < len(v.open):
+                lit = self._named(("cap", fac.id))
+                slack = len(v.open) - limit
+                model.add(sum(v.lead[k, f] for k in slots) + slack * lit <= len(v.open))
+
+    def _keep_in(self, allowed: frozenset[int], literal, enabled: cp_model.IntVar) -> None:
+        """Sessions of cohort ``k`` lie in ``allowed`` when ``literal(k)`` and ``enabled``."""
+        domain = cp_model.Domain.from_values(sorted(allowed))
+        v = self.v
+        for k in range(len(v.open)):
+            for i in range(self.wide.n_sessions):
+                self.model.add_linear_expression_in_domain(v.when[k][i], domain).only_enforce_if(
+                    [literal(k), v.active[k][i], enabled]
+                )
+
+    def rule_keys(self) -> list[Key]:
+        """Every relaxable rule literal's key."""
+        return [key for key in self.lit if key[0] != "in"]
+
+    # ---- the questions ------------------------------------------------------
+    def _solver(self, seconds: float) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = self.workers
+        solver.parameters.random_seed = 0
+        solver.parameters.max_time_in_seconds = max(0.1, seconds)
+        # presolve and probing cost seconds and, under assumptions, prove little
+        solver.parameters.cp_model_presolve = False
+        solver.parameters.cp_model_probing_level = 0
+        return solver
+
+    def _hint(self) -> None:
+        if self.solution is None:
+            return  # keep the greedy hint
+        self.model.clear_hints()
+        for index, value in enumerate(self.solution):
+            self.model.add_hint(self.model.get_int_var_from_proto_index(index), value)
+
+    def _keep(self, solver: cp_model.CpSolver) -> None:
+        self.solution = [
+            solver.value(self.model.get_int_var_from_proto_index(i))
+            for i in range(len(self.model.proto.variables))
+        ]
+
+    def placed(self) -> set[str]:
+        """Ids placed in the last solution kept."""
+        if self.solution is None:
+            return set()
+        return {
+            self.inst.participants[p].id
+            for (p, _), lit in self.v.member.items()
+            if self.solution[lit.index]
+        }
+
+    def formed(self) -> int:
+        """Cohorts open in the last solution kept."""
+        if self.solution is None:
+            return self.given_formed
+        return sum(self.solution[lit.index] for lit in self.v.open)
+
+    def ask(
+        self, pid: str, placed: set[str], relax: tuple[Key, ...], seconds: float
+    ) -> tuple[str, list[Key]]:
+        """Can ``pid`` join with everyone in ``placed`` staying and the rules in ``relax``
+        off? Returns the status name and, when not, the core (assumption keys)."""
+        keep = [self.lit["in", q] for q in sorted(placed | {pid})]
+        rules = [self.lit[k] for k in self.rule_keys() if k not in relax]
+        self.model.clear_assumptions()
+        self.model.add_assumptions(keep + rules)
+        self._hint()
+        solver = self._solver(seconds)
+        status = solver.solve(self.model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if not relax:
+                self._keep(solver)
+            return "placed", []
+        if status == cp_model.INFEASIBLE:
+            core = [self.key[i] for i in solver.sufficient_assumptions_for_infeasibility()]
+            return "blocked", core
+        return "unknown", []
+
+
+def diagnose(
+    program: Program,
+    placed: set[str] | None = None,
+    formed: int | None = None,
+    time_limit: float = 20.0,
+    workers: int = 1,
+) -> list[Finding]:
+    """The rules that keep people out of ``program``, one :class:`Finding` per cause.
+
+    ``placed`` and ``formed``: the ids a plan placed and its number of cohorts
+    (default: the greedy construction's). Everybody else is explained; an empty
+    list means everybody can be placed. ``time_limit`` bounds the solver's time
+    in seconds; people it could not check in time get the heuristic reason of
+    :mod:`.explain`, marked as such.
+
+    >>> from datetime import date
+    >>> from backstage_sched.domain import Facilitator, Participant, Program
+    >>> people = tuple(Participant(f"p{i}", f"Person {i}", f"p{i}@x.example", f"Org {i}")
+    ...                for i in range(1, 4))
+    >>> program = Program("t", "Test", date(2027, 1, 11), date(2027, 6, 30),
+    ...                   facilitators=(Facilitator("f1", "F", "f@x.example"),),
+    ...                   participants=people)
+    >>> [f.rule for f in diagnose(program)]
+    ['group size']
+    """
+    started = time.monotonic()
+    inst = Instance.of(program)
+    whole = program_problem(inst)
+    if whole is not None:
+        return [whole]
+    findings: list[Finding] = []
+    fixed: set[str] = set()
+    for n, person in enumerate(inst.participants):
+        found = person_problem(inst, n)
+        if found is not None:
+            findings.append(found)
+            fixed.add(person.id)
+    built = None
+    if placed is None:
+        built = greedy(inst)
+        placed = {inst.participants[p].id for b in built for p in b.members}
+        formed = len(built) if formed is None else formed
+    placed = set(placed) - fixed
+    formed = formed if formed is not None else 0
+    waiting = [p.id for p in inst.participants if p.id not in placed and p.id not in fixed]
+    if not waiting:
+        return findings
+    if _Wide(program, inst.calendar).cohort_slots == 0:
+        return findings + _heuristic(inst, placed, formed, fixed, note="")
+    if len(waiting) > MAX_CHECKED:
+        note = f"not checked by the solver: {len(waiting)} unplaced, more than {MAX_CHECKED}"
+        return findings + _heuristic(inst, placed, formed, fixed, note)
+    checker = _Diagnosis(inst, workers, formed, built)
+    blames: dict[str, list[Key]] = {}
+    unsure: list[str] = []
+    for pid in waiting:
+        left = time_limit - (time.monotonic() - started)
+        if left <= 0.2:
+            unsure.append(pid)
+            continue
+        status, core = checker.ask(pid, placed, (), min(left, max(2.0, time_limit / 8)))
+        if status == "placed":
+            placed = checker.placed()
+        elif status == "unknown":
+            unsure.append(pid)
+        else:
+            blames[pid] = _binding(checker, pid, placed, core, started, time_limit)
+    formed = checker.formed()
+    unplaced = sum(1 for p in inst.participants if p.id not in placed)
+    findings += _render(inst, blames, formed, unplaced)
+    note = "not confirmed by the solver within the time limit"
+    skip = {p.id for p in inst.participants if p.id not in unsure}
+    findings += _heuristic(inst, placed, formed, skip, note)
+    order = {p.id: n for n, p in enumerate(inst.participants)}
+    findings.sort(key=lambda f: min((order[p] for p in f.people), default=-1))
+    return findings
+
+
+def _binding(
+    checker: _Diagnosis, pid: str, placed: set[str], core: list[Key], started: float, limit: float
+) -> list[Key]:
+    """The rules of ``core`` that alone let ``pid`` in; else ``[("all", *rules)]`` when
+    only several together do (``"core"`` when that could not be shown in time);
+    empty when no relaxable rule is in the core."""
+    rules = [k for k in core if k[0] != "in"]
+    singles = []
+    proven = True  # every rule alone shown not to be enough
+    for key in rules:
+        left = limit - (time.monotonic() - started)
+        if left <= 0.2:
+            proven = False
+            break
+        status, _ = checker.ask(pid, placed, (key,), min(left, max(1.0, limit / 16)))
+        if status == "placed":
+            singles.append(key)
+        proven = proven and status == "blocked"
+    if singles:
+        return singles
+    return [("all" if proven else "core", *rules)] if rules else []
+
+
+def _heuristic(
+    inst: Instance, placed: set[str], formed: int, skip: set[str], note: str
+) -> list[Finding]:
+    """Heuristic findings (see :mod:`.explain`) for the unplaced not in ``skip``, those
+    of one organisation's mix and of facilitator capacity grouped."""
+    unplaced = sum(1 for p in inst.participants if p.id not in placed)
+    result = []
+    by_org: dict[str, list[str]] = {}
+    capacity: list[str] = []
+    for n, person in enumerate(inst.participants):
+        if person.id in placed or person.id in skip:
+            continue
+        f = heuristic_finding(inst, n, placed, formed, unplaced)
+        if f.rule == "organisation mix" and "must wait" in f.message:
+            by_org.setdefault(person.organization, []).append(person.id)
+            continue
+        if f.rule == "facilitator capacity" and "must wait" in f.message:
+            capacity.append(person.id)
+            continue
+        result.append(f)
+    possible, _ = cohorts_possible(inst)
+    for org, people in by_org.items():
+        result.append(org_cap_finding(inst, org, people, formed, formed >= possible))
+    if capacity:
+        result.append(capacity_finding(inst, capacity, formed, unplaced))
+    if note:
+        result = [replace(f, message=f"{f.message} ({note})") for f in result]
+    return result
+
+
+def _render(
+    inst: Instance, blames: dict[str, list[Key]], formed: int, waiting: int
+) -> list[Finding]:
+    """Findings in the coordinator's words, grouped per organisation and for capacity;
+    ``waiting`` people are unplaced in all."""
+    result: list[Finding] = []
+    by_org: dict[str, list[str]] = {}
+    capacity: list[str] = []
+    possible, _ = cohorts_possible(inst)
+    full = formed >= facilitator_capacity(inst)
+    for pid, keys in blames.items():
+        if not keys:
+            result.append(_full(inst, pid, formed))
+        for key in keys:
+            if key[0] in ("all", "core"):
+                parts = [k for k in key[1:] if isinstance(k, tuple)]
+                if full and all(k[0] == "cap" for k in parts):
+                    capacity.append(pid)  # every facilitator at max_cohorts
+                else:
+                    result.append(_together(inst, pid, parts, key[0] == "all"))
+            elif key[0] == "org":
+                by_org.setdefault(str(key[1]), []).append(pid)
+            elif key[0] == "cap" and full:
+                if pid not in capacity:
+                    capacity.append(pid)
+            else:
+                result.append(_single(inst, pid, key, formed))
+    for org, people in by_org.items():
+        result.append(org_cap_finding(inst, org, people, formed, formed >= possible))
+    if capacity:
+        result.append(capacity_finding(inst, capacity, formed, waiting))
+    return result
+
+
+def _single(inst: Instance, pid: str, key: Key, formed: int) -> Finding:
+    """One rule that alone keeps ``pid`` out (not org cap, not global capacity)."""
+    person = inst.participants[inst.participant_index[pid]]
+    kind = key[0]
+    if kind == "pair":
+        other = str(key[2] if key[1] == pid else key[1])
+        return not_with_finding(inst, person, (other,), formed)
+    if kind == "avail" and key[1] == pid:
+        rules = "; ".join(r.text for r in person.unavailable) or "calendar busy times"
+        return Finding(
+            "availability",
+            (pid,),
+            f"{who(person)} is unavailable ({rules}) on the dates of every cohort that has "
+            f"room, and too few others share their free dates to form a further cohort",
+            f"narrow {person.name}'s unavailable times, or offer them a later program",
+        )
+    if kind == "avail":
+        other = inst.participants[inst.participant_index[str(key[1])]]
+        return Finding(
+            "availability",
+            (pid,),
+            f"{who(person)} could only join a cohort with {who(other)}, whose unavailable "
+            f"times ({'; '.join(r.text for r in other.unavailable) or 'calendar'}) rule out "
+            "the dates that would suit both",
+            f"narrow {other.name}'s or {person.name}'s unavailable times",
+        )
+    if kind == "favail":
+        fac = next(f for f in inst.facilitators if f.id == key[1])
+        return Finding(
+            "facilitator availability",
+            (pid,),
+            f"{who(person)} fits a cohort only if {fac.name} ({fac.id}) leads it, but "
+            f"{fac.name} is unavailable then "
+            f"({', '.join(r.text for r in fac.unavailable)})",
+            f"free {fac.name} on {person.name}'s dates, or add a facilitator",
+        )
+    if kind == "cap":
+        fac = next(f for f in inst.facilitators if f.id == key[1])
+        return Finding(
+            "facilitator capacity",
+            (pid,),
+            f"the cohort {who(person)} could join needs {fac.name} ({fac.id}), who already "
+            f"leads max_cohorts = {fac.max_cohorts} cohort(s); facilitators' limits: "
+            f"{capacity_detail(inst)}",
+            f"raise {fac.name}'s max_cohorts, or add a facilitator",
+        )
+    if kind == "min_size":
+        groups = inst.program.groups
+        return Finding(
+            "group size",
+            (pid,),
+            f"every cohort that suits {who(person)}'s dates is full or would break a rule, "
+            f"and too few of the unplaced share their dates to open a further cohort of at "
+            f"least {groups.min_size} ({gap_text(inst)})",
+            f"lower min_size, raise max_size, or widen {person.name}'s availability",
+        )
+    return _full(inst, pid, formed)
+
+
+def _together(inst: Instance, pid: str, keys: list[Key], proven: bool) -> Finding:
+    """Several rules that together keep ``pid`` out (``proven``: none does alone)."""
+    person = inst.participants[inst.participant_index[pid]]
+    parts = "; ".join(_describe(inst, k) for k in keys)
+    alone = " (relaxing any one alone is not enough)" if proven else ""
+    return Finding(
+        "several rules",
+        (pid,),
+        f"{who(person)} is kept out, with everyone placed staying placed, by these rules "
+        f"together{alone}: {parts}",
+        "relax one or more of them, or offer a later program",
+    )
+
+
+def _describe(inst: Instance, key: Key) -> str:
+    kind = key[0]
+    if kind == "org":
+        return f"organisation mix for {key[1]}"
+    if kind == "pair":
+        a, b = (inst.participants[inst.participant_index[str(x)]] for x in key[1:3])
+        return f"not_with between {who(a)} and {who(b)}"
+    if kind == "avail":
+        return f"availability of {who(inst.participants[inst.participant_index[str(key[1])]])}"
+    if kind == "favail":
+        return f"availability of facilitator {key[1]}"
+    if kind == "cap":
+        return f"max_cohorts of facilitator {key[1]}"
+    if kind == "min_size":
+        return f"min_size {inst.program.groups.min_size}"
+    return str(key)
+
+
+def _full(inst: Instance, pid: str, formed: int) -> Finding:
+    """No relaxable rule binds: the cohorts are full, and the time rules leave no further one."""
+    person = inst.participants[inst.participant_index[pid]]
+    groups = inst.program.groups
+    return Finding(
+        "cohorts full",
+        (pid,),
+        f"{who(person)} cannot join without leaving out someone already placed: the "
+        f"{formed} cohort(s) that can form are full (max_size {groups.max_size}) or their "
+        "times clash with the facilitators' other sessions",
+        f"raise max_size, or give {person.name} priority over another registrant",
+    )
