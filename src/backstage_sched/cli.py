@@ -1,17 +1,35 @@
-"""The ``backstage-sched`` command: plan and check."""
+"""The ``backstage-sched`` command: init, plan, check, send and the edits after publishing.
+
+Exit codes, the same for every subcommand:
+
+====  ==============================================================
+0     done
+1     the rules cannot all hold (infeasible), or ``check`` found violations
+2     bad input: a file, a column, a key or an option; nothing was written
+3     sending failed (``send``); run it again to resume without duplicates
+====  ==============================================================
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Column, Table
 
-from . import __version__, cli_edits, send
-from .errors import BackstageError, InputError, VerificationError
+from . import __version__, cli_edits, cli_explain, cli_init, send
+from .domain import Program
+from .errors import BackstageError, InfeasibleError, InputError, VerificationError
 from .load import load_program
 from .output import read_plan_dir, update_stamp, write_plan_dir
 from .plan import Plan
@@ -20,53 +38,189 @@ from .solver import SolveOptions
 from .verify import verify
 
 EXIT_OK, EXIT_RULES, EXIT_INPUT, EXIT_SEND = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
+
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the worked examples (indented lines) as written; wraps a prose
+    paragraph only when a line of it is too long for the terminal."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        paragraphs = []
+        for para in text.split("\n\n"):
+            lines = para.splitlines()
+            code = any(line.startswith(" ") for line in lines)
+            if not code and any(len(indent + line) > width for line in lines):
+                para = textwrap.fill(
+                    " ".join(para.split()), width, initial_indent=indent, subsequent_indent=indent
+                )
+            else:
+                para = "\n".join(indent + line for line in lines)
+            paragraphs.append(para)
+        return "\n\n".join(paragraphs)
+
+
+_RAW = _HelpFormatter
+
+MAIN_EPILOG = """\
+Example: a first program in five commands
+  backstage-sched init ht2027                    # program.toml + participants.csv templates
+  # edit ht2027/program.toml and ht2027/participants.csv, then:
+  backstage-sched plan ht2027/program.toml ht2027/participants.csv --out ht2027/plan
+  backstage-sched check ht2027/plan              # re-verify every hard rule
+  backstage-sched send ht2027/plan --dry-run     # the invitation e-mails as .eml files
+
+Open ht2027/plan/overview.html in a browser to see the cohorts, dates and costs.
+Run 'backstage-sched COMMAND --help' for the options and an example of each command.
+
+Exit codes: 0 done · 1 infeasible or rule violations · 2 bad input (nothing
+written) · 3 sending failed (run send again to resume)
+"""
+
+EPILOGS: dict[str, str] = {
+    "plan": """\
+Example:
+  backstage-sched plan examples/mixed-2027/program.toml \\
+      examples/mixed-2027/participants.csv --out plan/
+
+Re-plan after edited inputs, keeping what already took place:
+  backstage-sched plan program.toml participants.csv \\
+      --previous plan/plan.json --today 2027-04-12 --out plan-v2/
+
+Writes plan.json, cohorts/, people/, invites/, overview.html, costs.csv and
+outbox.json into the --out folder, all at once: a failed run leaves an earlier
+folder as it was. Exit code 0 when written, 1 when the rules cannot all hold,
+2 on bad input.
+""",
+    "check": """\
+Example:
+  backstage-sched check plan/
+  backstage-sched check plan/ --program program.toml --participants participants.csv
+
+Lists every broken hard rule, one per line; exit code 0 when there is none,
+1 when there are violations, 2 when the folder or files cannot be read.
+""",
+    "send": """\
+Example:
+  backstage-sched send plan/ --dry-run          # .eml files in plan/sent-eml/, nothing sent
+  export BACKSTAGE_SMTP_PASSWORD='...'
+  backstage-sched send plan/ --smtp mail.example.org:587 --starttls \\
+      --user me --from kurs@example.org
+
+Sends what plan/outbox.json lists; plan/sent.json records each accepted
+e-mail, so a run that stops halfway (exit code 3) resumes without duplicates.
+""",
+    "transfer": """\
+Example:
+  backstage-sched transfer plan/ --from p003 --to p038 --name "Tove Ångman" \\
+      --email tove@example.org --out plan-v2/
+
+The colleague must belong to the same organisation. plan-v2/outbox.json lists
+the cancellation for the leaving person and the invitations for the new one.
+""",
+    "withdraw": """\
+Example:
+  backstage-sched withdraw plan/ p010 --on 2027-03-22 --out plan-v2/
+
+Says whether the fee is due (withdrawal on or after the cancellation deadline)
+and flags a cohort that falls below min_size.
+""",
+    "move": """\
+Example:
+  backstage-sched move plan/ c04 3 --not-on 2027-04-06 --out plan-v2/
+  backstage-sched move plan/ c04 3 --to 2027-04-08T13:00 --out plan-v2/
+
+The gap rule still holds: later sessions of the cohort move only where forced.
+""",
+    "cancel-cohort": """\
+Example:
+  backstage-sched cancel-cohort plan/ c03 --out plan-v2/
+
+The cohort's members become unplaced; plan-v2/outbox.json lists a cancellation
+for each of its future sessions.
+""",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backstage-sched",
-        description="Plan Backstage leadership groups: cohorts, sessions, calendars.",
+        description=(
+            "Plan Backstage leadership groups: form cohorts, schedule every session, "
+            "check the rules, write calendar files and send invitations."
+        ),
+        epilog=MAIN_EPILOG,
+        formatter_class=_RAW,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    plan = sub.add_parser("plan", help="form cohorts, schedule sessions, write the plan folder")
+    cli_init.add_parser(sub)
+
+    plan = sub.add_parser(
+        "plan", help="form cohorts, schedule sessions, write the plan folder",
+        description="Form cohorts, schedule every session, verify, and write the plan folder.",
+    )
     plan.add_argument("program", type=Path, help="program file (TOML)")
     plan.add_argument("participants", type=Path, nargs="?", help="participants file (CSV)")
     plan.add_argument("--out", type=Path, required=True, help="plan folder to write")
-    plan.add_argument("--seed", type=int, default=0, help="solver seed (default 0)")
+    plan.add_argument(
+        "--seed", type=int, default=0,
+        help="solver seed (default 0); the same input and seed give the same files",
+    )
     plan.add_argument(
         "--effort", type=float, default=SolveOptions.effort,
-        help="solver work per objective level, in CP-SAT deterministic seconds",
+        help="solver work per objective level, in CP-SAT deterministic seconds "
+        f"(default {SolveOptions.effort:g}); more may find a better plan",
     )
     plan.add_argument(
         "--workers", type=int, default=1,
         help="parallel CP-SAT workers; more than 1 is faster but not reproducible",
     )
     plan.add_argument(
-        "--time-limit", type=float, default=SolveOptions.time_limit,
-        help="wall-clock cap in seconds on the whole solve",
+        "--time-limit", type=float, default=SolveOptions.time_limit, metavar="SECONDS",
+        help=f"wall-clock cap on the whole solve (default {SolveOptions.time_limit:g})",
     )
     plan.add_argument(
         "--stamp", type=datetime.fromisoformat,
         help="DTSTAMP for calendar files (ISO date-time; default derived from the program)",
     )
     plan.add_argument(
-        "--previous", type=Path,
+        "--previous", type=Path, metavar="PLAN_JSON",
         help="re-plan: the plan.json of the published plan (its folder's input.json too)",
     )
     plan.add_argument(
         "--today", type=_day, default=None,
         help="re-plan: sessions before this date (default: today) are history and stay",
     )
-    plan.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    plan.add_argument(
+        "--allow-outside-calendars", action="store_true",
+        help="accept calendar paths that are absolute or lead out of the participants "
+        "file's folder (refused by default)",
+    )
+    plan.add_argument(
+        "-q", "--quiet", action="store_true", help="print only warnings and errors"
+    )
 
-    check = sub.add_parser("check", help="re-verify a plan folder against every hard rule")
+    check = sub.add_parser(
+        "check", help="re-verify a plan folder against every hard rule",
+        description="Re-verify a plan folder (hand-edited or not) against every hard rule.",
+    )
     check.add_argument("plan_dir", type=Path, help="plan folder written by 'plan'")
     check.add_argument("--program", type=Path, help="check against this program file instead")
     check.add_argument("--participants", type=Path, help="participants file for --program")
+
+    cli_explain.add_parser(sub)
     send.add_parser(sub)
     cli_edits.add_parsers(sub)
+
+    for name, child in sub.choices.items():
+        if name in EPILOGS and not child.epilog:
+            child.epilog = EPILOGS[name]
+        elif child.epilog and child.epilog.startswith("example:"):
+            child.epilog = "E" + child.epilog[1:]  # one spelling in every help
+        child.formatter_class = _RAW
     return parser
 
 
@@ -78,58 +232,149 @@ def main(argv: list[str] | None = None) -> int:
         out = Console(stderr=False, highlight=False, width=120)
     err = Console(stderr=True, highlight=False)
     try:
+        if args.command == "init":
+            return cli_init.run(args, out, err)
         if args.command == "plan":
             return _plan(args, out, err)
+        if args.command == cli_explain.COMMAND:
+            return cli_explain.run(args, out, err)
         if args.command == "send":
             return send.run(args, out, err)
         if args.command in cli_edits.COMMANDS:
             return cli_edits.run(args, out, err)
         return _check(args, out, err)
     except InputError as exc:
-        err.print(f"[bold red]input error:[/] {exc}", markup=True, soft_wrap=True)
-        err.print("Nothing was written.")
+        err.print(f"[bold red]input error:[/] {escape(str(exc))}", soft_wrap=True)
+        if args.command not in ("check", "init", cli_explain.COMMAND):
+            err.print("Nothing was written.")
         return EXIT_INPUT
+    except InfeasibleError as exc:
+        err.print(f"[bold red]cannot plan:[/] {escape(str(exc))}", soft_wrap=True)
+        err.print("Nothing was written.")
+        return EXIT_RULES
     except VerificationError as exc:
-        err.print(f"[bold red]plan rejected:[/] {exc}", soft_wrap=True)
+        err.print(f"[bold red]plan rejected:[/] {escape(str(exc))}", soft_wrap=True)
         err.print("Nothing was written. This is a bug in the planner; please report it.")
         return EXIT_RULES
     except BackstageError as exc:
-        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         return EXIT_RULES
+    except KeyboardInterrupt:
+        err.print("Interrupted; nothing was written.")
+        return EXIT_INTERRUPTED
+
+
+def _warn(program: Program, err: Console) -> None:
+    """Print the loader's warnings (e.g. a duplicate e-mail), one line each."""
+    for warning in getattr(program, "warnings", ()):
+        err.print(f"[yellow]warning:[/] {escape(str(warning))}", soft_wrap=True)
+
+
+class _Steps:
+    """Where planning is: a spinner with the current step on a terminal, plain lines
+    otherwise, nothing when quiet. The solver reports through :meth:`__call__`:
+    a message ending in ``...`` starts a step; any other is a result (``avoid_hits =
+    0 (optimal)``), printed as a line and kept as the best plan found so far."""
+
+    def __init__(self, err: Console, quiet: bool) -> None:
+        self.err = err
+        self.quiet = quiet
+        self.best: dict[str, str] = {}
+        self._bar: Progress | None = None
+        self._task: Any = None
+        self._step = ""
+
+    @contextmanager
+    def live(self) -> Iterator[_Steps]:
+        if self.quiet or not self.err.is_terminal:
+            yield self
+            return
+        self._bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}", table_column=Column(no_wrap=True)),
+            TimeElapsedColumn(),
+            TextColumn(
+                "[dim]{task.fields[best]}[/]",
+                table_column=Column(no_wrap=True, overflow="ellipsis", ratio=1),
+            ),
+            console=self.err,
+            transient=True,
+            expand=True,
+        )
+        with self._bar:
+            self._task = self._bar.add_task("starting ...", total=None, best="")
+            try:
+                yield self
+            finally:
+                self._bar = None
+
+    def __call__(self, message: str) -> None:
+        if self.quiet:
+            return
+        message = message.strip()
+        if self._bar is None:
+            self.err.print(f"  {message}", markup=False, soft_wrap=True)
+            return
+        if message.endswith("..."):
+            self._step = message
+        else:
+            name, sep, value = message.partition(" = ")
+            if sep:
+                self.best[name] = value.split(" ")[0]
+            self.err.print(f"  [green]✓[/] {escape(message)}", soft_wrap=True)
+            self._step = "working ..."
+        best = " · ".join(f"{k} {v}" for k, v in self.best.items())
+        self._bar.update(
+            self._task,
+            description=escape(self._step),
+            best=escape(f"best so far: {best}") if best else "",
+        )
 
 
 def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
-    program = load_program(args.program, args.participants)
-    options = SolveOptions(
-        seed=args.seed, workers=args.workers, effort=args.effort, time_limit=args.time_limit
-    )
-
-    def progress(message: str) -> None:
-        if not args.quiet:
-            err.print(f"  {message}", soft_wrap=True)
-
-    if not args.quiet:
-        err.print(
-            f"Planning {program.name} ({program.id}): {len(program.participants)} "
-            f"registrations, {len(program.facilitators)} facilitators"
+    started = time.monotonic()
+    steps = _Steps(err, args.quiet)
+    with steps.live():
+        steps("reading the input files ...")
+        program = load_program(
+            args.program, args.participants,
+            allow_outside_calendars=args.allow_outside_calendars,
         )
-    if args.previous is None:
-        plan = plan_program(program, options, progress)
-        write_plan_dir(program, plan, args.out, args.stamp)
-    else:
-        old_program, old_plan = read_plan_dir(args.previous.parent)
-        today = args.today or date.today()
-        stamp = args.stamp or update_stamp(program, today)
-        plan, sending, diff = replan_program(
-            program, old_program, old_plan, today, options, progress, stamp
+        _warn(program, err)
+        options = SolveOptions(
+            seed=args.seed, workers=args.workers, effort=args.effort, time_limit=args.time_limit
         )
-        write_plan_dir(program, plan, args.out, stamp, sending, diff)
         if not args.quiet:
-            out.print(diff, markup=False)
-            out.print(f"{len(sending.messages)} message(s) to send, listed in outbox.json")
-    if not args.quiet:
-        _summary(program, plan, out)
-        out.print(f"Plan verified and written to {args.out}/")
+            err.print(
+                f"Planning {escape(program.name)} ({escape(program.id)}): "
+                f"{len(program.participants)} registrations, "
+                f"{len(program.facilitators)} facilitator(s)",
+                soft_wrap=True,
+            )
+        diff = None
+        if args.previous is None:
+            plan = plan_program(program, options, steps)
+            steps("writing the plan folder ...")
+            write_plan_dir(program, plan, args.out, args.stamp)
+            messages = None
+        else:
+            old_program, old_plan = read_plan_dir(args.previous.parent)
+            today = args.today or date.today()
+            stamp = args.stamp or update_stamp(program, today)
+            plan, sending, diff = replan_program(
+                program, old_program, old_plan, today, options, steps, stamp
+            )
+            steps("writing the plan folder ...")
+            write_plan_dir(program, plan, args.out, stamp, sending, diff)
+            messages = len(sending.messages)
+    if args.quiet:
+        return EXIT_OK
+    if diff is not None:
+        out.print(diff, markup=False)
+        out.print(f"{messages} message(s) to send, listed in outbox.json")
+    _summary(program, plan, out)
+    out.print(summary_line(program, plan, time.monotonic() - started), markup=False)
+    out.print(f"Plan verified and written to {args.out}/", markup=False)
     return EXIT_OK
 
 
@@ -140,35 +385,64 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-03-01") from None
 
 
-def _summary(program, plan: Plan, out: Console) -> None:
-    table = Table(title=f"{program.name}: {plan.placed} of {len(program.participants)} placed")
+def solve_status(plan: Plan) -> str:
+    """``placed optimal, avoid_hits feasible, ...``: each objective level and whether
+    the solver proved it optimal."""
+    proved = plan.objective.get("proved_optimal")
+    if isinstance(proved, dict) and proved:
+        return ", ".join(f"{k} {'optimal' if v else 'feasible'}" for k, v in proved.items())
+    return "optimal" if plan.objective.get("optimal") else "feasible"
+
+
+def summary_line(program: Program, plan: Plan, seconds: float) -> str:
+    """``placed 36/36 · solve status: ... · time 4.2 s``."""
+    return (
+        f"placed {plan.placed}/{len(program.participants)} · "
+        f"solve status: {solve_status(plan)} · time {seconds:.1f} s"
+    )
+
+
+def _summary(program: Program, plan: Plan, out: Console) -> None:
+    table = Table(
+        title=f"{program.name}: {plan.placed} of {len(program.participants)} placed",
+        title_justify="left",
+    )
     for col in ("cohort", "facilitator", "members", "kick-off", "last session", "venue"):
         table.add_column(col, no_wrap=True)
+    venues = {v.id: v.name for v in program.venues}
     for c in plan.cohorts:
+        try:
+            fac = program.facilitator(c.facilitator).name
+        except KeyError:
+            fac = c.facilitator
         table.add_row(
-            c.id, program.facilitator(c.facilitator).name, str(len(c.members)),
-            c.sessions[0].start.strftime("%a %d %b %H:%M"),
-            c.sessions[-1].start.strftime("%a %d %b"),
-            c.venue or "-",
+            c.id, escape(fac), str(len(c.members)),
+            c.sessions[0].start.strftime("%a %Y-%m-%d %H:%M"),
+            c.sessions[-1].start.strftime("%a %Y-%m-%d %H:%M"),
+            escape(venues.get(c.venue, c.venue)) if c.venue else "-",
         )
     out.print(table)
+    names = {p.id: p.name for p in program.participants}
     for u in plan.unplaced:
-        out.print(f"  unplaced {u.participant}: {u.reason}", soft_wrap=True)
+        who = f"{names.get(u.participant, u.participant)} ({u.participant})"
+        out.print(f"  not placed: {who}: {u.reason}", soft_wrap=True, markup=False)
 
 
 def _check(args: argparse.Namespace, out: Console, err: Console) -> int:
     program, plan = read_plan_dir(args.plan_dir)
     if args.program is not None:
         program = load_program(args.program, args.participants)
+    _warn(program, err)
     violations = verify(program, plan)
     if violations:
         for v in violations:
             out.print(str(v), soft_wrap=True, markup=False)
-        err.print(f"{len(violations)} violation(s) of hard rules in {args.plan_dir}")
+        err.print(f"{len(violations)} violation(s) of hard rules in {args.plan_dir}", markup=False)
         return EXIT_RULES
     out.print(
         f"{args.plan_dir}: plan obeys every hard rule "
-        f"({len(plan.cohorts)} cohorts, {plan.placed} placed, {len(plan.unplaced)} unplaced)"
+        f"({len(plan.cohorts)} cohorts, {plan.placed} placed, {len(plan.unplaced)} unplaced)",
+        markup=False,
     )
     return EXIT_OK
 
