@@ -22,7 +22,7 @@ COMMAND = "explain"
 EXIT_OK, EXIT_BLOCKED = 0, 1
 
 EPILOG = """\
-example:
+Example:
   backstage-sched explain examples/mixed-2027/program.toml \\
       examples/mixed-2027/participants.csv
 
@@ -34,7 +34,7 @@ example:
                       per cohort and only 7 cohort(s) can form: 2 must wait
                       fix: allow 2 per cohort (max_per_organization = 2) ...
 
-exit codes: 0 everybody can be placed, 1 someone cannot (causes printed),
+Exit codes: 0 everybody can be placed, 1 someone cannot (causes printed),
 2 bad input.
 """
 
@@ -58,12 +58,19 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="seconds the solver may spend in all (default 20)",
     )
     p.add_argument("--plain", action="store_true", help="plain lines instead of a table")
+    p.add_argument(
+        "--allow-outside-calendars", action="store_true",
+        help="accept busy-calendar paths outside the participants file's folder",
+    )
     return p
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Explain ``args.program``; 0 when everybody can be placed, 1 when someone cannot."""
-    program = load_program(args.program, args.participants)
+    program = load_program(
+        args.program, args.participants,
+        allow_outside_calendars=args.allow_outside_calendars,
+    )
     findings = diagnose(program, time_limit=getattr(args, "time_limit", 20.0))
     names = {p.id: p.name for p in program.participants}
     blocked = sorted({pid for f in findings for pid in f.people})

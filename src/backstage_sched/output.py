@@ -16,7 +16,7 @@ from .errors import InputError
 from .ical import write_calendars
 from .load import program_from_dict, program_to_dict
 from .plan import Plan
-from .report import costs_csv, overview_html
+from .report import costs_csv, costs_excel_csv, overview_html
 
 INPUT_SNAPSHOT = "input.json"
 
@@ -67,6 +67,7 @@ def write_plan_dir(
         (tmp / "overview.html").write_text(overview_html(program, plan), encoding="utf-8")
         with open(tmp / "costs.csv", "w", encoding="utf-8", newline="") as fh:
             fh.write(costs_csv(program, plan))
+        (tmp / "costs-excel.csv").write_bytes(costs_excel_csv(program, plan))
         sending = sending if sending is not None else first_outbox(program, plan)
         for rel, data in sorted(sending.files.items()):
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
