@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+import numpy as np
+
 from ..workdays import Slot
 from .instance import EarlierCohort, Instance
 
@@ -107,6 +109,17 @@ class _Greedy:
         self.grid = rules.grid_minutes
         self.chains = regular_chains(inst)
         self.people = range(len(inst.participants))
+        span = (program.end - program.start).days + 1
+        # open[p, when] / avoid[p, when]: one row per participant over every slot
+        self.open = np.ones((len(self.people), span * self.g), dtype=bool)
+        self.avoid = np.zeros((len(self.people), span * self.g), dtype=bool)
+        for p, allowed in enumerate(inst.participant_open):
+            if allowed is not None:
+                self.open[p, :] = False
+                self.open[p, sorted(allowed)] = True
+        for p, bad in enumerate(inst.participant_avoid):
+            if bad:
+                self.avoid[p, sorted(bad)] = True
         # reach[c][p]: how many leading sessions of chain c participant p can attend
         self.reach: list[list[int]] = []
         self.hits: list[list[int]] = []  # sessions of a chain on p's avoid times
@@ -114,9 +127,11 @@ class _Greedy:
             self._measure(ch)
         self.regular = len(self.chains)  # chains past this index are re-routed variants
         self.variants: dict[tuple[int, int], int] = {}  # (chain, facilitator) -> chain
-        self.flexibility = [
-            sum(1 for row in self.reach if row[p] >= self.groups.size + 1) for p in self.people
-        ]
+        reach = np.array(self.reach, dtype=np.int16).reshape(len(self.chains), len(self.people))
+        self.flexibility = (reach >= self.groups.size + 1).sum(axis=0).tolist()
+        self.order: dict[int, list[int]] = {}  # chain -> eligible people, best first
+        self.picked: dict[int, list[int]] = {}  # chain -> pick, until someone is placed
+        self.dead: set[tuple[int, int]] = set()  # (chain, target) that cannot seat min_size
         self.busy: dict[int, list[tuple[int, int]]] = {f: [] for f in range(len(inst.facilitators))}
         self.day_count: dict[tuple[int, int], int] = {}
         self.venue_busy: dict[int, list[tuple[int, int]]] = {
@@ -126,17 +141,16 @@ class _Greedy:
         self.placed: set[int] = set()
         self.built: list[tuple[int, Built]] = []  # (chain index, cohort)
         self.not_with = _not_with_pairs(inst)
+        self.partners: list[set[int]] = [set() for _ in self.people]
+        for a, b in self.not_with:
+            self.partners[a].add(b)
+            self.partners[b].add(a)
+        self.org = [p.organization for p in inst.participants]
 
     def _measure(self, chain: Chain) -> None:
-        self.reach.append(
-            [_prefix(self.inst.participant_open[p], chain, self.g) for p in self.people]
-        )
-        self.hits.append(
-            [
-                sum(day * self.g + chain.slot in bad for day in chain.days) if bad else 0
-                for bad in self.inst.participant_avoid
-            ]
-        )
+        whens = [day * self.g + chain.slot for day in chain.days]
+        self.reach.append(np.cumprod(self.open[:, whens], axis=1).sum(axis=1).tolist())
+        self.hits.append(self.avoid[:, whens].sum(axis=1).tolist())
 
     def variant(self, c_i: int, f: int) -> int:
         """Chain ``c_i`` re-routed around facilitator ``f``'s unavailable days."""
@@ -215,20 +229,38 @@ class _Greedy:
 
     def pick(self, c_i: int, target: int) -> list[int]:
         """Unplaced people for a new cohort on chain ``c_i``: those without avoid-time
-        hits on it first, then the least flexible."""
+        hits on it first, then the least flexible (same rules as :meth:`fits`)."""
+        if c_i not in self.order:
+            reach, hits = self.reach[c_i], self.hits[c_i]
+            self.order[c_i] = sorted(
+                (p for p in self.people if reach[p] >= self.groups.min_size + 1),
+                key=lambda p: (hits[p] > 0, self.flexibility[p], p),
+            )
+        reach = self.reach[c_i]
+        company = self.inst.program.mode == "company"
+        cap = self.groups.max_per_organization
         chosen: list[int] = []
-        candidates = sorted(
-            (
-                p for p in self.people
-                if p not in self.placed and self.reach[c_i][p] >= self.groups.min_size + 1
-            ),
-            key=lambda p: (self.hits[c_i][p] > 0, self.flexibility[p], p),
-        )
-        for p in candidates:
+        orgs: dict[str, int] = {}
+        shortest = 10**6  # fewest sessions any chosen member can attend
+        for p in self.order[c_i]:
             if len(chosen) >= target:
                 break
-            if self.fits(p, c_i, chosen):
-                chosen.append(p)
+            if p in self.placed:
+                continue
+            org = self.org[p]
+            if company:
+                if chosen and org != self.org[chosen[0]]:
+                    continue
+            elif orgs.get(org, 0) >= cap:
+                continue
+            need = len(chosen) + 2
+            if min(shortest, reach[p]) < need:
+                continue
+            if self.partners[p] and any(q in self.partners[p] for q in chosen):
+                continue
+            chosen.append(p)
+            orgs[org] = orgs.get(org, 0) + 1
+            shortest = min(shortest, reach[p])
         return chosen
 
     def book(self, f: int, venue: int | None, chain: Chain, sessions: range) -> None:
@@ -241,40 +273,78 @@ class _Greedy:
                 self.venue_busy[venue].append((start, start + self.duration))
 
     def open_cohorts(self, target: int) -> None:
-        """Open cohorts of up to ``target`` members, one at a time, on the chain and
-        facilitator that seat the most."""
-        groups = self.groups
+        """Open cohorts of up to ``target`` members, one at a time.
+
+        First fit: the least-loaded facilitator takes the earliest chain that
+        seats ``target`` people with no avoid-time hits; when none does, the
+        chain and facilitator that seat the most (fewest hits) win.
+        """
+        self.picked.clear()
         while True:
-            best = None
-            for base in range(self.regular):
-                picks: dict[int, list[int]] = {}
-                for f in range(len(self.inst.facilitators)):
-                    c_i = self.variant(base, f)
-                    chain = self.chains[c_i]
-                    if c_i not in picks:
-                        picks[c_i] = self.pick(c_i, target)
-                    members = picks[c_i]
-                    if len(members) < groups.min_size:
-                        continue
-                    n = len(members) + 1
-                    if not self.fac_free(f, chain, range(n), new_cohort=True):
-                        continue
-                    venue = self.venue_for(chain, n, len(members))
-                    if self.inst.program.venues and venue is None:
-                        continue
-                    hits = sum(self.hits[c_i][p] for p in members)
-                    score = (len(members), -hits, -self.load[f], -base)
-                    if best is None or score > best[0]:
-                        best = (score, base, c_i, f, members, venue)
-                if best is not None and best[0][0] >= target and base > best[1] + 200:
-                    break
-            if best is None:
+            chosen = self._first_fit(target) or self._best(target)
+            if chosen is None:
                 return
-            _, _, c_i, f, members, venue = best
+            c_i, f, members, venue = chosen
+            self.picked.clear()  # picks depend on who is still unplaced
             self.book(f, venue, self.chains[c_i], range(len(members) + 1))
             self.load[f] += 1
             self.placed.update(members)
             self.built.append((c_i, Built(self.chains[c_i], f, members, venue)))
+
+    def _candidate(
+        self, base: int, f: int, target: int
+    ) -> tuple[int, list[int], int | None] | None:
+        """(chain, members, venue) for facilitator ``f`` on chain ``base``, if any."""
+        c_i = self.variant(base, f)
+        if (c_i, target) in self.dead:
+            return None
+        if c_i not in self.picked:
+            self.picked[c_i] = self.pick(c_i, target)
+        members = self.picked[c_i]
+        if len(members) < self.groups.min_size:
+            self.dead.add((c_i, target))  # candidates only shrink as people are placed
+            return None
+        n = len(members) + 1
+        if not self.fac_free(f, self.chains[c_i], range(n), new_cohort=True):
+            return None
+        venue = self.venue_for(self.chains[c_i], n, len(members))
+        if self.inst.program.venues and venue is None:
+            return None
+        return c_i, members, venue
+
+    def _first_fit(self, target: int) -> tuple[int, int, list[int], int | None] | None:
+        """The earliest chain that seats ``target`` people without avoid-time hits,
+        with the least-loaded facilitator free for it."""
+        facilitators = [
+            f for f in sorted(range(len(self.inst.facilitators)), key=lambda f: (self.load[f], f))
+            if self.load[f] < self.inst.facilitator_limit(self.inst.facilitators[f])
+        ]
+        for f in facilitators:
+            for base in range(self.regular):
+                found = self._candidate(base, f, target)
+                if found is None:
+                    continue
+                c_i, members, venue = found
+                if len(members) >= target and not any(self.hits[c_i][p] for p in members):
+                    return c_i, f, members, venue
+        return None
+
+    def _best(self, target: int) -> tuple[int, int, list[int], int | None] | None:
+        best = None
+        for base in range(self.regular):
+            for f in range(len(self.inst.facilitators)):
+                found = self._candidate(base, f, target)
+                if found is None:
+                    continue
+                c_i, members, venue = found
+                hits = sum(self.hits[c_i][p] for p in members)
+                score = (len(members), -hits, -self.load[f], -base)
+                if best is None or score > best[0]:
+                    best = (score, c_i, f, members, venue)
+        if best is None:
+            return None
+        _, c_i, f, members, venue = best
+        return c_i, f, members, venue
 
     def insert_leftovers(self) -> None:
         """Seat unplaced people in existing cohorts that can grow by one session."""
@@ -305,11 +375,16 @@ class _Greedy:
 def greedy(inst: Instance) -> list[Built]:
     """Open cohorts first-fit on regular chains, then seat leftovers; deterministic.
 
-    Tries cohorts of the target size and, when that leaves people out (tight
-    facilitator capacity), of the maximum size; keeps whichever seats more.
+    Tries cohorts of the target size and, when that leaves people out, of the
+    maximum size (tight facilitator capacity) and of an even split (small
+    programs); keeps whichever seats more.
     """
+    groups = inst.program.groups
+    people = len(inst.participants)
+    # also try cohorts split evenly (8 people, size 6: two of 4 rather than one of 6)
+    even = max(groups.min_size, -(-people // max(1, -(-people // groups.size))))
     best: list[Built] = []
-    for target in dict.fromkeys((inst.program.groups.size, inst.program.groups.max_size)):
+    for target in dict.fromkeys((groups.size, groups.max_size, min(even, groups.max_size))):
         state = _Greedy(inst)
         state.open_cohorts(target)
         state.insert_leftovers()
