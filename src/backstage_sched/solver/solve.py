@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import partial
 
 from ortools.sat.python import cp_model
 
@@ -14,7 +15,9 @@ from ..errors import InfeasibleError
 from ..workdays import Slot
 from . import score
 from .constraints import HARD_RULES
-from .construct import Built, greedy, grow_earlier
+from .construct import Built, assign_case_owners, greedy, grow_earlier
+from .decompose import group_count, solve_split
+from .decompose import reasons as split_reasons
 from .explain import held_conflicts, unplaced_reasons
 from .instance import EarlierCohort, Instance
 from .objective import Level, level_bound, objective_levels
@@ -28,7 +31,8 @@ class SolveOptions:
     """Solver settings. The same program, options and seed give the same schedule.
 
     ``effort`` is CP-SAT deterministic time (about 1–3 s of one core) for
-    the first objective level; each later level gets half of it. With
+    the first objective level; each later level gets half of it, the last a
+    quarter. With
     ``workers == 1`` (the default) the search is fully reproducible; more
     workers search in parallel, faster but not reproducible. ``time_limit``
     is a wall-clock cap on the whole solve that only binds on a much slower
@@ -39,6 +43,9 @@ class SolveOptions:
     workers: int = 1
     effort: float = 6.0
     time_limit: float = 600.0
+    processes: int = 2  # large programs: groups solved side by side (still reproducible)
+    split: bool = True  # large programs are split into independent groups
+    last_level: bool = True  # optimise size, balance and mix (skipped inside split groups)
 
 
 @dataclass(frozen=True)
@@ -78,7 +85,10 @@ def _parameters(options: SolveOptions, effort: float, budget: float) -> cp_model
     params = solver.parameters
     params.random_seed = options.seed
     params.num_workers = max(1, options.workers)
-    params.probing_deterministic_time_limit = 0.1  # presolve probing dominated small models
+    # presolve's probing and at-most-one merging ate whole budgets without
+    # helping this model; keep them short so the search gets the time
+    params.probing_deterministic_time_limit = 0.1
+    params.merge_at_most_one_work_limit = 1e6
     params.max_deterministic_time = effort
     params.max_time_in_seconds = max(1.0, budget)
     return solver
@@ -100,6 +110,8 @@ def solve(
     options = options or SolveOptions()
     say = progress or (lambda _msg: None)
     started = time.monotonic()
+    if not earlier and options.split and group_count(program) > 1:
+        return _solve_split(program, options, say, started)
     inst = Instance.of(program, earlier, today)
     if inst.cohort_slots == 0 or inst.n_days == 0 or inst.n_slots == 0:
         reasons = unplaced_reasons(inst, set(), 0)
@@ -121,6 +133,8 @@ def solve(
         add_greedy_hint(model, v, inst, built)
     values: dict[str, int] = {}
     optimal: dict[str, bool] = {}
+    if not options.last_level:
+        levels = levels[:-1]
     for n, (level, expr) in enumerate(levels):
         if isinstance(expr, int):
             values[level.name] = expr
@@ -142,7 +156,8 @@ def solve(
             scale = level_bound(nxt, inst) + 1
             goal = goal * scale + (nxt_expr if nxt.maximize else -nxt_expr)
         model.maximize(goal)
-        effort = options.effort if n == 0 else options.effort / 2
+        # placing people matters most; the last level (size, balance, mix) least
+        effort = options.effort if n == 0 else options.effort / (4 if n + 1 == len(levels) else 2)
         remaining = options.time_limit - (time.monotonic() - started)
         solver = _parameters(options, effort, remaining / (len(levels) - n))
         say(f"optimising {level.name} ...")
@@ -232,41 +247,6 @@ def _read_schedule(inst: Instance, v: Variables, solution: list[int]) -> list[Sc
         result.append(ScheduledCohort(fac, venue, members, slots, owners_now, slot=k))
     result.sort(key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator, c.members))
     return result
-
-
-def assign_case_owners(
-    inst: Instance,
-    members: tuple[str, ...],
-    slots: tuple[Slot, ...],
-    keep: dict[int, str] | None = None,
-    orphans: frozenset[int] = frozenset(),
-) -> tuple[str | None, ...]:
-    """Case owners of sessions 1..n: each member once, never the kick-off.
-
-    ``keep`` maps session indexes to owners an earlier plan gave them, kept
-    where the owner is still free; ``orphans`` (held sessions whose owner
-    withdrew) keep no owner. Otherwise prefers, session by session, a
-    member for whom the session is not an avoid time; ties go to input order.
-    """
-    keep = {i: o for i, o in (keep or {}).items() if i >= 1 and o in members}
-    left = [m for m in members if m not in keep.values()]
-    owners: list[str | None] = []
-    for i, slot in enumerate(slots[1:], start=1):
-        if i in orphans:
-            owners.append(None)
-            continue
-        if i in keep:
-            owners.append(keep[i])
-            continue
-
-        def hit(pid: str, slot: Slot = slot) -> bool:
-            person = inst.program.participant(pid)
-            return inst.calendar.blocked(person.avoid, (), slot)
-
-        choice = next((m for m in left if not hit(m)), left[0])
-        owners.append(choice)
-        left.remove(choice)
-    return tuple(owners)
 
 
 def add_greedy_hint(
@@ -363,3 +343,41 @@ def add_earlier_hint(model: cp_model.CpModel, v: Variables, inst: Instance) -> N
             model.add_hint(v.slot[k][i], s_i)
             model.add_hint(v.when[k][i], day * g + s_i)
             model.add_hint(v.minute[k][i], day * 1440 + day_start + s_i * rules.grid_minutes)
+
+
+def _solve_group(program: Program, options: SolveOptions) -> Schedule:
+    """Plan one group of a split program whole (top level, so processes can run it)."""
+    return solve(program, replace(options, split=False, last_level=False))
+
+
+def _solve_split(
+    program: Program, options: SolveOptions, say: Progress, started: float
+) -> Schedule:
+    """Plan a large program as independent groups (see :mod:`.decompose`) and merge."""
+    results = solve_split(
+        program, partial(_solve_group, options=options), options.processes, say
+    )
+    cohorts = sorted(
+        (c for r in results for c in r.cohorts),
+        key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator, c.members),
+    )
+    values: dict[str, int] = {}
+    optimal: dict[str, bool] = {}
+    for r in results:
+        for name, value in r.objective.items():
+            values[name] = values.get(name, 0) + value
+            optimal[name] = optimal.get(name, True) and r.optimal.get(name, False)
+    placed = {m for c in cohorts for m in c.members}
+    values["placed"] = len(placed)
+    # group optima need not add up to a global one: only a full placement is proven
+    optimal = {name: False for name in optimal}
+    optimal["placed"] = len(placed) == len(program.participants)
+    why = split_reasons(program, placed, len(cohorts))
+    say(f"{len(placed)} of {len(program.participants)} placed in {len(cohorts)} cohorts")
+    return Schedule(
+        cohorts=tuple(cohorts),
+        unplaced=tuple(why.items()),
+        objective=values,
+        optimal=optimal,
+        runtime=time.monotonic() - started,
+    )

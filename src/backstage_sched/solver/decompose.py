@@ -1,0 +1,207 @@
+"""Large programs: split into independent groups, solve each exactly, repair leftovers.
+
+Cohorts interact only through shared facilitators and rooms; organisation
+caps and ``not_with`` act inside one cohort. So a program can be split into
+groups, each a few facilitators (and rooms) with the participants they are
+to serve, and each group planned exactly by the monolithic CP-SAT model.
+Participants are dealt to groups whose facilitators can serve their dates,
+hardest first, balancing load and organisations. People a group cannot seat
+are then seated, where one can grow by a session that suits everyone, in a
+cohort of another group: no one is dropped silently.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..domain import Program
+from .construct import assign_case_owners, grow_earlier
+from .explain import series_fits, unplaced_reasons
+from .instance import EarlierCohort, Instance
+
+GROUP_PARTICIPANTS = 130
+"""Aim for about this many participants per group (a size one group solves fast)."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """One independent sub-program: indexes into the program's tuples."""
+
+    facilitators: tuple[int, ...]
+    venues: tuple[int, ...]
+    participants: tuple[int, ...]
+
+    def program(self, program: Program) -> Program:
+        """The sub-program this group stands for."""
+        return program.replace(
+            facilitators=tuple(program.facilitators[f] for f in self.facilitators),
+            venues=tuple(program.venues[r] for r in self.venues),
+            participants=tuple(program.participants[p] for p in self.participants),
+        )
+
+
+def group_count(program: Program) -> int:
+    """How many groups to split ``program`` into (1: solve it whole)."""
+    wanted = math.ceil(len(program.participants) / GROUP_PARTICIPANTS)
+    return max(1, min(wanted, len(program.facilitators)))
+
+
+def split(inst: Instance, groups: int) -> list[Group]:
+    """Deal facilitators, rooms and participants into ``groups`` groups."""
+    program = inst.program
+    size = program.groups.size
+    need = program.groups.min_size + 1
+    # facilitators: by capacity, dealt round-robin so each group gets a mix
+    facs = sorted(
+        range(len(inst.facilitators)),
+        key=lambda f: (-min(inst.facilitator_limit(inst.facilitators[f]), 10**3), f),
+    )
+    fac_groups: list[list[int]] = [[] for _ in range(groups)]
+    for n, f in enumerate(facs):
+        fac_groups[n % groups].append(f)
+    rooms = sorted(range(len(program.venues)), key=lambda r: (-program.venues[r].capacity, r))
+    room_groups: list[list[int]] = [[] for _ in range(groups)]
+    for n, r in enumerate(rooms):
+        room_groups[n % groups].append(r)
+    capacity = [
+        sum(min(inst.facilitator_limit(inst.facilitators[f]), 10**3) for f in fs) * size
+        for fs in fac_groups
+    ]
+    # which groups can serve each participant (cached per availability pattern)
+    serves: dict[tuple[frozenset[int] | None, int], bool] = {}
+
+    def can_serve(p: int, f: int) -> bool:
+        own = inst.participant_open[p]
+        key = (own, f)
+        if key not in serves:
+            theirs = inst.facilitator_open[f]
+            both = own if theirs is None else (theirs if own is None else own & theirs)
+            serves[key] = series_fits(inst, both, need)
+        return serves[key]
+
+    options = [
+        [g for g, fs in enumerate(fac_groups) if any(can_serve(p, f) for f in fs)]
+        for p in range(len(inst.participants))
+    ]
+    members: list[list[int]] = [[] for _ in range(groups)]
+    orgs: list[dict[str, int]] = [{} for _ in range(groups)]
+    if program.mode == "company":
+        by_org: dict[str, list[int]] = {}
+        for p, person in enumerate(inst.participants):
+            by_org.setdefault(person.organization, []).append(p)
+        for org in sorted(by_org, key=lambda o: (-len(by_org[o]), o)):
+            people = by_org[org]
+            fit = [g for g in range(groups) if all(g in options[p] for p in people)]
+            pool = fit or list(range(groups))
+            g = min(pool, key=lambda g: (len(members[g]) / max(1, capacity[g]), g))
+            members[g].extend(people)
+    else:
+        order = sorted(range(len(inst.participants)), key=lambda p: (len(options[p]), p))
+        for p in order:
+            org = inst.participants[p].organization
+            pool = options[p] or list(range(groups))
+            g = min(
+                pool,
+                key=lambda g: (
+                    orgs[g].get(org, 0) / max(1, capacity[g]),
+                    len(members[g]) / max(1, capacity[g]),
+                    g,
+                ),
+            )
+            members[g].append(p)
+            orgs[g][org] = orgs[g].get(org, 0) + 1
+    return [
+        Group(tuple(fac_groups[g]), tuple(room_groups[g]), tuple(sorted(members[g])))
+        for g in range(groups)
+    ]
+
+
+def solve_split(
+    program: Program,
+    solve_one: Callable[[Program], Any],
+    workers: int,
+    say: Callable[[str], None],
+) -> list[Any]:
+    """Plan ``program`` group by group (``solve_one`` plans a sub-program), then
+    seat whoever a group left out in a cohort of another group that can grow."""
+    inst = Instance.of(program)
+    groups = split(inst, group_count(program))
+    say(f"split into {len(groups)} groups of about {GROUP_PARTICIPANTS} participants")
+    results = _run(program, groups, solve_one, workers)
+    placed = {m for r in results for c in r.cohorts for m in c.members}
+    left = [p for p, person in enumerate(inst.participants) if person.id not in placed]
+    if left:
+        say(f"repair: seating {len(left)} participant(s) in other groups' cohorts")
+        results = seat_leftovers(inst, groups, results, left)
+    return results
+
+
+def seat_leftovers(
+    inst: Instance, groups: list[Group], results: list[Any], left: list[int]
+) -> list[Any]:
+    """Seat each of ``left`` in the first cohort of any group that can grow by one
+    session for them (:func:`.construct.grow_earlier` on that group)."""
+    program = inst.program
+    results = list(results)
+    for p in left:
+        person = inst.participants[p]
+        if any(person.id in c.members for r in results for c in r.cohorts):
+            continue  # seated meanwhile, as a newcomer of another repair
+        own = inst.participant_open[p]
+        for g, group in enumerate(groups):
+            cohorts = results[g].cohorts
+            g_open = inst.calendar.slot_minutes
+            room = [
+                c for c in cohorts
+                if len(c.members) < program.groups.max_size
+                and (own is None or all(
+                    s.minute in g_open and (s.day - program.start).days * inst.n_slots
+                    + g_open.index(s.minute) in own for s in c.slots
+                ))
+            ]
+            if not room:
+                continue
+            sub = Group(group.facilitators, group.venues, (*group.participants, p))
+            sub_program = sub.program(program)
+            earlier = tuple(
+                EarlierCohort(c.facilitator, c.venue, c.members, c.slots,
+                              (None, *c.case_owners), held=0)
+                for c in cohorts
+            )
+            sub_inst = Instance.of(sub_program, earlier)
+            grown = grow_earlier(sub_inst)
+            seated = [k for k, e in enumerate(grown) if person.id in e.members]
+            if not seated:
+                continue
+            k = seated[0]
+            e = grown[k]
+            owners = assign_case_owners(
+                sub_inst, e.members, e.slots,
+                {i: o for i, o in enumerate(e.case_owners) if o is not None},
+            )
+            new = replace(cohorts[k], members=e.members, slots=e.slots, case_owners=owners)
+            results[g] = replace(
+                results[g], cohorts=tuple(new if j == k else c for j, c in enumerate(cohorts))
+            )
+            groups[g] = sub
+            break
+    return results
+
+
+def _run(
+    program: Program, groups: list[Group], solve_one: Callable[[Program], Any], workers: int
+) -> list[Any]:
+    subs = [g.program(program) for g in groups]
+    if workers <= 1 or len(subs) == 1:
+        return [solve_one(sub) for sub in subs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(solve_one, subs))
+
+
+def reasons(program: Program, placed: set[str], formed: int) -> dict[str, str]:
+    """Reasons for everyone the split plan leaves out, judged on the whole program."""
+    return unplaced_reasons(Instance.of(program), placed, formed)
