@@ -34,7 +34,7 @@ sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
 
-DEFAULT_SIZES = "36x2,60x3,120x5"
+DEFAULT_SIZES = "36x2,120x5,360x12,1200x36"
 RESULTS = HERE / "results" / "latest.json"
 
 
@@ -151,13 +151,13 @@ def _phases(events: list[tuple[float, str]], plan_start: float, plan_end: float)
 
 def run_size(n: int, f: int, effort: float, seed: int) -> dict[str, Any]:
     """Generate, plan and check one size; runs inside a fresh child process."""
+    from yardstick import simple_greedy
+
     from backstage_sched.errors import VerificationError
     from backstage_sched.load import load_program
     from backstage_sched.output import write_plan_dir
     from backstage_sched.planner import plan_program
     from backstage_sched.solver import SolveOptions
-    from backstage_sched.solver.construct import greedy
-    from backstage_sched.solver.instance import Instance
     from backstage_sched.verify import verify
 
     result: dict[str, Any] = {"size": f"{n}x{f}", "participants": n, "facilitators": f}
@@ -208,10 +208,11 @@ def run_size(n: int, f: int, effort: float, seed: int) -> dict[str, Any]:
         result["unplaced_reasons"] = sorted({u.reason for u in plan.unplaced})
 
         g0 = time.perf_counter()
-        built = greedy(Instance.of(program))
+        yard = simple_greedy(program)
         result["greedy_s"] = time.perf_counter() - g0
-        result["greedy_placed"] = sum(len(b.members) for b in built)
-        result["greedy_cohorts"] = len(built)
+        result["greedy_placed"] = yard["placed"]
+        result["greedy_cohorts"] = yard["cohorts"]
+        result["greedy_avoid_hits"] = yard["avoid_hits"]
         result["upper_bound"] = placeable_upper_bound(program)
     return result
 

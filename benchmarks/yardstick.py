@@ -1,0 +1,105 @@
+"""A deliberately simple planner, the yardstick of the benchmark.
+
+Cohorts first-fit (participants in file order, each into the first cohort
+with room that keeps the organisation and not_with rules), then dates
+first-fit (each cohort takes the first facilitator, kick-off day and start
+time from which a 4-to-5-week series fits every member and the
+facilitator). No optimisation; the real solver must never place fewer.
+"""
+
+from __future__ import annotations
+
+from backstage_sched.domain import Program
+from backstage_sched.solver.construct import chain_days
+from backstage_sched.solver.instance import Instance
+
+KICK_OFF_DAYS = 80  # first-fit looks at this many allowed days for a kick-off
+
+
+def simple_greedy(program: Program) -> dict[str, int]:
+    """Plan ``program`` first-fit; returns placed, cohorts and avoid-time hits."""
+    inst = Instance.of(program)
+    groups = program.groups
+    people = inst.participants
+    index = {p.id: n for n, p in enumerate(people)}
+    banned = {(index[p.id], index[q]) for p in people for q in p.not_with if q in index}
+    cohorts: list[list[int]] = []
+    for p, person in enumerate(people):
+        for members in cohorts:
+            if len(members) >= groups.size:
+                continue
+            orgs = [people[q].organization for q in members]
+            if program.mode == "company" and orgs[0] != person.organization:
+                continue
+            if program.mode == "mixed" and orgs.count(person.organization) >= (
+                groups.max_per_organization
+            ):
+                continue
+            if any((p, q) in banned or (q, p) in banned for q in members):
+                continue
+            members.append(p)
+            break
+        else:
+            cohorts.append([p])
+    g = inst.n_slots
+    minutes = inst.calendar.slot_minutes
+    duration = program.sessions.duration_minutes
+    every = frozenset(
+        c * g + s for c in inst.calendar.calendar_number for s in range(g)
+    )
+    load = [0] * len(inst.facilitators)
+    busy: list[list[tuple[int, int]]] = [[] for _ in inst.facilitators]
+    placed = hits = formed = 0
+    for members in cohorts:
+        if len(members) < groups.min_size:
+            continue
+        common = every
+        for q in members:
+            if inst.participant_open[q] is not None:
+                common = common & inst.participant_open[q]
+        found = _dates(inst, members, common, load, busy, minutes, duration)
+        if found is None:
+            continue
+        f, days, slot = found
+        load[f] += 1
+        for c in days:
+            start = c * 1440 + minutes[slot]
+            busy[f].append((start, start + duration))
+        placed += len(members)
+        formed += 1
+        for q in members:
+            bad = inst.participant_avoid[q]
+            hits += sum(1 for c in days if c * g + slot in bad)
+    return {"placed": placed, "cohorts": formed, "avoid_hits": hits}
+
+
+def _dates(inst, members, common, load, busy, minutes, duration):
+    """First (facilitator, series days, slot) that fits, or None."""
+    program = inst.program
+    g = inst.n_slots
+    need = len(members) + 1
+    for f, fac in enumerate(inst.facilitators):
+        if load[f] >= inst.facilitator_limit(fac):
+            continue
+        theirs = inst.facilitator_open[f]
+        allowed = common if theirs is None else common & theirs
+        buffer = program.buffer(fac)
+        for first in inst.calendar.calendar_number[:KICK_OFF_DAYS]:
+            for slot in range(g):
+                if first * g + slot not in allowed:
+                    continue
+                days = chain_days(inst, first, slot, allowed)[:need]
+                if len(days) < need:
+                    continue
+                clash = False
+                for c in days:
+                    start = c * 1440 + minutes[slot]
+                    same_day = sum(1 for s, _ in busy[f] if s // 1440 == c)
+                    if same_day >= program.sessions_per_day(fac) or any(
+                        start < e + buffer and s < start + duration + buffer for s, e in busy[f]
+                    ):
+                        clash = True
+                        break
+                if not clash:
+                    return f, days, slot
+    return None
