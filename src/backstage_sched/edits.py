@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from .changes import Outbox, carry_over, describe, outbox
 from .domain import Participant, Program
 from .errors import InputError, VerificationError
+from .load import email_problem
 from .plan import Cohort, Plan, Session, Unplaced
 from .verify import verify
 from .workdays import Slot, WorkCalendar
@@ -70,16 +71,6 @@ def _local_date(moment: datetime, tz: str) -> date:
     return moment.astimezone(ZoneInfo(tz)).date()
 
 
-def _email_problem(email: str) -> str | None:
-    if any(c.isspace() for c in email) or email.count("@") != 1:
-        return "it needs exactly one @ and no spaces"
-    local, domain = email.split("@")
-    labels = domain.split(".")
-    if not local or len(labels) < 2 or not all(labels):
-        return "it must look like name@example.org"
-    return None
-
-
 # ---------------------------------------------------------------------------
 # transfer
 
@@ -118,7 +109,7 @@ def transfer(
         raise InputError(None, "--to", f"{to_id!r} is not a valid id (letters, digits, . _ -)")
     if not name.strip():
         raise InputError(None, "--name", "the new participant needs a name")
-    problem = _email_problem(email)
+    problem = email_problem(email)
     if problem:
         raise InputError(None, "--email", f"bad e-mail {email!r}: {problem}")
     for person in (*program.participants, *program.facilitators):

@@ -246,7 +246,8 @@ def _id_key(pid: str) -> str:
     return unicodedata.normalize("NFC", pid).casefold()
 
 
-def _email_problem(email: str) -> str | None:
+def email_problem(email: str) -> str | None:
+    """What is wrong with ``email`` as an address, or None when it looks right."""
     if any(c.isspace() for c in email):
         return "it contains a space"
     if email.count("@") != 1:
@@ -262,7 +263,7 @@ def _email_problem(email: str) -> str | None:
 
 def _email(file: str, where: str, key: str, value: object) -> str:
     text = _text(file, where, key, value, required=True)
-    problem = _email_problem(text)
+    problem = email_problem(text)
     if problem:
         raise InputError(file, where, f"bad e-mail '{text}': {problem}")
     return text

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from .domain import Busy, Program, TimeRule
+from .timeexpr import covers
 
 
 def public_holidays(
@@ -164,16 +165,8 @@ class WorkCalendar:
 
 def rule_covers(rule: TimeRule, day: date, start_minute: int, end_minute: int) -> bool:
     """True when ``rule`` covers any moment of ``[start_minute, end_minute)`` on ``day``."""
-    if rule.first is not None and day < rule.first:
-        return False
-    if rule.last is not None and day > rule.last:
-        return False
-    if rule.weekday is not None and day.weekday() != rule.weekday:
-        return False
-    if rule.start is None or rule.end is None:
-        return True
-    return _minutes(rule.start) < end_minute and start_minute < _minutes(rule.end)
-
+    end = time(0) if end_minute >= 24 * 60 else _time(end_minute)  # 00:00 = midnight
+    return covers(rule, day, _time(start_minute), end)
 
 def _minutes(t: time) -> int:
     return t.hour * 60 + t.minute
