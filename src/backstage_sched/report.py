@@ -750,9 +750,12 @@ def overview_html(program: Program, plan: Plan) -> str:
     out.append("</ul>")
     optimal = plan.objective.get("optimal")
     if optimal is True:
-        out.append("<p>The solver proved this plan optimal.</p>")
+        out.append("<p>The solver proved that no plan places more people.</p>")
     elif optimal is False:
-        out.append('<p class="warn">Best plan found within the time limit; not proved optimal.</p>')
+        out.append(
+            '<p class="warn">Best placement found within the time limit; the solver did not '
+            "prove that no plan places more people.</p>"
+        )
     retired = plan.objective.get("retired_cohorts") or []
     if retired:
         out.append(f"<p>Cancelled cohorts: {_e(', '.join(map(str, retired)))}.</p>")
