@@ -1,20 +1,22 @@
 """Benchmark the whole planning flow on generated programs of growing size.
 
-For each size ``N x F`` (participants x facilitators) a fresh child process
-generates a program (benchmarks/generate.py, seed 0), then times load ->
-plan_program -> write_plan_dir and reports peak memory, plan quality, the
-greedy yardstick and an upper bound on placeable people. Results are printed
-as a table and written to ``benchmarks/results/latest.json``.
+For each variant and size ``N x F`` (participants x facilitators) a fresh
+child process generates a program (benchmarks/generate.py, seed 0), then
+times load -> plan_program -> write_plan_dir and reports peak memory, plan
+quality, the greedy yardstick and an upper bound on placeable people. Results
+are printed as a table, with how wall time grows per doubling of size, and
+written to ``benchmarks/results/latest.json``.
 
 Exit status is 1 when any plan breaks a rule (verify() non-empty or
 VerificationError) or places fewer people than the greedy yardstick.
 
-    python benchmarks/bench_plan.py [--sizes 36x2,60x3,120x5] [--effort 6]
+    python benchmarks/bench_plan.py [--sizes 36x2,120x5] [--variants normal,tight] [--effort 6]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import multiprocessing as mp
@@ -32,9 +34,10 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import generate  # noqa: E402
+from generate import VARIANTS, generate  # noqa: E402
 
 DEFAULT_SIZES = "36x2,120x5,360x12,1200x36"
+DEFAULT_VARIANTS = "normal"
 RESULTS = HERE / "results" / "latest.json"
 
 
@@ -52,6 +55,23 @@ def parse_sizes(text: str) -> list[tuple[int, int]]:
     if not sizes:
         raise argparse.ArgumentTypeError("no sizes given")
     return sizes
+
+
+def parse_variants(text: str) -> list[str]:
+    """``"normal,tight"`` -> ``["normal", "tight"]`` (order kept, duplicates dropped)."""
+    variants: list[str] = []
+    for part in text.split(","):
+        part = part.strip().lower()
+        if not part:
+            continue
+        if part not in VARIANTS:
+            raise argparse.ArgumentTypeError(
+                f"bad variant {part!r}; choose from {', '.join(VARIANTS)}")
+        if part not in variants:
+            variants.append(part)
+    if not variants:
+        raise argparse.ArgumentTypeError("no variants given")
+    return variants
 
 
 def _peak_rss_mb() -> float:
@@ -72,7 +92,13 @@ def placeable_upper_bound(program: Any) -> dict[str, int]:
     facilitators may lead (sum of ``max_cohorts * max_size``) and, in a mixed
     run, by the organisation rule (an organisation fills at most
     ``max_per_organization`` places in each of at most ``sum(max_cohorts)``
-    cohorts).
+    cohorts; in a company run an organisation with fewer than ``min_size``
+    such people forms no cohort). With rooms listed it is also capped by the
+    rooms: a cohort never has more members than its room seats minus the
+    facilitator, and a cohort of ``s`` members takes ``s + 1`` room sessions,
+    of which a room holds ``open days x sessions per day`` (3-h sessions that
+    fit between ``day_start`` and ``day_end``), so a room of ``m`` seats for
+    members hosts at most ``sessions x m / (m + 1)`` people.
     """
     from backstage_sched.solver.explain import series_fits
     from backstage_sched.solver.instance import Instance
@@ -88,18 +114,33 @@ def placeable_upper_bound(program: Any) -> dict[str, int]:
     capacity = sum(inst.facilitator_limit(f) * groups.max_size for f in inst.facilitators)
     bound = min(fits, capacity)
     org_cap = bound
+    per_org: dict[str, int] = {}
+    for org in fit_orgs:
+        per_org[org] = per_org.get(org, 0) + 1
     if program.mode == "mixed":
         # each cohort seats at most max_per_organization people of one organisation
         cohorts = min(sum(inst.facilitator_limit(f) for f in inst.facilitators),
                       fits // groups.min_size)
-        per_org: dict[str, int] = {}
-        for org in fit_orgs:
-            per_org[org] = per_org.get(org, 0) + 1
         org_cap = sum(min(c, cohorts * groups.max_per_organization) for c in per_org.values())
         if len(per_org) * groups.max_per_organization < groups.min_size:
             org_cap = 0
-    return {"series_fit": fits, "capacity": capacity, "org_mix": org_cap,
-            "bound": min(bound, org_cap)}
+    elif program.mode == "company":
+        org_cap = sum(c for c in per_org.values() if c >= groups.min_size)
+    result = {"series_fit": fits, "capacity": capacity, "org_mix": org_cap}
+    bound = min(bound, org_cap)
+    if program.venues:
+        seats = [min(groups.max_size, v.capacity - 1) for v in program.venues]
+        seats = [m for m in seats if m >= groups.min_size]
+        day = program.sessions.day_end.hour * 60 + program.sessions.day_end.minute - (
+            program.sessions.day_start.hour * 60 + program.sessions.day_start.minute)
+        per_room = len(inst.calendar.calendar_number) * (day // program.sessions.duration_minutes)
+        rooms = sum(per_room * m // (m + 1) for m in seats)
+        per_cohort = max(seats, default=0)
+        rooms = min(rooms, sum(inst.facilitator_limit(f) for f in inst.facilitators) * per_cohort)
+        result["rooms"] = rooms
+        bound = min(bound, rooms)
+    result["bound"] = bound
+    return result
 
 
 def recount_soft(program: Any, plan: Any) -> dict[str, int]:
@@ -153,7 +194,8 @@ def _phases(events: list[tuple[float, str]], plan_start: float, plan_end: float)
     return phases
 
 
-def run_size(n: int, f: int, effort: float, seed: int) -> dict[str, Any]:
+def run_size(n: int, f: int, effort: float, seed: int,
+             variant: str = "normal") -> dict[str, Any]:
     """Generate, plan and check one size; runs inside a fresh child process."""
     from yardstick import simple_greedy
 
@@ -164,10 +206,11 @@ def run_size(n: int, f: int, effort: float, seed: int) -> dict[str, Any]:
     from backstage_sched.solver import SolveOptions
     from backstage_sched.verify import verify
 
-    result: dict[str, Any] = {"size": f"{n}x{f}", "participants": n, "facilitators": f}
-    with tempfile.TemporaryDirectory(prefix=f"bench-{n}x{f}-") as tmp:
+    result: dict[str, Any] = {"variant": variant, "size": f"{n}x{f}", "participants": n,
+                              "facilitators": f}
+    with tempfile.TemporaryDirectory(prefix=f"bench-{variant}-{n}x{f}-") as tmp:
         tmp_path = Path(tmp)
-        program_toml, participants_csv = generate(tmp_path / "input", n, f, seed)
+        program_toml, participants_csv = generate(tmp_path / "input", n, f, seed, variant)
         events: list[tuple[float, str]] = []
 
         def progress(msg: str) -> None:
@@ -217,26 +260,40 @@ def run_size(n: int, f: int, effort: float, seed: int) -> dict[str, Any]:
         result["greedy_placed"] = yard["placed"]
         result["greedy_cohorts"] = yard["cohorts"]
         result["greedy_avoid_hits"] = yard["avoid_hits"]
+        # the yardstick plans without rooms, so with rooms its count is optimistic
+        result["greedy_ignores_rooms"] = bool(program.venues)
         result["upper_bound"] = placeable_upper_bound(program)
+        bound = result["upper_bound"]["bound"]
+        result["gap_to_bound"] = (bound - plan.placed) / bound if bound else 0.0
+        result["solver_status"] = {
+            level: "optimal" if ok else "feasible" for level, ok in proved.items()
+        }
+        result["vs_greedy"] = {
+            "placed_diff": plan.placed - yard["placed"],
+            "placed_ratio": plan.placed / yard["placed"] if yard["placed"] else None,
+            "avoid_ratio": (result["avoid_hits"] / yard["avoid_hits"]
+                            if yard["avoid_hits"] else None),
+        }
     return result
 
 
-def _child(n: int, f: int, effort: float, seed: int, queue: Any) -> None:
+def _child(n: int, f: int, effort: float, seed: int, variant: str, queue: Any) -> None:
     try:
-        queue.put(run_size(n, f, effort, seed))
+        queue.put(run_size(n, f, effort, seed, variant))
     except BaseException as exc:  # report, never hang the parent
         queue.put({
-            "size": f"{n}x{f}", "participants": n, "facilitators": f,
+            "variant": variant, "size": f"{n}x{f}", "participants": n, "facilitators": f,
             "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc(),
             "peak_rss_mb": _peak_rss_mb(),
         })
 
 
-def run_isolated(n: int, f: int, effort: float, seed: int) -> dict[str, Any]:
+def run_isolated(n: int, f: int, effort: float, seed: int,
+                 variant: str = "normal") -> dict[str, Any]:
     """Run one size in a fresh (spawned) process so peak memory is per size."""
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(n, f, effort, seed, queue))
+    proc = ctx.Process(target=_child, args=(n, f, effort, seed, variant, queue))
     proc.start()
     result = queue.get()
     proc.join()
@@ -272,28 +329,70 @@ def _fmt_optimal(proved: dict[str, bool]) -> str:
     return "".join(short.get(k, k[:1].upper()) if v else "·" for k, v in proved.items()) or "-"
 
 
+def growth_per_doubling(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """How wall time grows per doubling of size, between consecutive sizes of a variant.
+
+    ``(t2 / t1) ** (1 / log2(n2 / n1))``: 2.0 means time doubles when the
+    number of participants doubles (linear), 4.0 quadratic. Failed sizes and
+    pairs of equal size are skipped; a last entry per variant spans the first
+    and the last size.
+    """
+    out: list[dict[str, Any]] = []
+    by_variant: dict[str, list[dict[str, Any]]] = {}
+    for r in results:
+        if "error" not in r and r.get("wall_s"):
+            by_variant.setdefault(r.get("variant", "normal"), []).append(r)
+    for variant, runs in by_variant.items():
+        runs = sorted(runs, key=lambda r: r["participants"])
+        pairs = list(itertools.pairwise(runs))
+        if len(runs) > 2:
+            pairs.append((runs[0], runs[-1]))
+        for r1, r2 in pairs:
+            n1, n2 = r1["participants"], r2["participants"]
+            if n2 <= n1:
+                continue
+            factor = (r2["wall_s"] / r1["wall_s"]) ** (1 / math.log2(n2 / n1))
+            out.append({"variant": variant, "from": r1["size"], "to": r2["size"],
+                        "wall_from_s": r1["wall_s"], "wall_to_s": r2["wall_s"],
+                        "per_doubling": factor})
+    return out
+
+
+def _vs_greedy(r: dict[str, Any]) -> str:
+    diff = r["placed"] - r["greedy_placed"]
+    return f"{diff:+d}" + ("*" if r.get("greedy_ignores_rooms") else "")
+
+
+def _ratio(a: float, b: float) -> str:
+    return "-" if not b else f"{a / b:.2f}"
+
+
 def print_table(results: list[dict[str, Any]], effort: float) -> None:
     headers = [
-        "size", "wall s", "solve s", "peak MB", "placed", "unpl.", "greedy", "bound",
-        "avoid", "irreg.", "cohorts", "optimal", "status",
+        "variant", "size", "wall s", "solve s", "peak MB", "placed", "bound", "gap",
+        "greedy", "vs gr.", "avoid", "gr. avoid", "irreg.", "cohorts", "optimal", "status",
     ]
     rows = []
     for r in results:
         problems = failures(r)
         if "error" in r:
-            rows.append([r["size"], f"{r.get('wall_s', math.nan):.1f}", "-",
-                         f"{r.get('peak_rss_mb', math.nan):.0f}"] + ["-"] * 8 + ["FAIL"])
+            rows.append([r.get("variant", "normal"), r["size"],
+                         f"{r.get('wall_s', math.nan):.1f}", "-",
+                         f"{r.get('peak_rss_mb', math.nan):.0f}"] + ["-"] * 10 + ["FAIL"])
             continue
         rows.append([
+            r.get("variant", "normal"),
             r["size"],
             f"{r['wall_s']:.1f}",
             f"{r['plan_s']:.1f}",
             f"{r['peak_rss_mb']:.0f}",
             f"{r['placed']}/{r['total']}",
-            str(r["unplaced"]),
-            str(r["greedy_placed"]),
             str(r["upper_bound"]["bound"]),
+            f"{100 * r['gap_to_bound']:.1f}%",
+            str(r["greedy_placed"]),
+            _vs_greedy(r),
             _soft(r, "avoid_hits"),
+            str(r["greedy_avoid_hits"]),
             _soft(r, "irregular_sessions"),
             str(r["cohorts"]),
             _fmt_optimal(r["proved_optimal"]),
@@ -312,28 +411,59 @@ def print_table(results: list[dict[str, Any]], effort: float) -> None:
     else:
         table = Table(title=title)
         for h in headers:
-            table.add_column(h, justify="left" if h == "size" else "right")
+            table.add_column(h, justify="left" if h in ("variant", "size") else "right",
+                             no_wrap=True)
         for row in rows:
             table.add_row(*row)
-        Console(width=max(120, os.get_terminal_size(0).columns if sys.stdin.isatty() else 120)
+        Console(width=max(160, os.get_terminal_size(0).columns if sys.stdin.isatty() else 160)
                 ).print(table)
-    print("optimal: P placed, A avoid_hits, R irregular_sessions, B balance proved; · = not."
-          " avoid/irreg.: recounted from the plan, (solver objective) when it differs")
+    print("gap: (bound - placed) / bound. vs gr.: placed minus greedy (* greedy ignores rooms,"
+          " so it is optimistic there). optimal: P placed, A avoid_hits, R irregular_sessions,"
+          " B balance proved; · = not. avoid/irreg.: recounted from the plan, (solver"
+          " objective) when it differs")
     for r in results:
+        if "error" in r:
+            continue
+        label = f"{r.get('variant', 'normal')} {r['size']}"
+        proved = [k for k, v in r["proved_optimal"].items() if v]
+        found = [k for k, v in r["proved_optimal"].items() if not v]
+        print(f"{label}: solver status: proved optimal: {', '.join(proved) or 'none'}; "
+              f"best found, not proved: {', '.join(found) or 'none'}; "
+              f"gap to bound {100 * r['gap_to_bound']:.1f} %")
+        g_placed, g_avoid = r["greedy_placed"], r["greedy_avoid_hits"]
+        halved = ("-" if not g_avoid else
+                  "yes" if 2 * r["avoid_hits"] <= g_avoid else "no")
+        print(f"{label}: vs greedy: placed {r['placed']} vs {g_placed} "
+              f"({r['placed'] - g_placed:+d}, ratio {_ratio(r['placed'], g_placed)}); "
+              f"avoid hits {r['avoid_hits']} vs {g_avoid} "
+              f"(ratio {_ratio(r['avoid_hits'], g_avoid)}, at least halved: {halved})"
+              + ("; greedy ignores rooms" if r.get("greedy_ignores_rooms") else ""))
+    for r in results:
+        label = f"{r.get('variant', 'normal')} {r['size']}"
         phases = r.get("phases_s")
         if phases:
             parts = ", ".join(f"{k} {v:.1f}" for k, v in phases.items())
-            print(f"{r['size']}: load {r['load_s']:.2f}, {parts}, write {r['write_s']:.2f} s")
+            print(f"{label}: load {r['load_s']:.2f}, {parts}, write {r['write_s']:.2f} s")
         for problem in failures(r):
-            print(f"{r['size']}: FAIL {problem}")
+            print(f"{label}: FAIL {problem}")
             for v in r.get("violations", [])[:10]:
                 print(f"    {v}")
+    growth = growth_per_doubling(results)
+    if growth:
+        print("wall time growth per doubling of size ((t2/t1) ** (1/log2(n2/n1)); 2 = linear):")
+        for g in growth:
+            print(f"  {g['variant']} {g['from']} -> {g['to']}: {g['wall_from_s']:.1f} s -> "
+                  f"{g['wall_to_s']:.1f} s, x{g['per_doubling']:.2f} per doubling")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=parse_sizes, default=parse_sizes(DEFAULT_SIZES),
                         help=f"comma-separated NxF sizes (default {DEFAULT_SIZES})")
+    parser.add_argument("--variants", type=parse_variants,
+                        default=parse_variants(DEFAULT_VARIANTS),
+                        help=f"comma-separated generator variants out of {', '.join(VARIANTS)}"
+                             f" (default {DEFAULT_VARIANTS})")
     parser.add_argument("--effort", type=float, default=6.0,
                         help="CP-SAT deterministic time, first level; later ones half")
     parser.add_argument("--seed", type=int, default=0)
@@ -341,19 +471,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     results = []
-    for n, f in args.sizes:
-        print(f"running {n}x{f} ...", flush=True)
-        result = run_isolated(n, f, args.effort, args.seed)
-        results.append(result)
-        status = "FAIL" if failures(result) else "ok"
-        print(f"  {n}x{f}: {result.get('wall_s', math.nan):.1f} s, {status}", flush=True)
+    for variant in args.variants:
+        for n, f in args.sizes:
+            print(f"running {variant} {n}x{f} ...", flush=True)
+            result = run_isolated(n, f, args.effort, args.seed, variant)
+            results.append(result)
+            status = "FAIL" if failures(result) else "ok"
+            print(f"  {variant} {n}x{f}: {result.get('wall_s', math.nan):.1f} s, {status}",
+                  flush=True)
 
     print_table(results, args.effort)
     from importlib.metadata import version
 
     payload = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "protocol": {"seed": args.seed, "effort": args.effort, "workers": 1},
+        "protocol": {"seed": args.seed, "effort": args.effort, "workers": 1,
+                     "variants": args.variants,
+                     "sizes": [f"{n}x{f}" for n, f in args.sizes]},
         "machine": {
             "python": platform.python_version(),
             "platform": platform.platform(),
@@ -361,6 +495,7 @@ def main(argv: list[str] | None = None) -> int:
             "ortools": version("ortools"),
             "backstage_sched": version("backstage_sched"),
         },
+        "growth_per_doubling": growth_per_doubling(results),
         "results": results,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
