@@ -4,7 +4,9 @@ Cohorts first-fit (participants in file order, each into the first cohort
 with room that keeps the organisation and not_with rules), then dates
 first-fit (each cohort takes the first facilitator, kick-off day and start
 time from which a 4-to-5-week series fits every member and the
-facilitator). No optimisation; the real solver must never place fewer.
+facilitator, and, when rooms are listed, the first room that seats the
+cohort and its facilitator and is free at every session). No optimisation;
+the real solver must never place fewer.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from backstage_sched.domain import Program
 from backstage_sched.solver.construct import chain_days
 from backstage_sched.solver.instance import Instance
 
-KICK_OFF_DAYS = 80  # first-fit looks at this many allowed days for a kick-off
+
 
 
 def simple_greedy(program: Program) -> dict[str, int]:
@@ -49,6 +51,7 @@ def simple_greedy(program: Program) -> dict[str, int]:
     )
     load = [0] * len(inst.facilitators)
     busy: list[list[tuple[int, int]]] = [[] for _ in inst.facilitators]
+    rooms: list[list[int]] = [[] for _ in program.venues]  # session start minutes
     placed = hits = formed = 0
     for members in cohorts:
         if len(members) < groups.min_size:
@@ -57,14 +60,16 @@ def simple_greedy(program: Program) -> dict[str, int]:
         for q in members:
             if inst.participant_open[q] is not None:
                 common = common & inst.participant_open[q]
-        found = _dates(inst, members, common, load, busy, minutes, duration)
+        found = _dates(inst, members, common, load, busy, rooms, minutes, duration)
         if found is None:
             continue
-        f, days, slot = found
+        f, room, days, slot = found
         load[f] += 1
         for c in days:
             start = c * 1440 + minutes[slot]
             busy[f].append((start, start + duration))
+            if room is not None:
+                rooms[room].append(start)
         placed += len(members)
         formed += 1
         for q in members:
@@ -73,8 +78,8 @@ def simple_greedy(program: Program) -> dict[str, int]:
     return {"placed": placed, "cohorts": formed, "avoid_hits": hits}
 
 
-def _dates(inst, members, common, load, busy, minutes, duration):
-    """First (facilitator, series days, slot) that fits, or None."""
+def _dates(inst, members, common, load, busy, rooms, minutes, duration):
+    """First (facilitator, room, series days, slot) that fits, or None."""
     program = inst.program
     g = inst.n_slots
     need = len(members) + 1
@@ -84,7 +89,7 @@ def _dates(inst, members, common, load, busy, minutes, duration):
         theirs = inst.facilitator_open[f]
         allowed = common if theirs is None else common & theirs
         buffer = program.buffer(fac)
-        for first in inst.calendar.calendar_number[:KICK_OFF_DAYS]:
+        for first in inst.calendar.calendar_number:
             for slot in range(g):
                 if first * g + slot not in allowed:
                     continue
@@ -100,6 +105,14 @@ def _dates(inst, members, common, load, busy, minutes, duration):
                     ):
                         clash = True
                         break
-                if not clash:
-                    return f, days, slot
+                if clash:
+                    continue
+                if not program.venues:
+                    return f, None, days, slot
+                starts = [c * 1440 + minutes[slot] for c in days]
+                for r, venue in enumerate(program.venues):
+                    if venue.capacity >= need and not any(
+                        abs(s - t) < duration for s in starts for t in rooms[r]
+                    ):
+                        return f, r, days, slot
     return None

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from backstage_sched.domain import Venue
 from backstage_sched.load import load_program
-from backstage_sched.planner import plan_program
-from backstage_sched.solver import SolveOptions, decompose
+from backstage_sched.planner import plan_program, schedule_to_plan
+from backstage_sched.solver import SolveOptions, decompose, repair
+from backstage_sched.solver.construct import greedy
 from backstage_sched.solver.instance import Instance
-from backstage_sched.solver.solve import solve
+from backstage_sched.solver.solve import (
+    Schedule,
+    _solve_piece,
+    greedy_schedule,
+    solve,
+    solve_instance,
+)
 from backstage_sched.verify import verify
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,19 +67,54 @@ def test_split_plan_is_the_same_with_one_or_two_processes(
     assert one.to_json() == two.to_json()
 
 
-def test_someone_a_group_leaves_out_is_seated_in_another_group(
-    program, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(decompose, "GROUP_PARTICIPANTS", 18)
+def test_repair_seats_someone_the_groups_left_out(program) -> None:
     victim = program.participants[0].id
-
-    def solve_without_victim(sub):
-        rest = sub.replace(participants=tuple(p for p in sub.participants if p.id != victim))
-        return solve(rest, SolveOptions(split=False, last_level=False))
-
-    results = decompose.solve_split(program, solve_without_victim, 1, lambda _m: None)
-    homes = [n for n, r in enumerate(results) for c in r.cohorts if victim in c.members]
+    rest = program.replace(participants=program.participants[1:])
+    without = solve(rest, SolveOptions(split=False, last_level=False))
+    assert victim not in {m for c in without.cohorts for m in c.members}
+    inst = Instance.of(program)
+    said: list[str] = []
+    cohorts = repair.improve(
+        inst, list(without.cohorts), partial(_solve_piece, options=SolveOptions()), 1,
+        said.append,
+    )
+    homes = [c for c in cohorts if victim in c.members]
     assert len(homes) == 1, "seated exactly once, by the repair"
-    cohort = next(c for c in results[homes[0]].cohorts if victim in c.members)
-    assert len(cohort.slots) == len(cohort.members) + 1
-    assert sorted(o for o in cohort.case_owners) == sorted(cohort.members)
+    assert len(homes[0].slots) == len(homes[0].members) + 1
+    assert sorted(o for o in homes[0].case_owners) == sorted(homes[0].members)
+    assert any("repair pass 1" in line for line in said)
+    plan = schedule_to_plan(program, Schedule(tuple(cohorts), ()))
+    assert verify(program, plan) == []
+    assert sum(len(c.members) for c in cohorts) > sum(len(c.members) for c in without.cohorts)
+
+
+def test_repair_changes_nothing_when_everyone_is_seated(program) -> None:
+    whole = solve(program, SolveOptions(split=False, last_level=False))
+    assert {m for c in whole.cohorts for m in c.members} == {p.id for p in program.participants}
+
+    def never(*_args):
+        raise AssertionError("no piece to re-plan")
+
+    cohorts = repair.improve(Instance.of(program), list(whole.cohorts), never, 1, print)
+    assert cohorts == sorted(
+        whole.cohorts, key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator, c.members)
+    )
+
+
+def test_rooms_other_cohorts_hold_are_respected(program) -> None:
+    """A piece of a large plan sees the rooms' bookings by cohorts outside it."""
+    roomy = program.replace(venues=(Venue("sal", "Salen", 8),))
+    free = solve(roomy, SolveOptions(split=False, last_level=False))
+    first = free.cohorts[0]
+    taken = tuple(
+        (s.day - roomy.start).days * 1440 + s.minute for c in free.cohorts for s in c.slots
+    )
+    inst = Instance.of(roomy, venue_busy=(taken,))
+    for built in (greedy_schedule(inst, greedy(inst)),
+                  list(solve_instance(inst, SolveOptions(last_level=False), print).cohorts)):
+        assert sum(len(c.members) for c in built) >= len(first.members)
+        duration = roomy.sessions.duration_minutes
+        for c in built:
+            for s in c.slots:
+                start = (s.day - roomy.start).days * 1440 + s.minute
+                assert all(abs(start - t) >= duration for t in taken), (c, s)

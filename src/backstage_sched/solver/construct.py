@@ -131,12 +131,30 @@ class _Greedy:
         self.flexibility = (reach >= self.groups.size + 1).sum(axis=0).tolist()
         self.order: dict[int, list[int]] = {}  # chain -> eligible people, best first
         self.picked: dict[int, list[int]] = {}  # chain -> pick, until someone is placed
+        self.urgency: dict[str, int] | None = None  # pressure(), until someone is placed
         self.dead: set[tuple[int, int]] = set()  # (chain, target) that cannot seat min_size
         self.busy: dict[int, list[tuple[int, int]]] = {f: [] for f in range(len(inst.facilitators))}
         self.day_count: dict[tuple[int, int], int] = {}
         self.venue_busy: dict[int, list[tuple[int, int]]] = {
-            r: [] for r in range(len(program.venues))
+            r: [(s, s + self.duration) for s in inst.venue_taken(r)]
+            for r in range(len(program.venues))
         }
+        # for re-routing chains: start times each facilitator and room can no longer take
+        self.every = frozenset(
+            c * self.g + s for c in inst.calendar.calendar_number for s in range(self.g)
+        )
+        self.fac_days: list[dict[int, list[int]]] = [{} for _ in inst.facilitators]
+        self.fac_blocked: list[set[int]] = [set() for _ in inst.facilitators]
+        self.room_blocked: list[set[int]] = [set() for _ in program.venues]
+        for r in range(len(program.venues)):
+            for start in inst.venue_taken(r):
+                day = start // 1440
+                for s in range(self.g):
+                    if abs(day * 1440 + self.day_start + s * self.grid - start) < self.duration:
+                        self.room_blocked[r].add(day * self.g + s)
+        self.free_cache: dict[tuple[int, int | None, int], frozenset[int]] = {}
+        self.chain_index = {chain: n for n, chain in enumerate(self.chains)}
+        self.routed: dict[tuple[int, int, int], tuple[int, list[int], int | None] | None] = {}
         self.load = [0] * len(inst.facilitators)
         self.placed: set[int] = set()
         self.built: list[tuple[int, Built]] = []  # (chain index, cohort)
@@ -164,9 +182,7 @@ class _Greedy:
             if days == chain.days or chain.days[0] * self.g + chain.slot not in allowed:
                 self.variants[key] = c_i
             else:
-                self.chains.append(Chain(days, chain.slot))
-                self._measure(self.chains[-1])
-                self.variants[key] = len(self.chains) - 1
+                self.variants[key] = self._chain(Chain(days, chain.slot))
         return self.variants[key]
 
     def _start(self, chain: Chain, i: int) -> int:
@@ -227,22 +243,47 @@ class _Greedy:
         need = len(members) + 2  # sessions once p joins
         return all(self.reach[c_i][q] >= need for q in [*members, p])
 
+    def pressure(self) -> dict[str, int]:
+        """Per organisation, how badly its unplaced people need the cohorts still to
+        open: 0 when they fit easily, up to 10 when each remaining cohort must take
+        one of them (mixed mode; an organisation fills one place per cohort)."""
+        if self.inst.program.mode == "company":
+            return {}
+        left = [p for p in self.people if p not in self.placed]
+        spare = sum(
+            max(0, min(self.inst.facilitator_limit(f), len(left)) - self.load[n])
+            for n, f in enumerate(self.inst.facilitators)
+        )
+        cohorts = max(1, min(spare, -(-len(left) // self.groups.size)))
+        per_org: dict[str, int] = {}
+        for p in left:
+            per_org[self.org[p]] = per_org.get(self.org[p], 0) + 1
+        cap = self.groups.max_per_organization
+        return {o: min(10, 10 * n // (cohorts * cap)) for o, n in per_org.items()}
+
     def pick(self, c_i: int, target: int) -> list[int]:
         """Unplaced people for a new cohort on chain ``c_i``: those without avoid-time
-        hits on it first, then the least flexible (same rules as :meth:`fits`)."""
+        hits on it first, then those of organisations under pressure
+        (:meth:`pressure`), then the least flexible (same rules as :meth:`fits`)."""
         if c_i not in self.order:
             reach, hits = self.reach[c_i], self.hits[c_i]
             self.order[c_i] = sorted(
                 (p for p in self.people if reach[p] >= self.groups.min_size + 1),
                 key=lambda p: (hits[p] > 0, self.flexibility[p], p),
             )
+        if self.urgency is None:
+            self.urgency = self.pressure()
+        urgency, hits = self.urgency, self.hits[c_i]
+        order = self.order[c_i] = [p for p in self.order[c_i] if p not in self.placed]
+        if any(urgency.values()):
+            order = sorted(order, key=lambda p: (hits[p] > 0, -urgency.get(self.org[p], 0)))
         reach = self.reach[c_i]
         company = self.inst.program.mode == "company"
         cap = self.groups.max_per_organization
         chosen: list[int] = []
         orgs: dict[str, int] = {}
         shortest = 10**6  # fewest sessions any chosen member can attend
-        for p in self.order[c_i]:
+        for p in order:
             if len(chosen) >= target:
                 break
             if p in self.placed:
@@ -267,6 +308,8 @@ class _Greedy:
         """Mark facilitator ``f`` (and room ``venue``) busy for ``sessions``."""
         for i in sessions:
             start = self._start(chain, i)
+            self.fac_days[f].setdefault(chain.days[i], []).append(start)
+            self._block(f, venue, chain.days[i], start)
             self.busy[f].append((start, start + self.duration))
             self.day_count[f, chain.days[i]] = self.day_count.get((f, chain.days[i]), 0) + 1
             if venue is not None:
@@ -279,6 +322,9 @@ class _Greedy:
         seats ``target`` people with no avoid-time hits; when none does, the
         chain and facilitator that seat the most (fewest hits) win.
         """
+        venues = self.inst.program.venues
+        if venues:  # no cohort outgrows the largest room
+            target = min(target, max(r.capacity for r in venues) - 1)
         self.picked.clear()
         while True:
             chosen = self._first_fit(target) or self._best(target)
@@ -286,15 +332,18 @@ class _Greedy:
                 return
             c_i, f, members, venue = chosen
             self.picked.clear()  # picks depend on who is still unplaced
+            self.urgency = None
             self.book(f, venue, self.chains[c_i], range(len(members) + 1))
             self.load[f] += 1
             self.placed.update(members)
             self.built.append((c_i, Built(self.chains[c_i], f, members, venue)))
 
     def _candidate(
-        self, base: int, f: int, target: int
+        self, base: int, f: int, target: int, need: int
     ) -> tuple[int, list[int], int | None] | None:
-        """(chain, members, venue) for facilitator ``f`` on chain ``base``, if any."""
+        """(chain, members, venue) for facilitator ``f`` on chain ``base``, if any;
+        re-routed (:meth:`_route`) when the facilitator or every room is taken on
+        some of its days and the chain would otherwise seat at least ``need``."""
         c_i = self.variant(base, f)
         if (c_i, target) in self.dead:
             return None
@@ -305,12 +354,87 @@ class _Greedy:
             self.dead.add((c_i, target))  # candidates only shrink as people are placed
             return None
         n = len(members) + 1
-        if not self.fac_free(f, self.chains[c_i], range(n), new_cohort=True):
+        if self.fac_free(f, self.chains[c_i], range(n), new_cohort=True):
+            venue = self.venue_for(self.chains[c_i], n, len(members))
+            if not self.inst.program.venues or venue is not None:
+                return c_i, members, venue
+        if len(members) < need or self.load[f] >= self.inst.facilitator_limit(
+            self.inst.facilitators[f]
+        ):
             return None
-        venue = self.venue_for(self.chains[c_i], n, len(members))
-        if self.inst.program.venues and venue is None:
-            return None
-        return c_i, members, venue
+        return self._route(c_i, f, target)
+
+    def _route(self, c_i: int, f: int, target: int) -> tuple[int, list[int], int | None] | None:
+        """Chain ``c_i`` re-routed around the sessions facilitator ``f`` and a room
+        already hold (other days within the gap rule), with the people it then seats."""
+        key = (c_i, f, len(self.built))
+        if key in self.routed:
+            return self.routed[key]
+        chain = self.chains[c_i]
+        venues = self.inst.program.venues
+        rooms: list[int | None] = [
+            r for r in range(len(venues)) if venues[r].capacity > self.groups.min_size
+        ] if venues else [None]
+        found = None
+        for r in rooms:
+            free = self._free_whens(f, r)
+            days = chain_days(self.inst, chain.days[0], chain.slot, free)
+            if len(days) <= self.groups.min_size or chain.days[0] * self.g + chain.slot not in free:
+                continue
+            c_j = self._chain(Chain(days, chain.slot))
+            if c_j not in self.picked:
+                self.picked[c_j] = self.pick(c_j, target)
+            members = self.picked[c_j]
+            if r is not None:
+                members = members[: venues[r].capacity - 1]
+            n = len(members) + 1
+            if len(members) < self.groups.min_size or not self.fac_free(
+                f, self.chains[c_j], range(n), new_cohort=True
+            ):
+                continue
+            if r is not None and not self.venue_free(r, self.chains[c_j], range(n), len(members)):
+                continue
+            if found is None or len(members) > len(found[1]):
+                found = (c_j, members, r)
+        self.routed[key] = found
+        return found
+
+    def _chain(self, chain: Chain) -> int:
+        """Index of ``chain`` among the known chains, measuring it when new."""
+        if chain not in self.chain_index:
+            self.chains.append(chain)
+            self._measure(chain)
+            self.chain_index[chain] = len(self.chains) - 1
+        return self.chain_index[chain]
+
+    def _free_whens(self, f: int, r: int | None) -> frozenset[int]:
+        """``when`` values at which facilitator ``f`` (and room ``r``) can take one
+        more session, for the cohorts built so far."""
+        key = (f, r, len(self.built))
+        if key not in self.free_cache:
+            allowed = self.inst.facilitator_open[f]
+            free = (self.every if allowed is None else allowed) - self.fac_blocked[f]
+            if r is not None:
+                free = free - self.room_blocked[r]
+            self.free_cache[key] = free
+        return self.free_cache[key]
+
+    def _block(self, f: int, venue: int | None, day: int, start: int) -> None:
+        """Record a session at ``start`` on ``day``: the start times it rules out
+        for facilitator ``f`` (overlap, buffer, sessions per day) and room ``venue``."""
+        program = self.inst.program
+        fac = self.inst.facilitators[f]
+        buffer = program.buffer(fac)
+        base = day * 1440 + self.day_start
+        whens = [day * self.g + s for s in range(self.g)]
+        if len(self.fac_days[f].get(day, ())) >= program.sessions_per_day(fac):
+            self.fac_blocked[f].update(whens)
+        for s, when in enumerate(whens):
+            other = base + s * self.grid
+            if other < start + self.duration + buffer and start < other + self.duration + buffer:
+                self.fac_blocked[f].add(when)
+            if venue is not None and abs(other - start) < self.duration:
+                self.room_blocked[venue].add(when)
 
     def _first_fit(self, target: int) -> tuple[int, int, list[int], int | None] | None:
         """The earliest chain that seats ``target`` people without avoid-time hits,
@@ -321,7 +445,7 @@ class _Greedy:
         ]
         for f in facilitators:
             for base in range(self.regular):
-                found = self._candidate(base, f, target)
+                found = self._candidate(base, f, target, target)
                 if found is None:
                     continue
                 c_i, members, venue = found
@@ -333,7 +457,8 @@ class _Greedy:
         best = None
         for base in range(self.regular):
             for f in range(len(self.inst.facilitators)):
-                found = self._candidate(base, f, target)
+                need = self.groups.min_size if best is None else best[0][0]
+                found = self._candidate(base, f, target, need)
                 if found is None:
                     continue
                 c_i, members, venue = found
@@ -376,22 +501,26 @@ def greedy(inst: Instance) -> list[Built]:
     """Open cohorts first-fit on regular chains, then seat leftovers; deterministic.
 
     Tries cohorts of the target size and, when that leaves people out, of the
-    maximum size (tight facilitator capacity) and of an even split (small
-    programs); keeps whichever seats more.
+    maximum size (tight facilitator capacity; tried first when the facilitators
+    cannot lead enough cohorts of the target size) and of an even split (small
+    programs); keeps whichever seats more, stopping once no plan could seat more.
     """
     groups = inst.program.groups
     people = len(inst.participants)
     # also try cohorts split evenly (8 people, size 6: two of 4 rather than one of 6)
     even = max(groups.min_size, -(-people // max(1, -(-people // groups.size))))
+    targets = [groups.size, groups.max_size, min(even, groups.max_size)]
+    if inst.cohort_slots * groups.size < people:  # too few cohorts at the target size
+        targets[:2] = targets[1::-1]
     best: list[Built] = []
-    for target in dict.fromkeys((groups.size, groups.max_size, min(even, groups.max_size))):
+    for target in dict.fromkeys(targets):
         state = _Greedy(inst)
         state.open_cohorts(target)
         state.insert_leftovers()
         built = [b for _, b in state.built]
         if sum(len(b.members) for b in built) > sum(len(b.members) for b in best):
             best = built
-        if len(state.placed) == len(inst.participants):
+        if len(state.placed) >= inst.placed_bound:
             break
     return best
 

@@ -6,8 +6,8 @@ groups, each a few facilitators (and rooms) with the participants they are
 to serve, and each group planned exactly by the monolithic CP-SAT model.
 Participants are dealt to groups whose facilitators can serve their dates,
 hardest first, balancing load and organisations. People a group cannot seat
-are then seated, where one can grow by a session that suits everyone, in a
-cohort of another group: no one is dropped silently.
+are then left to :mod:`.repair`, which re-plans a few facilitators at a time
+with them and everything else fixed: no one is dropped silently.
 """
 
 from __future__ import annotations
@@ -15,13 +15,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from ..domain import Program
-from .construct import assign_case_owners, grow_earlier
 from .explain import series_fits, unplaced_reasons
-from .instance import EarlierCohort, Instance
+from .instance import Instance
 
 GROUP_PARTICIPANTS = 130
 """Aim for about this many participants per group (a size one group solves fast)."""
@@ -54,7 +53,6 @@ def split(inst: Instance, groups: int) -> list[Group]:
     """Deal facilitators, rooms and participants into ``groups`` groups."""
     program = inst.program
     size = program.groups.size
-    need = program.groups.min_size + 1
     # facilitators: by capacity, dealt round-robin so each group gets a mix
     facs = sorted(
         range(len(inst.facilitators)),
@@ -71,20 +69,9 @@ def split(inst: Instance, groups: int) -> list[Group]:
         sum(min(inst.facilitator_limit(inst.facilitators[f]), 10**3) for f in fs) * size
         for fs in fac_groups
     ]
-    # which groups can serve each participant (cached per availability pattern)
-    serves: dict[tuple[frozenset[int] | None, int], bool] = {}
-
-    def can_serve(p: int, f: int) -> bool:
-        own = inst.participant_open[p]
-        key = (own, f)
-        if key not in serves:
-            theirs = inst.facilitator_open[f]
-            both = own if theirs is None else (theirs if own is None else own & theirs)
-            serves[key] = series_fits(inst, both, need)
-        return serves[key]
-
+    serves = who_can_serve(inst)
     options = [
-        [g for g, fs in enumerate(fac_groups) if any(can_serve(p, f) for f in fs)]
+        [g for g, fs in enumerate(fac_groups) if serves[p] & set(fs)]
         for p in range(len(inst.participants))
     ]
     members: list[list[int]] = [[] for _ in range(groups)]
@@ -120,76 +107,38 @@ def split(inst: Instance, groups: int) -> list[Group]:
     ]
 
 
+def who_can_serve(inst: Instance) -> list[frozenset[int]]:
+    """Per participant, the facilitators with whom some series of ``min_size + 1``
+    sessions fits both calendars (computed once per availability pattern)."""
+    need = inst.program.groups.min_size + 1
+    cache: dict[tuple[frozenset[int] | None, int], bool] = {}
+
+    def fits(own: frozenset[int] | None, f: int) -> bool:
+        key = (own, f)
+        if key not in cache:
+            theirs = inst.facilitator_open[f]
+            both = own if theirs is None else (theirs if own is None else own & theirs)
+            cache[key] = series_fits(inst, both, need)
+        return cache[key]
+
+    return [
+        frozenset(f for f in range(len(inst.facilitators)) if fits(own, f))
+        for own in inst.participant_open
+    ]
+
+
 def solve_split(
     program: Program,
     solve_one: Callable[[Program], Any],
     workers: int,
     say: Callable[[str], None],
 ) -> list[Any]:
-    """Plan ``program`` group by group (``solve_one`` plans a sub-program), then
-    seat whoever a group left out in a cohort of another group that can grow."""
+    """Plan ``program`` group by group (``solve_one`` plans a sub-program); whoever
+    a group leaves out is for :mod:`.repair` to seat."""
     inst = Instance.of(program)
     groups = split(inst, group_count(program))
     say(f"split into {len(groups)} groups of about {GROUP_PARTICIPANTS} participants")
-    results = _run(program, groups, solve_one, workers)
-    placed = {m for r in results for c in r.cohorts for m in c.members}
-    left = [p for p, person in enumerate(inst.participants) if person.id not in placed]
-    if left:
-        say(f"repair: seating {len(left)} participant(s) in other groups' cohorts")
-        results = seat_leftovers(inst, groups, results, left)
-    return results
-
-
-def seat_leftovers(
-    inst: Instance, groups: list[Group], results: list[Any], left: list[int]
-) -> list[Any]:
-    """Seat each of ``left`` in the first cohort of any group that can grow by one
-    session for them (:func:`.construct.grow_earlier` on that group)."""
-    program = inst.program
-    results = list(results)
-    for p in left:
-        person = inst.participants[p]
-        if any(person.id in c.members for r in results for c in r.cohorts):
-            continue  # seated meanwhile, as a newcomer of another repair
-        own = inst.participant_open[p]
-        for g, group in enumerate(groups):
-            cohorts = results[g].cohorts
-            g_open = inst.calendar.slot_minutes
-            room = [
-                c for c in cohorts
-                if len(c.members) < program.groups.max_size
-                and (own is None or all(
-                    s.minute in g_open and (s.day - program.start).days * inst.n_slots
-                    + g_open.index(s.minute) in own for s in c.slots
-                ))
-            ]
-            if not room:
-                continue
-            sub = Group(group.facilitators, group.venues, (*group.participants, p))
-            sub_program = sub.program(program)
-            earlier = tuple(
-                EarlierCohort(c.facilitator, c.venue, c.members, c.slots,
-                              (None, *c.case_owners), held=0)
-                for c in cohorts
-            )
-            sub_inst = Instance.of(sub_program, earlier)
-            grown = grow_earlier(sub_inst)
-            seated = [k for k, e in enumerate(grown) if person.id in e.members]
-            if not seated:
-                continue
-            k = seated[0]
-            e = grown[k]
-            owners = assign_case_owners(
-                sub_inst, e.members, e.slots,
-                {i: o for i, o in enumerate(e.case_owners) if o is not None},
-            )
-            new = replace(cohorts[k], members=e.members, slots=e.slots, case_owners=owners)
-            results[g] = replace(
-                results[g], cohorts=tuple(new if j == k else c for j, c in enumerate(cohorts))
-            )
-            groups[g] = sub
-            break
-    return results
+    return _run(program, groups, solve_one, workers)
 
 
 def _run(

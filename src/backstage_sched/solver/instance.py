@@ -39,12 +39,16 @@ class Instance:
     ``earlier`` holds the cohorts of a previous plan when re-planning; cohort
     slot ``k < len(earlier)`` stands for ``earlier[k]``. On a re-plan, no
     session that is not already held may fall before ``today``.
+    ``venue_busy`` (per venue, absolute start minutes ``day * 1440 + minute``)
+    holds sessions that cohorts outside this instance already have in each
+    room: when a large program is repaired piece by piece, the rest stays put.
     """
 
     program: Program
     calendar: WorkCalendar
     earlier: tuple[EarlierCohort, ...] = ()
     today: date | None = None
+    venue_busy: tuple[tuple[int, ...], ...] = ()
 
     @classmethod
     def of(
@@ -52,9 +56,15 @@ class Instance:
         program: Program,
         earlier: tuple[EarlierCohort, ...] = (),
         today: date | None = None,
+        venue_busy: tuple[tuple[int, ...], ...] = (),
     ) -> Instance:
-        """Build the instance of ``program`` (re-planning ``earlier`` cohorts on ``today``)."""
-        return cls(program, WorkCalendar(program), earlier, today)
+        """Build the instance of ``program`` (re-planning ``earlier`` cohorts on ``today``;
+        rooms taken at ``venue_busy`` by cohorts outside it)."""
+        return cls(program, WorkCalendar(program), earlier, today, venue_busy)
+
+    def venue_taken(self, r: int) -> tuple[int, ...]:
+        """Start minutes at which venue ``r`` is taken by cohorts outside this instance."""
+        return self.venue_busy[r] if r < len(self.venue_busy) else ()
 
     @cached_property
     def participant_index(self) -> dict[str, int]:
@@ -171,3 +181,12 @@ class Instance:
             fillable = len(self.participants) // groups.min_size
         leadable = sum(min(self.facilitator_limit(f), fillable) for f in self.facilitators)
         return max(len(self.earlier), min(fillable, leadable))
+
+    @cached_property
+    def placed_bound(self) -> int:
+        """Most participants any plan can place: everyone, or every cohort slot
+        filled to the maximum size (or the largest room's seats, less the facilitator)."""
+        seats = self.program.groups.max_size
+        if self.program.venues:
+            seats = min(seats, max(r.capacity for r in self.program.venues) - 1)
+        return min(len(self.participants), self.cohort_slots * max(0, seats))

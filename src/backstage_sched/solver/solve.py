@@ -21,6 +21,7 @@ from .decompose import reasons as split_reasons
 from .explain import held_conflicts, unplaced_reasons
 from .instance import EarlierCohort, Instance
 from .objective import Level, level_bound, objective_levels
+from .repair import Outcome, improve
 from .variables import Variables, create_variables
 
 Progress = Callable[[str], None]
@@ -116,25 +117,43 @@ def solve(
     started = time.monotonic()
     if not earlier and options.split and group_count(program) > 1:
         return _solve_split(program, options, say, started)
-    inst = Instance.of(program, earlier, today)
+    return solve_instance(Instance.of(program, earlier, today), options, say, started)
+
+
+def solve_instance(
+    inst: Instance,
+    options: SolveOptions,
+    say: Progress,
+    started: float | None = None,
+    start: list[ScheduledCohort] | None = None,
+) -> Schedule:
+    """Plan ``inst`` with one CP-SAT model, objective level by objective level.
+
+    The search starts from ``start`` when given (a valid plan of ``inst``),
+    else from the earlier plan on a re-plan, else from :func:`.construct.greedy`.
+    """
+    started = time.monotonic() if started is None else started
     if inst.cohort_slots == 0 or inst.n_days == 0 or inst.n_slots == 0:
         reasons = unplaced_reasons(inst, set(), 0)
         return Schedule((), tuple(reasons.items()), {"placed": 0}, {"placed": True})
     model, v = build_model(inst)
     levels = [(lvl, _level_expr(model, v, inst, lvl)) for lvl in objective_levels(inst)]
     current: list[ScheduledCohort] | None
-    if earlier:
+    if inst.earlier:
         # the earlier plan hints the search; under edited inputs it may break a
         # rule, so it is no fallback and no shortcut
         current = None
         add_earlier_hint(model, v, inst)
-        say(f"re-planning {len(earlier)} earlier cohorts")
+        say(f"re-planning {len(inst.earlier)} earlier cohorts")
+    elif start is not None:
+        current = list(start)
+        add_schedule_hint(model, v, inst, current)
     else:
         built = greedy(inst)
         current = greedy_schedule(inst, built)
         say(f"greedy start: {score.placed_participants(inst, current)} placed "
             f"in {len(built)} cohorts")
-        add_greedy_hint(model, v, inst, built)
+        add_schedule_hint(model, v, inst, current)
     values: dict[str, int] = {}
     optimal: dict[str, bool] = {}
     if not options.last_level:
@@ -145,7 +164,7 @@ def solve(
             optimal[level.name] = True
             continue
         now = None if current is None else level_value(inst, level, current)
-        best_possible = len(inst.participants) if level.maximize else 0
+        best_possible = inst.placed_bound if level.name == "placed" else 0
         if now is not None and now == best_possible:
             # the current plan already reaches the level's bound: nothing to search
             values[level.name] = now
@@ -256,32 +275,45 @@ def _read_schedule(inst: Instance, v: Variables, solution: list[int]) -> list[Sc
 def add_greedy_hint(
     model: cp_model.CpModel, v: Variables, inst: Instance, built: list[Built]
 ) -> None:
-    """Hint CP-SAT with the greedy plan, mapped onto cohort slots in kick-off order."""
+    """Hint CP-SAT with the greedy plan (see :func:`add_schedule_hint`)."""
+    add_schedule_hint(model, v, inst, greedy_schedule(inst, built))
+
+
+def add_schedule_hint(
+    model: cp_model.CpModel, v: Variables, inst: Instance, cohorts: list[ScheduledCohort]
+) -> None:
+    """Hint CP-SAT with a plan of ``inst``, its cohorts on cohort slots in kick-off
+    order (as symmetry breaking wants); unused sessions at their earliest time."""
     g = inst.n_slots
     rules = inst.program.sessions
     day_start = rules.day_start.hour * 60 + rules.day_start.minute
-    order = sorted(built, key=lambda b: (b.chain.days[0] * g + b.chain.slot))
+    minutes = inst.calendar.slot_minutes
+    facs = {f.id: n for n, f in enumerate(inst.facilitators)}
+    rooms = {r.id: n for n, r in enumerate(inst.program.venues)}
+    order = sorted(cohorts, key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator))
     for k in range(len(v.open)):
-        b = order[k] if k < len(order) else None
-        model.add_hint(v.open[k], b is not None)
-        size = len(b.members) if b else 0
-        model.add_hint(v.size[k], size)
+        c = order[k] if k < len(order) else None
+        members = {inst.participant_index[m] for m in c.members} if c else set()
+        model.add_hint(v.open[k], c is not None)
+        model.add_hint(v.size[k], len(members))
         for p in range(len(inst.participants)):
-            model.add_hint(v.member[p, k], bool(b) and p in b.members)
+            model.add_hint(v.member[p, k], p in members)
         for f in range(len(inst.facilitators)):
-            model.add_hint(v.lead[k, f], bool(b) and b.facilitator == f)
+            model.add_hint(v.lead[k, f], c is not None and facs[c.facilitator] == f)
         for r in range(len(inst.program.venues)):
-            model.add_hint(v.venue[k, r], bool(b) and b.venue == r)
+            model.add_hint(v.venue[k, r], c is not None and rooms.get(c.venue or "") == r)
         for i in range(inst.n_sessions):
-            on = b is not None and i <= size
-            if i > inst.program.groups.min_size:
+            on = c is not None and i <= len(members)
+            if i > inst.smallest(k):
                 model.add_hint(v.active[k][i], on)
             when = v.when[k][i]
             if on:
-                day, slot = b.chain.days[i], b.chain.slot
+                assert c is not None
+                day, slot = (c.slots[i].day - inst.program.start).days, minutes.index(
+                    c.slots[i].minute
+                )
             else:
-                lowest = int(when.proto.domain[0])
-                day, slot = divmod(lowest, g)
+                day, slot = divmod(int(when.proto.domain[0]), g)
             model.add_hint(v.calendar_day[k][i], day)
             model.add_hint(v.slot[k][i], slot)
             model.add_hint(when, day * g + slot)
@@ -354,27 +386,54 @@ def _solve_group(program: Program, options: SolveOptions) -> Schedule:
     return solve(program, replace(options, split=False, last_level=False))
 
 
+def _solve_piece(
+    program: Program,
+    venue_busy: tuple[tuple[int, ...], ...],
+    start: tuple[ScheduledCohort, ...],
+    options: SolveOptions,
+) -> Outcome:
+    """Re-plan one repair piece from its current cohorts ``start`` (see :mod:`.repair`)."""
+    inst = Instance.of(program, venue_busy=venue_busy)
+    levels = objective_levels(inst)[:-1]
+
+    def key(cohorts: list[ScheduledCohort]) -> tuple[int, ...]:
+        return tuple(
+            level_value(inst, lvl, cohorts) * (1 if lvl.maximize else -1) for lvl in levels
+        )
+
+    begin = list(start)
+    built = greedy_schedule(inst, greedy(inst))
+    if key(built) > key(begin):  # a fresh construction may beat the current plan
+        begin = built
+    piece_options = replace(options, split=False, last_level=False, effort=options.effort / 2)
+    schedule = solve_instance(inst, piece_options, lambda _msg: None, start=begin)
+    return Outcome(schedule.cohorts, key(list(start)), key(list(schedule.cohorts)))
+
+
 def _solve_split(
     program: Program, options: SolveOptions, say: Progress, started: float
 ) -> Schedule:
-    """Plan a large program as independent groups (see :mod:`.decompose`) and merge."""
+    """Plan a large program as independent groups (see :mod:`.decompose`), merge
+    them, and repair the merged plan where people are left out (:mod:`.repair`)."""
     results = solve_split(
         program, partial(_solve_group, options=options), options.processes, say
     )
-    cohorts = sorted(
-        (c for r in results for c in r.cohorts),
-        key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator, c.members),
-    )
-    values: dict[str, int] = {}
-    optimal: dict[str, bool] = {}
-    for r in results:
-        for name, value in r.objective.items():
-            values[name] = values.get(name, 0) + value
-            optimal[name] = optimal.get(name, True) and r.optimal.get(name, False)
+    cohorts = [c for r in results for c in r.cohorts]
+    inst = Instance.of(program)
     placed = {m for c in cohorts for m in c.members}
-    values["placed"] = len(placed)
+    if len(placed) < len(program.participants):
+        say(f"groups placed {len(placed)} of {len(program.participants)}; repairing")
+        cohorts = improve(
+            inst, cohorts, partial(_solve_piece, options=options), options.processes, say,
+            seed=options.seed,
+        )
+    cohorts.sort(key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator, c.members))
+    values = {
+        level.name: level_value(inst, level, cohorts) for level in objective_levels(inst)[:-1]
+    }
+    placed = {m for c in cohorts for m in c.members}
     # group optima need not add up to a global one: only a full placement is proven
-    optimal = {name: False for name in optimal}
+    optimal = {name: False for name in values}
     optimal["placed"] = len(placed) == len(program.participants)
     why = split_reasons(program, placed, len(cohorts))
     say(f"{len(placed)} of {len(program.participants)} placed in {len(cohorts)} cohorts")
