@@ -39,7 +39,8 @@ def chain_days(
     inst: Instance, first: int, slot: int = 0, open_when: frozenset[int] | None = None
 ) -> tuple[int, ...]:
     """Session days from kick-off day ``first``: each the earliest allowed day that
-    keeps the gap rule, on the same weekday where one exists, and (when given) with
+    keeps the gap rule, on the kick-off's weekday where one exists (else the
+    previous session's), and (when given) with
     ``day * n_slots + slot`` in ``open_when``. Stops at ``max_size + 1`` days or
     when no day fits."""
     rules = inst.program.sessions
@@ -62,7 +63,10 @@ def chain_days(
                 options.append(c)
         if not options:
             break
-        same = [c for c in options if (c - prev_c) % 7 == 0]
+        # back on the kick-off's weekday where one fits, else the previous session's
+        same = [c for c in options if (c - first) % 7 == 0] or [
+            c for c in options if (c - prev_c) % 7 == 0
+        ]
         days.append(same[0] if same else options[0])
     return tuple(days)
 
@@ -82,6 +86,11 @@ def regular_chains(inst: Instance) -> list[Chain]:
         for slot in range(inst.n_slots):
             chains.append(Chain(days, slot))
     return chains
+
+
+def _irregular(chain: Chain) -> int:
+    """Sessions of ``chain`` not on the kick-off's weekday."""
+    return sum(1 for c in chain.days if (c - chain.days[0]) % 7)
 
 
 def _prefix(open_when: frozenset[int] | None, chain: Chain, g: int) -> int:
@@ -375,7 +384,7 @@ class _Greedy:
         rooms: list[int | None] = [
             r for r in range(len(venues)) if venues[r].capacity > self.groups.min_size
         ] if venues else [None]
-        found = None
+        found: tuple[int, list[int], int | None, int] | None = None
         for r in rooms:
             free = self._free_whens(f, r)
             days = chain_days(self.inst, chain.days[0], chain.slot, free)
@@ -394,10 +403,13 @@ class _Greedy:
                 continue
             if r is not None and not self.venue_free(r, self.chains[c_j], range(n), len(members)):
                 continue
-            if found is None or len(members) > len(found[1]):
-                found = (c_j, members, r)
-        self.routed[key] = found
-        return found
+            odd = _irregular(Chain(days[: len(members) + 1], 0))
+            if found is None or (len(members), -odd) > (len(found[1]), -found[3]):
+                found = (c_j, members, r, odd)
+            if len(members) >= target and not odd:
+                break
+        self.routed[key] = found[:3] if found else None
+        return self.routed[key]
 
     def _chain(self, chain: Chain) -> int:
         """Index of ``chain`` among the known chains, measuring it when new."""
@@ -449,7 +461,11 @@ class _Greedy:
                 if found is None:
                     continue
                 c_i, members, venue = found
-                if len(members) >= target and not any(self.hits[c_i][p] for p in members):
+                if (
+                    len(members) >= target
+                    and not any(self.hits[c_i][p] for p in members)
+                    and not _irregular(Chain(self.chains[c_i].days[: len(members) + 1], 0))
+                ):
                     return c_i, f, members, venue
         return None
 
@@ -463,7 +479,8 @@ class _Greedy:
                     continue
                 c_i, members, venue = found
                 hits = sum(self.hits[c_i][p] for p in members)
-                score = (len(members), -hits, -self.load[f], -base)
+                odd = _irregular(Chain(self.chains[c_i].days[: len(members) + 1], 0))
+                score = (len(members), -hits, -odd, -self.load[f], -base)
                 if best is None or score > best[0]:
                     best = (score, c_i, f, members, venue)
         if best is None:

@@ -13,7 +13,7 @@ with them and everything else fixed: no one is dropped silently.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -49,8 +49,13 @@ def group_count(program: Program) -> int:
     return max(1, min(wanted, len(program.facilitators)))
 
 
-def split(inst: Instance, groups: int) -> list[Group]:
-    """Deal facilitators, rooms and participants into ``groups`` groups."""
+def split(inst: Instance, groups: int, wave: int = 1) -> list[Group]:
+    """Deal facilitators, rooms and participants into ``groups`` groups.
+
+    Groups are planned ``wave`` at a time (see :func:`solve_split`): the rooms
+    are dealt so that the groups of one wave share none, and a later wave's
+    group gets the same rooms as the group ``wave`` places before it.
+    """
     program = inst.program
     size = program.groups.size
     # facilitators: by capacity, dealt round-robin so each group gets a mix
@@ -62,9 +67,10 @@ def split(inst: Instance, groups: int) -> list[Group]:
     for n, f in enumerate(facs):
         fac_groups[n % groups].append(f)
     rooms = sorted(range(len(program.venues)), key=lambda r: (-program.venues[r].capacity, r))
-    room_groups: list[list[int]] = [[] for _ in range(groups)]
-    for n, r in enumerate(rooms):
-        room_groups[n % groups].append(r)
+    lanes = max(1, min(wave, groups, len(rooms)))
+    room_groups: list[list[int]] = [
+        [r for n, r in enumerate(rooms) if n % lanes == g % lanes] for g in range(groups)
+    ]
     capacity = [
         sum(min(inst.facilitator_limit(inst.facilitators[f]), 10**3) for f in fs) * size
         for fs in fac_groups
@@ -127,28 +133,54 @@ def who_can_serve(inst: Instance) -> list[frozenset[int]]:
     ]
 
 
+def venue_bookings(program: Program, cohorts: Sequence[Any]) -> tuple[tuple[int, ...], ...]:
+    """Per venue of ``program``, the start minutes (``day * 1440 + minute``) of the
+    sessions ``cohorts`` hold there."""
+    index = {r.id: n for n, r in enumerate(program.venues)}
+    busy: list[list[int]] = [[] for _ in program.venues]
+    for c in cohorts:
+        if c.venue is not None:
+            busy[index[c.venue]].extend(
+                (s.day - program.start).days * 1440 + s.minute for s in c.slots
+            )
+    return tuple(tuple(sorted(b)) for b in busy)
+
+
+SolveGroup = Callable[[Program, tuple[tuple[int, ...], ...]], Any]
+
+
 def solve_split(
-    program: Program,
-    solve_one: Callable[[Program], Any],
-    workers: int,
-    say: Callable[[str], None],
+    program: Program, solve_one: SolveGroup, workers: int, say: Callable[[str], None]
 ) -> list[Any]:
-    """Plan ``program`` group by group (``solve_one`` plans a sub-program); whoever
-    a group leaves out is for :mod:`.repair` to seat."""
+    """Plan ``program`` group by group; whoever a group leaves out is for
+    :mod:`.repair` to seat.
+
+    ``solve_one(sub_program, venue_busy)`` plans one group. Without rooms all
+    groups run side by side. With rooms they run in waves of ``workers`` that
+    share no room, each wave seeing the rooms' bookings of the waves before it,
+    so every group has rooms and no two groups book the same room at once.
+    """
     inst = Instance.of(program)
-    groups = split(inst, group_count(program))
+    wave = max(1, workers) if program.venues else len(program.facilitators)
+    groups = split(inst, group_count(program), wave)
     say(f"split into {len(groups)} groups of about {GROUP_PARTICIPANTS} participants")
-    return _run(program, groups, solve_one, workers)
-
-
-def _run(
-    program: Program, groups: list[Group], solve_one: Callable[[Program], Any], workers: int
-) -> list[Any]:
-    subs = [g.program(program) for g in groups]
-    if workers <= 1 or len(subs) == 1:
-        return [solve_one(sub) for sub in subs]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(solve_one, subs))
+    results: list[Any] = []
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(groups) > 1 else None
+    try:
+        for start in range(0, len(groups), wave):
+            busy = venue_bookings(program, [c for r in results for c in r.cohorts])
+            jobs = [
+                (g.program(program), tuple(busy[r] for r in g.venues))
+                for g in groups[start:start + wave]
+            ]
+            if pool is None or len(jobs) == 1:
+                results.extend(solve_one(*job) for job in jobs)
+            else:
+                results.extend(pool.map(solve_one, *zip(*jobs, strict=True)))
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return results
 
 
 def reasons(program: Program, placed: set[str], formed: int) -> dict[str, str]:

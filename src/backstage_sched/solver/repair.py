@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..domain import Program
+from .decompose import venue_bookings as bookings
 from .decompose import who_can_serve
 from .instance import Instance
 
@@ -70,19 +71,9 @@ class Outcome:
 SolvePiece = Callable[[Program, tuple[tuple[int, ...], ...], tuple[Any, ...]], Outcome]
 
 
-def start_minutes(inst: Instance, cohort: Any) -> list[int]:
-    """Absolute start minutes (``day * 1440 + minute``) of a cohort's sessions."""
-    return [(s.day - inst.program.start).days * 1440 + s.minute for s in cohort.slots]
-
-
 def venue_bookings(inst: Instance, cohorts: Sequence[Any]) -> tuple[tuple[int, ...], ...]:
     """Per venue, the start minutes of the sessions ``cohorts`` hold there."""
-    index = {r.id: n for n, r in enumerate(inst.program.venues)}
-    busy: list[list[int]] = [[] for _ in inst.program.venues]
-    for c in cohorts:
-        if c.venue is not None:
-            busy[index[c.venue]].extend(start_minutes(inst, c))
-    return tuple(tuple(sorted(b)) for b in busy)
+    return bookings(inst.program, cohorts)
 
 
 def facilitator_groups(inst: Instance, seed: int, round_no: int) -> list[tuple[int, ...]]:

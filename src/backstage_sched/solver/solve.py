@@ -47,6 +47,13 @@ class SolveOptions:
     processes: int = 2  # large programs: groups solved side by side (still reproducible)
     split: bool = True  # large programs are split into independent groups
     last_level: bool = True  # optimise size, balance and mix (skipped inside split groups)
+    repair: int | None = None  # repair passes after a split (None: 3, or 1 above 600 people)
+
+    def repair_passes(self, participants: int) -> int:
+        """How many repair passes (see :mod:`.repair`) a split plan of this size gets."""
+        if self.repair is not None:
+            return self.repair
+        return 3 if participants <= 600 else 1
 
 
 @dataclass(frozen=True)
@@ -381,9 +388,13 @@ def add_earlier_hint(model: cp_model.CpModel, v: Variables, inst: Instance) -> N
             model.add_hint(v.minute[k][i], day * 1440 + day_start + s_i * rules.grid_minutes)
 
 
-def _solve_group(program: Program, options: SolveOptions) -> Schedule:
-    """Plan one group of a split program whole (top level, so processes can run it)."""
-    return solve(program, replace(options, split=False, last_level=False))
+def _solve_group(
+    program: Program, venue_busy: tuple[tuple[int, ...], ...], options: SolveOptions
+) -> Schedule:
+    """Plan one group of a split program whole, its rooms taken at ``venue_busy`` by
+    groups planned before it (top level, so processes can run it)."""
+    inst = Instance.of(program, venue_busy=venue_busy)
+    return solve_instance(inst, replace(options, split=False, last_level=False), lambda _m: None)
 
 
 def _solve_piece(
@@ -421,11 +432,11 @@ def _solve_split(
     cohorts = [c for r in results for c in r.cohorts]
     inst = Instance.of(program)
     placed = {m for c in cohorts for m in c.members}
-    if len(placed) < len(program.participants):
+    if len(placed) < inst.placed_bound:
         say(f"groups placed {len(placed)} of {len(program.participants)}; repairing")
         cohorts = improve(
             inst, cohorts, partial(_solve_piece, options=options), options.processes, say,
-            seed=options.seed,
+            seed=options.seed, passes=options.repair_passes(len(program.participants)),
         )
     cohorts.sort(key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator, c.members))
     values = {
