@@ -144,7 +144,8 @@ def placeable_upper_bound(program: Any) -> dict[str, int]:
 
 
 def recount_soft(program: Any, plan: Any) -> dict[str, int]:
-    """Avoid hits and irregular sessions counted from the plan itself.
+    """Avoid hits, irregular sessions and cohorts with a regular rhythm (every
+    session on the kick-off's weekday and start time), counted from the plan.
 
     The solver's objective values are sums of penalty literals; when a level
     is not proved optimal they may overstate what the plan really does.
@@ -152,9 +153,13 @@ def recount_soft(program: Any, plan: Any) -> dict[str, int]:
     from backstage_sched.workdays import Slot, WorkCalendar
 
     cal = WorkCalendar(program)
-    avoid = irregular = 0
+    avoid = irregular = regular_cohorts = 0
     for cohort in plan.cohorts:
         first = cohort.sessions[0].start
+        regular_cohorts += all(
+            s.start.weekday() == first.weekday() and s.start.time() == first.time()
+            for s in cohort.sessions
+        )
         for session in cohort.sessions:
             start = session.start
             slot = Slot(start.date(), start.hour * 60 + start.minute)
@@ -166,7 +171,8 @@ def recount_soft(program: Any, plan: Any) -> dict[str, int]:
                 start.weekday() != first.weekday() or start.time() != first.time()
             ):
                 irregular += 1
-    return {"avoid_hits": avoid, "irregular_sessions": irregular}
+    return {"avoid_hits": avoid, "irregular_sessions": irregular,
+            "regular_cohorts": regular_cohorts}
 
 
 def _phases(events: list[tuple[float, str]], plan_start: float, plan_end: float) -> dict:
@@ -415,9 +421,9 @@ def print_table(results: list[dict[str, Any]], effort: float) -> None:
             table.add_row(*row)
         Console(width=max(160, os.get_terminal_size(0).columns if sys.stdin.isatty() else 160)
                 ).print(table)
-    print("gap: (bound - placed) / bound. vs gr.: placed minus greedy. optimal: P placed, A avoid_hits, R irregular_sessions,"
-          " B balance proved; · = not. avoid/irreg.: recounted from the plan, (solver"
-          " objective) when it differs")
+    print("gap: (bound - placed) / bound. vs gr.: placed minus greedy. optimal: P placed,"
+          " A avoid_hits, R irregular_sessions, B balance proved; · = not. avoid/irreg.:"
+          " recounted from the plan, (solver objective) when it differs")
     for r in results:
         if "error" in r:
             continue
@@ -433,7 +439,8 @@ def print_table(results: list[dict[str, Any]], effort: float) -> None:
         print(f"{label}: vs greedy: placed {r['placed']} vs {g_placed} "
               f"({r['placed'] - g_placed:+d}, ratio {_ratio(r['placed'], g_placed)}); "
               f"avoid hits {r['avoid_hits']} vs {g_avoid} "
-              f"(ratio {_ratio(r['avoid_hits'], g_avoid)}, at least halved: {halved})")
+              f"(ratio {_ratio(r['avoid_hits'], g_avoid)}, at least halved: {halved}); "
+              f"regular rhythm: {r.get('regular_cohorts', '-')} of {r['cohorts']} cohorts")
     for r in results:
         label = f"{r.get('variant', 'normal')} {r['size']}"
         phases = r.get("phases_s")

@@ -16,8 +16,6 @@ from backstage_sched.solver.construct import chain_days
 from backstage_sched.solver.instance import Instance
 
 
-
-
 def simple_greedy(program: Program) -> dict[str, int]:
     """Plan ``program`` first-fit; returns placed, cohorts and avoid-time hits."""
     inst = Instance.of(program)
@@ -50,8 +48,9 @@ def simple_greedy(program: Program) -> dict[str, int]:
         c * g + s for c in inst.calendar.calendar_number for s in range(g)
     )
     load = [0] * len(inst.facilitators)
-    busy: list[list[tuple[int, int]]] = [[] for _ in inst.facilitators]
-    rooms: list[list[int]] = [[] for _ in program.venues]  # session start minutes
+    # per facilitator and per room: calendar day -> session start minutes
+    busy: list[dict[int, list[int]]] = [{} for _ in inst.facilitators]
+    rooms: list[dict[int, list[int]]] = [{} for _ in program.venues]
     placed = hits = formed = 0
     for members in cohorts:
         if len(members) < groups.min_size:
@@ -67,9 +66,9 @@ def simple_greedy(program: Program) -> dict[str, int]:
         load[f] += 1
         for c in days:
             start = c * 1440 + minutes[slot]
-            busy[f].append((start, start + duration))
+            busy[f].setdefault(c, []).append(start)
             if room is not None:
-                rooms[room].append(start)
+                rooms[room].setdefault(c, []).append(start)
         placed += len(members)
         formed += 1
         for q in members:
@@ -99,9 +98,10 @@ def _dates(inst, members, common, load, busy, rooms, minutes, duration):
                 clash = False
                 for c in days:
                     start = c * 1440 + minutes[slot]
-                    same_day = sum(1 for s, _ in busy[f] if s // 1440 == c)
-                    if same_day >= program.sessions_per_day(fac) or any(
-                        start < e + buffer and s < start + duration + buffer for s, e in busy[f]
+                    held = busy[f].get(c, ())
+                    if len(held) >= program.sessions_per_day(fac) or any(
+                        start < s + duration + buffer and s < start + duration + buffer
+                        for s in held
                     ):
                         clash = True
                         break
@@ -109,10 +109,10 @@ def _dates(inst, members, common, load, busy, rooms, minutes, duration):
                     continue
                 if not program.venues:
                     return f, None, days, slot
-                starts = [c * 1440 + minutes[slot] for c in days]
                 for r, venue in enumerate(program.venues):
                     if venue.capacity >= need and not any(
-                        abs(s - t) < duration for s in starts for t in rooms[r]
+                        abs(c * 1440 + minutes[slot] - t) < duration
+                        for c in days for t in rooms[r].get(c, ())
                     ):
                         return f, r, days, slot
     return None

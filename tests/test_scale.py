@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from backstage_sched.domain import Venue
 from backstage_sched.load import load_program
 from backstage_sched.planner import plan_program, schedule_to_plan
 from backstage_sched.solver import SolveOptions, decompose, repair
-from backstage_sched.solver.construct import greedy
+from backstage_sched.solver.construct import chain_days, greedy
 from backstage_sched.solver.instance import Instance
 from backstage_sched.solver.solve import (
     Schedule,
@@ -118,3 +120,36 @@ def test_rooms_other_cohorts_hold_are_respected(program) -> None:
             for s in c.slots:
                 start = (s.day - roomy.start).days * 1440 + s.minute
                 assert all(abs(start - t) >= duration for t in taken), (c, s)
+
+
+def test_split_with_fewer_rooms_than_groups_gives_every_cohort_a_room(
+    program, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Groups run in waves that share no room; later waves see earlier bookings."""
+    monkeypatch.setattr(decompose, "GROUP_PARTICIPANTS", 12)  # 2 groups (one per facilitator)
+    one_room = program.replace(venues=(Venue("sal", "Salen", 8),))
+    assert decompose.group_count(one_room) == 2
+    plan = plan_program(one_room, SolveOptions(processes=2))
+    assert verify(one_room, plan) == []
+    assert plan.cohorts and {c.venue for c in plan.cohorts} == {"sal"}
+    starts = sorted(s.start for c in plan.cohorts for s in c.sessions)
+    duration = timedelta(minutes=one_room.sessions.duration_minutes)
+    assert all(b - a >= duration for a, b in pairwise(starts))
+
+
+def test_a_re_routed_chain_returns_to_the_kick_off_weekday(program) -> None:
+    """Around a blocked week the series detours once, then keeps its weekday."""
+    inst = Instance.of(program)
+    g = inst.n_slots
+    first = inst.calendar.calendar_number[0]
+    plain = chain_days(inst, first)
+    assert all((c - first) % 7 == 0 for c in plain)
+    blocked = {plain[2] + shift for shift in (0, 7)}  # the 4- and 5-week days of session 2
+    open_when = frozenset(
+        c * g for c in inst.calendar.calendar_number if c not in blocked
+    )
+    routed = chain_days(inst, first, 0, open_when)
+    assert routed[:2] == plain[:2]
+    assert routed[2] not in blocked and (routed[2] - first) % 7 != 0
+    assert len(routed) == len(plain)
+    assert all((c - first) % 7 == 0 for c in routed[3:])

@@ -161,7 +161,9 @@ def solve_split(
     so every group has rooms and no two groups book the same room at once.
     """
     inst = Instance.of(program)
-    wave = max(1, workers) if program.venues else len(program.facilitators)
+    # groups of one wave need rooms of their own: no wider than there are rooms
+    rooms = len(program.venues)
+    wave = max(1, min(workers, rooms)) if rooms else max(1, len(program.facilitators))
     groups = split(inst, group_count(program), wave)
     say(f"split into {len(groups)} groups of about {GROUP_PARTICIPANTS} participants")
     results: list[Any] = []

@@ -179,8 +179,8 @@ def improve(
                 break
             kept = 0
             groups = facilitator_groups(inst, seed, round_no)
-            say(f"repair pass {round_no + 1}: {len(unplaced)} unseated, "
-                f"{len(groups)} pieces of {PIECE_FACILITATORS} facilitators")
+            say(f"repair pass {round_no + 1}: {len(unplaced)} unseated; facilitators "
+                f"re-planned {PIECE_FACILITATORS} at a time")
             step = max(1, workers)
             for n in range(0, len(groups), step):
                 placed = {inst.participant_index[m] for c in cohorts for m in c.members}
