@@ -153,3 +153,22 @@ def test_a_re_routed_chain_returns_to_the_kick_off_weekday(program) -> None:
     assert routed[2] not in blocked and (routed[2] - first) % 7 != 0
     assert len(routed) == len(plain)
     assert all((c - first) % 7 == 0 for c in routed[3:])
+
+
+def test_repair_is_the_same_with_one_or_two_processes(
+    program, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pieces solved side by side are judged in order: the plan does not depend on it."""
+    monkeypatch.setattr(repair, "PIECE_FACILITATORS", 1)  # two pieces, one per facilitator
+    left_out = {p.id for p in program.participants[:3]}
+    rest = program.replace(
+        participants=tuple(p for p in program.participants if p.id not in left_out)
+    )
+    start = list(solve(rest, SolveOptions(split=False, last_level=False)).cohorts)
+    inst = Instance.of(program)
+    solve_piece = partial(_solve_piece, options=SolveOptions())
+    one = repair.improve(inst, start, solve_piece, 1, lambda _m: None)
+    two = repair.improve(inst, start, solve_piece, 2, lambda _m: None)
+    assert one == two
+    assert sum(len(c.members) for c in two) > sum(len(c.members) for c in start)
+    assert verify(program, schedule_to_plan(program, Schedule(tuple(two), ()))) == []
