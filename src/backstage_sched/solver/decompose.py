@@ -179,6 +179,9 @@ def solve_split(
                 results.extend(solve_one(*job) for job in jobs)
             else:
                 results.extend(pool.map(solve_one, *zip(*jobs, strict=True)))
+            if len(results) < len(groups):
+                seated = sum(len(c.members) for r in results for c in r.cohorts)
+                say(f"planned {len(results)} of {len(groups)} groups ({seated} seated)")
     finally:
         if pool is not None:
             pool.shutdown()
