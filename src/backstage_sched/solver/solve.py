@@ -394,6 +394,8 @@ def _solve_group(
     """Plan one group of a split program whole, its rooms taken at ``venue_busy`` by
     groups planned before it (top level, so processes can run it)."""
     inst = Instance.of(program, venue_busy=venue_busy)
+    # the last level (size, balance, mix) is left out: measured on the generated
+    # 360-person program it doubled the time and changed nothing
     return solve_instance(inst, replace(options, split=False, last_level=False), lambda _m: None)
 
 
@@ -439,13 +441,12 @@ def _solve_split(
             seed=options.seed, passes=options.repair_passes(len(program.participants)),
         )
     cohorts.sort(key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator, c.members))
-    values = {
-        level.name: level_value(inst, level, cohorts) for level in objective_levels(inst)[:-1]
-    }
+    levels = objective_levels(inst)
+    values = {level.name: level_value(inst, level, cohorts) for level in levels}
     placed = {m for c in cohorts for m in c.members}
-    # group optima need not add up to a global one: only a full placement is proven
+    # group optima need not add up to a global one: only placing all one can is proven
     optimal = {name: False for name in values}
-    optimal["placed"] = len(placed) == len(program.participants)
+    optimal["placed"] = len(placed) >= inst.placed_bound
     why = split_reasons(program, placed, len(cohorts))
     say(f"{len(placed)} of {len(program.participants)} placed in {len(cohorts)} cohorts")
     return Schedule(
