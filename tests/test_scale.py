@@ -172,3 +172,24 @@ def test_repair_is_the_same_with_one_or_two_processes(
     assert one == two
     assert sum(len(c.members) for c in two) > sum(len(c.members) for c in start)
     assert verify(program, schedule_to_plan(program, Schedule(tuple(two), ()))) == []
+
+
+def test_company_repair_offers_people_only_to_pieces_they_could_join() -> None:
+    company = ROOT / "examples" / "company-2027"
+    program = load_program(company / "program.toml")
+    inst = Instance.of(program)
+    by_org: dict[str, list[int]] = {}
+    for p, person in enumerate(program.participants):
+        by_org.setdefault(person.organization, []).append(p)
+    a_people = sorted(by_org.items())[0][1]
+    others = [p for p in range(len(program.participants)) if p not in a_people]
+    members = a_people[:-1]
+    need = program.groups.min_size
+    # one of organisation a (it has members here) and fewer than min_size of another
+    kept = repair._company_fits(inst, members, [a_people[-1], *others[: need - 1]])
+    assert kept == [a_people[-1]]
+    # min_size of another organisation could open a cohort of their own
+    same_org = [p for p in others if program.participants[p].organization
+                == program.participants[others[0]].organization][:need]
+    if len(same_org) == need:
+        assert repair._company_fits(inst, members, same_org) == same_org

@@ -113,6 +113,8 @@ def make_pieces(
                 break
             if p not in taken and serves[p] & set(facs):
                 candidates.append(p)
+        if inst.program.mode == "company":
+            candidates = _company_fits(inst, members, candidates)
         if not candidates or len(members) >= _seat_bound(inst, facs, members + candidates):
             continue
         taken.update(candidates)
@@ -126,6 +128,21 @@ def make_pieces(
             )
         )
     return pieces
+
+
+def _company_fits(inst: Instance, members: list[int], candidates: list[int]) -> list[int]:
+    """Company mode: the candidates who could sit in a cohort of this piece, as its
+    cohorts mix no organisations: those whose organisation has members here, or
+    at least ``min_size`` people among the candidates."""
+    def org(p: int) -> str:
+        return inst.participants[p].organization
+
+    present = {org(p) for p in members}
+    count: dict[str, int] = {}
+    for p in candidates:
+        count[org(p)] = count.get(org(p), 0) + 1
+    need = inst.program.groups.min_size
+    return [p for p in candidates if org(p) in present or count[org(p)] >= need]
 
 
 def _seat_bound(inst: Instance, facs: tuple[int, ...], people: list[int]) -> int:
