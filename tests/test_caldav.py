@@ -37,6 +37,7 @@ from backstage_sched import ical
 from backstage_sched.cli import main
 from backstage_sched.output import default_stamp, read_plan_dir
 from backstage_sched.plan import Plan
+from tiny_programs import tiny_program
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPANY = ROOT / "examples" / "company-2027" / "program.toml"
@@ -48,44 +49,6 @@ ONE_HOUR = timedelta(hours=1)
 # Two tiny programs whose sessions straddle the EU daylight-saving changes of
 # 2027 (Sunday 28 March and Sunday 31 October): one cohort of two people from
 # different organisations, three sessions a week apart.
-TINY = """\
-[program]
-id = "{pid}"
-name = "DST {pid}"
-timezone = "Europe/Stockholm"
-country = "SE"
-start = {start}
-end = {end}
-mode = "mixed"
-
-[sessions]
-min_gap_days = 4
-max_gap_days = 8
-
-[groups]
-size = 2
-min_size = 2
-max_size = 2
-
-[[facilitators]]
-id = "f1"
-name = "Frida Facilitator"
-email = "frida@backstage.example"
-
-[[participants]]
-id = "a1"
-name = "Anna Alfa"
-email = "anna@alfa.example"
-organization = "Alfa AB"
-experience = "new"
-
-[[participants]]
-id = "b1"
-name = "Bo Beta"
-email = "bo@beta.example"
-organization = "Beta AB"
-experience = "new"
-"""
 TINY_PROGRAMS = {
     "spring": ("2027-03-22", "2027-04-09"),
     "autumn": ("2027-10-25", "2027-11-12"),
@@ -207,7 +170,7 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PlanDir]:
     out["company"] = PlanDir("company", base / "company")
     for name, (start, end) in TINY_PROGRAMS.items():
         toml = base / f"{name}.toml"
-        toml.write_text(TINY.format(pid=f"dst-{name}", start=start, end=end), encoding="utf-8")
+        toml.write_text(tiny_program(f"dst-{name}", start, end), encoding="utf-8")
         assert main(["plan", str(toml), "--out", str(base / name), "-q"]) == 0
         out[name] = PlanDir(name, base / name)
     for pd in out.values():

@@ -30,50 +30,13 @@ import vobject
 from backstage_sched import ical
 from backstage_sched.cli import main
 from backstage_sched.output import default_stamp, read_plan_dir
+from tiny_programs import tiny_program
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPANY = ROOT / "examples" / "company-2027" / "program.toml"
 
 # Tiny programs whose sessions straddle daylight-saving changes of 2027:
 # EU (28 Mar, 31 Oct), US (14 Mar, 7 Nov), Australia (4 Apr, 3 Oct).
-TINY = """\
-[program]
-id = "{pid}"
-name = "Tiny {pid}"
-timezone = "{tz}"
-country = "{country}"
-start = {start}
-end = {end}
-mode = "mixed"
-
-[sessions]
-min_gap_days = 4
-max_gap_days = 8
-
-[groups]
-size = 2
-min_size = 2
-max_size = 2
-
-[[facilitators]]
-id = "f1"
-name = "Frida Facilitator"
-email = "frida@backstage.example"
-
-[[participants]]
-id = "a1"
-name = "Anna Alfa"
-email = "anna@alfa.example"
-organization = "Alfa AB"
-experience = "new"
-
-[[participants]]
-id = "b1"
-name = "Bo Beta"
-email = "bo@beta.example"
-organization = "Beta AB"
-experience = "new"
-"""
 TINY_PROGRAMS = {
     "se-spring": ("Europe/Stockholm", "SE", "2027-03-22", "2027-04-09"),
     "se-autumn": ("Europe/Stockholm", "SE", "2027-10-25", "2027-11-12"),
@@ -92,7 +55,7 @@ def plan_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert main(["plan", str(COMPANY), "--out", str(out["company"]), "-q"]) == 0
     for name, (tz, country, start, end) in TINY_PROGRAMS.items():
         toml = base / f"{name}.toml"
-        text = TINY.format(pid=name, tz=tz, country=country, start=start, end=end)
+        text = tiny_program(name, start, end, tz, country)
         toml.write_text(text, encoding="utf-8")
         out[name] = base / name
         assert main(["plan", str(toml), "--out", str(out[name]), "-q"]) == 0
