@@ -152,7 +152,6 @@ class _Greedy:
         self.every = frozenset(
             c * self.g + s for c in inst.calendar.calendar_number for s in range(self.g)
         )
-        self.fac_days: list[dict[int, list[int]]] = [{} for _ in inst.facilitators]
         self.fac_blocked: list[set[int]] = [set() for _ in inst.facilitators]
         self.room_blocked: list[set[int]] = [set() for _ in program.venues]
         for r in range(len(program.venues)):
@@ -317,10 +316,9 @@ class _Greedy:
         """Mark facilitator ``f`` (and room ``venue``) busy for ``sessions``."""
         for i in sessions:
             start = self._start(chain, i)
-            self.fac_days[f].setdefault(chain.days[i], []).append(start)
-            self._block(f, venue, chain.days[i], start)
             self.busy[f].append((start, start + self.duration))
             self.day_count[f, chain.days[i]] = self.day_count.get((f, chain.days[i]), 0) + 1
+            self._block(f, venue, chain.days[i], start)
             if venue is not None:
                 self.venue_busy[venue].append((start, start + self.duration))
 
@@ -439,7 +437,7 @@ class _Greedy:
         buffer = program.buffer(fac)
         base = day * 1440 + self.day_start
         whens = [day * self.g + s for s in range(self.g)]
-        if len(self.fac_days[f].get(day, ())) >= program.sessions_per_day(fac):
+        if self.day_count.get((f, day), 0) >= program.sessions_per_day(fac):
             self.fac_blocked[f].update(whens)
         for s, when in enumerate(whens):
             other = base + s * self.grid

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..domain import Program
-from .explain import series_fits, unplaced_reasons
+from .explain import series_fits
 from .instance import Instance
 
 GROUP_PARTICIPANTS = 130
@@ -150,17 +150,18 @@ SolveGroup = Callable[[Program, tuple[tuple[int, ...], ...]], Any]
 
 
 def solve_split(
-    program: Program, solve_one: SolveGroup, workers: int, say: Callable[[str], None]
+    inst: Instance, solve_one: SolveGroup, workers: int, say: Callable[[str], None]
 ) -> list[Any]:
-    """Plan ``program`` group by group; whoever a group leaves out is for
-    :mod:`.repair` to seat.
+    """Plan the program of ``inst`` group by group; whoever a group leaves out is
+    for :mod:`.repair` to seat.
 
     ``solve_one(sub_program, venue_busy)`` plans one group. Without rooms all
-    groups run side by side. With rooms they run in waves of ``workers`` that
+    groups run side by side. With rooms they run in waves of ``workers`` (no
+    more than there are rooms) that
     share no room, each wave seeing the rooms' bookings of the waves before it,
     so every group has rooms and no two groups book the same room at once.
     """
-    inst = Instance.of(program)
+    program = inst.program
     # groups of one wave need rooms of their own: no wider than there are rooms
     rooms = len(program.venues)
     wave = max(1, min(workers, rooms)) if rooms else max(1, len(program.facilitators))
@@ -186,8 +187,3 @@ def solve_split(
         if pool is not None:
             pool.shutdown()
     return results
-
-
-def reasons(program: Program, placed: set[str], formed: int) -> dict[str, str]:
-    """Reasons for everyone the split plan leaves out, judged on the whole program."""
-    return unplaced_reasons(Instance.of(program), placed, formed)

@@ -26,8 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..domain import Program
-from .decompose import venue_bookings as bookings
-from .decompose import who_can_serve
+from .decompose import venue_bookings, who_can_serve
 from .instance import Instance
 
 PIECE_FACILITATORS = 3
@@ -69,11 +68,6 @@ class Outcome:
 
 
 SolvePiece = Callable[[Program, tuple[tuple[int, ...], ...], tuple[Any, ...]], Outcome]
-
-
-def venue_bookings(inst: Instance, cohorts: Sequence[Any]) -> tuple[tuple[int, ...], ...]:
-    """Per venue, the start minutes of the sessions ``cohorts`` hold there."""
-    return bookings(inst.program, cohorts)
 
 
 def facilitator_groups(inst: Instance, seed: int, round_no: int) -> list[tuple[int, ...]]:
@@ -124,7 +118,7 @@ def make_pieces(
                 facilitators=facs,
                 participants=tuple(sorted(members + candidates)),
                 cohorts=tuple(mine),
-                venue_busy=venue_bookings(inst, others),
+                venue_busy=venue_bookings(inst.program, others),
             )
         )
     return pieces
@@ -161,8 +155,8 @@ def _seat_bound(inst: Instance, facs: tuple[int, ...], people: list[int]) -> int
 def _clash(inst: Instance, ours: Sequence[Any], theirs: Sequence[Any]) -> bool:
     """Two sets of cohorts hold overlapping sessions in one room."""
     duration = inst.program.sessions.duration_minutes
-    mine = venue_bookings(inst, ours)
-    other = venue_bookings(inst, theirs)
+    mine = venue_bookings(inst.program, ours)
+    other = venue_bookings(inst.program, theirs)
     return any(
         abs(a - b) < duration for r in range(len(mine)) for a in mine[r] for b in other[r]
     )

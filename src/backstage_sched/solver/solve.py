@@ -17,7 +17,6 @@ from . import score
 from .constraints import HARD_RULES
 from .construct import Built, assign_case_owners, greedy, grow_earlier
 from .decompose import group_count, solve_split
-from .decompose import reasons as split_reasons
 from .explain import held_conflicts, unplaced_reasons
 from .instance import EarlierCohort, Instance
 from .objective import Level, level_bound, objective_levels
@@ -428,11 +427,9 @@ def _solve_split(
 ) -> Schedule:
     """Plan a large program as independent groups (see :mod:`.decompose`), merge
     them, and repair the merged plan where people are left out (:mod:`.repair`)."""
-    results = solve_split(
-        program, partial(_solve_group, options=options), options.processes, say
-    )
-    cohorts = [c for r in results for c in r.cohorts]
     inst = Instance.of(program)
+    results = solve_split(inst, partial(_solve_group, options=options), options.processes, say)
+    cohorts = [c for r in results for c in r.cohorts]
     placed = {m for c in cohorts for m in c.members}
     if len(placed) < inst.placed_bound:
         say(f"groups placed {len(placed)} of {len(program.participants)}; repairing")
@@ -447,7 +444,7 @@ def _solve_split(
     # group optima need not add up to a global one: only placing all one can is proven
     optimal = {name: False for name in values}
     optimal["placed"] = len(placed) >= inst.placed_bound
-    why = split_reasons(program, placed, len(cohorts))
+    why = unplaced_reasons(inst, placed, len(cohorts))
     say(f"{len(placed)} of {len(program.participants)} placed in {len(cohorts)} cohorts")
     return Schedule(
         cohorts=tuple(cohorts),
