@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from functools import partial
-from itertools import pairwise
+from itertools import pairwise, permutations
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from backstage_sched.domain import Venue
 from backstage_sched.load import load_program
 from backstage_sched.planner import plan_program, schedule_to_plan
-from backstage_sched.solver import SolveOptions, decompose, repair
+from backstage_sched.solver import SolveOptions, construct, decompose, repair
 from backstage_sched.solver.construct import chain_days, greedy
 from backstage_sched.solver.instance import Instance
 from backstage_sched.solver.solve import (
@@ -22,6 +23,7 @@ from backstage_sched.solver.solve import (
     solve,
     solve_instance,
 )
+from backstage_sched.timeexpr import parse_rules
 from backstage_sched.verify import verify
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,3 +195,59 @@ def test_company_repair_offers_people_only_to_pieces_they_could_join() -> None:
                 == program.participants[others[0]].organization][:need]
     if len(same_org) == need:
         assert repair._company_fits(inst, members, same_org) == same_org
+
+
+def test_company_greedy_splits_a_company_evenly_so_nobody_is_left_over() -> None:
+    company = ROOT / "examples" / "company-2027"
+    program = load_program(company / "program.toml")
+    lena = program.facilitators[0]
+    people = program.participants
+    nordvik = [replace(people[n % 12], id=f"n{n}", email=f"n{n}@nordvik.example")
+               for n in range(15)]
+    other = [replace(people[n], id=f"o{n}", email=f"o{n}@other.example",
+                     organization="Other AB") for n in range(12)]
+    # 15 at most 7 to a cohort: 7 + 7 leaves one over, 5 + 5 + 5 does not; the
+    # other company's 12 make an even split of all 27 no help (6, 6, 6 + 3 over)
+    program = program.replace(
+        participants=tuple(nordvik + other),
+        facilitators=(replace(lena, max_cohorts=5),),
+    )
+    built = greedy(Instance.of(program))
+    assert sorted(len(b.members) for b in built) == [5, 5, 5, 6, 6]
+    schedule = greedy_schedule(Instance.of(program), built)
+    plan = schedule_to_plan(program, Schedule(tuple(schedule), ()))
+    assert verify(program, plan) == []
+
+
+def test_greedy_swaps_members_off_their_avoid_times(program) -> None:
+    state = construct._Greedy(Instance.of(program))
+    state.open_cohorts(program.groups.size)
+    weekday = {c_i: (program.start + timedelta(days=b.chain.days[0])).weekday()
+               for c_i, b in state.built}
+    pairs = [
+        (c_a, a, c_b, b, p, q)
+        for (c_a, a), (c_b, b) in permutations(state.built, 2)
+        if weekday[c_a] != weekday[c_b]
+        for p in a.members
+        for q in b.members
+        if state.reach[c_a][q] > len(a.members) and state.reach[c_b][p] > len(b.members)
+        and state._may_join(q, [m for m in a.members if m != p])
+        and state._may_join(p, [m for m in b.members if m != q])
+    ]
+    assert pairs, "the example has swappable members on different weekdays"
+    c_a, a, c_b, b, p, q = pairs[0]
+    # p now avoids a's weekday: the swap with q (free on both days) moves p to b
+    day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[weekday[c_a]]
+    people = list(program.participants)
+    people[p] = replace(people[p], avoid=parse_rules(day))
+    people[q] = replace(people[q], avoid=())
+    avoiding = Instance.of(program.replace(participants=tuple(people)))
+    state = construct._Greedy(avoiding)
+    state.built = [(c_a, construct.Built(a.chain, a.facilitator, list(a.members), a.venue)),
+                   (c_b, construct.Built(b.chain, b.facilitator, list(b.members), b.venue))]
+    assert state._hits(p, c_a, len(a.members) + 1) > 0
+    state.swap_avoid_hits()
+    (_, a2), (_, b2) = state.built
+    assert p in b2.members and q in a2.members
+    assert sorted(a2.members) == sorted([q, *(m for m in a.members if m != p)])
+    assert all(state._hits(m, c_a, len(a2.members) + 1) == 0 for m in a2.members)

@@ -141,6 +141,7 @@ class _Greedy:
         self.order: dict[int, list[int]] = {}  # chain -> eligible people, best first
         self.picked: dict[int, list[int]] = {}  # chain -> pick, until someone is placed
         self.urgency: dict[str, int] | None = None  # pressure(), until someone is placed
+        self.shares: dict[tuple[str, int], int] = {}  # _company_share(), until someone is placed
         self.dead: set[tuple[int, int]] = set()  # (chain, target) that cannot seat min_size
         self.busy: dict[int, list[tuple[int, int]]] = {f: [] for f in range(len(inst.facilitators))}
         self.day_count: dict[tuple[int, int], int] = {}
@@ -235,21 +236,10 @@ class _Greedy:
 
     def fits(self, p: int, c_i: int, members: list[int]) -> bool:
         """``p`` may join ``members`` on chain ``c_i`` (organisation, not_with, dates)."""
-        inst, groups = self.inst, self.groups
-        person = inst.participants[p]
-        if inst.program.mode == "company":
-            if members and inst.participants[members[0]].organization != person.organization:
-                return False
-        else:
-            same = sum(
-                1 for q in members if inst.participants[q].organization == person.organization
-            )
-            if same >= groups.max_per_organization:
-                return False
-        if any((min(p, q), max(p, q)) in self.not_with for q in members):
-            return False
         need = len(members) + 2  # sessions once p joins
-        return all(self.reach[c_i][q] >= need for q in [*members, p])
+        return self._may_join(p, members) and all(
+            self.reach[c_i][q] >= need for q in [*members, p]
+        )
 
     def pressure(self) -> dict[str, int]:
         """Per organisation, how badly its unplaced people need the cohorts still to
@@ -291,8 +281,9 @@ class _Greedy:
         chosen: list[int] = []
         orgs: dict[str, int] = {}
         shortest = 10**6  # fewest sessions any chosen member can attend
+        limit = target
         for p in order:
-            if len(chosen) >= target:
+            if len(chosen) >= limit:
                 break
             if p in self.placed:
                 continue
@@ -300,6 +291,8 @@ class _Greedy:
             if company:
                 if chosen and org != self.org[chosen[0]]:
                     continue
+                if not chosen:
+                    limit = self._company_share(org, target)
             elif orgs.get(org, 0) >= cap:
                 continue
             need = len(chosen) + 2
@@ -311,6 +304,31 @@ class _Greedy:
             orgs[org] = orgs.get(org, 0) + 1
             shortest = min(shortest, reach[p])
         return chosen
+
+    def _company_share(self, org: str, target: int) -> int:
+        """Members for the next cohort of ``org`` (company mode): its unplaced
+        people split evenly over about ``left / target`` cohorts, never more
+        than the largest cohort allows, so 37 people at 6 or 7 become 7, 6, 6,
+        6, 6, 6 rather than five of 7 with two left over."""
+        if (org, target) in self.shares:
+            return self.shares[org, target]
+        left = sum(1 for p in self.people if self.org[p] == org and p not in self.placed)
+        top = self.groups.max_size
+        if self.inst.program.venues:
+            top = min(top, max(r.capacity for r in self.inst.program.venues) - 1)
+        top = max(1, top)
+        cohorts = max(1, -(-left // top), (2 * left + target) // (2 * target))
+        share = min(top, -(-left // cohorts))
+        if left // cohorts < self.groups.min_size:
+            share = target
+        self.shares[org, target] = share
+        return share
+
+    def wanted(self, members: list[int], target: int) -> int:
+        """How many members a new cohort of ``members``' kind should get."""
+        if self.inst.program.mode == "company" and members:
+            return self._company_share(self.org[members[0]], target)
+        return target
 
     def book(self, f: int, venue: int | None, chain: Chain, sessions: range) -> None:
         """Mark facilitator ``f`` (and room ``venue``) busy for ``sessions``."""
@@ -340,6 +358,7 @@ class _Greedy:
             c_i, f, members, venue = chosen
             self.picked.clear()  # picks depend on who is still unplaced
             self.urgency = None
+            self.shares.clear()
             self.book(f, venue, self.chains[c_i], range(len(members) + 1))
             self.load[f] += 1
             self.placed.update(members)
@@ -404,7 +423,7 @@ class _Greedy:
             odd = _irregular(Chain(days[: len(members) + 1], 0))
             if found is None or (len(members), -odd) > (len(found[1]), -found[3]):
                 found = (c_j, members, r, odd)
-            if len(members) >= target and not odd:
+            if len(members) >= self.wanted(members, target) and not odd:
                 break
         self.routed[key] = found[:3] if found else None
         return self.routed[key]
@@ -460,7 +479,7 @@ class _Greedy:
                     continue
                 c_i, members, venue = found
                 if (
-                    len(members) >= target
+                    len(members) >= self.wanted(members, target)
                     and not any(self.hits[c_i][p] for p in members)
                     and not _irregular(Chain(self.chains[c_i].days[: len(members) + 1], 0))
                 ):
@@ -496,6 +515,67 @@ class _Greedy:
                 if self.try_insert(p, c_i, b):
                     break
 
+    def swap_avoid_hits(self) -> None:
+        """Swap members between cohorts while that lowers avoid-time hits.
+
+        Sizes, days, facilitators and rooms stay as they are, so only the
+        members' own rules (dates, organisation, not_with) need checking.
+        """
+        hits = self.hits
+        improved = True
+        while improved:
+            improved = False
+            for a, (c_a, built_a) in enumerate(self.built):
+                for p in list(built_a.members):
+                    if not hits[c_a][p]:
+                        continue
+                    for c_b, built_b in self.built[:a] + self.built[a + 1:]:
+                        q = self._swap_partner(p, c_a, built_a, c_b, built_b)
+                        if q is not None:
+                            built_a.members[built_a.members.index(p)] = q
+                            built_b.members[built_b.members.index(q)] = p
+                            improved = True
+                            break
+
+    def _swap_partner(
+        self, p: int, c_a: int, built_a: Built, c_b: int, built_b: Built
+    ) -> int | None:
+        """A member of ``built_b`` to trade for ``p`` of ``built_a`` with fewer hits."""
+        n_a, n_b = len(built_a.members) + 1, len(built_b.members) + 1  # sessions
+        if self.reach[c_b][p] < n_b:
+            return None
+        before_p, after_p = self._hits(p, c_a, n_a), self._hits(p, c_b, n_b)
+        if after_p >= before_p:
+            return None
+        for q in built_b.members:
+            if self.reach[c_a][q] < n_a:
+                continue
+            if after_p + self._hits(q, c_a, n_a) >= before_p + self._hits(q, c_b, n_b):
+                continue
+            rest_a = [m for m in built_a.members if m != p]
+            rest_b = [m for m in built_b.members if m != q]
+            if self._may_join(q, rest_a) and self._may_join(p, rest_b):
+                return q
+        return None
+
+    def _hits(self, p: int, c_i: int, n: int) -> int:
+        """Avoid-time hits of ``p`` in the first ``n`` sessions of chain ``c_i``."""
+        if not self.hits[c_i][p]:
+            return 0
+        chain = self.chains[c_i]
+        return int(sum(self.avoid[p, day * self.g + chain.slot] for day in chain.days[:n]))
+
+    def _may_join(self, p: int, members: list[int]) -> bool:
+        """Organisation and not_with rules let ``p`` join ``members`` (dates aside)."""
+        if self.inst.program.mode == "company":
+            if members and self.org[members[0]] != self.org[p]:
+                return False
+        elif sum(1 for q in members if self.org[q] == self.org[p]) >= (
+            self.groups.max_per_organization
+        ):
+            return False
+        return not any(q in self.partners[p] for q in members)
+
     def try_insert(self, p: int, c_i: int, b: Built) -> bool:
         """Add ``p`` to cohort ``b`` (one more session) when every rule allows it."""
         n = len(b.members)
@@ -509,6 +589,7 @@ class _Greedy:
         self.book(b.facilitator, b.venue, b.chain, extra)
         b.members.append(p)
         self.placed.add(p)
+        self.shares.clear()
         return True
 
 
@@ -527,11 +608,15 @@ def greedy(inst: Instance) -> list[Built]:
     targets = [groups.size, groups.max_size, min(even, groups.max_size)]
     if inst.cohort_slots * groups.size < people:  # too few cohorts at the target size
         targets[:2] = targets[1::-1]
+    if inst.program.mode == "company" and groups.size > groups.min_size:
+        # more, smaller cohorts per company leave fewer people over (_company_share)
+        targets.append(groups.size - 1)
     best: list[Built] = []
     for target in dict.fromkeys(targets):
         state = _Greedy(inst)
         state.open_cohorts(target)
         state.insert_leftovers()
+        state.swap_avoid_hits()
         built = [b for _, b in state.built]
         if sum(len(b.members) for b in built) > sum(len(b.members) for b in best):
             best = built
