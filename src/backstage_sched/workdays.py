@@ -73,6 +73,7 @@ class WorkCalendar:
             d += timedelta(days=1)
         self.days: tuple[date, ...] = tuple(days)
         self.day_index = {d: i for i, d in enumerate(self.days)}
+        self._covered_cache: dict[TimeRule, frozenset[tuple[int, int]]] = {}
 
     def closed_reason(self, d: date) -> str | None:
         """Why no session may fall on ``d``, or None when it may."""
@@ -146,21 +147,36 @@ class WorkCalendar:
         """All (day index, slot index) pairs not blocked by ``rules`` or ``busy``."""
         rules = tuple(rules)
         busy = tuple(busy)
+        every = [(d, s) for d in range(len(self.days)) for s in range(len(self.slot_minutes))]
         if not rules and not busy:
-            return [(d, s) for d in range(len(self.days)) for s in range(len(self.slot_minutes))]
-        busy_by_day: dict[date, list[Busy]] = {}
+            return every
+        taken: set[tuple[int, int]] = set()
+        for rule in rules:
+            taken |= self._covered(rule)
         for b in busy:
             d = b.start.date()
             while d <= b.end.date():
-                busy_by_day.setdefault(d, []).append(b)
+                if d in self.day_index:
+                    taken.update(
+                        (self.day_index[d], si)
+                        for si, minute in enumerate(self.slot_minutes)
+                        if self.blocked((), (b,), Slot(d, minute))
+                    )
                 d += timedelta(days=1)
-        result = []
-        for di, day in enumerate(self.days):
-            day_busy = busy_by_day.get(day, ())
-            for si, minute in enumerate(self.slot_minutes):
-                if not self.blocked(rules, day_busy, Slot(day, minute)):
-                    result.append((di, si))
-        return result
+        return [pair for pair in every if pair not in taken]
+
+    def _covered(self, rule: TimeRule) -> frozenset[tuple[int, int]]:
+        """(day index, slot index) pairs ``rule`` blocks; computed once per rule, as
+        many people share rules such as "mon" or a week off."""
+        cache = self._covered_cache
+        if rule not in cache:
+            cache[rule] = frozenset(
+                (di, si)
+                for di, day in enumerate(self.days)
+                for si, minute in enumerate(self.slot_minutes)
+                if rule_covers(rule, day, minute, minute + self.duration)
+            )
+        return cache[rule]
 
 
 def rule_covers(rule: TimeRule, day: date, start_minute: int, end_minute: int) -> bool:

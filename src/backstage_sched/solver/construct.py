@@ -8,8 +8,10 @@ cohort takes the chain and facilitator that suit the most unplaced people.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from itertools import chain as chain_of
 
 import numpy as np
 
@@ -53,13 +55,12 @@ def chain_days(
         prev_c = days[-1]
         prev_e = eff_no[index[prev_c]]
         options = []
-        for n in range(index[prev_c] + 1, len(cal_no)):
+        # calendar days are sorted: start at the first one min_gap_days on
+        for n in range(bisect_left(cal_no, prev_c + rules.min_gap_days), len(cal_no)):
             c = cal_no[n]
             if eff_no[n] - prev_e > rules.max_gap_days:
                 break
-            if c - prev_c >= rules.min_gap_days and (
-                open_when is None or c * g + slot in open_when
-            ):
+            if open_when is None or c * g + slot in open_when:
                 options.append(c)
         if not options:
             break
@@ -138,17 +139,11 @@ class _Greedy:
         self.variants: dict[tuple[int, int], int] = {}  # (chain, facilitator) -> chain
         reach = np.array(self.reach, dtype=np.int16).reshape(len(self.chains), len(self.people))
         self.flexibility = (reach >= self.groups.size + 1).sum(axis=0).tolist()
-        self.order: dict[int, list[int]] = {}  # chain -> eligible people, best first
         self.picked: dict[int, list[int]] = {}  # chain -> pick, until someone is placed
-        self.urgency: dict[str, int] | None = None  # pressure(), until someone is placed
+        self.ranked: list[int] | None = None  # unplaced people, best first, until one is placed
         self.shares: dict[tuple[str, int], int] = {}  # _company_share(), until someone is placed
         self.dead: set[tuple[int, int]] = set()  # (chain, target) that cannot seat min_size
-        self.busy: dict[int, list[tuple[int, int]]] = {f: [] for f in range(len(inst.facilitators))}
         self.day_count: dict[tuple[int, int], int] = {}
-        self.venue_busy: dict[int, list[tuple[int, int]]] = {
-            r: [(s, s + self.duration) for s in inst.venue_taken(r)]
-            for r in range(len(program.venues))
-        }
         # for re-routing chains: start times each facilitator and room can no longer take
         self.every = frozenset(
             c * self.g + s for c in inst.calendar.calendar_number for s in range(self.g)
@@ -199,33 +194,24 @@ class _Greedy:
 
     def fac_free(self, f: int, chain: Chain, sessions: range, new_cohort: bool) -> bool:
         """Facilitator ``f`` can lead ``sessions`` of ``chain`` on top of what they have."""
-        inst, program = self.inst, self.inst.program
-        fac = inst.facilitators[f]
-        if new_cohort and self.load[f] >= inst.facilitator_limit(fac):
+        inst = self.inst
+        if new_cohort and self.load[f] >= inst.facilitator_limit(inst.facilitators[f]):
             return False
         if sessions.stop > len(chain.days):
             return False
         if _prefix(inst.facilitator_open[f], chain, self.g) < sessions.stop:
             return False
-        buffer = program.buffer(fac)
-        for i in sessions:
-            start = self._start(chain, i)
-            if self.day_count.get((f, chain.days[i]), 0) >= program.sessions_per_day(fac):
-                return False
-            for s, e in self.busy[f]:
-                if start < e + buffer and s < start + self.duration + buffer:
-                    return False
-        return True
+        blocked = self.fac_blocked[f]  # overlap, buffer and sessions per day (_block)
+        return not any(chain.days[i] * self.g + chain.slot in blocked for i in sessions)
 
     def venue_free(self, r: int, chain: Chain, sessions: range, size: int) -> bool:
         """Room ``r`` holds ``size`` members plus facilitator and is free for ``sessions``."""
         if self.inst.program.venues[r].capacity < size + 1:
             return False
-        for i in sessions:
-            start = self._start(chain, i)
-            if any(start < e and s < start + self.duration for s, e in self.venue_busy[r]):
-                return False
-        return True
+        if sessions.stop > len(chain.days):
+            return False
+        blocked = self.room_blocked[r]
+        return not any(chain.days[i] * self.g + chain.slot in blocked for i in sessions)
 
     def venue_for(self, chain: Chain, n: int, size: int) -> int | None:
         """The first room free for the first ``n`` sessions of ``chain``."""
@@ -263,18 +249,16 @@ class _Greedy:
         """Unplaced people for a new cohort on chain ``c_i``: those without avoid-time
         hits on it first, then those of organisations under pressure
         (:meth:`pressure`), then the least flexible (same rules as :meth:`fits`)."""
-        if c_i not in self.order:
-            reach, hits = self.reach[c_i], self.hits[c_i]
-            self.order[c_i] = sorted(
-                (p for p in self.people if reach[p] >= self.groups.min_size + 1),
-                key=lambda p: (hits[p] > 0, self.flexibility[p], p),
+        if self.ranked is None:  # once per placement: who goes first on any chain
+            urgency = self.pressure()
+            self.ranked = sorted(
+                (p for p in self.people if p not in self.placed),
+                key=lambda p: (-urgency.get(self.org[p], 0), self.flexibility[p], p),
             )
-        if self.urgency is None:
-            self.urgency = self.pressure()
-        urgency, hits = self.urgency, self.hits[c_i]
-        order = self.order[c_i] = [p for p in self.order[c_i] if p not in self.placed]
-        if any(urgency.values()):
-            order = sorted(order, key=lambda p: (hits[p] > 0, -urgency.get(self.org[p], 0)))
+        hits, ranked = self.hits[c_i], self.ranked
+        order = chain_of(
+            (p for p in ranked if not hits[p]), (p for p in ranked if hits[p])
+        )
         reach = self.reach[c_i]
         company = self.inst.program.mode == "company"
         cap = self.groups.max_per_organization
@@ -285,7 +269,7 @@ class _Greedy:
         for p in order:
             if len(chosen) >= limit:
                 break
-            if p in self.placed:
+            if reach[p] <= self.groups.min_size:
                 continue
             org = self.org[p]
             if company:
@@ -334,11 +318,8 @@ class _Greedy:
         """Mark facilitator ``f`` (and room ``venue``) busy for ``sessions``."""
         for i in sessions:
             start = self._start(chain, i)
-            self.busy[f].append((start, start + self.duration))
             self.day_count[f, chain.days[i]] = self.day_count.get((f, chain.days[i]), 0) + 1
             self._block(f, venue, chain.days[i], start)
-            if venue is not None:
-                self.venue_busy[venue].append((start, start + self.duration))
 
     def open_cohorts(self, target: int) -> None:
         """Open cohorts of up to ``target`` members, one at a time.
@@ -357,7 +338,7 @@ class _Greedy:
                 return
             c_i, f, members, venue = chosen
             self.picked.clear()  # picks depend on who is still unplaced
-            self.urgency = None
+            self.ranked = None
             self.shares.clear()
             self.book(f, venue, self.chains[c_i], range(len(members) + 1))
             self.load[f] += 1
@@ -589,6 +570,7 @@ class _Greedy:
         self.book(b.facilitator, b.venue, b.chain, extra)
         b.members.append(p)
         self.placed.add(p)
+        self.ranked = None
         self.shares.clear()
         return True
 
@@ -612,9 +594,15 @@ def greedy(inst: Instance) -> list[Built]:
         # more, smaller cohorts per company leave fewer people over (_company_share)
         targets.append(groups.size - 1)
     best: list[Built] = []
+    ceiling = groups.max_size + 1  # targets from here on repeat a run (mixed mode)
     for target in dict.fromkeys(targets):
+        if target >= ceiling:
+            continue
         state = _Greedy(inst)
         state.open_cohorts(target)
+        if inst.program.mode != "company" and all(len(b.members) < target for _, b in state.built):
+            # no cohort reached the target, so a larger one changes no choice
+            ceiling = target
         state.insert_leftovers()
         state.swap_avoid_hits()
         built = [b for _, b in state.built]

@@ -117,20 +117,19 @@ def who_can_serve(inst: Instance) -> list[frozenset[int]]:
     """Per participant, the facilitators with whom some series of ``min_size + 1``
     sessions fits both calendars (computed once per availability pattern)."""
     need = inst.program.groups.min_size + 1
-    cache: dict[tuple[frozenset[int] | None, int], bool] = {}
-
-    def fits(own: frozenset[int] | None, f: int) -> bool:
-        key = (own, f)
-        if key not in cache:
-            theirs = inst.facilitator_open[f]
-            both = own if theirs is None else (theirs if own is None else own & theirs)
-            cache[key] = series_fits(inst, both, need)
-        return cache[key]
-
-    return [
-        frozenset(f for f in range(len(inst.facilitators)) if fits(own, f))
-        for own in inst.participant_open
-    ]
+    served: dict[frozenset[int] | None, frozenset[int]] = {}
+    result = []
+    for own in inst.participant_open:
+        if own not in served:
+            served[own] = frozenset(
+                f for f, theirs in enumerate(inst.facilitator_open)
+                if series_fits(
+                    inst, own if theirs is None else (theirs if own is None else own & theirs),
+                    need,
+                )
+            )
+        result.append(served[own])
+    return result
 
 
 def venue_bookings(program: Program, cohorts: Sequence[Any]) -> tuple[tuple[int, ...], ...]:

@@ -89,17 +89,17 @@ def series_fits(inst: Instance, open_when: frozenset[int] | None, sessions: int)
     rules = inst.program.sessions
     cal_no = inst.calendar.calendar_number
     eff_no = inst.calendar.effective_number
-    longest: dict[int, int] = {}
-    for d in days:
-        best = 1
-        for e in days:
-            if e >= d:
-                break
-            gap = cal_no[d] - cal_no[e]
-            if gap >= rules.min_gap_days and eff_no[d] - eff_no[e] <= rules.max_gap_days:
-                best = max(best, longest[e] + 1)
-        longest[d] = best
-        if best >= sessions:
+    # longest[n]: most sessions of a series ending on days[n]; the days that may
+    # come just before days[n] form a window [lo, hi) that only moves forward
+    longest: list[int] = []
+    lo = hi = 0
+    for n, d in enumerate(days):
+        while hi < n and cal_no[d] - cal_no[days[hi]] >= rules.min_gap_days:
+            hi += 1
+        while lo < hi and eff_no[d] - eff_no[days[lo]] > rules.max_gap_days:
+            lo += 1
+        longest.append(1 + max(longest[lo:hi], default=0))
+        if longest[-1] >= sessions:
             return True
     return False
 
