@@ -71,7 +71,8 @@ def test_split_plan_is_the_same_with_one_or_two_processes(
     assert one.to_json() == two.to_json()
 
 
-def test_repair_seats_someone_the_groups_left_out(program) -> None:
+@pytest.mark.parametrize("search", [True, False], ids=["cp-sat", "construction-only"])
+def test_repair_seats_someone_the_groups_left_out(program, search: bool) -> None:
     victim = program.participants[0].id
     rest = program.replace(participants=program.participants[1:])
     without = solve(rest, SolveOptions(split=False, last_level=False))
@@ -79,8 +80,8 @@ def test_repair_seats_someone_the_groups_left_out(program) -> None:
     inst = Instance.of(program)
     said: list[str] = []
     cohorts = repair.improve(
-        inst, list(without.cohorts), partial(_solve_piece, options=SolveOptions()), 1,
-        said.append,
+        inst, list(without.cohorts),
+        partial(_solve_piece, options=SolveOptions(), search=search), 1, said.append,
     )
     homes = [c for c in cohorts if victim in c.members]
     assert len(homes) == 1, "seated exactly once, by the repair"
@@ -195,6 +196,12 @@ def test_company_repair_offers_people_only_to_pieces_they_could_join() -> None:
                 == program.participants[others[0]].organization][:need]
     if len(same_org) == need:
         assert repair._company_fits(inst, members, same_org) == same_org
+
+
+def test_pieces_are_searched_with_cp_sat_only_up_to_600_people() -> None:
+    assert SolveOptions().search_pieces(600) and not SolveOptions().search_pieces(601)
+    assert SolveOptions(piece_search=True).search_pieces(1200)
+    assert not SolveOptions(piece_search=False).search_pieces(36)
 
 
 def test_company_greedy_splits_a_company_evenly_so_nobody_is_left_over() -> None:

@@ -51,24 +51,29 @@ def chain_days(
     index = inst.calendar_index
     g = inst.n_slots
     days = [first]
-    while len(days) < inst.n_sessions:
+    sessions, low, high = inst.n_sessions, rules.min_gap_days, rules.max_gap_days
+    while len(days) < sessions:
         prev_c = days[-1]
         prev_e = eff_no[index[prev_c]]
-        options = []
-        # calendar days are sorted: start at the first one min_gap_days on
-        for n in range(bisect_left(cal_no, prev_c + rules.min_gap_days), len(cal_no)):
+        # the earliest allowed day on the kick-off's weekday, else on the previous
+        # session's, else any; calendar days are sorted, so start min_gap_days on
+        first_any = same_prev = None
+        for n in range(bisect_left(cal_no, prev_c + low), len(cal_no)):
             c = cal_no[n]
-            if eff_no[n] - prev_e > rules.max_gap_days:
+            if eff_no[n] - prev_e > high:
                 break
-            if open_when is None or c * g + slot in open_when:
-                options.append(c)
-        if not options:
+            if open_when is not None and c * g + slot not in open_when:
+                continue
+            if (c - first) % 7 == 0:
+                first_any = same_prev = c
+                break
+            if same_prev is None and (c - prev_c) % 7 == 0:
+                same_prev = c
+            if first_any is None:
+                first_any = c
+        if first_any is None:
             break
-        # back on the kick-off's weekday where one fits, else the previous session's
-        same = [c for c in options if (c - first) % 7 == 0] or [
-            c for c in options if (c - prev_c) % 7 == 0
-        ]
-        days.append(same[0] if same else options[0])
+        days.append(first_any if same_prev is None else same_prev)
     return tuple(days)
 
 
@@ -156,6 +161,11 @@ class _Greedy:
                 for s in range(self.g):
                     if abs(day * 1440 + self.day_start + s * self.grid - start) < self.duration:
                         self.room_blocked[r].add(day * self.g + s)
+        # _detour(): per (chain, facilitator, room) the re-routed chain, valid while
+        # neither the facilitator's nor the room's bookings change
+        self.version = [0] * len(inst.facilitators)
+        self.room_version = [0] * len(program.venues)
+        self.detours: dict[tuple[int, int, int | None], tuple[tuple[int, int], int | None]] = {}
         self.free_cache: dict[tuple[int, int | None, int], frozenset[int]] = {}
         self.chain_index = {chain: n for n, chain in enumerate(self.chains)}
         self.routed: dict[tuple[int, int, int], tuple[int, list[int], int | None] | None] = {}
@@ -316,6 +326,9 @@ class _Greedy:
 
     def book(self, f: int, venue: int | None, chain: Chain, sessions: range) -> None:
         """Mark facilitator ``f`` (and room ``venue``) busy for ``sessions``."""
+        self.version[f] += 1
+        if venue is not None:
+            self.room_version[venue] += 1
         for i in sessions:
             start = self._start(chain, i)
             self.day_count[f, chain.days[i]] = self.day_count.get((f, chain.days[i]), 0) + 1
@@ -377,18 +390,16 @@ class _Greedy:
         key = (c_i, f, len(self.built))
         if key in self.routed:
             return self.routed[key]
-        chain = self.chains[c_i]
         venues = self.inst.program.venues
         rooms: list[int | None] = [
             r for r in range(len(venues)) if venues[r].capacity > self.groups.min_size
         ] if venues else [None]
         found: tuple[int, list[int], int | None, int] | None = None
         for r in rooms:
-            free = self._free_whens(f, r)
-            days = chain_days(self.inst, chain.days[0], chain.slot, free)
-            if len(days) <= self.groups.min_size or chain.days[0] * self.g + chain.slot not in free:
+            c_j = self._detour(c_i, f, r)
+            if c_j is None:
                 continue
-            c_j = self._chain(Chain(days, chain.slot))
+            days = self.chains[c_j].days
             if c_j not in self.picked:
                 self.picked[c_j] = self.pick(c_j, target)
             members = self.picked[c_j]
@@ -408,6 +419,22 @@ class _Greedy:
                 break
         self.routed[key] = found[:3] if found else None
         return self.routed[key]
+
+    def _detour(self, c_i: int, f: int, r: int | None) -> int | None:
+        """Chain ``c_i`` moved off the times facilitator ``f`` and room ``r`` can no
+        longer take (None when too short); kept until either is booked again."""
+        version = (self.version[f], -1 if r is None else self.room_version[r])
+        cached = self.detours.get((c_i, f, r))
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        chain = self.chains[c_i]
+        free = self._free_whens(f, r)
+        days = chain_days(self.inst, chain.days[0], chain.slot, free)
+        c_j = None
+        if len(days) > self.groups.min_size and chain.days[0] * self.g + chain.slot in free:
+            c_j = self._chain(Chain(days, chain.slot))
+        self.detours[c_i, f, r] = (version, c_j)
+        return c_j
 
     def _chain(self, chain: Chain) -> int:
         """Index of ``chain`` among the known chains, measuring it when new."""

@@ -37,10 +37,10 @@ class SolveOptions:
     ``workers == 1`` (the default) the search is fully reproducible; more
     workers search in parallel, faster but not reproducible. ``time_limit``
     is a wall-clock cap on the whole solve that only binds on a much slower
-    machine. Inside a split program (groups and repair pieces) the placed
-    level gives up after ``patience`` (deterministic time) when it has not
-    placed more than the greedy start: measured on tight and venue-limited
-    programs, the full effort there never did.
+    machine. Inside a split program (groups and repair pieces) each level
+    gives up after ``patience`` (deterministic time) when it has not beaten
+    the start: measured on tight and venue-limited programs, the full effort
+    there never placed more than the greedy start.
     """
 
     seed: int = 0
@@ -51,13 +51,24 @@ class SolveOptions:
     split: bool = True  # large programs are split into independent groups
     last_level: bool = True  # optimise size, balance and mix (skipped inside split groups)
     repair: int | None = None  # repair passes after a split (None: 3, or 1 above 600 people)
-    patience: float = 1.5  # split groups, repair pieces: placed-level search without a gain
+    patience: float = 1.5  # split groups, repair pieces: search per level without a gain
+
+    piece_search: bool | None = None  # CP-SAT in repair pieces (None: up to 600 people)
 
     def repair_passes(self, participants: int) -> int:
         """How many repair passes (see :mod:`.repair`) a split plan of this size gets."""
         if self.repair is not None:
             return self.repair
         return 3 if participants <= 600 else 1
+
+    def search_pieces(self, participants: int) -> bool:
+        """Whether repair pieces are searched with CP-SAT after their construction.
+
+        Above 600 people the rooms and facilitators left to a piece are crowded:
+        on the generated tight, venue and company programs CP-SAT never improved
+        on the better of a piece's current plan and its fresh construction.
+        """
+        return self.piece_search if self.piece_search is not None else participants <= 600
 
 
 @dataclass(frozen=True)
@@ -143,8 +154,8 @@ def solve_instance(
 
     The search starts from ``start`` when given (a valid plan of ``inst``),
     else from the earlier plan on a re-plan, else from :func:`.construct.greedy`.
-    With ``patience``, the placed level stops after that much effort when it
-    has found no plan placing more than the start.
+    With ``patience``, each level stops after that much effort when it has
+    found no better value than the start's.
     """
     started = time.monotonic() if started is None else started
     if inst.cohort_slots == 0 or inst.n_days == 0 or inst.n_slots == 0:
@@ -198,7 +209,7 @@ def solve_instance(
         remaining = options.time_limit - (time.monotonic() - started)
         solver = _parameters(options, effort, remaining / (len(levels) - n))
         say(f"optimising {level.name} ...")
-        if n == 0 and patience is not None and now is not None and patience < effort:
+        if patience is not None and now is not None and patience < effort:
             solver, status = _patient_solve(model, expr, level, options, now, patience, effort,
                                             remaining / (len(levels) - n))
         else:
@@ -445,8 +456,10 @@ def _solve_piece(
     venue_busy: tuple[tuple[int, ...], ...],
     start: tuple[ScheduledCohort, ...],
     options: SolveOptions,
+    search: bool = True,
 ) -> Outcome:
-    """Re-plan one repair piece from its current cohorts ``start`` (see :mod:`.repair`)."""
+    """Re-plan one repair piece from its current cohorts ``start`` (see :mod:`.repair`):
+    the better of them and a fresh construction, then (with ``search``) CP-SAT."""
     inst = Instance.of(program, venue_busy=venue_busy)
     levels = objective_levels(inst)[:-1]
 
@@ -459,6 +472,8 @@ def _solve_piece(
     built = greedy_schedule(inst, greedy(inst))
     if key(built) > key(begin):  # a fresh construction may beat the current plan
         begin = built
+    if not search:
+        return Outcome(tuple(begin), key(list(start)), key(begin))
     piece_options = replace(options, split=False, last_level=False, effort=options.effort / 2)
     schedule = solve_instance(inst, piece_options, lambda _msg: None, start=begin,
                               patience=options.patience)
@@ -476,8 +491,10 @@ def _solve_split(
     placed = {m for c in cohorts for m in c.members}
     if len(placed) < inst.placed_bound:
         say(f"groups placed {len(placed)} of {len(program.participants)}; repairing")
+        search = options.search_pieces(len(program.participants))
         cohorts = improve(
-            inst, cohorts, partial(_solve_piece, options=options), options.processes, say,
+            inst, cohorts, partial(_solve_piece, options=options, search=search),
+            options.processes, say,
             seed=options.seed, passes=options.repair_passes(len(program.participants)),
         )
     cohorts.sort(key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator, c.members))
