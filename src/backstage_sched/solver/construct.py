@@ -9,6 +9,7 @@ cohort takes the chain and facilitator that suit the most unplaced people.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from itertools import chain as chain_of
@@ -148,6 +149,8 @@ class _Greedy:
         self.ranked: list[int] | None = None  # unplaced people, best first, until one is placed
         self.shares: dict[tuple[str, int], int] = {}  # _company_share(), until someone is placed
         self.dead: set[tuple[int, int]] = set()  # (chain, target) that cannot seat min_size
+        self.hopeless: set[tuple[int, int, int]] = set()  # (chain, facilitator, target): no route
+        self.live: dict[tuple[int, int], tuple[int, Sequence[int]]] = {}  # _live()
         self.day_count: dict[tuple[int, int], int] = {}
         # for re-routing chains: start times each facilitator and room can no longer take
         self.every = frozenset(
@@ -364,14 +367,18 @@ class _Greedy:
         """(chain, members, venue) for facilitator ``f`` on chain ``base``, if any;
         re-routed (:meth:`_route`) when the facilitator or every room is taken on
         some of its days and the chain would otherwise seat at least ``need``."""
+        if (base, f, target) in self.hopeless:
+            return None
         c_i = self.variant(base, f)
         if (c_i, target) in self.dead:
+            self.hopeless.add((base, f, target))
             return None
         if c_i not in self.picked:
             self.picked[c_i] = self.pick(c_i, target)
         members = self.picked[c_i]
         if len(members) < self.groups.min_size:
             self.dead.add((c_i, target))  # candidates only shrink as people are placed
+            self.hopeless.add((base, f, target))
             return None
         n = len(members) + 1
         if self.fac_free(f, self.chains[c_i], range(n), new_cohort=True):
@@ -382,7 +389,10 @@ class _Greedy:
             self.inst.facilitators[f]
         ):
             return None
-        return self._route(c_i, f, target)
+        found = self._route(c_i, f, target)
+        if found is None:  # bookings only grow and candidates only shrink: for good
+            self.hopeless.add((base, f, target))
+        return found
 
     def _route(self, c_i: int, f: int, target: int) -> tuple[int, list[int], int | None] | None:
         """Chain ``c_i`` re-routed around the sessions facilitator ``f`` and a room
@@ -481,7 +491,7 @@ class _Greedy:
             if self.load[f] < self.inst.facilitator_limit(self.inst.facilitators[f])
         ]
         for f in facilitators:
-            for base in range(self.regular):
+            for base in self._live(f, target):
                 found = self._candidate(base, f, target, target)
                 if found is None:
                     continue
@@ -496,8 +506,10 @@ class _Greedy:
 
     def _best(self, target: int) -> tuple[int, int, list[int], int | None] | None:
         best = None
-        for base in range(self.regular):
-            for f in range(len(self.inst.facilitators)):
+        for f in range(len(self.inst.facilitators)):
+            if self.load[f] >= self.inst.facilitator_limit(self.inst.facilitators[f]):
+                continue
+            for base in self._live(f, target):
                 need = self.groups.min_size if best is None else best[0][0]
                 found = self._candidate(base, f, target, need)
                 if found is None:
@@ -512,6 +524,14 @@ class _Greedy:
             return None
         _, c_i, f, members, venue = best
         return c_i, f, members, venue
+
+    def _live(self, f: int, target: int) -> Sequence[int]:
+        """Regular chains not yet found hopeless for facilitator ``f`` at ``target``."""
+        stamp, bases = self.live.get((f, target), (-1, range(self.regular)))
+        if stamp != len(self.hopeless):
+            bases = [b for b in bases if (b, f, target) not in self.hopeless]
+            self.live[f, target] = (len(self.hopeless), bases)
+        return bases  # rebuilt, never changed in place: safe to loop over
 
     def insert_leftovers(self) -> None:
         """Seat unplaced people in existing cohorts that can grow by one session."""
