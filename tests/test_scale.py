@@ -106,6 +106,16 @@ def test_repair_changes_nothing_when_everyone_is_seated(program) -> None:
     )
 
 
+def test_greedy_books_the_smallest_room_that_seats_the_cohort(program) -> None:
+    rooms = (Venue("stor", "Stora salen", 9), Venue("liten", "Lilla rummet", 6))
+    state = construct._Greedy(Instance.of(program.replace(venues=rooms)))
+    chain = state.chains[0]
+    assert state.venue_for(chain, 5, 4) == 1  # 4 members + facilitator fit the small room
+    assert state.venue_for(chain, 7, 6) == 0  # 6 members need the large one
+    state.book(0, 1, chain, range(5))
+    assert state.venue_for(chain, 5, 4) == 0  # the small room is taken at those times
+
+
 def test_rooms_other_cohorts_hold_are_respected(program) -> None:
     """A piece of a large plan sees the rooms' bookings by cohorts outside it."""
     roomy = program.replace(venues=(Venue("sal", "Salen", 8),))

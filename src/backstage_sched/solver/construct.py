@@ -156,6 +156,8 @@ class _Greedy:
         self.every = frozenset(
             c * self.g + s for c in inst.calendar.calendar_number for s in range(self.g)
         )
+        venues = program.venues
+        self.rooms_by_size = sorted(range(len(venues)), key=lambda r: (venues[r].capacity, r))
         self.fac_blocked: list[set[int]] = [set() for _ in inst.facilitators]
         self.room_blocked: list[set[int]] = [set() for _ in program.venues]
         for r in range(len(program.venues)):
@@ -227,8 +229,9 @@ class _Greedy:
         return not any(chain.days[i] * self.g + chain.slot in blocked for i in sessions)
 
     def venue_for(self, chain: Chain, n: int, size: int) -> int | None:
-        """The first room free for the first ``n`` sessions of ``chain``."""
-        for r in range(len(self.inst.program.venues)):
+        """The smallest room that seats ``size`` and is free for the first ``n``
+        sessions of ``chain`` (best fit: large rooms stay for large cohorts)."""
+        for r in self.rooms_by_size:
             if self.venue_free(r, chain, range(n), size):
                 return r
         return None
