@@ -313,10 +313,7 @@ class _Greedy:
         if (org, target) in self.shares:
             return self.shares[org, target]
         left = sum(1 for p in self.people if self.org[p] == org and p not in self.placed)
-        top = self.groups.max_size
-        if self.inst.program.venues:
-            top = min(top, max(r.capacity for r in self.inst.program.venues) - 1)
-        top = max(1, top)
+        top = max(1, self.inst.largest_cohort)
         cohorts = max(1, -(-left // top), (2 * left + target) // (2 * target))
         share = min(top, -(-left // cohorts))
         if left // cohorts < self.groups.min_size:
@@ -347,9 +344,7 @@ class _Greedy:
         seats ``target`` people with no avoid-time hits; when none does, the
         chain and facilitator that seat the most (fewest hits) win.
         """
-        venues = self.inst.program.venues
-        if venues:  # no cohort outgrows the largest room
-            target = min(target, max(r.capacity for r in venues) - 1)
+        target = min(target, self.inst.largest_cohort)  # none outgrows the largest room
         self.picked.clear()
         while True:
             chosen = self._first_fit(target) or self._best(target)

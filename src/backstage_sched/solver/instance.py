@@ -183,10 +183,16 @@ class Instance:
         return max(len(self.earlier), min(fillable, leadable))
 
     @cached_property
-    def placed_bound(self) -> int:
-        """Most participants any plan can place: everyone, or every cohort slot
-        filled to the maximum size (or the largest room's seats, less the facilitator)."""
+    def largest_cohort(self) -> int:
+        """Most members a cohort can have: the maximum size, or fewer when the
+        largest room cannot seat that many and the facilitator."""
         seats = self.program.groups.max_size
         if self.program.venues:
             seats = min(seats, max(r.capacity for r in self.program.venues) - 1)
-        return min(len(self.participants), self.cohort_slots * max(0, seats))
+        return max(0, seats)
+
+    @cached_property
+    def placed_bound(self) -> int:
+        """Most participants any plan can place: everyone, or every cohort slot
+        filled to :attr:`largest_cohort`."""
+        return min(len(self.participants), self.cohort_slots * self.largest_cohort)

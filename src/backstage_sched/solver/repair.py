@@ -142,14 +142,10 @@ def _company_fits(inst: Instance, members: list[int], candidates: list[int]) -> 
 def _seat_bound(inst: Instance, facs: tuple[int, ...], people: list[int]) -> int:
     """Most of ``people`` that cohorts led by ``facs`` could seat (as
     :attr:`.Instance.placed_bound`, without building the piece's instance)."""
-    groups = inst.program.groups
-    seats = groups.max_size
-    if inst.program.venues:
-        seats = min(seats, max(r.capacity for r in inst.program.venues) - 1)
-    fillable = len(people) // groups.min_size
+    fillable = len(people) // inst.program.groups.min_size
     slots = min(fillable, sum(min(inst.facilitator_limit(inst.facilitators[f]), fillable)
                               for f in facs))
-    return min(len(people), slots * seats)
+    return min(len(people), slots * inst.largest_cohort)
 
 
 def _clash(inst: Instance, ours: Sequence[Any], theirs: Sequence[Any]) -> bool:
