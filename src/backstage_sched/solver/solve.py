@@ -33,8 +33,8 @@ class SolveOptions:
 
     ``effort`` is CP-SAT deterministic time (about 1–3 s of one core) for
     the first objective level; each later level gets half of it, the last a
-    quarter. With
-    ``workers == 1`` (the default) the search is fully reproducible; more
+    quarter. With ``workers == 1`` (the default) the search is fully
+    reproducible; more
     workers search in parallel, faster but not reproducible. ``time_limit``
     is a wall-clock cap on the whole solve that only binds on a much slower
     machine. Inside a split program (groups and repair pieces) each level
@@ -52,7 +52,6 @@ class SolveOptions:
     last_level: bool = True  # optimise size, balance and mix (skipped inside split groups)
     repair: int | None = None  # repair passes after a split (None: 3, or 1 above 600 people)
     patience: float = 1.5  # split groups, repair pieces: search per level without a gain
-
     piece_search: bool | None = None  # CP-SAT in repair pieces (None: up to 600 people)
 
     def repair_passes(self, participants: int) -> int:
