@@ -95,9 +95,9 @@ def regular_chains(inst: Instance) -> list[Chain]:
     return chains
 
 
-def _irregular(chain: Chain) -> int:
-    """Sessions of ``chain`` not on the kick-off's weekday."""
-    return sum(1 for c in chain.days if (c - chain.days[0]) % 7)
+def _irregular(days: Sequence[int]) -> int:
+    """Session ``days`` not on the kick-off's weekday."""
+    return sum(1 for c in days if (c - days[0]) % 7)
 
 
 def _prefix(open_when: frozenset[int] | None, chain: Chain, g: int) -> int:
@@ -162,16 +162,13 @@ class _Greedy:
         self.room_blocked: list[set[int]] = [set() for _ in program.venues]
         for r in range(len(program.venues)):
             for start in inst.venue_taken(r):
-                day = start // 1440
-                for s in range(self.g):
-                    if abs(day * 1440 + self.day_start + s * self.grid - start) < self.duration:
-                        self.room_blocked[r].add(day * self.g + s)
+                self._block_room(r, start // 1440, start)
         # _detour(): per (chain, facilitator, room) the re-routed chain, valid while
         # neither the facilitator's nor the room's bookings change
         self.version = [0] * len(inst.facilitators)
         self.room_version = [0] * len(program.venues)
         self.detours: dict[tuple[int, int, int | None], tuple[tuple[int, int], int | None]] = {}
-        self.free_cache: dict[tuple[int, int | None, int], frozenset[int]] = {}
+        self.free_cache: dict[tuple[int, int | None, int, int], frozenset[int]] = {}
         self.chain_index = {chain: n for n, chain in enumerate(self.chains)}
         self.routed: dict[tuple[int, int, int], tuple[int, list[int], int | None] | None] = {}
         self.load = [0] * len(inst.facilitators)
@@ -216,16 +213,16 @@ class _Greedy:
             return False
         if _prefix(inst.facilitator_open[f], chain, self.g) < sessions.stop:
             return False
-        blocked = self.fac_blocked[f]  # overlap, buffer and sessions per day (_block)
-        return not any(chain.days[i] * self.g + chain.slot in blocked for i in sessions)
+        return self._clear(self.fac_blocked[f], chain, sessions)  # overlap, buffer, per day
 
     def venue_free(self, r: int, chain: Chain, sessions: range, size: int) -> bool:
         """Room ``r`` holds ``size`` members plus facilitator and is free for ``sessions``."""
-        if self.inst.program.venues[r].capacity < size + 1:
+        if self.inst.program.venues[r].capacity < size + 1 or sessions.stop > len(chain.days):
             return False
-        if sessions.stop > len(chain.days):
-            return False
-        blocked = self.room_blocked[r]
+        return self._clear(self.room_blocked[r], chain, sessions)
+
+    def _clear(self, blocked: set[int], chain: Chain, sessions: range) -> bool:
+        """No session in ``sessions`` of ``chain`` starts at a ``blocked`` time."""
         return not any(chain.days[i] * self.g + chain.slot in blocked for i in sessions)
 
     def venue_for(self, chain: Chain, n: int, size: int) -> int | None:
@@ -420,7 +417,7 @@ class _Greedy:
                 continue
             if r is not None and not self.venue_free(r, self.chains[c_j], range(n), len(members)):
                 continue
-            odd = _irregular(Chain(days[: len(members) + 1], 0))
+            odd = _irregular(days[: len(members) + 1])
             if found is None or (len(members), -odd) > (len(found[1]), -found[3]):
                 found = (c_j, members, r, odd)
             if len(members) >= self.wanted(members, target) and not odd:
@@ -454,8 +451,8 @@ class _Greedy:
 
     def _free_whens(self, f: int, r: int | None) -> frozenset[int]:
         """``when`` values at which facilitator ``f`` (and room ``r``) can take one
-        more session, for the cohorts built so far."""
-        key = (f, r, len(self.built))
+        more session, for their bookings so far."""
+        key = (f, r, self.version[f], -1 if r is None else self.room_version[r])
         if key not in self.free_cache:
             allowed = self.inst.facilitator_open[f]
             free = (self.every if allowed is None else allowed) - self.fac_blocked[f]
@@ -478,8 +475,17 @@ class _Greedy:
             other = base + s * self.grid
             if other < start + self.duration + buffer and start < other + self.duration + buffer:
                 self.fac_blocked[f].add(when)
-            if venue is not None and abs(other - start) < self.duration:
-                self.room_blocked[venue].add(when)
+        if venue is not None:
+            self._block_room(venue, day, start)
+
+    def _block_room(self, r: int, day: int, start: int) -> None:
+        """Record a session at ``start`` on ``day`` in room ``r``: the start times
+        that would overlap it."""
+        base = day * 1440 + self.day_start
+        self.room_blocked[r].update(
+            day * self.g + s for s in range(self.g)
+            if abs(base + s * self.grid - start) < self.duration
+        )
 
     def _first_fit(self, target: int) -> tuple[int, int, list[int], int | None] | None:
         """The earliest chain that seats ``target`` people without avoid-time hits,
@@ -497,7 +503,7 @@ class _Greedy:
                 if (
                     len(members) >= self.wanted(members, target)
                     and not any(self.hits[c_i][p] for p in members)
-                    and not _irregular(Chain(self.chains[c_i].days[: len(members) + 1], 0))
+                    and not _irregular(self.chains[c_i].days[: len(members) + 1])
                 ):
                     return c_i, f, members, venue
         return None
@@ -514,7 +520,7 @@ class _Greedy:
                     continue
                 c_i, members, venue = found
                 hits = sum(self.hits[c_i][p] for p in members)
-                odd = _irregular(Chain(self.chains[c_i].days[: len(members) + 1], 0))
+                odd = _irregular(self.chains[c_i].days[: len(members) + 1])
                 score = (len(members), -hits, -odd, -self.load[f], -base)
                 if best is None or score > best[0]:
                     best = (score, c_i, f, members, venue)

@@ -26,6 +26,10 @@ from .variables import Variables, create_variables
 
 Progress = Callable[[str], None]
 
+LARGE = 600
+"""Above this many participants a split plan gets one repair pass, of pieces
+kept or rebuilt by construction alone (see :class:`SolveOptions`)."""
+
 
 @dataclass(frozen=True)
 class SolveOptions:
@@ -50,24 +54,24 @@ class SolveOptions:
     processes: int = 2  # large programs: groups solved side by side (still reproducible)
     split: bool = True  # large programs are split into independent groups
     last_level: bool = True  # optimise size, balance and mix (skipped inside split groups)
-    repair: int | None = None  # repair passes after a split (None: 3, or 1 above 600 people)
+    repair: int | None = None  # repair passes after a split (None: 3, or 1 above LARGE)
     patience: float = 1.5  # split groups, repair pieces: search per level without a gain
-    piece_search: bool | None = None  # CP-SAT in repair pieces (None: up to 600 people)
+    piece_search: bool | None = None  # CP-SAT in repair pieces (None: up to LARGE people)
 
     def repair_passes(self, participants: int) -> int:
         """How many repair passes (see :mod:`.repair`) a split plan of this size gets."""
         if self.repair is not None:
             return self.repair
-        return 3 if participants <= 600 else 1
+        return 3 if participants <= LARGE else 1
 
     def search_pieces(self, participants: int) -> bool:
         """Whether repair pieces are searched with CP-SAT after their construction.
 
-        Above 600 people the rooms and facilitators left to a piece are crowded:
+        Above :data:`LARGE` people the rooms and facilitators left to a piece are crowded:
         on the generated tight, venue and company programs CP-SAT never improved
         on the better of a piece's current plan and its fresh construction.
         """
-        return self.piece_search if self.piece_search is not None else participants <= 600
+        return self.piece_search if self.piece_search is not None else participants <= LARGE
 
 
 @dataclass(frozen=True)
