@@ -16,6 +16,7 @@ from backstage_sched.cli import main
 from backstage_sched.load import load_program
 from backstage_sched.output import read_plan_dir
 from backstage_sched.verify import verify
+from tiny_programs import tiny_program
 
 ROOT = Path(__file__).resolve().parent.parent
 MIXED = ROOT / "examples" / "mixed-2027"
@@ -142,38 +143,7 @@ def test_company_example_keeps_cohorts_in_one_organisation(tmp_path: Path) -> No
 
 def _dst_program(tmp_path: Path, start: str, end: str) -> Path:
     path = tmp_path / f"dst-{start}.toml"
-    path.write_text(
-        f"""
-[program]
-id = "dst"
-name = "DST weeks"
-start = {start}
-end = {end}
-
-[groups]
-size = 2
-min_size = 2
-max_size = 2
-
-[[facilitators]]
-id = "f1"
-name = "Fia Ek"
-email = "fia@example.org"
-
-[[participants]]
-id = "a"
-name = "Anna Åberg"
-email = "anna@one.example"
-organization = "One"
-
-[[participants]]
-id = "b"
-name = "Bo Björk"
-email = "bo@two.example"
-organization = "Two"
-""",
-        encoding="utf-8",
-    )
+    path.write_text(tiny_program("dst", start, end), encoding="utf-8")
     return path
 
 

@@ -1,6 +1,6 @@
 """A tiny program for daylight-saving tests: one cohort of two people from
 different organisations, three sessions a week apart (shared by the
-libical and CalDAV tests)."""
+end-to-end, libical and CalDAV tests)."""
 
 TINY = """\
 [program]
