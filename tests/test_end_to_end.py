@@ -14,7 +14,7 @@ import vobject
 
 from backstage_sched.cli import main
 from backstage_sched.load import load_program
-from backstage_sched.output import read_plan_dir
+from backstage_sched.output import MANIFEST, read_plan_dir
 from backstage_sched.verify import verify
 from tiny_programs import tiny_program
 
@@ -174,13 +174,15 @@ def test_bad_input_writes_nothing_and_keeps_earlier_output(
     out = tmp_path / "plan"
     out.mkdir()
     (out / "marker.txt").write_text("earlier plan", encoding="utf-8")
+    manifest = {"written_by": "backstage-sched", "files": ["marker.txt"]}
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     bad = tmp_path / "bad.toml"
     text = (COMPANY / "program.toml").read_text(encoding="utf-8")
     bad.write_text(text.replace("min_size = 4", "min_size = 9"), encoding="utf-8")
     assert main(["plan", str(bad), "--out", str(out), "-q"]) == 2
     err = capsys.readouterr().err
     assert "bad.toml" in err and "min_size" in err and "Traceback" not in err
-    assert [p.name for p in out.iterdir()] == ["marker.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "marker.txt"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".plan.")]
 
 

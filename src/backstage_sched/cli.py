@@ -31,7 +31,7 @@ from . import __version__, cli_edits, cli_explain, cli_init, send
 from .domain import Program
 from .errors import BackstageError, InfeasibleError, InputError, VerificationError
 from .load import load_program
-from .output import read_plan_dir, update_stamp, write_plan_dir
+from .output import check_out_dir, read_plan_dir, update_stamp, write_plan_dir
 from .plan import Plan
 from .planner import plan_program, replan_program
 from .solver import SolveOptions
@@ -339,6 +339,7 @@ class _Steps:
 
 def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
     started = time.monotonic()
+    check_out_dir(args.out)
     steps = _Steps(err, args.quiet)
     with steps.live():
         steps("reading the input files ...")

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from . import edits
 from .changes import Outbox
-from .output import read_plan_dir, update_stamp, write_plan_dir
+from .output import check_out_dir, read_plan_dir, update_stamp, write_plan_dir
 
 COMMANDS: tuple[str, ...] = ("transfer", "withdraw", "move", "cancel-cohort")
 EXIT_OK = 0
@@ -85,6 +85,7 @@ def _common(p: argparse.ArgumentParser, today: bool) -> None:
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Run one edit subcommand; returns the exit code (errors propagate)."""
+    check_out_dir(args.out)
     program, plan = read_plan_dir(args.plan_dir)
     today = args.on if args.command == "withdraw" else args.today or date.today()
     if args.command == "transfer":

@@ -19,6 +19,13 @@ from .plan import Plan
 from .report import costs_csv, costs_excel_csv, overview_html
 
 INPUT_SNAPSHOT = "input.json"
+MANIFEST = ".backstage-sched.json"
+"""Marker and manifest of a plan folder: the files this tool wrote there.
+
+``--out`` replaces a folder only when it carries this file and holds nothing
+else than the files it lists (and what ``send`` adds: ``sent.json``,
+``sent-eml/``). Any other non-empty folder is the user's and is refused."""
+_SEND_FILES = re.compile(r"sent\.json|\.sent-[^/]*\.json|sent-eml(/.*)?")
 
 
 def default_stamp(program: Program) -> datetime:
@@ -56,10 +63,12 @@ def write_plan_dir(
     """
     out = Path(out)
     stamp = stamp or default_stamp(program)
+    check_out_dir(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_temps(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     try:
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700; colleagues must read it
         (tmp / "plan.json").write_text(plan.to_json(), encoding="utf-8")
         snapshot = json.dumps(program_to_dict(program), indent=2, ensure_ascii=False)
         (tmp / INPUT_SNAPSHOT).write_text(snapshot + "\n", encoding="utf-8")
@@ -75,11 +84,75 @@ def write_plan_dir(
         (tmp / OUTBOX).write_text(sending.to_json(program.id), encoding="utf-8")
         if changes is not None:
             (tmp / CHANGES).write_text(changes, encoding="utf-8")
+        _write_manifest(tmp, program.id)
+        check_out_dir(out)  # the folder may have changed while the solver ran
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _tree(folder: Path) -> list[str]:
+    """Every file below ``folder``, as sorted POSIX paths relative to it."""
+    return sorted(
+        p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir()
+    )
+
+
+def _write_manifest(folder: Path, program_id: str) -> None:
+    files = _tree(folder)
+    data = {"written_by": "backstage-sched", "program": program_id, "files": files}
+    (folder / MANIFEST).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+def check_out_dir(out: str | Path) -> None:
+    """Refuse ``out`` unless it is missing, empty, or a plan folder this tool wrote.
+
+    A plan folder is recognised by its manifest (:data:`MANIFEST`), and only
+    while it holds nothing the manifest does not list (``send``'s own files
+    aside). Raises InputError (exit 2) naming the folder and the files that
+    are not the tool's; nothing is touched.
+    """
+    out = Path(out)
+    if not out.exists() and not out.is_symlink():
+        return
+    if not out.is_dir():
+        raise InputError(str(out), "--out", "exists and is not a folder; choose a new folder")
+    if not any(out.iterdir()):
+        return
+    hint = (
+        f"choose a new folder, e.g. --out {out / 'plan'}, "
+        "or an earlier plan folder to replace"
+    )
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        listed = set(manifest["files"]) | {MANIFEST}
+    except (OSError, ValueError, KeyError, TypeError):
+        shown = ", ".join(sorted(p.name for p in out.iterdir())[:5])
+        raise InputError(
+            str(out), "--out",
+            f"this folder is not a plan folder written by backstage-sched (it holds {shown}"
+            f"{', ...' if len(list(out.iterdir())) > 5 else ''}) and is left untouched; "
+            + hint,
+        ) from None
+    foreign = [f for f in _tree(out) if f not in listed and not _SEND_FILES.fullmatch(f)]
+    if foreign:
+        more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        shown = ", ".join(foreign[:5]) + more
+        raise InputError(
+            str(out), "--out",
+            f"this plan folder also holds files backstage-sched did not write ({shown}); "
+            "replacing it would delete them, so it is left untouched; move them out, or "
+            + hint,
+        )
 
 
 def _pid_alive(pid: int) -> bool:
