@@ -7,8 +7,10 @@ Christmas blackouts and Swedish holidays) and ``participants.csv``
 
 Variants (see benchmarks/README.md): ``normal`` (mixed run, no rooms),
 ``company`` (company mode, a handful of organisations), ``venues`` (3-4 rooms
-that limit parallel sessions and cohort size) and ``tight`` (facilitator
-capacity, organisation caps and rooms all bind).
+that limit parallel sessions and cohort size), ``tight`` (facilitator
+capacity, organisation caps and rooms all bind) and ``snug`` (rooms, and
+facilitators for just enough cohorts of six: everyone fits only if the
+cohorts are packed well).
 
 Usage::
 
@@ -32,7 +34,7 @@ WINDOW_START = date(2027, 1, 11)
 WINDOW_END = date(2027, 12, 22)
 BLACKOUT = (date(2027, 6, 21), date(2027, 8, 13))
 CHRISTMAS = (date(2027, 12, 20), date(2028, 1, 7))
-VARIANTS = ("normal", "company", "venues", "tight")
+VARIANTS = ("normal", "company", "venues", "tight", "snug")
 PUBLIC_KINDS = ("{} stad", "{} kommun", "Region {}")
 COMPANY_KINDS = ("{} Energi AB", "{} Stål AB", "{}hem AB", "{} Sparbank", "{} Hamn AB")
 ROOMS = (
@@ -145,11 +147,15 @@ def _cohort_budget(n: int, f: int, variant: str) -> list[int]:
 
     Normal runs leave slack (``ceil(n / 6 / f) + 1`` each); ``tight`` runs get
     just enough cohorts of ``max_size`` 7 for about 85 % of the registrants,
+    ``snug`` runs just enough cohorts of the target size 6 for everyone, both
     spread as evenly as possible (at least one each).
     """
-    if variant != "tight":
+    if variant == "snug":
+        total = max(f, math.ceil(n / 6))
+    elif variant != "tight":
         return [math.ceil(n / 6 / f) + 1] * f
-    total = max(f, math.ceil(0.85 * n / 7))
+    else:
+        total = max(f, math.ceil(0.85 * n / 7))
     return [total // f + (1 if i < total % f else 0) for i in range(f)]
 
 
@@ -172,7 +178,7 @@ def _off_days(i: int, f: int) -> list[str]:
 def _rooms(n: int, f: int, variant: str) -> tuple[tuple[str, str, int], ...]:
     if variant == "venues":
         return ROOMS if n > 120 else ROOMS[:3]
-    if variant == "tight":  # a big and a smaller room first, so capacity binds too
+    if variant in ("tight", "snug"):  # a big and a smaller room first: capacity binds too
         return tuple(ROOMS[r] for r in (0, 2, 1, 3))[: max(2, min(4, math.ceil(f / 4)))]
     return ()
 

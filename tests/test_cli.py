@@ -152,13 +152,16 @@ def test_plan_prints_a_summary_table_and_line(started: tuple[Path, Run]) -> None
     assert "Ingrid Sjöström" in planned.out  # the facilitator column
     assert "kick-off" in planned.out and "last session" in planned.out
     summary = next(ln for ln in planned.out.splitlines() if ln.startswith("placed "))
-    assert summary.startswith("placed 8/8 · solve status: placed optimal")
+    assert summary.startswith(
+        "placed 8 of at most 8 (8 registered; proven: no plan places more) · "
+        "solve status: placed optimal"
+    )
     assert summary.endswith(" s") and "· time " in summary
 
 
 def test_plan_progress_is_plain_lines_when_not_a_terminal(started: tuple[Path, Run]) -> None:
     _, planned = started
-    assert "greedy start:" in planned.err
+    assert "start: " in planned.err and "construction" in planned.err
     assert "\x1b[" not in planned.err  # no spinner or colour codes in a log file
 
 

@@ -27,9 +27,14 @@ from backstage_sched.domain import (
 )
 from backstage_sched.plan import Plan
 from backstage_sched.planner import plan_program
-from backstage_sched.solver import SolveOptions
+from backstage_sched.solver import ScheduledCohort, SolveOptions
+from backstage_sched.solver.bound import placed_bound
+from backstage_sched.solver.firstfit import constructions
+from backstage_sched.solver.instance import Instance
+from backstage_sched.solver.solve import plan_key
 from backstage_sched.timeexpr import parse_rules
 from backstage_sched.verify import verify
+from backstage_sched.workdays import Slot
 
 WORKDAYS = ("mon", "tue", "wed", "thu", "fri")
 ORGS = ("Norrbruk AB", "Sjöstad Kommun", "Fjällgruppen", "Älvdata AB", "Kustlinjen HB")
@@ -207,3 +212,28 @@ def test_same_program_and_seed_give_identical_plans() -> None:
 def test_random_program_is_deterministic(program: Program, seed: int) -> None:
     options = SolveOptions(seed=seed, effort=2)
     assert plan_program(program, options).to_json() == plan_program(program, options).to_json()
+
+
+@SETTINGS
+@given(programs())
+def test_plan_never_below_first_fit_and_never_above_the_bound(program: Program) -> None:
+    """Objective 1 against the floor and the ceiling: the plan places at least as many
+    as every first-fit construction (and on a tie has no more avoid-time hits, then
+    no more irregular sessions), and never more than the proven bound; where the
+    search proved its placement optimal (exhaustively), the bound is not below it."""
+    plan = plan_program(program, SolveOptions(effort=2))
+    inst = Instance.of(program)
+    bound = plan.objective["placed_bound"]
+    assert bound == placed_bound(inst).value
+    assert plan.placed <= bound
+    cohorts = [
+        ScheduledCohort(
+            c.facilitator, c.venue, c.members,
+            tuple(Slot(s.start.date(), s.start.hour * 60 + s.start.minute) for s in c.sessions),
+            tuple(s.case_owner for s in c.sessions[1:]),
+        )
+        for c in plan.cohorts
+    ]
+    mine = plan_key(inst, cohorts)
+    for made in constructions(inst):
+        assert mine >= plan_key(inst, made.cohorts), made.name

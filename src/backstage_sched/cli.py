@@ -381,7 +381,7 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
         out.print(diff, markup=False)
         out.print(f"{messages} message(s) to send, listed in outbox.json")
     _summary(program, plan, out)
-    out.print(summary_line(program, plan, time.monotonic() - started), markup=False)
+    out.print(summary_line(program, plan, time.monotonic() - started), markup=False, soft_wrap=True)
     out.print(f"Plan verified and written to {args.out}/", markup=False)
     return EXIT_OK
 
@@ -408,10 +408,25 @@ def solve_status(plan: Plan) -> str:
     return "optimal" if plan.objective.get("optimal") else "feasible"
 
 
+def placement_text(program: Program, plan: Plan) -> str:
+    """``placed 348 of at most 352 (360 registered)``, saying when the placement is
+    proven: it reaches the bound, or the solver proved no plan places more."""
+    registered = len(program.participants)
+    bound = plan.objective.get("placed_bound")
+    if not isinstance(bound, int):
+        return f"placed {plan.placed} of {registered}"
+    text = f"placed {plan.placed} of at most {bound} ({registered} registered"
+    if plan.placed >= bound:
+        return text + "; proven: no plan places more)"
+    if plan.objective.get("optimal"):
+        return text + "; proven by the search: no plan places more)"
+    return text + ")"
+
+
 def summary_line(program: Program, plan: Plan, seconds: float) -> str:
-    """``placed 36/36 · solve status: ... · time 4.2 s``."""
+    """``placed 36 of at most 36 (...) · solve status: ... · time 4.2 s``."""
     return (
-        f"placed {plan.placed}/{len(program.participants)} · "
+        f"{placement_text(program, plan)} · "
         f"solve status: {solve_status(plan)} · time {seconds:.1f} s"
     )
 

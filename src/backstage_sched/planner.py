@@ -154,6 +154,9 @@ def schedule_to_plan(
         if name != "placed":
             objective[name] = value
     objective["proved_optimal"] = dict(schedule.optimal)
+    if schedule.bound:
+        objective["placed_bound"] = schedule.bound["value"]
+        objective["placed_bound_parts"] = dict(schedule.bound)
     if options is not None:
         objective["seed"] = options.seed
     return Plan(

@@ -716,6 +716,11 @@ def overview_html(program: Program, plan: Plan) -> str:
     figures = [
         ("Registrations", str(len(program.participants))),
         ("Placed", str(plan.placed)),
+    ]
+    bound = plan.objective.get("placed_bound")
+    if isinstance(bound, int):
+        figures.append(("At most placeable", str(bound)))
+    figures += [
         ("Unplaced", str(len(plan.unplaced))),
         ("Cohorts", str(len(plan.cohorts))),
         ("Sessions", str(sessions)),
@@ -749,12 +754,18 @@ def overview_html(program: Program, plan: Plan) -> str:
     out += [f"<li><b>{_e(value)}</b>{_e(label)}</li>" for label, value in figures]
     out.append("</ul>")
     optimal = plan.objective.get("optimal")
-    if optimal is True:
+    if isinstance(bound, int) and plan.placed >= bound:
+        out.append(
+            f"<p>Placed {plan.placed} of at most {bound}: proven, no plan of these "
+            "registrations places more people.</p>"
+        )
+    elif optimal is True:
         out.append("<p>The solver proved that no plan places more people.</p>")
     elif optimal is False:
+        most = f" No plan places more than {bound}." if isinstance(bound, int) else ""
         out.append(
             '<p class="warn">Best placement found within the time limit; the solver did not '
-            "prove that no plan places more people.</p>"
+            f"prove that no plan places more people.{_e(most)}</p>"
         )
     retired = plan.objective.get("retired_cohorts") or []
     if retired:

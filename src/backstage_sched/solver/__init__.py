@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from .solve import Schedule, ScheduledCohort, SolveOptions, solve
+from .schedule import Schedule, ScheduledCohort
+from .solve import SolveOptions, solve
 
 __all__ = ["Schedule", "ScheduledCohort", "SolveOptions", "solve"]

@@ -8,12 +8,9 @@ what the plan really costs, and they are what the plan reports.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from .instance import Instance
-
-if TYPE_CHECKING:
-    from .solve import ScheduledCohort
+from .schedule import ScheduledCohort
 
 
 def placed_participants(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:

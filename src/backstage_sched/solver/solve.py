@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
@@ -15,13 +15,16 @@ from ..domain import Program
 from ..errors import InfeasibleError
 from ..workdays import Slot
 from . import score
+from .bound import placed_bound
 from .constraints import HARD_RULES
 from .construct import Built, assign_case_owners, greedy, grow_earlier
 from .decompose import group_count, solve_split
 from .explain import held_conflicts, unplaced_reasons
+from .firstfit import constructions
 from .instance import EarlierCohort, Instance
 from .objective import Level, level_bound, objective_levels
 from .repair import Outcome, improve
+from .schedule import Schedule, ScheduledCohort
 from .variables import Variables, create_variables
 
 Progress = Callable[[str], None]
@@ -74,29 +77,6 @@ class SolveOptions:
         return self.piece_search if self.piece_search is not None else participants <= LARGE
 
 
-@dataclass(frozen=True)
-class ScheduledCohort:
-    """A cohort as the solver decided it (ids, not names; slots, not datetimes)."""
-
-    facilitator: str
-    venue: str | None
-    members: tuple[str, ...]
-    slots: tuple[Slot, ...]
-    case_owners: tuple[str | None, ...]  # owner of sessions 1.. in order (None: withdrew)
-    slot: int = -1  # the model's cohort slot (on a re-plan, < len(earlier): that cohort)
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """The solver's answer: cohorts, unplaced people with reasons, objective values."""
-
-    cohorts: tuple[ScheduledCohort, ...]
-    unplaced: tuple[tuple[str, str], ...]
-    objective: dict[str, int] = field(default_factory=dict)
-    optimal: dict[str, bool] = field(default_factory=dict)
-    runtime: float = 0.0
-
-
 def build_model(inst: Instance) -> tuple[cp_model.CpModel, Variables]:
     """The CP-SAT model with every hard rule of SPEC §2."""
     model = cp_model.CpModel()
@@ -143,9 +123,15 @@ def solve(
     options = options or SolveOptions()
     say = progress or (lambda _msg: None)
     started = time.monotonic()
+    inst = Instance.of(program, earlier, today)
+    bound = placed_bound(inst)
+    say(f"at most {bound.value} of {len(program.participants)} can be placed "
+        f"(bound: {bound.binding})")
     if not earlier and options.split and group_count(program) > 1:
-        return _solve_split(program, options, say, started)
-    return solve_instance(Instance.of(program, earlier, today), options, say, started)
+        schedule = _solve_split(inst, options, say, started, bound.value)
+    else:
+        schedule = solve_instance(inst, options, say, started, ceiling=bound.value)
+    return replace(schedule, bound=bound.to_dict())
 
 
 def solve_instance(
@@ -155,8 +141,12 @@ def solve_instance(
     started: float | None = None,
     start: list[ScheduledCohort] | None = None,
     patience: float | None = None,
+    ceiling: int | None = None,
 ) -> Schedule:
     """Plan ``inst`` with one CP-SAT model, objective level by objective level.
+
+    ``ceiling`` is a proven bound on the people placed (:mod:`.bound`): a plan
+    that reaches it ends the first level at once.
 
     The search starts from ``start`` when given (a valid plan of ``inst``),
     else from the earlier plan on a re-plan, else from :func:`.construct.greedy`.
@@ -180,10 +170,7 @@ def solve_instance(
         current = list(start)
         add_schedule_hint(model, v, inst, current)
     else:
-        built = greedy(inst)
-        current = greedy_schedule(inst, built)
-        say(f"greedy start: {score.placed_participants(inst, current)} placed "
-            f"in {len(built)} cohorts")
+        current = best_start(inst, say)
         add_schedule_hint(model, v, inst, current)
     values: dict[str, int] = {}
     optimal: dict[str, bool] = {}
@@ -195,7 +182,10 @@ def solve_instance(
             optimal[level.name] = True
             continue
         now = None if current is None else level_value(inst, level, current)
-        best_possible = inst.placed_bound if level.name == "placed" else 0
+        best_possible = 0
+        if level.name == "placed":
+            best_possible = inst.placed_bound if ceiling is None else min(
+                ceiling, inst.placed_bound)
         if now is not None and now == best_possible:
             # the current plan already reaches the level's bound: nothing to search
             values[level.name] = now
@@ -236,7 +226,12 @@ def solve_instance(
                     f"({solver.status_name(status)}): {why}"
                 )
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            current = _read_schedule(inst, v, _hint_solution(model, solver))
+            found = _read_schedule(inst, v, _hint_solution(model, solver))
+            if current is None or _better(inst, level, found, current):
+                current = found
+            else:  # the search did not beat its start: keep the start
+                model.clear_hints()
+                add_schedule_hint(model, v, inst, current)
         # else: no solution within the budget; keep the plan we have
         values[level.name] = level_value(inst, level, current)
         optimal[level.name] = status == cp_model.OPTIMAL or values[level.name] == best_possible
@@ -256,6 +251,40 @@ def solve_instance(
         optimal=optimal,
         runtime=time.monotonic() - started,
     )
+
+
+def _better(
+    inst: Instance, level: Level, found: list[ScheduledCohort], start: list[ScheduledCohort]
+) -> bool:
+    """Whether ``found`` beats ``start`` on ``level``, or ties there and is no worse
+    on the first levels taken together (:func:`plan_key`)."""
+    new, old = level_value(inst, level, found), level_value(inst, level, start)
+    if new != old:
+        return new > old if level.maximize else new < old
+    return plan_key(inst, found) >= plan_key(inst, start)
+
+
+def plan_key(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> tuple[int, ...]:
+    """(placed, -avoid hits, -irregular sessions): the first objective levels as one
+    key, higher is better; compares plans of ``inst`` made in different ways."""
+    levels = objective_levels(inst)[:-1]
+    return tuple(
+        level_value(inst, lvl, list(cohorts)) * (1 if lvl.maximize else -1) for lvl in levels
+    )
+
+
+def best_start(inst: Instance, say: Progress) -> list[ScheduledCohort]:
+    """The best of the greedy construction and the first-fit constructions
+    (:func:`.firstfit.constructions`) by :func:`plan_key`; ties go to the greedy."""
+    built = greedy(inst)
+    best = greedy_schedule(inst, built)
+    best_key, name = plan_key(inst, best), "greedy"
+    for made in constructions(inst):
+        key = plan_key(inst, made.cohorts)
+        if key > best_key:
+            best, best_key, name = list(made.cohorts), key, f"first-fit ({made.name})"
+    say(f"start: {best_key[0]} placed by the {name} construction")
+    return best
 
 
 def _patient_solve(
@@ -467,13 +496,7 @@ def _solve_piece(
     """Re-plan one repair piece from its current cohorts ``start`` (see :mod:`.repair`):
     the better of them and a fresh construction, then (with ``search``) CP-SAT."""
     inst = Instance.of(program, venue_busy=venue_busy)
-    levels = objective_levels(inst)[:-1]
-
-    def key(cohorts: list[ScheduledCohort]) -> tuple[int, ...]:
-        return tuple(
-            level_value(inst, lvl, cohorts) * (1 if lvl.maximize else -1) for lvl in levels
-        )
-
+    key = partial(plan_key, inst)
     begin = list(start)
     built = greedy_schedule(inst, greedy(inst))
     if key(built) > key(begin):  # a fresh construction may beat the current plan
@@ -487,15 +510,22 @@ def _solve_piece(
 
 
 def _solve_split(
-    program: Program, options: SolveOptions, say: Progress, started: float
+    inst: Instance, options: SolveOptions, say: Progress, started: float, ceiling: int
 ) -> Schedule:
     """Plan a large program as independent groups (see :mod:`.decompose`), merge
-    them, and repair the merged plan where people are left out (:mod:`.repair`)."""
-    inst = Instance.of(program)
+    them, and repair the merged plan where people are left out (:mod:`.repair`).
+    ``ceiling`` is a proven bound on the people placed."""
+    program = inst.program
+    ceiling = min(ceiling, inst.placed_bound)
     results = solve_split(inst, partial(_solve_group, options=options), options.processes, say)
     cohorts = [c for r in results for c in r.cohorts]
+    for made in constructions(inst):
+        # a first-fit plan of the whole program can beat the merged groups
+        if plan_key(inst, made.cohorts) > plan_key(inst, cohorts):
+            say(f"the first-fit construction ({made.name}) beats the groups; repairing it")
+            cohorts = list(made.cohorts)
     placed = {m for c in cohorts for m in c.members}
-    if len(placed) < inst.placed_bound:
+    if len(placed) < ceiling:
         say(f"groups placed {len(placed)} of {len(program.participants)}; repairing")
         search = options.search_pieces(len(program.participants))
         cohorts = improve(
@@ -509,7 +539,7 @@ def _solve_split(
     placed = {m for c in cohorts for m in c.members}
     # group optima need not add up to a global one: only placing all one can is proven
     optimal = {name: False for name in values}
-    optimal["placed"] = len(placed) >= inst.placed_bound
+    optimal["placed"] = len(placed) >= ceiling
     why = unplaced_reasons(inst, placed, len(cohorts))
     say(f"{len(placed)} of {len(program.participants)} placed in {len(cohorts)} cohorts")
     return Schedule(

@@ -1,0 +1,201 @@
+"""An upper bound on the people any plan can place, proved from the input alone.
+
+Every number here is a relaxation of the hard rules of SPEC §2: a plan that
+placed more people would break one of them. Nothing is searched; the parts
+are, for a program ``P`` with participants ``N``:
+
+``series``
+    People with at least one facilitator with whom some series of
+    ``min_size + 1`` sessions obeying the gap rule, the program window, the
+    calendar and both their availabilities exists (any start times).
+``flow``
+    A maximum flow: each such person sends one unit to a facilitator they fit;
+    facilitator ``f`` leads at most ``K_f`` cohorts of at most ``S`` members,
+    and (mixed run) at most ``max_per_organization * K_f`` of one
+    organisation. ``K_f`` is ``max_cohorts``, and never more than the
+    facilitator's open days times sessions a day over ``min_size + 1``.
+    ``S`` is ``max_size``, or fewer when no room seats that many and the
+    facilitator. With rooms, all cohorts together hold no more members than
+    the largest cohort series the rooms have time for.
+``company``
+    (company run) each cohort is one organisation's, of at least
+    ``min_size``: the most members ``sum K_f`` cohorts can hold when each
+    organisation has only the people who fit a series.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ortools.graph.python import max_flow
+
+from .explain import series_fits
+from .instance import Instance
+
+
+@dataclass(frozen=True)
+class PlacedBound:
+    """The bound and the valid bounds it is the least of (see the module docstring)."""
+
+    value: int
+    parts: dict[str, int] = field(default_factory=dict)
+    binding: str = "everyone"
+
+    def to_dict(self) -> dict[str, object]:
+        """For ``plan.json`` and the benchmark record."""
+        return {"value": self.value, "binding": self.binding, **self.parts}
+
+
+class _Fit:
+    """Which facilitators each person can share some series with."""
+
+    def __init__(self, inst: Instance) -> None:
+        self.inst = inst
+        self.sessions = inst.program.groups.min_size + 1
+        self._cache: dict[tuple[frozenset[int] | None, int], bool] = {}
+
+    def fits(self, p: int, f: int) -> bool:
+        theirs = self.inst.participant_open[p]
+        key = (theirs, f)
+        if key not in self._cache:
+            lead = self.inst.facilitator_open[f]
+            both = lead if theirs is None else theirs if lead is None else theirs & lead
+            self._cache[key] = series_fits(self.inst, both, self.sessions)
+        return self._cache[key]
+
+    @cached_property
+    def facilitators_of(self) -> list[tuple[int, ...]]:
+        """Per participant, the facilitators (indexes) who may lead them.
+
+        On a re-plan, members of a cohort with sessions already held may stay
+        with its facilitator whatever their availability says now (history is
+        not judged again)."""
+        inst = self.inst
+        able = [f for f in range(len(inst.facilitators)) if cohorts_led(inst, f) > 0]
+        kept: dict[int, set[int]] = defaultdict(set)
+        fac_index = {fac.id: f for f, fac in enumerate(inst.facilitators)}
+        for earlier in inst.earlier:
+            if earlier.held and earlier.facilitator in fac_index:
+                for m in earlier.members:
+                    if m in inst.participant_index:
+                        kept[inst.participant_index[m]].add(fac_index[earlier.facilitator])
+        return [
+            tuple(f for f in range(len(inst.facilitators))
+                  if f in kept[p] or (f in able and self.fits(p, f)))
+            for p in range(len(inst.participants))
+        ]
+
+
+def cohorts_led(inst: Instance, f: int) -> int:
+    """Most cohorts facilitator ``f`` can lead: ``max_cohorts``, and no more than
+    their sessions a day times their open days over ``min_size + 1`` sessions."""
+    program = inst.program
+    fac = inst.facilitators[f]
+    open_when = inst.facilitator_open[f]
+    g = inst.n_slots
+    days = inst.n_days if open_when is None else len({w // g for w in open_when})
+    per_day = min(program.sessions_per_day(fac), g)
+    return min(inst.facilitator_limit(fac), per_day * days // (program.groups.min_size + 1))
+
+
+def room_members(inst: Instance, cohorts: int) -> int | None:
+    """Most members ``cohorts`` cohorts can have in the rooms (None: no rooms).
+
+    A room of ``c`` seats holds cohorts of at most ``c - 1`` members; it has
+    ``open days * sessions a day`` session times (sessions a day: how many
+    sessions fit the day window back to back) and a cohort needs at least
+    ``min_size + 1`` of them. The largest cohort series are counted first.
+    """
+    program = inst.program
+    if not program.venues:
+        return None
+    rules = program.sessions
+    window = (rules.day_end.hour * 60 + rules.day_end.minute) - (
+        rules.day_start.hour * 60 + rules.day_start.minute
+    )
+    per_day = window // rules.duration_minutes
+    series = per_day * inst.n_days // (program.groups.min_size + 1)
+    sizes = sorted(
+        (min(program.groups.max_size, r.capacity - 1) for r in program.venues), reverse=True
+    )
+    seats = [s for s in sizes if s >= program.groups.min_size for _ in range(series)]
+    return sum(seats[:cohorts])
+
+
+def placed_bound(inst: Instance) -> PlacedBound:
+    """The least of the valid bounds of the module docstring."""
+    fit = _Fit(inst)
+    n = len(inst.participants)
+    parts: dict[str, int] = {"everyone": n}
+    leads = [cohorts_led(inst, f) for f in range(len(inst.facilitators))]
+    for earlier in inst.earlier:  # a re-plan keeps cohorts whatever the calendar says
+        for f, fac in enumerate(inst.facilitators):
+            if fac.id == earlier.facilitator:
+                leads[f] = max(leads[f], inst.facilitator_limit(fac))
+    reachable = [p for p in range(n) if fit.facilitators_of[p]]
+    parts["series"] = len(reachable)
+    parts["flow"] = _flow(inst, fit, leads, reachable)
+    if inst.program.mode == "company" and not inst.earlier:  # shrunk cohorts may be small
+        parts["company"] = _company(inst, reachable, sum(leads))
+    binding = min(parts, key=lambda k: (parts[k], k != "everyone"))
+    return PlacedBound(parts[binding], parts, binding)
+
+
+def _flow(inst: Instance, fit: _Fit, leads: list[int], reachable: list[int]) -> int:
+    """Max flow people -> (organisation, facilitator) -> facilitator -> rooms."""
+    program = inst.program
+    size = inst.largest_cohort
+    mixed = program.mode == "mixed"
+    cap = program.groups.max_per_organization
+    graph = max_flow.SimpleMaxFlow()
+    source, sink, rooms = 0, 1, 2
+    nodes: dict[object, int] = {}
+
+    def node(key: object) -> int:
+        if key not in nodes:
+            nodes[key] = len(nodes) + 3
+        return nodes[key]
+
+    pairs: dict[tuple[str, int], int] = defaultdict(int)
+    for p in reachable:
+        org = inst.participants[p].organization
+        graph.add_arc_with_capacity(source, node(("p", p)), 1)
+        for f in fit.facilitators_of[p]:
+            graph.add_arc_with_capacity(node(("p", p)), node(("of", org, f)), 1)
+            pairs[org, f] += 1
+    for (org, f), people in pairs.items():
+        limit = min(people, cap * leads[f]) if mixed else people
+        graph.add_arc_with_capacity(node(("of", org, f)), node(("f", f)), limit)
+    for f, k in enumerate(leads):
+        if k > 0:
+            graph.add_arc_with_capacity(node(("f", f)), rooms, k * size)
+    seats = room_members(inst, sum(leads))
+    graph.add_arc_with_capacity(rooms, sink, len(reachable) if seats is None else seats)
+    if graph.solve(source, sink) != graph.OPTIMAL:
+        raise RuntimeError("the bound's max flow did not solve")  # cannot happen: finite
+    return graph.optimal_flow()
+
+
+def _company(inst: Instance, reachable: list[int], cohorts: int) -> int:
+    """Company run: the most members ``cohorts`` one-organisation cohorts can hold.
+
+    Each further cohort of an organisation adds up to ``S`` members while it
+    has people left; an organisation has at most ``people // min_size``
+    cohorts. The gains per organisation never grow, so taking the best next
+    cohort ``cohorts`` times is optimal.
+    """
+    groups = inst.program.groups
+    size = inst.largest_cohort
+    people: dict[str, int] = defaultdict(int)
+    for p in reachable:
+        people[inst.participants[p].organization] += 1
+    gains = []
+    for count in people.values():
+        left = count
+        for _ in range(count // groups.min_size):
+            gains.append(min(size, left))
+            left -= min(size, left)
+    gains.sort(reverse=True)
+    return sum(gains[:cohorts])

@@ -1,0 +1,31 @@
+"""The solver's answer: cohorts as decided (ids and slots) and the objective values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..workdays import Slot
+
+
+@dataclass(frozen=True)
+class ScheduledCohort:
+    """A cohort as the solver decided it (ids, not names; slots, not datetimes)."""
+
+    facilitator: str
+    venue: str | None
+    members: tuple[str, ...]
+    slots: tuple[Slot, ...]
+    case_owners: tuple[str | None, ...]  # owner of sessions 1.. in order (None: withdrew)
+    slot: int = -1  # the model's cohort slot (on a re-plan, < len(earlier): that cohort)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The solver's answer: cohorts, unplaced people with reasons, objective values."""
+
+    cohorts: tuple[ScheduledCohort, ...]
+    unplaced: tuple[tuple[str, str], ...]
+    objective: dict[str, int] = field(default_factory=dict)
+    optimal: dict[str, bool] = field(default_factory=dict)
+    runtime: float = 0.0
+    bound: dict[str, object] = field(default_factory=dict)  # :class:`.bound.PlacedBound`
