@@ -1,8 +1,10 @@
-"""The benchmark in CI: a tiny normal and a tiny tight program through the real runner.
+"""The benchmark in CI: a tiny normal and a 120-person tight program through the runner.
 
 The runner (benchmarks/bench_plan.py) plans each program in a spawned child
-process, verifies the plan and compares it with the greedy yardstick; here it
-runs as a subprocess on size 24x1 with a temporary ``--out``.
+process, verifies the plan and compares it with the first-fit yardstick in
+three orders and with the bounds; here it runs as a subprocess with a
+temporary ``--out``, and fails when a plan places fewer than first-fit or
+more than a bound.
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ from generate import VARIANTS, generate  # noqa: E402
 def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, dict]:
     out = tmp_path_factory.mktemp("bench") / "results.json"
     proc = subprocess.run(
-        [sys.executable, str(BENCH / "bench_plan.py"), "--sizes", "24x1",
+        [sys.executable, str(BENCH / "bench_plan.py"), "--sizes", "24x1,120x5",
          "--variants", "normal,tight", "--effort", "2", "--out", str(out)],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
     )
     return proc.returncode, proc.stdout + proc.stderr, json.loads(out.read_text("utf-8"))
 
@@ -37,7 +39,7 @@ def test_tiny_runs_pass(tiny_run: tuple[int, str, dict]) -> None:
     code, output, _ = tiny_run
     assert code == 0, output
     assert "FAIL" not in output
-    assert "vs greedy: placed" in output
+    assert "vs first-fit: placed" in output
 
 
 def test_results_json_fields(tiny_run: tuple[int, str, dict]) -> None:
@@ -46,23 +48,31 @@ def test_results_json_fields(tiny_run: tuple[int, str, dict]) -> None:
     assert {"python", "cpus", "ortools"} <= set(payload["machine"])
     assert "growth_per_doubling" in payload
     results = payload["results"]
-    assert [(r["variant"], r["size"]) for r in results] == [("normal", "24x1"), ("tight", "24x1")]
+    assert [(r["variant"], r["size"]) for r in results] == [
+        ("normal", "24x1"), ("normal", "120x5"), ("tight", "24x1"), ("tight", "120x5")
+    ]
     for r in results:
         assert "error" not in r, r.get("traceback", r.get("error"))
         assert r["violations"] == []
-        assert r["placed"] >= r["greedy_placed"]
-        assert r["placed"] <= r["upper_bound"]["bound"] <= r["total"] == 24
+        assert set(r["first_fit"]) == {
+            "file order", "largest organisation first", "most constrained first"
+        }
+        assert r["placed"] >= r["first_fit_placed"] == max(
+            y["placed"] for y in r["first_fit"].values()
+        )
+        assert r["placed"] <= r["bound"] <= r["placed_bound"] <= r["total"]
+        assert r["bound"] <= r["upper_bound"]["bound"]
         assert r["placed"] + r["unplaced"] == r["total"]
         for key in ("wall_s", "plan_s", "peak_rss_mb", "cohorts", "avoid_hits",
-                    "irregular_sessions", "greedy_avoid_hits", "gap_to_bound",
-                    "solver_status", "proved_optimal", "vs_greedy", "phases_s"):
+                    "irregular_sessions", "irregular_cohorts", "greedy_avoid_hits",
+                    "gap_to_bound", "solver_status", "proved_optimal", "phases_s"):
             assert key in r, key
         assert set(r["solver_status"].values()) <= {"optimal", "feasible"}
-    normal, tight = results
+    tight = results[3]
     # the tight program cannot seat everyone: capacity, organisation caps and rooms bind
-    assert tight["upper_bound"]["bound"] < tight["total"]
+    assert tight["bound"] < tight["total"]
     assert "rooms" in tight["upper_bound"]
-    assert normal["upper_bound"]["bound"] == normal["total"]
+    assert results[1]["bound"] == results[1]["total"]
 
 
 def test_generator_is_deterministic_per_variant(tmp_path: Path) -> None:

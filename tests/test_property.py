@@ -26,11 +26,13 @@ from backstage_sched.domain import (
     Venue,
 )
 from backstage_sched.plan import Plan
-from backstage_sched.planner import plan_program
+from backstage_sched.planner import plan_program, schedule_to_plan
 from backstage_sched.solver import ScheduledCohort, SolveOptions
 from backstage_sched.solver.bound import placed_bound
 from backstage_sched.solver.firstfit import constructions
 from backstage_sched.solver.instance import Instance
+from backstage_sched.solver.regular import regularize
+from backstage_sched.solver.schedule import Schedule
 from backstage_sched.solver.solve import plan_key
 from backstage_sched.timeexpr import parse_rules
 from backstage_sched.verify import verify
@@ -237,3 +239,24 @@ def test_plan_never_below_first_fit_and_never_above_the_bound(program: Program) 
     mine = plan_key(inst, cohorts)
     for made in constructions(inst):
         assert mine >= plan_key(inst, made.cohorts), made.name
+
+
+def test_regular_rhythm_pass_never_worsens_a_plan_and_fixes_a_shuffled_cohort() -> None:
+    """regularize() re-dates an irregular cohort onto a regular series when one fits,
+    without more avoid-time hits, and leaves a regular plan as it is."""
+    program = _fixed_program()
+    inst = Instance.of(program)
+    best = constructions(inst)[0].cohorts
+    assert regularize(inst, list(best)) == sorted(
+        best, key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator, c.members)
+    )
+    # push the second session of the first cohort one day later: irregular, still valid
+    first = best[0]
+    moved = Slot(first.slots[1].day + timedelta(days=1), first.slots[1].minute)
+    shuffled = [replace(first, slots=(first.slots[0], moved, *first.slots[2:])), *best[1:]]
+    before = plan_key(inst, shuffled)
+    after = regularize(inst, shuffled)
+    assert plan_key(inst, after) >= before
+    assert plan_key(inst, after)[2] == 0  # no irregular session left
+    plan = schedule_to_plan(program, Schedule(tuple(after), ()), SolveOptions())
+    assert [v for v in verify(program, plan) if v.rule != "placement"] == []

@@ -115,7 +115,7 @@ def form_cohorts(inst: Instance, people: list[int], fill: int) -> list[list[int]
 def first_fit(inst: Instance, people: list[int], fill: int) -> list[ScheduledCohort]:
     """The first-fit plan of ``inst`` taking ``people`` in order, cohorts up to ``fill``."""
     program = inst.program
-    diary = _Diary(inst)
+    diary = Diary(inst)
     result = []
     for members in form_cohorts(inst, people, fill):
         if len(members) < program.groups.min_size:
@@ -124,7 +124,7 @@ def first_fit(inst: Instance, people: list[int], fill: int) -> list[ScheduledCoh
         if found is None:
             continue
         f, room, days, slot = found
-        diary.book(f, room, days, slot)
+        diary.book(f, room, [(c, slot) for c in days])
         ids = tuple(inst.participants[p].id for p in sorted(members))
         minute = inst.calendar.slot_minutes[slot]
         slots = tuple(Slot(program.start + timedelta(days=c), minute) for c in days)
@@ -135,7 +135,7 @@ def first_fit(inst: Instance, people: list[int], fill: int) -> list[ScheduledCoh
     return result
 
 
-class _Diary:
+class Diary:
     """Who leads how many cohorts, and at which starts (``day * n_slots + slot``) each
     facilitator and room can take no further session."""
 
@@ -161,14 +161,14 @@ class _Diary:
             if abs(other - minute) < reach:
                 blocked.add(day * self.g + s)
 
-    def book(self, f: int, room: int | None, days: tuple[int, ...], slot: int) -> None:
-        """Record a dated cohort."""
+    def book(self, f: int, room: int | None, sessions: list[tuple[int, int]]) -> None:
+        """Record a dated cohort: its facilitator, room and (day, slot) per session."""
         program = self.inst.program
         fac = self.inst.facilitators[f]
         gap = self.duration + program.buffer(fac)
-        minute = self._minutes[slot]
         self.load[f] += 1
-        for c in days:
+        for c, slot in sessions:
+            minute = self._minutes[slot]
             self.held[f][c] = self.held[f].get(c, 0) + 1
             if self.held[f][c] >= program.sessions_per_day(fac):
                 self.fac_blocked[f].update(c * self.g + s for s in range(self.g))

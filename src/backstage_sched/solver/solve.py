@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import partial
@@ -23,6 +24,7 @@ from .explain import held_conflicts, unplaced_reasons
 from .firstfit import constructions
 from .instance import EarlierCohort, Instance
 from .objective import Level, level_bound, objective_levels
+from .regular import regularize
 from .repair import Outcome, improve
 from .schedule import Schedule, ScheduledCohort
 from .variables import Variables, create_variables
@@ -129,9 +131,87 @@ def solve(
         f"(bound: {bound.binding})")
     if not earlier and options.split and group_count(program) > 1:
         schedule = _solve_split(inst, options, say, started, bound.value)
+    elif _portfolio(options, inst):
+        schedule = _solve_portfolio(inst, options, say, started, bound.value)
     else:
         schedule = solve_instance(inst, options, say, started, ceiling=bound.value)
+    if not earlier:
+        schedule = _regular(inst, schedule, say)
     return replace(schedule, bound=bound.to_dict())
+
+
+def _regular(inst: Instance, schedule: Schedule, say: Progress) -> Schedule:
+    """``schedule`` after :func:`.regular.regularize`, its level values recounted."""
+    cohorts = regularize(inst, list(schedule.cohorts))
+    values = {lvl.name: level_value(inst, lvl, cohorts) for lvl in objective_levels(inst)}
+    if values == schedule.objective:
+        return schedule
+    say(f"regular rhythm: irregular_sessions {schedule.objective.get('irregular_sessions')}"
+        f" -> {values['irregular_sessions']}")
+    optimal = dict(schedule.optimal)
+    for lvl in objective_levels(inst):
+        if not lvl.maximize and values[lvl.name] == 0:
+            optimal[lvl.name] = True  # nothing is below zero
+    return replace(schedule, cohorts=tuple(cohorts), objective=values, optimal=optimal)
+
+
+PORTFOLIO_FROM = 24
+"""Programs of at least this many people are searched by a portfolio (see
+:func:`_solve_portfolio`); smaller ones solve at once in one process."""
+
+
+def _portfolio(options: SolveOptions, inst: Instance) -> bool:
+    return (options.processes > 1 and options.workers == 1
+            and len(inst.participants) >= PORTFOLIO_FROM)
+
+
+def portfolio_seeds(options: SolveOptions) -> list[int]:
+    """The CP-SAT seeds of the portfolio's searches: the user's seed first."""
+    return [options.seed + n * 7_919 for n in range(options.processes)]
+
+
+def _solve_member(
+    program: Program, earlier: tuple[EarlierCohort, ...], today: date | None,
+    options: SolveOptions, ceiling: int,
+) -> Schedule:
+    """One search of the portfolio (top level, so a process can run it)."""
+    inst = Instance.of(program, earlier, today)
+    return solve_instance(inst, options, lambda _msg: None, ceiling=ceiling)
+
+
+def _solve_portfolio(
+    inst: Instance, options: SolveOptions, say: Progress, started: float, ceiling: int
+) -> Schedule:
+    """Search with ``processes`` single-worker CP-SAT runs side by side, each with its
+    own seed (:func:`portfolio_seeds`) and the same deterministic effort, and keep
+    the best by every objective level in order; a tie goes to the user's seed.
+    Each run is reproducible, and so is the choice: the same input and seed give
+    the same plan on any machine, however fast."""
+    seeds = portfolio_seeds(options)
+    with ProcessPoolExecutor(max_workers=len(seeds) - 1) as pool:
+        others = [
+            pool.submit(_solve_member, inst.program, inst.earlier, inst.today,
+                        replace(options, seed=seed), ceiling)
+            for seed in seeds[1:]
+        ]
+        first = solve_instance(inst, options, say, started, ceiling=ceiling)
+        found = [first, *(job.result() for job in others)]
+    levels = objective_levels(inst)
+
+    def key(schedule: Schedule) -> tuple[int, ...]:
+        return tuple(level_value(inst, lvl, list(schedule.cohorts)) * (1 if lvl.maximize else -1)
+                     for lvl in levels)
+
+    best = max(range(len(found)), key=lambda n: (key(found[n]), -n))
+    if best:
+        say(f"the search with seed {seeds[best]} found the better plan")
+    chosen = found[best]
+    # a level is proven when any search proved it (all keep the levels before it equal)
+    optimal = dict(chosen.optimal)
+    for other in found:
+        if key(other)[:1] == key(chosen)[:1] and other.optimal.get("placed"):
+            optimal["placed"] = True
+    return replace(chosen, optimal=optimal, runtime=time.monotonic() - started)
 
 
 def solve_instance(
@@ -181,6 +261,12 @@ def solve_instance(
             values[level.name] = expr
             optimal[level.name] = True
             continue
+        if level.name == "irregular_sessions" and current is not None and not inst.earlier:
+            regular = regularize(inst, current)
+            if regular != current:  # cheaper than searching for it, and often enough
+                current = regular
+                model.clear_hints()
+                add_schedule_hint(model, v, inst, current)
         now = None if current is None else level_value(inst, level, current)
         best_possible = 0
         if level.name == "placed":
