@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
+import re
 from dataclasses import replace
 from datetime import time
 from pathlib import Path
@@ -17,12 +19,17 @@ import pytest
 from rich.console import Console
 
 from backstage_sched import cli_explain
+from backstage_sched.cli_init import write_templates
 from backstage_sched.domain import Program
 from backstage_sched.errors import InputError
 from backstage_sched.load import load_program
+from backstage_sched.planner import Explanation, explain_program, plan_program
+from backstage_sched.solver import ScheduledCohort, SolveOptions
 from backstage_sched.solver.diagnose import Finding, diagnose
 from backstage_sched.solver.explain import unplaced_reasons
 from backstage_sched.solver.instance import Instance
+from backstage_sched.solver.interchange import can_take_seat
+from backstage_sched.workdays import Slot
 
 HEAD = """\
 [program]
@@ -98,7 +105,7 @@ def test_no_available_weekday(tmp_path: Path) -> None:
     karin = _person("p99", "Karin Ölund", "Region Syd", 'unavailable = ["mon", "tue", "wed", '
                     '"thu", "fri"]')
     program = load_program(_write(tmp_path, _others(4) + karin))
-    f = _only(diagnose(program), "availability")
+    f = _only(diagnose(program), "participant availability")
     assert f.people == ("p99",)
     assert "Karin Ölund (p99) is unavailable on every weekday between 2027-01-11 and " \
         "2027-06-30" in f.message
@@ -114,10 +121,9 @@ def test_organisation_cap(tmp_path: Path) -> None:
     f = _only(findings, "organisation mix")
     assert len(f.people) == 3 and all(p.startswith("s") for p in f.people)
     assert (
-        "Region Syd has 5 registrants but a mixed run allows 1 per cohort and only 2 "
-        "cohort(s) can form: 3 must wait" in f.message
+        "Region Syd has 5 registrants and a mixed run allows 1 per cohort; at most 2 "
+        "cohort(s) can form, so at least 3 of them must wait" in f.message
     )
-    assert "Syd Person" in f.message
     assert "max_per_organization = 2" in f.fix
     code, text = _explain(_write(tmp_path, syd + _others(6)))
     assert code == 1 and "[organisation mix]" in text and "Region Syd" in text
@@ -127,8 +133,10 @@ def test_facilitator_capacity(tmp_path: Path) -> None:
     program = load_program(_write(tmp_path, _others(10), max_size=6, facilitator="max_cohorts = 1"))
     f = _only(diagnose(program), "facilitator capacity")
     assert len(f.people) == 4
-    assert "facilitators can lead 1 cohort(s) in total (Greta Ahlqvist (f1) 1)" in f.message
-    assert "2 are needed" in f.message and "Person" in f.message
+    assert "the facilitators may lead 1 cohort(s) in all (Greta Ahlqvist (f1) 1)" in f.message
+    # every number is a bound all plans obey, or this plan's own
+    assert "at most 6 of the 10 registrants can be placed, so at least 4 must wait" in f.message
+    assert "this plan uses all 1 cohorts and leaves out 4" in f.message
     assert f.fix == "raise max_cohorts or add a facilitator"
 
 
@@ -175,3 +183,108 @@ def test_everybody_placed(tmp_path: Path) -> None:
     assert diagnose(load_program(path)) == []
     code, text = _explain(path)
     assert code == 0 and "all 5 participants can be placed" in text
+
+
+# ---------------------------------------------- explanations agree with the plan
+
+
+@pytest.fixture(scope="module")
+def orebro(tmp_path_factory: pytest.TempPathFactory) -> Program:
+    """The init template with p002's and p003's organisation set to p001's."""
+    folder = tmp_path_factory.mktemp("orebro")
+    program_path, csv_path = write_templates(folder, year=2027)
+    text = csv_path.read_text(encoding="utf-8-sig")
+    text = text.replace(";Mälarbanken AB;", ";Örebro stad;").replace(
+        ";Region Västra;", ";Örebro stad;")
+    csv_path.write_text(text, encoding="utf-8-sig")
+    return load_program(program_path, csv_path)
+
+
+@pytest.fixture(scope="module")
+def orebro_explained(orebro: Program) -> Explanation:
+    return explain_program(orebro, SolveOptions(effort=2), time_limit=10)
+
+
+def test_explain_speaks_of_exactly_the_people_plan_leaves_out(
+    orebro: Program, orebro_explained: Explanation
+) -> None:
+    plan = plan_program(orebro, SolveOptions(effort=2))
+    left_out = {u.participant for u in plan.unplaced}
+    assert left_out == {u.participant for u in orebro_explained.plan.unplaced}
+    assert left_out == {p for f in orebro_explained.findings for p in f.people}
+    # one cohort forms: one of the three Örebro colleagues, one of the not_with pair
+    assert len(left_out & {"p001", "p002", "p003"}) == 2
+    assert len(left_out & {"p004", "p005"}) == 1 and len(left_out) == 3
+
+
+def test_interchangeable_people_are_named_as_such(orebro_explained: Explanation) -> None:
+    groups = {g.people: g for g in orebro_explained.interchangeable}
+    left_out = {u.participant for u in orebro_explained.plan.unplaced}
+    orebro_group = groups["p001", "p002", "p003"]
+    assert orebro_group.complete and orebro_group.placeable == 1
+    assert set(orebro_group.left_out) == left_out & {"p001", "p002", "p003"}
+    pair = groups["p004", "p005"]  # the not_with pair: one of them can be placed
+    assert pair.complete and pair.placeable == 1
+    assert set(pair.left_out) == left_out & {"p004", "p005"}
+
+
+def test_every_fact_in_an_explanation_holds(
+    orebro: Program, orebro_explained: Explanation
+) -> None:
+    people = {p.id: p for p in orebro.participants}
+    unplaced = len(orebro_explained.plan.unplaced)
+    for f in orebro_explained.findings:
+        if f.rule == "organisation mix" and " has " in f.message.split(";")[0]:
+            org = f.message.split(" has ")[0]
+            assert all(people[p].organization == org for p in f.people), f
+            count = int(f.message.split(" has ")[1].split()[0])
+            assert count == sum(p.organization == org for p in orebro.participants)
+        for n in re.findall(r"(\d+) (?:of them )?must wait", f.message):
+            assert int(n) <= unplaced, f
+        for pid in f.people:
+            if "availability" in f.fix and not (people[pid].unavailable or people[pid].busy):
+                assert people[pid].name not in f.fix, f  # never "widen" someone unrestricted
+
+
+def test_explain_json_for_tools(orebro: Program, tmp_path: Path) -> None:
+    program_path, csv_path = write_templates(tmp_path, year=2027)
+    text = csv_path.read_text(encoding="utf-8-sig")
+    text = text.replace(";Mälarbanken AB;", ";Örebro stad;").replace(
+        ";Region Västra;", ";Örebro stad;")
+    csv_path.write_text(text, encoding="utf-8-sig")
+    parser = argparse.ArgumentParser()
+    cli_explain.add_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(
+        ["explain", str(program_path), str(csv_path), "--json", "--effort", "2"])
+    buf = io.StringIO()
+    code = cli_explain.run(args, Console(file=buf, width=200), Console(file=io.StringIO()))
+    data = json.loads(buf.getvalue())
+    assert code == 1
+    assert set(data) >= {"unplaced", "interchangeable", "placed_bound"}
+    plan = plan_program(orebro, SolveOptions(effort=2))
+    left_out = sorted(u.participant for u in plan.unplaced)
+    assert sorted({r["participant"] for r in data["unplaced"]}) == left_out
+    for row in data["unplaced"]:
+        assert set(row) >= {"participant", "rule", "people", "dates", "reason", "fix"}
+    assert data["placed_bound"] >= data["placed"] == 5
+    (seated,) = {"p001", "p002", "p003"} - set(left_out)
+    waiting = sorted({"p001", "p002", "p003"} - {seated})
+    assert {"people": ["p001", "p002", "p003"], "placeable": 1, "left_out": waiting,
+            "could_take_the_seat_of": {p: [seated] for p in waiting},
+            "any": True} in data["interchangeable"]
+
+
+def test_can_take_seat_keeps_every_rule(orebro: Program, orebro_explained: Explanation) -> None:
+    inst = Instance.of(orebro)
+    (cohort,) = orebro_explained.plan.cohorts
+    (seated,) = {"p001", "p002", "p003"} & set(cohort.members)
+    waiting = next(p for p in ("p001", "p002", "p003") if p != seated)
+    scheduled = ScheduledCohort(
+        cohort.facilitator, cohort.venue, cohort.members,
+        tuple(Slot(s.start.date(), s.start.hour * 60 + s.start.minute) for s in cohort.sessions),
+        tuple(s.case_owner for s in cohort.sessions[1:]),
+    )
+    colleague = inst.participant_index[waiting]
+    assert can_take_seat(inst, colleague, scheduled, seated)  # a colleague's seat
+    other = next(m for m in cohort.members if m != seated)
+    assert not can_take_seat(inst, colleague, scheduled, other)  # one per organisation

@@ -452,9 +452,14 @@ def _summary(program: Program, plan: Plan, out: Console) -> None:
         )
     out.print(table)
     names = {p.id: p.name for p in program.participants}
-    for u in plan.unplaced:
+    by_reason: dict[str, list[str]] = {}
+    for u in plan.unplaced:  # one line per reason: 50 people waiting for one cause
         who = f"{names.get(u.participant, u.participant)} ({u.participant})"
-        out.print(f"  not placed: {who}: {u.reason}", soft_wrap=True, markup=False)
+        by_reason.setdefault(u.reason, []).append(who)
+    for reason, people in by_reason.items():
+        shown = ", ".join(people[:8]) + (f" and {len(people) - 8} more" if len(people) > 8 else "")
+        label = f"not placed ({len(people)})" if len(people) > 1 else "not placed"
+        out.print(f"  {label}: {shown}: {reason}", soft_wrap=True, markup=False)
 
 
 def _check(args: argparse.Namespace, out: Console, err: Console) -> int:

@@ -8,6 +8,7 @@ Wire it into the main parser with :func:`add_parser` and dispatch
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,10 @@ from rich.table import Table
 from rich.text import Text
 
 from .load import load_program
-from .solver.diagnose import Finding, diagnose
+from .planner import explain_program
+from .solver import SolveOptions
+from .solver.diagnose import Finding
+from .solver.interchange import Interchange
 
 COMMAND = "explain"
 EXIT_OK, EXIT_BLOCKED = 0, 1
@@ -26,15 +30,14 @@ Example:
   backstage-sched explain examples/mixed-2027/program.toml \\
       examples/mixed-2027/participants.csv
 
-  Plans the program, then asks the solver, for everybody left out, which
-  rule keeps them out while everyone placed stays placed. Prints one line
-  per cause, e.g.
+  Plans the program exactly as `plan` does with the same --seed and
+  --effort, then explains the people that plan leaves out: for each, the
+  rule that keeps them out while everyone placed stays placed (found with
+  the solver), in the coordinator's words, with a fix. People who could
+  take each other's seats are shown together ("any 1 of these 3 can be
+  placed; this plan leaves out ..."). --json prints the same for tools.
 
-    organisation mix  Region Syd has 9 registrants but a mixed run allows 1
-                      per cohort and only 7 cohort(s) can form: 2 must wait
-                      fix: allow 2 per cohort (max_per_organization = 2) ...
-
-Exit codes: 0 everybody can be placed, 1 someone cannot (causes printed),
+Exit codes: 0 everybody is placed, 1 someone is left out (causes printed),
 2 bad input.
 """
 
@@ -45,19 +48,24 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         COMMAND,
         help="say in plain words why someone cannot be placed, and what would fix it",
         description=(
-            "Explain who cannot be placed and why: the rule, the people and dates, "
-            "and a fix. Uses the CP-SAT solver to find the rules that really bind."
+            "Explain who the plan leaves out and why: the rule, the people and dates, "
+            "and a fix. Plans as `plan` does (same --seed and --effort), then uses the "
+            "CP-SAT solver to find the rules that really bind."
         ),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("program", type=Path, help="program file (TOML)")
     p.add_argument("participants", type=Path, nargs="?", help="participants file (CSV)")
+    p.add_argument("--seed", type=int, default=0, help="as for plan (default 0)")
+    p.add_argument("--effort", type=float, default=6.0, help="as for plan (default 6)")
     p.add_argument(
         "--time-limit", type=float, default=20.0,
-        help="seconds the solver may spend in all (default 20)",
+        help="seconds the diagnosis may spend after planning (default 20)",
     )
     p.add_argument("--plain", action="store_true", help="plain lines instead of a table")
+    p.add_argument("--json", action="store_true",
+                   help="print the explanation as JSON (for tools)")
     p.add_argument(
         "--allow-outside-calendars", action="store_true",
         help="accept busy-calendar paths outside the participants file's folder",
@@ -66,31 +74,56 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
-    """Explain ``args.program``; 0 when everybody can be placed, 1 when someone cannot."""
+    """Explain ``args.program``; 0 when everybody is placed, 1 when someone is not."""
     program = load_program(
         args.program, args.participants,
         allow_outside_calendars=args.allow_outside_calendars,
     )
-    findings = diagnose(program, time_limit=getattr(args, "time_limit", 20.0))
+    options = SolveOptions(seed=args.seed, effort=args.effort)
+    found = explain_program(program, options, time_limit=args.time_limit)
+    plan = found.plan
     names = {p.id: p.name for p in program.participants}
-    blocked = sorted({pid for f in findings for pid in f.people})
-    if not blocked:
+    if args.json:
+        out.print_json(json.dumps(found.to_dict(program), ensure_ascii=False))
+        return EXIT_BLOCKED if plan.unplaced else EXIT_OK
+    if not plan.unplaced:
         out.print(
             f"{program.name}: all {len(program.participants)} participants can be placed.",
             markup=False,
         )
         return EXIT_OK
-    if getattr(args, "plain", False):
+    findings = list(found.findings)
+    if args.plain:
         for f in findings:
             out.print(_line(f, names), markup=False, soft_wrap=True)
     else:
         out.print(_table(findings, names))
+    for group in found.interchangeable:
+        out.print(_group_line(group, names), markup=False, soft_wrap=True)
     err.print(
-        f"{len(blocked)} of {len(program.participants)} participant(s) cannot be placed."
+        f"This plan places {plan.placed} of {len(program.participants)} (no plan places more "
+        f"than {found.placed_bound}); {len(plan.unplaced)} left out."
     )
     return EXIT_BLOCKED
 
 
+def _who(pid: str, names: dict[str, str]) -> str:
+    return f"{names.get(pid, pid)} ({pid})"
+
+
+def _group_line(group: Interchange, names: dict[str, str]) -> str:
+    """``any 1 of these 3 can be placed: ...; this plan leaves out ...``."""
+    everyone = ", ".join(_who(p, names) for p in group.people)
+    left = ", ".join(_who(p, names) for p in group.left_out)
+    if group.complete:
+        return (f"interchangeable: any {group.placeable} of these {len(group.people)} can "
+                f"be placed ({everyone}); this plan leaves out {left}")
+    seats = "; ".join(
+        f"{_who(u, names)} could take the seat of "
+        + ", ".join(_who(m, names) for m in seats)
+        for u, seats in group.swaps.items()
+    )
+    return f"interchangeable: {seats}"
 def _people(f: Finding, names: dict[str, str]) -> str:
     shown = [f"{names.get(p, p)} ({p})" for p in f.people[:6]]
     if len(f.people) > 6:

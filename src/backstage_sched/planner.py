@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,7 +14,10 @@ from .ical import uid_for
 from .output import default_stamp
 from .plan import Cohort, Plan, Session, Unplaced
 from .solver import Schedule, SolveOptions, solve
-from .solver.instance import EarlierCohort
+from .solver.diagnose import diagnose
+from .solver.explain import Finding
+from .solver.instance import EarlierCohort, Instance
+from .solver.interchange import Interchange, clashing_dates, interchangeable
 from .solver.solve import Progress
 from .verify import verify
 from .workdays import Slot, WorkCalendar
@@ -29,6 +32,69 @@ def plan_program(
     plan = schedule_to_plan(program, schedule, options)
     check_or_raise(program, plan)
     return plan
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a plan leaves people out: the plan, one finding per cause, the groups of
+    interchangeable people, and the proven bound on who can be placed."""
+
+    plan: Plan
+    findings: tuple[Finding, ...]
+    interchangeable: tuple[Interchange, ...]
+    placed_bound: int
+
+    def to_dict(self, program: Program) -> dict[str, object]:
+        """``explain --json``: one entry per person left out, then the groups."""
+        rows = []
+        for u in self.plan.unplaced:
+            found = [f for f in self.findings if u.participant in f.people]
+            for f in found or [Finding("", (u.participant,), u.reason, "")]:
+                rows.append({
+                    "participant": u.participant,
+                    "rule": f.rule,
+                    "people": list(f.people),
+                    "dates": list(f.dates),
+                    "reason": f.message,
+                    "fix": f.fix,
+                })
+        return {
+            "program": program.id,
+            "placed": self.plan.placed,
+            "registered": len(program.participants),
+            "placed_bound": self.placed_bound,
+            "unplaced": rows,
+            "interchangeable": [g.to_dict() for g in self.interchangeable],
+        }
+
+
+def explain_program(
+    program: Program,
+    options: SolveOptions | None = None,
+    time_limit: float = 20.0,
+    progress: Progress | None = None,
+) -> Explanation:
+    """Plan ``program`` exactly as :func:`plan_program` does with ``options``, then
+    explain the people that plan leaves out (``time_limit``: seconds for the
+    diagnosis). The same input and seed give the same plan, so ``explain`` speaks
+    of exactly the people ``plan`` leaves out."""
+    options = options or SolveOptions()
+    schedule = solve(program, options, progress)
+    plan = schedule_to_plan(program, schedule, options)
+    check_or_raise(program, plan)
+    inst = Instance.of(program)
+    findings = [
+        replace(f, dates=tuple(clashing_dates(
+            inst, schedule.cohorts, inst.participant_index[f.people[0]])))
+        if f.rule == "participant availability" and len(f.people) == 1 else f
+        for f in diagnose(program, time_limit=time_limit, cohorts=schedule.cohorts)
+    ]
+    groups = interchangeable(inst, schedule.cohorts)
+    bound = plan.objective.get("placed_bound")
+    return Explanation(
+        plan, tuple(findings), tuple(groups),
+        bound if isinstance(bound, int) else len(program.participants),
+    )
 
 
 def check_or_raise(program: Program, plan: Plan) -> None:

@@ -1,5 +1,9 @@
 """One function per hard rule of SPEC §2, named as the verifier names the rule.
 
+Every function takes an optional :data:`Switch`: the diagnosis (:mod:`.diagnose`)
+builds this same model with the rules it may relax behind named literals, so
+an explanation speaks of exactly the rules the plan obeys.
+
 Each function adds its rule to ``model`` for every cohort slot. Rules 1, 2
 and 4 ("allowed day", "time grid", "day window", "program window") are
 built into the variable domains: a session's day can only take the numbers
@@ -15,6 +19,16 @@ from ortools.sat.python import cp_model
 
 from .instance import Instance
 from .variables import Variables
+
+Switch = Callable[[tuple[str, ...]], cp_model.IntVar] | None
+"""Turns rules off for a diagnosis: maps a rule instance's key (the verifier's rule
+name, then who it is about, e.g. ``("organisation mix", "Region Syd")``) to a literal
+that enforces it; None (the plan's model) enforces every rule always."""
+
+
+def _on(switch: Switch, *key: str) -> list[cp_model.IntVar]:
+    """The enforcement literals of one rule instance: none unless ``switch`` is set."""
+    return [] if switch is None else [switch(key)]
 
 
 def _domain(values: frozenset[int]) -> cp_model.Domain:
@@ -58,7 +72,9 @@ def _session_intervals(
     ]
 
 
-def add_session_count(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+def add_session_count(
+    model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
+) -> None:
     """Session count: a cohort of n members has sessions 0..n, the rest are off
     (plus, on a re-plan, held sessions whose case owner has since withdrawn).
 
@@ -79,23 +95,30 @@ def add_session_count(model: cp_model.CpModel, v: Variables, inst: Instance) -> 
             model.add(v.when[k][i] == _lowest(v.when[k][i])).only_enforce_if(open_.Not())
 
 
-def add_group_size(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+def add_group_size(
+    model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
+) -> None:
     """Group size: an open cohort has ``min_size``..``max_size`` members, a closed one
     none; a started cohort that lost members to withdrawals may stay below ``min_size``."""
     groups = inst.program.groups
+    smallest = _on(switch, "group size")
     for k, open_ in enumerate(v.open):
-        model.add(v.size[k] >= inst.smallest(k)).only_enforce_if(open_)
+        model.add(v.size[k] >= inst.smallest(k)).only_enforce_if([open_, *smallest])
         model.add(v.size[k] <= groups.max_size).only_enforce_if(open_)
         model.add(v.size[k] == 0).only_enforce_if(open_.Not())
 
 
-def add_placement(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+def add_placement(
+    model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
+) -> None:
     """Placement: every participant is in at most one cohort."""
     for p in range(len(inst.participants)):
         model.add_at_most_one(v.member[p, k] for k in range(len(v.open)))
 
 
-def add_organisation_mix(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+def add_organisation_mix(
+    model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
+) -> None:
     """Organisation mix (mixed run): at most ``max_per_organization`` per organisation."""
     if inst.program.mode != "mixed":
         return
@@ -103,14 +126,17 @@ def add_organisation_mix(model: cp_model.CpModel, v: Variables, inst: Instance) 
     by_org: dict[str, list[int]] = {}
     for p, person in enumerate(inst.participants):
         by_org.setdefault(person.organization, []).append(p)
-    for people in by_org.values():
+    for org, people in by_org.items():
         if len(people) <= cap:
             continue
+        on = _on(switch, "organisation mix", org)
         for k in range(len(v.open)):
-            model.add(sum(v.member[p, k] for p in people) <= cap)
+            model.add(sum(v.member[p, k] for p in people) <= cap).only_enforce_if(on)
 
 
-def add_company_mode(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+def add_company_mode(
+    model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
+) -> None:
     """Company mode: all members of a cohort share one organisation."""
     if inst.program.mode != "company":
         return
@@ -122,7 +148,9 @@ def add_company_mode(model: cp_model.CpModel, v: Variables, inst: Instance) -> N
             model.add_implication(v.member[p, k], chosen[orgs.index(person.organization)])
 
 
-def add_not_with(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+def add_not_with(
+    model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
+) -> None:
     """not_with: the two people of a listed pair are never in one cohort."""
     index = {p.id: n for n, p in enumerate(inst.participants)}
     pairs = set()
@@ -130,18 +158,24 @@ def add_not_with(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
         for other in person.not_with:
             if other in index:
                 pairs.add((min(p, index[other]), max(p, index[other])))
+    people = inst.participants
     for a, b in sorted(pairs):
+        off = [lit.Not() for lit in _on(switch, "not_with", people[a].id, people[b].id)]
         for k in range(len(v.open)):
-            model.add_bool_or([v.member[a, k].Not(), v.member[b, k].Not()])
+            model.add_bool_or([v.member[a, k].Not(), v.member[b, k].Not(), *off])
 
 
-def add_membership_opens_cohort(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+def add_membership_opens_cohort(
+    model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
+) -> None:
     """A member implies an open cohort (links members to ``open``)."""
     for (_, k), lit in v.member.items():
         model.add_implication(lit, v.open[k])
 
 
-def add_gap_rule(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+def add_gap_rule(
+    model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
+) -> None:
     """Gap rule: consecutive sessions are ``min_gap``..``max_gap`` days apart.
 
     The maximum grows by the blackout days strictly between the two dates;
@@ -159,48 +193,70 @@ def add_gap_rule(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
             ).only_enforce_if(on)
 
 
-def add_participant_availability(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+def add_participant_availability(
+    model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
+) -> None:
     """Participant availability: no session over a member's unavailable or busy time."""
+    ids = [p.id for p in inst.participants]
     _keep_sessions_in(
-        model, v, inst, inst.participant_open, lambda p, k: v.member[p, k]
+        model, v, inst, inst.participant_open, lambda p, k: v.member[p, k],
+        lambda p: _on(switch, "participant availability", ids[p]),
     )
 
 
-def _keep_sessions_in(model, v, inst, allowed_sets, literal) -> None:
-    """Sessions of ``k`` lie in ``allowed_sets[x]`` whenever ``literal(x, k)`` holds."""
+def _keep_sessions_in(model, v, inst, allowed_sets, literal, on) -> None:
+    """Sessions of ``k`` lie in ``allowed_sets[x]`` whenever ``literal(x, k)`` and the
+    literals ``on(x)`` hold."""
     cache: dict = {}
     for x, allowed in enumerate(allowed_sets):
         if allowed is None:
             continue
         dom = _domain(allowed)
+        enabled = on(x)
         for k in range(len(v.open)):
             for i in range(inst.n_sessions):
                 if inst.held_when(k, i) is not None:
                     continue  # history: held before today, not re-judged
                 lit = _present(model, v, k, i, literal(x, k), cache)
-                model.add_linear_expression_in_domain(v.when[k][i], dom).only_enforce_if(lit)
+                model.add_linear_expression_in_domain(v.when[k][i], dom).only_enforce_if(
+                    [lit, *enabled]
+                )
 
 
-def add_one_facilitator(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+def add_one_facilitator(
+    model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
+) -> None:
     """Every open cohort has exactly one facilitator; a closed one none."""
     for k, open_ in enumerate(v.open):
         model.add(sum(v.lead[k, f] for f in range(len(inst.facilitators))) == open_)
 
 
-def add_facilitator_availability(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+def add_facilitator_availability(
+    model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
+) -> None:
     """Facilitator availability: no session over the facilitator's unavailable times."""
-    _keep_sessions_in(model, v, inst, inst.facilitator_open, lambda f, k: v.lead[k, f])
+    ids = [f.id for f in inst.facilitators]
+    _keep_sessions_in(
+        model, v, inst, inst.facilitator_open, lambda f, k: v.lead[k, f],
+        lambda f: _on(switch, "facilitator availability", ids[f]),
+    )
 
 
-def add_facilitator_capacity(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+def add_facilitator_capacity(
+    model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
+) -> None:
     """Facilitator capacity: at most ``max_cohorts`` cohorts per facilitator."""
     for f, fac in enumerate(inst.facilitators):
         limit = inst.facilitator_limit(fac)
         if limit < len(v.open):
-            model.add(sum(v.lead[k, f] for k in range(len(v.open))) <= limit)
+            model.add(sum(v.lead[k, f] for k in range(len(v.open))) <= limit).only_enforce_if(
+                _on(switch, "facilitator capacity", fac.id)
+            )
 
 
-def add_facilitator_no_overlap(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+def add_facilitator_no_overlap(
+    model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
+) -> None:
     """Facilitator no-overlap and buffer: a facilitator's sessions never overlap and
     two on one day are at least ``buffer_minutes`` apart.
 
@@ -217,7 +273,7 @@ def add_facilitator_no_overlap(model: cp_model.CpModel, v: Variables, inst: Inst
 
 
 def add_facilitator_sessions_per_day(
-    model: cp_model.CpModel, v: Variables, inst: Instance
+    model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
 ) -> None:
     """Facilitator sessions per day: at most ``max_sessions_per_day`` on one date.
 
@@ -244,7 +300,9 @@ def add_facilitator_sessions_per_day(
         model.add_cumulative(days, [1] * len(days), limit)
 
 
-def add_venue(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+def add_venue(
+    model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
+) -> None:
     """Venue: with venues listed, every open cohort has one with room for the
     cohort and its facilitator, and a venue never hosts overlapping sessions
     (nor overlaps sessions other cohorts already hold there, ``inst.venue_busy``)."""
@@ -266,7 +324,9 @@ def add_venue(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
         )
 
 
-def add_history(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+def add_history(
+    model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
+) -> None:
     """Re-plan history: sessions held before today stay exactly where they were, a
     cohort that has started keeps its members and takes no one new, and every
     other session lies on or after today."""
@@ -291,7 +351,9 @@ def add_history(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
             model.add(v.member[p, k] == (1 if p in kept else 0))
 
 
-def add_symmetry_breaking(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
+def add_symmetry_breaking(
+    model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
+) -> None:
     """Cohort slots are interchangeable (all but those standing for an earlier plan's
     cohorts): open them in order, by kick-off time."""
     for k in range(len(inst.earlier) + 1, len(v.open)):

@@ -2,10 +2,11 @@
 
 :func:`diagnose` answers, for every participant a plan leaves out, "which rule
 would have to give for this person to be placed, while everyone placed stays
-placed?". It builds the planning model of :mod:`.solve` with the relaxable rule
-families behind named literals (organisation mix per organisation, not_with
-per pair, facilitator capacity and availability per facilitator, availability
-per participant, the minimum group size), assumes them all, adds "p is placed"
+placed?". It builds the planning model with the very constraint functions of
+:mod:`.constraints`, the relaxable rules (:data:`RELAXABLE`) behind named
+enforcement literals (organisation mix per organisation, not_with per pair,
+facilitator capacity and availability per facilitator, availability per
+participant, the minimum group size), assumes them all, adds "p is placed"
 and "q stays placed" literals, and reads CP-SAT's
 ``sufficient_assumptions_for_infeasibility``. Each rule in that core is then
 tried alone: a rule whose relaxation lets the person in is reported as the
@@ -19,7 +20,7 @@ are found first, exactly.
 from __future__ import annotations
 
 import time
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
@@ -39,25 +40,28 @@ from .explain import (
     org_cap_finding,
     person_problem,
     program_problem,
+    restricted,
     who,
 )
 from .instance import Instance
-from .solve import add_greedy_hint
+from .schedule import ScheduledCohort
+from .solve import add_greedy_hint, add_schedule_hint
 from .variables import Variables, create_variables
 
 __all__ = ["Finding", "diagnose"]
 
 Key = tuple[Hashable, ...]
 
-_RELAXED = (
-    c.add_group_size,
-    c.add_organisation_mix,
-    c.add_not_with,
-    c.add_participant_availability,
-    c.add_facilitator_availability,
-    c.add_facilitator_capacity,
+RELAXABLE = (
+    "group size",
+    "organisation mix",
+    "not_with",
+    "participant availability",
+    "facilitator availability",
+    "facilitator capacity",
 )
-"""Rule families :class:`_Diagnosis` adds behind assumption literals instead."""
+"""The rules (the verifier's names) the diagnosis may turn off, one literal per instance:
+the constraint functions of :mod:`.constraints` enforce them behind these literals."""
 
 MAX_CHECKED = 200
 """Above this many unplaced people the CP-SAT step is skipped (with a note)."""
@@ -84,92 +88,47 @@ class _Diagnosis:
     """The planning model with named assumption literals, and the questions asked of it."""
 
     def __init__(
-        self, inst: Instance, workers: int, formed: int, built: list[Built] | None = None
+        self,
+        inst: Instance,
+        workers: int,
+        formed: int,
+        built: list[Built] | None = None,
+        cohorts: Sequence[ScheduledCohort] | None = None,
     ) -> None:
         self.inst = inst
         self.workers = workers
         self.wide = _Wide(inst.program, inst.calendar)
         self.model = cp_model.CpModel()
         self.v: Variables = create_variables(self.model, self.wide)
-        for rule in c.HARD_RULES:
-            if rule not in _RELAXED:
-                rule(self.model, self.v, self.wide)
         self.lit: dict[Key, cp_model.IntVar] = {}
         self.key: dict[int, Key] = {}
-        self._add_rules()
+        for rule in c.HARD_RULES:
+            rule(self.model, self.v, self.wide, self._named)
+        slots = range(len(self.v.open))
+        for p, person in enumerate(self.wide.participants):
+            placed = self._named(("placement", person.id))
+            # linear, so the LP sees it: p is in some cohort when the literal holds
+            self.model.add(sum(self.v.member[p, k] for k in slots) >= placed)
         self.solution: list[int] | None = None
         self.given_formed = formed
-        add_greedy_hint(self.model, self.v, self.wide, greedy(inst) if built is None else built)
+        if cohorts is not None:
+            add_schedule_hint(self.model, self.v, self.wide, list(cohorts))
+        else:
+            add_greedy_hint(self.model, self.v, self.wide,
+                            greedy(inst) if built is None else built)
 
     # ---- the model ----------------------------------------------------------
     def _named(self, key: Key) -> cp_model.IntVar:
-        lit = self.model.new_bool_var(":".join(map(str, key)))
-        self.lit[key] = lit
-        self.key[lit.index] = key
-        return lit
-
-    def _add_rules(self) -> None:
-        inst, model, v = self.wide, self.model, self.v
-        slots = range(len(v.open))
-        groups = inst.program.groups
-        smallest = self._named(("min_size",))
-        for k, open_ in enumerate(v.open):
-            model.add(v.size[k] >= groups.min_size * (open_ + smallest - 1))
-            model.add(v.size[k] <= groups.max_size).only_enforce_if(open_)
-            model.add(v.size[k] == 0).only_enforce_if(open_.Not())
-        for p, person in enumerate(inst.participants):
-            placed = self._named(("in", person.id))
-            model.add(sum(v.member[p, k] for k in slots) >= placed)  # linear: seen by the LP
-        if inst.program.mode == "mixed":
-            cap = groups.max_per_organization
-            by_org: dict[str, list[int]] = {}
-            for p, person in enumerate(inst.participants):
-                by_org.setdefault(person.organization, []).append(p)
-            for org, people in by_org.items():
-                if len(people) > cap:
-                    lit = self._named(("org", org))
-                    slack = len(people) - cap
-                    for k in slots:
-                        model.add(sum(v.member[p, k] for p in people) + slack * lit <= len(people))
-        index = inst.participant_index
-        pairs = {
-            (min(p, index[o]), max(p, index[o]))
-            for p, person in enumerate(inst.participants)
-            for o in person.not_with
-            if o in index
-        }
-        for a, b in sorted(pairs):
-            lit = self._named(("pair", inst.participants[a].id, inst.participants[b].id))
-            for k in slots:
-                model.add_bool_or([v.member[a, k].Not(), v.member[b, k].Not(), lit.Not()])
-        for p, allowed in enumerate(inst.participant_open):
-            if allowed is not None:
-                lit = self._named(("avail", inst.participants[p].id))
-                self._keep_in(allowed, lambda k, p=p: v.member[p, k], lit)
-        for f, fac in enumerate(inst.facilitators):
-            allowed = inst.facilitator_open[f]
-            if allowed is not None:
-                lit = self._named(("favail", fac.id))
-                self._keep_in(allowed, lambda k, f=f: v.lead[k, f], lit)
-            limit = inst.facilitator_limit(fac)
-            if limit < len(v.open):
-                lit = self._named(("cap", fac.id))
-                slack = len(v.open) - limit
-                model.add(sum(v.lead[k, f] for k in slots) + slack * lit <= len(v.open))
-
-    def _keep_in(self, allowed: frozenset[int], literal, enabled: cp_model.IntVar) -> None:
-        """Sessions of cohort ``k`` lie in ``allowed`` when ``literal(k)`` and ``enabled``."""
-        domain = cp_model.Domain.from_values(sorted(allowed))
-        v = self.v
-        for k in range(len(v.open)):
-            for i in range(self.wide.n_sessions):
-                self.model.add_linear_expression_in_domain(v.when[k][i], domain).only_enforce_if(
-                    [literal(k), v.active[k][i], enabled]
-                )
+        """The literal that enforces rule instance ``key`` (made once per key)."""
+        if key not in self.lit:
+            lit = self.model.new_bool_var(":".join(map(str, key)))
+            self.lit[key] = lit
+            self.key[lit.index] = key
+        return self.lit[key]
 
     def rule_keys(self) -> list[Key]:
         """Every relaxable rule literal's key."""
-        return [key for key in self.lit if key[0] != "in"]
+        return [key for key in self.lit if key[0] != "placement"]
 
     # ---- the questions ------------------------------------------------------
     def _solver(self, seconds: float) -> cp_model.CpSolver:
@@ -216,7 +175,7 @@ class _Diagnosis:
     ) -> tuple[str, list[Key]]:
         """Can ``pid`` join with everyone in ``placed`` staying and the rules in ``relax``
         off? Returns the status name and, when not, the core (assumption keys)."""
-        keep = [self.lit["in", q] for q in sorted(placed | {pid})]
+        keep = [self.lit["placement", q] for q in sorted(placed | {pid})]
         rules = [self.lit[k] for k in self.rule_keys() if k not in relax]
         self.model.clear_assumptions()
         self.model.add_assumptions(keep + rules)
@@ -239,14 +198,18 @@ def diagnose(
     formed: int | None = None,
     time_limit: float = 20.0,
     workers: int = 1,
+    cohorts: Sequence[ScheduledCohort] | None = None,
 ) -> list[Finding]:
     """The rules that keep people out of ``program``, one :class:`Finding` per cause.
 
-    ``placed`` and ``formed``: the ids a plan placed and its number of cohorts
-    (default: the greedy construction's). Everybody else is explained; an empty
-    list means everybody can be placed. ``time_limit`` bounds the solver's time
-    in seconds; people it could not check in time get the heuristic reason of
-    :mod:`.explain`, marked as such.
+    ``cohorts``: a plan's cohorts. Then exactly the people that plan leaves out
+    are explained, and its placement stays as it is: someone who could join with
+    everyone placed staying placed is reported as such (rule "search effort").
+    Without it, ``placed`` and ``formed`` (default: the greedy construction's)
+    say who is placed and how many cohorts form, and people found placeable on
+    the way count as placed. An empty list means everybody can be placed.
+    ``time_limit`` bounds the solver's time in seconds; people it could not
+    check in time get the heuristic reason of :mod:`.explain`, marked as such.
 
     >>> from datetime import date
     >>> from backstage_sched.domain import Facilitator, Participant, Program
@@ -271,7 +234,10 @@ def diagnose(
             findings.append(found)
             fixed.add(person.id)
     built = None
-    if placed is None:
+    if cohorts is not None:
+        placed = {m for c in cohorts for m in c.members}
+        formed = len(cohorts)
+    elif placed is None:
         built = greedy(inst)
         placed = {inst.participants[p].id for b in built for p in b.members}
         formed = len(built) if formed is None else formed
@@ -285,24 +251,29 @@ def diagnose(
     if len(waiting) > MAX_CHECKED:
         note = f"not checked by the solver: {len(waiting)} unplaced, more than {MAX_CHECKED}"
         return findings + _heuristic(inst, placed, formed, fixed, note)
-    checker = _Diagnosis(inst, workers, formed, built)
+    checker = _Diagnosis(inst, workers, formed, built, cohorts)
     blames: dict[str, list[Key]] = {}
     unsure: list[str] = []
+    addable: list[str] = []
     for pid in waiting:
         left = time_limit - (time.monotonic() - started)
         if left <= 0.2:
             unsure.append(pid)
             continue
         status, core = checker.ask(pid, placed, (), min(left, max(2.0, time_limit / 8)))
-        if status == "placed":
+        if status == "placed" and cohorts is not None:
+            addable.append(pid)  # the plan stays as it is: say it could do better
+        elif status == "placed":
             placed = checker.placed()
         elif status == "unknown":
             unsure.append(pid)
         else:
             blames[pid] = _binding(checker, pid, placed, core, started, time_limit)
-    formed = checker.formed()
+    if cohorts is None:
+        formed = checker.formed()
     unplaced = sum(1 for p in inst.participants if p.id not in placed)
     findings += _render(inst, blames, formed, unplaced)
+    findings += [_addable(inst, pid) for pid in addable]
     note = "not confirmed by the solver within the time limit"
     skip = {p.id for p in inst.participants if p.id not in unsure}
     findings += _heuristic(inst, placed, formed, skip, note)
@@ -311,13 +282,43 @@ def diagnose(
     return findings
 
 
+def _org_of(inst: Instance, pid: str) -> str:
+    return inst.participants[inst.participant_index[pid]].organization
+
+
+def _other_org(inst: Instance, pid: str, org: str) -> Finding:
+    """``pid`` (of another organisation) could join only if a cohort took more of ``org``."""
+    person = inst.participants[inst.participant_index[pid]]
+    cap = inst.program.groups.max_per_organization
+    return Finding(
+        "organisation mix",
+        (pid,),
+        f"{who(person)} ({person.organization}) could be placed only in a cohort that "
+        f"would need more than {cap} member(s) from {org}, which a mixed run does not allow",
+        f"allow {cap + 1} per cohort (max_per_organization = {cap + 1}), or find more "
+        f"registrants from other organisations who share {person.name}'s dates",
+    )
+
+
+def _addable(inst: Instance, pid: str) -> Finding:
+    """``pid`` could join the plan with everyone placed staying placed."""
+    person = inst.participants[inst.participant_index[pid]]
+    return Finding(
+        "search effort",
+        (pid,),
+        f"a plan exists that places {who(person)} as well, with everyone placed staying "
+        "placed; this plan's search stopped before it found it",
+        "plan again with more effort (--effort, e.g. twice the value used)",
+    )
+
+
 def _binding(
     checker: _Diagnosis, pid: str, placed: set[str], core: list[Key], started: float, limit: float
 ) -> list[Key]:
     """The rules of ``core`` that alone let ``pid`` in; else ``[("all", *rules)]`` when
     only several together do (``"core"`` when that could not be shown in time);
     empty when no relaxable rule is in the core."""
-    rules = [k for k in core if k[0] != "in"]
+    rules = [k for k in core if k[0] != "placement"]
     singles = []
     proven = True  # every rule alone shown not to be enough
     for key in rules:
@@ -380,13 +381,15 @@ def _render(
         for key in keys:
             if key[0] in ("all", "core"):
                 parts = [k for k in key[1:] if isinstance(k, tuple)]
-                if full and all(k[0] == "cap" for k in parts):
+                if full and all(k[0] == "facilitator capacity" for k in parts):
                     capacity.append(pid)  # every facilitator at max_cohorts
                 else:
                     result.append(_together(inst, pid, parts, key[0] == "all"))
-            elif key[0] == "org":
+            elif key[0] == "organisation mix" and _org_of(inst, pid) == key[1]:
                 by_org.setdefault(str(key[1]), []).append(pid)
-            elif key[0] == "cap" and full:
+            elif key[0] == "organisation mix":
+                result.append(_other_org(inst, pid, str(key[1])))
+            elif key[0] == "facilitator capacity" and full:
                 if pid not in capacity:
                     capacity.append(pid)
             else:
@@ -402,29 +405,29 @@ def _single(inst: Instance, pid: str, key: Key, formed: int) -> Finding:
     """One rule that alone keeps ``pid`` out (not org cap, not global capacity)."""
     person = inst.participants[inst.participant_index[pid]]
     kind = key[0]
-    if kind == "pair":
+    if kind == "not_with":
         other = str(key[2] if key[1] == pid else key[1])
         return not_with_finding(inst, person, (other,), formed)
-    if kind == "avail" and key[1] == pid:
+    if kind == "participant availability" and key[1] == pid:
         rules = "; ".join(r.text for r in person.unavailable) or "calendar busy times"
         return Finding(
-            "availability",
+            "participant availability",
             (pid,),
             f"{who(person)} is unavailable ({rules}) on the dates of every cohort that has "
             f"room, and too few others share their free dates to form a further cohort",
             f"narrow {person.name}'s unavailable times, or offer them a later program",
         )
-    if kind == "avail":
+    if kind == "participant availability":
         other = inst.participants[inst.participant_index[str(key[1])]]
         return Finding(
-            "availability",
+            "participant availability",
             (pid,),
             f"{who(person)} could only join a cohort with {who(other)}, whose unavailable "
             f"times ({'; '.join(r.text for r in other.unavailable) or 'calendar'}) rule out "
             "the dates that would suit both",
             f"narrow {other.name}'s or {person.name}'s unavailable times",
         )
-    if kind == "favail":
+    if kind == "facilitator availability":
         fac = next(f for f in inst.facilitators if f.id == key[1])
         return Finding(
             "facilitator availability",
@@ -434,7 +437,7 @@ def _single(inst: Instance, pid: str, key: Key, formed: int) -> Finding:
             f"({', '.join(r.text for r in fac.unavailable)})",
             f"free {fac.name} on {person.name}'s dates, or add a facilitator",
         )
-    if kind == "cap":
+    if kind == "facilitator capacity":
         fac = next(f for f in inst.facilitators if f.id == key[1])
         return Finding(
             "facilitator capacity",
@@ -444,7 +447,7 @@ def _single(inst: Instance, pid: str, key: Key, formed: int) -> Finding:
             f"{capacity_detail(inst)}",
             f"raise {fac.name}'s max_cohorts, or add a facilitator",
         )
-    if kind == "min_size":
+    if kind == "group size":
         groups = inst.program.groups
         return Finding(
             "group size",
@@ -452,7 +455,8 @@ def _single(inst: Instance, pid: str, key: Key, formed: int) -> Finding:
             f"every cohort that suits {who(person)}'s dates is full or would break a rule, "
             f"and too few of the unplaced share their dates to open a further cohort of at "
             f"least {groups.min_size} ({gap_text(inst)})",
-            f"lower min_size, raise max_size, or widen {person.name}'s availability",
+            (f"lower min_size, raise max_size, or widen {person.name}'s availability"
+             if restricted(person) else "lower min_size, or raise max_size"),
         )
     return _full(inst, pid, formed)
 
@@ -473,18 +477,18 @@ def _together(inst: Instance, pid: str, keys: list[Key], proven: bool) -> Findin
 
 def _describe(inst: Instance, key: Key) -> str:
     kind = key[0]
-    if kind == "org":
+    if kind == "organisation mix":
         return f"organisation mix for {key[1]}"
-    if kind == "pair":
+    if kind == "not_with":
         a, b = (inst.participants[inst.participant_index[str(x)]] for x in key[1:3])
         return f"not_with between {who(a)} and {who(b)}"
-    if kind == "avail":
+    if kind == "participant availability":
         return f"availability of {who(inst.participants[inst.participant_index[str(key[1])]])}"
-    if kind == "favail":
+    if kind == "facilitator availability":
         return f"availability of facilitator {key[1]}"
-    if kind == "cap":
+    if kind == "facilitator capacity":
         return f"max_cohorts of facilitator {key[1]}"
-    if kind == "min_size":
+    if kind == "group size":
         return f"min_size {inst.program.groups.min_size}"
     return str(key)
 

@@ -23,7 +23,8 @@ from .instance import UNLIMITED, Instance
 class Finding:
     """One blocking rule: who it keeps out, why, and what would fix it.
 
-    ``rule`` is a short rule name ("availability", "organisation mix", ...);
+    ``rule`` is the rule's name as the verifier gives it ("participant availability",
+    "organisation mix", ...) or "search effort" / "cohorts full" / "no cohort";
     ``people`` the participant ids it keeps out (empty for a note).
     """
 
@@ -31,12 +32,18 @@ class Finding:
     people: tuple[str, ...]
     message: str
     fix: str
+    dates: tuple[str, ...] = ()  # ISO dates the finding is about, where it names some
 
     @property
     def text(self) -> str:
         """``rule: message. Fix: fix.`` in one line."""
         fix = f" Fix: {self.fix}." if self.fix else ""
         return f"{self.rule}: {self.message}.{fix}"
+
+
+def restricted(person: Participant) -> bool:
+    """Whether ``person`` has unavailable times or busy calendar events."""
+    return bool(person.unavailable or person.busy)
 
 
 def who(person: Participant) -> str:
@@ -223,7 +230,7 @@ def person_problem(inst: Instance, n: int) -> Finding | None:
     rules = _rule_texts(person)
     if own is not None and not own:
         return Finding(
-            "availability",
+            "participant availability",
             (person.id,),
             f"{who(person)} is unavailable on every {_weekday_text(inst)} {window} "
             f"(availability: {rules})",
@@ -232,7 +239,7 @@ def person_problem(inst: Instance, n: int) -> Finding | None:
     if not series_fits(inst, own, need):
         free_days = len({w // inst.n_slots for w in own or ()})
         return Finding(
-            "availability",
+            "participant availability",
             (person.id,),
             f"{who(person)} is free on only {free_days} of the {inst.n_days} session days "
             f"{window}, which hold no series of {need} sessions {gap_text(inst)} "
@@ -302,21 +309,23 @@ def capacity_detail(inst: Instance) -> str:
 def org_cap_finding(
     inst: Instance, org: str, people: Iterable[str], cohorts: int, most: bool
 ) -> Finding:
-    """The organisation mix keeps ``people`` of ``org`` out when ``cohorts`` form.
+    """The organisation mix keeps ``people`` (all of ``org``) out when ``cohorts`` form.
 
-    ``most``: ``cohorts`` is the most that can form.
+    ``most``: ``cohorts`` is the most that can form, so the number waiting holds
+    for every plan; otherwise it is this plan's. Either way it is never more than
+    the plan leaves out of ``org``: each cohort holds at most the cap from it.
     """
     cap = inst.program.groups.max_per_organization
     count = sum(1 for p in inst.participants if p.organization == org)
-    people = tuple(people)
     wait = max(0, count - cohorts * cap)
-    form = f"only {cohorts} cohort(s) can form" if most else f"{cohorts} cohort(s) form"
-    names = ", ".join(who(inst.participants[inst.participant_index[p]]) for p in people)
+    if most:
+        tail = f"at most {cohorts} cohort(s) can form, so at least {wait} of them must wait"
+    else:
+        tail = f"this plan forms {cohorts} cohort(s), so {wait} of them wait"
     return Finding(
         "organisation mix",
         tuple(people),
-        f"{org} has {count} registrants but a mixed run allows {cap} per cohort and {form}: "
-        f"{'at least ' if len(people) > wait else ''}{wait} must wait ({names})",
+        f"{org} has {count} registrants and a mixed run allows {cap} per cohort; {tail}",
         f"allow {cap + 1} per cohort (max_per_organization = {cap + 1}), add cohorts, "
         f"or offer them a later program",
     )
@@ -325,21 +334,28 @@ def org_cap_finding(
 def capacity_finding(
     inst: Instance, people: Iterable[str], formed: int, waiting: int | None = None
 ) -> Finding:
-    """Facilitator capacity keeps ``people`` out: every cohort the facilitators can lead
-    is used. ``waiting``: how many wait in all (default: ``people``)."""
+    """Facilitator capacity keeps ``people`` out: the plan uses every cohort the
+    facilitators may lead. ``waiting``: how many this plan leaves out in all.
+
+    "at most" and "must wait" are bounds every plan obeys (cohorts times their
+    largest size); the plan's own figure is given as the plan's.
+    """
     total = facilitator_capacity(inst)
-    groups = inst.program.groups
-    needed = max(formed + 1, -(-len(inst.participants) // groups.max_size))
+    n = len(inst.participants)
+    most = min(n, total * inst.largest_cohort)
     people = tuple(people)
-    names = ", ".join(who(inst.participants[inst.participant_index[p]]) for p in people)
-    return Finding(
-        "facilitator capacity",
-        people,
-        f"facilitators can lead {total} cohort(s) in total ({capacity_detail(inst)}); "
-        f"{needed} are needed to place everybody, so {waiting or len(people)} must wait "
-        f"({names}{'' if waiting is None or waiting <= len(people) else ' and others'})",
-        "raise max_cohorts or add a facilitator",
+    text = (
+        f"the facilitators may lead {total} cohort(s) in all ({capacity_detail(inst)}), "
+        f"of at most {inst.largest_cohort} members: at most {most} of the {n} registrants "
+        "can be placed"
     )
+    if n > most:
+        text += f", so at least {n - most} must wait"
+    if formed >= total:
+        text += f"; this plan uses all {formed} cohorts"
+    if waiting is not None:
+        text += f" and leaves out {waiting}"
+    return Finding("facilitator capacity", people, text, "raise max_cohorts or add a facilitator")
 
 
 def not_with_finding(
@@ -398,7 +414,8 @@ def heuristic_finding(
         f"no cohort can take {who(person)}: every cohort that suits their dates is full or "
         f"would break a rule, and too few of the {unplaced} unplaced share their dates to open "
         f"a further cohort of at least {groups.min_size}",
-        f"widen {person.name}'s availability, raise max_size, or lower min_size",
+        ("widen " + person.name + "'s availability, raise max_size, or lower min_size")
+        if restricted(person) else "raise max_size, or lower min_size",
     )
 
 
