@@ -13,13 +13,15 @@ objective 1).
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+import numpy as np
+
 from ..workdays import Slot
-from .construct import assign_case_owners, chain_days
+from .construct import assign_case_owners
 from .instance import Instance
 from .schedule import ScheduledCohort
 
@@ -62,9 +64,10 @@ class Construction:
     cohorts: tuple[ScheduledCohort, ...]
 
 
-def constructions(inst: Instance) -> list[Construction]:
+def constructions(inst: Instance, floor: int = 0) -> list[Construction]:
     """First-fit plans of ``inst`` in every order of :data:`ORDERS`, filling cohorts
-    to the target size and, where some people would wait anyway, to the maximum."""
+    to the target size and, where some people would wait anyway, to the maximum;
+    a plan that cannot place ``floor`` people is given up as soon as that shows."""
     groups = inst.program.groups
     fills = [groups.size]
     if groups.max_size > groups.size and inst.placed_bound < len(inst.participants):
@@ -74,7 +77,9 @@ def constructions(inst: Instance) -> list[Construction]:
         people = order(inst)
         for fill in fills:
             label = name if fill == groups.size else f"{name}, cohorts of {fill}"
-            found.append(Construction(label, tuple(first_fit(inst, people, fill))))
+            made = first_fit(inst, people, fill, floor)
+            if made is not None:
+                found.append(Construction(label, tuple(made)))
     return found
 
 
@@ -112,16 +117,22 @@ def form_cohorts(inst: Instance, people: list[int], fill: int) -> list[list[int]
     return cohorts
 
 
-def first_fit(inst: Instance, people: list[int], fill: int) -> list[ScheduledCohort]:
-    """The first-fit plan of ``inst`` taking ``people`` in order, cohorts up to ``fill``."""
+def first_fit(
+    inst: Instance, people: list[int], fill: int, floor: int = 0
+) -> list[ScheduledCohort] | None:
+    """The first-fit plan of ``inst`` taking ``people`` in order, cohorts up to ``fill``;
+    None as soon as it cannot place ``floor`` people any more."""
     program = inst.program
     diary = Diary(inst)
     result = []
-    for members in form_cohorts(inst, people, fill):
-        if len(members) < program.groups.min_size:
-            continue
+    formed = [m for m in form_cohorts(inst, people, fill) if len(m) >= program.groups.min_size]
+    potential = sum(len(m) for m in formed)
+    for members in formed:
         found = diary.first_dates(members)
         if found is None:
+            potential -= len(members)
+            if potential < floor:
+                return None
             continue
         f, room, days, slot = found
         diary.book(f, room, [(c, slot) for c in days])
@@ -136,30 +147,61 @@ def first_fit(inst: Instance, people: list[int], fill: int) -> list[ScheduledCoh
 
 
 class Diary:
-    """Who leads how many cohorts, and at which starts (``day * n_slots + slot``) each
-    facilitator and room can take no further session."""
+    """Who leads how many cohorts, and at which starts each facilitator and room can
+    take no further session: as sets of ``day * n_slots + slot`` values and as
+    boolean grids ``[day index, slot]`` (True: taken)."""
 
     def __init__(self, inst: Instance) -> None:
         self.inst = inst
         program = inst.program
         g = self.g = inst.n_slots
-        self.every = frozenset(c * g + s for c in inst.calendar.calendar_number for s in range(g))
+        cal = inst.calendar
+        self.every = frozenset(c * g + s for c in cal.calendar_number for s in range(g))
         self.duration = program.sessions.duration_minutes
         self.load = [0] * len(inst.facilitators)
         self.held: list[dict[int, int]] = [{} for _ in inst.facilitators]  # day -> sessions
+        shape = (inst.n_days, g)
         self.fac_blocked: list[set[int]] = [set() for _ in inst.facilitators]
         self.room_blocked: list[set[int]] = [set() for _ in program.venues]
-        self._minutes = inst.calendar.slot_minutes
+        self.fac_grid = [np.zeros(shape, dtype=bool) for _ in inst.facilitators]
+        self.room_grid = [np.zeros(shape, dtype=bool) for _ in program.venues]
+        self._minutes = cal.slot_minutes
+        # the gap window of each day: the next session's day index lies in [lo, hi)
+        rules = program.sessions
+        cal_no, eff_no = cal.calendar_number, cal.effective_number
+        lo = [bisect_left(cal_no, c + rules.min_gap_days) for c in cal_no]
+        self._lo = np.array([*lo, len(cal_no)])
+        self._hi = np.array([*(bisect_right(eff_no, e + rules.max_gap_days) for e in eff_no), 0])
+        self._weekday = np.array([c % 7 for c in cal_no])
+        self._grids: dict[frozenset[int] | None, np.ndarray] = {}
         for r in range(len(program.venues)):
             for start in inst.venue_taken(r):
                 day, minute = divmod(start, 1440)
-                self._block(self.room_blocked[r], day, minute, self.duration)
+                self._block(self.room_blocked[r], self.room_grid[r], day, minute, self.duration)
 
-    def _block(self, blocked: set[int], day: int, minute: int, reach: int) -> None:
+    def grid(self, allowed: frozenset[int] | None) -> np.ndarray:
+        """``allowed`` (``when`` values; None: all) as a boolean grid [day index, slot]."""
+        if allowed not in self._grids:
+            g = self.g
+            grid = np.ones((self.inst.n_days, g), dtype=bool)
+            if allowed is not None:
+                grid[:] = False
+                index = self.inst.calendar_index
+                for w in allowed:
+                    grid[index[w // g], w % g] = True
+            self._grids[allowed] = grid
+        return self._grids[allowed]
+
+    def _block(
+        self, blocked: set[int], grid: np.ndarray, day: int, minute: int, reach: int
+    ) -> None:
         """Block the starts of ``day`` less than ``reach`` minutes from ``minute``."""
+        i = self.inst.calendar_index.get(day)
         for s, other in enumerate(self._minutes):
             if abs(other - minute) < reach:
                 blocked.add(day * self.g + s)
+                if i is not None:
+                    grid[i, s] = True
 
     def book(self, f: int, room: int | None, sessions: list[tuple[int, int]]) -> None:
         """Record a dated cohort: its facilitator, room and (day, slot) per session."""
@@ -172,9 +214,49 @@ class Diary:
             self.held[f][c] = self.held[f].get(c, 0) + 1
             if self.held[f][c] >= program.sessions_per_day(fac):
                 self.fac_blocked[f].update(c * self.g + s for s in range(self.g))
-            self._block(self.fac_blocked[f], c, minute, gap)
+                self.fac_grid[f][self.inst.calendar_index[c], :] = True
+            self._block(self.fac_blocked[f], self.fac_grid[f], c, minute, gap)
             if room is not None:
-                self._block(self.room_blocked[room], c, minute, self.duration)
+                self._block(self.room_blocked[room], self.room_grid[room], c, minute,
+                            self.duration)
+
+    def chains(self, allowed: np.ndarray, need: int) -> tuple[np.ndarray, np.ndarray]:
+        """Every start ``(day index, slot)`` open in ``allowed``, in (day, slot) order,
+        and the day indexes of its chain of ``need`` sessions as
+        :func:`.construct.chain_days` builds it (-1 where the chain stops short).
+
+        The same rule, for all starts at once: each next session is the earliest
+        open day in the gap window on the kick-off's weekday, else on the previous
+        session's weekday, else any.
+        """
+        n, g = allowed.shape
+        order = np.arange(n)[:, None]
+
+        def next_open(grid: np.ndarray) -> np.ndarray:
+            """[k, slot]: the first day index >= k open in ``grid`` (n: none)."""
+            where = np.where(grid, order, n)
+            first = np.minimum.accumulate(where[::-1], axis=0)[::-1]
+            return np.vstack([first, np.full((1, g), n)])
+
+        weekday = self._weekday
+        any_day = next_open(allowed)
+        on_day = np.stack([next_open(allowed & (weekday == w)[:, None]) for w in range(7)])
+        starts = np.argwhere(allowed)
+        cur, slot = starts[:, 0], starts[:, 1]
+        kick = weekday[cur]
+        days = np.full((len(starts), need), -1)
+        days[:, 0] = cur
+        alive = np.ones(len(starts), dtype=bool)
+        for k in range(1, need):
+            lo, hi = self._lo[cur], self._hi[cur]
+            a = on_day[kick, lo, slot]
+            b = on_day[weekday[cur], lo, slot]
+            c = any_day[lo, slot]
+            nxt = np.where(a < hi, a, np.where(b < hi, b, np.where(c < hi, c, -1)))
+            alive &= nxt >= 0
+            cur = np.where(alive, nxt, cur)
+            days[:, k] = np.where(alive, nxt, -1)
+        return starts, days
 
     def first_dates(
         self, members: list[int]
@@ -182,47 +264,37 @@ class Diary:
         """The first (facilitator, room, session days, slot) that fits ``members``:
         facilitators in input order, then kick-off days, then start times; the
         series is the regular chain of :func:`.construct.chain_days` over the
-        times every member and the facilitator have open."""
+        times every member and the facilitator have open, and it must keep clear
+        of the facilitator's and (the first that is free) a room's other sessions."""
         inst = self.inst
         program = inst.program
-        g = self.g
         need = len(members) + 1
-        min_gap = program.sessions.min_gap_days
         rooms = [r for r, v in enumerate(program.venues) if v.capacity >= need]
         if program.venues and not rooms:
             return None
-        common = self.every
+        common = np.ones((inst.n_days, self.g), dtype=bool)
         for q in members:
-            if inst.participant_open[q] is not None:
-                common = common & inst.participant_open[q]
+            common &= self.grid(inst.participant_open[q])
         for f, fac in enumerate(inst.facilitators):
             if self.load[f] >= inst.facilitator_limit(fac):
                 continue
-            theirs = inst.facilitator_open[f]
-            allowed = common if theirs is None else common & theirs
-            blocked = self.fac_blocked[f]
-            by_slot: list[list[int]] = [[] for _ in range(g)]
-            for start in sorted(allowed):
-                by_slot[start % g].append(start // g)
-            for first in inst.calendar.calendar_number:
-                for slot in range(g):
-                    start = first * g + slot
-                    if start not in allowed or start in blocked:
-                        continue
-                    # a chain of ``need`` days needs that many open days at this time,
-                    # the last at least (need - 1) minimum gaps after the first
-                    open_days = by_slot[slot]
-                    if (len(open_days) - bisect_left(open_days, first) < need
-                            or open_days[-1] < first + (need - 1) * min_gap):
-                        continue
-                    if rooms and all(start in self.room_blocked[r] for r in rooms):
-                        continue
-                    days = chain_days(inst, first, slot, allowed)[:need]
-                    if len(days) < need or any(c * g + slot in blocked for c in days):
-                        continue
-                    if not program.venues:
-                        return f, None, days, slot
-                    for r in rooms:
-                        if not any(c * g + slot in self.room_blocked[r] for c in days):
-                            return f, r, days, slot
+            starts, days = self.chains(common & self.grid(inst.facilitator_open[f]), need)
+            if not len(starts):
+                continue
+            slot = starts[:, 1][:, None]
+            cells = np.where(days >= 0, days, 0)
+            fits = (days >= 0).all(axis=1) & ~self.fac_grid[f][cells, slot].any(axis=1)
+            best: tuple[int, int | None] | None = None  # (start position, room)
+            if not program.venues:
+                hits = np.flatnonzero(fits)
+                best = (int(hits[0]), None) if len(hits) else None
+            for r in rooms:
+                hits = np.flatnonzero(fits & ~self.room_grid[r][cells, slot].any(axis=1))
+                if len(hits) and (best is None or hits[0] < best[0]):
+                    best = (int(hits[0]), r)
+            if best is not None:
+                cal_no = inst.calendar.calendar_number
+                n, room = best
+                chain = tuple(cal_no[i] for i in days[n].tolist())
+                return f, room, chain, int(starts[n, 1])
         return None

@@ -137,7 +137,11 @@ def solve(
         schedule = solve_instance(inst, options, say, started, ceiling=bound.value)
     if not earlier:
         schedule = _regular(inst, schedule, say)
-    return replace(schedule, bound=bound.to_dict())
+    optimal = dict(schedule.optimal)
+    for lvl in objective_levels(inst):
+        if not lvl.maximize and schedule.objective.get(lvl.name) == 0:
+            optimal[lvl.name] = True  # nothing is below zero
+    return replace(schedule, bound=bound.to_dict(), optimal=optimal)
 
 
 def _regular(inst: Instance, schedule: Schedule, say: Progress) -> Schedule:
@@ -148,11 +152,7 @@ def _regular(inst: Instance, schedule: Schedule, say: Progress) -> Schedule:
         return schedule
     say(f"regular rhythm: irregular_sessions {schedule.objective.get('irregular_sessions')}"
         f" -> {values['irregular_sessions']}")
-    optimal = dict(schedule.optimal)
-    for lvl in objective_levels(inst):
-        if not lvl.maximize and values[lvl.name] == 0:
-            optimal[lvl.name] = True  # nothing is below zero
-    return replace(schedule, cohorts=tuple(cohorts), objective=values, optimal=optimal)
+    return replace(schedule, cohorts=tuple(cohorts), objective=values)
 
 
 PORTFOLIO_FROM = 24
@@ -605,11 +605,12 @@ def _solve_split(
     ceiling = min(ceiling, inst.placed_bound)
     results = solve_split(inst, partial(_solve_group, options=options), options.processes, say)
     cohorts = [c for r in results for c in r.cohorts]
-    for made in constructions(inst):
-        # a first-fit plan of the whole program can beat the merged groups
-        if plan_key(inst, made.cohorts) > plan_key(inst, cohorts):
-            say(f"the first-fit construction ({made.name}) beats the groups; repairing it")
-            cohorts = list(made.cohorts)
+    if plan_key(inst, cohorts) < (ceiling, 0, 0):  # else nothing can beat it
+        for made in constructions(inst, floor=len({m for c in cohorts for m in c.members})):
+            # a first-fit plan of the whole program can beat the merged groups
+            if plan_key(inst, made.cohorts) > plan_key(inst, cohorts):
+                say(f"the first-fit construction ({made.name}) beats the groups")
+                cohorts = list(made.cohorts)
     placed = {m for c in cohorts for m in c.members}
     if len(placed) < ceiling:
         say(f"groups placed {len(placed)} of {len(program.participants)}; repairing")
