@@ -19,6 +19,7 @@ import pytest
 from rich.console import Console
 
 from backstage_sched import cli_explain
+from backstage_sched.cli import main as cli_main
 from backstage_sched.cli_init import write_templates
 from backstage_sched.domain import Program
 from backstage_sched.errors import InputError
@@ -288,3 +289,13 @@ def test_can_take_seat_keeps_every_rule(orebro: Program, orebro_explained: Expla
     assert can_take_seat(inst, colleague, scheduled, seated)  # a colleague's seat
     other = next(m for m in cohort.members if m != seated)
     assert not can_take_seat(inst, colleague, scheduled, other)  # one per organisation
+
+
+def test_plan_prints_one_line_per_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, _others(10), max_size=6, facilitator="max_cohorts = 1")
+    assert cli_main(["plan", str(path), "--out", str(tmp_path / "plan"), "--effort", "1"]) == 0
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if "not placed" in ln]
+    assert len(lines) == 1, lines  # four people, one cause
+    assert lines[0].startswith("  not placed (4): ") and "facilitator capacity" in lines[0]

@@ -31,9 +31,11 @@ from backstage_sched.solver import ScheduledCohort, SolveOptions
 from backstage_sched.solver.bound import placed_bound
 from backstage_sched.solver.firstfit import constructions
 from backstage_sched.solver.instance import Instance
+from backstage_sched.solver.objective import balance_floor
 from backstage_sched.solver.regular import regularize
 from backstage_sched.solver.schedule import Schedule
 from backstage_sched.solver.solve import plan_key
+from backstage_sched.solver.swap import swap_off_avoid
 from backstage_sched.timeexpr import parse_rules
 from backstage_sched.verify import verify
 from backstage_sched.workdays import Slot
@@ -239,6 +241,8 @@ def test_plan_never_below_first_fit_and_never_above_the_bound(program: Program) 
     mine = plan_key(inst, cohorts)
     for made in constructions(inst):
         assert mine >= plan_key(inst, made.cohorts), made.name
+    # the floor that lets the balance level count as proven is never above a real plan
+    assert plan.objective["balance"] >= balance_floor(inst, plan.placed)
 
 
 def test_regular_rhythm_pass_never_worsens_a_plan_and_fixes_a_shuffled_cohort() -> None:
@@ -260,3 +264,37 @@ def test_regular_rhythm_pass_never_worsens_a_plan_and_fixes_a_shuffled_cohort() 
     assert plan_key(inst, after)[2] == 0  # no irregular session left
     plan = schedule_to_plan(program, Schedule(tuple(after), ()), SolveOptions())
     assert [v for v in verify(program, plan) if v.rule != "placement"] == []
+
+
+def test_swapping_members_off_avoid_times_keeps_every_rule() -> None:
+    """swap_off_avoid() trades two members when both fit the other's cohort and the
+    avoid-time hits drop; dates and everyone placed stay."""
+    people = tuple(
+        Participant(f"m{i}", f"Chef {i}", f"chef{i}@exempel.example", f"Org {i}")
+        for i in range(1, 9)
+    )
+    program = Program(
+        id="swap-27", name="Swap", start=date(2027, 2, 1), end=date(2027, 9, 30),
+        groups=GroupRules(size=4, min_size=4, max_size=4, max_per_organization=1),
+        facilitators=(
+            Facilitator("mon", "Måndagsledare", "mon@exempel.example", max_cohorts=1,
+                        unavailable=parse_rules("tue; wed; thu; fri")),
+            Facilitator("wed", "Onsdagsledare", "wed@exempel.example", max_cohorts=1,
+                        unavailable=parse_rules("mon; tue; thu; fri")),
+        ),
+        participants=people,
+    )
+    inst = Instance.of(program)
+    start = list(constructions(inst)[0].cohorts)
+    on_wednesday = next(c for c in start if c.facilitator == "wed")
+    dislikes = on_wednesday.members[0]
+    program = replace(program, participants=tuple(
+        replace(p, avoid=parse_rules("wed")) if p.id == dislikes else p for p in people))
+    inst = Instance.of(program)
+    before = plan_key(inst, start)
+    after = swap_off_avoid(inst, start)
+    assert before[1] < 0 and plan_key(inst, after) == (before[0], 0, before[2])
+    assert dislikes in next(c for c in after if c.facilitator == "mon").members
+    assert [c.slots for c in after] == [c.slots for c in start]  # dates stay
+    plan = schedule_to_plan(program, Schedule(tuple(after), ()), SolveOptions())
+    assert verify(program, plan) == []

@@ -193,6 +193,27 @@ def objective_levels(inst: Instance) -> tuple[Level, ...]:
     return (OBJECTIVE_LEVELS[0], *REPLAN_LEVELS, *OBJECTIVE_LEVELS[1:])
 
 
+def balance_floor(inst: Instance, placed: int) -> int:
+    """A lower bound on the "balance" level of any plan of a fresh program that places
+    ``placed`` people: over every number of cohorts C that could hold them,
+    ``4 * |placed - C * size|`` (sizes off target add up at least to that) plus
+    ``2`` when C cohorts cannot be shared evenly among the facilitators who may lead."""
+    if placed == 0:
+        return 0
+    groups = inst.program.groups
+    eligible = [f for f in inst.facilitators if inst.facilitator_limit(f) > 0]
+    capacity = sum(min(inst.facilitator_limit(f), placed) for f in eligible)
+    best = None
+    for cohorts in range(1, min(capacity, placed // max(1, groups.min_size)) + 1):
+        if not cohorts * groups.min_size <= placed <= cohorts * groups.max_size:
+            continue
+        uneven = len(inst.facilitators) >= 2 and (
+            cohorts < len(eligible) or cohorts % len(eligible) != 0)
+        floor = 4 * abs(placed - cohorts * groups.size) + 2 * uneven
+        best = floor if best is None else min(best, floor)
+    return best or 0
+
+
 def term_bound(term_name: str, inst: Instance) -> int:
     """An upper bound on a soft term's value, for tie-break weights."""
     k = inst.cohort_slots

@@ -23,10 +23,11 @@ from .decompose import group_count, solve_split
 from .explain import held_conflicts, unplaced_reasons
 from .firstfit import constructions
 from .instance import EarlierCohort, Instance
-from .objective import Level, level_bound, objective_levels
+from .objective import Level, balance_floor, level_bound, objective_levels
 from .regular import regularize
 from .repair import Outcome, improve
 from .schedule import Schedule, ScheduledCohort
+from .swap import swap_off_avoid
 from .variables import Variables, create_variables
 
 Progress = Callable[[str], None]
@@ -136,7 +137,7 @@ def solve(
     else:
         schedule = solve_instance(inst, options, say, started, ceiling=bound.value)
     if not earlier:
-        schedule = _regular(inst, schedule, say)
+        schedule = _polish(inst, schedule, say)
     optimal = dict(schedule.optimal)
     for lvl in objective_levels(inst):
         if not lvl.maximize and schedule.objective.get(lvl.name) == 0:
@@ -144,14 +145,17 @@ def solve(
     return replace(schedule, bound=bound.to_dict(), optimal=optimal)
 
 
-def _regular(inst: Instance, schedule: Schedule, say: Progress) -> Schedule:
-    """``schedule`` after :func:`.regular.regularize`, its level values recounted."""
-    cohorts = regularize(inst, list(schedule.cohorts))
+def _polish(inst: Instance, schedule: Schedule, say: Progress) -> Schedule:
+    """``schedule`` after swapping members off avoid times (:mod:`.swap`) and moving
+    irregular cohorts onto a regular series (:mod:`.regular`), its levels recounted.
+    Neither ever costs an earlier level."""
+    cohorts = regularize(inst, swap_off_avoid(inst, list(schedule.cohorts)))
     values = {lvl.name: level_value(inst, lvl, cohorts) for lvl in objective_levels(inst)}
     if values == schedule.objective:
         return schedule
-    say(f"regular rhythm: irregular_sessions {schedule.objective.get('irregular_sessions')}"
-        f" -> {values['irregular_sessions']}")
+    say("polished: " + ", ".join(
+        f"{name} {schedule.objective.get(name)} -> {value}"
+        for name, value in values.items() if value != schedule.objective.get(name)))
     return replace(schedule, cohorts=tuple(cohorts), objective=values)
 
 
@@ -261,10 +265,10 @@ def solve_instance(
             values[level.name] = expr
             optimal[level.name] = True
             continue
-        if level.name == "irregular_sessions" and current is not None and not inst.earlier:
-            regular = regularize(inst, current)
-            if regular != current:  # cheaper than searching for it, and often enough
-                current = regular
+        if current is not None and not inst.earlier and level.name in POLISH:
+            polished = POLISH[level.name](inst, current)
+            if polished != current:  # cheaper than searching for it, and often enough
+                current = polished
                 model.clear_hints()
                 add_schedule_hint(model, v, inst, current)
         now = None if current is None else level_value(inst, level, current)
@@ -272,6 +276,8 @@ def solve_instance(
         if level.name == "placed":
             best_possible = inst.placed_bound if ceiling is None else min(
                 ceiling, inst.placed_bound)
+        elif level.name == "balance" and not inst.earlier and "placed" in values:
+            best_possible = balance_floor(inst, values["placed"])
         if now is not None and now == best_possible:
             # the current plan already reaches the level's bound: nothing to search
             values[level.name] = now
@@ -337,6 +343,10 @@ def solve_instance(
         optimal=optimal,
         runtime=time.monotonic() - started,
     )
+
+
+POLISH = {"avoid_hits": swap_off_avoid, "irregular_sessions": regularize}
+"""Local improvements tried before a level's search: each keeps the levels before."""
 
 
 def _better(
