@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -212,7 +213,7 @@ def test_withdraw_below_min_size_is_flagged(base: Path) -> None:
 
 def test_move_to_keeps_the_gap_rule_and_other_cohorts(base: Path, tmp_path: Path) -> None:
     new = tmp_path / "m"
-    run("move", str(base), "c01", "3", "--to", "2027-05-04T09:00", "--out", str(new),
+    run("move", str(base), "c01", "4", "--to", "2027-05-04T09:00", "--out", str(new),
         "--today", "2027-04-01")
     before, after = sessions(base), sessions(new)
     assert after[("c01", 3)]["start"] == "2027-05-04T09:00:00+02:00"
@@ -237,7 +238,7 @@ def test_move_to_keeps_the_gap_rule_and_other_cohorts(base: Path, tmp_path: Path
 
 def test_move_that_forces_nothing_moves_one_session(base: Path, tmp_path: Path) -> None:
     new = tmp_path / "m"
-    run("move", str(base), "c01", "6", "--to", "2027-08-11 09:00", "--out", str(new),
+    run("move", str(base), "c01", "7", "--to", "2027-08-11 09:00", "--out", str(new),
         "--today", "2027-04-01")
     before, after = sessions(base), sessions(new)
     assert [k for k in before if before[k] != after[k]] == [("c01", 6)]
@@ -246,7 +247,7 @@ def test_move_that_forces_nothing_moves_one_session(base: Path, tmp_path: Path) 
 
 def test_move_not_on_picks_the_nearest_free_day(base: Path, tmp_path: Path) -> None:
     new = tmp_path / "m"
-    run("move", str(base), "c01", "3", "--not-on", "2027-04-27", "--out", str(new),
+    run("move", str(base), "c01", "4", "--not-on", "2027-04-27", "--out", str(new),
         "--today", "2027-04-01")
     moved = sessions(new)[("c01", 3)]
     assert local_day(moved) == date(2027, 4, 28)  # Monday is not allowed; Wednesday is
@@ -257,15 +258,17 @@ def test_move_not_on_picks_the_nearest_free_day(base: Path, tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["3", "--to", "2027-03-10T09:00"], "in the past"),
-        (["1", "--to", "2027-04-06T09:00"], "already held"),
-        (["3", "--to", "2027-05-03T09:00"], "allowed day"),
-        (["3", "--to", "2027-05-04T09:10"], "time grid"),
-        (["3", "--to", "2027-05-04T15:00"], "day window"),
-        (["3", "--to", "2027-05-18T09:00"], "gap rule"),
-        (["3", "--to", "2027-04-27T13:00"], "facilitator"),
-        (["3", "--not-on", "2027-04-28"], "is on 2027-04-27"),
-        (["9", "--to", "2027-05-04T09:00"], "sessions 0..6"),
+        (["4", "--to", "2027-03-10T09:00"], "in the past"),
+        (["2", "--to", "2027-04-06T09:00"], "already held"),
+        (["4", "--to", "2027-05-03T09:00"], "allowed day"),
+        (["4", "--to", "2027-05-04T09:10"], "time grid"),
+        (["4", "--to", "2027-05-04T15:00"], "day window"),
+        (["4", "--to", "2027-05-18T09:00"], "gap rule"),
+        (["4", "--to", "2027-04-27T13:00"], "facilitator"),
+        (["4", "--not-on", "2027-04-28"], "is on 2027-04-27"),
+        (["10", "--to", "2027-05-04T09:00"], r"sessions 1\.\.7 \(1 is the kick-off\), not 10"),
+        # a number typed one off (the index): the nearest session is named
+        (["5", "--to", "2027-05-04T09:00"], "did you mean session 4"),
     ],
 )
 def test_move_refuses_bad_times(
@@ -307,3 +310,60 @@ def test_cancel_cohort_cancels_remaining_sessions_and_unplaces_members(
 def test_cancel_unknown_cohort(base: Path, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="unknown cohort 'c09'"):
         run("cancel-cohort", str(base), "c09", "--out", str(tmp_path / "c"))
+
+
+def test_the_number_people_read_is_the_number_move_takes(base: Path, tmp_path: Path) -> None:
+    """A coordinator reads "session 5/7" in a calendar and "5" in the overview's table,
+    types ``move c01 5``, and exactly that session (same UID) moves."""
+    number = 5
+    feed = icalendar.Calendar.from_ical((base / "cohorts" / "c01.ics").read_bytes())
+    titled = {
+        str(ev["SUMMARY"]).split("session ")[1].split("/")[0]: str(ev["UID"])
+        for ev in feed.walk("VEVENT")
+    }
+    uid = titled[str(number)]
+    overview = (base / "overview.html").read_text(encoding="utf-8")
+    section = overview.split('id="cohort-c01"')[1].split("</section>")[0]
+    row = re.search(rf'<tr><td class="num">{number}</td><td class="date">([0-9-]+)</td>',
+                    section)
+    assert row is not None
+    day = row.group(1)
+    before = {s["uid"]: s for s in sessions(base).values()}
+    assert before[uid]["start"].startswith(day)  # the overview's row 5 is that session
+    new = tmp_path / "m"
+    out = run("move", str(base), "c01", str(number), "--not-on", day, "--out", str(new),
+              "--today", "2027-04-01")
+    after = {s["uid"]: s for s in sessions(new).values()}
+    assert after[uid]["start"] != before[uid]["start"]
+    assert f"c01 session {number} moves" in out
+    changes = (new / "changes.txt").read_text(encoding="utf-8")
+    assert f"~ c01 session {number}: time" in changes
+
+
+@pytest.mark.parametrize(
+    ("argv", "on"),
+    [
+        (["withdraw", "{base}", "n02", "--on", "2027-04-20"], "2027-04-20"),
+        (["transfer", "{base}", "--from", "n03", "--to", "n13", "--name", "Nils Nyström",
+          "--email", "nils@n.example", "--today", "2027-04-20"], "2027-04-20"),
+        (["move", "{base}", "c01", "5", "--not-on", "{day}", "--today", "2027-04-20"],
+         "2027-04-20"),
+        (["cancel-cohort", "{base}", "c02", "--today", "2027-04-20"], "2027-04-20"),
+    ],
+)
+def test_changes_txt_lists_only_what_changes_from_that_day(
+    base: Path, tmp_path: Path, argv: list[str], on: str
+) -> None:
+    """changes.txt names sessions by the number people read and never lists a session
+    held before the change (withdraw, transfer, move, cancel-cohort)."""
+    day = next(s for (c, i), s in sessions(base).items() if (c, i) == ("c01", 4))["start"][:10]
+    new = tmp_path / "n"
+    args = [a.format(base=base, day=day) for a in argv] + ["--out", str(new)]
+    run(*args)
+    text = (new / "changes.txt").read_text(encoding="utf-8")
+    before = sessions(base)
+    listed = re.findall(r"^[~+-] (c\d+) session (\d+):", text, flags=re.M)
+    assert listed, text
+    for cohort, number in listed:
+        start = before.get((cohort, int(number) - 1), {}).get("start", "9999")
+        assert start[:10] >= on, (cohort, number, text)

@@ -200,9 +200,10 @@ def test_rule_names_are_the_contract() -> None:
 
 
 def test_violation_str() -> None:
-    v = Violation("gap rule", "37 days after session 3 (allowed 28–35, +0 blackout days)", "c03", 4)
+    # ``session`` is the index (4: the fifth meeting); people read the number, 5
+    v = Violation("gap rule", "37 days after session 4 (allowed 28–35, +0 blackout days)", "c03", 4)
     assert str(v) == (
-        "[gap rule] c03 session 4: 37 days after session 3 (allowed 28–35, +0 blackout days)"
+        "[gap rule] c03 session 5: 37 days after session 4 (allowed 28–35, +0 blackout days)"
     )
     assert str(Violation("group size", "has 3 members", "c01")) == "[group size] c01: has 3 members"
     assert str(Violation("placement", "p9 missing")) == "[placement] p9 missing"
@@ -420,7 +421,7 @@ def test_gap_of_37_without_blackout_days() -> None:
     out = verify(program(), gap_plan(37))
     assert rules(out) == {"gap rule"}
     assert str(out[0]) == (
-        "[gap rule] c01 session 2: 37 days after session 1 (allowed 28–35, +0 blackout days)"
+        "[gap rule] c01 session 3: 37 days after session 2 (allowed 28–35, +0 blackout days)"
     )
     out = verify(program(blackouts=(SUMMER, SPORTLOV)), gap_plan(37))
     assert located(out, "gap rule") == {("c01", 2)}

@@ -225,13 +225,18 @@ def outbox(
 
 
 def describe(old_plan: Plan, plan: Plan, today: date) -> str:
-    """A readable diff: moved sessions, cohort changes, newly unplaced people."""
+    """A readable diff from ``today`` on: moved, new and cancelled sessions (numbered
+    as people read them, 1 = kick-off), cohort changes, newly unplaced people.
+    Sessions held before ``today`` are history and are not listed."""
     lines: list[str] = []
     before = _sessions(old_plan)
     after = _sessions(plan)
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
-        label = f"{key[0]} session {key[1]}"
+        held = [pair[1] for pair in (old, new) if pair is not None]
+        if all(_local_date(s.start, plan.timezone) < today for s in held):
+            continue  # history, unchanged for everyone who was there
+        label = f"{key[0]} session {key[1] + 1}"
         if old is None:
             lines.append(f"+ {label}: new, {new[1].start:%a %Y-%m-%d %H:%M}")  # type: ignore[index]
         elif new is None:

@@ -131,7 +131,11 @@ Example:
   backstage-sched move plan/ c04 3 --not-on 2027-04-06 --out plan-v2/
   backstage-sched move plan/ c04 3 --to 2027-04-08T13:00 --out plan-v2/
 
-The gap rule still holds: later sessions of the cohort move only where forced.
+Session 3 is the third meeting, as calendar titles ("session 3/7") and the
+overview number them: 1 is the kick-off. The gap rule still holds: later
+sessions of the cohort move only where forced. A number that does not fit
+the dates given (--not-on, or a --to far from it) is refused with the
+session that does.
 """,
     "cancel-cohort": """\
 Example:

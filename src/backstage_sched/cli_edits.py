@@ -29,7 +29,9 @@ def add_parsers(sub: Any) -> None:
     p = sub.add_parser("transfer", help="hand a place to a colleague of the same organisation")
     p.add_argument("plan_dir", type=Path, help="current plan folder")
     p.add_argument("--from", dest="from_id", required=True, help="id of the leaving participant")
-    p.add_argument("--to", dest="to_id", required=True, help="new participant's id (unused)")
+    p.add_argument(
+        "--to", dest="to_id", required=True, help="the new participant's id (unique in the program)"
+    )
     p.add_argument("--name", required=True, help="new participant's name")
     p.add_argument("--email", required=True, help="new participant's e-mail")
     p.add_argument(
@@ -49,7 +51,10 @@ def add_parsers(sub: Any) -> None:
     p = sub.add_parser("move", help="move one session; later ones follow where the gap rule says")
     p.add_argument("plan_dir", type=Path, help="current plan folder")
     p.add_argument("cohort", help="cohort id, e.g. c01")
-    p.add_argument("index", type=int, help="session index (0 = kick-off)")
+    p.add_argument(
+        "session", type=_session_number,
+        help="session number as the calendars and the overview show it (1 = kick-off)",
+    )
     when = p.add_mutually_exclusive_group(required=True)
     when.add_argument(
         "--to", type=datetime.fromisoformat, help="new start, YYYY-MM-DDTHH:MM (local time)"
@@ -70,6 +75,14 @@ def add_parsers(sub: Any) -> None:
     _common(p, today=True)
 
 
+def _session_number(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a session number like 3 (1 is the kick-off)"
+        )
+    return int(text)
+
+
 def _common(p: argparse.ArgumentParser, today: bool) -> None:
     p.add_argument("--out", type=Path, required=True, help="new plan folder to write")
     if today:
@@ -79,7 +92,8 @@ def _common(p: argparse.ArgumentParser, today: bool) -> None:
         )
     p.add_argument(
         "--stamp", type=datetime.fromisoformat,
-        help="DTSTAMP for calendar files (ISO date-time; default: midnight UTC of --today)",
+        help="DTSTAMP for calendar files (ISO date-time; default: midnight UTC of "
+        + ("--today" if today else "--on") + ")",
     )
 
 
@@ -96,7 +110,9 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     elif args.command == "withdraw":
         result = edits.withdraw(program, plan, args.participant, args.on)
     elif args.command == "move":
-        result = edits.move(program, plan, args.cohort, args.index, args.to, args.not_on, today)
+        result = edits.move(
+            program, plan, args.cohort, args.session - 1, args.to, args.not_on, today
+        )
     elif args.command == "cancel-cohort":
         result = edits.cancel_cohort(program, plan, args.cohort, today, args.reason)
     else:

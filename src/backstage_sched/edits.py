@@ -142,11 +142,11 @@ def transfer(
     for s in owned:
         if _local_date(s.start, plan.timezone) < today:
             notes.append(
-                f"{from_id} was case owner of {cohort.id} session {s.index}, already held; "
+                f"{from_id} was case owner of {cohort.id} session {s.number}, already held; "
                 f"the plan now lists {to_id} as its case owner"
             )
         else:
-            notes.append(f"{to_id} becomes case owner of {cohort.id} session {s.index}")
+            notes.append(f"{to_id} becomes case owner of {cohort.id} session {s.number}")
     new_cohort = replace(cohort, members=members, sessions=sessions)
     return new_program, _with_cohort(plan, new_cohort), notes
 
@@ -233,20 +233,20 @@ def _leave_cohort(
         sessions[own.index] = replace(own, case_owner=None)
         held = own.index
         notes.append(
-            f"{pid} was case owner of {cohort.id} session {own.index}, already held: that "
+            f"{pid} was case owner of {cohort.id} session {own.number}, already held: that "
             f"session stays in the plan (without a case owner); no session is dropped"
         )
     else:
         last = sessions.pop()
         notes.append(
-            f"{cohort.id} has one session less: session {last.index} "
+            f"{cohort.id} has one session less: session {last.number} "
             f"({last.start:%Y-%m-%d %H:%M}) is cancelled"
         )
         if own is not None and own.index != last.index:
             sessions[own.index] = replace(own, case_owner=last.case_owner)
             notes.append(
-                f"{last.case_owner} becomes case owner of session {own.index} "
-                f"({own.start:%Y-%m-%d %H:%M}) instead of session {last.index}"
+                f"{last.case_owner} becomes case owner of session {own.number} "
+                f"({own.start:%Y-%m-%d %H:%M}) instead of session {last.number}"
             )
     left = len(members)
     if left < program.groups.min_size:
@@ -373,7 +373,7 @@ class _Mover:
         for cid, s in same_day:
             if s.start < end + buffer and start < s.end + buffer:
                 return (
-                    f"facilitator no-overlap/buffer: {f.id} leads {cid} session {s.index} "
+                    f"facilitator no-overlap/buffer: {f.id} leads {cid} session {s.number} "
                     f"{self.local(s.start):%H:%M}–{self.local(s.end):%H:%M} "
                     f"(needs {self.program.buffer(f)} min between)"
                 )
@@ -387,7 +387,7 @@ class _Mover:
         def taken(vid: str) -> str | None:
             for c, s in self.others:
                 if s.venue == vid and s.start < end and start < s.end:
-                    return f"{c.id} session {s.index}"
+                    return f"{c.id} session {s.number}"
             return None
 
         who = taken(current)
@@ -424,7 +424,7 @@ class _Mover:
             if found is None:
                 raise InputError(
                     None,
-                    f"{self.cohort.id} session {k}",
+                    f"{self.cohort.id} session {k + 1}",
                     f"must move to keep the gap rule after {prev.isoformat()}, but no day "
                     "in the allowed gap is free for the facilitator, the members and a venue",
                 )
@@ -432,7 +432,7 @@ class _Mover:
             old = self.sessions[k]
             self.place(k, slot, venue)
             notes.append(
-                f"{self.cohort.id} session {k} moves with it (gap rule): "
+                f"{self.cohort.id} session {k + 1} moves with it (gap rule): "
                 f"{self.local(old.start):%a %Y-%m-%d %H:%M} → "
                 f"{self.local(self.sessions[k].start):%a %Y-%m-%d %H:%M}"
             )
@@ -486,12 +486,14 @@ def move(
     cohort = _cohort(plan, cohort_id)
     if not 0 <= index < len(cohort.sessions):
         raise InputError(
-            None, "index", f"{cohort_id} has sessions 0..{len(cohort.sessions) - 1}, not {index}"
+            None, "session",
+            f"{cohort_id} has sessions 1..{len(cohort.sessions)} (1 is the kick-off), "
+            f"not {index + 1}",
         )
     mover = _Mover(program, plan, cohort)
     session = cohort.sessions[index]
     here = mover.slot_of(session)
-    where = f"{cohort_id} session {index}"
+    where = f"{cohort_id} session {index + 1}"
     if here.day < today:
         raise InputError(None, where, f"was already held on {here.day.isoformat()}")
     prev = mover.local(cohort.sessions[index - 1].start).date() if index else None
@@ -518,7 +520,7 @@ def move(
         problem, venue = feasible(slot)
         if problem:
             raise InputError(None, "--to", f"{where} cannot move to {local:%Y-%m-%d %H:%M}: "
-                             f"{problem}")
+                             f"{problem}{_nearest_hint(mover, cohort, index, local.date())}")
         mover.place(index, slot, venue)
         notes += mover.follow(index)
     else:
@@ -543,6 +545,17 @@ def move(
         )
     new_cohort = replace(cohort, sessions=tuple(mover.sessions))
     return program, _with_cohort(plan, new_cohort), notes
+
+
+def _nearest_hint(mover: _Mover, cohort: Cohort, index: int, day: date) -> str:
+    """``(session 4 is on …: did you mean session 4?)`` when another session of
+    ``cohort`` lies nearer to ``day`` than session ``index``: a number typed one off."""
+    dates = [mover.local(s.start).date() for s in cohort.sessions]
+    nearest = min(range(len(dates)), key=lambda i: (abs((dates[i] - day).days), i))
+    if nearest == index or abs((dates[nearest] - day).days) >= abs((dates[index] - day).days):
+        return ""
+    return (f" (session {nearest + 1} is on {dates[nearest].isoformat()}, session "
+            f"{index + 1} on {dates[index].isoformat()}: did you mean session {nearest + 1}?)")
 
 
 def _off_date(

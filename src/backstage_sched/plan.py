@@ -28,6 +28,11 @@ class Session:
     uid: str
     sequence: int = 0
 
+    @property
+    def number(self) -> int:
+        """The number a person reads and types: 1 for the kick-off, ``index + 1``."""
+        return self.index + 1
+
 
 @dataclass(frozen=True)
 class Cohort:

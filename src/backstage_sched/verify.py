@@ -48,7 +48,8 @@ RULES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken hard rule, located by cohort and session where possible."""
+    """One broken hard rule, located by cohort and session where possible (``session``
+    is the index, 0 = kick-off; printed as the number a person reads, index + 1)."""
 
     rule: str
     message: str
@@ -60,7 +61,7 @@ class Violation:
             part
             for part in (
                 self.cohort,
-                None if self.session is None else f"session {self.session}",
+                None if self.session is None else f"session {self.session + 1}",
             )
             if part
         )
@@ -262,7 +263,7 @@ def _check_gaps(program: Program, xs: list[_Local]) -> list[Violation]:
             out.append(
                 Violation(
                     "gap rule",
-                    f"{gap} days after session {prev.session.index} "
+                    f"{gap} days after session {prev.session.index + 1} "
                     f"(allowed {rules.min_gap_days}–{rules.max_gap_days}, "
                     f"+{extra} blackout days)",
                     cur.cohort.id,
@@ -406,7 +407,7 @@ def _check_venue_overlaps(program: Program, xs: list[_Local]) -> list[Violation]
 
 
 def _label(x: _Local) -> str:
-    return f"{x.cohort.id} session {x.session.index}"
+    return f"{x.cohort.id} session {x.session.index + 1}"
 
 
 def _ordered(xs: list[_Local]) -> list[_Local]:
@@ -566,7 +567,7 @@ def _check_session_order(c: Cohort, orphaned: AbstractSet[int] = frozenset()) ->
             out.append(
                 Violation(
                     "session count",
-                    f"starts {cur.start.isoformat()}, not after session {prev.index} "
+                    f"starts {cur.start.isoformat()}, not after session {prev.index + 1} "
                     f"({prev.start.isoformat()})",
                     c.id,
                     cur.index,
@@ -658,7 +659,7 @@ def _check_uids(plan: Plan) -> list[Violation]:
     first: dict[str, str] = {}
     for c in plan.cohorts:
         for s in c.sessions:
-            here = f"{c.id} session {s.index}"
+            here = f"{c.id} session {s.index + 1}"
             if not s.uid or not s.uid.strip():
                 out.append(Violation("uid", "empty UID", c.id, s.index))
             elif s.uid in first:

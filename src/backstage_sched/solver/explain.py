@@ -482,7 +482,7 @@ def held_conflicts(inst: Instance) -> list[str]:
         who_text = ", ".join(blockers) if blockers else "the members together"
         problems.append(
             f"cohort {e.id or k + 1} has started, so its members "
-            f"stay; its session {e.held} must fall in {span} (gap rule), but no time then "
+            f"stay; its session {e.held + 1} must fall in {span} (gap rule), but no time then "
             f"suits {who_text}"
         )
     return problems
