@@ -592,8 +592,9 @@ def test_bad_venue(tmp_path: Path, body: str, where: str, words: str) -> None:
 def test_unreadable_toml_names_the_line(tmp_path: Path) -> None:
     err = error(tmp_path, MINIMAL.replace('name = "Backstage Skåne 2027"', "name = Backstage"))
     assert err.file.endswith("program.toml")
-    assert err.where == "line 3"
+    assert err.where == "line 3, column 8"
     assert err.message.startswith("not valid TOML")
+    assert err.message.endswith('hint: put text in quotes, e.g. mode = "mixed"')
 
 
 def test_program_file_not_found(tmp_path: Path) -> None:

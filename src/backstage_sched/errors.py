@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class BackstageError(Exception):
     """Base class of every error the library raises on purpose."""
@@ -20,6 +23,53 @@ class InputError(BackstageError):
         parts = [p for p in (self.file, self.where) if p]
         prefix = ", ".join(parts)
         return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class InputErrors(InputError):
+    """Several input problems at once, each an :class:`InputError`, in file order.
+
+    Printed one per line, the first :data:`SHOWN` of them, then how many more.
+    """
+
+    SHOWN = 50
+
+    def __init__(self, errors: list[InputError]) -> None:
+        self.errors = list(errors)
+        first = self.errors[0]
+        super().__init__(first.file, first.where, first.message)
+
+    def __str__(self) -> str:
+        lines = [f"  - {e}" for e in self.errors[: self.SHOWN]]
+        if len(self.errors) > self.SHOWN:
+            lines.append(f"  and {len(self.errors) - self.SHOWN} more")
+        return f"{len(self.errors)} problems in the input:\n" + "\n".join(lines)
+
+
+class Problems:
+    """Collects input problems so that a file is checked to its end, not to its first
+    error: ``with problems.check(): ...`` records an InputError instead of raising."""
+
+    def __init__(self) -> None:
+        self.errors: list[InputError] = []
+
+    def add(self, error: InputError) -> None:
+        """Record one problem (or every problem of an :class:`InputErrors`)."""
+        self.errors.extend(error.errors if isinstance(error, InputErrors) else [error])
+
+    @contextmanager
+    def check(self) -> Iterator[None]:
+        """Run the block; an InputError it raises is recorded, not raised."""
+        try:
+            yield
+        except InputError as exc:
+            self.add(exc)
+
+    def raise_any(self) -> None:
+        """Raise what was recorded: the one problem, or all of them as InputErrors."""
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise InputErrors(self.errors)
 
 
 class InfeasibleError(BackstageError):

@@ -42,7 +42,7 @@ from .domain import (
     TimeRule,
     Venue,
 )
-from .errors import InputError
+from .errors import InputError, Problems
 
 __all__ = ["load_program", "program_from_dict", "program_to_dict"]
 
@@ -310,10 +310,41 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-        where = f"line {m.group(1)}" if m else None
+        where = f"line {m.group(1)}, column {m.group(2)}" if m else None
+        hint = ""
         if m:
             msg = msg[: m.start()].rstrip()
-        raise InputError(file, where, f"not valid TOML: {msg}") from exc
+            lines = text.splitlines()
+            number = int(m.group(1))
+            hint = _toml_hint(lines[number - 1] if 0 < number <= len(lines) else "")
+        raise InputError(file, where, f"not valid TOML: {msg}{hint}") from exc
+
+
+_TOML_SLIPS = (
+    (re.compile(r"=\s*\d{4}-\d{1,2}-\d{1,2}\b(?!-)"),
+     lambda m: not re.search(r"=\s*\d{4}-\d{2}-\d{2}\b", m.string),
+     "write a date as YYYY-MM-DD with two-digit month and day, e.g. start = 2027-01-11"),
+    (re.compile(r"=\s*\d{1,2}:\d{2}\b"), None,
+     'write a time in quotes, e.g. day_start = "08:30"'),
+    (re.compile(r"=\s*-?\d+,\d+\s*(#.*)?$"), None,
+     "write decimals with a point, not a comma, e.g. vat_rate = 0.25"),
+    (re.compile(r'^[^#"]*=\s*"[^"]*$'), None,
+     "a text value needs a closing quote, e.g. name = \"Backstage 2027\""),
+    (re.compile(r"=\s*[^\s\"'\[\{\d#+-]"), None,
+     'put text in quotes, e.g. mode = "mixed"'),
+)
+"""Common slips in a hand-edited TOML line: (pattern, extra test or None, hint)."""
+
+
+def _toml_hint(line: str) -> str:
+    """``; hint: …`` for the first common slip ``line`` shows, else ``""``."""
+    for pattern, also, hint in _TOML_SLIPS:
+        found = pattern.search(line)
+        if found and (also is None or also(found)):
+            if "quotes, e.g. mode" in hint and re.search(r"=\s*(true|false)\b", line):
+                continue
+            return f"; hint: {hint}"
+    return ""
 
 
 def _program_table(file: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -562,63 +593,73 @@ def _entry_label(array: str, index: int, table: Mapping[str, Any]) -> str:
 
 
 def _facilitators(file: str, data: dict[str, Any]) -> tuple[Facilitator, ...]:
+    """Every ``[[facilitators]]`` entry, each checked; all problems raised together."""
     items = _array(file, data, "facilitators")
     if not items:
         raise InputError(file, None, "no [[facilitators]]: a cohort needs one")
     out: list[Facilitator] = []
     seen: dict[str, str] = {}
+    problems = Problems()
     for i, table in enumerate(items, start=1):
-        label = _entry_label("facilitators", i, table)
-        _check_keys(file, label, table, _FACILITATOR_KEYS)
-        for key in ("id", "name", "email"):
-            if key not in table:
-                raise InputError(file, label, f"missing key '{key}' in {label}")
-        fid = _id(file, f"{label} id", "id", table["id"])
-        label = f"facilitators[{i}] (id '{fid}')"
-        if fid in seen:
-            raise InputError(file, label, f"duplicate facilitator id '{fid}': also {seen[fid]}")
-        seen[fid] = label
-
-        def w(key: str, label: str = label) -> str:
-            return f"{label} {key}"
-
-        def opt(key: str, minimum: int, table: dict[str, Any] = table) -> int | None:
-            if key not in table:
-                return None
-            return _int(file, w(key), key, table[key], minimum)
-
-        out.append(
-            Facilitator(
-                id=fid,
-                name=_text(file, w("name"), "name", table["name"], required=True),
-                email=_email(file, w("email"), "email", table["email"]),
-                max_cohorts=opt("max_cohorts", 0),
-                max_sessions_per_day=opt("max_sessions_per_day", 1),
-                buffer_minutes=opt("buffer_minutes", 0),
-                unavailable=_rules(file, w("unavailable"), table.get("unavailable", "")),
-                experience=_text(file, w("experience"), "experience", table.get("experience", "")),
-            )
-        )
+        with problems.check():
+            out.append(_facilitator(file, i, table, seen))
+    problems.raise_any()
     return tuple(out)
 
 
+def _facilitator(file: str, i: int, table: dict[str, Any], seen: dict[str, str]) -> Facilitator:
+    label = _entry_label("facilitators", i, table)
+    _check_keys(file, label, table, _FACILITATOR_KEYS)
+    for key in ("id", "name", "email"):
+        if key not in table:
+            raise InputError(file, label, f"missing key '{key}' in {label}")
+    fid = _id(file, f"{label} id", "id", table["id"])
+    label = f"facilitators[{i}] (id '{fid}')"
+    if fid in seen:
+        raise InputError(file, label, f"duplicate facilitator id '{fid}': also {seen[fid]}")
+    seen[fid] = label
+
+    def w(key: str) -> str:
+        return f"{label} {key}"
+
+    def opt(key: str, minimum: int) -> int | None:
+        if key not in table:
+            return None
+        return _int(file, w(key), key, table[key], minimum)
+
+    return Facilitator(
+        id=fid,
+        name=_text(file, w("name"), "name", table["name"], required=True),
+        email=_email(file, w("email"), "email", table["email"]),
+        max_cohorts=opt("max_cohorts", 0),
+        max_sessions_per_day=opt("max_sessions_per_day", 1),
+        buffer_minutes=opt("buffer_minutes", 0),
+        unavailable=_rules(file, w("unavailable"), table.get("unavailable", "")),
+        experience=_text(file, w("experience"), "experience", table.get("experience", "")),
+    )
+
+
 def _venues(file: str, data: dict[str, Any]) -> tuple[Venue, ...]:
+    """Every ``[[venues]]`` entry, each checked; all problems raised together."""
     out: list[Venue] = []
     seen: dict[str, str] = {}
+    problems = Problems()
     for i, table in enumerate(_array(file, data, "venues"), start=1):
-        label = _entry_label("venues", i, table)
-        _check_keys(file, label, table, _VENUE_KEYS)
-        for key in ("id", "capacity"):
-            if key not in table:
-                raise InputError(file, label, f"missing key '{key}' in {label}")
-        vid = _id(file, f"{label} id", "id", table["id"])
-        label = f"venues[{i}] (id '{vid}')"
-        if vid in seen:
-            raise InputError(file, label, f"duplicate venue id '{vid}': also {seen[vid]}")
-        seen[vid] = label
-        name = _text(file, f"{label} name", "name", table.get("name", vid)) or vid
-        capacity = _int(file, f"{label} capacity", "capacity", table["capacity"], 1)
-        out.append(Venue(id=vid, name=name, capacity=capacity))
+        with problems.check():
+            label = _entry_label("venues", i, table)
+            _check_keys(file, label, table, _VENUE_KEYS)
+            for key in ("id", "capacity"):
+                if key not in table:
+                    raise InputError(file, label, f"missing key '{key}' in {label}")
+            vid = _id(file, f"{label} id", "id", table["id"])
+            label = f"venues[{i}] (id '{vid}')"
+            if vid in seen:
+                raise InputError(file, label, f"duplicate venue id '{vid}': also {seen[vid]}")
+            seen[vid] = label
+            name = _text(file, f"{label} name", "name", table.get("name", vid)) or vid
+            capacity = _int(file, f"{label} capacity", "capacity", table["capacity"], 1)
+            out.append(Venue(id=vid, name=name, capacity=capacity))
+    problems.raise_any()
     return tuple(out)
 
 
@@ -679,25 +720,38 @@ def _participant(
     record: Mapping[str, object],
     origin: _Origin,
     base_dir: Path,
-    window: tuple[str, date, date],
+    window: tuple[str, date, date] | None,
     allow_outside: bool = False,
 ) -> Participant:
+    """One participant from a CSV row or a TOML table; every cell is checked and every
+    problem raised together. Without ``window`` (the program table is broken)
+    the busy calendar is not read yet."""
     file = origin.file
     at = origin.at
-    person = Participant(
-        id=_id(file, at("id"), "id", record["id"]),
-        name=_text(file, at("name"), "name", record["name"], required=True),
-        email=_email(file, at("email"), "email", record["email"]),
-        organization=_text(
+    fields = {
+        "id": lambda: _id(file, at("id"), "id", record["id"]),
+        "name": lambda: _text(file, at("name"), "name", record["name"], required=True),
+        "email": lambda: _email(file, at("email"), "email", record["email"]),
+        "organization": lambda: _text(
             file, at("organization"), "organization", record["organization"], required=True
         ),
-        experience=_text(file, at("experience"), "experience", record.get("experience") or ""),
-        unavailable=_rules(file, at("unavailable"), record.get("unavailable") or ""),
-        avoid=_rules(file, at("avoid"), record.get("avoid") or ""),
-        not_with=_ids(file, at("not_with"), "not_with", record.get("not_with") or ""),
-    )
-    calendar = _text(file, at("calendar"), "calendar", record.get("calendar") or "")
-    if not calendar:
+        "experience": lambda: _text(
+            file, at("experience"), "experience", record.get("experience") or ""
+        ),
+        "unavailable": lambda: _rules(file, at("unavailable"), record.get("unavailable") or ""),
+        "avoid": lambda: _rules(file, at("avoid"), record.get("avoid") or ""),
+        "not_with": lambda: _ids(file, at("not_with"), "not_with", record.get("not_with") or ""),
+        "calendar": lambda: _text(file, at("calendar"), "calendar", record.get("calendar") or ""),
+    }
+    problems = Problems()  # every cell of the row is checked
+    values: dict[str, Any] = {}
+    for key, read in fields.items():
+        with problems.check():
+            values[key] = read()
+    problems.raise_any()
+    calendar = values.pop("calendar")
+    person = Participant(**values)
+    if not calendar or window is None:
         return person
     tz, first, last = window
     cal_path = _calendar_path(file, at("calendar"), base_dir, calendar, allow_outside)
@@ -709,17 +763,23 @@ def _toml_participants(
     file: str,
     data: dict[str, Any],
     base_dir: Path,
-    window: tuple[str, date, date],
-    allow_outside: bool = False,
+    window: tuple[str, date, date] | None,
+    allow_outside: bool,
+    problems: Problems,
 ) -> list[tuple[Participant, _Origin]]:
     out: list[tuple[Participant, _Origin]] = []
-    for i, table in enumerate(_array(file, data, "participants"), start=1):
+    tables: list[dict[str, Any]] = []
+    with problems.check():
+        tables = _array(file, data, "participants")
+    for i, table in enumerate(tables, start=1):
         origin = _Origin(file, _entry_label("participants", i, table), column_style=False)
-        _check_keys(file, origin.label, table, _PARTICIPANT_KEYS)
-        for key in _REQUIRED_COLUMNS:
-            if key not in table:
-                raise InputError(file, origin.label, f"missing key '{key}' in {origin.label}")
-        out.append((_participant(table, origin, base_dir, window, allow_outside), origin))
+        with problems.check():
+            _check_keys(file, origin.label, table, _PARTICIPANT_KEYS)
+            missing = [key for key in _REQUIRED_COLUMNS if key not in table]
+            if missing:
+                raise InputError(file, origin.label,
+                                 f"missing key '{missing[0]}' in {origin.label}")
+            out.append((_participant(table, origin, base_dir, window, allow_outside), origin))
     return out
 
 
@@ -736,7 +796,10 @@ def _detect_delimiter(header_line: str) -> str:
 
 
 def _csv_participants(
-    path: Path, window: tuple[str, date, date], allow_outside: bool = False
+    path: Path,
+    window: tuple[str, date, date] | None,
+    allow_outside: bool = False,
+    problems: Problems | None = None,
 ) -> list[tuple[Participant, _Origin]]:
     file = str(path)
     if not path.is_file():
@@ -765,6 +828,7 @@ def _csv_participants(
     header: list[str] | None = None
     header_row = 0
     out: list[tuple[Participant, _Origin]] = []
+    rows = problems if problems is not None else Problems()  # every row is checked
     try:
         for row_no, cells in enumerate(reader, start=1):
             cells = [c.strip() for c in cells]
@@ -774,26 +838,30 @@ def _csv_participants(
                 header, header_row = cells, row_no
                 _check_header(file, f"row {row_no}", header)
                 continue
-            if len(cells) > len(header) and any(cells[len(header) :]):
-                hint = (
-                    "; a cell holding a ';'-list must be quoted"
-                    if delimiter == ";"
-                    else "; a cell holding the separator must be quoted"
-                )
-                raise InputError(
-                    file,
-                    f"row {row_no}",
-                    f"the row has {len(cells)} cells but the header (row {header_row}) has "
-                    f"{len(header)} columns{hint}",
-                )
-            record = {
-                name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header) if name
-            }
-            origin = _Origin(file, f"row {row_no}", column_style=True)
-            person = _participant(record, origin, path.parent, window, allow_outside)
-            out.append((person, origin))
+            with rows.check():
+                if len(cells) > len(header) and any(cells[len(header) :]):
+                    hint = (
+                        "; a cell holding a ';'-list must be quoted"
+                        if delimiter == ";"
+                        else "; a cell holding the separator must be quoted"
+                    )
+                    raise InputError(
+                        file,
+                        f"row {row_no}",
+                        f"the row has {len(cells)} cells but the header (row {header_row}) "
+                        f"has {len(header)} columns{hint}",
+                    )
+                record = {
+                    name: (cells[i] if i < len(cells) else "")
+                    for i, name in enumerate(header) if name
+                }
+                origin = _Origin(file, f"row {row_no}", column_style=True)
+                person = _participant(record, origin, path.parent, window, allow_outside)
+                out.append((person, origin))
     except csv.Error as exc:
         raise InputError(file, f"row {reader.line_num}", f"cannot read CSV: {exc}") from exc
+    if problems is None:
+        rows.raise_any()
     return out
 
 
@@ -822,12 +890,16 @@ def _check_header(file: str, where: str, header: list[str]) -> None:
 
 
 def _check_people(
-    file: str, facilitators: tuple[Facilitator, ...], people: list[tuple[Participant, _Origin]]
+    file: str,
+    facilitators: tuple[Facilitator, ...],
+    people: list[tuple[Participant, _Origin]],
+    problems: Problems,
 ) -> list[str]:
     """Unique ids (also ignoring case) across everyone; ``not_with`` names known participants.
 
     A facilitator's e-mail must be their own (it is the ORGANIZER of
     invitations); participants sharing an address are returned as warnings.
+    Every problem found is added to ``problems``.
     """
     by_id: dict[str, _Origin] = {}
     by_key: dict[str, tuple[str, _Origin]] = {}  # case-folded id -> (id, where)
@@ -835,22 +907,24 @@ def _check_people(
     for i, f in enumerate(facilitators, start=1):
         other = by_key.get(_id_key(f.id))
         if other is not None:
-            raise InputError(
+            problems.add(InputError(
                 file,
                 f"facilitators[{i}] (id '{f.id}') id",
                 f"id '{f.id}' differs from '{other[0]}' ({other[1].label}) only in upper/lower "
                 "case; they would name the same file on Windows and macOS",
-            )
+            ))
+            continue
         by_key[_id_key(f.id)] = (f.id, _Origin(file, f"facilitators[{i}]", column_style=False))
     emails: dict[str, str] = {}
     for i, f in enumerate(facilitators, start=1):
         if f.email.lower() in emails:
-            raise InputError(
+            problems.add(InputError(
                 file,
                 f"facilitators[{i}] (id '{f.id}') email",
                 f"e-mail '{f.email}' is also used by {emails[f.email.lower()]}; every "
                 "facilitator needs an address of their own (it organises the invitations)",
-            )
+            ))
+            continue
         emails[f.email.lower()] = f"facilitator '{f.id}'"
     fac_emails = set(emails)
     warnings: list[str] = []
@@ -858,33 +932,35 @@ def _check_people(
         if p.id in by_id:
             first = by_id[p.id]
             also = first.label if first.file == origin.file else str(first)
-            raise InputError(origin.file, origin.label, f"duplicate id '{p.id}': also on {also}")
+            problems.add(InputError(origin.file, origin.label,
+                                    f"duplicate id '{p.id}': also on {also}"))
+            continue
         if p.id in fac_ids:
-            raise InputError(
+            problems.add(InputError(
                 origin.file,
                 origin.at("id"),
                 f"id '{p.id}' is also a facilitator's id; every person needs an id of their own",
-            )
+            ))
         other = by_key.get(_id_key(p.id))
         if other is not None:
             where = other[1].label if other[1].file == origin.file else str(other[1])
-            raise InputError(
+            problems.add(InputError(
                 origin.file,
                 origin.at("id"),
                 f"id '{p.id}' differs from '{other[0]}' ({where}) only in upper/lower case; "
                 "they would name the same file on Windows and macOS",
-            )
+            ))
         by_id[p.id] = origin
         by_key[_id_key(p.id)] = (p.id, origin)
         key = p.email.lower()
         if key in fac_emails:
-            raise InputError(
+            problems.add(InputError(
                 origin.file,
                 origin.at("email"),
                 f"e-mail '{p.email}' is also used by {emails[key]}; a participant cannot share "
                 "the address of a facilitator (who organises the invitations)",
-            )
-        if key in emails:
+            ))
+        elif key in emails:
             warnings.append(
                 f"{origin.file}, {origin.at('email')}: e-mail '{p.email}' is also used by "
                 f"{emails[key]}; both will receive each other's invitations"
@@ -894,19 +970,19 @@ def _check_people(
     for p, origin in people:
         for other_id in p.not_with:
             if other_id == p.id:
-                raise InputError(
+                problems.add(InputError(
                     origin.file, origin.at("not_with"), f"not_with names '{p.id}' itself"
-                )
-            if other_id not in by_id:
+                ))
+            elif other_id not in by_id:
                 what = (
                     "a facilitator, not a participant" if other_id in fac_ids else "no participant"
                 )
                 hint = _suggest(other_id, by_id) if len(by_id) <= 5000 else ""
-                raise InputError(
+                problems.add(InputError(
                     origin.file,
                     origin.at("not_with"),
                     f"unknown id {_show(other_id)} in not_with: {what} has that id{hint}",
-                )
+                ))
     return warnings
 
 
@@ -922,26 +998,43 @@ def load_program(
     calendar paths are resolved against the folder of the file naming them and
     their busy events loaded for the program window. A calendar path that is
     absolute or leads out of that folder is refused unless
-    ``allow_outside_calendars``. Raises :class:`InputError` on the first
-    problem found; problems that do not stop the run (participants sharing an
+    ``allow_outside_calendars``. Every table and row is checked to the end:
+    one problem raises :class:`InputError`, several :class:`InputErrors` with
+    all of them. Problems that do not stop the run (participants sharing an
     e-mail) are in ``Program.warnings``.
     """
     path = Path(program_path)
     file = str(path)
     data = _read_toml(path)
-    _check_keys(file, "the program file", data, _TOP_KEYS)
-    head = _program_table(file, data)
-    sessions = _sessions(file, data)
-    groups = _groups(file, data)
-    policy = _policy(file, data)
-    facilitators = _facilitators(file, data)
-    venues = _venues(file, data)
-    window = (head["timezone"], head["start"], head["end"])
+    problems = Problems()  # every table and row is checked; all problems are raised
+    with problems.check():
+        _check_keys(file, "the program file", data, _TOP_KEYS)
+    head = sessions = groups = policy = None
+    facilitators: tuple[Facilitator, ...] = ()
+    venues: tuple[Venue, ...] = ()
+    with problems.check():
+        head = _program_table(file, data)
+    with problems.check():
+        sessions = _sessions(file, data)
+    with problems.check():
+        groups = _groups(file, data)
+    with problems.check():
+        policy = _policy(file, data)
+    with problems.check():
+        facilitators = _facilitators(file, data)
+    with problems.check():
+        venues = _venues(file, data)
+    # busy calendars are read for the program window; without one they wait
+    window = None if head is None else (head["timezone"], head["start"], head["end"])
     outside = allow_outside_calendars
-    people = _toml_participants(file, data, path.parent, window, outside)
+    people = _toml_participants(file, data, path.parent, window, outside, problems)
     if participants_path is not None:
-        people += _csv_participants(Path(participants_path), window, outside)
-    warnings = _check_people(file, facilitators, people)
+        with problems.check():
+            people += _csv_participants(Path(participants_path), window, outside, problems)
+    warnings = _check_people(file, facilitators, people, problems)
+    problems.raise_any()
+    assert head is not None and sessions is not None and groups is not None
+    assert policy is not None
     return Program(
         **head,
         sessions=sessions,
