@@ -24,3 +24,18 @@ def test_readme_and_docs_link_only_inside_the_repository() -> None:
             assert "://" not in target, (path.name, target)
             assert (path.parent / target).resolve().is_relative_to(ROOT), (path.name, target)
             assert (path.parent / target).exists(), (path.name, target)
+
+
+def test_every_file_a_plan_folder_holds_is_in_the_readme_and_outputs_md(tmp_path: Path) -> None:
+    from backstage_sched.cli import main
+    from backstage_sched.cli_init import write_templates
+
+    paths = write_templates(tmp_path / "ht2027", year=2027)
+    out = tmp_path / "plan"
+    assert main(["plan", *map(str, paths), "--out", str(out), "-q"]) == 0
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    outputs = (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8")
+    for entry in out.iterdir():
+        name = entry.name if entry.is_file() else f"{entry.name}/"
+        assert name.rstrip("/") in readme, name
+        assert name.rstrip("/") in outputs, name

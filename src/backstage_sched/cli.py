@@ -128,10 +128,10 @@ and flags a cohort that falls below min_size.
 """,
     "move": """\
 Example:
-  backstage-sched move plan/ c04 3 --not-on 2027-04-06 --out plan-v2/
-  backstage-sched move plan/ c04 3 --to 2027-04-08T13:00 --out plan-v2/
+  backstage-sched move plan/ c04 4 --not-on 2027-04-06 --out plan-v2/
+  backstage-sched move plan/ c04 4 --to 2027-04-08T13:00 --out plan-v2/
 
-Session 3 is the third meeting, as calendar titles ("session 3/7") and the
+Session 4 is the fourth meeting, as calendar titles ("session 4/7") and the
 overview number them: 1 is the kick-off. The gap rule still holds: later
 sessions of the cohort move only where forced. A number that does not fit
 the dates given (--not-on, or a --to far from it) is refused with the
