@@ -93,3 +93,13 @@ def test_every_help_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
             assert code == 0, (line, printed)
             ran.append(argv[0])
     assert set(ran) == set(ORDER)
+
+
+def test_every_command_has_a_one_line_description_in_the_command_list() -> None:
+    parser = cli._parser()
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    described = {a.dest: a.help for a in action._choices_actions}
+    assert set(described) == set(_commands())
+    for name, text in described.items():
+        assert text and "\n" not in text, name
+        assert text in " ".join(parser.format_help().split()), name
