@@ -607,17 +607,35 @@ def _facilitators(file: str, data: dict[str, Any]) -> tuple[Facilitator, ...]:
     return tuple(out)
 
 
-def _facilitator(file: str, i: int, table: dict[str, Any], seen: dict[str, str]) -> Facilitator:
-    label = _entry_label("facilitators", i, table)
-    _check_keys(file, label, table, _FACILITATOR_KEYS)
-    for key in ("id", "name", "email"):
+def _entry_head(
+    file: str,
+    array: str,
+    i: int,
+    table: dict[str, Any],
+    keys: tuple[Iterable[str], tuple[str, ...]],
+    seen: dict[str, str],
+) -> tuple[str, str]:
+    """The id and label (``facilitators[2] (id 'f2')``) of entry ``i`` of ``array``:
+    its keys are known (``keys[0]``), the required ones there (``keys[1]``), and
+    its id is valid and not ``seen`` before."""
+    label = _entry_label(array, i, table)
+    allowed, required = keys
+    _check_keys(file, label, table, allowed)
+    for key in required:
         if key not in table:
             raise InputError(file, label, f"missing key '{key}' in {label}")
-    fid = _id(file, f"{label} id", "id", table["id"])
-    label = f"facilitators[{i}] (id '{fid}')"
-    if fid in seen:
-        raise InputError(file, label, f"duplicate facilitator id '{fid}': also {seen[fid]}")
-    seen[fid] = label
+    eid = _id(file, f"{label} id", "id", table["id"])
+    label = f"{array}[{i}] (id '{eid}')"
+    if eid in seen:
+        kind = array.removesuffix("s")
+        raise InputError(file, label, f"duplicate {kind} id '{eid}': also {seen[eid]}")
+    seen[eid] = label
+    return eid, label
+
+
+def _facilitator(file: str, i: int, table: dict[str, Any], seen: dict[str, str]) -> Facilitator:
+    keys = (_FACILITATOR_KEYS, ("id", "name", "email"))
+    fid, label = _entry_head(file, "facilitators", i, table, keys, seen)
 
     def w(key: str) -> str:
         return f"{label} {key}"
@@ -646,16 +664,8 @@ def _venues(file: str, data: dict[str, Any]) -> tuple[Venue, ...]:
     problems = Problems()
     for i, table in enumerate(_array(file, data, "venues"), start=1):
         with problems.check():
-            label = _entry_label("venues", i, table)
-            _check_keys(file, label, table, _VENUE_KEYS)
-            for key in ("id", "capacity"):
-                if key not in table:
-                    raise InputError(file, label, f"missing key '{key}' in {label}")
-            vid = _id(file, f"{label} id", "id", table["id"])
-            label = f"venues[{i}] (id '{vid}')"
-            if vid in seen:
-                raise InputError(file, label, f"duplicate venue id '{vid}': also {seen[vid]}")
-            seen[vid] = label
+            vid, label = _entry_head(file, "venues", i, table, (_VENUE_KEYS, ("id", "capacity")),
+                                     seen)
             name = _text(file, f"{label} name", "name", table.get("name", vid)) or vid
             capacity = _int(file, f"{label} capacity", "capacity", table["capacity"], 1)
             out.append(Venue(id=vid, name=name, capacity=capacity))
