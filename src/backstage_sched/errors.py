@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class BackstageError(Exception):
@@ -63,6 +66,12 @@ class Problems:
             yield
         except InputError as exc:
             self.add(exc)
+
+    def attempt(self, read: Callable[[], T], default: T) -> T:
+        """``read()``, or ``default`` with its InputError recorded."""
+        with self.check():
+            return read()
+        return default
 
     def raise_any(self) -> None:
         """Raise what was recorded: the one problem, or all of them as InputErrors."""

@@ -1019,21 +1019,12 @@ def load_program(
     problems = Problems()  # every table and row is checked; all problems are raised
     with problems.check():
         _check_keys(file, "the program file", data, _TOP_KEYS)
-    head = sessions = groups = policy = None
-    facilitators: tuple[Facilitator, ...] = ()
-    venues: tuple[Venue, ...] = ()
-    with problems.check():
-        head = _program_table(file, data)
-    with problems.check():
-        sessions = _sessions(file, data)
-    with problems.check():
-        groups = _groups(file, data)
-    with problems.check():
-        policy = _policy(file, data)
-    with problems.check():
-        facilitators = _facilitators(file, data)
-    with problems.check():
-        venues = _venues(file, data)
+    head = problems.attempt(lambda: _program_table(file, data), None)
+    sessions = problems.attempt(lambda: _sessions(file, data), None)
+    groups = problems.attempt(lambda: _groups(file, data), None)
+    policy = problems.attempt(lambda: _policy(file, data), None)
+    facilitators = problems.attempt(lambda: _facilitators(file, data), ())
+    venues = problems.attempt(lambda: _venues(file, data), ())
     # busy calendars are read for the program window; without one they wait
     window = None if head is None else (head["timezone"], head["start"], head["end"])
     outside = allow_outside_calendars
