@@ -299,3 +299,20 @@ def test_plan_prints_one_line_per_reason(
     lines = [ln for ln in capsys.readouterr().out.splitlines() if "not placed" in ln]
     assert len(lines) == 1, lines  # four people, one cause
     assert lines[0].startswith("  not placed (4): ") and "facilitator capacity" in lines[0]
+
+
+def test_no_cohort_reason_says_only_what_holds(tmp_path: Path) -> None:
+    """Asked about a plan that leaves people out although a further cohort fits their
+    dates, the reason says so (it never claims "too few share their dates")."""
+    lonely = _person("p99", "Karin Ensam", "Bruk 99 AB",
+                     'unavailable = ["mon", "tue", "wed", "thu"]')
+    others = "".join(_person(f"p{i:02d}", f"Person {i:02d}", f"Bruk {i:02d} AB",
+                             'unavailable = ["fri"]') for i in range(1, 6))
+    program = load_program(_write(tmp_path, others + lonely))
+    inst = Instance.of(program)
+    reasons = unplaced_reasons(inst, set(), 0, loads={})
+    assert "this plan opens no further one although Person 01 (p01)" in reasons["p01"]
+    assert "facilitator f1 (who may lead one more)" in reasons["p01"]
+    # Fridays only: nobody else is free then, so no further cohort is found for her
+    assert "no further cohort of at least 4 was found" in reasons["p99"]
+    assert "too few" not in " ".join(reasons.values())

@@ -460,10 +460,22 @@ def _summary(program: Program, plan: Plan, out: Console) -> None:
     for u in plan.unplaced:  # one line per reason: 50 people waiting for one cause
         who = f"{names.get(u.participant, u.participant)} ({u.participant})"
         by_reason.setdefault(u.reason, []).append(who)
-    for reason, people in by_reason.items():
+    reasons = list(by_reason.items())
+    for reason, people in reasons[:SHOWN_REASONS]:
         shown = ", ".join(people[:8]) + (f" and {len(people) - 8} more" if len(people) > 8 else "")
         label = f"not placed ({len(people)})" if len(people) > 1 else "not placed"
         out.print(f"  {label}: {shown}: {reason}", soft_wrap=True, markup=False)
+    if len(reasons) > SHOWN_REASONS:
+        rest = sum(len(people) for _, people in reasons[SHOWN_REASONS:])
+        out.print(
+            f"  … and {rest} more not placed, each with the reason in plan.json and "
+            "overview.html (backstage-sched explain goes deeper)",
+            soft_wrap=True, markup=False,
+        )
+
+
+SHOWN_REASONS = 20
+"""Reasons for people not placed that plan prints; the rest are in the plan folder."""
 
 
 def _check(args: argparse.Namespace, out: Console, err: Console) -> int:

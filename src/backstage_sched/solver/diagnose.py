@@ -453,8 +453,9 @@ def _single(inst: Instance, pid: str, key: Key, formed: int) -> Finding:
             "group size",
             (pid,),
             f"every cohort that suits {who(person)}'s dates is full or would break a rule, "
-            f"and too few of the unplaced share their dates to open a further cohort of at "
-            f"least {groups.min_size} ({gap_text(inst)})",
+            f"and the people left out can form no further cohort of at least "
+            f"{groups.min_size} with {who(person)} that keeps every rule ({gap_text(inst)}); "
+            f"a smaller one could",
             (f"lower min_size, raise max_size, or widen {person.name}'s availability"
              if restricted(person) else "lower min_size, or raise max_size"),
         )

@@ -379,10 +379,72 @@ def not_with_finding(
     )
 
 
+FURTHER_LOOK = 400
+"""How many people :func:`further_cohort` looks at in all before it gives up."""
+
+
+def further_cohort(
+    inst: Instance, n: int, placed: set[str], spare: list[int]
+) -> tuple[str, tuple[str, ...]] | None:
+    """A facilitator (id) with a cohort to spare and ``min_size - 1`` other people left
+    out (ids) who, with participant ``n``, keep the organisation rule and
+    ``not_with`` and share some series of dates with that facilitator (any start
+    times); None when none is found (found greedily: people in input order).
+
+    ``spare``: indexes of facilitators who lead fewer cohorts than they may.
+    """
+    program = inst.program
+    groups = program.groups
+    me = inst.participants[n]
+    sessions = groups.min_size + 1
+    looked = 0
+    for f in spare:
+        both = _intersect(inst.participant_open[n], inst.facilitator_open[f])
+        if not series_fits(inst, both, sessions):
+            continue
+        chosen: list[int] = []
+        orgs = Counter([me.organization])
+        for q, other in enumerate(inst.participants):
+            if q == n or other.id in placed:
+                continue
+            looked += 1
+            if looked > FURTHER_LOOK:
+                return None
+            if program.mode == "company" and other.organization != me.organization:
+                continue
+            if program.mode == "mixed" and orgs[other.organization] >= (
+                groups.max_per_organization
+            ):
+                continue
+            team = [me, *(inst.participants[c] for c in chosen)]
+            if any(other.id in t.not_with or t.id in other.not_with for t in team):
+                continue
+            narrower = _intersect(both, inst.participant_open[q])
+            if not series_fits(inst, narrower, sessions):
+                continue
+            both = narrower
+            chosen.append(q)
+            orgs[other.organization] += 1
+            if len(chosen) + 1 >= groups.min_size:
+                ids = tuple(inst.participants[c].id for c in chosen)
+                return inst.facilitators[f].id, ids
+    return None
+
+
 def heuristic_finding(
-    inst: Instance, n: int, placed: set[str], formed: int, unplaced: int
+    inst: Instance,
+    n: int,
+    placed: set[str],
+    formed: int,
+    unplaced: int,
+    spare: list[int] | None = None,
 ) -> Finding:
-    """The reason participant ``n`` is unplaced (heuristic where the cause is cohort-level)."""
+    """The reason participant ``n`` is unplaced (heuristic where the cause is cohort-level).
+
+    ``spare``: facilitators (indexes) who could lead one more cohort in this plan;
+    when given, "too few share their dates" is said only after looking for a
+    further cohort on the people's and facilitators' dates (:func:`further_cohort`).
+    """
     program = inst.program
     groups = program.groups
     person = inst.participants[n]
@@ -408,25 +470,49 @@ def heuristic_finding(
     )
     if blockers or (unplaced_blockers and unplaced <= groups.min_size):
         return not_with_finding(inst, person, blockers or unplaced_blockers, formed)
+    could = None if spare is None else further_cohort(inst, n, placed, spare)
+    if could is not None:
+        fid, others = could
+        names = ", ".join(who(inst.participants[inst.participant_index[o]]) for o in others)
+        rooms = " and of the rooms' bookings" if program.venues else ""
+        return Finding(
+            "no cohort",
+            (person.id,),
+            f"no cohort can take {who(person)}, and this plan opens no further one although "
+            f"{who(person)}, {names} and facilitator {fid} (who may lead one more) share "
+            f"dates for a series: the plan found no such series clear of the facilitators' "
+            f"other sessions{rooms}",
+            ("add a room, " if program.venues else "")
+            + "free a facilitator's days, or plan again with more effort (--effort)",
+        )
+    searched = "" if spare is None else (
+        " with a facilitator who may lead one more")
     return Finding(
         "no cohort",
         (person.id,),
         f"no cohort can take {who(person)}: every cohort that suits their dates is full or "
-        f"would break a rule, and too few of the {unplaced} unplaced share their dates to open "
-        f"a further cohort of at least {groups.min_size}",
+        f"would break a rule, and no further cohort of at least {groups.min_size} was found "
+        f"among the {unplaced} left out who share their dates{searched}",
         ("widen " + person.name + "'s availability, raise max_size, or lower min_size")
         if restricted(person) else "raise max_size, or lower min_size",
     )
 
 
-def unplaced_reasons(inst: Instance, placed: set[str], formed: int) -> dict[str, str]:
+def unplaced_reasons(
+    inst: Instance, placed: set[str], formed: int, loads: dict[str, int] | None = None
+) -> dict[str, str]:
     """A reason for every participant not in ``placed``, in input order.
 
-    ``formed`` is the number of cohorts the plan opens.
+    ``formed`` is the number of cohorts the plan opens; ``loads`` how many each
+    facilitator (id) leads, which lets the reasons look for a further cohort.
     """
     unplaced = sum(1 for p in inst.participants if p.id not in placed)
+    spare = None
+    if loads is not None:
+        spare = [f for f, fac in enumerate(inst.facilitators)
+                 if loads.get(fac.id, 0) < inst.facilitator_limit(fac)]
     return {
-        person.id: heuristic_finding(inst, n, placed, formed, unplaced).text
+        person.id: heuristic_finding(inst, n, placed, formed, unplaced, spare).text
         for n, person in enumerate(inst.participants)
         if person.id not in placed
     }

@@ -335,7 +335,7 @@ def solve_instance(
     assert current is not None
     schedule = current
     placed = {m for c in schedule for m in c.members}
-    reasons = unplaced_reasons(inst, placed, len(schedule))
+    reasons = unplaced_reasons(inst, placed, len(schedule), _loads(schedule))
     return Schedule(
         cohorts=tuple(schedule),
         unplaced=tuple(reasons.items()),
@@ -347,6 +347,14 @@ def solve_instance(
 
 POLISH = {"avoid_hits": swap_off_avoid, "irregular_sessions": regularize}
 """Local improvements tried before a level's search: each keeps the levels before."""
+
+
+def _loads(cohorts: Sequence[ScheduledCohort]) -> dict[str, int]:
+    """Cohorts per facilitator id."""
+    loads: dict[str, int] = {}
+    for c in cohorts:
+        loads[c.facilitator] = loads.get(c.facilitator, 0) + 1
+    return loads
 
 
 def _better(
@@ -637,7 +645,7 @@ def _solve_split(
     # group optima need not add up to a global one: only placing all one can is proven
     optimal = {name: False for name in values}
     optimal["placed"] = len(placed) >= ceiling
-    why = unplaced_reasons(inst, placed, len(cohorts))
+    why = unplaced_reasons(inst, placed, len(cohorts), _loads(cohorts))
     say(f"{len(placed)} of {len(program.participants)} placed in {len(cohorts)} cohorts")
     return Schedule(
         cohorts=tuple(cohorts),
