@@ -8,6 +8,7 @@ import contextlib
 import io
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,27 @@ def test_the_five_minute_walkthrough(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert sorted(p.name for p in (tmp_path / "ht2027" / "plan" / "sent-eml").iterdir())
     for name in ("overview.html", "plan.json", "costs.csv", "costs-excel.csv"):
         assert (tmp_path / "ht2027" / "plan" / name).is_file(), name
+
+
+def test_the_commands_after_publishing_run_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's block of change commands runs line by line on the mixed example
+    planned into plan/ (clock pinned before the program; the SMTP line needs a mail
+    server and is left to tests/test_send.py)."""
+    mixed = ROOT / "examples" / "mixed-2027"
+    for name in ("program.toml", "participants.csv"):
+        (tmp_path / name).write_bytes((mixed / name).read_bytes())
+    shutil.copytree(mixed / "calendars", tmp_path / "calendars")
+    monkeypatch.chdir(tmp_path)
+    _run("backstage-sched plan program.toml participants.csv --out plan/ -q")
+    (block,) = _blocks("## After the invitations went out", 1)
+    commands = [ln for ln in block.splitlines() if ln.startswith("backstage-sched ")]
+    assert len(commands) >= 7
+    for line in commands:
+        if "--smtp" in line:
+            continue
+        if " --today " not in line and not line.startswith(("backstage-sched send",
+                                                            "backstage-sched withdraw")):
+            line += " --today 2027-01-04"
+        _run(line)
