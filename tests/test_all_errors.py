@@ -97,3 +97,18 @@ def test_toml_slips_get_line_column_and_a_hint(tmp_path: Path, line: str, hint: 
         load_program(path)
     assert caught.value.where is not None and caught.value.where.startswith("line 3, column ")
     assert hint in caught.value.message
+
+
+def test_every_key_of_a_table_is_checked(files: tuple[Path, Path]) -> None:
+    program, csv = files
+    text = program.read_text(encoding="utf-8")
+    text = text.replace('timezone = "Europe/Stockholm"', 'timezone = "Europe/Stokholm"', 1)
+    text = text.replace('country = "SE"', 'country = "XX"', 1)
+    text = text.replace('day_start = "08:30"', 'day_start = "25:00"', 1)
+    text = text.replace("buffer_minutes = 60", "buffer_minutes = -5", 1)
+    program.write_text(text, encoding="utf-8")
+    with pytest.raises(InputErrors) as caught:
+        load_program(program, csv)
+    wheres = {e.where for e in caught.value.errors}
+    assert {"[program] timezone", "[program] country", "[sessions] day_start",
+            "[sessions] buffer_minutes"} <= wheres, wheres

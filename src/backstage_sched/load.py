@@ -18,7 +18,7 @@ import io
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields, replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -348,40 +348,64 @@ def _toml_hint(line: str) -> str:
 
 
 def _program_table(file: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The ``[program]`` table; every key is checked and every problem raised together."""
     label = "[program]"
     if "program" not in data:
         raise InputError(file, None, "missing table [program] (id, name, start, end)")
     table = _table(file, label, data["program"])
-    _check_keys(file, label, table, _PROGRAM_KEYS)
+    problems = Problems()
+    with problems.check():
+        _check_keys(file, label, table, _PROGRAM_KEYS)
     for key in ("id", "name", "start", "end"):
         if key not in table:
-            raise InputError(file, label, f"missing key '{key}' in [program]")
+            problems.add(InputError(file, label, f"missing key '{key}' in [program]"))
 
     def w(key: str) -> str:
         return f"{label} {key}"
 
-    out: dict[str, Any] = {
-        "id": _id(file, w("id"), "id", table["id"]),
-        "name": _text(file, w("name"), "name", table["name"], required=True),
-        "start": _date(file, w("start"), "start", table["start"]),
-        "end": _date(file, w("end"), "end", table["end"]),
+    out: dict[str, Any] = {}
+    reads = {
+        "id": lambda: _id(file, w("id"), "id", table["id"]),
+        "name": lambda: _text(file, w("name"), "name", table["name"], required=True),
+        "start": lambda: _date(file, w("start"), "start", table["start"]),
+        "end": lambda: _date(file, w("end"), "end", table["end"]),
+        "timezone": lambda: _timezone(file, w("timezone"), table),
+        "mode": lambda: _mode(file, w("mode"), table),
+        "extra_closed": lambda: _extra_closed(file, w("extra_closed"), table),
+        "blackouts": lambda: _blackouts(file, w("blackout"), table),
     }
-    if out["end"] < out["start"]:
-        raise InputError(
+    for key, read in reads.items():
+        if key in ("id", "name", "start", "end") and key not in table:
+            continue
+        with problems.check():
+            out[key] = read()
+    if "start" in out and "end" in out and out["end"] < out["start"]:
+        problems.add(InputError(
             file,
             w("end"),
             f"window end {out['end'].isoformat()} is before its start {out['start'].isoformat()}",
-        )
+        ))
+    with problems.check():
+        out["country"], out["holiday_categories"] = _holiday_rules(file, w, table)
+    problems.raise_any()
+    return out
 
-    tz = _text(file, w("timezone"), "timezone", table.get("timezone", "Europe/Stockholm"))
+
+def _timezone(file: str, where: str, table: dict[str, Any]) -> str:
+    tz = _text(file, where, "timezone", table.get("timezone", "Europe/Stockholm"))
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise InputError(
-            file, w("timezone"), f"unknown time zone '{tz}'; use a name like 'Europe/Stockholm'"
+            file, where, f"unknown time zone '{tz}'; use a name like 'Europe/Stockholm'"
         ) from None
-    out["timezone"] = tz
+    return tz
 
+
+def _holiday_rules(
+    file: str, w: Callable[[str], str], table: dict[str, Any]
+) -> tuple[str, tuple[str, ...]]:
+    """``country`` (upper case) and its ``holiday_categories``."""
     country = _text(file, w("country"), "country", table.get("country", "SE"), required=True)
     country = country.upper()
     try:
@@ -393,8 +417,6 @@ def _program_table(file: str, data: dict[str, Any]) -> dict[str, Any]:
             f"unknown country '{country}'; use a two-letter code the holidays package knows, "
             "e.g. 'SE'",
         ) from None
-    out["country"] = country
-
     supported = tuple(country_table.supported_categories)
     # default: public + de_facto, as far as the country has them (SE has both)
     default = [c for c in ("public", "de_facto") if c in supported]
@@ -417,105 +439,117 @@ def _program_table(file: str, data: dict[str, Any]) -> dict[str, Any]:
                 w("holiday_categories"),
                 f"unknown holiday category '{cat}' for {country}; use {', '.join(supported)}",
             )
-    out["holiday_categories"] = tuple(dict.fromkeys(categories))
+    return country, tuple(dict.fromkeys(categories))
 
-    mode = _text(file, w("mode"), "mode", table.get("mode", "mixed"))
+
+def _mode(file: str, where: str, table: dict[str, Any]) -> str:
+    mode = _text(file, where, "mode", table.get("mode", "mixed"))
     if mode not in _MODES:
-        raise InputError(file, w("mode"), f"mode must be 'mixed' or 'company', got '{mode}'")
-    out["mode"] = mode
+        raise InputError(file, where, f"mode must be 'mixed' or 'company', got '{mode}'")
+    return mode
 
+
+def _extra_closed(file: str, where: str, table: dict[str, Any]) -> tuple[date, ...]:
     closed = table.get("extra_closed", [])
     if not isinstance(closed, list):  # a single day
         closed = [closed]
-    out["extra_closed"] = tuple(
-        sorted({_date(file, w("extra_closed"), "each item of extra_closed", d) for d in closed})
-    )
+    return tuple(sorted({_date(file, where, "each item of extra_closed", d) for d in closed}))
 
+
+def _blackouts(file: str, where: str, table: dict[str, Any]) -> tuple[Blackout, ...]:
+    """Every ``[[program.blackout]]``, each checked; all problems raised together."""
     blackouts = []
-    raw_blackouts = table.get("blackout", [])
-    if isinstance(raw_blackouts, dict):  # a single [program.blackout] table
-        raw_blackouts = [raw_blackouts]
-    for i, item in enumerate(_list(file, w("blackout"), "blackout", raw_blackouts), start=1):
-        b_label = f"[[program.blackout]] #{i}"
-        item = _table(file, b_label, item)
-        _check_keys(file, b_label, item, _BLACKOUT_KEYS)
-        for key in ("start", "end"):
-            if key not in item:
-                raise InputError(file, b_label, f"missing key '{key}' in {b_label}")
-        name = _text(file, f"{b_label} name", "name", item.get("name", "Blackout")) or "Blackout"
-        b_label = f"[[program.blackout]] #{i} ('{name}')"
-        start = _date(file, f"{b_label} start", "start", item["start"])
-        end = _date(file, f"{b_label} end", "end", item["end"])
-        if end < start:
-            raise InputError(
-                file,
-                f"{b_label} end",
-                f"blackout end {end.isoformat()} is before its start {start.isoformat()}",
-            )
-        blackouts.append(Blackout(name=name, start=start, end=end))
-    out["blackouts"] = tuple(sorted(blackouts, key=lambda b: (b.start, b.end, b.name)))
-    return out
+    raw = table.get("blackout", [])
+    if isinstance(raw, dict):  # a single [program.blackout] table
+        raw = [raw]
+    problems = Problems()
+    for i, item in enumerate(_list(file, where, "blackout", raw), start=1):
+        with problems.check():
+            b_label = f"[[program.blackout]] #{i}"
+            item = _table(file, b_label, item)
+            _check_keys(file, b_label, item, _BLACKOUT_KEYS)
+            for key in ("start", "end"):
+                if key not in item:
+                    raise InputError(file, b_label, f"missing key '{key}' in {b_label}")
+            name = _text(file, f"{b_label} name", "name", item.get("name", "Blackout"))
+            name = name or "Blackout"
+            b_label = f"[[program.blackout]] #{i} ('{name}')"
+            start = _date(file, f"{b_label} start", "start", item["start"])
+            end = _date(file, f"{b_label} end", "end", item["end"])
+            if end < start:
+                raise InputError(
+                    file,
+                    f"{b_label} end",
+                    f"blackout end {end.isoformat()} is before its start {start.isoformat()}",
+                )
+            blackouts.append(Blackout(name=name, start=start, end=end))
+    problems.raise_any()
+    return tuple(sorted(blackouts, key=lambda b: (b.start, b.end, b.name)))
+
+
+class _Keys:
+    """Reads keys of one table, recording each bad value instead of raising, so that a
+    table is checked to its end; cross-checks run only between keys read well."""
+
+    def __init__(self, file: str, label: str, table: dict[str, Any]) -> None:
+        self.file, self.label, self.table = file, label, table
+        self.problems = Problems()
+        self.bad: set[str] = set()
+
+    def where(self, key: str) -> str:
+        return f"{self.label} {key}"
+
+    def read(self, key: str, default: Any, parse: Callable[[str, Any], Any]) -> Any:
+        """``parse(where, value)`` of the key (``default`` when absent or bad)."""
+        try:
+            return parse(self.where(key), self.table.get(key, default))
+        except InputError as exc:
+            self.problems.add(exc)
+            self.bad.add(key)
+            return default
+
+    def num(self, key: str, default: int, minimum: int) -> int:
+        return self.read(key, default, lambda w, v: _int(self.file, w, key, v, minimum))
+
+    def ok(self, *keys: str) -> bool:
+        """Whether every one of ``keys`` was read without a problem."""
+        return not self.bad & set(keys)
+
+    def fail(self, key: str, message: str) -> None:
+        self.problems.add(InputError(self.file, self.where(key), message))
 
 
 def _sessions(file: str, data: dict[str, Any]) -> SessionRules:
+    """The ``[sessions]`` table; every key is checked and every problem raised together."""
     label = "[sessions]"
     table = _table(file, label, data.get("sessions", {}))
-    _check_keys(file, label, table, _SESSION_KEYS)
+    keys = _Keys(file, label, table)
+    with keys.problems.check():
+        _check_keys(file, label, table, _SESSION_KEYS)
     d = SessionRules()
-
-    def w(key: str) -> str:
-        return f"{label} {key}"
-
-    def num(key: str, default: int, minimum: int) -> int:
-        return _int(file, w(key), key, table.get(key, default), minimum)
-
-    duration = num("duration_minutes", d.duration_minutes, 1)
-    min_gap = num("min_gap_days", d.min_gap_days, 1)
-    max_gap = num("max_gap_days", d.max_gap_days, 1)
-    if min_gap > max_gap:
-        raise InputError(
-            file,
-            w("min_gap_days"),
-            f"min_gap_days ({min_gap}) is larger than max_gap_days ({max_gap})",
-        )
-    grid = num("grid_minutes", d.grid_minutes, 1)
-    per_day = num("max_sessions_per_day", d.max_sessions_per_day, 1)
-    buffer = num("buffer_minutes", d.buffer_minutes, 0)
-
-    if "weekdays" in table:
-        names = _text_list(file, w("weekdays"), "weekdays", table["weekdays"])
-        days: set[int] = set()
-        for name in names:
-            idx = timeexpr.weekday_index(name)
-            if idx is None:
-                raise InputError(
-                    file,
-                    w("weekdays"),
-                    f"unknown weekday '{name}'; use {', '.join(WEEKDAYS)}",
-                )
-            days.add(idx)
-        if not days:
-            raise InputError(file, w("weekdays"), "weekdays is empty; list at least one day")
-        weekdays = tuple(sorted(days))
-    else:
-        weekdays = d.weekdays
-
-    day_start = _time(file, w("day_start"), "day_start", table.get("day_start", d.day_start))
-    day_end = _time(file, w("day_end"), "day_end", table.get("day_end", d.day_end))
-    if day_end <= day_start:
-        raise InputError(
-            file,
-            w("day_end"),
-            f"day_end {day_end:%H:%M} is not after day_start {day_start:%H:%M}",
-        )
+    duration = keys.num("duration_minutes", d.duration_minutes, 1)
+    min_gap = keys.num("min_gap_days", d.min_gap_days, 1)
+    max_gap = keys.num("max_gap_days", d.max_gap_days, 1)
+    if keys.ok("min_gap_days", "max_gap_days") and min_gap > max_gap:
+        keys.fail("min_gap_days",
+                  f"min_gap_days ({min_gap}) is larger than max_gap_days ({max_gap})")
+    grid = keys.num("grid_minutes", d.grid_minutes, 1)
+    per_day = keys.num("max_sessions_per_day", d.max_sessions_per_day, 1)
+    buffer = keys.num("buffer_minutes", d.buffer_minutes, 0)
+    weekdays = keys.read("weekdays", d.weekdays, lambda w, v: _weekdays(file, w, table))
+    day_start = keys.read("day_start", d.day_start,
+                          lambda w, v: _time(file, w, "day_start", v))
+    day_end = keys.read("day_end", d.day_end, lambda w, v: _time(file, w, "day_end", v))
+    if keys.ok("day_start", "day_end") and day_end <= day_start:
+        keys.fail("day_end", f"day_end {day_end:%H:%M} is not after day_start {day_start:%H:%M}")
     window = (day_end.hour * 60 + day_end.minute) - (day_start.hour * 60 + day_start.minute)
-    if duration > window:
-        raise InputError(
-            file,
-            w("duration_minutes"),
+    if keys.ok("day_start", "day_end", "duration_minutes") and 0 < window < duration:
+        keys.fail(
+            "duration_minutes",
             f"duration_minutes ({duration}) is longer than the day window "
             f"{day_start:%H:%M}-{day_end:%H:%M} ({window} minutes)",
         )
+    keys.problems.raise_any()
     return SessionRules(
         duration_minutes=duration,
         min_gap_days=min_gap,
@@ -529,29 +563,42 @@ def _sessions(file: str, data: dict[str, Any]) -> SessionRules:
     )
 
 
+def _weekdays(file: str, where: str, table: dict[str, Any]) -> tuple[int, ...]:
+    """``[sessions] weekdays`` as weekday numbers (Monday 0), or the default."""
+    if "weekdays" not in table:
+        return SessionRules().weekdays
+    names = _text_list(file, where, "weekdays", table["weekdays"])
+    days: set[int] = set()
+    for name in names:
+        idx = timeexpr.weekday_index(name)
+        if idx is None:
+            raise InputError(file, where, f"unknown weekday '{name}'; use {', '.join(WEEKDAYS)}")
+        days.add(idx)
+    if not days:
+        raise InputError(file, where, "weekdays is empty; list at least one day")
+    return tuple(sorted(days))
+
+
 def _groups(file: str, data: dict[str, Any]) -> GroupRules:
+    """The ``[groups]`` table; every key is checked and every problem raised together."""
     label = "[groups]"
     table = _table(file, label, data.get("groups", {}))
-    _check_keys(file, label, table, _GROUP_KEYS)
+    keys = _Keys(file, label, table)
+    with keys.problems.check():
+        _check_keys(file, label, table, _GROUP_KEYS)
     d = GroupRules()
-
-    def num(key: str, default: int, minimum: int) -> int:
-        return _int(file, f"{label} {key}", key, table.get(key, default), minimum)
-
-    min_size = num("min_size", d.min_size, 2)
-    max_size = num("max_size", d.max_size, 2)
-    if min_size > max_size:
-        raise InputError(
-            file, f"{label} min_size", f"min_size ({min_size}) is larger than max_size ({max_size})"
-        )
-    size = num("size", d.size, 1)
-    if not min_size <= size <= max_size:
-        raise InputError(
-            file,
-            f"{label} size",
+    min_size = keys.num("min_size", d.min_size, 2)
+    max_size = keys.num("max_size", d.max_size, 2)
+    if keys.ok("min_size", "max_size") and min_size > max_size:
+        keys.fail("min_size", f"min_size ({min_size}) is larger than max_size ({max_size})")
+    size = keys.num("size", d.size, 1)
+    if keys.ok("min_size", "max_size", "size") and not min_size <= size <= max_size:
+        keys.fail(
+            "size",
             f"size ({size}) must lie between min_size ({min_size}) and max_size ({max_size})",
         )
-    per_org = num("max_per_organization", d.max_per_organization, 1)
+    per_org = keys.num("max_per_organization", d.max_per_organization, 1)
+    keys.problems.raise_any()
     return GroupRules(size=size, min_size=min_size, max_size=max_size, max_per_organization=per_org)
 
 
