@@ -496,6 +496,15 @@ class _Keys:
         self.problems = Problems()
         self.bad: set[str] = set()
 
+    @classmethod
+    def of(cls, file: str, data: dict[str, Any], name: str, allowed: Iterable[str]) -> _Keys:
+        """The keys of table ``[name]`` (empty when absent), unknown ones recorded."""
+        label = f"[{name}]"
+        keys = cls(file, label, _table(file, label, data.get(name, {})))
+        with keys.problems.check():
+            _check_keys(file, label, keys.table, allowed)
+        return keys
+
     def where(self, key: str) -> str:
         return f"{self.label} {key}"
 
@@ -521,11 +530,8 @@ class _Keys:
 
 def _sessions(file: str, data: dict[str, Any]) -> SessionRules:
     """The ``[sessions]`` table; every key is checked and every problem raised together."""
-    label = "[sessions]"
-    table = _table(file, label, data.get("sessions", {}))
-    keys = _Keys(file, label, table)
-    with keys.problems.check():
-        _check_keys(file, label, table, _SESSION_KEYS)
+    keys = _Keys.of(file, data, "sessions", _SESSION_KEYS)
+    table = keys.table
     d = SessionRules()
     duration = keys.num("duration_minutes", d.duration_minutes, 1)
     min_gap = keys.num("min_gap_days", d.min_gap_days, 1)
@@ -581,11 +587,7 @@ def _weekdays(file: str, where: str, table: dict[str, Any]) -> tuple[int, ...]:
 
 def _groups(file: str, data: dict[str, Any]) -> GroupRules:
     """The ``[groups]`` table; every key is checked and every problem raised together."""
-    label = "[groups]"
-    table = _table(file, label, data.get("groups", {}))
-    keys = _Keys(file, label, table)
-    with keys.problems.check():
-        _check_keys(file, label, table, _GROUP_KEYS)
+    keys = _Keys.of(file, data, "groups", _GROUP_KEYS)
     d = GroupRules()
     min_size = keys.num("min_size", d.min_size, 2)
     max_size = keys.num("max_size", d.max_size, 2)
