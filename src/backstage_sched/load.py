@@ -605,22 +605,16 @@ def _groups(file: str, data: dict[str, Any]) -> GroupRules:
 
 
 def _policy(file: str, data: dict[str, Any]) -> Policy:
-    label = "[policy]"
-    table = _table(file, label, data.get("policy", {}))
-    _check_keys(file, label, table, _POLICY_KEYS)
+    """The ``[policy]`` table; every key is checked and every problem raised together."""
+    keys = _Keys.of(file, data, "policy", _POLICY_KEYS)
     d = Policy()
-    days = _int(
-        file,
-        f"{label} cancellation_days",
-        "cancellation_days",
-        table.get("cancellation_days", d.cancellation_days),
-        0,
+    days = keys.num("cancellation_days", d.cancellation_days, 0)
+    fee = keys.read("fee", d.fee, lambda w, v: _number(file, w, "fee", v, 0))
+    currency = keys.read(
+        "currency", d.currency, lambda w, v: _text(file, w, "currency", v, required=True)
     )
-    fee = _number(file, f"{label} fee", "fee", table.get("fee", d.fee), 0)
-    currency = _text(
-        file, f"{label} currency", "currency", table.get("currency", d.currency), required=True
-    )
-    vat = _number(file, f"{label} vat_rate", "vat_rate", table.get("vat_rate", d.vat_rate), 0, 1)
+    vat = keys.read("vat_rate", d.vat_rate, lambda w, v: _number(file, w, "vat_rate", v, 0, 1))
+    keys.problems.raise_any()
     return Policy(cancellation_days=days, fee=fee, currency=currency, vat_rate=vat)
 
 
