@@ -200,11 +200,9 @@ def _solve_portfolio(
         ]
         first = solve_instance(inst, options, say, started, ceiling=ceiling)
         found = [first, *(job.result() for job in others)]
-    levels = objective_levels(inst)
 
     def key(schedule: Schedule) -> tuple[int, ...]:
-        return tuple(level_value(inst, lvl, list(schedule.cohorts)) * (1 if lvl.maximize else -1)
-                     for lvl in levels)
+        return plan_key(inst, schedule.cohorts, every_level=True)
 
     best = max(range(len(found)), key=lambda n: (key(found[n]), -n))
     if best:
@@ -368,10 +366,13 @@ def _better(
     return plan_key(inst, found) >= plan_key(inst, start)
 
 
-def plan_key(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> tuple[int, ...]:
+def plan_key(
+    inst: Instance, cohorts: Sequence[ScheduledCohort], every_level: bool = False
+) -> tuple[int, ...]:
     """(placed, -avoid hits, -irregular sessions): the first objective levels as one
-    key, higher is better; compares plans of ``inst`` made in different ways."""
-    levels = objective_levels(inst)[:-1]
+    key, higher is better; compares plans of ``inst`` made in different ways.
+    ``every_level`` adds the last level (balance) too."""
+    levels = objective_levels(inst) if every_level else objective_levels(inst)[:-1]
     return tuple(
         level_value(inst, lvl, list(cohorts)) * (1 if lvl.maximize else -1) for lvl in levels
     )
