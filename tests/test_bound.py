@@ -8,7 +8,14 @@ from datetime import date
 
 import pytest
 
-from backstage_sched.domain import Facilitator, GroupRules, Participant, Program, Venue
+from backstage_sched.domain import (
+    Facilitator,
+    GroupRules,
+    Participant,
+    Program,
+    SessionRules,
+    Venue,
+)
 from backstage_sched.planner import plan_program
 from backstage_sched.solver import SolveOptions
 from backstage_sched.solver.bound import cohorts_led, placed_bound
@@ -71,6 +78,21 @@ def test_a_facilitator_who_can_never_meet_a_person_leads_nobody_of_theirs() -> N
 def test_rooms_limit_cohort_size() -> None:
     program = _program(_distinct(14), venues=(Venue("rum", "Rummet", 4),))
     assert placed_bound(Instance.of(program)).value == 6  # 2 cohorts of 3 (+ facilitator)
+
+
+def test_a_room_holds_no_more_session_times_than_it_has() -> None:
+    # one room, Wednesdays only: T = 2 sessions a day * open Wednesdays; a cohort of
+    # s members keeps the room for s + 1 sessions, so k cohorts hold min(4k, T - k)
+    lead = Facilitator("f1", "Processledare", "f1@exempel.example", max_cohorts=20)
+    program = _program(
+        _distinct(60), venues=(Venue("rum", "Rummet", 5),), facilitators=(lead,),
+        sessions=SessionRules(weekdays=(2,)), end=date(2027, 6, 30),
+    )
+    inst = Instance.of(program)
+    times = 2 * inst.n_days
+    best = max(min(4 * k, times - k) for k in range(times // 4 + 1))
+    assert best < 4 * 20  # the facilitator's 20 cohorts alone would say 80
+    assert placed_bound(Instance.of(program)).value == best
 
 
 def test_company_run_needs_min_size_from_one_organisation() -> None:

@@ -16,7 +16,8 @@ are, for a program ``P`` with participants ``N``:
     facilitator's open days times sessions a day over ``min_size + 1``.
     ``S`` is ``max_size``, or fewer when no room seats that many and the
     facilitator. With rooms, all cohorts together hold no more members than
-    the largest cohort series the rooms have time for.
+    what the rooms have session times for: a cohort of ``s`` members keeps
+    one room for ``s + 1`` sessions (:func:`room_members`).
 ``company``
     (company run) each cohort is one organisation's, of at least
     ``min_size``: the most members ``sum K_f`` cohorts can hold when each
@@ -103,10 +104,13 @@ def cohorts_led(inst: Instance, f: int) -> int:
 def room_members(inst: Instance, cohorts: int) -> int | None:
     """Most members ``cohorts`` cohorts can have in the rooms (None: no rooms).
 
-    A room of ``c`` seats holds cohorts of at most ``c - 1`` members; it has
-    ``open days * sessions a day`` session times (sessions a day: how many
-    sessions fit the day window back to back) and a cohort needs at least
-    ``min_size + 1`` of them. The largest cohort series are counted first.
+    A cohort keeps one room, and a room of ``c`` seats holds cohorts of at
+    most ``m = c - 1`` members. The room has ``T = open days * sessions a
+    day`` session times (sessions a day: how many fit the day window back to
+    back), and a cohort of ``s`` members needs ``s + 1`` of them. So ``k``
+    cohorts in one room hold at most ``g(k) = min(k * m, T - k)`` members.
+    Each ``g`` is concave in ``k``, so handing the ``cohorts`` out one at a
+    time to the room that gains most is optimal.
     """
     program = inst.program
     if not program.venues:
@@ -115,13 +119,27 @@ def room_members(inst: Instance, cohorts: int) -> int | None:
     window = (rules.day_end.hour * 60 + rules.day_end.minute) - (
         rules.day_start.hour * 60 + rules.day_start.minute
     )
-    per_day = window // rules.duration_minutes
-    series = per_day * inst.n_days // (program.groups.min_size + 1)
-    sizes = sorted(
-        (min(program.groups.max_size, r.capacity - 1) for r in program.venues), reverse=True
-    )
-    seats = [s for s in sizes if s >= program.groups.min_size for _ in range(series)]
-    return sum(seats[:cohorts])
+    times = window // rules.duration_minutes * inst.n_days
+    least = program.groups.min_size
+    rooms = [
+        min(program.groups.max_size, r.capacity - 1)
+        for r in program.venues
+        if r.capacity - 1 >= least
+    ]
+
+    def held(m: int, k: int) -> int:
+        return min(k * m, times - k) if k * (least + 1) <= times else -1
+
+    taken = [0] * len(rooms)
+    total = 0
+    for _ in range(cohorts):
+        gains = [held(m, taken[r] + 1) - held(m, taken[r]) for r, m in enumerate(rooms)]
+        best = max(range(len(rooms)), key=lambda r: gains[r], default=None)
+        if best is None or gains[best] <= 0 or held(rooms[best], taken[best] + 1) < 0:
+            break
+        taken[best] += 1
+        total += gains[best]
+    return total
 
 
 def placed_bound(inst: Instance) -> PlacedBound:
