@@ -150,7 +150,7 @@ def recount_soft(program: Any, plan: Any) -> dict[str, int]:
     The solver's objective values are sums of penalty literals; when a level
     is not proved optimal they may overstate what the plan really does.
     """
-    from backstage_sched.workdays import Slot, WorkCalendar
+    from backstage_sched.inputs.workdays import Slot, WorkCalendar
 
     cal = WorkCalendar(program)
     avoid = irregular = regular_cohorts = 0
@@ -205,12 +205,12 @@ def run_size(n: int, f: int, effort: float, seed: int,
     """Generate, plan and check one size; runs inside a fresh child process."""
     from yardstick import simple_greedy
 
+    from backstage_sched.actions.planner import plan_program
+    from backstage_sched.check.verify import verify
     from backstage_sched.errors import VerificationError
-    from backstage_sched.load import load_program
-    from backstage_sched.output import write_plan_dir
-    from backstage_sched.planner import plan_program
+    from backstage_sched.inputs.load import load_program
+    from backstage_sched.publish.folder import write_plan_dir
     from backstage_sched.solver import SolveOptions
-    from backstage_sched.verify import verify
 
     result: dict[str, Any] = {"variant": variant, "size": f"{n}x{f}", "participants": n,
                               "facilitators": f}

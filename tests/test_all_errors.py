@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from backstage_sched.cli import EXIT_INPUT, main
-from backstage_sched.cli_init import write_templates
+from backstage_sched import write_templates
+from backstage_sched.cli.app import EXIT_INPUT, main
 from backstage_sched.errors import InputError, InputErrors
-from backstage_sched.load import load_program
+from backstage_sched.inputs.load import load_program
 
 
 def run(*argv: str) -> tuple[int, str]:

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from backstage_sched.actions.planner import plan_program
 from backstage_sched.domain import (
     Facilitator,
     GroupRules,
@@ -16,11 +17,10 @@ from backstage_sched.domain import (
     SessionRules,
     Venue,
 )
-from backstage_sched.planner import plan_program
+from backstage_sched.inputs.timeexpr import parse_rules
 from backstage_sched.solver import SolveOptions
 from backstage_sched.solver.bound import cohorts_led, placed_bound
 from backstage_sched.solver.instance import Instance
-from backstage_sched.timeexpr import parse_rules
 
 
 def _people(orgs: list[str], unavailable: dict[int, str] | None = None) -> tuple:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from backstage_sched.busy import load_busy
 from backstage_sched.domain import Busy
 from backstage_sched.errors import InputError
+from backstage_sched.inputs.busy import load_busy
 
 CALENDARS = Path(__file__).parent / "data" / "calendars"
 OUTLOOK = CALENDARS / "outlook_asa_oberg.ics"

@@ -33,10 +33,10 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from backstage_sched import ical
-from backstage_sched.cli import main
-from backstage_sched.output import default_stamp, read_plan_dir
+from backstage_sched.cli.app import main
 from backstage_sched.plan import Plan
+from backstage_sched.publish import ical
+from backstage_sched.publish.folder import default_stamp, read_plan_dir
 from tiny_programs import tiny_program
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from backstage_sched import cli, cli_init
-from backstage_sched.cli import EXIT_INPUT, EXIT_OK, EXIT_RULES, main
+from backstage_sched import write_templates
+from backstage_sched.cli import app as cli
+from backstage_sched.cli.app import EXIT_INPUT, EXIT_OK, EXIT_RULES, main
 from backstage_sched.errors import InfeasibleError
-from backstage_sched.load import load_program
+from backstage_sched.inputs.load import load_program
 from backstage_sched.solver import SolveOptions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,7 +127,7 @@ def test_init_refuses_to_overwrite_unless_forced(tmp_path: Path) -> None:
 
 
 def test_init_templates_load_for_any_year(tmp_path: Path) -> None:
-    paths = cli_init.write_templates(tmp_path, year=2030)
+    paths = write_templates(tmp_path, year=2030)
     program = load_program(*paths)
     assert program.start.year == 2030 and len(program.participants) == 8
     assert {p.organization for p in program.participants}.__len__() == 8
@@ -166,7 +167,7 @@ def test_plan_progress_is_plain_lines_when_not_a_terminal(started: tuple[Path, R
 
 
 def test_quiet_prints_nothing_on_stdout(tmp_path: Path) -> None:
-    paths = cli_init.write_templates(tmp_path, year=2027)
+    paths = write_templates(tmp_path, year=2027)
     result = run(
         "plan", *map(str, paths), "--out", str(tmp_path / "plan"), "--quiet", "--effort", "0.5"
     )
@@ -176,7 +177,7 @@ def test_quiet_prints_nothing_on_stdout(tmp_path: Path) -> None:
 
 
 def test_repair_passes_reach_the_solver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    paths = cli_init.write_templates(tmp_path, year=2027)
+    paths = write_templates(tmp_path, year=2027)
     seen: list[SolveOptions] = []
     real = cli.plan_program
 
@@ -200,7 +201,7 @@ def test_repair_passes_reach_the_solver(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_bad_input_is_exit_code_2_and_writes_nothing(tmp_path: Path) -> None:
-    program, participants = cli_init.write_templates(tmp_path, year=2027)
+    program, participants = write_templates(tmp_path, year=2027)
     text = participants.read_text(encoding="utf-8-sig")
     participants.write_text(text.replace(";email;", ";e-mail;", 1), encoding="utf-8-sig")
     result = run("plan", str(program), str(participants), "--out", str(tmp_path / "plan"))
@@ -211,7 +212,7 @@ def test_bad_input_is_exit_code_2_and_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_a_bracketed_key_in_an_error_is_printed_as_is(tmp_path: Path) -> None:
-    program, participants = cli_init.write_templates(tmp_path, year=2027)
+    program, participants = write_templates(tmp_path, year=2027)
     text = program.read_text(encoding="utf-8")
     program.write_text(text.replace("min_gap_days = 28", "min_gap_days = 40"), encoding="utf-8")
     result = run("plan", str(program), str(participants), "--out", str(tmp_path / "plan"))
@@ -226,7 +227,7 @@ def test_infeasible_is_exit_code_1_with_its_message(
         raise InfeasibleError("facilitators can lead 8 cohorts in total; 10 are needed")
 
     monkeypatch.setattr(cli, "plan_program", infeasible)
-    paths = cli_init.write_templates(tmp_path, year=2027)
+    paths = write_templates(tmp_path, year=2027)
     result = run("plan", *map(str, paths), "--out", str(tmp_path / "plan"), "-q")
     assert result.code == EXIT_RULES
     assert "cannot plan" in result.err and "10 are needed" in result.err
@@ -273,7 +274,7 @@ def test_loader_warnings_are_printed(
 
 
 def test_calendars_outside_the_folder_need_the_flag(tmp_path: Path) -> None:
-    program, participants = cli_init.write_templates(tmp_path / "run", year=2027)
+    program, participants = write_templates(tmp_path / "run", year=2027)
     outside = tmp_path / "elsewhere.ics"
     outside.write_bytes((ROOT / "examples" / "mixed-2027" / "calendars" / "p011.ics").read_bytes())
     rows = participants.read_text(encoding="utf-8-sig").splitlines()

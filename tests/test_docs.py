@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from backstage_sched.verify import RULES
+from backstage_sched.check.verify import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,8 +27,8 @@ def test_readme_and_docs_link_only_inside_the_repository() -> None:
 
 
 def test_every_file_a_plan_folder_holds_is_in_the_readme_and_outputs_md(tmp_path: Path) -> None:
-    from backstage_sched.cli import main
-    from backstage_sched.cli_init import write_templates
+    from backstage_sched import write_templates
+    from backstage_sched.cli.app import main
 
     paths = write_templates(tmp_path / "ht2027", year=2027)
     out = tmp_path / "plan"

@@ -14,11 +14,12 @@ import icalendar
 import pytest
 from rich.console import Console
 
-from backstage_sched import cli_edits, edits
-from backstage_sched.cli import main
+from backstage_sched.actions import edits
+from backstage_sched.check.verify import verify
+from backstage_sched.cli import edits as cli_edits
+from backstage_sched.cli.app import main
 from backstage_sched.errors import InputError
-from backstage_sched.output import read_plan_dir
-from backstage_sched.verify import verify
+from backstage_sched.publish.folder import read_plan_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANY = ROOT / "examples" / "company-2027"

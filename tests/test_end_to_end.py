@@ -12,11 +12,11 @@ import icalendar
 import pytest
 import vobject
 
-from backstage_sched.cli import main
-from backstage_sched.load import load_program
-from backstage_sched.output import MANIFEST, read_plan_dir
+from backstage_sched.check.verify import verify
+from backstage_sched.cli.app import main
+from backstage_sched.inputs.load import load_program
+from backstage_sched.publish.folder import MANIFEST, read_plan_dir
 from backstage_sched.solver.solve import PORTFOLIO_FROM
-from backstage_sched.verify import verify
 from tiny_programs import tiny_program
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,19 +18,19 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from backstage_sched import cli_explain
-from backstage_sched.cli import main as cli_main
-from backstage_sched.cli_init import write_templates
+from backstage_sched import write_templates
+from backstage_sched.actions.planner import Explanation, explain_program, plan_program
+from backstage_sched.cli import explain as cli_explain
+from backstage_sched.cli.app import main as cli_main
 from backstage_sched.domain import Program
 from backstage_sched.errors import InputError
-from backstage_sched.load import load_program
-from backstage_sched.planner import Explanation, explain_program, plan_program
+from backstage_sched.inputs.load import load_program
+from backstage_sched.inputs.workdays import Slot
 from backstage_sched.solver import ScheduledCohort, SolveOptions
 from backstage_sched.solver.diagnose import Finding, diagnose
 from backstage_sched.solver.explain import unplaced_reasons
 from backstage_sched.solver.instance import Instance
 from backstage_sched.solver.interchange import can_take_seat
-from backstage_sched.workdays import Slot
 
 HEAD = """\
 [program]

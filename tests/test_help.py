@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from backstage_sched import cli
+from backstage_sched.cli import app as cli
 
 ROOT = Path(__file__).resolve().parent.parent
 MIXED = ROOT / "examples" / "mixed-2027"

@@ -21,14 +21,14 @@ import icalendar
 import pytest
 import vobject
 
-from backstage_sched import busy as busy_mod
-from backstage_sched import output
+from backstage_sched.actions.planner import plan_program
 from backstage_sched.domain import Facilitator, GroupRules, Participant, Program, SessionRules
 from backstage_sched.errors import InputError
-from backstage_sched.ical import cohort_feed, invite, person_feed
-from backstage_sched.load import load_program
+from backstage_sched.inputs import busy as busy_mod
+from backstage_sched.inputs.load import load_program
 from backstage_sched.plan import Plan
-from backstage_sched.planner import plan_program
+from backstage_sched.publish import folder as output
+from backstage_sched.publish.ical import cohort_feed, invite, person_feed
 from backstage_sched.solver import SolveOptions
 
 TOML = """\
@@ -464,7 +464,7 @@ def test_failure_mid_write_leaves_previous_folder(
 _CHILD = """
 import pickle, sys
 from datetime import UTC, datetime, timedelta
-from backstage_sched.output import write_plan_dir
+from backstage_sched.publish.folder import write_plan_dir
 program, plan = pickle.load(open(sys.argv[1], "rb"))
 i = 0
 while True:

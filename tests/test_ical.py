@@ -13,7 +13,8 @@ import pytest
 import vobject
 
 from backstage_sched.domain import Blackout, Facilitator, Participant, Program, Venue
-from backstage_sched.ical import (
+from backstage_sched.plan import Cohort, Plan, Session, Unplaced
+from backstage_sched.publish.ical import (
     _parse_posix,
     cancel,
     cohort_feed,
@@ -23,7 +24,6 @@ from backstage_sched.ical import (
     vtimezone,
     write_calendars,
 )
-from backstage_sched.plan import Cohort, Plan, Session, Unplaced
 
 STAMP = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
 STOCKHOLM = "Europe/Stockholm"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from backstage_sched.cli import EXIT_INPUT, EXIT_OK, main
-from backstage_sched.output import MANIFEST
+from backstage_sched.cli.app import EXIT_INPUT, EXIT_OK, main
+from backstage_sched.publish.folder import MANIFEST
 
 
 def run(*argv: str) -> tuple[int, str]:

@@ -16,6 +16,8 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from backstage_sched.actions.planner import plan_program, schedule_to_plan
+from backstage_sched.check.verify import verify
 from backstage_sched.domain import (
     Blackout,
     Facilitator,
@@ -25,8 +27,9 @@ from backstage_sched.domain import (
     SessionRules,
     Venue,
 )
+from backstage_sched.inputs.timeexpr import parse_rules
+from backstage_sched.inputs.workdays import Slot
 from backstage_sched.plan import Plan
-from backstage_sched.planner import plan_program, schedule_to_plan
 from backstage_sched.solver import ScheduledCohort, SolveOptions
 from backstage_sched.solver.bound import placed_bound
 from backstage_sched.solver.firstfit import constructions
@@ -36,9 +39,6 @@ from backstage_sched.solver.regular import regularize
 from backstage_sched.solver.schedule import Schedule
 from backstage_sched.solver.solve import plan_key
 from backstage_sched.solver.swap import swap_off_avoid
-from backstage_sched.timeexpr import parse_rules
-from backstage_sched.verify import verify
-from backstage_sched.workdays import Slot
 
 WORKDAYS = ("mon", "tue", "wed", "thu", "fri")
 ORGS = ("Norrbruk AB", "Sjöstad Kommun", "Fjällgruppen", "Älvdata AB", "Kustlinjen HB")

@@ -16,14 +16,14 @@ import icalendar
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from backstage_sched.actions.planner import plan_program
+from backstage_sched.check.verify import verify
 from backstage_sched.domain import Facilitator, GroupRules, Participant, Program, SessionRules
 from backstage_sched.errors import InputError
-from backstage_sched.ical import cohort_feed, invite, person_feed
-from backstage_sched.load import load_program
+from backstage_sched.inputs.load import load_program
 from backstage_sched.plan import Plan
-from backstage_sched.planner import plan_program
+from backstage_sched.publish.ical import cohort_feed, invite, person_feed
 from backstage_sched.solver import SolveOptions
-from backstage_sched.verify import verify
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "mixed-2027"
 PROGRAM = (EXAMPLE / "program.toml").read_bytes()

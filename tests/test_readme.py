@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from backstage_sched.cli import main
+from backstage_sched.cli.app import main
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

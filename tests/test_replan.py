@@ -8,9 +8,9 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from backstage_sched.cli import main
-from backstage_sched.output import read_plan_dir
-from backstage_sched.verify import verify
+from backstage_sched.check.verify import verify
+from backstage_sched.cli.app import main
+from backstage_sched.publish.folder import read_plan_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANY = ROOT / "examples" / "company-2027" / "program.toml"

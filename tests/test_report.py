@@ -10,9 +10,9 @@ from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 from backstage_sched.domain import Blackout, Facilitator, Participant, Policy, Program, Venue
+from backstage_sched.inputs.workdays import public_holidays
 from backstage_sched.plan import Cohort, Plan, Session, Unplaced
-from backstage_sched.report import costs_csv, costs_excel_csv, csv_cell, overview_html
-from backstage_sched.workdays import public_holidays
+from backstage_sched.publish.report import costs_csv, costs_excel_csv, csv_cell, overview_html
 
 Z = ZoneInfo("Europe/Stockholm")
 

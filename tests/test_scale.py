@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from backstage_sched.actions.planner import plan_program, schedule_to_plan
+from backstage_sched.check.verify import verify
 from backstage_sched.domain import Venue
-from backstage_sched.load import load_program
-from backstage_sched.planner import plan_program, schedule_to_plan
+from backstage_sched.inputs.load import load_program
+from backstage_sched.inputs.timeexpr import parse_rules
 from backstage_sched.solver import SolveOptions, construct, decompose, repair
 from backstage_sched.solver.construct import chain_days, greedy
 from backstage_sched.solver.instance import Instance
@@ -23,8 +25,6 @@ from backstage_sched.solver.solve import (
     solve,
     solve_instance,
 )
-from backstage_sched.timeexpr import parse_rules
-from backstage_sched.verify import verify
 
 ROOT = Path(__file__).resolve().parent.parent
 MIXED = ROOT / "examples" / "mixed-2027"

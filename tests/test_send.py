@@ -17,9 +17,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from rich.console import Console
 
-from backstage_sched import cli
+from backstage_sched.cli import app as cli
 from backstage_sched.errors import InputError
-from backstage_sched.send import (
+from backstage_sched.publish.send import (
     SENT,
     SendError,
     add_parser,

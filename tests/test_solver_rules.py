@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
+from backstage_sched.actions.planner import plan_program
+from backstage_sched.check.verify import verify
 from backstage_sched.domain import (
     Blackout,
     Busy,
@@ -34,11 +36,9 @@ from backstage_sched.domain import (
     SessionRules,
     Venue,
 )
+from backstage_sched.inputs.timeexpr import parse_rules
 from backstage_sched.plan import Cohort, Plan, Session, Unplaced
-from backstage_sched.planner import plan_program
 from backstage_sched.solver import SolveOptions
-from backstage_sched.timeexpr import parse_rules
-from backstage_sched.verify import verify
 
 TZ = ZoneInfo("Europe/Stockholm")
 OPTIONS = SolveOptions(effort=5)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from backstage_sched.domain import TimeRule
 from backstage_sched.errors import InputError
-from backstage_sched.timeexpr import covers, parse_rules, parse_time, weekday_index
+from backstage_sched.inputs.timeexpr import covers, parse_rules, parse_time, weekday_index
 
 
 def one(text: str) -> TimeRule:

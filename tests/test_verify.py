@@ -1,4 +1,4 @@
-"""Tests of the independent plan verifier (``backstage_sched.verify``)."""
+"""Tests of the independent plan verifier (``backstage_sched.check.verify``)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from backstage_sched.check.verify import RULES, Violation, verify
 from backstage_sched.domain import (
     Blackout,
     Busy,
@@ -24,7 +25,6 @@ from backstage_sched.domain import (
 )
 from backstage_sched.errors import InputError
 from backstage_sched.plan import Cohort, Plan, Session, Unplaced
-from backstage_sched.verify import RULES, Violation, verify
 
 TZ = ZoneInfo("Europe/Stockholm")
 SUMMER = Blackout("Summer", date(2027, 6, 21), date(2027, 8, 13))

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Timezone
 
-from backstage_sched.ical import vtimezone
+from backstage_sched.publish.ical import vtimezone
 
 FIRST = datetime(2025, 1, 1, tzinfo=UTC)
 LAST = datetime(2035, 12, 31, 23, tzinfo=UTC)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backstage_sched.load import load_program
-from backstage_sched.planner import plan_program
+from backstage_sched.actions.planner import plan_program
+from backstage_sched.inputs.load import load_program
 from backstage_sched.solver import SolveOptions
 
 HERE = Path(__file__).parent

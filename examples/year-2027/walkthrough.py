@@ -22,14 +22,14 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from backstage_sched import edits
+from backstage_sched.actions import edits
+from backstage_sched.actions.planner import plan_program, replan_program
+from backstage_sched.check.verify import verify
 from backstage_sched.domain import Program
-from backstage_sched.load import load_program
-from backstage_sched.output import read_plan_dir, update_stamp, write_plan_dir
+from backstage_sched.inputs.load import load_program
+from backstage_sched.inputs.timeexpr import parse_rules
 from backstage_sched.plan import Plan
-from backstage_sched.planner import plan_program, replan_program
-from backstage_sched.timeexpr import parse_rules
-from backstage_sched.verify import verify
+from backstage_sched.publish.folder import read_plan_dir, update_stamp, write_plan_dir
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "mixed-2027"
 Edit = Callable[[Program, Plan], tuple[Program, Plan, list[str]]]

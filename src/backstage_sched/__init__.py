@@ -9,9 +9,8 @@ writes to a verified plan folder:
 >>> from pathlib import Path
 >>> from backstage_sched import (
 ...     InputError, SolveOptions, load_program, plan_program, read_plan_dir,
-...     replan_program, verify, write_plan_dir,
+...     replan_program, verify, write_plan_dir, write_templates,
 ... )
->>> from backstage_sched.cli_init import write_templates
 >>> tmp = tempfile.TemporaryDirectory()
 >>> folder = Path(tmp.name)
 >>> toml, csv = write_templates(folder, year=2027)   # program.toml, participants.csv
@@ -51,16 +50,16 @@ no-such-program.toml: program file not found
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from ._version import __version__
+from .actions.planner import plan_program, replan_program
+from .check.verify import verify
 from .domain import Program
 from .errors import InputError
-from .load import load_program
-from .output import read_plan_dir, write_plan_dir
+from .inputs.load import load_program
+from .inputs.templates import write_templates
 from .plan import Plan
-from .planner import plan_program, replan_program
+from .publish.folder import read_plan_dir, write_plan_dir
 from .solver import SolveOptions
-from .verify import verify
 
 __all__ = [
     "InputError",
@@ -74,4 +73,5 @@ __all__ = [
     "replan_program",
     "verify",
     "write_plan_dir",
+    "write_templates",
 ]

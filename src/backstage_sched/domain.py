@@ -1,6 +1,6 @@
 """The validated input: plain, typed, immutable data.
 
-Every object here is built by :mod:`backstage_sched.load` (or by hand in
+Every object here is built by :mod:`backstage_sched.inputs.load` (or by hand in
 tests) and never changes afterwards. Times are wall-clock times in the
 program's time zone; nothing here knows about holidays or the solver.
 """

@@ -16,7 +16,7 @@ from itertools import chain as chain_of
 
 import numpy as np
 
-from ..workdays import Slot
+from ..inputs.workdays import Slot
 from .instance import EarlierCohort, Instance
 
 

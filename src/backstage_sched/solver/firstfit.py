@@ -20,7 +20,7 @@ from datetime import timedelta
 
 import numpy as np
 
-from ..workdays import Slot
+from ..inputs.workdays import Slot
 from .construct import assign_case_owners
 from .instance import Instance
 from .schedule import ScheduledCohort

@@ -7,7 +7,7 @@ from datetime import date
 from functools import cached_property
 
 from ..domain import Facilitator, Participant, Program
-from ..workdays import Slot, WorkCalendar
+from ..inputs.workdays import Slot, WorkCalendar
 
 UNLIMITED = 10**6
 

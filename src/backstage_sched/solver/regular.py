@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ..workdays import Slot
+from ..inputs.workdays import Slot
 from .construct import assign_case_owners, chain_days
 from .firstfit import Diary
 from .instance import Instance

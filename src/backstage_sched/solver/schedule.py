@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..workdays import Slot
+from ..inputs.workdays import Slot
 
 
 @dataclass(frozen=True)

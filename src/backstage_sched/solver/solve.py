@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 
 from ..domain import Program
 from ..errors import InfeasibleError
-from ..workdays import Slot
+from ..inputs.workdays import Slot
 from . import score
 from .bound import placed_bound
 from .constraints import HARD_RULES

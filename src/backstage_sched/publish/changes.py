@@ -17,9 +17,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from .domain import Program
+from ..domain import Program
+from ..plan import Cohort, Plan, Session
 from .ical import cancel
-from .plan import Cohort, Plan, Session
 
 OUTBOX = "outbox.json"
 CHANGES = "changes.txt"

@@ -27,9 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-from . import busy as busy_mod
-from . import timeexpr
-from .domain import (
+from ..domain import (
     WEEKDAYS,
     Blackout,
     Busy,
@@ -42,7 +40,9 @@ from .domain import (
     TimeRule,
     Venue,
 )
-from .errors import InputError, Problems
+from ..errors import InputError, Problems
+from . import busy as busy_mod
+from . import timeexpr
 
 __all__ = ["load_program", "program_from_dict", "program_to_dict"]
 

@@ -10,12 +10,12 @@ import tempfile
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from ..domain import Program
+from ..errors import InputError
+from ..inputs.load import program_from_dict, program_to_dict
+from ..plan import Plan
 from .changes import CHANGES, OUTBOX, Outbox, first_outbox
-from .domain import Program
-from .errors import InputError
 from .ical import write_calendars
-from .load import program_from_dict, program_to_dict
-from .plan import Plan
 from .report import costs_csv, costs_excel_csv, overview_html
 
 INPUT_SNAPSHOT = "input.json"

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from .domain import Busy, Program, TimeRule
+from ..domain import Busy, Program, TimeRule
 from .timeexpr import covers
 
 

@@ -18,9 +18,9 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .domain import Program
-from .plan import Cohort, Plan, Session
-from .workdays import public_holidays
+from ..domain import Program
+from ..inputs.workdays import public_holidays
+from ..plan import Cohort, Plan, Session
 
 COSTS_HEADER = (
     "organization",

@@ -22,6 +22,8 @@ Anything icalendar or recurring_ical_events raises becomes an
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,8 +34,8 @@ import icalendar
 import recurring_ical_events
 import x_wr_timezone
 
-from .domain import Busy
-from .errors import InputError
+from ..domain import Busy
+from ..errors import InputError
 
 __all__ = [
     "MAX_CALENDAR_BYTES",
@@ -73,17 +75,12 @@ class _Budget(threading.local):
 _BUDGET = _Budget()
 
 
-def _install_guard() -> None:
-    """Count the months dateutil's rrule iteration visits; stop it past the budget.
+_GUARD_LOCK = threading.Lock()
+_GUARD_USERS = [0]  # calendars being read right now, in any thread
 
-    dateutil calls ``_iterinfo.rebuild`` at least once per month (or year) it
-    searches; a rule that never matches would otherwise search to year 9999.
-    The wrapper does nothing outside :func:`load_busy`.
-    """
-    info = dateutil.rrule._iterinfo
-    original = info.rebuild
-    if getattr(original, "_backstage_guard", False):
-        return
+
+def _guarded_rebuild(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``rebuild`` that counts the months searched for the calendar this thread reads."""
 
     def rebuild(self: Any, year: int, month: int) -> Any:
         left = _BUDGET.left
@@ -95,11 +92,34 @@ def _install_guard() -> None:
             _BUDGET.left = left - 1
         return original(self, year, month)
 
-    rebuild._backstage_guard = True  # type: ignore[attr-defined]
-    info.rebuild = rebuild
+    rebuild.original = original  # type: ignore[attr-defined]
+    return rebuild
 
 
-_install_guard()
+@contextmanager
+def _month_guard() -> Iterator[None]:
+    """While calendars are read, count the months dateutil's rrule iteration visits.
+
+    dateutil calls ``_iterinfo.rebuild`` at least once per month (or year) it
+    searches; a rule that never matches (``FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30``)
+    would otherwise search to year 9999, and dateutil has no limit of its own.
+    So while at least one :func:`load_busy` runs, ``rebuild`` is wrapped; the
+    last one to finish restores it. Nothing is changed at import, and rules
+    expanded by other code meanwhile pass through untouched (the budget is
+    set per thread, only inside :func:`load_busy`).
+    """
+    info = dateutil.rrule._iterinfo
+    with _GUARD_LOCK:
+        if _GUARD_USERS[0] == 0:
+            info.rebuild = _guarded_rebuild(info.rebuild)
+        _GUARD_USERS[0] += 1
+    try:
+        yield
+    finally:
+        with _GUARD_LOCK:
+            _GUARD_USERS[0] -= 1
+            if _GUARD_USERS[0] == 0:
+                info.rebuild = info.rebuild.original
 
 
 def _check_nesting(text: str, path: Path, file: str, where: str) -> None:
@@ -271,7 +291,8 @@ def load_busy(
                 raise InputError(file_for_errors, where, f"calendar file '{path}': {too_costly}")
             _BUDGET.left, _BUDGET.per_rule = MAX_CALENDAR_MONTHS, {}
             try:
-                occurrences = recurring_ical_events.of(calendar).between(span[0], span[1])
+                with _month_guard():
+                    occurrences = recurring_ical_events.of(calendar).between(span[0], span[1])
             finally:
                 _BUDGET.left, _BUDGET.per_rule = None, None
             if len(occurrences) > MAX_OCCURRENCES:

@@ -16,11 +16,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .load import load_program
-from .planner import explain_program
-from .solver import SolveOptions
-from .solver.diagnose import Finding
-from .solver.interchange import Interchange
+from ..actions.planner import explain_program
+from ..inputs.load import load_program
+from ..solver import SolveOptions
+from ..solver.diagnose import Finding
+from ..solver.interchange import Interchange
 
 COMMAND = "explain"
 EXIT_OK, EXIT_BLOCKED = 0, 1

@@ -1,6 +1,6 @@
 """The ``transfer``, ``withdraw``, ``move`` and ``cancel-cohort`` subcommands.
 
-Each reads a plan folder, applies one edit (:mod:`backstage_sched.edits`),
+Each reads a plan folder, applies one edit (:mod:`backstage_sched.actions.edits`),
 writes a complete new plan folder with ``outbox.json``, the cancellation
 files and ``changes.txt``, and prints the diff, the notes and the files to
 send. Errors propagate (InputError, VerificationError) for the caller to map
@@ -16,9 +16,9 @@ from typing import Any
 
 from rich.console import Console
 
-from . import edits
-from .changes import Outbox
-from .output import check_out_dir, read_plan_dir, update_stamp, write_plan_dir
+from ..actions import edits
+from ..publish.changes import Outbox
+from ..publish.folder import check_out_dir, read_plan_dir, update_stamp, write_plan_dir
 
 COMMANDS: tuple[str, ...] = ("transfer", "withdraw", "move", "cancel-cohort")
 EXIT_OK = 0

@@ -31,7 +31,7 @@ from icalendar import Calendar
 from rich.console import Console
 from rich.markup import escape
 
-from .errors import BackstageError, InputError
+from ..errors import BackstageError, InputError
 
 SENT = "sent.json"
 EML_DIR = "sent-eml"

@@ -7,20 +7,20 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .changes import Outbox, carry_over, describe, outbox
-from .domain import Program
-from .errors import InputError, VerificationError
-from .ical import uid_for
-from .output import default_stamp
-from .plan import Cohort, Plan, Session, Unplaced
-from .solver import Schedule, SolveOptions, solve
-from .solver.diagnose import diagnose
-from .solver.explain import Finding
-from .solver.instance import EarlierCohort, Instance
-from .solver.interchange import Interchange, clashing_dates, interchangeable
-from .solver.solve import Progress
-from .verify import verify
-from .workdays import Slot, WorkCalendar
+from ..check.verify import verify
+from ..domain import Program
+from ..errors import InputError, VerificationError
+from ..inputs.workdays import Slot, WorkCalendar
+from ..plan import Cohort, Plan, Session, Unplaced
+from ..publish.changes import Outbox, carry_over, describe, outbox
+from ..publish.folder import default_stamp
+from ..publish.ical import uid_for
+from ..solver import Schedule, SolveOptions, solve
+from ..solver.diagnose import diagnose
+from ..solver.explain import Finding
+from ..solver.instance import EarlierCohort, Instance
+from ..solver.interchange import Interchange, clashing_dates, interchangeable
+from ..solver.solve import Progress
 
 
 def plan_program(

@@ -21,8 +21,8 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar.prop import vText
 
-from .domain import Program
-from .plan import Cohort, Plan, Session
+from ..domain import Program
+from ..plan import Cohort, Plan, Session
 
 PRODID = "-//backstage-sched//Backstage planner//EN"
 UID_DOMAIN = "backstage-sched"

@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from datetime import date, time
 
-from .domain import WEEKDAYS, TimeRule
-from .errors import InputError
+from ..domain import WEEKDAYS, TimeRule
+from ..errors import InputError
 
 __all__ = ["WEEKDAY_NAMES", "covers", "parse_rules", "parse_time", "weekday_index"]
 

@@ -20,13 +20,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .changes import Outbox, carry_over, describe, outbox
-from .domain import Participant, Program
-from .errors import InputError, VerificationError
-from .load import email_problem
-from .plan import Cohort, Plan, Session, Unplaced
-from .verify import verify
-from .workdays import Slot, WorkCalendar
+from ..check.verify import verify
+from ..domain import Participant, Program
+from ..errors import InputError, VerificationError
+from ..inputs.load import email_problem
+from ..inputs.workdays import Slot, WorkCalendar
+from ..plan import Cohort, Plan, Session, Unplaced
+from ..publish.changes import Outbox, carry_over, describe, outbox
 
 WITHDRAWALS = "withdrawals"
 _ID = re.compile(r"\w[\w.\-]*")

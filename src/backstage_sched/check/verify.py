@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from .domain import Busy, Facilitator, Participant, Program, TimeRule
-from .errors import InputError
-from .plan import Cohort, Plan, Session
+from ..domain import Busy, Facilitator, Participant, Program, TimeRule
+from ..errors import InputError
+from ..plan import Cohort, Plan, Session
 
 RULES: tuple[str, ...] = (
     "allowed day",

@@ -27,15 +27,19 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
-from . import __version__, cli_edits, cli_explain, cli_init, send
-from .domain import Program
-from .errors import BackstageError, InfeasibleError, InputError, VerificationError
-from .load import load_program
-from .output import check_out_dir, read_plan_dir, update_stamp, write_plan_dir
-from .plan import Plan
-from .planner import plan_program, replan_program
-from .solver import SolveOptions
-from .verify import verify
+from .._version import __version__
+from ..actions.planner import plan_program, replan_program
+from ..check.verify import verify
+from ..domain import Program
+from ..errors import BackstageError, InfeasibleError, InputError, VerificationError
+from ..inputs.load import load_program
+from ..plan import Plan
+from ..publish import send
+from ..publish.folder import check_out_dir, read_plan_dir, update_stamp, write_plan_dir
+from ..solver import SolveOptions
+from . import edits as cli_edits
+from . import explain as cli_explain
+from . import init as cli_init
 
 EXIT_OK, EXIT_RULES, EXIT_INPUT, EXIT_SEND = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
