@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from backstage_sched.check.verify import RULES
+from backstage_sched.rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 

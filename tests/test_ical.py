@@ -13,14 +13,13 @@ import pytest
 import vobject
 
 from backstage_sched.domain import Blackout, Facilitator, Participant, Program, Venue
-from backstage_sched.plan import Cohort, Plan, Session, Unplaced
+from backstage_sched.plan import Cohort, Plan, Session, Unplaced, uid_for
 from backstage_sched.publish.ical import (
     _parse_posix,
     cancel,
     cohort_feed,
     invite,
     person_feed,
-    uid_for,
     vtimezone,
     write_calendars,
 )

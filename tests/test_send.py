@@ -18,14 +18,13 @@ from aiosmtpd.controller import Controller
 from rich.console import Console
 
 from backstage_sched.cli import app as cli
+from backstage_sched.cli.send import add_parser, run
 from backstage_sched.errors import InputError
 from backstage_sched.publish.send import (
     SENT,
     SendError,
-    add_parser,
     build_message,
     message_key,
-    run,
     send_outbox,
 )
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backstage_sched.actions.planner import plan_program
-from backstage_sched.inputs.load import load_program
+from backstage_sched import load_program, plan_program
 
 HERE = Path(__file__).parent
 

@@ -22,17 +22,25 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from backstage_sched.actions import edits
-from backstage_sched.actions.planner import plan_program, replan_program
-from backstage_sched.check.verify import verify
-from backstage_sched.domain import Program
-from backstage_sched.inputs.load import load_program
-from backstage_sched.inputs.timeexpr import parse_rules
-from backstage_sched.plan import Plan
-from backstage_sched.publish.folder import read_plan_dir, update_stamp, write_plan_dir
+from backstage_sched import (
+    Change,
+    Plan,
+    Program,
+    cancel_cohort,
+    load_program,
+    move,
+    parse_rules,
+    plan_program,
+    read_plan_dir,
+    replan_program,
+    transfer,
+    verify,
+    withdraw,
+    write_plan_dir,
+)
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "mixed-2027"
-Edit = Callable[[Program, Plan], tuple[Program, Plan, list[str]]]
+Edit = Callable[[Program, Plan], Change]
 
 
 def check_folder(folder: Path, today: date | None) -> int:
@@ -65,22 +73,22 @@ def step(title: str, folder: Path, today: date | None, notes: Sequence[str] = ()
         print(f"note: {note}")
 
 
-def edit(folder: Path, out: Path, today: date, change: Edit) -> list[str]:
-    """Apply one edit function to the plan in ``folder`` and write ``out``."""
-    program, plan = read_plan_dir(folder)
-    new_program, new_plan, notes = change(program, plan)
-    stamp = update_stamp(new_program, today)
-    final, box, diff = edits.apply(program, plan, new_program, new_plan, today, stamp)
-    write_plan_dir(new_program, final, out, stamp, box, diff)
-    return notes
+def write(change: Change, out: Path) -> None:
+    """Write a checked change as the plan folder ``out``."""
+    write_plan_dir(change.program, change.plan, out, change.stamp, change.outbox, change.diff)
+
+
+def edit(folder: Path, out: Path, change: Edit) -> tuple[str, ...]:
+    """Apply one change to the plan in ``folder`` and write ``out``."""
+    done = change(*read_plan_dir(folder))
+    write(done, out)
+    return done.notes
 
 
 def replan(folder: Path, out: Path, today: date, new_program: Program) -> None:
     """Re-plan the plan in ``folder`` for ``new_program`` and write ``out``."""
     old_program, old_plan = read_plan_dir(folder)
-    stamp = update_stamp(new_program, today)
-    plan, box, diff = replan_program(new_program, old_program, old_plan, today, stamp=stamp)
-    write_plan_dir(new_program, plan, out, stamp, box, diff)
+    write(replan_program(new_program, old_program, old_plan, today), out)
 
 
 def main() -> None:
@@ -104,7 +112,7 @@ def main() -> None:
     # Transfer, in January: p003 hands the place to a colleague
     today = date(2027, 1, 20)
     v3 = root / "3-transfer"
-    notes = edit(v2, v3, today, lambda prog, plan: edits.transfer(
+    notes = edit(v2, v3, lambda prog, plan: transfer(
         prog, plan, "p003", "p038", "Tove Ångman", "tove.angman@regionvastmanland.example",
         today))
     step("Transfer p003 → p038", v3, today, notes)
@@ -127,7 +135,7 @@ def main() -> None:
     _, plan4 = read_plan_dir(v4)
     leaving = plan4.cohorts[2].members[-1]
     v5 = root / "5-withdraw"
-    notes = edit(v4, v5, today, lambda prog, plan: edits.withdraw(prog, plan, leaving, today))
+    notes = edit(v4, v5, lambda prog, plan: withdraw(prog, plan, leaving, today))
     step(f"Withdraw {leaving} (after the deadline)", v5, today, notes)
 
     # Move a session: the facilitator of c04 is ill on its next date
@@ -138,17 +146,17 @@ def main() -> None:
     nxt = next(s for s in cohort.sessions if s.start.astimezone(tz).date() >= today)
     ill = nxt.start.astimezone(tz).date()
     v6 = root / "6-move"
-    notes = edit(v5, v6, today, lambda prog, plan: edits.move(
-        prog, plan, cohort.id, nxt.index, None, ill, today))
-    step(f"Move {cohort.id} session {nxt.index} off {ill}", v6, today, notes)
+    notes = edit(v5, v6, lambda prog, plan: move(
+        prog, plan, cohort.id, nxt.number, today, not_on=ill))
+    step(f"Move {cohort.id} session {nxt.number} off {ill}", v6, today, notes)
 
     # Cancel a cohort that has not started? All have; cancel the smallest one.
     today = date(2027, 4, 1)
     _, plan6 = read_plan_dir(v6)
     smallest = min(plan6.cohorts, key=lambda c: (len(c.members), c.id))
     v7 = root / "7-cancel-cohort"
-    notes = edit(v7.parent / v6.name, v7, today, lambda prog, plan: edits.cancel_cohort(
-        prog, plan, smallest.id, today, "too few participants"))
+    notes = edit(v7.parent / v6.name, v7, lambda prog, plan: cancel_cohort(
+        prog, plan, smallest.id, today, reason="too few participants"))
     step(f"Cancel {smallest.id}", v7, today, notes)
 
     # Re-plan 3, April: a facilitator's sick leave

@@ -9,7 +9,7 @@ writes to a verified plan folder:
 >>> from pathlib import Path
 >>> from backstage_sched import (
 ...     InputError, SolveOptions, load_program, plan_program, read_plan_dir,
-...     replan_program, verify, write_plan_dir, write_templates,
+...     replan_program, verify, withdraw, write_plan_dir, write_templates,
 ... )
 >>> tmp = tempfile.TemporaryDirectory()
 >>> folder = Path(tmp.name)
@@ -32,10 +32,20 @@ True
 Re-plan after edited inputs (here: none); sessions before ``today`` stay as
 they were, and only what changed must be sent again:
 
->>> new_plan, outbox, diff = replan_program(
+>>> again = replan_program(
 ...     program, published_program, published, date(2027, 1, 1), SolveOptions(effort=1))
->>> new_plan.placed, len(outbox.messages)
+>>> again.plan.placed, len(again.outbox.messages)
 (8, 0)
+
+Every change to a published plan is one call that returns a checked
+:class:`Change`, ready for :func:`write_plan_dir`:
+
+>>> leaving = published.cohorts[0].members[0]
+>>> change = withdraw(published_program, published, leaving, on=date(2027, 1, 4))
+>>> change.plan.cohort_of(leaving) is None, verify(change.program, change.plan)
+(True, [])
+>>> _ = write_plan_dir(change.program, change.plan, folder / "plan-2", change.stamp,
+...                    sending=change.outbox, changes=change.diff)
 
 Bad input raises :class:`InputError`, naming the file, the row or key, and
 the problem:
@@ -51,27 +61,67 @@ no-such-program.toml: program file not found
 from __future__ import annotations
 
 from ._version import __version__
-from .actions.planner import plan_program, replan_program
-from .check.verify import verify
-from .domain import Program
-from .errors import InputError
+from .actions.change import Change, cancel_cohort, move, transfer, withdraw
+from .actions.planner import Explanation, explain_program, plan_program, replan_program
+from .check.verify import Violation, verify
+from .domain import Facilitator, Participant, Program, Venue
+from .errors import (
+    BackstageError,
+    InfeasibleError,
+    InputError,
+    InputErrors,
+    VerificationError,
+)
 from .inputs.load import load_program
 from .inputs.templates import write_templates
-from .plan import Plan
+from .inputs.timeexpr import parse_rules
+from .plan import Cohort, Plan, Session, Unplaced
+from .publish.changes import Outbox
 from .publish.folder import read_plan_dir, write_plan_dir
+from .publish.send import send_outbox
+from .rules import RULES, Rule
 from .solver import SolveOptions
+from .solver.explain import Finding
 
-__all__ = [
-    "InputError",
-    "Plan",
-    "Program",
-    "SolveOptions",
-    "__version__",
+__all__ = [  # noqa: RUF022 (grouped in the order of the flow, not sorted)
+    # the steps, in the order of the flow
+    "write_templates",
     "load_program",
     "plan_program",
-    "read_plan_dir",
-    "replan_program",
+    "explain_program",
     "verify",
     "write_plan_dir",
-    "write_templates",
+    "read_plan_dir",
+    "send_outbox",
+    "parse_rules",
+    # changes to a published plan
+    "replan_program",
+    "transfer",
+    "withdraw",
+    "move",
+    "cancel_cohort",
+    # what they take and give
+    "SolveOptions",
+    "Program",
+    "Participant",
+    "Facilitator",
+    "Venue",
+    "Plan",
+    "Cohort",
+    "Session",
+    "Unplaced",
+    "Change",
+    "Outbox",
+    "Explanation",
+    "Finding",
+    "Violation",
+    "Rule",
+    "RULES",
+    # errors
+    "BackstageError",
+    "InputError",
+    "InputErrors",
+    "InfeasibleError",
+    "VerificationError",
+    "__version__",
 ]

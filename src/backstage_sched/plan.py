@@ -6,12 +6,14 @@ Field names follow SPEC §4 exactly (``plan.json``).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .rules import UID, enforces
 
 FORMAT_VERSION = 1
 
@@ -186,3 +188,16 @@ def _aware(text: str, source: str, where: str) -> datetime:
     if value.tzinfo is None:
         raise InputError(source, where, f"{text!r} has no UTC offset")
     return value
+
+
+UID_DOMAIN = "backstage-sched"
+
+
+@enforces(UID)
+def uid_for(program_id: str, cohort_id: str, index: int) -> str:
+    """The deterministic calendar UID of session ``index`` of a cohort."""
+
+    def safe(text: str) -> str:
+        return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "x"
+
+    return f"{safe(program_id)}-{safe(cohort_id)}-s{int(index)}@{UID_DOMAIN}"

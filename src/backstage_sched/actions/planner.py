@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..check.verify import verify
 from ..domain import Program
 from ..errors import InputError, VerificationError
 from ..inputs.workdays import Slot, WorkCalendar
-from ..plan import Cohort, Plan, Session, Unplaced
-from ..publish.changes import Outbox, carry_over, describe, outbox
-from ..publish.folder import default_stamp
-from ..publish.ical import uid_for
+from ..plan import Cohort, Plan, Session, Unplaced, uid_for
+from ..publish.changes import carry_over, describe, outbox
+from ..publish.folder import update_stamp
 from ..solver import Schedule, SolveOptions, solve
 from ..solver.diagnose import diagnose
 from ..solver.explain import Finding
 from ..solver.instance import EarlierCohort, Instance
 from ..solver.interchange import Interchange, clashing_dates, interchangeable
 from ..solver.solve import Progress
+from .change import Change
 
 
 def plan_program(
@@ -112,10 +112,11 @@ def replan_program(
     options: SolveOptions | None = None,
     progress: Progress | None = None,
     stamp: datetime | None = None,
-) -> tuple[Plan, Outbox, str]:
+) -> Change:
     """Re-plan after edited inputs (SPEC §5): sessions before ``today`` stay; the rest
-    move as little as possible. Returns the verified plan (UIDs kept, SEQUENCE
-    raised where changed), the messages to send and a readable diff."""
+    move as little as possible. Returns the checked change: the plan (UIDs kept,
+    SEQUENCE raised where changed), the messages to send and a readable diff;
+    ``stamp`` (DTSTAMP) defaults to midnight UTC of ``today``."""
     if previous.program != program.id:
         raise InputError(
             None, "--previous",
@@ -144,9 +145,12 @@ def replan_program(
     plan = replace(plan, objective=objective)
     plan = carry_over(previous, plan, today)
     check_or_raise(program, plan)
-    stamp = stamp or default_stamp(program)
+    if stamp is None:
+        stamp = update_stamp(program, today)
+    elif stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
     sending = outbox(previous_program, previous, program, plan, today, stamp)
-    return plan, sending, describe(previous, plan, today)
+    return Change(program, plan, sending, describe(previous, plan, today), (), stamp)
 
 
 def _earlier(

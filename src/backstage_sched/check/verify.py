@@ -20,29 +20,30 @@ import holidays
 from ..domain import Busy, Facilitator, Participant, Program, TimeRule
 from ..errors import InputError
 from ..plan import Cohort, Plan, Session
-
-RULES: tuple[str, ...] = (
-    "allowed day",
-    "time grid",
-    "day window",
-    "duration",
-    "gap rule",
-    "program window",
-    "participant availability",
-    "facilitator availability",
-    "facilitator capacity",
-    "facilitator sessions per day",
-    "facilitator buffer",
-    "facilitator no-overlap",
-    "group size",
-    "organisation mix",
-    "company mode",
-    "not_with",
-    "session count",
-    "case owner",
-    "venue",
-    "placement",
-    "uid",
+from ..rules import (
+    ALLOWED_DAY,
+    CASE_OWNER,
+    COMPANY_MODE,
+    DAY_WINDOW,
+    DURATION,
+    FACILITATOR_AVAILABILITY,
+    FACILITATOR_BUFFER,
+    FACILITATOR_CAPACITY,
+    FACILITATOR_NO_OVERLAP,
+    FACILITATOR_SESSIONS_PER_DAY,
+    GAP,
+    GROUP_SIZE,
+    NOT_WITH,
+    ORGANISATION_MIX,
+    PARTICIPANT_AVAILABILITY,
+    PLACEMENT,
+    PROGRAM_WINDOW,
+    SESSION_COUNT,
+    TIME_GRID,
+    UID,
+    VENUE,
+    Rule,
+    checks,
 )
 
 
@@ -185,40 +186,41 @@ def _hm(t: time) -> str:
     return t.strftime("%H:%M")
 
 
+@checks(ALLOWED_DAY, TIME_GRID, DAY_WINDOW, DURATION, PROGRAM_WINDOW)
 def _check_session_time(program: Program, x: _Local, closed: dict[date, str]) -> list[Violation]:
     rules = program.sessions
     cid, idx = x.cohort.id, x.session.index
     out: list[Violation] = []
     day = x.start.date()
 
-    def add(rule: str, message: str) -> None:
-        out.append(Violation(rule, message, cid, idx))
+    def add(rule: Rule, message: str) -> None:
+        out.append(Violation(rule.code, message, cid, idx))
 
     for d in sorted({day, x.end.date()}):
         if not program.start <= d <= program.end:
             add(
-                "program window",
+                PROGRAM_WINDOW,
                 f"{d.isoformat()} is outside the program window "
                 f"{program.start.isoformat()}..{program.end.isoformat()}",
             )
 
     name = day.strftime("%a").lower()
     if day.weekday() not in rules.weekdays:
-        add("allowed day", f"{day.isoformat()} is a {name}, not an allowed weekday")
+        add(ALLOWED_DAY, f"{day.isoformat()} is a {name}, not an allowed weekday")
     if day in closed:
-        add("allowed day", f"{day.isoformat()} is a public holiday ({closed[day]})")
+        add(ALLOWED_DAY, f"{day.isoformat()} is a public holiday ({closed[day]})")
     if day in program.extra_closed:
-        add("allowed day", f"{day.isoformat()} is an extra closed day")
+        add(ALLOWED_DAY, f"{day.isoformat()} is an extra closed day")
     blackout = _blackout_of(program, day)
     if blackout is not None:
-        add("allowed day", f"{day.isoformat()} lies in the blackout {blackout!r}")
+        add(ALLOWED_DAY, f"{day.isoformat()} lies in the blackout {blackout!r}")
 
     start_min = x.start.hour * 60 + x.start.minute
     day_start_min = rules.day_start.hour * 60 + rules.day_start.minute
     off_grid = x.start.second or x.start.microsecond
     if rules.grid_minutes > 0 and (off_grid or (start_min - day_start_min) % rules.grid_minutes):
         add(
-            "time grid",
+            TIME_GRID,
             f"starts at {x.start.strftime('%H:%M:%S' if off_grid else '%H:%M')}, not on the "
             f"{rules.grid_minutes}-minute grid from {_hm(rules.day_start)}",
         )
@@ -226,16 +228,16 @@ def _check_session_time(program: Program, x: _Local, closed: dict[date, str]) ->
     window = f"{_hm(rules.day_start)}–{_hm(rules.day_end)}"
     span = f"{x.start.strftime('%Y-%m-%d %H:%M')}–{x.end.strftime('%Y-%m-%d %H:%M')}"
     if x.end.date() != day:
-        add("day window", f"{span} does not end on the day it starts")
+        add(DAY_WINDOW, f"{span} does not end on the day it starts")
     elif x.start.time() < rules.day_start or x.end.time() > rules.day_end:
-        add("day window", f"{span} is not inside the day window {window}")
+        add(DAY_WINDOW, f"{span} is not inside the day window {window}")
 
     want = timedelta(minutes=rules.duration_minutes)
     elapsed = x.uend - x.ustart
     wall = x.end - x.start
     if elapsed != want or wall != want:
         add(
-            "duration",
+            DURATION,
             f"lasts {_minutes(elapsed)} min (wall clock {_minutes(wall)} min), "
             f"not {rules.duration_minutes} min",
         )
@@ -247,6 +249,7 @@ def _minutes(delta: timedelta) -> str:
     return str(int(value)) if value == int(value) else f"{value:g}"
 
 
+@checks(GAP)
 def _check_gaps(program: Program, xs: list[_Local]) -> list[Violation]:
     rules = program.sessions
     blackout_days = {
@@ -262,7 +265,7 @@ def _check_gaps(program: Program, xs: list[_Local]) -> list[Violation]:
         if not rules.min_gap_days <= gap <= rules.max_gap_days + extra:
             out.append(
                 Violation(
-                    "gap rule",
+                    GAP.code,
                     f"{gap} days after session {prev.session.index + 1} "
                     f"(allowed {rules.min_gap_days}–{rules.max_gap_days}, "
                     f"+{extra} blackout days)",
@@ -306,6 +309,7 @@ def _busy_overlaps(b: Busy, start: datetime, end: datetime, tz: tzinfo) -> bool:
     return bs < end and start < be
 
 
+@checks(FACILITATOR_AVAILABILITY, PARTICIPANT_AVAILABILITY)
 def _check_availability(
     x: _Local, members: list[Participant], facilitator: Facilitator | None, tz: tzinfo
 ) -> list[Violation]:
@@ -317,7 +321,7 @@ def _check_availability(
             if _rule_overlaps(r, x.start, x.end):
                 out.append(
                     Violation(
-                        "participant availability",
+                        PARTICIPANT_AVAILABILITY.code,
                         f"{p.id} is unavailable ({r.text}) at {span}",
                         cid,
                         idx,
@@ -328,7 +332,7 @@ def _check_availability(
                 what = f" {b.summary!r}" if b.summary else ""
                 out.append(
                     Violation(
-                        "participant availability",
+                        PARTICIPANT_AVAILABILITY.code,
                         f"{p.id} is busy{what} {b.start.isoformat(' ', 'minutes')}–"
                         f"{b.end.isoformat(' ', 'minutes')}, overlapping {span}",
                         cid,
@@ -340,7 +344,7 @@ def _check_availability(
             if _rule_overlaps(r, x.start, x.end):
                 out.append(
                     Violation(
-                        "facilitator availability",
+                        FACILITATOR_AVAILABILITY.code,
                         f"facilitator {facilitator.id} is unavailable ({r.text}) at {span}",
                         cid,
                         idx,
@@ -349,32 +353,38 @@ def _check_availability(
     return out
 
 
+@checks(VENUE)
 def _check_cohort_venue(program: Program, c: Cohort) -> list[Violation]:
     if c.venue is None:
         return []
     if not program.venues:
-        return [Violation("venue", f"cohort venue is {c.venue!r}, but no venues are listed", c.id)]
+        return [Violation(
+            VENUE.code, f"cohort venue is {c.venue!r}, but no venues are listed", c.id
+        )]
     if c.venue not in {v.id for v in program.venues}:
-        return [Violation("venue", f"cohort venue {c.venue!r} is not a listed venue", c.id)]
+        return [Violation(VENUE.code, f"cohort venue {c.venue!r} is not a listed venue", c.id)]
     return []
 
 
+@checks(VENUE)
 def _check_venue(program: Program, x: _Local) -> list[Violation]:
     cid, idx, venue = x.cohort.id, x.session.index, x.session.venue
     if not program.venues:
         if venue is not None:
-            return [Violation("venue", f"venue is {venue!r}, but no venues are listed", cid, idx)]
+            return [Violation(
+                VENUE.code, f"venue is {venue!r}, but no venues are listed", cid, idx
+            )]
         return []
     if venue is None:
-        return [Violation("venue", "has no venue", cid, idx)]
+        return [Violation(VENUE.code, "has no venue", cid, idx)]
     known = {v.id: v for v in program.venues}
     if venue not in known:
-        return [Violation("venue", f"venue {venue!r} is not a listed venue", cid, idx)]
+        return [Violation(VENUE.code, f"venue {venue!r} is not a listed venue", cid, idx)]
     need = len(x.cohort.members) + 1
     if known[venue].capacity < need:
         return [
             Violation(
-                "venue",
+                VENUE.code,
                 f"venue {venue} holds {known[venue].capacity}, "
                 f"but {need} people meet (members + facilitator)",
                 cid,
@@ -384,6 +394,7 @@ def _check_venue(program: Program, x: _Local) -> list[Violation]:
     return []
 
 
+@checks(VENUE)
 def _check_venue_overlaps(program: Program, xs: list[_Local]) -> list[Violation]:
     if not program.venues:
         return []
@@ -396,7 +407,7 @@ def _check_venue_overlaps(program: Program, xs: list[_Local]) -> list[Violation]
         for a, b in _overlapping_pairs(group):
             out.append(
                 Violation(
-                    "venue",
+                    VENUE.code,
                     f"venue {venue} is double-booked: overlaps {_label(a)} "
                     f"({a.start.strftime('%Y-%m-%d %H:%M')}–{a.end.strftime('%H:%M')})",
                     b.cohort.id,
@@ -424,6 +435,9 @@ def _overlapping_pairs(xs: list[_Local]) -> list[tuple[_Local, _Local]]:
     ]
 
 
+@checks(
+    FACILITATOR_BUFFER, FACILITATOR_CAPACITY, FACILITATOR_NO_OVERLAP, FACILITATOR_SESSIONS_PER_DAY
+)
 def _check_facilitators(
     program: Program,
     plan: Plan,
@@ -436,7 +450,7 @@ def _check_facilitators(
         if f.max_cohorts is not None and len(cohorts) > f.max_cohorts:
             out.append(
                 Violation(
-                    "facilitator capacity",
+                    FACILITATOR_CAPACITY.code,
                     f"facilitator {f.id} leads {len(cohorts)} cohorts ({', '.join(cohorts)}), "
                     f"at most {f.max_cohorts} allowed",
                 )
@@ -451,7 +465,7 @@ def _check_facilitators(
                 first_excess = group[limit]
                 out.append(
                     Violation(
-                        "facilitator sessions per day",
+                        FACILITATOR_SESSIONS_PER_DAY.code,
                         f"facilitator {f.id} leads {len(group)} sessions on {day.isoformat()} "
                         f"({', '.join(_label(x) for x in group)}), at most {limit} a day",
                         first_excess.cohort.id,
@@ -464,7 +478,7 @@ def _check_facilitators(
                 if a.ustart < b.uend and b.ustart < a.uend:
                     out.append(
                         Violation(
-                            "facilitator no-overlap",
+                            FACILITATOR_NO_OVERLAP.code,
                             f"facilitator {f.id} is also in {_label(a)} "
                             f"({a.start.strftime('%Y-%m-%d %H:%M')}–{a.end.strftime('%H:%M')})",
                             b.cohort.id,
@@ -474,7 +488,7 @@ def _check_facilitators(
                 elif a.start.date() == b.start.date() and b.ustart - a.uend < buffer:
                     out.append(
                         Violation(
-                            "facilitator buffer",
+                            FACILITATOR_BUFFER.code,
                             f"facilitator {f.id} has {_minutes(b.ustart - a.uend)} min after "
                             f"{_label(a)}, needs {program.buffer(f)}",
                             b.cohort.id,
@@ -499,6 +513,7 @@ def _withdrawals(plan: Plan) -> tuple[set[str], dict[str, set[int]]]:
     return shrunk, orphaned
 
 
+@checks(COMPANY_MODE, GROUP_SIZE, NOT_WITH, ORGANISATION_MIX)
 def _check_group(
     program: Program, c: Cohort, members: list[Participant], shrunk: bool = False
 ) -> list[Violation]:
@@ -508,7 +523,7 @@ def _check_group(
     low = 1 if shrunk else g.min_size
     if not low <= n <= g.max_size:
         out.append(
-            Violation("group size", f"has {n} members, allowed {g.min_size}–{g.max_size}", c.id)
+            Violation(GROUP_SIZE.code, f"has {n} members, allowed {g.min_size}–{g.max_size}", c.id)
         )
     orgs = Counter(p.organization for p in members)
     if program.mode == "mixed":
@@ -517,7 +532,7 @@ def _check_group(
                 ids = ", ".join(p.id for p in members if p.organization == org)
                 out.append(
                     Violation(
-                        "organisation mix",
+                        ORGANISATION_MIX.code,
                         f"{count} members from {org!r} ({ids}), at most {g.max_per_organization}",
                         c.id,
                     )
@@ -525,7 +540,7 @@ def _check_group(
     elif program.mode == "company" and len(orgs) > 1:
         out.append(
             Violation(
-                "company mode",
+                COMPANY_MODE.code,
                 f"members come from {len(orgs)} organisations "
                 f"({', '.join(sorted(orgs))}), a company run allows one",
                 c.id,
@@ -535,11 +550,12 @@ def _check_group(
         for b in members[i + 1 :]:
             if b.id in a.not_with or a.id in b.not_with:
                 out.append(
-                    Violation("not_with", f"{a.id} and {b.id} must not share a cohort", c.id)
+                    Violation(NOT_WITH.code, f"{a.id} and {b.id} must not share a cohort", c.id)
                 )
     return out
 
 
+@checks(SESSION_COUNT)
 def _check_session_order(c: Cohort, orphaned: AbstractSet[int] = frozenset()) -> list[Violation]:
     out: list[Violation] = []
     n = len(c.members)
@@ -547,7 +563,7 @@ def _check_session_order(c: Cohort, orphaned: AbstractSet[int] = frozenset()) ->
     if len(c.sessions) != need:
         out.append(
             Violation(
-                "session count",
+                SESSION_COUNT.code,
                 f"has {len(c.sessions)} sessions, a cohort of {n} needs {need}"
                 + (f" ({len(orphaned)} held for members since withdrawn)" if orphaned else ""),
                 c.id,
@@ -557,7 +573,7 @@ def _check_session_order(c: Cohort, orphaned: AbstractSet[int] = frozenset()) ->
     if indexes != list(range(len(c.sessions))):
         out.append(
             Violation(
-                "session count",
+                SESSION_COUNT.code,
                 f"session indexes are {indexes}, expected 0..{len(c.sessions) - 1} in order",
                 c.id,
             )
@@ -566,7 +582,7 @@ def _check_session_order(c: Cohort, orphaned: AbstractSet[int] = frozenset()) ->
         if _utc(cur.start) <= _utc(prev.start):
             out.append(
                 Violation(
-                    "session count",
+                    SESSION_COUNT.code,
                     f"starts {cur.start.isoformat()}, not after session {prev.index + 1} "
                     f"({prev.start.isoformat()})",
                     c.id,
@@ -580,6 +596,7 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC) if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
+@checks(CASE_OWNER)
 def _check_case_owner(c: Cohort, orphaned: AbstractSet[int] = frozenset()) -> list[Violation]:
     out: list[Violation] = []
     owned: dict[str, list[int]] = defaultdict(list)
@@ -587,27 +604,31 @@ def _check_case_owner(c: Cohort, orphaned: AbstractSet[int] = frozenset()) -> li
         if s.index == 0:
             if s.case_owner is not None:
                 out.append(
-                    Violation("case owner", f"the kick-off has case owner {s.case_owner}", c.id, 0)
+                    Violation(
+                        CASE_OWNER.code, f"the kick-off has case owner {s.case_owner}", c.id, 0
+                    )
                 )
             continue
         if s.case_owner is None:
             if s.index not in orphaned:
-                out.append(Violation("case owner", "has no case owner", c.id, s.index))
+                out.append(Violation(CASE_OWNER.code, "has no case owner", c.id, s.index))
             continue
         if s.case_owner not in c.members:
             out.append(
-                Violation("case owner", f"case owner {s.case_owner} is not a member", c.id, s.index)
+                Violation(
+                    CASE_OWNER.code, f"case owner {s.case_owner} is not a member", c.id, s.index
+                )
             )
             continue
         owned[s.case_owner].append(s.index)
     for m in c.members:
         times = owned.get(m, [])
         if not times:
-            out.append(Violation("case owner", f"{m} is never case owner", c.id))
+            out.append(Violation(CASE_OWNER.code, f"{m} is never case owner", c.id))
         elif len(times) > 1:
             out.append(
                 Violation(
-                    "case owner",
+                    CASE_OWNER.code,
                     f"{m} is case owner {len(times)} times (sessions {', '.join(map(str, times))})",
                     c.id,
                     times[1],
@@ -616,6 +637,7 @@ def _check_case_owner(c: Cohort, orphaned: AbstractSet[int] = frozenset()) -> li
     return out
 
 
+@checks(PLACEMENT)
 def _check_placement(
     program: Program,
     plan: Plan,
@@ -625,35 +647,42 @@ def _check_placement(
     out: list[Violation] = []
     if plan.program != program.id:
         out.append(
-            Violation("placement", f"the plan is for program {plan.program!r}, not {program.id!r}")
+            Violation(
+                PLACEMENT.code, f"the plan is for program {plan.program!r}, not {program.id!r}"
+            )
         )
     seen_cohorts: set[str] = set()
     where: dict[str, list[str]] = defaultdict(list)
     for c in plan.cohorts:
         if c.id in seen_cohorts:
-            out.append(Violation("placement", "duplicate cohort id", c.id))
+            out.append(Violation(PLACEMENT.code, "duplicate cohort id", c.id))
         seen_cohorts.add(c.id)
         if c.facilitator not in facilitators:
-            out.append(Violation("placement", f"unknown facilitator {c.facilitator!r}", c.id))
+            out.append(Violation(PLACEMENT.code, f"unknown facilitator {c.facilitator!r}", c.id))
         for m in c.members:
             if m not in participants:
-                out.append(Violation("placement", f"unknown participant {m!r}", c.id))
+                out.append(Violation(PLACEMENT.code, f"unknown participant {m!r}", c.id))
             where[m].append(f"cohort {c.id}")
     for u in plan.unplaced:
         if u.participant not in participants:
-            out.append(Violation("placement", f"unknown participant {u.participant!r} in unplaced"))
+            out.append(Violation(
+                PLACEMENT.code, f"unknown participant {u.participant!r} in unplaced"
+            ))
         where[u.participant].append("unplaced")
     for pid, places in where.items():
         if len(places) > 1:
             out.append(
-                Violation("placement", f"{pid} appears {len(places)} times ({', '.join(places)})")
+                Violation(
+                    PLACEMENT.code, f"{pid} appears {len(places)} times ({', '.join(places)})"
+                )
             )
     for p in program.participants:
         if p.id not in where:
-            out.append(Violation("placement", f"{p.id} is neither in a cohort nor unplaced"))
+            out.append(Violation(PLACEMENT.code, f"{p.id} is neither in a cohort nor unplaced"))
     return out
 
 
+@checks(UID)
 def _check_uids(plan: Plan) -> list[Violation]:
     out: list[Violation] = []
     first: dict[str, str] = {}
@@ -661,10 +690,12 @@ def _check_uids(plan: Plan) -> list[Violation]:
         for s in c.sessions:
             here = f"{c.id} session {s.index + 1}"
             if not s.uid or not s.uid.strip():
-                out.append(Violation("uid", "empty UID", c.id, s.index))
+                out.append(Violation(UID.code, "empty UID", c.id, s.index))
             elif s.uid in first:
                 out.append(
-                    Violation("uid", f"UID {s.uid!r} is also used by {first[s.uid]}", c.id, s.index)
+                    Violation(
+                        UID.code, f"UID {s.uid!r} is also used by {first[s.uid]}", c.id, s.index
+                    )
                 )
             else:
                 first[s.uid] = here

@@ -34,12 +34,12 @@ from ..domain import Program
 from ..errors import BackstageError, InfeasibleError, InputError, VerificationError
 from ..inputs.load import load_program
 from ..plan import Plan
-from ..publish import send
-from ..publish.folder import check_out_dir, read_plan_dir, update_stamp, write_plan_dir
+from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
 from ..solver import SolveOptions
 from . import edits as cli_edits
 from . import explain as cli_explain
 from . import init as cli_init
+from . import send
 
 EXIT_OK, EXIT_RULES, EXIT_INPUT, EXIT_SEND = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
@@ -376,13 +376,13 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
         else:
             old_program, old_plan = read_plan_dir(args.previous.parent)
             today = args.today or date.today()
-            stamp = args.stamp or update_stamp(program, today)
-            plan, sending, diff = replan_program(
-                program, old_program, old_plan, today, options, steps, stamp
+            change = replan_program(
+                program, old_program, old_plan, today, options, steps, args.stamp
             )
+            plan, diff = change.plan, change.diff
             steps("writing the plan folder ...")
-            write_plan_dir(program, plan, args.out, stamp, sending, diff)
-            messages = len(sending.messages)
+            write_plan_dir(program, plan, args.out, change.stamp, change.outbox, diff)
+            messages = len(change.outbox.messages)
     if args.quiet:
         return EXIT_OK
     if diff is not None:

@@ -1,6 +1,6 @@
 """The ``transfer``, ``withdraw``, ``move`` and ``cancel-cohort`` subcommands.
 
-Each reads a plan folder, applies one edit (:mod:`backstage_sched.actions.edits`),
+Each reads a plan folder, applies one change (:mod:`backstage_sched.actions.change`),
 writes a complete new plan folder with ``outbox.json``, the cancellation
 files and ``changes.txt``, and prints the diff, the notes and the files to
 send. Errors propagate (InputError, VerificationError) for the caller to map
@@ -10,15 +10,15 @@ to exit codes; nothing is written then.
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
-from ..actions import edits
+from ..actions.change import cancel_cohort, move, transfer, withdraw
 from ..publish.changes import Outbox
-from ..publish.folder import check_out_dir, read_plan_dir, update_stamp, write_plan_dir
+from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
 
 COMMANDS: tuple[str, ...] = ("transfer", "withdraw", "move", "cancel-cohort")
 EXIT_OK = 0
@@ -103,28 +103,26 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     program, plan = read_plan_dir(args.plan_dir)
     today = args.on if args.command == "withdraw" else args.today or date.today()
     if args.command == "transfer":
-        result = edits.transfer(
+        change = transfer(
             program, plan, args.from_id, args.to_id, args.name, args.email, today,
-            organization=args.organization,
+            organization=args.organization, stamp=args.stamp,
         )
     elif args.command == "withdraw":
-        result = edits.withdraw(program, plan, args.participant, args.on)
+        change = withdraw(program, plan, args.participant, args.on, stamp=args.stamp)
     elif args.command == "move":
-        result = edits.move(
-            program, plan, args.cohort, args.session - 1, args.to, args.not_on, today
+        change = move(
+            program, plan, args.cohort, args.session, today, to=args.to, not_on=args.not_on,
+            stamp=args.stamp,
         )
     elif args.command == "cancel-cohort":
-        result = edits.cancel_cohort(program, plan, args.cohort, today, args.reason)
+        change = cancel_cohort(program, plan, args.cohort, today, reason=args.reason,
+                               stamp=args.stamp)
     else:
         raise ValueError(f"not an edit command: {args.command}")
-    new_program, new_plan, notes = result
-    stamp = args.stamp
-    if stamp is None:
-        stamp = update_stamp(new_program, today)
-    elif stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=UTC)
-    final, box, diff = edits.apply(program, plan, new_program, new_plan, today, stamp)
-    write_plan_dir(new_program, final, args.out, stamp, sending=box, changes=diff)
+    box, diff, notes = change.outbox, change.diff, change.notes
+    write_plan_dir(
+        change.program, change.plan, args.out, change.stamp, sending=box, changes=diff
+    )
     out.print(diff.rstrip("\n"), markup=False, soft_wrap=True, highlight=False)
     for note in notes:
         out.print(f"note: {note}", markup=False, soft_wrap=True, highlight=False)

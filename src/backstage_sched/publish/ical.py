@@ -25,7 +25,6 @@ from ..domain import Program
 from ..plan import Cohort, Plan, Session
 
 PRODID = "-//backstage-sched//Backstage planner//EN"
-UID_DOMAIN = "backstage-sched"
 
 _ICAL_DAYS = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")  # POSIX: 0 = Sunday
 _MIN_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -222,15 +221,6 @@ def vtimezone(tzid: str) -> Timezone:
 
 # ---------------------------------------------------------------------------
 # Events
-
-
-def uid_for(program_id: str, cohort_id: str, index: int) -> str:
-    """The deterministic calendar UID of session ``index`` of a cohort."""
-
-    def safe(text: str) -> str:
-        return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "x"
-
-    return f"{safe(program_id)}-{safe(cohort_id)}-s{int(index)}@{UID_DOMAIN}"
 
 
 def _local(program: Program, moment: datetime) -> datetime:

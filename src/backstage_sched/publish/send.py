@@ -10,7 +10,6 @@ after each one, and a rerun skips what it lists.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
@@ -28,8 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from icalendar import Calendar
-from rich.console import Console
-from rich.markup import escape
 
 from ..errors import BackstageError, InputError
 
@@ -38,7 +35,6 @@ EML_DIR = "sent-eml"
 OUTBOX = "outbox.json"
 PASSWORD_ENV = "BACKSTAGE_SMTP_PASSWORD"
 DEFAULT_SENDER = "backstage@localhost"
-EXIT_OK, EXIT_INPUT, EXIT_SEND = 0, 2, 3
 
 Progress = Callable[[int, int, str], None]
 
@@ -410,82 +406,3 @@ def send_outbox(
             "run send again to continue without duplicates"
         ) from exc
     return SendReport(sent=sent, skipped=skipped, written=0)
-
-
-def _host_port(text: str) -> tuple[str, int]:
-    """``HOST:PORT`` (``[v6]:PORT``); the port defaults to 25."""
-    host, sep, port = text.rpartition(":")
-    if not sep or "]" in port:
-        host, port = text, "25"
-    host = host.strip("[]")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
-    return host, int(port)
-
-
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``send`` subcommand."""
-    p = sub.add_parser(
-        "send",
-        help="e-mail the plan folder's outbox as calendar invitations (iMIP)",
-        description=(
-            "Send one e-mail per person and invitation in outbox.json. Without --smtp "
-            "(or with --dry-run) .eml files are written to PLAN_DIR/sent-eml/ instead. "
-            f"The SMTP password is read from ${PASSWORD_ENV}, never from a flag."
-        ),
-    )
-    p.add_argument("plan_dir", type=Path, help="plan folder with outbox.json")
-    p.add_argument("--smtp", type=_host_port, metavar="HOST:PORT", help="SMTP server")
-    p.add_argument(
-        "--from", dest="sender", metavar="ADDRESS",
-        help=f"sender address (required with --smtp; default {DEFAULT_SENDER} on a dry run)",
-    )
-    p.add_argument("--dry-run", action="store_true", help="write .eml files, send nothing")
-    p.add_argument("--starttls", action="store_true", help="upgrade the connection with STARTTLS")
-    p.add_argument("--user", metavar="NAME", help=f"SMTP login name (password: ${PASSWORD_ENV})")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only the summary and errors")
-
-
-def run(args: argparse.Namespace, out: Console, err: Console) -> int:
-    """Carry out ``send``; 0 on success, 2 on bad input, 3 when sending failed."""
-    dry = bool(args.dry_run) or args.smtp is None
-    if not dry and not args.sender:
-        err.print("[bold red]input error:[/] --from ADDRESS is required with --smtp")
-        return EXIT_INPUT
-    password = os.environ.get(PASSWORD_ENV)
-    if args.user and not dry and password is None:
-        err.print(f"[bold red]input error:[/] --user needs the password in ${PASSWORD_ENV}")
-        return EXIT_INPUT
-    local = ("localhost", "127.0.0.1", "::1")
-    if args.user and not args.starttls and not dry and args.smtp[0] not in local:
-        err.print("warning: logging in without --starttls sends the password in clear text")
-
-    def progress(i: int, total: int, what: str) -> None:
-        if not getattr(args, "quiet", False):
-            err.print(f"  [{i}/{total}] {what}", markup=False, soft_wrap=True)
-
-    try:
-        report = send_outbox(
-            args.plan_dir, args.sender or DEFAULT_SENDER, None if dry else args.smtp, dry,
-            starttls=args.starttls, username=args.user, password=password, progress=progress,
-        )
-    except InputError as exc:
-        err.print(f"[bold red]input error:[/] {escape(str(exc))}", soft_wrap=True)
-        err.print("Nothing was sent.")
-        return EXIT_INPUT
-    except SendError as exc:
-        err.print(f"[bold red]send failed:[/] {escape(str(exc))}", soft_wrap=True)
-        return EXIT_SEND
-    except BackstageError as exc:
-        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
-        return EXIT_SEND
-    already = f", {report.skipped} already sent (in {SENT})" if report.skipped else ""
-    if dry:
-        out.print(
-            f"Dry run: wrote {report.written} e-mail(s) to {args.plan_dir / EML_DIR}/"
-            f"{already}; nothing was sent.", soft_wrap=True,
-        )
-    else:
-        host, port = args.smtp
-        out.print(f"Sent {report.sent} e-mail(s) via {host}:{port}{already}.", soft_wrap=True)
-    return EXIT_OK

@@ -5,7 +5,7 @@ builds this same model with the rules it may relax behind named literals, so
 an explanation speaks of exactly the rules the plan obeys.
 
 Each function adds its rule to ``model`` for every cohort slot. Rules 1, 2
-and 4 ("allowed day", "time grid", "day window", "program window") are
+and 4 (ALLOWED_DAY.code, TIME_GRID.code, DAY_WINDOW.code, PROGRAM_WINDOW.code) are
 built into the variable domains: a session's day can only take the numbers
 of allowed days in the program window and its start only grid times that
 end inside the day window, so they cannot be broken.
@@ -17,6 +17,23 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
+from ..rules import (
+    COMPANY_MODE,
+    FACILITATOR_AVAILABILITY,
+    FACILITATOR_BUFFER,
+    FACILITATOR_CAPACITY,
+    FACILITATOR_NO_OVERLAP,
+    FACILITATOR_SESSIONS_PER_DAY,
+    GAP,
+    GROUP_SIZE,
+    NOT_WITH,
+    ORGANISATION_MIX,
+    PARTICIPANT_AVAILABILITY,
+    PLACEMENT,
+    SESSION_COUNT,
+    VENUE,
+    enforces,
+)
 from .instance import Instance
 from .variables import Variables
 
@@ -72,6 +89,7 @@ def _session_intervals(
     ]
 
 
+@enforces(SESSION_COUNT)
 def add_session_count(
     model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
 ) -> None:
@@ -95,19 +113,21 @@ def add_session_count(
             model.add(v.when[k][i] == _lowest(v.when[k][i])).only_enforce_if(open_.Not())
 
 
+@enforces(GROUP_SIZE)
 def add_group_size(
     model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
 ) -> None:
     """Group size: an open cohort has ``min_size``..``max_size`` members, a closed one
     none; a started cohort that lost members to withdrawals may stay below ``min_size``."""
     groups = inst.program.groups
-    smallest = _on(switch, "group size")
+    smallest = _on(switch, GROUP_SIZE.code)
     for k, open_ in enumerate(v.open):
         model.add(v.size[k] >= inst.smallest(k)).only_enforce_if([open_, *smallest])
         model.add(v.size[k] <= groups.max_size).only_enforce_if(open_)
         model.add(v.size[k] == 0).only_enforce_if(open_.Not())
 
 
+@enforces(PLACEMENT)
 def add_placement(
     model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
 ) -> None:
@@ -116,6 +136,7 @@ def add_placement(
         model.add_at_most_one(v.member[p, k] for k in range(len(v.open)))
 
 
+@enforces(ORGANISATION_MIX)
 def add_organisation_mix(
     model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
 ) -> None:
@@ -129,11 +150,12 @@ def add_organisation_mix(
     for org, people in by_org.items():
         if len(people) <= cap:
             continue
-        on = _on(switch, "organisation mix", org)
+        on = _on(switch, ORGANISATION_MIX.code, org)
         for k in range(len(v.open)):
             model.add(sum(v.member[p, k] for p in people) <= cap).only_enforce_if(on)
 
 
+@enforces(COMPANY_MODE)
 def add_company_mode(
     model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
 ) -> None:
@@ -148,6 +170,7 @@ def add_company_mode(
             model.add_implication(v.member[p, k], chosen[orgs.index(person.organization)])
 
 
+@enforces(NOT_WITH)
 def add_not_with(
     model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
 ) -> None:
@@ -160,11 +183,12 @@ def add_not_with(
                 pairs.add((min(p, index[other]), max(p, index[other])))
     people = inst.participants
     for a, b in sorted(pairs):
-        off = [lit.Not() for lit in _on(switch, "not_with", people[a].id, people[b].id)]
+        off = [lit.Not() for lit in _on(switch, NOT_WITH.code, people[a].id, people[b].id)]
         for k in range(len(v.open)):
             model.add_bool_or([v.member[a, k].Not(), v.member[b, k].Not(), *off])
 
 
+@enforces(PLACEMENT)
 def add_membership_opens_cohort(
     model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
 ) -> None:
@@ -173,6 +197,7 @@ def add_membership_opens_cohort(
         model.add_implication(lit, v.open[k])
 
 
+@enforces(GAP)
 def add_gap_rule(
     model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
 ) -> None:
@@ -193,6 +218,7 @@ def add_gap_rule(
             ).only_enforce_if(on)
 
 
+@enforces(PARTICIPANT_AVAILABILITY)
 def add_participant_availability(
     model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
 ) -> None:
@@ -200,7 +226,7 @@ def add_participant_availability(
     ids = [p.id for p in inst.participants]
     _keep_sessions_in(
         model, v, inst, inst.participant_open, lambda p, k: v.member[p, k],
-        lambda p: _on(switch, "participant availability", ids[p]),
+        lambda p: _on(switch, PARTICIPANT_AVAILABILITY.code, ids[p]),
     )
 
 
@@ -223,6 +249,7 @@ def _keep_sessions_in(model, v, inst, allowed_sets, literal, on) -> None:
                 )
 
 
+@enforces(PLACEMENT)
 def add_one_facilitator(
     model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
 ) -> None:
@@ -231,6 +258,7 @@ def add_one_facilitator(
         model.add(sum(v.lead[k, f] for f in range(len(inst.facilitators))) == open_)
 
 
+@enforces(FACILITATOR_AVAILABILITY)
 def add_facilitator_availability(
     model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
 ) -> None:
@@ -238,10 +266,11 @@ def add_facilitator_availability(
     ids = [f.id for f in inst.facilitators]
     _keep_sessions_in(
         model, v, inst, inst.facilitator_open, lambda f, k: v.lead[k, f],
-        lambda f: _on(switch, "facilitator availability", ids[f]),
+        lambda f: _on(switch, FACILITATOR_AVAILABILITY.code, ids[f]),
     )
 
 
+@enforces(FACILITATOR_CAPACITY)
 def add_facilitator_capacity(
     model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
 ) -> None:
@@ -250,10 +279,11 @@ def add_facilitator_capacity(
         limit = inst.facilitator_limit(fac)
         if limit < len(v.open):
             model.add(sum(v.lead[k, f] for k in range(len(v.open))) <= limit).only_enforce_if(
-                _on(switch, "facilitator capacity", fac.id)
+                _on(switch, FACILITATOR_CAPACITY.code, fac.id)
             )
 
 
+@enforces(FACILITATOR_NO_OVERLAP, FACILITATOR_BUFFER)
 def add_facilitator_no_overlap(
     model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
 ) -> None:
@@ -272,6 +302,7 @@ def add_facilitator_no_overlap(
         )
 
 
+@enforces(FACILITATOR_SESSIONS_PER_DAY)
 def add_facilitator_sessions_per_day(
     model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
 ) -> None:
@@ -300,6 +331,7 @@ def add_facilitator_sessions_per_day(
         model.add_cumulative(days, [1] * len(days), limit)
 
 
+@enforces(VENUE)
 def add_venue(
     model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
 ) -> None:

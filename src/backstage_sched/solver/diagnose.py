@@ -26,6 +26,19 @@ from dataclasses import dataclass, replace
 from ortools.sat.python import cp_model
 
 from ..domain import Program
+from ..rules import (
+    FACILITATOR_AVAILABILITY,
+    FACILITATOR_BUFFER,
+    FACILITATOR_CAPACITY,
+    FACILITATOR_NO_OVERLAP,
+    FACILITATOR_SESSIONS_PER_DAY,
+    GROUP_SIZE,
+    NOT_WITH,
+    ORGANISATION_MIX,
+    PARTICIPANT_AVAILABILITY,
+    PLACEMENT,
+    explains,
+)
 from . import constraints as c
 from .construct import Built, greedy
 from .explain import (
@@ -53,12 +66,12 @@ __all__ = ["Finding", "diagnose"]
 Key = tuple[Hashable, ...]
 
 RELAXABLE = (
-    "group size",
-    "organisation mix",
-    "not_with",
-    "participant availability",
-    "facilitator availability",
-    "facilitator capacity",
+    GROUP_SIZE.code,
+    ORGANISATION_MIX.code,
+    NOT_WITH.code,
+    PARTICIPANT_AVAILABILITY.code,
+    FACILITATOR_AVAILABILITY.code,
+    FACILITATOR_CAPACITY.code,
 )
 """The rules (the verifier's names) the diagnosis may turn off, one literal per instance:
 the constraint functions of :mod:`.constraints` enforce them behind these literals."""
@@ -106,7 +119,7 @@ class _Diagnosis:
             rule(self.model, self.v, self.wide, self._named)
         slots = range(len(self.v.open))
         for p, person in enumerate(self.wide.participants):
-            placed = self._named(("placement", person.id))
+            placed = self._named((PLACEMENT.code, person.id))
             # linear, so the LP sees it: p is in some cohort when the literal holds
             self.model.add(sum(self.v.member[p, k] for k in slots) >= placed)
         self.solution: list[int] | None = None
@@ -128,7 +141,7 @@ class _Diagnosis:
 
     def rule_keys(self) -> list[Key]:
         """Every relaxable rule literal's key."""
-        return [key for key in self.lit if key[0] != "placement"]
+        return [key for key in self.lit if key[0] != PLACEMENT.code]
 
     # ---- the questions ------------------------------------------------------
     def _solver(self, seconds: float) -> cp_model.CpSolver:
@@ -175,7 +188,7 @@ class _Diagnosis:
     ) -> tuple[str, list[Key]]:
         """Can ``pid`` join with everyone in ``placed`` staying and the rules in ``relax``
         off? Returns the status name and, when not, the core (assumption keys)."""
-        keep = [self.lit["placement", q] for q in sorted(placed | {pid})]
+        keep = [self.lit[PLACEMENT.code, q] for q in sorted(placed | {pid})]
         rules = [self.lit[k] for k in self.rule_keys() if k not in relax]
         self.model.clear_assumptions()
         self.model.add_assumptions(keep + rules)
@@ -286,12 +299,13 @@ def _org_of(inst: Instance, pid: str) -> str:
     return inst.participants[inst.participant_index[pid]].organization
 
 
+@explains(ORGANISATION_MIX)
 def _other_org(inst: Instance, pid: str, org: str) -> Finding:
     """``pid`` (of another organisation) could join only if a cohort took more of ``org``."""
     person = inst.participants[inst.participant_index[pid]]
     cap = inst.program.groups.max_per_organization
     return Finding(
-        "organisation mix",
+        ORGANISATION_MIX.code,
         (pid,),
         f"{who(person)} ({person.organization}) could be placed only in a cohort that "
         f"would need more than {cap} member(s) from {org}, which a mixed run does not allow",
@@ -318,7 +332,7 @@ def _binding(
     """The rules of ``core`` that alone let ``pid`` in; else ``[("all", *rules)]`` when
     only several together do (``"core"`` when that could not be shown in time);
     empty when no relaxable rule is in the core."""
-    rules = [k for k in core if k[0] != "placement"]
+    rules = [k for k in core if k[0] != PLACEMENT.code]
     singles = []
     proven = True  # every rule alone shown not to be enough
     for key in rules:
@@ -348,10 +362,10 @@ def _heuristic(
         if person.id in placed or person.id in skip:
             continue
         f = heuristic_finding(inst, n, placed, formed, unplaced)
-        if f.rule == "organisation mix" and "must wait" in f.message:
+        if f.rule == ORGANISATION_MIX.code and "must wait" in f.message:
             by_org.setdefault(person.organization, []).append(person.id)
             continue
-        if f.rule == "facilitator capacity" and "must wait" in f.message:
+        if f.rule == FACILITATOR_CAPACITY.code and "must wait" in f.message:
             capacity.append(person.id)
             continue
         result.append(f)
@@ -381,15 +395,15 @@ def _render(
         for key in keys:
             if key[0] in ("all", "core"):
                 parts = [k for k in key[1:] if isinstance(k, tuple)]
-                if full and all(k[0] == "facilitator capacity" for k in parts):
+                if full and all(k[0] == FACILITATOR_CAPACITY.code for k in parts):
                     capacity.append(pid)  # every facilitator at max_cohorts
                 else:
                     result.append(_together(inst, pid, parts, key[0] == "all"))
-            elif key[0] == "organisation mix" and _org_of(inst, pid) == key[1]:
+            elif key[0] == ORGANISATION_MIX.code and _org_of(inst, pid) == key[1]:
                 by_org.setdefault(str(key[1]), []).append(pid)
-            elif key[0] == "organisation mix":
+            elif key[0] == ORGANISATION_MIX.code:
                 result.append(_other_org(inst, pid, str(key[1])))
-            elif key[0] == "facilitator capacity" and full:
+            elif key[0] == FACILITATOR_CAPACITY.code and full:
                 if pid not in capacity:
                     capacity.append(pid)
             else:
@@ -401,56 +415,58 @@ def _render(
     return result
 
 
+@explains(FACILITATOR_AVAILABILITY, FACILITATOR_CAPACITY, GROUP_SIZE)
+@explains(PARTICIPANT_AVAILABILITY)
 def _single(inst: Instance, pid: str, key: Key, formed: int) -> Finding:
     """One rule that alone keeps ``pid`` out (not org cap, not global capacity)."""
     person = inst.participants[inst.participant_index[pid]]
     kind = key[0]
-    if kind == "not_with":
+    if kind == NOT_WITH.code:
         other = str(key[2] if key[1] == pid else key[1])
         return not_with_finding(inst, person, (other,), formed)
-    if kind == "participant availability" and key[1] == pid:
+    if kind == PARTICIPANT_AVAILABILITY.code and key[1] == pid:
         rules = "; ".join(r.text for r in person.unavailable) or "calendar busy times"
         return Finding(
-            "participant availability",
+            PARTICIPANT_AVAILABILITY.code,
             (pid,),
             f"{who(person)} is unavailable ({rules}) on the dates of every cohort that has "
             f"room, and too few others share their free dates to form a further cohort",
             f"narrow {person.name}'s unavailable times, or offer them a later program",
         )
-    if kind == "participant availability":
+    if kind == PARTICIPANT_AVAILABILITY.code:
         other = inst.participants[inst.participant_index[str(key[1])]]
         return Finding(
-            "participant availability",
+            PARTICIPANT_AVAILABILITY.code,
             (pid,),
             f"{who(person)} could only join a cohort with {who(other)}, whose unavailable "
             f"times ({'; '.join(r.text for r in other.unavailable) or 'calendar'}) rule out "
             "the dates that would suit both",
             f"narrow {other.name}'s or {person.name}'s unavailable times",
         )
-    if kind == "facilitator availability":
+    if kind == FACILITATOR_AVAILABILITY.code:
         fac = next(f for f in inst.facilitators if f.id == key[1])
         return Finding(
-            "facilitator availability",
+            FACILITATOR_AVAILABILITY.code,
             (pid,),
             f"{who(person)} fits a cohort only if {fac.name} ({fac.id}) leads it, but "
             f"{fac.name} is unavailable then "
             f"({', '.join(r.text for r in fac.unavailable)})",
             f"free {fac.name} on {person.name}'s dates, or add a facilitator",
         )
-    if kind == "facilitator capacity":
+    if kind == FACILITATOR_CAPACITY.code:
         fac = next(f for f in inst.facilitators if f.id == key[1])
         return Finding(
-            "facilitator capacity",
+            FACILITATOR_CAPACITY.code,
             (pid,),
             f"the cohort {who(person)} could join needs {fac.name} ({fac.id}), who already "
             f"leads max_cohorts = {fac.max_cohorts} cohort(s); facilitators' limits: "
             f"{capacity_detail(inst)}",
             f"raise {fac.name}'s max_cohorts, or add a facilitator",
         )
-    if kind == "group size":
+    if kind == GROUP_SIZE.code:
         groups = inst.program.groups
         return Finding(
-            "group size",
+            GROUP_SIZE.code,
             (pid,),
             f"every cohort that suits {who(person)}'s dates is full or would break a rule, "
             f"and the people left out can form no further cohort of at least "
@@ -478,22 +494,23 @@ def _together(inst: Instance, pid: str, keys: list[Key], proven: bool) -> Findin
 
 def _describe(inst: Instance, key: Key) -> str:
     kind = key[0]
-    if kind == "organisation mix":
+    if kind == ORGANISATION_MIX.code:
         return f"organisation mix for {key[1]}"
-    if kind == "not_with":
+    if kind == NOT_WITH.code:
         a, b = (inst.participants[inst.participant_index[str(x)]] for x in key[1:3])
         return f"not_with between {who(a)} and {who(b)}"
-    if kind == "participant availability":
+    if kind == PARTICIPANT_AVAILABILITY.code:
         return f"availability of {who(inst.participants[inst.participant_index[str(key[1])]])}"
-    if kind == "facilitator availability":
+    if kind == FACILITATOR_AVAILABILITY.code:
         return f"availability of facilitator {key[1]}"
-    if kind == "facilitator capacity":
+    if kind == FACILITATOR_CAPACITY.code:
         return f"max_cohorts of facilitator {key[1]}"
-    if kind == "group size":
+    if kind == GROUP_SIZE.code:
         return f"min_size {inst.program.groups.min_size}"
     return str(key)
 
 
+@explains(FACILITATOR_NO_OVERLAP, FACILITATOR_BUFFER, FACILITATOR_SESSIONS_PER_DAY)
 def _full(inst: Instance, pid: str, formed: int) -> Finding:
     """No relaxable rule binds: the cohorts are full, and the time rules leave no further one."""
     person = inst.participants[inst.participant_index[pid]]

@@ -16,6 +16,22 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..domain import WEEKDAYS, Participant
+from ..rules import (
+    ALLOWED_DAY,
+    COMPANY_MODE,
+    DAY_WINDOW,
+    DURATION,
+    FACILITATOR_AVAILABILITY,
+    FACILITATOR_CAPACITY,
+    GAP,
+    GROUP_SIZE,
+    NOT_WITH,
+    ORGANISATION_MIX,
+    PARTICIPANT_AVAILABILITY,
+    PROGRAM_WINDOW,
+    VENUE,
+    explains,
+)
 from .instance import UNLIMITED, Instance
 
 
@@ -24,7 +40,7 @@ class Finding:
     """One blocking rule: who it keeps out, why, and what would fix it.
 
     ``rule`` is the rule's name as the verifier gives it ("participant availability",
-    "organisation mix", ...) or "search effort" / "cohorts full" / "no cohort";
+    ORGANISATION_MIX.code, ...) or "search effort" / "cohorts full" / "no cohort";
     ``people`` the participant ids it keeps out (empty for a note).
     """
 
@@ -124,6 +140,8 @@ def sessions_needed(inst: Instance) -> int:
     return inst.program.groups.min_size + 1
 
 
+@explains(ALLOWED_DAY, DAY_WINDOW, DURATION, GAP, PROGRAM_WINDOW, VENUE)
+@explains(FACILITATOR_CAPACITY, GROUP_SIZE, ORGANISATION_MIX)
 def program_problem(inst: Instance) -> Finding | None:
     """Why nobody at all can be placed (calendar, day window, venues), or None."""
     program = inst.program
@@ -134,7 +152,7 @@ def program_problem(inst: Instance) -> Finding | None:
         start = rules.day_start.hour * 60 + rules.day_start.minute
         end = rules.day_end.hour * 60 + rules.day_end.minute
         return Finding(
-            "day window",
+            DAY_WINDOW.code,
             everyone,
             f"the day window {_hhmm(start)}–{_hhmm(end)} ({end - start} minutes) is shorter "
             f"than a session ({rules.duration_minutes} minutes), so no session can be held",
@@ -148,7 +166,7 @@ def program_problem(inst: Instance) -> Finding | None:
         )
         why = ", ".join(f"{c}: {n} day(s)" for c, n in causes.most_common() if c)
         return Finding(
-            "allowed days",
+            ALLOWED_DAY.code,
             everyone,
             f"no day in the program window {window_text(inst)} allows a session ({why})",
             "widen the program window, allow more weekdays, or shorten blackouts and closed days",
@@ -159,7 +177,7 @@ def program_problem(inst: Instance) -> Finding | None:
         if span < least:
             latest = program.start + timedelta(days=least)
             return Finding(
-                "program window",
+                PROGRAM_WINDOW.code,
                 everyone,
                 f"the program window {window_text(inst)} is too short for {need} sessions "
                 f"{gap_text(inst)} (needs at least {least} days from first to last session; "
@@ -171,7 +189,7 @@ def program_problem(inst: Instance) -> Finding | None:
             f"{b.name} {b.start.isoformat()}..{b.end.isoformat()}" for b in program.blackouts
         )
         return Finding(
-            "program window",
+            PROGRAM_WINDOW.code,
             everyone,
             f"the allowed days in the program window {window_text(inst)} (weekdays, holidays, "
             f"closed days{', blackouts ' + blackouts if blackouts else ''}) leave no series of "
@@ -181,7 +199,7 @@ def program_problem(inst: Instance) -> Finding | None:
     if program.venues and max(v.capacity for v in program.venues) < program.groups.min_size + 1:
         largest = max(program.venues, key=lambda v: v.capacity)
         return Finding(
-            "venue",
+            VENUE.code,
             everyone,
             f"no venue holds a cohort of {program.groups.min_size} plus its facilitator "
             f"(the largest, {largest.name}, holds {largest.capacity})",
@@ -191,7 +209,7 @@ def program_problem(inst: Instance) -> Finding | None:
     orgs = {p.organization for p in inst.participants}
     if len(inst.participants) < groups.min_size and not inst.earlier:
         return Finding(
-            "group size",
+            GROUP_SIZE.code,
             everyone,
             f"only {len(inst.participants)} registrant(s), but a cohort needs at least "
             f"{groups.min_size}",
@@ -200,7 +218,7 @@ def program_problem(inst: Instance) -> Finding | None:
     cap = groups.max_per_organization
     if program.mode == "mixed" and len(orgs) * cap < groups.min_size and not inst.earlier:
         return Finding(
-            "organisation mix",
+            ORGANISATION_MIX.code,
             everyone,
             f"a cohort needs at least {groups.min_size} members, at most {cap} per "
             f"organisation, but only {len(orgs)} organisation(s) registered "
@@ -212,7 +230,7 @@ def program_problem(inst: Instance) -> Finding | None:
         inst.facilitator_limit(f) <= 0 for f in inst.facilitators
     ):
         return Finding(
-            "facilitator capacity",
+            FACILITATOR_CAPACITY.code,
             everyone,
             "no facilitator can lead a cohort (none listed, or max_cohorts is 0)",
             "add a facilitator or raise max_cohorts",
@@ -220,6 +238,7 @@ def program_problem(inst: Instance) -> Finding | None:
     return None
 
 
+@explains(FACILITATOR_AVAILABILITY, PARTICIPANT_AVAILABILITY, COMPANY_MODE)
 def person_problem(inst: Instance, n: int) -> Finding | None:
     """Why participant ``n`` fits no cohort whoever else joins (dates, company size), or None."""
     program = inst.program
@@ -230,7 +249,7 @@ def person_problem(inst: Instance, n: int) -> Finding | None:
     rules = _rule_texts(person)
     if own is not None and not own:
         return Finding(
-            "participant availability",
+            PARTICIPANT_AVAILABILITY.code,
             (person.id,),
             f"{who(person)} is unavailable on every {_weekday_text(inst)} {window} "
             f"(availability: {rules})",
@@ -239,7 +258,7 @@ def person_problem(inst: Instance, n: int) -> Finding | None:
     if not series_fits(inst, own, need):
         free_days = len({w // inst.n_slots for w in own or ()})
         return Finding(
-            "participant availability",
+            PARTICIPANT_AVAILABILITY.code,
             (person.id,),
             f"{who(person)} is free on only {free_days} of the {inst.n_days} session days "
             f"{window}, which hold no series of {need} sessions {gap_text(inst)} "
@@ -255,7 +274,7 @@ def person_problem(inst: Instance, n: int) -> Finding | None:
             for f in inst.facilitators
         )
         return Finding(
-            "facilitator availability",
+            FACILITATOR_AVAILABILITY.code,
             (person.id,),
             f"no facilitator is free on a series of {need} sessions {gap_text(inst)} that "
             f"{who(person)} can attend (availability: {facs})",
@@ -267,7 +286,7 @@ def person_problem(inst: Instance, n: int) -> Finding | None:
         count = orgs[person.organization]
         if count < program.groups.min_size:
             return Finding(
-                "company run",
+                COMPANY_MODE.code,
                 (person.id,),
                 f"company-tailored run: {person.organization} has only {count} "
                 f"registration(s), but a cohort needs at least {program.groups.min_size}; "
@@ -289,7 +308,7 @@ def cohorts_possible(inst: Instance) -> tuple[int, str]:
         fill = len(inst.participants) // groups.min_size
     lead = facilitator_capacity(inst)
     if lead < fill:
-        return lead, "facilitator capacity"
+        return lead, FACILITATOR_CAPACITY.code
     return fill, f"{len(inst.participants)} registrants, at least {groups.min_size} per cohort"
 
 
@@ -306,6 +325,7 @@ def capacity_detail(inst: Instance) -> str:
     )
 
 
+@explains(ORGANISATION_MIX)
 def org_cap_finding(
     inst: Instance, org: str, people: Iterable[str], cohorts: int, most: bool
 ) -> Finding:
@@ -323,7 +343,7 @@ def org_cap_finding(
     else:
         tail = f"this plan forms {cohorts} cohort(s), so {wait} of them wait"
     return Finding(
-        "organisation mix",
+        ORGANISATION_MIX.code,
         tuple(people),
         f"{org} has {count} registrants and a mixed run allows {cap} per cohort; {tail}",
         f"allow {cap + 1} per cohort (max_per_organization = {cap + 1}), add cohorts, "
@@ -331,6 +351,7 @@ def org_cap_finding(
     )
 
 
+@explains(FACILITATOR_CAPACITY)
 def capacity_finding(
     inst: Instance, people: Iterable[str], formed: int, waiting: int | None = None
 ) -> Finding:
@@ -355,9 +376,12 @@ def capacity_finding(
         text += f"; this plan uses all {formed} cohorts"
     if waiting is not None:
         text += f" and leaves out {waiting}"
-    return Finding("facilitator capacity", people, text, "raise max_cohorts or add a facilitator")
+    return Finding(
+        FACILITATOR_CAPACITY.code, people, text, "raise max_cohorts or add a facilitator"
+    )
 
 
+@explains(NOT_WITH)
 def not_with_finding(
     inst: Instance, person: Participant, others: Iterable[str], formed: int = -1
 ) -> Finding:
@@ -371,7 +395,7 @@ def not_with_finding(
         else "no other cohort that suits their dates has room"
     )
     return Finding(
-        "not_with",
+        NOT_WITH.code,
         (person.id,),
         f"{who(person)} must not share a cohort with {names} (not_with), and {rest}",
         f"drop the not_with pair if it is no longer needed, or move {person.name} to "

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from ..rules import ALLOWED_DAY, DAY_WINDOW, DURATION, PROGRAM_WINDOW, TIME_GRID, enforces
+
 BoolVar = cp_model.IntVar  # CP-SAT's Python API types Booleans as IntVar
 IntVar = cp_model.IntVar
 
@@ -36,8 +38,14 @@ class Variables:
         return [(p, v) for (p, kk), v in self.member.items() if kk == k]
 
 
+@enforces(ALLOWED_DAY, TIME_GRID, DAY_WINDOW, DURATION, PROGRAM_WINDOW)
 def create_variables(model: cp_model.CpModel, inst) -> Variables:
     """Create all variables with their tightest static domains.
+
+    The domains are where the calendar rules live: a session's day ranges
+    only over the allowed days of the program window, and its start only over
+    the grid times from which a whole session (its duration) ends inside the
+    day window (:class:`~backstage_sched.inputs.workdays.WorkCalendar`).
 
     A session's day is its calendar day number (days since the program
     start) restricted to allowed days; session ``i`` cannot start before

@@ -1,0 +1,94 @@
+"""Every change to a published plan as one library call returning a :class:`Change`.
+
+Each function applies one edit (:mod:`.edits`), continues the UIDs and
+SEQUENCE numbers of the old plan, has the independent checker pass the result
+and lists the calendar messages that must go out (SPEC §5). Nothing is read
+or written; hand the result to
+:func:`~backstage_sched.publish.folder.write_plan_dir` to publish it::
+
+    change = withdraw(program, plan, "p007", on=date(2027, 2, 1))
+    write_plan_dir(change.program, change.plan, "ht2027/plan-2",
+                   change.stamp, sending=change.outbox, changes=change.diff)
+
+A change that would break a hard rule raises
+:class:`~backstage_sched.errors.VerificationError`; one that does not fit the
+plan (an unknown person, a session that cannot move there) raises
+:class:`~backstage_sched.errors.InputError` with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from ..domain import Program
+from ..plan import Plan
+from ..publish.changes import Outbox
+from ..publish.folder import update_stamp
+from . import edits
+
+
+@dataclass(frozen=True)
+class Change:
+    """A checked change: the new program and plan, what to send, and what changed."""
+
+    program: Program
+    plan: Plan
+    outbox: Outbox
+    diff: str  # the text of changes.txt
+    notes: tuple[str, ...]  # what the coordinator should know (e.g. the fee is due)
+    stamp: datetime  # DTSTAMP of the calendar files
+
+
+def _finish(
+    old_program: Program, old_plan: Plan, result: edits.Result, today: date,
+    stamp: datetime | None,
+) -> Change:
+    new_program, new_plan, notes = result
+    if stamp is None:
+        stamp = update_stamp(new_program, today)
+    elif stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    final, box, diff = edits.apply(old_program, old_plan, new_program, new_plan, today, stamp)
+    return Change(new_program, final, box, diff, tuple(notes), stamp)
+
+
+def transfer(
+    program: Program, plan: Plan, leaving: str, new_id: str, name: str, email: str,
+    today: date, *, organization: str | None = None, stamp: datetime | None = None,
+) -> Change:
+    """Hand ``leaving``'s place to a new colleague of the same organisation from ``today``."""
+    result = edits.transfer(
+        program, plan, leaving, new_id, name, email, today, organization=organization
+    )
+    return _finish(program, plan, result, today, stamp)
+
+
+def withdraw(
+    program: Program, plan: Plan, person: str, on: date, *, stamp: datetime | None = None
+) -> Change:
+    """Withdraw ``person`` on ``on``; the notes say whether the fee is still due."""
+    return _finish(program, plan, edits.withdraw(program, plan, person, on), on, stamp)
+
+
+def move(
+    program: Program, plan: Plan, cohort: str, session: int, today: date, *,
+    to: datetime | None = None, not_on: date | None = None, stamp: datetime | None = None,
+) -> Change:
+    """Move session ``session`` (the number people read: 1 is the kick-off) of ``cohort``.
+
+    Give ``to`` (a new local start) or ``not_on`` (its current date, no longer
+    possible: the nearest free day is taken); later sessions follow where the
+    gap rule says.
+    """
+    result = edits.move(program, plan, cohort, session - 1, to, not_on, today)
+    return _finish(program, plan, result, today, stamp)
+
+
+def cancel_cohort(
+    program: Program, plan: Plan, cohort: str, today: date, *,
+    reason: str = "too few participants", stamp: datetime | None = None,
+) -> Change:
+    """Cancel ``cohort`` from ``today``; its members become unplaced with ``reason``."""
+    result = edits.cancel_cohort(program, plan, cohort, today, reason)
+    return _finish(program, plan, result, today, stamp)
