@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import backstage_sched
-from backstage_sched.check import verify
+from backstage_sched.check import local, resources, times, verify
 from backstage_sched.rules import RULES, Rule, tagged
 from backstage_sched.solver import constraints, diagnose, explain
 
@@ -34,7 +34,7 @@ def _found(attribute: str, modules: list[object]) -> dict[str, list]:
 
 
 ENFORCED = _found("enforces", _every_module())
-CHECKED = _found("checks", [verify])
+CHECKED = _found("checks", [verify, times, resources, local])
 EXPLAINED = _found("explains", [explain, diagnose])
 
 

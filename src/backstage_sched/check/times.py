@@ -1,0 +1,228 @@
+"""The calendar rules, judged from scratch: allowed days and holidays, the time
+grid, the day window, durations, the gap rule and everyone's availability."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta, tzinfo
+from itertools import pairwise
+
+import holidays
+
+from ..domain import Busy, Facilitator, Participant, Program, TimeRule
+from ..errors import InputError
+from ..rules import (
+    ALLOWED_DAY,
+    DAY_WINDOW,
+    DURATION,
+    FACILITATOR_AVAILABILITY,
+    GAP,
+    PARTICIPANT_AVAILABILITY,
+    PROGRAM_WINDOW,
+    TIME_GRID,
+    Rule,
+    checks,
+)
+from .local import Local, Violation, hm, minutes
+
+
+def public_holidays(program: Program, years: Iterable[int]) -> dict[date, str]:
+    """Public holidays of the program's country in ``years``, with their names.
+
+    Raises InputError for an unknown country or holiday category.
+    """
+    years = sorted(set(years))
+    if not years or not program.holiday_categories:
+        return {}
+    entity = getattr(holidays, program.country, None)
+    if entity is None or not hasattr(entity, "supported_categories"):
+        raise InputError(None, "program.country", f"unknown country {program.country!r}")
+    unknown = sorted(set(program.holiday_categories) - set(entity.supported_categories))
+    if unknown:
+        raise InputError(
+            None,
+            "program.holiday_categories",
+            f"{', '.join(unknown)} not supported for {program.country} "
+            f"(supported: {', '.join(sorted(entity.supported_categories))})",
+        )
+    options: dict[str, object] = {}
+    if "include_sundays" in entity.get_supported_options():
+        options["include_sundays"] = False
+    language = "en_US" if "en_US" in getattr(entity, "supported_languages", ()) else None
+    found = holidays.country_holidays(
+        program.country,
+        years=range(years[0], years[-1] + 1),
+        categories=tuple(program.holiday_categories),
+        language=language,
+        **options,
+    )
+    return {d: str(name) for d, name in found.items()}
+
+
+def _blackout_of(program: Program, d: date) -> str | None:
+    for b in program.blackouts:
+        if b.start <= d <= b.end:
+            return b.name
+    return None
+
+
+@checks(ALLOWED_DAY, TIME_GRID, DAY_WINDOW, DURATION, PROGRAM_WINDOW)
+def check_session_time(program: Program, x: Local, closed: dict[date, str]) -> list[Violation]:
+    rules = program.sessions
+    cid, idx = x.cohort.id, x.session.index
+    out: list[Violation] = []
+    day = x.start.date()
+
+    def add(rule: Rule, message: str) -> None:
+        out.append(Violation(rule.code, message, cid, idx))
+
+    for d in sorted({day, x.end.date()}):
+        if not program.start <= d <= program.end:
+            add(
+                PROGRAM_WINDOW,
+                f"{d.isoformat()} is outside the program window "
+                f"{program.start.isoformat()}..{program.end.isoformat()}",
+            )
+
+    name = day.strftime("%a").lower()
+    if day.weekday() not in rules.weekdays:
+        add(ALLOWED_DAY, f"{day.isoformat()} is a {name}, not an allowed weekday")
+    if day in closed:
+        add(ALLOWED_DAY, f"{day.isoformat()} is a public holiday ({closed[day]})")
+    if day in program.extra_closed:
+        add(ALLOWED_DAY, f"{day.isoformat()} is an extra closed day")
+    blackout = _blackout_of(program, day)
+    if blackout is not None:
+        add(ALLOWED_DAY, f"{day.isoformat()} lies in the blackout {blackout!r}")
+
+    start_min = x.start.hour * 60 + x.start.minute
+    day_start_min = rules.day_start.hour * 60 + rules.day_start.minute
+    off_grid = x.start.second or x.start.microsecond
+    if rules.grid_minutes > 0 and (off_grid or (start_min - day_start_min) % rules.grid_minutes):
+        add(
+            TIME_GRID,
+            f"starts at {x.start.strftime('%H:%M:%S' if off_grid else '%H:%M')}, not on the "
+            f"{rules.grid_minutes}-minute grid from {hm(rules.day_start)}",
+        )
+
+    window = f"{hm(rules.day_start)}–{hm(rules.day_end)}"
+    span = f"{x.start.strftime('%Y-%m-%d %H:%M')}–{x.end.strftime('%Y-%m-%d %H:%M')}"
+    if x.end.date() != day:
+        add(DAY_WINDOW, f"{span} does not end on the day it starts")
+    elif x.start.time() < rules.day_start or x.end.time() > rules.day_end:
+        add(DAY_WINDOW, f"{span} is not inside the day window {window}")
+
+    want = timedelta(minutes=rules.duration_minutes)
+    elapsed = x.uend - x.ustart
+    wall = x.end - x.start
+    if elapsed != want or wall != want:
+        add(
+            DURATION,
+            f"lasts {minutes(elapsed)} min (wall clock {minutes(wall)} min), "
+            f"not {rules.duration_minutes} min",
+        )
+    return out
+
+
+@checks(GAP)
+def check_gaps(program: Program, xs: list[Local]) -> list[Violation]:
+    rules = program.sessions
+    blackout_days = {
+        b.start + timedelta(days=i)
+        for b in program.blackouts
+        for i in range((b.end - b.start).days + 1)
+    }
+    out: list[Violation] = []
+    for prev, cur in pairwise(xs):
+        d1, d2 = prev.start.date(), cur.start.date()
+        gap = (d2 - d1).days
+        extra = sum(1 for d in blackout_days if d1 < d < d2)
+        if not rules.min_gap_days <= gap <= rules.max_gap_days + extra:
+            out.append(
+                Violation(
+                    GAP.code,
+                    f"{gap} days after session {prev.session.index + 1} "
+                    f"(allowed {rules.min_gap_days}–{rules.max_gap_days}, "
+                    f"+{extra} blackout days)",
+                    cur.cohort.id,
+                    cur.session.index,
+                )
+            )
+    return out
+
+
+def _rule_overlaps(rule: TimeRule, start: datetime, end: datetime) -> bool:
+    """Whether ``rule`` covers any moment of the local interval [start, end)."""
+    d = start.date()
+    while datetime.combine(d, time()) < end:
+        day0 = datetime.combine(d, time())
+        day1 = day0 + timedelta(days=1)
+        lo, hi = max(start, day0), min(end, day1)
+        d += timedelta(days=1)
+        if lo >= hi:
+            continue
+        day = day0.date()
+        if rule.first is not None and day < rule.first:
+            continue
+        if rule.last is not None and day > rule.last:
+            continue
+        if rule.weekday is not None and day.weekday() != rule.weekday:
+            continue
+        rs = day0 if rule.start is None else datetime.combine(day, rule.start)
+        if rule.end is None or (rule.end == time() and rule.start not in (None, time())):
+            re_ = day1
+        else:
+            re_ = datetime.combine(day, rule.end)
+        if rs < hi and lo < re_:
+            return True
+    return False
+
+
+def _busy_overlaps(b: Busy, start: datetime, end: datetime, tz: tzinfo) -> bool:
+    bs = b.start if b.start.tzinfo is None else b.start.astimezone(tz).replace(tzinfo=None)
+    be = b.end if b.end.tzinfo is None else b.end.astimezone(tz).replace(tzinfo=None)
+    return bs < end and start < be
+
+
+@checks(FACILITATOR_AVAILABILITY, PARTICIPANT_AVAILABILITY)
+def check_availability(
+    x: Local, members: list[Participant], facilitator: Facilitator | None, tz: tzinfo
+) -> list[Violation]:
+    out: list[Violation] = []
+    cid, idx = x.cohort.id, x.session.index
+    span = f"{x.start.strftime('%Y-%m-%d %H:%M')}–{x.end.strftime('%H:%M')}"
+    for p in members:
+        for r in p.unavailable:
+            if _rule_overlaps(r, x.start, x.end):
+                out.append(
+                    Violation(
+                        PARTICIPANT_AVAILABILITY.code,
+                        f"{p.id} is unavailable ({r.text}) at {span}",
+                        cid,
+                        idx,
+                    )
+                )
+        for b in p.busy:
+            if _busy_overlaps(b, x.start, x.end, tz):
+                what = f" {b.summary!r}" if b.summary else ""
+                out.append(
+                    Violation(
+                        PARTICIPANT_AVAILABILITY.code,
+                        f"{p.id} is busy{what} {b.start.isoformat(' ', 'minutes')}–"
+                        f"{b.end.isoformat(' ', 'minutes')}, overlapping {span}",
+                        cid,
+                        idx,
+                    )
+                )
+    if facilitator is not None:
+        for r in facilitator.unavailable:
+            if _rule_overlaps(r, x.start, x.end):
+                out.append(
+                    Violation(
+                        FACILITATOR_AVAILABILITY.code,
+                        f"facilitator {facilitator.id} is unavailable ({r.text}) at {span}",
+                        cid,
+                        idx,
+                    )
+                )
+    return out
