@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
@@ -239,23 +239,10 @@ def diagnose(
     whole = program_problem(inst)
     if whole is not None:
         return [whole]
-    findings: list[Finding] = []
-    fixed: set[str] = set()
-    for n, person in enumerate(inst.participants):
-        found = person_problem(inst, n)
-        if found is not None:
-            findings.append(found)
-            fixed.add(person.id)
-    built = None
-    if cohorts is not None:
-        placed = {m for c in cohorts for m in c.members}
-        formed = len(cohorts)
-    elif placed is None:
-        built = greedy(inst)
-        placed = {inst.participants[p].id for b in built for p in b.members}
-        formed = len(built) if formed is None else formed
-    placed = set(placed) - fixed
-    formed = formed if formed is not None else 0
+    findings = [f for n in range(len(inst.participants)) if (f := person_problem(inst, n))]
+    fixed = {pid for f in findings for pid in f.people}
+    placed, formed, built = _starting_point(inst, placed, formed, cohorts)
+    placed -= fixed
     waiting = [p.id for p in inst.participants if p.id not in placed and p.id not in fixed]
     if not waiting:
         return findings
@@ -265,34 +252,66 @@ def diagnose(
         note = f"not checked by the solver: {len(waiting)} unplaced, more than {MAX_CHECKED}"
         return findings + _heuristic(inst, placed, formed, fixed, note)
     checker = _Diagnosis(inst, workers, formed, built, cohorts)
-    blames: dict[str, list[Key]] = {}
-    unsure: list[str] = []
-    addable: list[str] = []
-    for pid in waiting:
-        left = time_limit - (time.monotonic() - started)
-        if left <= 0.2:
-            unsure.append(pid)
-            continue
-        status, core = checker.ask(pid, placed, (), min(left, max(2.0, time_limit / 8)))
-        if status == "placed" and cohorts is not None:
-            addable.append(pid)  # the plan stays as it is: say it could do better
-        elif status == "placed":
-            placed = checker.placed()
-        elif status == "unknown":
-            unsure.append(pid)
-        else:
-            blames[pid] = _binding(checker, pid, placed, core, started, time_limit)
+    asked = _ask_each(checker, waiting, placed, cohorts is not None, started, time_limit)
     if cohorts is None:
         formed = checker.formed()
-    unplaced = sum(1 for p in inst.participants if p.id not in placed)
-    findings += _render(inst, blames, formed, unplaced)
-    findings += [_addable(inst, pid) for pid in addable]
+    unplaced = sum(1 for p in inst.participants if p.id not in asked.placed)
+    findings += _render(inst, asked.blames, formed, unplaced)
+    findings += [_addable(inst, pid) for pid in asked.addable]
     note = "not confirmed by the solver within the time limit"
-    skip = {p.id for p in inst.participants if p.id not in unsure}
-    findings += _heuristic(inst, placed, formed, skip, note)
+    skip = {p.id for p in inst.participants if p.id not in asked.unsure}
+    findings += _heuristic(inst, asked.placed, formed, skip, note)
     order = {p.id: n for n, p in enumerate(inst.participants)}
     findings.sort(key=lambda f: min((order[p] for p in f.people), default=-1))
     return findings
+
+
+def _starting_point(
+    inst: Instance, placed: set[str] | None, formed: int | None,
+    cohorts: Sequence[ScheduledCohort] | None,
+) -> tuple[set[str], int, list[Built] | None]:
+    """Who is placed and how many cohorts form: the plan's, the caller's, or the greedy's."""
+    built = None
+    if cohorts is not None:
+        return {m for c in cohorts for m in c.members}, len(cohorts), None
+    if placed is None:
+        built = greedy(inst)
+        placed = {inst.participants[p].id for b in built for p in b.members}
+        formed = len(built) if formed is None else formed
+    return set(placed), formed if formed is not None else 0, built
+
+
+@dataclass
+class _Asked:
+    """What the solver said about each waiting person."""
+
+    placed: set[str]
+    blames: dict[str, list[Key]] = field(default_factory=dict)
+    unsure: list[str] = field(default_factory=list)
+    addable: list[str] = field(default_factory=list)  # could join the plan as it is
+
+
+def _ask_each(
+    checker: _Diagnosis, waiting: list[str], placed: set[str], keep_plan: bool,
+    started: float, time_limit: float,
+) -> _Asked:
+    """Ask, person by person within ``time_limit``, whether and why each can join."""
+    asked = _Asked(placed)
+    for pid in waiting:
+        left = time_limit - (time.monotonic() - started)
+        if left <= 0.2:
+            asked.unsure.append(pid)
+            continue
+        status, core = checker.ask(pid, asked.placed, (), min(left, max(2.0, time_limit / 8)))
+        if status == "placed" and keep_plan:
+            asked.addable.append(pid)  # the plan stays as it is: say it could do better
+        elif status == "placed":
+            asked.placed = checker.placed()
+        elif status == "unknown":
+            asked.unsure.append(pid)
+        else:
+            asked.blames[pid] = _binding(checker, pid, asked.placed, core, started, time_limit)
+    return asked
 
 
 def _org_of(inst: Instance, pid: str) -> str:

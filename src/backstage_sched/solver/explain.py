@@ -140,14 +140,21 @@ def sessions_needed(inst: Instance) -> int:
     return inst.program.groups.min_size + 1
 
 
-@explains(ALLOWED_DAY, DAY_WINDOW, DURATION, GAP, PROGRAM_WINDOW, VENUE)
-@explains(FACILITATOR_CAPACITY, GROUP_SIZE, ORGANISATION_MIX)
 def program_problem(inst: Instance) -> Finding | None:
-    """Why nobody at all can be placed (calendar, day window, venues), or None."""
+    """Why nobody at all can be placed (calendar, day window, venues, people), or None."""
+    everyone = tuple(p.id for p in inst.participants)
+    return (
+        _calendar_problem(inst, everyone)
+        or _series_problem(inst, everyone)
+        or _people_problem(inst, everyone)
+    )
+
+
+@explains(ALLOWED_DAY, DAY_WINDOW, DURATION)
+def _calendar_problem(inst: Instance, everyone: tuple[str, ...]) -> Finding | None:
+    """No start time fits the day window, or no day of the window allows a session."""
     program = inst.program
     rules = program.sessions
-    everyone = tuple(p.id for p in inst.participants)
-    need = sessions_needed(inst)
     if inst.n_slots == 0:
         start = rules.day_start.hour * 60 + rules.day_start.minute
         end = rules.day_end.hour * 60 + rules.day_end.minute
@@ -171,31 +178,47 @@ def program_problem(inst: Instance) -> Finding | None:
             f"no day in the program window {window_text(inst)} allows a session ({why})",
             "widen the program window, allow more weekdays, or shorten blackouts and closed days",
         )
-    if not series_fits(inst, None, need):
-        span = (program.end - program.start).days
-        least = (need - 1) * rules.min_gap_days
-        if span < least:
-            latest = program.start + timedelta(days=least)
-            return Finding(
-                PROGRAM_WINDOW.code,
-                everyone,
-                f"the program window {window_text(inst)} is too short for {need} sessions "
-                f"{gap_text(inst)} (needs at least {least} days from first to last session; "
-                f"it has {span})",
-                f"move the end to {latest.isoformat()} or later, start earlier, or lower "
-                "min_gap_days or min_size",
-            )
-        blackouts = ", ".join(
-            f"{b.name} {b.start.isoformat()}..{b.end.isoformat()}" for b in program.blackouts
-        )
+    return None
+
+
+@explains(GAP, PROGRAM_WINDOW)
+def _series_problem(inst: Instance, everyone: tuple[str, ...]) -> Finding | None:
+    """The allowed days hold no series of the smallest cohort's sessions."""
+    program = inst.program
+    rules = program.sessions
+    need = sessions_needed(inst)
+    if series_fits(inst, None, need):
+        return None
+    span = (program.end - program.start).days
+    least = (need - 1) * rules.min_gap_days
+    if span < least:
+        latest = program.start + timedelta(days=least)
         return Finding(
             PROGRAM_WINDOW.code,
             everyone,
-            f"the allowed days in the program window {window_text(inst)} (weekdays, holidays, "
-            f"closed days{', blackouts ' + blackouts if blackouts else ''}) leave no series of "
-            f"{need} sessions {gap_text(inst)}",
-            "extend the window, allow more weekdays, or shorten blackouts and closed days",
+            f"the program window {window_text(inst)} is too short for {need} sessions "
+            f"{gap_text(inst)} (needs at least {least} days from first to last session; "
+            f"it has {span})",
+            f"move the end to {latest.isoformat()} or later, start earlier, or lower "
+            "min_gap_days or min_size",
         )
+    blackouts = ", ".join(
+        f"{b.name} {b.start.isoformat()}..{b.end.isoformat()}" for b in program.blackouts
+    )
+    return Finding(
+        PROGRAM_WINDOW.code,
+        everyone,
+        f"the allowed days in the program window {window_text(inst)} (weekdays, holidays, "
+        f"closed days{', blackouts ' + blackouts if blackouts else ''}) leave no series of "
+        f"{need} sessions {gap_text(inst)}",
+        "extend the window, allow more weekdays, or shorten blackouts and closed days",
+    )
+
+
+@explains(VENUE, GROUP_SIZE, ORGANISATION_MIX, FACILITATOR_CAPACITY)
+def _people_problem(inst: Instance, everyone: tuple[str, ...]) -> Finding | None:
+    """No room seats a cohort, too few people or organisations, or no facilitator."""
+    program = inst.program
     if program.venues and max(v.capacity for v in program.venues) < program.groups.min_size + 1:
         largest = max(program.venues, key=lambda v: v.capacity)
         return Finding(
