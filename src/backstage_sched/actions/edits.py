@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from ..check.verify import verify
 from ..domain import Participant, Program
 from ..errors import InputError, VerificationError
-from ..inputs.load import email_problem
+from ..inputs.values import email_problem
 from ..inputs.workdays import Slot, WorkCalendar
 from ..plan import Cohort, Plan, Session, Unplaced
 from ..publish.changes import Outbox, carry_over, describe, outbox

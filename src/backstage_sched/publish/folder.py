@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..domain import Program
 from ..errors import InputError
-from ..inputs.load import program_from_dict, program_to_dict
+from ..inputs.snapshot import program_from_dict, program_to_dict
 from ..plan import Plan
 from .changes import CHANGES, OUTBOX, Outbox, first_outbox
 from .ical import write_calendars
