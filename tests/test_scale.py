@@ -18,13 +18,11 @@ from backstage_sched.inputs.timeexpr import parse_rules
 from backstage_sched.solver import SolveOptions, construct, decompose, repair
 from backstage_sched.solver.construct import chain_days, greedy
 from backstage_sched.solver.instance import Instance
-from backstage_sched.solver.solve import (
-    Schedule,
-    _solve_piece,
-    greedy_schedule,
-    solve,
-    solve_instance,
-)
+from backstage_sched.solver.levels import solve_instance
+from backstage_sched.solver.readback import greedy_schedule
+from backstage_sched.solver.schedule import Schedule
+from backstage_sched.solver.solve import solve
+from backstage_sched.solver.split import _solve_piece
 
 ROOT = Path(__file__).resolve().parent.parent
 MIXED = ROOT / "examples" / "mixed-2027"
