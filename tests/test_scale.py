@@ -16,7 +16,8 @@ from backstage_sched.domain import Venue
 from backstage_sched.inputs.load import load_program
 from backstage_sched.inputs.timeexpr import parse_rules
 from backstage_sched.solver import SolveOptions, construct, decompose, repair
-from backstage_sched.solver.construct import chain_days, greedy
+from backstage_sched.solver.chains import chain_days
+from backstage_sched.solver.construct import greedy
 from backstage_sched.solver.instance import Instance
 from backstage_sched.solver.levels import solve_instance
 from backstage_sched.solver.readback import greedy_schedule

@@ -21,8 +21,8 @@ from datetime import timedelta
 import numpy as np
 
 from ..inputs.workdays import Slot
-from .construct import assign_case_owners
 from .instance import Instance
+from .owners import assign_case_owners
 from .schedule import ScheduledCohort
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from .construct import Built, greedy, grow_earlier
+from .construct import Built, greedy
+from .earlier import grow_earlier
 from .firstfit import constructions
 from .instance import Instance
 from .options import Progress
@@ -95,7 +96,7 @@ def add_schedule_hint(
 
 def add_earlier_hint(model: cp_model.CpModel, v: Variables, inst: Instance) -> None:
     """Hint CP-SAT with the earlier plan, newcomers seated where a cohort can grow
-    (:func:`.construct.grow_earlier`); new slots closed."""
+    (:func:`.earlier.grow_earlier`); new slots closed."""
     grown = grow_earlier(inst)
     g = inst.n_slots
     rules = inst.program.sessions

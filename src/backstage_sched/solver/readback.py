@@ -16,9 +16,10 @@ from ortools.sat.python import cp_model
 
 from ..inputs.workdays import Slot
 from . import score
-from .construct import Built, assign_case_owners
+from .construct import Built
 from .instance import Instance
 from .objective import Level, objective_levels
+from .owners import assign_case_owners
 from .schedule import ScheduledCohort
 from .variables import Variables
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..inputs.workdays import Slot
-from .construct import assign_case_owners, chain_days
+from .chains import chain_days
 from .firstfit import Diary
 from .instance import Instance
+from .owners import assign_case_owners
 from .schedule import ScheduledCohort
 
 
