@@ -12,7 +12,7 @@ the real solver must never place fewer.
 from __future__ import annotations
 
 from backstage_sched.domain import Program
-from backstage_sched.solver.construct import chain_days
+from backstage_sched.solver.chains import chain_days
 from backstage_sched.solver.instance import Instance
 
 

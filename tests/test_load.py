@@ -22,7 +22,8 @@ from backstage_sched.domain import (
     Venue,
 )
 from backstage_sched.errors import InputError
-from backstage_sched.inputs.load import load_program, program_from_dict, program_to_dict
+from backstage_sched.inputs.load import load_program
+from backstage_sched.inputs.snapshot import program_from_dict, program_to_dict
 
 CALENDARS = Path(__file__).parent / "data" / "calendars"
 

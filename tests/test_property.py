@@ -35,9 +35,9 @@ from backstage_sched.solver.bound import placed_bound
 from backstage_sched.solver.firstfit import constructions
 from backstage_sched.solver.instance import Instance
 from backstage_sched.solver.objective import balance_floor
+from backstage_sched.solver.readback import plan_key
 from backstage_sched.solver.regular import regularize
 from backstage_sched.solver.schedule import Schedule
-from backstage_sched.solver.solve import plan_key
 from backstage_sched.solver.swap import swap_off_avoid
 
 WORKDAYS = ("mon", "tue", "wed", "thu", "fri")

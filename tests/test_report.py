@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from backstage_sched.domain import Blackout, Facilitator, Participant, Policy, Program, Venue
 from backstage_sched.inputs.workdays import public_holidays
 from backstage_sched.plan import Cohort, Plan, Session, Unplaced
-from backstage_sched.publish.report import costs_csv, costs_excel_csv, csv_cell, overview_html
+from backstage_sched.publish.costs import costs_csv, costs_excel_csv, csv_cell
+from backstage_sched.publish.overview import overview_html
 
 Z = ZoneInfo("Europe/Stockholm")
 

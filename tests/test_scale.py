@@ -15,16 +15,16 @@ from backstage_sched.check.verify import verify
 from backstage_sched.domain import Venue
 from backstage_sched.inputs.load import load_program
 from backstage_sched.inputs.timeexpr import parse_rules
-from backstage_sched.solver import SolveOptions, construct, decompose, repair
-from backstage_sched.solver.construct import chain_days, greedy
+from backstage_sched.solver import construct, decompose, repair
+from backstage_sched.solver.chains import chain_days
+from backstage_sched.solver.construct import greedy
 from backstage_sched.solver.instance import Instance
-from backstage_sched.solver.solve import (
-    Schedule,
-    _solve_piece,
-    greedy_schedule,
-    solve,
-    solve_instance,
-)
+from backstage_sched.solver.levels import solve_instance
+from backstage_sched.solver.options import Tuning
+from backstage_sched.solver.readback import greedy_schedule
+from backstage_sched.solver.schedule import Schedule
+from backstage_sched.solver.solve import solve
+from backstage_sched.solver.split import _solve_piece
 
 ROOT = Path(__file__).resolve().parent.parent
 MIXED = ROOT / "examples" / "mixed-2027"
@@ -53,7 +53,7 @@ def test_split_plan_verifies_and_accounts_for_everyone(
 ) -> None:
     monkeypatch.setattr(decompose, "GROUP_PARTICIPANTS", 18)  # 36 people: 2 groups
     assert decompose.group_count(program) == 2
-    plan = plan_program(program, SolveOptions(processes=processes))
+    plan = plan_program(program, Tuning(processes=processes))
     assert verify(program, plan) == []
     members = [m for c in plan.cohorts for m in c.members]
     unplaced = [u.participant for u in plan.unplaced]
@@ -66,8 +66,8 @@ def test_split_plan_is_the_same_with_one_or_two_processes(
     program, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(decompose, "GROUP_PARTICIPANTS", 18)
-    one = plan_program(program, SolveOptions(processes=1))
-    two = plan_program(program, SolveOptions(processes=2))
+    one = plan_program(program, Tuning(processes=1))
+    two = plan_program(program, Tuning(processes=2))
     assert one.to_json() == two.to_json()
 
 
@@ -75,13 +75,13 @@ def test_split_plan_is_the_same_with_one_or_two_processes(
 def test_repair_seats_someone_the_groups_left_out(program, search: bool) -> None:
     victim = program.participants[0].id
     rest = program.replace(participants=program.participants[1:])
-    without = solve(rest, SolveOptions(split=False, last_level=False))
+    without = solve(rest, Tuning(split=False, last_level=False))
     assert victim not in {m for c in without.cohorts for m in c.members}
     inst = Instance.of(program)
     said: list[str] = []
     cohorts = repair.improve(
         inst, list(without.cohorts),
-        partial(_solve_piece, options=SolveOptions(), search=search), 1, said.append,
+        partial(_solve_piece, options=Tuning(), search=search), 1, said.append,
     )
     homes = [c for c in cohorts if victim in c.members]
     assert len(homes) == 1, "seated exactly once, by the repair"
@@ -94,7 +94,7 @@ def test_repair_seats_someone_the_groups_left_out(program, search: bool) -> None
 
 
 def test_repair_changes_nothing_when_everyone_is_seated(program) -> None:
-    whole = solve(program, SolveOptions(split=False, last_level=False))
+    whole = solve(program, Tuning(split=False, last_level=False))
     assert {m for c in whole.cohorts for m in c.members} == {p.id for p in program.participants}
 
     def never(*_args):
@@ -119,14 +119,14 @@ def test_greedy_books_the_smallest_room_that_seats_the_cohort(program) -> None:
 def test_rooms_other_cohorts_hold_are_respected(program) -> None:
     """A piece of a large plan sees the rooms' bookings by cohorts outside it."""
     roomy = program.replace(venues=(Venue("sal", "Salen", 8),))
-    free = solve(roomy, SolveOptions(split=False, last_level=False))
+    free = solve(roomy, Tuning(split=False, last_level=False))
     first = free.cohorts[0]
     taken = tuple(
         (s.day - roomy.start).days * 1440 + s.minute for c in free.cohorts for s in c.slots
     )
     inst = Instance.of(roomy, venue_busy=(taken,))
     for built in (greedy_schedule(inst, greedy(inst)),
-                  list(solve_instance(inst, SolveOptions(last_level=False), print).cohorts)):
+                  list(solve_instance(inst, Tuning(last_level=False), print).cohorts)):
         assert sum(len(c.members) for c in built) >= len(first.members)
         duration = roomy.sessions.duration_minutes
         for c in built:
@@ -142,7 +142,7 @@ def test_split_with_fewer_rooms_than_groups_gives_every_cohort_a_room(
     monkeypatch.setattr(decompose, "GROUP_PARTICIPANTS", 12)  # 2 groups (one per facilitator)
     one_room = program.replace(venues=(Venue("sal", "Salen", 8),))
     assert decompose.group_count(one_room) == 2
-    plan = plan_program(one_room, SolveOptions(processes=2))
+    plan = plan_program(one_room, Tuning(processes=2))
     assert verify(one_room, plan) == []
     assert plan.cohorts and {c.venue for c in plan.cohorts} == {"sal"}
     starts = sorted(s.start for c in plan.cohorts for s in c.sessions)
@@ -177,9 +177,9 @@ def test_repair_is_the_same_with_one_or_two_processes(
     rest = program.replace(
         participants=tuple(p for p in program.participants if p.id not in left_out)
     )
-    start = list(solve(rest, SolveOptions(split=False, last_level=False)).cohorts)
+    start = list(solve(rest, Tuning(split=False, last_level=False)).cohorts)
     inst = Instance.of(program)
-    solve_piece = partial(_solve_piece, options=SolveOptions())
+    solve_piece = partial(_solve_piece, options=Tuning())
     one = repair.improve(inst, start, solve_piece, 1, lambda _m: None)
     two = repair.improve(inst, start, solve_piece, 2, lambda _m: None)
     assert one == two
@@ -209,9 +209,9 @@ def test_company_repair_offers_people_only_to_pieces_they_could_join() -> None:
 
 
 def test_pieces_are_searched_with_cp_sat_only_up_to_600_people() -> None:
-    assert SolveOptions().search_pieces(600) and not SolveOptions().search_pieces(601)
-    assert SolveOptions(piece_search=True).search_pieces(1200)
-    assert not SolveOptions(piece_search=False).search_pieces(36)
+    assert Tuning().search_pieces(600) and not Tuning().search_pieces(601)
+    assert Tuning(piece_search=True).search_pieces(1200)
+    assert not Tuning(piece_search=False).search_pieces(36)
 
 
 def test_company_greedy_splits_a_company_evenly_so_nobody_is_left_over() -> None:

@@ -14,19 +14,19 @@ whose case owner has left; the verifier accepts exactly those.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..check.verify import verify
 from ..domain import Participant, Program
 from ..errors import InputError, VerificationError
-from ..inputs.load import email_problem
-from ..inputs.workdays import Slot, WorkCalendar
-from ..plan import Cohort, Plan, Session, Unplaced
+from ..inputs.values import email_problem
+from ..inputs.workdays import Slot
+from ..plan import Cohort, Plan, Unplaced
 from ..publish.changes import Outbox, carry_over, describe, outbox
+from .moving import Mover
 
 WITHDRAWALS = "withdrawals"
 _ID = re.compile(r"\w[\w.\-]*")
@@ -302,168 +302,6 @@ def cancel_cohort(
 # move one session
 
 
-class _Mover:
-    """Feasibility of one session's time, given every other session of the plan."""
-
-    def __init__(self, program: Program, plan: Plan, cohort: Cohort) -> None:
-        self.program = program
-        self.cal = WorkCalendar(program)
-        self.tz = ZoneInfo(program.timezone)
-        self.cohort = cohort
-        self.sessions = list(cohort.sessions)
-        self.others = [(c, s) for c in plan.cohorts if c.id != cohort.id for s in c.sessions]
-        self.members = [program.participant(m) for m in cohort.members]
-        self.facilitator = program.facilitator(cohort.facilitator)
-
-    def local(self, moment: datetime) -> datetime:
-        return moment.astimezone(self.tz)
-
-    def slot_of(self, s: Session) -> Slot:
-        start = self.local(s.start)
-        return Slot(start.date(), start.hour * 60 + start.minute)
-
-    def gap_problem(self, before: date, after: date) -> str | None:
-        rules = self.program.sessions
-        gap = (after - before).days
-        extra = self.cal.blackout_between(before, after)
-        if rules.min_gap_days <= gap <= rules.max_gap_days + extra:
-            return None
-        return (
-            f"gap rule: {gap} days after the previous session on {before.isoformat()} "
-            f"(allowed {rules.min_gap_days}–{rules.max_gap_days}, +{extra} blackout days)"
-        )
-
-    def problem(self, j: int, slot: Slot) -> tuple[str | None, str | None]:
-        """``(problem, venue)`` for session ``j`` at ``slot``: which rule fails, else the venue."""
-        p = self.program
-        if slot.minute not in self.cal.slot_minutes:
-            first, last = self.cal.slot_minutes[0], self.cal.slot_minutes[-1]
-            if first <= slot.minute <= last:
-                return f"time grid: not on the {p.sessions.grid_minutes}-minute grid", None
-            return (
-                f"day window: a session must lie within {p.sessions.day_start:%H:%M}–"
-                f"{p.sessions.day_end:%H:%M}", None,
-            )
-        if not p.start <= slot.day <= p.end:
-            return f"program window: outside {p.start.isoformat()}..{p.end.isoformat()}", None
-        closed = self.cal.closed_reason(slot.day)
-        if closed:
-            return f"allowed day: {slot.day.isoformat()} is closed ({closed})", None
-        if self.cal.blocked(self.facilitator.unavailable, (), slot):
-            return f"facilitator availability: {self.facilitator.id} is unavailable", None
-        busy = [m.id for m in self.members if self.cal.blocked(m.unavailable, m.busy, slot)]
-        if busy:
-            return f"participant availability: {', '.join(busy)} unavailable", None
-        start, end = self.cal.start_datetime(slot), self.cal.end_datetime(slot)
-        clash = self._facilitator_clash(j, slot.day, start, end)
-        if clash:
-            return clash, None
-        return self._venue(j, start, end)
-
-    def _facilitator_clash(self, j: int, day: date, start: datetime, end: datetime) -> str | None:
-        # The cohort's own sessions are weeks apart (gap rule), and later ones may
-        # still be about to move: only other cohorts can clash.
-        f = self.facilitator
-        mine = [(c.id, s) for c, s in self.others if c.facilitator == f.id]
-        same_day = [(cid, s) for cid, s in mine if self.local(s.start).date() == day]
-        limit = self.program.sessions_per_day(f)
-        if len(same_day) >= limit:
-            return f"facilitator sessions per day: {f.id} already leads {limit} on {day}"
-        buffer = timedelta(minutes=self.program.buffer(f))
-        for cid, s in same_day:
-            if s.start < end + buffer and start < s.end + buffer:
-                return (
-                    f"facilitator no-overlap/buffer: {f.id} leads {cid} session {s.number} "
-                    f"{self.local(s.start):%H:%M}–{self.local(s.end):%H:%M} "
-                    f"(needs {self.program.buffer(f)} min between)"
-                )
-        return None
-
-    def _venue(self, j: int, start: datetime, end: datetime) -> tuple[str | None, str | None]:
-        current = self.sessions[j].venue
-        if current is None:
-            return None, None
-
-        def taken(vid: str) -> str | None:
-            for c, s in self.others:
-                if s.venue == vid and s.start < end and start < s.end:
-                    return f"{c.id} session {s.number}"
-            return None
-
-        who = taken(current)
-        if who is None:
-            return None, current
-        need = len(self.cohort.members) + 1
-        for v in sorted(self.program.venues, key=lambda v: (v.capacity, v.id)):
-            if v.id != current and v.capacity >= need and taken(v.id) is None:
-                return None, v.id
-        return f"venue: {current} is booked by {who} and no other venue is free", None
-
-    def place(self, j: int, slot: Slot, venue: str | None) -> None:
-        self.sessions[j] = replace(
-            self.sessions[j],
-            start=self.cal.start_datetime(slot),
-            end=self.cal.end_datetime(slot),
-            venue=venue,
-        )
-
-    def follow(self, j: int) -> list[str]:
-        """Move sessions after ``j`` only where the gap rule forces them; notes.
-
-        Each forced session goes to the same weekday and time nearest its
-        date inside the allowed gap (another day or time only when none is
-        free). Raises InputError when one cannot be placed.
-        """
-        notes = []
-        for k in range(j + 1, len(self.sessions)):
-            prev = self.local(self.sessions[k - 1].start).date()
-            here = self.slot_of(self.sessions[k])
-            if self.gap_problem(prev, here.day) is None:
-                break
-            found = self._nearest(k, here, self._gap_days(prev))
-            if found is None:
-                raise InputError(
-                    None,
-                    f"{self.cohort.id} session {k + 1}",
-                    f"must move to keep the gap rule after {prev.isoformat()}, but no day "
-                    "in the allowed gap is free for the facilitator, the members and a venue",
-                )
-            slot, venue = found
-            old = self.sessions[k]
-            self.place(k, slot, venue)
-            notes.append(
-                f"{self.cohort.id} session {k + 1} moves with it (gap rule): "
-                f"{self.local(old.start):%a %Y-%m-%d %H:%M} → "
-                f"{self.local(self.sessions[k].start):%a %Y-%m-%d %H:%M}"
-            )
-        return notes
-
-    def _gap_days(self, prev: date) -> list[date]:
-        rules = self.program.sessions
-        top = rules.max_gap_days + len(self.cal.blackout_days)
-        days = (prev + timedelta(days=n) for n in range(rules.min_gap_days, top + 1))
-        return [d for d in days if self.gap_problem(prev, d) is None]
-
-    def _nearest(
-        self, k: int, here: Slot, days: list[date]
-    ) -> tuple[Slot, str | None] | None:
-        def key(slot: Slot) -> tuple[int, int, int, int, int]:
-            return (
-                slot.day.weekday() != here.day.weekday(),
-                slot.minute != here.minute,
-                abs((slot.day - here.day).days),
-                abs(slot.minute - here.minute),
-                -slot.day.toordinal(),
-            )
-
-        slots = sorted((Slot(d, m) for d in days for m in self.cal.slot_minutes), key=key)
-        for slot in slots:
-            problem, venue = self.problem(k, slot)
-            if problem is None:
-                return slot, venue
-        return None
-
-
 def move(
     program: Program,
     plan: Plan,
@@ -490,46 +328,22 @@ def move(
             f"{cohort_id} has sessions 1..{len(cohort.sessions)} (1 is the kick-off), "
             f"not {index + 1}",
         )
-    mover = _Mover(program, plan, cohort)
+    mover = Mover(program, plan, cohort)
     session = cohort.sessions[index]
     here = mover.slot_of(session)
     where = f"{cohort_id} session {index + 1}"
     if here.day < today:
         raise InputError(None, where, f"was already held on {here.day.isoformat()}")
-    prev = mover.local(cohort.sessions[index - 1].start).date() if index else None
-
-    def feasible(slot: Slot) -> tuple[str | None, str | None]:
-        if prev is not None:
-            gap = mover.gap_problem(prev, slot.day)
-            if gap:
-                return gap, None
-        return mover.problem(index, slot)
-
     notes: list[str] = []
     if to is not None:
-        local = to.replace(tzinfo=mover.tz) if to.tzinfo is None else to.astimezone(mover.tz)
-        if local.date() < today:
-            raise InputError(
-                None, "--to", f"{local:%Y-%m-%d %H:%M} is in the past (today is {today})"
-            )
-        if local.second or local.microsecond:
-            raise InputError(None, "--to", "time grid: give whole minutes")
-        slot = Slot(local.date(), local.hour * 60 + local.minute)
-        if slot == here:
-            raise InputError(None, "--to", f"{where} is already at {local:%Y-%m-%d %H:%M}")
-        problem, venue = feasible(slot)
-        if problem:
-            raise InputError(None, "--to", f"{where} cannot move to {local:%Y-%m-%d %H:%M}: "
-                             f"{problem}{_nearest_hint(mover, cohort, index, local.date())}")
-        mover.place(index, slot, venue)
-        notes += mover.follow(index)
+        notes += _move_to(mover, index, here, to, today, where)
     else:
         assert not_on is not None
         if here.day != not_on:
             raise InputError(
                 None, "--not-on", f"{where} is on {here.day.isoformat()}, not {not_on.isoformat()}"
             )
-        notes += _off_date(mover, index, here, feasible, today, where)
+        notes += mover.off_date(index, here, today, where)
     moved = mover.sessions[index]
     notes.insert(
         0,
@@ -547,52 +361,32 @@ def move(
     return program, _with_cohort(plan, new_cohort), notes
 
 
-def _nearest_hint(mover: _Mover, cohort: Cohort, index: int, day: date) -> str:
-    """``(session 4 is on …: did you mean session 4?)`` when another session of
-    ``cohort`` lies nearer to ``day`` than session ``index``: a number typed one off."""
-    dates = [mover.local(s.start).date() for s in cohort.sessions]
-    nearest = min(range(len(dates)), key=lambda i: (abs((dates[i] - day).days), i))
-    if nearest == index or abs((dates[nearest] - day).days) >= abs((dates[index] - day).days):
-        return ""
-    return (f" (session {nearest + 1} is on {dates[nearest].isoformat()}, session "
-            f"{index + 1} on {dates[index].isoformat()}: did you mean session {nearest + 1}?)")
-
-
-def _off_date(
-    mover: _Mover,
-    index: int,
-    here: Slot,
-    feasible: Callable[[Slot], tuple[str | None, str | None]],
-    today: date,
-    where: str,
+def _move_to(
+    mover: Mover, index: int, here: Slot, to: datetime, today: date, where: str
 ) -> list[str]:
-    program = mover.program
-    first = max(today, program.start)
-    days = [
-        first + timedelta(days=n)
-        for n in range((program.end - first).days + 1)
-        if first + timedelta(days=n) != here.day
-    ]
-    days.sort(key=lambda d: (abs((d - here.day).days), d < here.day))
-    minutes = sorted(mover.cal.slot_minutes, key=lambda m: (m != here.minute, abs(m - here.minute)))
-    original = list(mover.sessions)
-    for d in days:
-        if not mover.cal.is_open(d):
-            continue
-        for m in minutes:
-            slot = Slot(d, m)
-            problem, venue = feasible(slot)
-            if problem:
-                continue
-            mover.place(index, slot, venue)
-            try:
-                return mover.follow(index)
-            except InputError:
-                mover.sessions = list(original)
-    raise InputError(
-        None, "--not-on", f"no other feasible day found for {where} (gap rule, availability, "
-        "facilitator and venue checked)"
-    )
+    """Put session ``index`` (now at ``here``) at ``to``; notes on the later sessions that follow.
+
+    ``to`` is program-local wall clock when naive. The later sessions move
+    only where the gap rule forces them (:meth:`Mover.follow`). Raises
+    InputError naming the rule that fails, with a hint when ``to`` lies
+    nearer another session of the cohort.
+    """
+    local = to.replace(tzinfo=mover.tz) if to.tzinfo is None else to.astimezone(mover.tz)
+    if local.date() < today:
+        raise InputError(None, "--to", f"{local:%Y-%m-%d %H:%M} is in the past (today is {today})")
+    if local.second or local.microsecond:
+        raise InputError(None, "--to", "time grid: give whole minutes")
+    slot = Slot(local.date(), local.hour * 60 + local.minute)
+    if slot == here:
+        raise InputError(None, "--to", f"{where} is already at {local:%Y-%m-%d %H:%M}")
+    problem, venue = mover.feasible(index, slot)
+    if problem:
+        hint = mover.nearest_hint(index, local.date())
+        raise InputError(
+            None, "--to", f"{where} cannot move to {local:%Y-%m-%d %H:%M}: {problem}{hint}"
+        )
+    mover.place(index, slot, venue)
+    return mover.follow(index)
 
 
 # ---------------------------------------------------------------------------

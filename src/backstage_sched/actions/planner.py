@@ -19,7 +19,7 @@ from ..solver.diagnose import diagnose
 from ..solver.explain import Finding
 from ..solver.instance import EarlierCohort, Instance
 from ..solver.interchange import Interchange, clashing_dates, interchangeable
-from ..solver.solve import Progress
+from ..solver.options import Progress
 from .change import Change
 
 

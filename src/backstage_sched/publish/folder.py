@@ -12,11 +12,12 @@ from pathlib import Path
 
 from ..domain import Program
 from ..errors import InputError
-from ..inputs.load import program_from_dict, program_to_dict
+from ..inputs.snapshot import program_from_dict, program_to_dict
 from ..plan import Plan
 from .changes import CHANGES, OUTBOX, Outbox, first_outbox
+from .costs import costs_csv, costs_excel_csv
 from .ical import write_calendars
-from .report import costs_csv, costs_excel_csv, overview_html
+from .overview import overview_html
 
 INPUT_SNAPSHOT = "input.json"
 MANIFEST = ".backstage-sched.json"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
+from .options import SolveOptions
 from .schedule import Schedule, ScheduledCohort
-from .solve import SolveOptions, solve
+from .solve import solve
 
 __all__ = ["Schedule", "ScheduledCohort", "SolveOptions", "solve"]

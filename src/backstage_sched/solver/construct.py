@@ -8,24 +8,14 @@ cohort takes the chain and facilitator that suit the most unplaced people.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import timedelta
+from dataclasses import dataclass
 from itertools import chain as chain_of
 
 import numpy as np
 
-from ..inputs.workdays import Slot
-from .instance import EarlierCohort, Instance
-
-
-@dataclass(frozen=True)
-class Chain:
-    """Up to ``max_size + 1`` session times: calendar day numbers and a slot."""
-
-    days: tuple[int, ...]
-    slot: int
+from .chains import Chain, chain_days, irregular, open_prefix, regular_chains
+from .instance import Instance
 
 
 @dataclass
@@ -36,79 +26,6 @@ class Built:
     facilitator: int
     members: list[int]
     venue: int | None = None
-
-
-def chain_days(
-    inst: Instance, first: int, slot: int = 0, open_when: frozenset[int] | None = None
-) -> tuple[int, ...]:
-    """Session days from kick-off day ``first``: each the earliest allowed day that
-    keeps the gap rule, on the kick-off's weekday where one exists (else the
-    previous session's), and (when given) with
-    ``day * n_slots + slot`` in ``open_when``. Stops at ``max_size + 1`` days or
-    when no day fits."""
-    rules = inst.program.sessions
-    cal_no = inst.calendar.calendar_number
-    eff_no = inst.calendar.effective_number
-    index = inst.calendar_index
-    g = inst.n_slots
-    days = [first]
-    sessions, low, high = inst.n_sessions, rules.min_gap_days, rules.max_gap_days
-    while len(days) < sessions:
-        prev_c = days[-1]
-        prev_e = eff_no[index[prev_c]]
-        # the earliest allowed day on the kick-off's weekday, else on the previous
-        # session's, else any; calendar days are sorted, so start min_gap_days on
-        first_any = same_prev = None
-        for n in range(bisect_left(cal_no, prev_c + low), len(cal_no)):
-            c = cal_no[n]
-            if eff_no[n] - prev_e > high:
-                break
-            if open_when is not None and c * g + slot not in open_when:
-                continue
-            if (c - first) % 7 == 0:
-                first_any = same_prev = c
-                break
-            if same_prev is None and (c - prev_c) % 7 == 0:
-                same_prev = c
-            if first_any is None:
-                first_any = c
-        if first_any is None:
-            break
-        days.append(first_any if same_prev is None else same_prev)
-    return tuple(days)
-
-
-def regular_chains(inst: Instance) -> list[Chain]:
-    """Every chain starting on an allowed day, preferring 4-week then 5-week steps."""
-    rules = inst.program.sessions
-    groups = inst.program.groups
-    span = (inst.program.end - inst.program.start).days
-    chains = []
-    for first in inst.calendar.calendar_number:
-        if first > span - groups.min_size * rules.min_gap_days:
-            break
-        days = chain_days(inst, first)
-        if len(days) < groups.min_size + 1:
-            continue
-        for slot in range(inst.n_slots):
-            chains.append(Chain(days, slot))
-    return chains
-
-
-def _irregular(days: Sequence[int]) -> int:
-    """Session ``days`` not on the kick-off's weekday."""
-    return sum(1 for c in days if (c - days[0]) % 7)
-
-
-def _prefix(open_when: frozenset[int] | None, chain: Chain, g: int) -> int:
-    if open_when is None:
-        return len(chain.days)
-    n = 0
-    for c in chain.days:
-        if c * g + chain.slot not in open_when:
-            break
-        n += 1
-    return n
 
 
 class _Greedy:
@@ -174,7 +91,7 @@ class _Greedy:
         self.load = [0] * len(inst.facilitators)
         self.placed: set[int] = set()
         self.built: list[tuple[int, Built]] = []  # (chain index, cohort)
-        self.not_with = _not_with_pairs(inst)
+        self.not_with = not_with_pairs(inst)
         self.partners: list[set[int]] = [set() for _ in self.people]
         for a, b in self.not_with:
             self.partners[a].add(b)
@@ -211,7 +128,7 @@ class _Greedy:
             return False
         if sessions.stop > len(chain.days):
             return False
-        if _prefix(inst.facilitator_open[f], chain, self.g) < sessions.stop:
+        if open_prefix(inst.facilitator_open[f], chain, self.g) < sessions.stop:
             return False
         return self._clear(self.fac_blocked[f], chain, sessions)  # overlap, buffer, per day
 
@@ -417,7 +334,7 @@ class _Greedy:
                 continue
             if r is not None and not self.venue_free(r, self.chains[c_j], range(n), len(members)):
                 continue
-            odd = _irregular(days[: len(members) + 1])
+            odd = irregular(days[: len(members) + 1])
             if found is None or (len(members), -odd) > (len(found[1]), -found[3]):
                 found = (c_j, members, r, odd)
             if len(members) >= self.wanted(members, target) and not odd:
@@ -503,7 +420,7 @@ class _Greedy:
                 if (
                     len(members) >= self.wanted(members, target)
                     and not any(self.hits[c_i][p] for p in members)
-                    and not _irregular(self.chains[c_i].days[: len(members) + 1])
+                    and not irregular(self.chains[c_i].days[: len(members) + 1])
                 ):
                     return c_i, f, members, venue
         return None
@@ -520,7 +437,7 @@ class _Greedy:
                     continue
                 c_i, members, venue = found
                 hits = sum(self.hits[c_i][p] for p in members)
-                odd = _irregular(self.chains[c_i].days[: len(members) + 1])
+                odd = irregular(self.chains[c_i].days[: len(members) + 1])
                 score = (len(members), -hits, -odd, -self.load[f], -base)
                 if best is None or score > best[0]:
                     best = (score, c_i, f, members, venue)
@@ -664,42 +581,8 @@ def greedy(inst: Instance) -> list[Built]:
     return best
 
 
-def assign_case_owners(
-    inst: Instance,
-    members: tuple[str, ...],
-    slots: tuple[Slot, ...],
-    keep: dict[int, str] | None = None,
-    orphans: frozenset[int] = frozenset(),
-) -> tuple[str | None, ...]:
-    """Case owners of sessions 1..n: each member once, never the kick-off.
-
-    ``keep`` maps session indexes to owners an earlier plan gave them, kept
-    where the owner is still free; ``orphans`` (held sessions whose owner
-    withdrew) keep no owner. Otherwise prefers, session by session, a
-    member for whom the session is not an avoid time; ties go to input order.
-    """
-    keep = {i: o for i, o in (keep or {}).items() if i >= 1 and o in members}
-    left = [m for m in members if m not in keep.values()]
-    owners: list[str | None] = []
-    for i, slot in enumerate(slots[1:], start=1):
-        if i in orphans:
-            owners.append(None)
-            continue
-        if i in keep:
-            owners.append(keep[i])
-            continue
-
-        def hit(pid: str, slot: Slot = slot) -> bool:
-            person = inst.program.participant(pid)
-            return inst.calendar.blocked(person.avoid, (), slot)
-
-        choice = next((m for m in left if not hit(m)), left[0])
-        owners.append(choice)
-        left.remove(choice)
-    return tuple(owners)
-
-
-def _not_with_pairs(inst: Instance) -> set[tuple[int, int]]:
+def not_with_pairs(inst: Instance) -> set[tuple[int, int]]:
+    """Participant index pairs (lower first) that ``not_with`` keeps apart."""
     index = {p.id: n for n, p in enumerate(inst.participants)}
     pairs = set()
     for p, person in enumerate(inst.participants):
@@ -708,123 +591,3 @@ def _not_with_pairs(inst: Instance) -> set[tuple[int, int]]:
                 q = index[other]
                 pairs.add((min(p, q), max(p, q)))
     return pairs
-
-
-def grow_earlier(inst: Instance) -> tuple[EarlierCohort, ...]:
-    """The earlier plan's cohorts with unplaced people seated where a cohort can grow.
-
-    For a re-plan's hint: each newcomer joins the first cohort that has not
-    started, has room, keeps the organisation and ``not_with`` rules, suits
-    their dates, and can add one session after its last (same weekday and
-    time first) that the facilitator, the room and every member can make.
-    """
-    program = inst.program
-    groups = program.groups
-    g = inst.n_slots
-    minutes = inst.calendar.slot_minutes
-    duration = program.sessions.duration_minutes
-    cohorts = [
-        replace(e, members=tuple(m for m in e.members if m in inst.participant_index))
-        for e in inst.earlier
-    ]
-    seated = {m for e in cohorts for m in e.members}
-    not_with = _not_with_pairs(inst)
-    people = inst.participants
-
-    def when(slot: Slot) -> int | None:
-        if slot.minute not in minutes:
-            return None
-        return (slot.day - program.start).days * g + minutes.index(slot.minute)
-
-    def fits_everyone(w: int, who: list[int], fac: int | None) -> bool:
-        sets = [inst.participant_open[p] for p in who]
-        if fac is not None:
-            sets.append(inst.facilitator_open[fac])
-        return all(s is None or w in s for s in sets)
-
-    def clashes(slot: Slot, k: int, fac_id: str, venue: str | None) -> bool:
-        fac = program.facilitator(fac_id)
-        buffer = program.buffer(fac)
-        start = slot.minute
-        same_day = 0
-        for j, other in enumerate(cohorts):
-            if j == k:
-                continue
-            for s in other.slots[: len(other.members) + 1 + len(other.orphans)]:
-                if s.day != slot.day:
-                    continue
-                if other.facilitator == fac_id:
-                    same_day += 1
-                    gap = duration + buffer
-                    if start < s.minute + gap and s.minute < start + gap:
-                        return True
-                if venue is not None and other.venue == venue and (
-                    start < s.minute + duration and s.minute < start + duration
-                ):
-                    return True
-        return same_day >= program.sessions_per_day(fac)
-
-    def next_slot(k: int, who: list[int]) -> Slot | None:
-        e = cohorts[k]
-        n = len(e.members) + 1 + len(e.orphans)
-        last = e.slots[n - 1]
-        fac_ids = [f.id for f in inst.facilitators]
-        fac = fac_ids.index(e.facilitator) if e.facilitator in fac_ids else None
-        last_c = (last.day - program.start).days
-        if last_c not in inst.calendar_index:
-            return None
-        base = inst.calendar.effective_number[inst.calendar_index[last_c]]
-        today = (inst.today - program.start).days if inst.today else 0
-        days = [
-            c for c in inst.calendar.calendar_number
-            if c - last_c >= program.sessions.min_gap_days and c >= today
-            and inst.calendar.effective_number[inst.calendar_index[c]] - base
-            <= program.sessions.max_gap_days
-        ]
-        days.sort(key=lambda c: ((c - last_c) % 7 != 0, c))
-        order = sorted(range(g), key=lambda s: (minutes[s] != last.minute, s))
-        for c in days:
-            for s in order:
-                slot = Slot(program.start + timedelta(days=c), minutes[s])
-                if fits_everyone(c * g + s, who, fac) and not clashes(
-                    slot, k, e.facilitator, e.venue
-                ):
-                    return slot
-        return None
-
-    for p, person in enumerate(people):
-        if person.id in seated:
-            continue
-        for k, e in enumerate(cohorts):
-            members = [inst.participant_index[m] for m in e.members]
-            if e.held or not members or len(members) >= groups.max_size:
-                continue
-            if program.venues and e.venue is not None:
-                room = next(r for r in program.venues if r.id == e.venue)
-                if room.capacity < len(members) + 2:
-                    continue
-            orgs = [people[q].organization for q in members]
-            if program.mode == "company" and person.organization != orgs[0]:
-                continue
-            if program.mode == "mixed" and orgs.count(person.organization) >= (
-                groups.max_per_organization
-            ):
-                continue
-            if any((min(p, q), max(p, q)) in not_with for q in members):
-                continue
-            n = len(members) + 1 + len(e.orphans)
-            existing = [when(s) for s in e.slots[:n]]
-            if any(w is None or not fits_everyone(w, [p], None) for w in existing):
-                continue
-            extra = next_slot(k, [*members, p])
-            if extra is None:
-                continue
-            cohorts[k] = replace(
-                e,
-                members=(*e.members, person.id),
-                slots=(*e.slots[:n], extra),
-                case_owners=(*e.case_owners[:n], None),
-            )
-            seated.add(person.id)
-            break
-    return tuple(cohorts)

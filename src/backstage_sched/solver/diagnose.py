@@ -56,9 +56,9 @@ from .explain import (
     restricted,
     who,
 )
+from .hints import add_greedy_hint, add_schedule_hint
 from .instance import Instance
 from .schedule import ScheduledCohort
-from .solve import add_greedy_hint, add_schedule_hint
 from .variables import Variables, create_variables
 
 __all__ = ["Finding", "diagnose"]

@@ -21,8 +21,8 @@ from datetime import timedelta
 import numpy as np
 
 from ..inputs.workdays import Slot
-from .construct import assign_case_owners
 from .instance import Instance
+from .owners import assign_case_owners
 from .schedule import ScheduledCohort
 
 
@@ -223,7 +223,7 @@ class Diary:
     def chains(self, allowed: np.ndarray, need: int) -> tuple[np.ndarray, np.ndarray]:
         """Every start ``(day index, slot)`` open in ``allowed``, in (day, slot) order,
         and the day indexes of its chain of ``need`` sessions as
-        :func:`.construct.chain_days` builds it (-1 where the chain stops short).
+        :func:`.chains.chain_days` builds it (-1 where the chain stops short).
 
         The same rule, for all starts at once: each next session is the earliest
         open day in the gap window on the kick-off's weekday, else on the previous
@@ -263,7 +263,7 @@ class Diary:
     ) -> tuple[int, int | None, tuple[int, ...], int] | None:
         """The first (facilitator, room, session days, slot) that fits ``members``:
         facilitators in input order, then kick-off days, then start times; the
-        series is the regular chain of :func:`.construct.chain_days` over the
+        series is the regular chain of :func:`.chains.chain_days` over the
         times every member and the facilitator have open, and it must keep clear
         of the facilitator's and (the first that is free) a room's other sessions."""
         inst = self.inst

@@ -2,7 +2,7 @@
 
 A cohort keeps its members, facilitator and room; only its dates move, to a
 regular series (the same weekday and start time every 4 or 5 weeks, see
-:func:`.construct.chain_days`) that every member and the facilitator have
+:func:`.chains.chain_days`) that every member and the facilitator have
 open, that keeps clear of the facilitator's and the room's other sessions,
 and that has no more avoid-time hits. A cohort is moved only when that makes
 the plan better in the order of the objectives: fewer avoid-time hits, or as
@@ -15,9 +15,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..inputs.workdays import Slot
-from .construct import assign_case_owners, chain_days
+from .chains import chain_days
 from .firstfit import Diary
 from .instance import Instance
+from .owners import assign_case_owners
 from .schedule import ScheduledCohort
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .construct import assign_case_owners
 from .instance import Instance
 from .interchange import can_take_seat
+from .owners import assign_case_owners
 from .schedule import ScheduledCohort
 
 

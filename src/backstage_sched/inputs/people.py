@@ -1,0 +1,435 @@
+"""Participants: ``[[participants]]`` in the TOML and the participants CSV.
+
+Each record is checked cell by cell and its busy calendar read for the
+program window; :func:`_check_people` then checks everyone together (unique
+ids and e-mails, ``not_with`` naming known participants).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..domain import Facilitator, Participant
+from ..errors import InputError, Problems
+from . import busy as busy_mod
+from .values import (
+    _array,
+    _check_keys,
+    _email,
+    _entry_label,
+    _id,
+    _id_key,
+    _ids,
+    _rules,
+    _show,
+    _suggest,
+    _text,
+)
+
+_PARTICIPANT_KEYS = (
+    "id",
+    "name",
+    "email",
+    "organization",
+    "experience",
+    "unavailable",
+    "avoid",
+    "not_with",
+    "calendar",
+)
+_REQUIRED_COLUMNS = ("id", "name", "email", "organization")
+
+
+class _Origin:
+    """Where one participant record came from, for messages."""
+
+    def __init__(self, file: str, label: str, column_style: bool) -> None:
+        self.file = file
+        self.label = label
+        self.column_style = column_style
+
+    def at(self, key: str) -> str:
+        """The ``where`` of one field: ``row 5, column 'email'`` or ``participants[2] email``."""
+        return f"{self.label}, column '{key}'" if self.column_style else f"{self.label} {key}"
+
+    def __str__(self) -> str:
+        return f"{self.label} of {self.file}"
+
+
+def _calendar_path(
+    file: str, where: str, base_dir: Path, calendar: str, allow_outside: bool
+) -> Path:
+    """The calendar file named ``calendar``, relative to ``base_dir``.
+
+    Unless ``allow_outside``, a path that is absolute or leads (also through
+    ``..`` or a symbolic link) out of ``base_dir`` is refused.
+    """
+    path = base_dir / calendar
+    if allow_outside:
+        return path
+    given = Path(calendar)
+    allow = "or let the coordinator allow it (--allow-outside-calendars)"
+    if given.is_absolute() or given.drive or given.root:
+        raise InputError(
+            file,
+            where,
+            f"calendar path {_show(calendar)} is absolute; give it relative to the folder "
+            f"of this file ({base_dir.resolve()}), {allow}",
+        )
+    try:
+        inside = path.resolve().is_relative_to(base_dir.resolve())
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise InputError(file, where, f"calendar path {_show(calendar)}: {exc}") from exc
+    if not inside:
+        raise InputError(
+            file,
+            where,
+            f"calendar path {_show(calendar)} points outside the folder of this file "
+            f"({base_dir.resolve()}); move the calendar there, {allow}",
+        )
+    return path
+
+
+def _participant(
+    record: Mapping[str, object],
+    origin: _Origin,
+    base_dir: Path,
+    window: tuple[str, date, date] | None,
+    allow_outside: bool = False,
+) -> Participant:
+    """One participant from a CSV row or a TOML table; every cell is checked and every
+    problem raised together. Without ``window`` (the program table is broken)
+    the busy calendar is not read yet."""
+    file = origin.file
+    at = origin.at
+    fields = {
+        "id": lambda: _id(file, at("id"), "id", record["id"]),
+        "name": lambda: _text(file, at("name"), "name", record["name"], required=True),
+        "email": lambda: _email(file, at("email"), "email", record["email"]),
+        "organization": lambda: _text(
+            file, at("organization"), "organization", record["organization"], required=True
+        ),
+        "experience": lambda: _text(
+            file, at("experience"), "experience", record.get("experience") or ""
+        ),
+        "unavailable": lambda: _rules(file, at("unavailable"), record.get("unavailable") or ""),
+        "avoid": lambda: _rules(file, at("avoid"), record.get("avoid") or ""),
+        "not_with": lambda: _ids(file, at("not_with"), "not_with", record.get("not_with") or ""),
+        "calendar": lambda: _text(file, at("calendar"), "calendar", record.get("calendar") or ""),
+    }
+    problems = Problems()  # every cell of the row is checked
+    values: dict[str, Any] = {}
+    for key, read in fields.items():
+        with problems.check():
+            values[key] = read()
+    problems.raise_any()
+    calendar = values.pop("calendar")
+    person = Participant(**values)
+    if not calendar or window is None:
+        return person
+    tz, first, last = window
+    cal_path = _calendar_path(file, at("calendar"), base_dir, calendar, allow_outside)
+    busy = busy_mod.load_busy(cal_path, tz, first, last, file, at("calendar"))
+    return replace(person, busy=busy, calendar=calendar)
+
+
+def _toml_participants(
+    file: str,
+    data: dict[str, Any],
+    base_dir: Path,
+    window: tuple[str, date, date] | None,
+    allow_outside: bool,
+    problems: Problems,
+) -> list[tuple[Participant, _Origin]]:
+    out: list[tuple[Participant, _Origin]] = []
+    tables: list[dict[str, Any]] = []
+    with problems.check():
+        tables = _array(file, data, "participants")
+    for i, table in enumerate(tables, start=1):
+        origin = _Origin(file, _entry_label("participants", i, table), column_style=False)
+        with problems.check():
+            _check_keys(file, origin.label, table, _PARTICIPANT_KEYS)
+            missing = [key for key in _REQUIRED_COLUMNS if key not in table]
+            if missing:
+                raise InputError(file, origin.label,
+                                 f"missing key '{missing[0]}' in {origin.label}")
+            out.append((_participant(table, origin, base_dir, window, allow_outside), origin))
+    return out
+
+
+def _detect_delimiter(header_line: str) -> str:
+    counts = {d: 0 for d in (";", ",", "\t")}
+    quoted = False
+    for ch in header_line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_text(path: Path) -> str:
+    """The text of the participants CSV; InputError when missing, unreadable or not UTF-8."""
+    file = str(path)
+    if not path.is_file():
+        raise InputError(file, None, "participants file not found")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(file, None, f"cannot be read: {exc}") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            file,
+            f"row {line}",
+            "not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'",
+        ) from exc
+    return text
+
+
+def _csv_participants(
+    path: Path,
+    window: tuple[str, date, date] | None,
+    allow_outside: bool = False,
+    problems: Problems | None = None,
+) -> list[tuple[Participant, _Origin]]:
+    """Every row of the participants CSV at ``path``; row problems go to ``problems``
+    (raised at the end when None), header and file problems raise."""
+    file = str(path)
+    text = _csv_text(path)
+    first_line = next((ln for ln in text.splitlines() if ln.strip()), None)
+    if first_line is None:
+        raise InputError(
+            file, None, f"empty file; expected a header row with {', '.join(_REQUIRED_COLUMNS)}"
+        )
+    delimiter = _detect_delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    header: list[str] | None = None
+    header_row = 0
+    out: list[tuple[Participant, _Origin]] = []
+    rows = problems if problems is not None else Problems()  # every row is checked
+    try:
+        for row_no, cells in enumerate(reader, start=1):
+            cells = [c.strip() for c in cells]
+            if not any(cells):
+                continue  # a blank row
+            if header is None:
+                header, header_row = cells, row_no
+                _check_header(file, f"row {row_no}", header)
+                continue
+            with rows.check():
+                if len(cells) > len(header) and any(cells[len(header) :]):
+                    hint = (
+                        "; a cell holding a ';'-list must be quoted"
+                        if delimiter == ";"
+                        else "; a cell holding the separator must be quoted"
+                    )
+                    raise InputError(
+                        file,
+                        f"row {row_no}",
+                        f"the row has {len(cells)} cells but the header (row {header_row}) "
+                        f"has {len(header)} columns{hint}",
+                    )
+                record = {
+                    name: (cells[i] if i < len(cells) else "")
+                    for i, name in enumerate(header) if name
+                }
+                origin = _Origin(file, f"row {row_no}", column_style=True)
+                person = _participant(record, origin, path.parent, window, allow_outside)
+                out.append((person, origin))
+    except csv.Error as exc:
+        raise InputError(file, f"row {reader.line_num}", f"cannot read CSV: {exc}") from exc
+    if problems is None:
+        rows.raise_any()
+    return out
+
+
+def _check_header(file: str, where: str, header: list[str]) -> None:
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            raise InputError(file, where, f"column '{name}' appears twice in the header")
+        seen.add(name)
+    missing = [c for c in _REQUIRED_COLUMNS if c not in seen]
+    if missing:
+        hints = []
+        for col in missing:
+            close = difflib.get_close_matches(col, [h for h in header if h], n=1, cutoff=0.6)
+            lower = [h for h in header if h.lower() == col]
+            if lower or close:
+                hints.append(f"'{(lower or close)[0]}' should read '{col}'")
+        hint = f" (header names are exact: {', '.join(hints)})" if hints else ""
+        found = ", ".join(h for h in header if h) or "nothing"
+        raise InputError(
+            file,
+            where,
+            f"missing required column(s) {', '.join(repr(c) for c in missing)}{hint}; "
+            f"the header has: {found}",
+        )
+
+
+def _check_people(
+    file: str,
+    facilitators: tuple[Facilitator, ...],
+    people: list[tuple[Participant, _Origin]],
+    problems: Problems,
+) -> list[str]:
+    """Unique ids (also ignoring case) across everyone; ``not_with`` names known participants.
+
+    A facilitator's e-mail must be their own (it is the ORGANIZER of
+    invitations); participants sharing an address are returned as warnings.
+    Every problem found is added to ``problems``.
+    """
+    by_key = _facilitator_id_keys(file, facilitators, problems)
+    emails = _facilitator_emails(file, facilitators, problems)
+    fac_ids = {f.id for f in facilitators}
+    fac_emails = set(emails)
+    by_id: dict[str, _Origin] = {}
+    warnings: list[str] = []
+    for p, origin in people:
+        if not _register_id(p, origin, fac_ids, by_id, by_key, problems):
+            continue
+        warning = _register_email(p, origin, emails, fac_emails, problems)
+        if warning is not None:
+            warnings.append(warning)
+    _check_not_with(people, by_id, fac_ids, problems)
+    return warnings
+
+
+def _facilitator_id_keys(
+    file: str, facilitators: tuple[Facilitator, ...], problems: Problems
+) -> dict[str, tuple[str, _Origin]]:
+    """Case-folded id -> (id, where) of the facilitators; ids equal but for case are problems."""
+    by_key: dict[str, tuple[str, _Origin]] = {}
+    for i, f in enumerate(facilitators, start=1):
+        other = by_key.get(_id_key(f.id))
+        if other is not None:
+            problems.add(InputError(
+                file,
+                f"facilitators[{i}] (id '{f.id}') id",
+                f"id '{f.id}' differs from '{other[0]}' ({other[1].label}) only in upper/lower "
+                "case; they would name the same file on Windows and macOS",
+            ))
+            continue
+        by_key[_id_key(f.id)] = (f.id, _Origin(file, f"facilitators[{i}]", column_style=False))
+    return by_key
+
+
+def _facilitator_emails(
+    file: str, facilitators: tuple[Facilitator, ...], problems: Problems
+) -> dict[str, str]:
+    """Lower-case e-mail -> who uses it, for the facilitators; a shared address is a problem."""
+    emails: dict[str, str] = {}
+    for i, f in enumerate(facilitators, start=1):
+        if f.email.lower() in emails:
+            problems.add(InputError(
+                file,
+                f"facilitators[{i}] (id '{f.id}') email",
+                f"e-mail '{f.email}' is also used by {emails[f.email.lower()]}; every "
+                "facilitator needs an address of their own (it organises the invitations)",
+            ))
+            continue
+        emails[f.email.lower()] = f"facilitator '{f.id}'"
+    return emails
+
+
+def _register_id(
+    p: Participant,
+    origin: _Origin,
+    fac_ids: set[str],
+    by_id: dict[str, _Origin],
+    by_key: dict[str, tuple[str, _Origin]],
+    problems: Problems,
+) -> bool:
+    """Record ``p``'s id in ``by_id`` and ``by_key``; False when another participant has it.
+
+    An id that is a facilitator's, or equal to another but for case, is a
+    problem but still recorded.
+    """
+    if p.id in by_id:
+        first = by_id[p.id]
+        also = first.label if first.file == origin.file else str(first)
+        problems.add(InputError(origin.file, origin.label,
+                                f"duplicate id '{p.id}': also on {also}"))
+        return False
+    if p.id in fac_ids:
+        problems.add(InputError(
+            origin.file,
+            origin.at("id"),
+            f"id '{p.id}' is also a facilitator's id; every person needs an id of their own",
+        ))
+    other = by_key.get(_id_key(p.id))
+    if other is not None:
+        where = other[1].label if other[1].file == origin.file else str(other[1])
+        problems.add(InputError(
+            origin.file,
+            origin.at("id"),
+            f"id '{p.id}' differs from '{other[0]}' ({where}) only in upper/lower case; "
+            "they would name the same file on Windows and macOS",
+        ))
+    by_id[p.id] = origin
+    by_key[_id_key(p.id)] = (p.id, origin)
+    return True
+
+
+def _register_email(
+    p: Participant,
+    origin: _Origin,
+    emails: dict[str, str],
+    fac_emails: set[str],
+    problems: Problems,
+) -> str | None:
+    """Record ``p``'s e-mail in ``emails``; a facilitator's address is a problem, another
+    participant's the warning returned."""
+    key = p.email.lower()
+    if key in fac_emails:
+        problems.add(InputError(
+            origin.file,
+            origin.at("email"),
+            f"e-mail '{p.email}' is also used by {emails[key]}; a participant cannot share "
+            "the address of a facilitator (who organises the invitations)",
+        ))
+    elif key in emails:
+        return (
+            f"{origin.file}, {origin.at('email')}: e-mail '{p.email}' is also used by "
+            f"{emails[key]}; both will receive each other's invitations"
+        )
+    else:
+        emails[key] = f"participant '{p.id}' ({origin})"
+    return None
+
+
+def _check_not_with(
+    people: list[tuple[Participant, _Origin]],
+    by_id: dict[str, _Origin],
+    fac_ids: set[str],
+    problems: Problems,
+) -> None:
+    """Every ``not_with`` id names another participant (``by_id``)."""
+    for p, origin in people:
+        for other_id in p.not_with:
+            if other_id == p.id:
+                problems.add(InputError(
+                    origin.file, origin.at("not_with"), f"not_with names '{p.id}' itself"
+                ))
+            elif other_id not in by_id:
+                what = (
+                    "a facilitator, not a participant" if other_id in fac_ids else "no participant"
+                )
+                hint = _suggest(other_id, by_id) if len(by_id) <= 5000 else ""
+                problems.add(InputError(
+                    origin.file,
+                    origin.at("not_with"),
+                    f"unknown id {_show(other_id)} in not_with: {what} has that id{hint}",
+                ))

@@ -1,0 +1,285 @@
+"""The JSON snapshot of a validated program, so a plan folder can be re-verified
+without the original files.
+
+:func:`program_to_dict` turns a :class:`~backstage_sched.domain.Program` into
+JSON-safe data; :func:`program_from_dict` reverses it exactly.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from ..domain import (
+    WEEKDAYS,
+    Blackout,
+    Busy,
+    Facilitator,
+    GroupRules,
+    Participant,
+    Policy,
+    Program,
+    SessionRules,
+    TimeRule,
+    Venue,
+)
+from ..errors import InputError
+from . import timeexpr
+
+__all__ = ["program_from_dict", "program_to_dict"]
+
+SNAPSHOT_FORMAT = 1
+
+
+# --------------------------------------------------------------------------- to dict
+
+
+def _hhmm(t: time) -> str:
+    return t.strftime("%H:%M") if not (t.second or t.microsecond) else t.isoformat()
+
+
+def _rules_out(rules: tuple[TimeRule, ...]) -> list[Any]:
+    out: list[Any] = []
+    for r in rules:
+        try:
+            same = timeexpr.parse_rules([r.text]) == (r,)
+        except InputError:
+            same = False
+        if same:
+            out.append(r.text)
+        else:  # built by hand: keep every field
+            out.append(
+                {
+                    "text": r.text,
+                    "first": r.first.isoformat() if r.first else None,
+                    "last": r.last.isoformat() if r.last else None,
+                    "weekday": r.weekday,
+                    "start": r.start.isoformat() if r.start else None,
+                    "end": r.end.isoformat() if r.end else None,
+                }
+            )
+    return out
+
+
+def _sessions_out(s: SessionRules) -> dict[str, Any]:
+    return {
+        "duration_minutes": s.duration_minutes,
+        "min_gap_days": s.min_gap_days,
+        "max_gap_days": s.max_gap_days,
+        "weekdays": [WEEKDAYS[i] for i in s.weekdays],
+        "day_start": _hhmm(s.day_start),
+        "day_end": _hhmm(s.day_end),
+        "grid_minutes": s.grid_minutes,
+        "max_sessions_per_day": s.max_sessions_per_day,
+        "buffer_minutes": s.buffer_minutes,
+    }
+
+
+def _facilitator_out(f: Facilitator) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "name": f.name,
+        "email": f.email,
+        "max_cohorts": f.max_cohorts,
+        "max_sessions_per_day": f.max_sessions_per_day,
+        "buffer_minutes": f.buffer_minutes,
+        "unavailable": _rules_out(f.unavailable),
+        "experience": f.experience,
+    }
+
+
+def _participant_out(p: Participant) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "name": p.name,
+        "email": p.email,
+        "organization": p.organization,
+        "experience": p.experience,
+        "unavailable": _rules_out(p.unavailable),
+        "avoid": _rules_out(p.avoid),
+        "not_with": list(p.not_with),
+        "busy": [
+            {"start": b.start.isoformat(), "end": b.end.isoformat(), "summary": b.summary}
+            for b in p.busy
+        ],
+        "calendar": p.calendar,
+    }
+
+
+def program_to_dict(program: Program) -> dict[str, Any]:
+    """A JSON-safe snapshot of ``program``; :func:`program_from_dict` reverses it exactly.
+
+    Dates are ISO strings, times ``HH:MM``, weekdays names, time rules their
+    text, busy intervals naive ISO datetimes.
+    """
+    g, pol = program.groups, program.policy
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "id": program.id,
+        "name": program.name,
+        "start": program.start.isoformat(),
+        "end": program.end.isoformat(),
+        "timezone": program.timezone,
+        "country": program.country,
+        "holiday_categories": list(program.holiday_categories),
+        "mode": program.mode,
+        "extra_closed": [d.isoformat() for d in program.extra_closed],
+        "blackouts": [
+            {"name": b.name, "start": b.start.isoformat(), "end": b.end.isoformat()}
+            for b in program.blackouts
+        ],
+        "sessions": _sessions_out(program.sessions),
+        "groups": {
+            "size": g.size,
+            "min_size": g.min_size,
+            "max_size": g.max_size,
+            "max_per_organization": g.max_per_organization,
+        },
+        "policy": {
+            "cancellation_days": pol.cancellation_days,
+            "fee": pol.fee,
+            "currency": pol.currency,
+            "vat_rate": pol.vat_rate,
+        },
+        "facilitators": [_facilitator_out(f) for f in program.facilitators],
+        "venues": [{"id": v.id, "name": v.name, "capacity": v.capacity} for v in program.venues],
+        "participants": [_participant_out(p) for p in program.participants],
+        "warnings": list(program.warnings),
+    }
+
+
+# --------------------------------------------------------------------------- from dict
+
+
+def _rules_in(items: list[Any], source: str, where: str) -> tuple[TimeRule, ...]:
+    out: list[TimeRule] = []
+    for item in items:
+        if isinstance(item, str):
+            out.extend(timeexpr.parse_rules([item], source, where))
+        else:
+            out.append(
+                TimeRule(
+                    text=item["text"],
+                    first=date.fromisoformat(item["first"]) if item["first"] else None,
+                    last=date.fromisoformat(item["last"]) if item["last"] else None,
+                    weekday=item["weekday"],
+                    start=time.fromisoformat(item["start"]) if item["start"] else None,
+                    end=time.fromisoformat(item["end"]) if item["end"] else None,
+                )
+            )
+    return tuple(out)
+
+
+def _blackout_in(b: dict[str, Any]) -> Blackout:
+    return Blackout(
+        name=b["name"],
+        start=date.fromisoformat(b["start"]),
+        end=date.fromisoformat(b["end"]),
+    )
+
+
+def _sessions_in(s: dict[str, Any]) -> SessionRules:
+    return SessionRules(
+        duration_minutes=s["duration_minutes"],
+        min_gap_days=s["min_gap_days"],
+        max_gap_days=s["max_gap_days"],
+        weekdays=tuple(WEEKDAYS.index(w) for w in s["weekdays"]),
+        day_start=time.fromisoformat(s["day_start"]),
+        day_end=time.fromisoformat(s["day_end"]),
+        grid_minutes=s["grid_minutes"],
+        max_sessions_per_day=s["max_sessions_per_day"],
+        buffer_minutes=s["buffer_minutes"],
+    )
+
+
+def _groups_in(g: dict[str, Any]) -> GroupRules:
+    return GroupRules(
+        size=g["size"],
+        min_size=g["min_size"],
+        max_size=g["max_size"],
+        max_per_organization=g["max_per_organization"],
+    )
+
+
+def _policy_in(pol: dict[str, Any]) -> Policy:
+    return Policy(
+        cancellation_days=pol["cancellation_days"],
+        fee=pol["fee"],
+        currency=pol["currency"],
+        vat_rate=pol["vat_rate"],
+    )
+
+
+def _facilitator_in(f: dict[str, Any], source: str) -> Facilitator:
+    return Facilitator(
+        id=f["id"],
+        name=f["name"],
+        email=f["email"],
+        max_cohorts=f["max_cohorts"],
+        max_sessions_per_day=f["max_sessions_per_day"],
+        buffer_minutes=f["buffer_minutes"],
+        unavailable=_rules_in(f["unavailable"], source, f"facilitator {f['id']}"),
+        experience=f["experience"],
+    )
+
+
+def _busy_in(b: dict[str, Any]) -> Busy:
+    return Busy(
+        start=datetime.fromisoformat(b["start"]),
+        end=datetime.fromisoformat(b["end"]),
+        summary=b.get("summary", ""),
+    )
+
+
+def _participant_in(p: dict[str, Any], source: str) -> Participant:
+    return Participant(
+        id=p["id"],
+        name=p["name"],
+        email=p["email"],
+        organization=p["organization"],
+        experience=p["experience"],
+        unavailable=_rules_in(p["unavailable"], source, f"participant {p['id']}"),
+        avoid=_rules_in(p["avoid"], source, f"participant {p['id']}"),
+        not_with=tuple(p["not_with"]),
+        busy=tuple(_busy_in(b) for b in p["busy"]),
+        calendar=p.get("calendar"),
+    )
+
+
+def _program_in(data: dict[str, Any], source: str) -> Program:
+    """The program of ``data``; KeyError, TypeError... when a field is missing or wrong."""
+    fmt = data.get("format", SNAPSHOT_FORMAT)
+    if fmt != SNAPSHOT_FORMAT:
+        raise InputError(source, "format", f"unknown snapshot format {fmt!r}")
+    s, g, pol = data["sessions"], data["groups"], data["policy"]
+    return Program(
+        id=data["id"],
+        name=data["name"],
+        start=date.fromisoformat(data["start"]),
+        end=date.fromisoformat(data["end"]),
+        timezone=data["timezone"],
+        country=data["country"],
+        holiday_categories=tuple(data["holiday_categories"]),
+        mode=data["mode"],
+        extra_closed=tuple(date.fromisoformat(d) for d in data["extra_closed"]),
+        blackouts=tuple(_blackout_in(b) for b in data["blackouts"]),
+        sessions=_sessions_in(s),
+        groups=_groups_in(g),
+        policy=_policy_in(pol),
+        facilitators=tuple(_facilitator_in(f, source) for f in data["facilitators"]),
+        venues=tuple(
+            Venue(id=v["id"], name=v["name"], capacity=v["capacity"]) for v in data["venues"]
+        ),
+        participants=tuple(_participant_in(p, source) for p in data["participants"]),
+        warnings=tuple(str(w) for w in data.get("warnings", ())),
+    )
+
+
+def program_from_dict(data: dict[str, Any], source: str = "input.json") -> Program:
+    """The program of a :func:`program_to_dict` snapshot; :class:`InputError` if malformed."""
+    try:
+        return _program_in(data, source)
+    except InputError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InputError(source, None, f"not a valid program snapshot: {exc!r}") from exc

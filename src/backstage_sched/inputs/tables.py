@@ -1,0 +1,386 @@
+"""The settings tables of a program TOML into domain objects.
+
+``[program]`` (with its blackouts, holidays and extra closed days),
+``[sessions]``, ``[groups]``, ``[policy]``, ``[[facilitators]]`` and
+``[[venues]]``. Every key is checked and all problems of a table are raised
+together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import fields
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+
+from ..domain import (
+    WEEKDAYS,
+    Blackout,
+    Facilitator,
+    GroupRules,
+    Policy,
+    SessionRules,
+    Venue,
+)
+from ..errors import InputError, Problems
+from . import timeexpr
+from .values import (
+    _array,
+    _check_keys,
+    _date,
+    _email,
+    _entry_label,
+    _id,
+    _int,
+    _Keys,
+    _list,
+    _number,
+    _rules,
+    _table,
+    _text,
+    _text_list,
+    _time,
+)
+
+_PROGRAM_KEYS = (
+    "id",
+    "name",
+    "timezone",
+    "country",
+    "holiday_categories",
+    "start",
+    "end",
+    "mode",
+    "extra_closed",
+    "blackout",
+)
+_BLACKOUT_KEYS = ("name", "start", "end")
+_SESSION_KEYS = tuple(f.name for f in fields(SessionRules))
+_GROUP_KEYS = tuple(f.name for f in fields(GroupRules))
+_POLICY_KEYS = tuple(f.name for f in fields(Policy))
+_FACILITATOR_KEYS = (
+    "id",
+    "name",
+    "email",
+    "max_cohorts",
+    "max_sessions_per_day",
+    "buffer_minutes",
+    "unavailable",
+    "experience",
+)
+_VENUE_KEYS = ("id", "name", "capacity")
+_MODES = ("mixed", "company")
+
+
+def _program_table(file: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The ``[program]`` table; every key is checked and every problem raised together."""
+    label = "[program]"
+    if "program" not in data:
+        raise InputError(file, None, "missing table [program] (id, name, start, end)")
+    table = _table(file, label, data["program"])
+    problems = Problems()
+    with problems.check():
+        _check_keys(file, label, table, _PROGRAM_KEYS)
+    for key in ("id", "name", "start", "end"):
+        if key not in table:
+            problems.add(InputError(file, label, f"missing key '{key}' in [program]"))
+
+    def w(key: str) -> str:
+        return f"{label} {key}"
+
+    out: dict[str, Any] = {}
+    reads = {
+        "id": lambda: _id(file, w("id"), "id", table["id"]),
+        "name": lambda: _text(file, w("name"), "name", table["name"], required=True),
+        "start": lambda: _date(file, w("start"), "start", table["start"]),
+        "end": lambda: _date(file, w("end"), "end", table["end"]),
+        "timezone": lambda: _timezone(file, w("timezone"), table),
+        "mode": lambda: _mode(file, w("mode"), table),
+        "extra_closed": lambda: _extra_closed(file, w("extra_closed"), table),
+        "blackouts": lambda: _blackouts(file, w("blackout"), table),
+    }
+    for key, read in reads.items():
+        if key in ("id", "name", "start", "end") and key not in table:
+            continue
+        with problems.check():
+            out[key] = read()
+    if "start" in out and "end" in out and out["end"] < out["start"]:
+        problems.add(InputError(
+            file,
+            w("end"),
+            f"window end {out['end'].isoformat()} is before its start {out['start'].isoformat()}",
+        ))
+    with problems.check():
+        out["country"], out["holiday_categories"] = _holiday_rules(file, w, table)
+    problems.raise_any()
+    return out
+
+
+def _timezone(file: str, where: str, table: dict[str, Any]) -> str:
+    tz = _text(file, where, "timezone", table.get("timezone", "Europe/Stockholm"))
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise InputError(
+            file, where, f"unknown time zone '{tz}'; use a name like 'Europe/Stockholm'"
+        ) from None
+    return tz
+
+
+def _holiday_rules(
+    file: str, w: Callable[[str], str], table: dict[str, Any]
+) -> tuple[str, tuple[str, ...]]:
+    """``country`` (upper case) and its ``holiday_categories``."""
+    country = _text(file, w("country"), "country", table.get("country", "SE"), required=True)
+    country = country.upper()
+    try:
+        country_table = holidays.country_holidays(country)
+    except NotImplementedError:
+        raise InputError(
+            file,
+            w("country"),
+            f"unknown country '{country}'; use a two-letter code the holidays package knows, "
+            "e.g. 'SE'",
+        ) from None
+    supported = tuple(country_table.supported_categories)
+    # default: public + de_facto, as far as the country has them (SE has both)
+    default = [c for c in ("public", "de_facto") if c in supported]
+    categories = _text_list(
+        file,
+        w("holiday_categories"),
+        "holiday_categories",
+        table.get("holiday_categories", default),
+    )
+    if not categories:
+        raise InputError(
+            file,
+            w("holiday_categories"),
+            f"holiday_categories is empty; list at least one of {', '.join(supported)}",
+        )
+    for cat in categories:
+        if cat not in supported:
+            raise InputError(
+                file,
+                w("holiday_categories"),
+                f"unknown holiday category '{cat}' for {country}; use {', '.join(supported)}",
+            )
+    return country, tuple(dict.fromkeys(categories))
+
+
+def _mode(file: str, where: str, table: dict[str, Any]) -> str:
+    mode = _text(file, where, "mode", table.get("mode", "mixed"))
+    if mode not in _MODES:
+        raise InputError(file, where, f"mode must be 'mixed' or 'company', got '{mode}'")
+    return mode
+
+
+def _extra_closed(file: str, where: str, table: dict[str, Any]) -> tuple[date, ...]:
+    closed = table.get("extra_closed", [])
+    if not isinstance(closed, list):  # a single day
+        closed = [closed]
+    return tuple(sorted({_date(file, where, "each item of extra_closed", d) for d in closed}))
+
+
+def _blackouts(file: str, where: str, table: dict[str, Any]) -> tuple[Blackout, ...]:
+    """Every ``[[program.blackout]]``, each checked; all problems raised together."""
+    blackouts = []
+    raw = table.get("blackout", [])
+    if isinstance(raw, dict):  # a single [program.blackout] table
+        raw = [raw]
+    problems = Problems()
+    for i, item in enumerate(_list(file, where, "blackout", raw), start=1):
+        with problems.check():
+            b_label = f"[[program.blackout]] #{i}"
+            item = _table(file, b_label, item)
+            _check_keys(file, b_label, item, _BLACKOUT_KEYS)
+            for key in ("start", "end"):
+                if key not in item:
+                    raise InputError(file, b_label, f"missing key '{key}' in {b_label}")
+            name = _text(file, f"{b_label} name", "name", item.get("name", "Blackout"))
+            name = name or "Blackout"
+            b_label = f"[[program.blackout]] #{i} ('{name}')"
+            start = _date(file, f"{b_label} start", "start", item["start"])
+            end = _date(file, f"{b_label} end", "end", item["end"])
+            if end < start:
+                raise InputError(
+                    file,
+                    f"{b_label} end",
+                    f"blackout end {end.isoformat()} is before its start {start.isoformat()}",
+                )
+            blackouts.append(Blackout(name=name, start=start, end=end))
+    problems.raise_any()
+    return tuple(sorted(blackouts, key=lambda b: (b.start, b.end, b.name)))
+
+
+def _sessions(file: str, data: dict[str, Any]) -> SessionRules:
+    """The ``[sessions]`` table; every key is checked and every problem raised together."""
+    keys = _Keys.of(file, data, "sessions", _SESSION_KEYS)
+    table = keys.table
+    d = SessionRules()
+    duration = keys.num("duration_minutes", d.duration_minutes, 1)
+    min_gap = keys.num("min_gap_days", d.min_gap_days, 1)
+    max_gap = keys.num("max_gap_days", d.max_gap_days, 1)
+    if keys.ok("min_gap_days", "max_gap_days") and min_gap > max_gap:
+        keys.fail("min_gap_days",
+                  f"min_gap_days ({min_gap}) is larger than max_gap_days ({max_gap})")
+    grid = keys.num("grid_minutes", d.grid_minutes, 1)
+    per_day = keys.num("max_sessions_per_day", d.max_sessions_per_day, 1)
+    buffer = keys.num("buffer_minutes", d.buffer_minutes, 0)
+    weekdays = keys.read("weekdays", d.weekdays, lambda w, v: _weekdays(file, w, table))
+    day_start = keys.read("day_start", d.day_start,
+                          lambda w, v: _time(file, w, "day_start", v))
+    day_end = keys.read("day_end", d.day_end, lambda w, v: _time(file, w, "day_end", v))
+    if keys.ok("day_start", "day_end") and day_end <= day_start:
+        keys.fail("day_end", f"day_end {day_end:%H:%M} is not after day_start {day_start:%H:%M}")
+    window = (day_end.hour * 60 + day_end.minute) - (day_start.hour * 60 + day_start.minute)
+    if keys.ok("day_start", "day_end", "duration_minutes") and 0 < window < duration:
+        keys.fail(
+            "duration_minutes",
+            f"duration_minutes ({duration}) is longer than the day window "
+            f"{day_start:%H:%M}-{day_end:%H:%M} ({window} minutes)",
+        )
+    keys.problems.raise_any()
+    return SessionRules(
+        duration_minutes=duration,
+        min_gap_days=min_gap,
+        max_gap_days=max_gap,
+        weekdays=weekdays,
+        day_start=day_start,
+        day_end=day_end,
+        grid_minutes=grid,
+        max_sessions_per_day=per_day,
+        buffer_minutes=buffer,
+    )
+
+
+def _weekdays(file: str, where: str, table: dict[str, Any]) -> tuple[int, ...]:
+    """``[sessions] weekdays`` as weekday numbers (Monday 0), or the default."""
+    if "weekdays" not in table:
+        return SessionRules().weekdays
+    names = _text_list(file, where, "weekdays", table["weekdays"])
+    days: set[int] = set()
+    for name in names:
+        idx = timeexpr.weekday_index(name)
+        if idx is None:
+            raise InputError(file, where, f"unknown weekday '{name}'; use {', '.join(WEEKDAYS)}")
+        days.add(idx)
+    if not days:
+        raise InputError(file, where, "weekdays is empty; list at least one day")
+    return tuple(sorted(days))
+
+
+def _groups(file: str, data: dict[str, Any]) -> GroupRules:
+    """The ``[groups]`` table; every key is checked and every problem raised together."""
+    keys = _Keys.of(file, data, "groups", _GROUP_KEYS)
+    d = GroupRules()
+    min_size = keys.num("min_size", d.min_size, 2)
+    max_size = keys.num("max_size", d.max_size, 2)
+    if keys.ok("min_size", "max_size") and min_size > max_size:
+        keys.fail("min_size", f"min_size ({min_size}) is larger than max_size ({max_size})")
+    size = keys.num("size", d.size, 1)
+    if keys.ok("min_size", "max_size", "size") and not min_size <= size <= max_size:
+        keys.fail(
+            "size",
+            f"size ({size}) must lie between min_size ({min_size}) and max_size ({max_size})",
+        )
+    per_org = keys.num("max_per_organization", d.max_per_organization, 1)
+    keys.problems.raise_any()
+    return GroupRules(size=size, min_size=min_size, max_size=max_size, max_per_organization=per_org)
+
+
+def _policy(file: str, data: dict[str, Any]) -> Policy:
+    """The ``[policy]`` table; every key is checked and every problem raised together."""
+    keys = _Keys.of(file, data, "policy", _POLICY_KEYS)
+    d = Policy()
+    days = keys.num("cancellation_days", d.cancellation_days, 0)
+    fee = keys.read("fee", d.fee, lambda w, v: _number(file, w, "fee", v, 0))
+    currency = keys.read(
+        "currency", d.currency, lambda w, v: _text(file, w, "currency", v, required=True)
+    )
+    vat = keys.read("vat_rate", d.vat_rate, lambda w, v: _number(file, w, "vat_rate", v, 0, 1))
+    keys.problems.raise_any()
+    return Policy(cancellation_days=days, fee=fee, currency=currency, vat_rate=vat)
+
+
+def _facilitators(file: str, data: dict[str, Any]) -> tuple[Facilitator, ...]:
+    """Every ``[[facilitators]]`` entry, each checked; all problems raised together."""
+    items = _array(file, data, "facilitators")
+    if not items:
+        raise InputError(file, None, "no [[facilitators]]: a cohort needs one")
+    out: list[Facilitator] = []
+    seen: dict[str, str] = {}
+    problems = Problems()
+    for i, table in enumerate(items, start=1):
+        with problems.check():
+            out.append(_facilitator(file, i, table, seen))
+    problems.raise_any()
+    return tuple(out)
+
+
+def _entry_head(
+    file: str,
+    array: str,
+    i: int,
+    table: dict[str, Any],
+    keys: tuple[Iterable[str], tuple[str, ...]],
+    seen: dict[str, str],
+) -> tuple[str, str]:
+    """The id and label (``facilitators[2] (id 'f2')``) of entry ``i`` of ``array``:
+    its keys are known (``keys[0]``), the required ones there (``keys[1]``), and
+    its id is valid and not ``seen`` before."""
+    label = _entry_label(array, i, table)
+    allowed, required = keys
+    _check_keys(file, label, table, allowed)
+    for key in required:
+        if key not in table:
+            raise InputError(file, label, f"missing key '{key}' in {label}")
+    eid = _id(file, f"{label} id", "id", table["id"])
+    label = f"{array}[{i}] (id '{eid}')"
+    if eid in seen:
+        kind = array.removesuffix("s")
+        raise InputError(file, label, f"duplicate {kind} id '{eid}': also {seen[eid]}")
+    seen[eid] = label
+    return eid, label
+
+
+def _facilitator(file: str, i: int, table: dict[str, Any], seen: dict[str, str]) -> Facilitator:
+    keys = (_FACILITATOR_KEYS, ("id", "name", "email"))
+    fid, label = _entry_head(file, "facilitators", i, table, keys, seen)
+
+    def w(key: str) -> str:
+        return f"{label} {key}"
+
+    def opt(key: str, minimum: int) -> int | None:
+        if key not in table:
+            return None
+        return _int(file, w(key), key, table[key], minimum)
+
+    return Facilitator(
+        id=fid,
+        name=_text(file, w("name"), "name", table["name"], required=True),
+        email=_email(file, w("email"), "email", table["email"]),
+        max_cohorts=opt("max_cohorts", 0),
+        max_sessions_per_day=opt("max_sessions_per_day", 1),
+        buffer_minutes=opt("buffer_minutes", 0),
+        unavailable=_rules(file, w("unavailable"), table.get("unavailable", "")),
+        experience=_text(file, w("experience"), "experience", table.get("experience", "")),
+    )
+
+
+def _venues(file: str, data: dict[str, Any]) -> tuple[Venue, ...]:
+    """Every ``[[venues]]`` entry, each checked; all problems raised together."""
+    out: list[Venue] = []
+    seen: dict[str, str] = {}
+    problems = Problems()
+    for i, table in enumerate(_array(file, data, "venues"), start=1):
+        with problems.check():
+            vid, label = _entry_head(file, "venues", i, table, (_VENUE_KEYS, ("id", "capacity")),
+                                     seen)
+            name = _text(file, f"{label} name", "name", table.get("name", vid)) or vid
+            capacity = _int(file, f"{label} capacity", "capacity", table["capacity"], 1)
+            out.append(Venue(id=vid, name=name, capacity=capacity))
+    problems.raise_any()
+    return tuple(out)

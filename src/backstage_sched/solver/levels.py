@@ -1,0 +1,310 @@
+"""One CP-SAT model of an instance, searched objective level by objective level.
+
+:func:`solve_instance` builds the model (every hard rule), hints it with a
+first plan (:mod:`.hints`), and then, level by level (:mod:`.objective`),
+searches for a better value, keeps the better of the search and its start,
+and fixes the level's value before the next.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from ..errors import InfeasibleError
+from .constraints import HARD_RULES
+from .explain import held_conflicts, unplaced_reasons
+from .hints import add_earlier_hint, add_schedule_hint, best_start, hint_solution
+from .instance import Instance
+from .objective import Level, balance_floor, level_bound, objective_levels
+from .options import Progress, Tuning
+from .readback import level_value, loads, plan_key, read_schedule
+from .regular import regularize
+from .schedule import Schedule, ScheduledCohort
+from .swap import swap_off_avoid
+from .variables import Variables, create_variables
+
+POLISH = {"avoid_hits": swap_off_avoid, "irregular_sessions": regularize}
+"""Local improvements tried before a level's search: each keeps the levels before."""
+
+FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def build_model(inst: Instance) -> tuple[cp_model.CpModel, Variables]:
+    """The CP-SAT model with every hard rule of SPEC §2."""
+    model = cp_model.CpModel()
+    v = create_variables(model, inst)
+    for rule in HARD_RULES:
+        rule(model, v, inst)
+    return model, v
+
+
+def solve_instance(
+    inst: Instance,
+    options: Tuning,
+    say: Progress,
+    started: float | None = None,
+    start: list[ScheduledCohort] | None = None,
+    patience: float | None = None,
+    ceiling: int | None = None,
+) -> Schedule:
+    """Plan ``inst`` with one CP-SAT model, objective level by objective level.
+
+    ``ceiling`` is a proven bound on the people placed (:mod:`.bound`): a plan
+    that reaches it ends the first level at once.
+
+    The search starts from ``start`` when given (a valid plan of ``inst``),
+    else from the earlier plan on a re-plan, else from :func:`.hints.best_start`.
+    With ``patience``, each level stops after that much effort when it has
+    found no better value than the start's.
+    """
+    started = time.monotonic() if started is None else started
+    if inst.cohort_slots == 0 or inst.n_days == 0 or inst.n_slots == 0:
+        reasons = unplaced_reasons(inst, set(), 0)
+        return Schedule((), tuple(reasons.items()), {"placed": 0}, {"placed": True})
+    model, v = build_model(inst)
+    levels = [(lvl, _level_expr(model, v, inst, lvl)) for lvl in objective_levels(inst)]
+    current = _hint_start(model, v, inst, start, say)
+    if not options.last_level:
+        levels = levels[:-1]
+    search = _Search(inst, options, say, started, patience, ceiling, model, v, levels, current)
+    for n in range(len(levels)):
+        search.level(n)
+    return search.schedule()
+
+
+def _hint_start(
+    model: cp_model.CpModel,
+    v: Variables,
+    inst: Instance,
+    start: list[ScheduledCohort] | None,
+    say: Progress,
+) -> list[ScheduledCohort] | None:
+    """Hint the model with the plan the search starts from, and return that plan
+    (None on a re-plan: its hint, the earlier plan, need not be valid)."""
+    if inst.earlier:
+        # the earlier plan hints the search; under edited inputs it may break a
+        # rule, so it is no fallback and no shortcut
+        add_earlier_hint(model, v, inst)
+        say(f"re-planning {len(inst.earlier)} earlier cohorts")
+        return None
+    current = list(start) if start is not None else best_start(inst, say)
+    add_schedule_hint(model, v, inst, current)
+    return current
+
+
+@dataclass
+class _Search:
+    """The model of :func:`solve_instance`, its levels (each with its expression, or
+    a plain int when constant) and the best plan so far with the levels' values."""
+
+    inst: Instance
+    options: Tuning
+    say: Progress
+    started: float
+    patience: float | None
+    ceiling: int | None
+    model: cp_model.CpModel
+    v: Variables
+    levels: list[tuple[Level, Any]]
+    current: list[ScheduledCohort] | None
+    values: dict[str, int] = field(default_factory=dict)
+    optimal: dict[str, bool] = field(default_factory=dict)
+
+    def level(self, n: int) -> None:
+        """Settle level ``n``: search it unless its value is constant or the current
+        plan reaches its bound, then fix it in the model for the levels after."""
+        level, expr = self.levels[n]
+        if isinstance(expr, int):
+            self.values[level.name] = expr
+            self.optimal[level.name] = True
+            return
+        self._polish(level)
+        now = None if self.current is None else level_value(self.inst, level, self.current)
+        best_possible = self._best_possible(level)
+        if now is not None and now == best_possible:
+            # the current plan already reaches the level's bound: nothing to search
+            self.values[level.name] = now
+            self.optimal[level.name] = True
+            self.model.add(expr == now)
+            self.say(f"{level.name} = {now} (optimal)")
+            return
+        self.model.maximize(self._goal(n))
+        solver, status = self._search(n, now)
+        if status in FOUND:
+            self._take(level, solver)
+        # else: no solution within the budget; keep the plan we have
+        assert self.current is not None
+        value = self.values[level.name] = level_value(self.inst, level, self.current)
+        self.optimal[level.name] = status == cp_model.OPTIMAL or value == best_possible
+        self.say(f"{level.name} = {value}{' (optimal)' if self.optimal[level.name] else ''}")
+        if level.maximize:
+            self.model.add(expr >= value)
+        else:
+            self.model.add(expr <= value)
+
+    def _polish(self, level: Level) -> None:
+        """Apply the level's local improvement (:data:`POLISH`) to the current plan:
+        cheaper than searching for it, and often enough."""
+        if self.current is None or self.inst.earlier or level.name not in POLISH:
+            return
+        polished = POLISH[level.name](self.inst, self.current)
+        if polished != self.current:
+            self.current = polished
+            self._hint_current()
+
+    def _best_possible(self, level: Level) -> int:
+        """A value no plan can beat on ``level``: reaching it proves the level optimal."""
+        inst = self.inst
+        if level.name == "placed":
+            return inst.placed_bound if self.ceiling is None else min(
+                self.ceiling, inst.placed_bound)
+        if level.name == "balance" and not inst.earlier and "placed" in self.values:
+            return balance_floor(inst, self.values["placed"])
+        return 0
+
+    def _goal(self, n: int) -> Any:
+        """Level ``n``'s objective, the next level breaking ties, weighted so it
+        never outweighs this one."""
+        level, expr = self.levels[n]
+        goal = expr if level.maximize else -expr
+        if n + 1 < len(self.levels) and not isinstance(self.levels[n + 1][1], int):
+            nxt, nxt_expr = self.levels[n + 1]
+            scale = level_bound(nxt, self.inst) + 1
+            goal = goal * scale + (nxt_expr if nxt.maximize else -nxt_expr)
+        return goal
+
+    def _search(self, n: int, now: int | None) -> tuple[cp_model.CpSolver, Any]:
+        """Search level ``n`` with its share of the effort and of the time left."""
+        options, level, expr = self.options, *self.levels[n]
+        levels = len(self.levels)
+        # placing people matters most; the last level (size, balance, mix) least
+        effort = options.effort if n == 0 else options.effort / (4 if n + 1 == levels else 2)
+        remaining = options.time_limit - (time.monotonic() - self.started)
+        solver = _parameters(options, effort, remaining / (levels - n))
+        self.say(f"optimising {level.name} ...")
+        patience = self.patience
+        if patience is not None and now is not None and patience < effort:
+            solver, status = _patient_solve(self.model, expr, level, options, now, patience,
+                                            effort, remaining / (levels - n))
+        else:
+            status = solver.solve(self.model)
+        if self.current is None and status not in FOUND:
+            solver, status = self._insist(level, effort, remaining, solver, status)
+        return solver, status
+
+    def _insist(
+        self, level: Level, effort: float, remaining: float,
+        solver: cp_model.CpSolver, status: Any,
+    ) -> tuple[cp_model.CpSolver, Any]:
+        """A re-plan has no plan to fall back on: search four times longer when the
+        search ran out of time, and report what blocks a plan when none is found."""
+        if status == cp_model.UNKNOWN:
+            self.say(f"no plan yet at {level.name}; searching four times longer")
+            solver = _parameters(self.options, effort * 4, remaining)
+            status = solver.solve(self.model)
+        if status in FOUND:
+            return solver, status
+        found = held_conflicts(self.inst)
+        why = ("; ".join(found) + ". Change those inputs, or withdraw or move "
+               "someone first.") if found else (
+            "check the edited inputs against sessions before today, or raise --effort"
+        )
+        raise InfeasibleError(
+            f"the re-plan found no plan that keeps the started cohorts "
+            f"({solver.status_name(status)}): {why}"
+        )
+
+    def _take(self, level: Level, solver: cp_model.CpSolver) -> None:
+        """Keep the search's plan when it beats the current one, else hint the current
+        plan again."""
+        found = read_schedule(self.inst, self.v, hint_solution(self.model, solver))
+        if self.current is None or _better(self.inst, level, found, self.current):
+            self.current = found
+        else:  # the search did not beat its start: keep the start
+            self._hint_current()
+
+    def _hint_current(self) -> None:
+        assert self.current is not None
+        self.model.clear_hints()
+        add_schedule_hint(self.model, self.v, self.inst, self.current)
+
+    def schedule(self) -> Schedule:
+        """The current plan with its levels' values and who is left out, and why."""
+        assert self.current is not None
+        schedule = self.current
+        placed = {m for c in schedule for m in c.members}
+        reasons = unplaced_reasons(self.inst, placed, len(schedule), loads(schedule))
+        return Schedule(
+            cohorts=tuple(schedule),
+            unplaced=tuple(reasons.items()),
+            objective=self.values,
+            optimal=self.optimal,
+            runtime=time.monotonic() - self.started,
+        )
+
+
+def _parameters(options: Tuning, effort: float, budget: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.random_seed = options.seed
+    params.num_workers = max(1, options.workers)
+    # presolve's probing and at-most-one merging ate whole budgets without
+    # helping this model; keep them short so the search gets the time
+    params.probing_deterministic_time_limit = 0.1
+    params.merge_at_most_one_work_limit = 1e6
+    # one presolve pass and no symmetry detection: the model breaks cohort
+    # symmetry itself, and on 120 people this halves the time at equal results
+    params.max_presolve_iterations = 1
+    params.symmetry_level = 0
+    # probing when the model is loaded took a whole deterministic second (about
+    # 2 s wall on 120 people) at every level: the later levels never searched
+    params.cp_model_probing_level = 0
+    params.max_deterministic_time = effort
+    params.max_time_in_seconds = max(1.0, budget)
+    return solver
+
+
+def _patient_solve(
+    model: cp_model.CpModel,
+    expr: Any,
+    level: Level,
+    options: Tuning,
+    now: int,
+    patience: float,
+    effort: float,
+    budget: float,
+) -> tuple[cp_model.CpSolver, Any]:
+    """Search ``patience`` first; go on to the full ``effort`` only when that found
+    a better level value than ``now`` without proving it optimal."""
+    solver = _parameters(options, patience, budget)
+    status = solver.solve(model)
+    if status != cp_model.FEASIBLE:
+        return solver, status
+    value = solver.value(expr)
+    if (value > now) if level.maximize else (value < now):
+        hint_solution(model, solver)
+        solver = _parameters(options, effort - patience, budget)
+        status = solver.solve(model)
+    return solver, status
+
+
+def _level_expr(model: cp_model.CpModel, v: Variables, inst: Instance, level: Level) -> object:
+    """The level's weighted sum of terms; a plain 0 when every term is constant."""
+    parts = [(weight, term(model, v, inst)) for weight, term in level.terms]
+    parts = [(w, e) for w, e in parts if not (isinstance(e, int) and e == 0)]
+    return sum(w * e for w, e in parts) if parts else 0
+
+
+def _better(
+    inst: Instance, level: Level, found: list[ScheduledCohort], start: list[ScheduledCohort]
+) -> bool:
+    """Whether ``found`` beats ``start`` on ``level``, or ties there and is no worse
+    on the first levels taken together (:func:`.readback.plan_key`)."""
+    new, old = level_value(inst, level, found), level_value(inst, level, start)
+    if new != old:
+        return new > old if level.maximize else new < old
+    return plan_key(inst, found) >= plan_key(inst, start)
