@@ -165,7 +165,17 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     cli_init.add_parser(sub)
+    _add_plan(sub)
+    _add_check(sub)
+    cli_explain.add_parser(sub)
+    send.add_parser(sub)
+    cli_edits.add_parsers(sub)
+    _same_help_style(sub)
+    return parser
 
+
+def _add_plan(sub: Any) -> None:
+    """Add ``plan``: the input files, the plan folder, the solver's knobs, the re-plan options."""
     plan = sub.add_parser(
         "plan", help="form cohorts, schedule sessions, write the plan folder",
         description="Form cohorts, schedule every session, verify, and write the plan folder.",
@@ -217,6 +227,9 @@ def _parser() -> argparse.ArgumentParser:
         "-q", "--quiet", action="store_true", help="print only warnings and errors"
     )
 
+
+def _add_check(sub: Any) -> None:
+    """Add ``check``: a plan folder, optionally against another program file."""
     check = sub.add_parser(
         "check", help="re-verify a plan folder against every hard rule",
         description="Re-verify a plan folder (hand-edited or not) against every hard rule.",
@@ -225,17 +238,19 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--program", type=Path, help="check against this program file instead")
     check.add_argument("--participants", type=Path, help="participants file for --program")
 
-    cli_explain.add_parser(sub)
-    send.add_parser(sub)
-    cli_edits.add_parsers(sub)
 
+def _same_help_style(sub: Any) -> None:
+    """One style in every command's help.
+
+    The epilog from ``EPILOGS`` when a command has none, ``Example:`` spelt
+    one way, and the raw formatter (the epilogs are laid out by hand).
+    """
     for name, child in sub.choices.items():
         if name in EPILOGS and not child.epilog:
             child.epilog = EPILOGS[name]
         elif child.epilog and child.epilog.startswith("example:"):
             child.epilog = "E" + child.epilog[1:]  # one spelling in every help
         child.formatter_class = _RAW
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
