@@ -100,8 +100,8 @@ def placeable_upper_bound(program: Any) -> dict[str, int]:
     fit between ``day_start`` and ``day_end``), so a room of ``m`` seats for
     members hosts at most ``sessions x m / (m + 1)`` people.
     """
-    from backstage_sched.solver.explain import series_fits
     from backstage_sched.solver.instance import Instance
+    from backstage_sched.solver.series import series_fits
 
     inst = Instance.of(program)
     groups = program.groups

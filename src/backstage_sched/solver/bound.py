@@ -32,8 +32,8 @@ from functools import cached_property
 
 from ortools.graph.python import max_flow
 
-from .explain import series_fits
 from .instance import Instance
+from .series import series_fits
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..domain import Program
-from .explain import series_fits
 from .instance import Instance
+from .series import series_fits
 
 GROUP_PARTICIPANTS = 130
 """Aim for about this many participants per group (a size one group solves fast)."""
