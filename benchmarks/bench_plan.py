@@ -248,15 +248,15 @@ def run_size(n: int, f: int, effort: float, seed: int,
         violations = verify(program, plan)
         result["violations"] = [str(v) for v in violations]
         objective = plan.objective
-        proved = objective.get("proved_optimal", {})
+        proved = objective.proved_optimal
         result["placed"] = plan.placed
         result["total"] = len(program.participants)
         result["unplaced"] = len(plan.unplaced)
         result["cohorts"] = len(plan.cohorts)
-        result["solver_avoid_hits"] = objective.get("avoid_hits")
-        result["solver_irregular_sessions"] = objective.get("irregular_sessions")
+        result["solver_avoid_hits"] = objective.value("avoid_hits")
+        result["solver_irregular_sessions"] = objective.value("irregular_sessions")
         result.update(recount_soft(program, plan))
-        result["balance"] = objective.get("balance")
+        result["balance"] = objective.value("balance")
         result["proved_optimal"] = proved
         result["unplaced_reasons"] = sorted({u.reason for u in plan.unplaced})
 
@@ -271,8 +271,8 @@ def run_size(n: int, f: int, effort: float, seed: int,
         result["greedy_avoid_hits"] = yard["avoid_hits"]
         result["first_fit_placed"] = best["placed"]
         result["upper_bound"] = placeable_upper_bound(program)
-        result["placed_bound"] = objective.get("placed_bound")
-        result["placed_bound_parts"] = objective.get("placed_bound_parts")
+        result["placed_bound"] = objective.placed_bound
+        result["placed_bound_parts"] = objective.placed_bound_parts
         # both bounds are valid, so the smaller is too; the runner's own is a cross-check
         bound = min(result["upper_bound"]["bound"], result["placed_bound"] or math.inf)
         result["bound"] = bound

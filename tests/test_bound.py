@@ -118,7 +118,7 @@ def test_sessions_a_day_cap_cohorts_of_a_facilitator_who_works_few_days() -> Non
 def test_the_plan_never_places_more_than_the_bound(orgs: list[str], placed: int) -> None:
     program = _program(orgs)
     plan = plan_program(program, SolveOptions(effort=2))
-    assert plan.placed == placed and plan.objective["optimal"]
+    assert plan.placed == placed and plan.objective.optimal
     # the second: a second cohort would need 3 organisations, only Kommunen is left;
     # the bound (5) does not see that, but it is never below what is placed
-    assert plan.placed <= plan.objective["placed_bound"]
+    assert plan.placed <= plan.objective.placed_bound

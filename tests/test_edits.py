@@ -177,9 +177,9 @@ def test_withdraw_after_the_deadline_fee_due_and_history_kept(
     text = run("withdraw", str(base), "n02", "--on", "2027-04-20", "--out", str(new))
     assert "fee due" in text and "already held" in text
     data = plan_json(new)
-    (w,) = edits.withdrawal_rows(read_plan_dir(new)[1])
-    assert w["fee_due"] is True and w["organization"] == "Nordvik Energi AB"
-    assert w["held_session"] == 2
+    (w,) = read_plan_dir(new)[1].history.withdrawals
+    assert w.fee_due is True and w.organization == "Nordvik Energi AB"
+    assert w.held_session == 2
     before, after = sessions(base), sessions(new)
     assert set(before) == set(after)  # n02's session was held: nothing dropped
     assert all(s["start"] == before[k]["start"] for k, s in after.items())
@@ -198,7 +198,7 @@ def test_withdraw_below_min_size_is_flagged(base: Path) -> None:
         program, plan, more = edits.withdraw(program, plan, pid, date(2027, 1, 25))
         notes += more
     assert any("below the minimum of 4" in n and "may cancel" in n for n in notes)
-    assert [r["fee_due"] for r in edits.withdrawal_rows(plan)] == [True] * 3
+    assert [w.fee_due for w in plan.history.withdrawals] == [True] * 3
     old_program, old_plan = read_plan_dir(base)
     final, _box, _ = edits.apply(
         old_program, old_plan, program, plan, date(2027, 1, 25),

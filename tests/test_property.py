@@ -227,7 +227,7 @@ def test_plan_never_below_first_fit_and_never_above_the_bound(program: Program) 
     search proved its placement optimal (exhaustively), the bound is not below it."""
     plan = plan_program(program, SolveOptions(effort=2))
     inst = Instance.of(program)
-    bound = plan.objective["placed_bound"]
+    bound = plan.objective.placed_bound
     assert bound == placed_bound(inst).value
     assert plan.placed <= bound
     cohorts = [
@@ -242,7 +242,7 @@ def test_plan_never_below_first_fit_and_never_above_the_bound(program: Program) 
     for made in constructions(inst):
         assert mine >= plan_key(inst, made.cohorts), made.name
     # the floor that lets the balance level count as proven is never above a real plan
-    assert plan.objective["balance"] >= balance_floor(inst, plan.placed)
+    assert plan.objective.value("balance") >= balance_floor(inst, plan.placed)
 
 
 def test_regular_rhythm_pass_never_worsens_a_plan_and_fixes_a_shuffled_cohort() -> None:

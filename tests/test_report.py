@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from backstage_sched.domain import Blackout, Facilitator, Participant, Policy, Program, Venue
 from backstage_sched.inputs.workdays import public_holidays
-from backstage_sched.plan import Cohort, Plan, Session, Unplaced
+from backstage_sched.plan import Cohort, History, Plan, Session, Unplaced, Withdrawal
 from backstage_sched.publish.costs import costs_csv, costs_excel_csv, csv_cell
 from backstage_sched.publish.overview import overview_html
 
@@ -253,19 +253,25 @@ def test_overview_without_cohorts() -> None:
     assert "<svg" in page
 
 
+def _left(*records: dict) -> History:
+    """A plan history with these withdrawal records (as plan.json writes them)."""
+    return History(withdrawals=tuple(Withdrawal.from_dict(r) for r in records))
+
+
 def test_costs_charge_late_withdrawals() -> None:
     """Someone who withdrew on or after the deadline still pays; before it, not."""
     program, plan = make()
     late = {
         "participant": "px",
         "organization": "Ceta",
+        "on": "2027-01-20",
         "fee_due": True,
         "cancellation_deadline": "2027-01-05",
         "cohort": "c02",
         "held_session": None,
     }
     early = {**late, "participant": "py", "organization": "Delta", "fee_due": False}
-    plan = replace(plan, objective={**plan.objective, "withdrawals": [late, early]})
+    plan = replace(plan, history=_left(late, early))
     body = {r[0]: r for r in rows(costs_csv(program, plan))[1:]}
     assert body["Ceta"] == ["Ceta", "2", "35000", "8750", "43750", "SEK", "2027-01-05", "1"]
     assert "Delta" not in body
@@ -304,7 +310,7 @@ def _hostile() -> tuple[Program, Plan]:
     plan = replace(
         plan,
         unplaced=(Unplaced("p6", f"reason {EVIL}"),),
-        objective={"withdrawals": [withdrawal]},
+        history=_left(withdrawal),
     )
     return program, plan
 
@@ -401,7 +407,7 @@ def test_overview_withdrawals() -> None:
         "held_session": None,
     }
     early = {**late, "participant": "py", "name": "Ulla Tid", "on": "2027-01-02", "fee_due": False}
-    page = overview_html(program, replace(plan, objective={"withdrawals": [late, early]}))
+    page = overview_html(program, replace(plan, history=_left(late, early)))
     section = page[page.index('<section id="withdrawals">') :]
     assert (
         '<td>Per Sen <span class="id">(px)</span></td><td>Ceta</td><td>c02</td>'
@@ -517,7 +523,7 @@ def _with_orgs(orgs: tuple[str, ...]) -> tuple[Program, Plan]:
         "cohort": "c02",
         "held_session": None,
     }
-    return program.replace(participants=people), replace(plan, objective={"withdrawals": [late]})
+    return program.replace(participants=people), replace(plan, history=_left(late))
 
 
 def test_csv_cell() -> None:

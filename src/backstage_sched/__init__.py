@@ -22,7 +22,7 @@ writes to a verified plan folder:
 (8, 2, ())
 >>> [len(c.sessions) for c in plan.cohorts]          # a kick-off + one per member
 [5, 5]
->>> plan.objective["proved_optimal"]["placed"]
+>>> plan.objective.proved_optimal["placed"]
 True
 >>> _ = write_plan_dir(program, plan, folder / "plan")
 >>> published_program, published = read_plan_dir(folder / "plan")
@@ -75,7 +75,7 @@ from .errors import (
 from .inputs.load import load_program
 from .inputs.templates import write_templates
 from .inputs.timeexpr import parse_rules
-from .plan import Cohort, Plan, Session, Unplaced
+from .plan import Cohort, History, Objective, Plan, Session, Unplaced, Withdrawal
 from .publish.changes import Outbox
 from .publish.folder import read_plan_dir, write_plan_dir
 from .publish.send import send_outbox
@@ -110,6 +110,9 @@ __all__ = [  # noqa: RUF022 (grouped in the order of the flow, not sorted)
     "Cohort",
     "Session",
     "Unplaced",
+    "Objective",
+    "History",
+    "Withdrawal",
     "Change",
     "Outbox",
     "Explanation",

@@ -57,14 +57,162 @@ class Unplaced:
 
 
 @dataclass(frozen=True)
+class Withdrawal:
+    """A person who left the program (SPEC §5): kept for the costs and the checker.
+
+    ``held_session`` is the index of a session already held that they owned
+    (it keeps its place without a case owner); ``fee_due`` is whether they
+    left on or after their cohort's cancellation deadline.
+    """
+
+    participant: str
+    name: str
+    organization: str
+    on: date
+    cohort: str | None = None
+    cancellation_deadline: date | None = None
+    fee_due: bool = False
+    held_session: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """As ``plan.json`` lists it under ``objective.withdrawals``."""
+        deadline = self.cancellation_deadline
+        return {
+            "participant": self.participant,
+            "name": self.name,
+            "organization": self.organization,
+            "on": self.on.isoformat(),
+            "cohort": self.cohort,
+            "cancellation_deadline": None if deadline is None else deadline.isoformat(),
+            "fee_due": self.fee_due,
+            "held_session": self.held_session,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Withdrawal:
+        """Read one record of ``objective.withdrawals``."""
+        deadline = data.get("cancellation_deadline")
+        held = data.get("held_session")
+        return cls(
+            participant=str(data["participant"]),
+            name=str(data.get("name", "")),
+            organization=str(data.get("organization", "")),
+            on=date.fromisoformat(data["on"]),
+            cohort=None if data.get("cohort") is None else str(data["cohort"]),
+            cancellation_deadline=None if deadline is None else date.fromisoformat(deadline),
+            fee_due=bool(data.get("fee_due", False)),
+            held_session=held if isinstance(held, int) else None,
+        )
+
+
+@dataclass(frozen=True)
+class History:
+    """What a plan carries from before it was made (SPEC §5).
+
+    ``held_before``: sessions before this date were held when the plan was
+    made (a re-plan), so availability entered later is not held against them;
+    ``withdrawals``: who left; ``retired_cohorts``: ids whose calendar UIDs
+    were published and must never be used again.
+    """
+
+    held_before: date | None = None
+    withdrawals: tuple[Withdrawal, ...] = ()
+    retired_cohorts: tuple[str, ...] = ()
+
+    def shrunk(self) -> set[str]:
+        """Cohorts that lost members to withdrawals (they may fall below ``min_size``)."""
+        return {w.cohort for w in self.withdrawals if w.cohort}
+
+    def orphaned(self, cohort: str) -> frozenset[int]:
+        """Held sessions of ``cohort`` whose case owner withdrew."""
+        return frozenset(
+            w.held_session for w in self.withdrawals
+            if w.cohort == cohort and w.held_session is not None
+        )
+
+
+@dataclass(frozen=True)
+class Objective:
+    """What the solver reached and proved (``plan.json`` ``objective``, SPEC §4).
+
+    ``values`` holds the other objective levels by name, in the solver's
+    order (``avoid_hits``, ``irregular_sessions``, ``balance``, and on a
+    re-plan ``moved_sessions`` and ``changed_memberships``).
+    """
+
+    placed: int = 0
+    registered: int = 0
+    optimal: bool | None = None  # None: not planned by the solver (a plan made by hand)
+    values: dict[str, Any] = field(default_factory=dict)
+    proved_optimal: dict[str, bool] = field(default_factory=dict)
+    placed_bound: int | None = None
+    placed_bound_parts: dict[str, Any] = field(default_factory=dict)
+    seed: int | None = None
+
+    def value(self, level: str) -> Any:
+        """A level's value by its name (``placed`` or one of :attr:`values`), or None."""
+        return self.placed if level == "placed" else self.values.get(level)
+
+
+_OBJECTIVE_KEYS = ("placed", "registered", "optimal", "proved_optimal", "placed_bound",
+                   "placed_bound_parts", "seed", "history_before", "retired_cohorts",
+                   "withdrawals")
+
+
+def _objective_out(objective: Objective, history: History) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "placed": objective.placed,
+        "registered": objective.registered,
+        "optimal": objective.optimal,
+        **objective.values,
+        "proved_optimal": dict(objective.proved_optimal),
+    }
+    if objective.placed_bound is not None:
+        out["placed_bound"] = objective.placed_bound
+        out["placed_bound_parts"] = dict(objective.placed_bound_parts)
+    if objective.seed is not None:
+        out["seed"] = objective.seed
+    if history.held_before is not None:
+        out["history_before"] = history.held_before.isoformat()
+    if history.retired_cohorts:
+        out["retired_cohorts"] = list(history.retired_cohorts)
+    if history.withdrawals:
+        out["withdrawals"] = [w.to_dict() for w in history.withdrawals]
+    return out
+
+
+def _objective_in(data: dict[str, Any]) -> tuple[Objective, History]:
+    bound = data.get("placed_bound")
+    seed = data.get("seed")
+    held = data.get("history_before")
+    objective = Objective(
+        placed=int(data.get("placed", 0)),
+        registered=int(data.get("registered", 0)),
+        optimal=None if data.get("optimal") is None else bool(data["optimal"]),
+        values={k: v for k, v in data.items() if k not in _OBJECTIVE_KEYS},
+        proved_optimal=dict(data.get("proved_optimal", {})),
+        placed_bound=None if bound is None else int(bound),
+        placed_bound_parts=dict(data.get("placed_bound_parts", {})),
+        seed=None if seed is None else int(seed),
+    )
+    history = History(
+        held_before=date.fromisoformat(held) if isinstance(held, str) else None,
+        withdrawals=tuple(Withdrawal.from_dict(w) for w in data.get("withdrawals", []) or []),
+        retired_cohorts=tuple(str(c) for c in data.get("retired_cohorts", []) or []),
+    )
+    return objective, history
+
+
+@dataclass(frozen=True)
 class Plan:
     """A complete plan for one program."""
 
     program: str
     cohorts: tuple[Cohort, ...]
     unplaced: tuple[Unplaced, ...] = ()
-    objective: dict[str, Any] = field(default_factory=dict)
+    objective: Objective = field(default_factory=Objective)
     timezone: str = "Europe/Stockholm"
+    history: History = field(default_factory=History)
 
     def cohort(self, cid: str) -> Cohort:
         """The cohort with id ``cid`` (KeyError if none)."""
@@ -114,7 +262,7 @@ class Plan:
                 for c in self.cohorts
             ],
             "unplaced": [{"participant": u.participant, "reason": u.reason} for u in self.unplaced],
-            "objective": dict(self.objective),
+            "objective": _objective_out(self.objective, self.history),
         }
 
     def to_json(self) -> str:
@@ -158,12 +306,14 @@ class Plan:
                 Unplaced(str(u["participant"]), str(u.get("reason", "")))
                 for u in data.get("unplaced", [])
             )
+            objective, history = _objective_in(dict(data.get("objective", {})))
             return cls(
                 program=str(data["program"]),
                 cohorts=tuple(cohorts),
                 unplaced=unplaced,
-                objective=dict(data.get("objective", {})),
+                objective=objective,
                 timezone=str(data.get("timezone", "Europe/Stockholm")),
+                history=history,
             )
         except KeyError as exc:
             raise InputError(source, None, f"missing key {exc.args[0]!r}") from None

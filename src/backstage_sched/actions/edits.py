@@ -5,10 +5,10 @@ Every edit is a pure function of a program and its plan that returns
 :func:`apply` then continues UIDs and SEQUENCE from the old plan, verifies
 the result and lists the calendar messages that must go out (SPEC §5).
 
-Withdrawals are recorded in ``plan.objective["withdrawals"]`` (see
-:func:`withdrawal_rows`): the fee may still be due, and a cohort that lost
-members may legitimately fall below ``min_size`` or keep a held session
-whose case owner has left; the verifier accepts exactly those.
+Withdrawals are recorded in ``plan.history.withdrawals``: the fee may still
+be due, and a cohort that lost members may legitimately fall below
+``min_size`` or keep a held session whose case owner has left; the verifier
+accepts exactly those.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..check.verify import verify
@@ -24,11 +23,10 @@ from ..domain import Participant, Program
 from ..errors import InputError, VerificationError
 from ..inputs.values import email_problem
 from ..inputs.workdays import Slot
-from ..plan import Cohort, Plan, Unplaced
+from ..plan import Cohort, Plan, Unplaced, Withdrawal
 from ..publish.changes import Outbox, carry_over, describe, outbox
 from .moving import Mover
 
-WITHDRAWALS = "withdrawals"
 _ID = re.compile(r"\w[\w.\-]*")
 
 Result = tuple[Program, Plan, list[str]]
@@ -163,22 +161,13 @@ def withdraw(program: Program, plan: Plan, pid: str, on: date) -> Result:
     session, so every remaining member still owns exactly one. When the
     person's own session was already held, no session is dropped; that
     held session keeps its place without a case owner. The withdrawal is
-    recorded in ``objective["withdrawals"]`` with ``fee_due`` (``on`` on or
+    recorded in ``plan.history.withdrawals`` with ``fee_due`` (``on`` on or
     after the cohort's cancellation deadline); notes say so and flag a
     cohort that falls below ``min_size``.
     """
     person = _participant(program, pid, "participant")
     cohort = plan.cohort_of(pid)
-    record: dict[str, Any] = {
-        "participant": pid,
-        "name": person.name,
-        "organization": person.organization,
-        "on": on.isoformat(),
-        "cohort": None,
-        "cancellation_deadline": None,
-        "fee_due": False,
-        "held_session": None,
-    }
+    record = Withdrawal(pid, person.name, person.organization, on)
     notes: list[str] = []
     new_plan = plan
     if cohort is None:
@@ -188,11 +177,9 @@ def withdraw(program: Program, plan: Plan, pid: str, on: date) -> Result:
         new_cohort, more, held = _leave_cohort(program, plan, cohort, pid, on)
         notes += more
         fee_due = on >= cohort.cancellation_deadline
-        record.update(
-            cohort=cohort.id,
-            cancellation_deadline=cohort.cancellation_deadline.isoformat(),
-            fee_due=fee_due,
-            held_session=held,
+        record = replace(
+            record, cohort=cohort.id, cancellation_deadline=cohort.cancellation_deadline,
+            fee_due=fee_due, held_session=held,
         )
         fee = f"{program.policy.fee:g} {program.policy.currency} excl. VAT"
         if fee_due:
@@ -207,11 +194,9 @@ def withdraw(program: Program, plan: Plan, pid: str, on: date) -> Result:
                 f"cancellation deadline {cohort.cancellation_deadline.isoformat()} of {cohort.id}"
             )
         new_plan = _with_cohort(plan, new_cohort)
-    objective = dict(new_plan.objective)
-    objective[WITHDRAWALS] = [*objective.get(WITHDRAWALS, []), record]
-    if "placed" in objective:
-        objective["placed"] = sum(len(c.members) for c in new_plan.cohorts)
-    new_plan = replace(new_plan, objective=objective)
+    history = replace(new_plan.history, withdrawals=(*new_plan.history.withdrawals, record))
+    objective = replace(new_plan.objective, placed=new_plan.placed)
+    new_plan = replace(new_plan, objective=objective, history=history)
     return _without_person(program, pid), new_plan, notes
 
 
@@ -257,12 +242,6 @@ def _leave_cohort(
     return replace(cohort, members=members, sessions=tuple(sessions)), notes, held
 
 
-def withdrawal_rows(plan: Plan) -> list[dict[str, Any]]:
-    """The recorded withdrawals, oldest first: participant, name, organization, on,
-    cohort, cancellation_deadline, fee_due (bool), held_session."""
-    return [dict(r) for r in plan.objective.get(WITHDRAWALS, [])]
-
-
 # ---------------------------------------------------------------------------
 # cancel a cohort
 
@@ -280,10 +259,8 @@ def cancel_cohort(
         )
     why = f"cohort {cohort_id} cancelled ({reason}) on {today.isoformat()}"
     unplaced = plan.unplaced + tuple(Unplaced(m, why) for m in cohort.members)
-    objective = dict(plan.objective)
     cohorts = tuple(c for c in plan.cohorts if c.id != cohort_id)
-    if "placed" in objective:
-        objective["placed"] = sum(len(c.members) for c in cohorts)
+    objective = replace(plan.objective, placed=sum(len(c.members) for c in cohorts))
     notes = [
         f"{why}: {len(cohort.sessions) - len(held)} session(s) get a cancellation; "
         f"{len(cohort.members)} member(s) are unplaced ({', '.join(cohort.members)}) "
@@ -292,9 +269,11 @@ def cancel_cohort(
     if held:
         notes.append(f"{len(held)} session(s) of {cohort_id} were already held")
     # its UIDs were published: a later re-plan must never reuse the cohort id
-    retired = list(objective.get("retired_cohorts", []) or [])
-    objective["retired_cohorts"] = sorted({*retired, cohort_id})
-    new_plan = replace(plan, cohorts=cohorts, unplaced=unplaced, objective=objective)
+    retired = tuple(sorted({*plan.history.retired_cohorts, cohort_id}))
+    history = replace(plan.history, retired_cohorts=retired)
+    new_plan = replace(
+        plan, cohorts=cohorts, unplaced=unplaced, objective=objective, history=history
+    )
     return program, new_plan, notes
 
 

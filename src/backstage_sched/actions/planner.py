@@ -11,7 +11,7 @@ from ..check.verify import verify
 from ..domain import Program
 from ..errors import InputError, VerificationError
 from ..inputs.workdays import Slot, WorkCalendar
-from ..plan import Cohort, Plan, Session, Unplaced, uid_for
+from ..plan import Cohort, History, Objective, Plan, Session, Unplaced, uid_for
 from ..publish.changes import carry_over, describe, outbox
 from ..publish.folder import update_stamp
 from ..solver import Schedule, SolveOptions, solve
@@ -90,7 +90,7 @@ def explain_program(
         for f in diagnose(program, time_limit=time_limit, cohorts=schedule.cohorts)
     ]
     groups = interchangeable(inst, schedule.cohorts)
-    bound = plan.objective.get("placed_bound")
+    bound = plan.objective.placed_bound
     return Explanation(
         plan, tuple(findings), tuple(groups),
         bound if isinstance(bound, int) else len(program.participants),
@@ -124,25 +124,21 @@ def replan_program(
         )
     options = options or SolveOptions()
     tz = ZoneInfo(program.timezone)
-    withdrawals = list(previous.objective.get("withdrawals", []) or [])
-    earlier = tuple(_earlier(c, tz, today, withdrawals) for c in previous.cohorts)
+    history = previous.history
+    earlier = tuple(_earlier(c, tz, today, history) for c in previous.cohorts)
     schedule = solve(program, options, progress, earlier, today)
     ids = [c.id for c in previous.cohorts]
-    retired = list(previous.objective.get("retired_cohorts", []) or [])
+    retired = list(history.retired_cohorts)
     fresh = _fresh_ids(ids + retired, len(schedule.cohorts))
     names = {}
     for sc in schedule.cohorts:
         names[id(sc)] = ids[sc.slot] if 0 <= sc.slot < len(ids) else next(fresh)
     plan = schedule_to_plan(program, schedule, options, names)
-    objective = {**plan.objective, "history_before": today.isoformat()}
     kept = {c.id for c in plan.cohorts}
+    # their UIDs were published: a new cohort must never reuse the id
     gone = sorted(set(retired) | {cid for cid in ids if cid not in kept})
-    if gone:
-        # their UIDs were published: a new cohort must never reuse the id
-        objective["retired_cohorts"] = gone
-    if withdrawals:
-        objective["withdrawals"] = withdrawals
-    plan = replace(plan, objective=objective)
+    plan = replace(plan, history=replace(
+        history, held_before=today, retired_cohorts=tuple(gone)))
     plan = carry_over(previous, plan, today)
     check_or_raise(program, plan)
     if stamp is None:
@@ -154,14 +150,13 @@ def replan_program(
 
 
 def _earlier(
-    c: Cohort, tz: ZoneInfo, today: date, withdrawals: list[dict]
+    c: Cohort, tz: ZoneInfo, today: date, history: History
 ) -> EarlierCohort:
     slots = []
     for s in c.sessions:
         local = s.start.astimezone(tz)
         slots.append(Slot(local.date(), local.hour * 60 + local.minute))
     held = sum(1 for slot in slots if slot.day < today)
-    left = [w for w in withdrawals if w.get("cohort") == c.id]
     return EarlierCohort(
         facilitator=c.facilitator,
         venue=c.venue,
@@ -169,10 +164,8 @@ def _earlier(
         slots=tuple(slots),
         case_owners=tuple(s.case_owner for s in c.sessions),
         held=held,
-        orphans=frozenset(
-            w["held_session"] for w in left if isinstance(w.get("held_session"), int)
-        ),
-        shrunk=bool(left),
+        orphans=history.orphaned(c.id),
+        shrunk=c.id in history.shrunk(),
         id=c.id,
     )
 
@@ -215,20 +208,16 @@ def schedule_to_plan(
         deadline = sc.slots[0].day - timedelta(days=program.policy.cancellation_days)
         cohorts.append(Cohort(cid, sc.facilitator, sc.venue, sc.members, deadline, sessions))
     placed = sum(len(c.members) for c in cohorts)
-    objective: dict[str, object] = {
-        "placed": placed,
-        "registered": len(program.participants),
-        "optimal": bool(schedule.optimal.get("placed", False)),
-    }
-    for name, value in schedule.objective.items():
-        if name != "placed":
-            objective[name] = value
-    objective["proved_optimal"] = dict(schedule.optimal)
-    if schedule.bound:
-        objective["placed_bound"] = schedule.bound["value"]
-        objective["placed_bound_parts"] = dict(schedule.bound)
-    if options is not None:
-        objective["seed"] = options.seed
+    objective = Objective(
+        placed=placed,
+        registered=len(program.participants),
+        optimal=bool(schedule.optimal.get("placed", False)),
+        values={k: v for k, v in schedule.objective.items() if k != "placed"},
+        proved_optimal=dict(schedule.optimal),
+        placed_bound=schedule.bound["value"] if schedule.bound else None,
+        placed_bound_parts=dict(schedule.bound) if schedule.bound else {},
+        seed=None if options is None else options.seed,
+    )
     return Plan(
         program=program.id,
         cohorts=tuple(cohorts),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Set as AbstractSet
-from datetime import date
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -36,16 +35,15 @@ __all__ = ["Violation", "verify"]
 def verify(program: Program, plan: Plan) -> list[Violation]:
     """Every hard-rule violation of ``plan`` under ``program``, in a fixed order.
 
-    A re-planned plan records ``objective["history_before"]`` (an ISO date):
+    A re-planned plan records ``plan.history.held_before``:
     sessions before it were already held, so availability entered later is
-    not held against them. Recorded ``objective["withdrawals"]`` explain a
+    not held against them. Recorded ``plan.history.withdrawals`` explain a
     cohort below ``min_size`` (the organiser may cancel it) and a held session
     whose case owner has since withdrawn (no case owner, one session more).
     """
     tz = ZoneInfo(program.timezone)
-    history = plan.objective.get("history_before")
-    held_before = date.fromisoformat(history) if isinstance(history, str) else None
-    shrunk, orphaned = _withdrawals(plan)
+    held_before = plan.history.held_before
+    shrunk = plan.history.shrunk()
     out: list[Violation] = []
     participants = {p.id: p for p in program.participants}
     facilitators = {f.id: f for f in program.facilitators}
@@ -59,8 +57,8 @@ def verify(program: Program, plan: Plan) -> list[Violation]:
     for c in plan.cohorts:
         members = [participants[m] for m in c.members if m in participants]
         out += _check_group(program, c, members, c.id in shrunk)
-        out += _check_session_order(c, orphaned.get(c.id, set()))
-        out += _check_case_owner(c, orphaned.get(c.id, set()))
+        out += _check_session_order(c, plan.history.orphaned(c.id))
+        out += _check_case_owner(c, plan.history.orphaned(c.id))
         out += check_cohort_venue(program, c)
         for x in locals_by_cohort[id(c)]:
             out += check_session_time(program, x, closed)
@@ -72,21 +70,6 @@ def verify(program: Program, plan: Plan) -> list[Violation]:
     out += check_facilitators(program, plan, all_locals, facilitators)
     out += check_venue_overlaps(program, all_locals)
     return out
-
-
-def _withdrawals(plan: Plan) -> tuple[set[str], dict[str, set[int]]]:
-    """Cohorts that lost members to withdrawals, and per cohort the held sessions
-    whose case owner withdrew."""
-    shrunk: set[str] = set()
-    orphaned: dict[str, set[int]] = defaultdict(set)
-    for record in plan.objective.get("withdrawals", []) or []:
-        cohort = record.get("cohort") if isinstance(record, dict) else None
-        if not cohort:
-            continue
-        shrunk.add(cohort)
-        if isinstance(record.get("held_session"), int):
-            orphaned[cohort].add(record["held_session"])
-    return shrunk, orphaned
 
 
 @checks(COMPANY_MODE, GROUP_SIZE, NOT_WITH, ORGANISATION_MIX)

@@ -425,23 +425,23 @@ def _passes(text: str) -> int:
 def solve_status(plan: Plan) -> str:
     """``placed optimal, avoid_hits feasible, ...``: each objective level and whether
     the solver proved it optimal."""
-    proved = plan.objective.get("proved_optimal")
-    if isinstance(proved, dict) and proved:
+    proved = plan.objective.proved_optimal
+    if proved:
         return ", ".join(f"{k} {'optimal' if v else 'feasible'}" for k, v in proved.items())
-    return "optimal" if plan.objective.get("optimal") else "feasible"
+    return "optimal" if plan.objective.optimal else "feasible"
 
 
 def placement_text(program: Program, plan: Plan) -> str:
     """``placed 348 of at most 352 (360 registered)``, saying when the placement is
     proven: it reaches the bound, or the solver proved no plan places more."""
     registered = len(program.participants)
-    bound = plan.objective.get("placed_bound")
-    if not isinstance(bound, int):
+    bound = plan.objective.placed_bound
+    if bound is None:
         return f"placed {plan.placed} of {registered}"
     text = f"placed {plan.placed} of at most {bound} ({registered} registered"
     if plan.placed >= bound:
         return text + "; proven: no plan places more)"
-    if plan.objective.get("optimal"):
+    if plan.objective.optimal:
         return text + "; proven by the search: no plan places more)"
     return text + ")"
 

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from ..domain import Program
 from ..plan import Plan
@@ -78,15 +77,13 @@ def cost_rows(program: Program, plan: Plan) -> list[CostRow]:
     """One row per organisation, sorted by organisation.
 
     Counts placed participants plus those who withdrew on or after their
-    cohort's cancellation deadline (``plan.objective["withdrawals"]`` with
+    cohort's cancellation deadline (``plan.history.withdrawals`` with
     ``fee_due``): they pay the full fee and are counted in ``withdrawn_charged``.
     """
     charged: dict[str, list[date | None]] = defaultdict(list)
-    for record in withdrawal_records(plan):
-        if record.get("fee_due"):
-            charged[str(record.get("organization") or "")].append(
-                _iso_date(record.get("cancellation_deadline"))
-            )
+    for w in plan.history.withdrawals:
+        if w.fee_due:
+            charged[w.organization].append(w.cancellation_deadline)
     placed: dict[str, list[date]] = defaultdict(list)
     for cohort in plan.cohorts:
         for pid in cohort.members:
@@ -120,7 +117,7 @@ def costs_csv(program: Program, plan: Plan) -> str:
     Comma-separated, CRLF, amounts with a decimal point and no grouping,
     dates ISO 8601; written as UTF-8 without BOM. Counts placed participants
     plus those who withdrew on or after their cohort's cancellation deadline
-    (``plan.objective["withdrawals"]`` with ``fee_due``): they pay the full
+    (``plan.history.withdrawals`` with ``fee_due``): they pay the full
     fee; the last column says how many. Text cells pass through :func:`csv_cell`.
     """
     buf = io.StringIO()
@@ -150,14 +147,4 @@ def costs_excel_csv(program: Program, plan: Plan) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def withdrawal_records(plan: Plan) -> list[dict[str, Any]]:
-    """The withdrawals a plan remembers (``plan.objective["withdrawals"]``)."""
-    records = plan.objective.get("withdrawals") or []
-    return [r for r in records if isinstance(r, dict)]
 
-
-def _iso_date(value: object) -> date | None:
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        return None

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from ..domain import Program
 from ..plan import Cohort, Plan, Session
-from .costs import cost_rows, plain_money, withdrawal_records
+from .costs import cost_rows, plain_money
 from .labels import escaped as _e
 from .labels import (
     facilitator_name,
@@ -352,23 +352,24 @@ def _cost_table(program: Program, plan: Plan) -> str:
 
 
 def _withdrawal_table(program: Program, plan: Plan) -> str:
-    records = withdrawal_records(plan)
+    records = plan.history.withdrawals
     if not records:
         return '<p class="none">No withdrawals.</p>'
     fee = _human_money(Decimal(str(program.policy.fee)))
     rows = []
     for r in records:
-        pid = str(r.get("participant") or "")
-        name = str(r.get("name") or participant_name(program, pid) or pid)
+        pid = r.participant
+        name = r.name or participant_name(program, pid) or pid
         who = f'{_e(name)} <span class="id">({_e(pid)})</span>' if name != pid else _e(pid)
-        due = f"yes: {fee} {program.policy.currency} excl. VAT" if r.get("fee_due") else "no"
+        due = f"yes: {fee} {program.policy.currency} excl. VAT" if r.fee_due else "no"
+        deadline = r.cancellation_deadline
         rows.append(
             [
                 who,
-                _e(r.get("organization") or ""),
-                _e(r.get("cohort") or "not placed"),
-                _e(r.get("on") or ""),
-                _e(r.get("cancellation_deadline") or "—"),
+                _e(r.organization),
+                _e(r.cohort or "not placed"),
+                _e(r.on.isoformat()),
+                _e(deadline.isoformat() if deadline else "—"),
                 _e(due),
             ]
         )
@@ -391,8 +392,8 @@ def _figures(program: Program, plan: Plan) -> list[tuple[str, str]]:
         ("Registrations", str(len(program.participants))),
         ("Placed", str(plan.placed)),
     ]
-    bound = plan.objective.get("placed_bound")
-    if isinstance(bound, int):
+    bound = plan.objective.placed_bound
+    if bound is not None:
         figures.append(("At most placeable", str(bound)))
     figures += [
         ("Unplaced", str(len(plan.unplaced))),
@@ -400,8 +401,8 @@ def _figures(program: Program, plan: Plan) -> list[tuple[str, str]]:
         ("Sessions", str(sum(len(c.sessions) for c in plan.cohorts))),
         ("Facilitators", str(len(program.facilitators))),
     ]
-    if withdrawal_records(plan):
-        figures.append(("Withdrawals", str(len(withdrawal_records(plan)))))
+    if plan.history.withdrawals:
+        figures.append(("Withdrawals", str(len(plan.history.withdrawals))))
     figures.append((f"{program.policy.currency} incl. VAT", _human_money(total)))
     return figures
 
@@ -430,9 +431,9 @@ def _page_head(program: Program) -> list[str]:
 
 def _proof(plan: Plan) -> list[str]:
     """What is proven about the number placed: nothing, a bound met, or optimality."""
-    bound = plan.objective.get("placed_bound")
-    optimal = plan.objective.get("optimal")
-    if isinstance(bound, int) and plan.placed >= bound:
+    bound = plan.objective.placed_bound
+    optimal = plan.objective.optimal
+    if bound is not None and plan.placed >= bound:
         return [
             f"<p>Placed {plan.placed} of at most {bound}: proven, no plan of these "
             "registrations places more people.</p>"
@@ -440,7 +441,7 @@ def _proof(plan: Plan) -> list[str]:
     if optimal is True:
         return ["<p>The solver proved that no plan places more people.</p>"]
     if optimal is False:
-        most = f" No plan places more than {bound}." if isinstance(bound, int) else ""
+        most = f" No plan places more than {bound}." if bound is not None else ""
         return [
             '<p class="warn">Best placement found within the time limit; the solver did not '
             f"prove that no plan places more people.{_e(most)}</p>"
@@ -454,7 +455,7 @@ def _summary(program: Program, plan: Plan) -> list[str]:
     out += [f"<li><b>{_e(value)}</b>{_e(label)}</li>" for label, value in _figures(program, plan)]
     out.append("</ul>")
     out += _proof(plan)
-    retired = plan.objective.get("retired_cohorts") or []
+    retired = plan.history.retired_cohorts
     if retired:
         out.append(f"<p>Cancelled cohorts: {_e(', '.join(map(str, retired)))}.</p>")
     if program.blackouts:
