@@ -761,14 +761,3 @@ def test_empty_uid() -> None:
     out = verify(program(), set_session(base_plan(), "c01", 2, uid=""))
     assert rules(out) == {"uid"}
     assert located(out, "uid") == {("c01", 2)}
-
-
-def test_every_rule_is_tested() -> None:
-    # the rule names used by the assertions above, kept in sync with RULES
-    assert set(RULES) == {
-        "allowed day", "time grid", "day window", "duration", "gap rule", "program window",
-        "participant availability", "facilitator availability", "facilitator capacity",
-        "facilitator sessions per day", "facilitator buffer", "facilitator no-overlap",
-        "group size", "organisation mix", "company mode", "not_with", "session count",
-        "case owner", "venue", "placement", "uid",
-    }  # fmt: skip
