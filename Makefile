@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 STAMP_TEST := $(VENV)/.installed-test
 OUT ?= out
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench catalogues clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ test: $(STAMP_TEST)
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check src tests benchmarks examples
+
+catalogues: $(STAMP)
+	for po in src/backstage_sched/locale/*/LC_MESSAGES/*.po; do \
+		$(BIN)/pybabel compile --statistics -i "$$po" -o "$${po%.po}.mo" || exit 1; \
+	done
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_plan.py

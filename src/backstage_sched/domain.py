@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+LANGUAGES: tuple[str, ...] = ("sv", "en")
+"""The languages of the message catalogues (SPEC §6)."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,8 @@ class Venue:
     id: str
     name: str
     capacity: int
+    address: str | None = None  # street address, shown with the name in LOCATION
+    online_url: str | None = None  # a Teams or Zoom link for sessions held here
 
 
 @dataclass(frozen=True)
@@ -143,9 +147,24 @@ class Program:
     facilitators: tuple[Facilitator, ...] = ()
     venues: tuple[Venue, ...] = ()
     participants: tuple[Participant, ...] = ()
+    #: "sv" or "en" for every text a person reads; None: Swedish in Sweden (SPEC §6).
+    language: str | None = None
+    #: The coordinator's mailbox that sends the invitations (SPEC §6), or None.
+    organizer_name: str | None = None
+    organizer_email: str | None = None
+    #: Where sessions are held when no venue says so, and a link to join online.
+    location: str | None = None
+    online_url: str | None = None
+    #: Minutes before a session at which calendars remind (one VALARM each).
+    reminder_minutes: tuple[int, ...] = ()
     #: Problems worth a look that do not stop the run (e.g. a shared e-mail),
     #: each a full sentence naming the file and row; not part of equality.
     warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def lang(self) -> str:
+        """The language of human files: ``language``, else Swedish in Sweden, else English."""
+        return self.language or ("sv" if self.country == "SE" else "en")
 
     def replace(self, **changes: object) -> Program:
         """Return a copy with ``changes`` applied."""

@@ -142,10 +142,31 @@ def program_to_dict(program: Program) -> dict[str, Any]:
             "vat_rate": pol.vat_rate,
         },
         "facilitators": [_facilitator_out(f) for f in program.facilitators],
-        "venues": [{"id": v.id, "name": v.name, "capacity": v.capacity} for v in program.venues],
+        "venues": [_venue_out(v) for v in program.venues],
         "participants": [_participant_out(p) for p in program.participants],
         "warnings": list(program.warnings),
+        **_in_the_loop_out(program),
     }
+
+
+def _venue_out(v: Venue) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": v.id, "name": v.name, "capacity": v.capacity}
+    if v.address is not None:
+        out["address"] = v.address
+    if v.online_url is not None:
+        out["online_url"] = v.online_url
+    return out
+
+
+def _in_the_loop_out(program: Program) -> dict[str, Any]:
+    """The SPEC §6 keys that are set (absent ones keep older snapshots' shape)."""
+    out: dict[str, Any] = {}
+    for key in ("language", "organizer_name", "organizer_email", "location", "online_url"):
+        if getattr(program, key) is not None:
+            out[key] = getattr(program, key)
+    if program.reminder_minutes:
+        out["reminder_minutes"] = list(program.reminder_minutes)
+    return out
 
 
 # --------------------------------------------------------------------------- from dict
@@ -268,10 +289,17 @@ def _program_in(data: dict[str, Any], source: str) -> Program:
         policy=_policy_in(pol),
         facilitators=tuple(_facilitator_in(f, source) for f in data["facilitators"]),
         venues=tuple(
-            Venue(id=v["id"], name=v["name"], capacity=v["capacity"]) for v in data["venues"]
+            Venue(v["id"], v["name"], v["capacity"], v.get("address"), v.get("online_url"))
+            for v in data["venues"]
         ),
         participants=tuple(_participant_in(p, source) for p in data["participants"]),
         warnings=tuple(str(w) for w in data.get("warnings", ())),
+        language=data.get("language"),
+        organizer_name=data.get("organizer_name"),
+        organizer_email=data.get("organizer_email"),
+        location=data.get("location"),
+        online_url=data.get("online_url"),
+        reminder_minutes=tuple(int(m) for m in data.get("reminder_minutes", ())),
     )
 
 

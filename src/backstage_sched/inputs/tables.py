@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 
 from ..domain import (
+    LANGUAGES,
     WEEKDAYS,
     Blackout,
     Facilitator,
@@ -56,6 +57,12 @@ _PROGRAM_KEYS = (
     "mode",
     "extra_closed",
     "blackout",
+    "language",
+    "organizer_name",
+    "organizer_email",
+    "location",
+    "online_url",
+    "reminder_minutes",
 )
 _BLACKOUT_KEYS = ("name", "start", "end")
 _SESSION_KEYS = tuple(f.name for f in fields(SessionRules))
@@ -71,7 +78,9 @@ _FACILITATOR_KEYS = (
     "unavailable",
     "experience",
 )
-_VENUE_KEYS = ("id", "name", "capacity")
+_VENUE_KEYS = ("id", "name", "capacity", "address", "online_url")
+MAX_REMINDER = 4 * 7 * 24 * 60
+"""The earliest reminder: four weeks before a session, in minutes."""
 _MODES = ("mixed", "company")
 
 
@@ -115,8 +124,69 @@ def _program_table(file: str, data: dict[str, Any]) -> dict[str, Any]:
         ))
     with problems.check():
         out["country"], out["holiday_categories"] = _holiday_rules(file, w, table)
+    with problems.check():
+        out.update(_in_the_loop(file, w, table))
     problems.raise_any()
     return out
+
+
+def _in_the_loop(file: str, w: Callable[[str], str], table: dict[str, Any]) -> dict[str, Any]:
+    """Language, organizer, location, link and reminders of ``[program]`` (SPEC §6)."""
+    out: dict[str, Any] = {}
+    problems = Problems()
+    if "language" in table:
+        with problems.check():
+            lang = _text(file, w("language"), "language", table["language"], required=True)
+            if lang not in LANGUAGES:
+                raise InputError(file, w("language"),
+                                 f"language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+            out["language"] = lang
+    named = [k for k in ("organizer_name", "organizer_email") if k in table]
+    if len(named) == 1:
+        other = "organizer_email" if named == ["organizer_name"] else "organizer_name"
+        problems.add(InputError(file, w(named[0]), f"give {other} too, or neither"))
+    elif named:
+        with problems.check():
+            out["organizer_name"] = _text(
+                file, w("organizer_name"), "organizer_name", table["organizer_name"],
+                required=True,
+            )
+        with problems.check():
+            out["organizer_email"] = _email(
+                file, w("organizer_email"), "organizer_email", table["organizer_email"]
+            )
+    if "location" in table:
+        with problems.check():
+            out["location"] = _text(file, w("location"), "location", table["location"]) or None
+    if "online_url" in table:
+        with problems.check():
+            out["online_url"] = _url(file, w("online_url"), table["online_url"])
+    if "reminder_minutes" in table:
+        with problems.check():
+            out["reminder_minutes"] = _reminders(file, w("reminder_minutes"),
+                                                 table["reminder_minutes"])
+    problems.raise_any()
+    return out
+
+
+def _url(file: str, where: str, value: object) -> str:
+    """An http(s) link without spaces, as a calendar's URL property needs it."""
+    text = _text(file, where, "online_url", value, required=True)
+    if not text.startswith(("https://", "http://")) or any(c.isspace() for c in text):
+        raise InputError(file, where, f"online_url must be a link starting https://, got {text!r}")
+    return text
+
+
+def _reminders(file: str, where: str, value: object) -> tuple[int, ...]:
+    """Whole minutes before a session, each at most four weeks, none twice."""
+    minutes = [_int(file, where, "each reminder", m, 0) for m in _list(file, where,
+                                                                         "reminder_minutes", value)]
+    if any(m > MAX_REMINDER for m in minutes):
+        raise InputError(file, where, f"a reminder is at most {MAX_REMINDER} minutes (4 weeks) "
+                                      "before a session")
+    if len(set(minutes)) != len(minutes):
+        raise InputError(file, where, "a reminder is listed twice")
+    return tuple(sorted(minutes, reverse=True))
 
 
 def _timezone(file: str, where: str, table: dict[str, Any]) -> str:
@@ -381,6 +451,9 @@ def _venues(file: str, data: dict[str, Any]) -> tuple[Venue, ...]:
                                      seen)
             name = _text(file, f"{label} name", "name", table.get("name", vid)) or vid
             capacity = _int(file, f"{label} capacity", "capacity", table["capacity"], 1)
-            out.append(Venue(id=vid, name=name, capacity=capacity))
+            address = _text(file, f"{label} address", "address", table.get("address", ""))
+            link = table.get("online_url")
+            url = None if link is None else _url(file, f"{label} online_url", link)
+            out.append(Venue(vid, name, capacity, address or None, url))
     problems.raise_any()
     return tuple(out)

@@ -1,0 +1,103 @@
+"""The language of everything a person reads (SPEC §6): catalogues and Babel.
+
+Texts are written in English in the code and looked up in gettext
+catalogues: ``locale/<language>/LC_MESSAGES/<domain>.po``, compiled to
+``.mo`` beside it (``make catalogues``; a test checks they match). Each part
+of the output has its own domain (``calendar`` for invitations and e-mail,
+``reports`` for the overview, costs and changes, ``reasons`` for why someone
+is not placed, ``common`` for shared patterns), so a third language is four
+catalogues, not a code change.
+Dates, times, numbers and money come from Babel's locale data, never from
+tables of our own.
+
+>>> sv = Language("sv")
+>>> sv.day(date(2027, 1, 11))
+'måndag 11 januari 2027'
+>>> sv.money(17500, "SEK")
+'17\\xa0500\\xa0kr'
+>>> Language("en").day(date(2027, 1, 11))
+'Monday 11 January 2027'
+>>> sv.span(datetime(2027, 1, 11, 8, 30), datetime(2027, 1, 11, 11, 30))
+'måndag 11 januari 2027 kl. 08:30–11:30'
+"""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from babel.dates import format_date, format_time
+from babel.numbers import format_currency, format_decimal
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAINS: tuple[str, ...] = ("common", "calendar", "reports", "reasons")
+LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+"""The Babel locale of each language (British English writes 11 January 2027)."""
+
+
+@cache
+def _catalogue(language: str, domain: str) -> gettext.NullTranslations:
+    """The compiled catalogue, or the English texts themselves when there is none."""
+    return gettext.translation(
+        domain, localedir=str(LOCALE_DIR), languages=[language], fallback=True
+    )
+
+
+@dataclass(frozen=True)
+class Language:
+    """Texts and formats of one language; ``domain`` picks the catalogue of ``_``."""
+
+    code: str
+    domain: str = "reports"
+    locale: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "locale", LOCALES.get(self.code, self.code))
+
+    def of(self, domain: str) -> Language:
+        """The same language with another catalogue."""
+        return Language(self.code, domain)
+
+    def _(self, text: str) -> str:
+        """``text`` in this language."""
+        return _catalogue(self.code, self.domain).gettext(text)
+
+    def n_(self, one: str, many: str, count: int) -> str:
+        """The singular or plural of a text for ``count``, in this language."""
+        return _catalogue(self.code, self.domain).ngettext(one, many, count)
+
+    def day(self, value: date) -> str:
+        """``måndag 11 januari 2027`` / ``Monday 11 January 2027``."""
+        return format_date(value, "EEEE d MMMM y", locale=self.locale)
+
+    def short_day(self, value: date) -> str:
+        """``11 jan. 2027`` / ``11 Jan 2027``."""
+        return format_date(value, "medium", locale=self.locale)
+
+    def clock(self, value: time | datetime) -> str:
+        """``08:30``."""
+        return format_time(value, "HH:mm", locale=self.locale)
+
+    def span(self, start: datetime, end: datetime) -> str:
+        """``måndag 11 januari 2027 kl. 08:30–11:30`` / ``Monday 11 January 2027, 08:30–11:30``."""
+        pattern = self.of("common")._("{day}, {start}–{end}")
+        return pattern.format(
+            day=self.day(start.date()), start=self.clock(start), end=self.clock(end)
+        )
+
+    def number(self, value: int | float | Decimal) -> str:
+        """``17 500`` / ``17,500``."""
+        return format_decimal(value, locale=self.locale)
+
+    def money(self, amount: int | float | Decimal, currency: str) -> str:
+        """``17 500 kr`` / ``SEK 17,500``; öre or pence only when there are any."""
+        value = Decimal(str(amount))
+        whole = value == value.to_integral_value()
+        pattern = None if not whole else ("#,##0\xa0¤" if self.code == "sv" else "¤\xa0#,##0")
+        return format_currency(value, currency, format=pattern, locale=self.locale,
+                               currency_digits=not whole)
+
