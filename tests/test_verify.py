@@ -199,7 +199,7 @@ def test_verify_is_deterministic() -> None:
 
 
 def test_rule_names_are_the_contract() -> None:
-    assert len(RULES) == len(set(RULES)) == 21
+    assert len(RULES) == len(set(RULES)) == 22
     assert "facilitator no-overlap" in RULES and "not_with" in RULES
 
 

@@ -128,6 +128,19 @@ class Participant:
 
 
 @dataclass(frozen=True)
+class MetBefore:
+    """People of this program who shared a cohort in an earlier plan (SPEC §7).
+
+    ``people`` are ids of this program, matched to the earlier plan by e-mail
+    address (case-insensitively); no two of them may share a cohort again.
+    """
+
+    plan: str  # the earlier program's id
+    cohort: str  # the cohort they shared there
+    people: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Program:
     """A whole program: rules, people, rooms."""
 
@@ -157,6 +170,11 @@ class Program:
     online_url: str | None = None
     #: Minutes before a session at which calendars remind (one VALARM each).
     reminder_minutes: tuple[int, ...] = ()
+    #: Earlier plans as given in ``previous_plans`` (SPEC §7), who met in them,
+    #: and who waited on their waiting lists (placed first when places are short).
+    previous_plans: tuple[str, ...] = ()
+    met_before: tuple[MetBefore, ...] = ()
+    waited_before: tuple[str, ...] = ()
     #: Problems worth a look that do not stop the run (e.g. a shared e-mail),
     #: each a full sentence naming the file and row; not part of equality.
     warnings: tuple[str, ...] = field(default=(), compare=False)

@@ -112,6 +112,11 @@ NOT_WITH = Rule(
     "not_with", "Pairs kept apart", "§2.7",
     "Pairs listed as not_with are never in one cohort.",
 )
+MET_BEFORE = Rule(
+    "met before", "New peers every year", "§7",
+    "Two people who shared a cohort in an earlier plan (previous_plans) never share one "
+    "again.",
+)
 SESSION_COUNT = Rule(
     "session count", "A kick-off and one session per member", "§1",
     "A cohort of n members has n + 1 sessions, numbered in time order.",
@@ -145,7 +150,8 @@ RULES: dict[str, Rule] = {
         ALLOWED_DAY, TIME_GRID, DAY_WINDOW, DURATION, GAP, PROGRAM_WINDOW,
         PARTICIPANT_AVAILABILITY, FACILITATOR_AVAILABILITY, FACILITATOR_CAPACITY,
         FACILITATOR_SESSIONS_PER_DAY, FACILITATOR_BUFFER, FACILITATOR_NO_OVERLAP,
-        GROUP_SIZE, ORGANISATION_MIX, COMPANY_MODE, NOT_WITH, SESSION_COUNT, CASE_OWNER,
+        GROUP_SIZE, ORGANISATION_MIX, COMPANY_MODE, NOT_WITH, MET_BEFORE, SESSION_COUNT,
+        CASE_OWNER,
         VENUE, PLACEMENT, UID,
     )
 }  # fmt: skip

@@ -18,6 +18,7 @@ from ..rules import (
     CASE_OWNER,
     COMPANY_MODE,
     GROUP_SIZE,
+    MET_BEFORE,
     NOT_WITH,
     ORGANISATION_MIX,
     PLACEMENT,
@@ -57,6 +58,7 @@ def verify(program: Program, plan: Plan) -> list[Violation]:
     for c in plan.cohorts:
         members = [participants[m] for m in c.members if m in participants]
         out += _check_group(program, c, members, c.id in shrunk)
+        out += _check_met_before(program, c)
         out += _check_session_order(c, plan.history.orphaned(c.id))
         out += _check_case_owner(c, plan.history.orphaned(c.id))
         out += check_cohort_venue(program, c)
@@ -111,6 +113,21 @@ def _check_group(
                 out.append(
                     Violation(NOT_WITH.code, f"{a.id} and {b.id} must not share a cohort", c.id)
                 )
+    return out
+
+
+@checks(MET_BEFORE)
+def _check_met_before(program: Program, c: Cohort) -> list[Violation]:
+    """No two members shared a cohort in an earlier plan (``program.met_before``)."""
+    out: list[Violation] = []
+    for earlier in program.met_before:
+        again = [m for m in c.members if m in earlier.people]
+        if len(again) >= 2:
+            out.append(Violation(
+                MET_BEFORE.code,
+                f"{', '.join(again)} met before in cohort {earlier.cohort} of {earlier.plan}",
+                c.id,
+            ))
     return out
 
 

@@ -15,9 +15,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from ..domain import Program
+from ..domain import MetBefore, Program
 from ..errors import InputError, Problems
 from .people import _check_people, _csv_participants, _toml_participants
+from .previous import read_previous
 from .tables import _facilitators, _groups, _policy, _program_table, _sessions, _venues
 from .values import _check_keys
 
@@ -116,6 +117,12 @@ def load_program(
         with problems.check():
             people += _csv_participants(Path(participants_path), window, outside, problems)
     warnings = _check_people(file, facilitators, people, problems)
+    earlier: tuple[tuple[MetBefore, ...], tuple[str, ...]] = ((), ())
+    if head is not None and head.get("previous_plans"):
+        listed = tuple(p for p, _ in people)
+        earlier = problems.attempt(
+            lambda: read_previous(file, path.parent, head["previous_plans"], listed), earlier
+        )
     problems.raise_any()
     assert head is not None and sessions is not None and groups is not None
     assert policy is not None
@@ -128,4 +135,6 @@ def load_program(
         venues=venues,
         participants=tuple(p for p, _ in people),
         warnings=tuple(warnings),
+        met_before=earlier[0],
+        waited_before=earlier[1],
     )

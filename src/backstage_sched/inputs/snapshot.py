@@ -7,7 +7,9 @@ JSON-safe data; :func:`program_from_dict` reverses it exactly.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 
 from ..domain import (
@@ -16,6 +18,7 @@ from ..domain import (
     Busy,
     Facilitator,
     GroupRules,
+    MetBefore,
     Participant,
     Policy,
     Program,
@@ -166,6 +169,13 @@ def _in_the_loop_out(program: Program) -> dict[str, Any]:
             out[key] = getattr(program, key)
     if program.reminder_minutes:
         out["reminder_minutes"] = list(program.reminder_minutes)
+    if program.previous_plans:
+        out["previous_plans"] = list(program.previous_plans)
+        out["met_before"] = [
+            {"plan": m.plan, "cohort": m.cohort, "people": list(m.people)}
+            for m in program.met_before
+        ]
+        out["waited_before"] = list(program.waited_before)
     return out
 
 
@@ -300,7 +310,24 @@ def _program_in(data: dict[str, Any], source: str) -> Program:
         location=data.get("location"),
         online_url=data.get("online_url"),
         reminder_minutes=tuple(int(m) for m in data.get("reminder_minutes", ())),
+        previous_plans=tuple(str(p) for p in data.get("previous_plans", ())),
+        met_before=tuple(
+            MetBefore(str(m["plan"]), str(m["cohort"]), tuple(str(p) for p in m["people"]))
+            for m in data.get("met_before", ())
+        ),
+        waited_before=tuple(str(p) for p in data.get("waited_before", ())),
     )
+
+
+def read_snapshot(path: Path) -> Program:
+    """The program of the snapshot file at ``path`` (a plan folder's ``input.json``)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(str(path), None, "file not found (is this a plan folder?)") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(str(path), None, f"not readable JSON: {exc}") from None
+    return program_from_dict(data, source=str(path))
 
 
 def program_from_dict(data: dict[str, Any], source: str = "input.json") -> Program:

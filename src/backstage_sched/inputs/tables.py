@@ -63,6 +63,7 @@ _PROGRAM_KEYS = (
     "location",
     "online_url",
     "reminder_minutes",
+    "previous_plans",
 )
 _BLACKOUT_KEYS = ("name", "start", "end")
 _SESSION_KEYS = tuple(f.name for f in fields(SessionRules))
@@ -165,6 +166,10 @@ def _in_the_loop(file: str, w: Callable[[str], str], table: dict[str, Any]) -> d
         with problems.check():
             out["reminder_minutes"] = _reminders(file, w("reminder_minutes"),
                                                  table["reminder_minutes"])
+    if "previous_plans" in table:
+        with problems.check():
+            out["previous_plans"] = _text_list(file, w("previous_plans"), "previous_plans",
+                                               table["previous_plans"])
     problems.raise_any()
     return out
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..domain import Program
 from ..errors import InputError
-from ..inputs.snapshot import program_from_dict, program_to_dict
+from ..inputs.snapshot import program_to_dict, read_snapshot
 from ..plan import Plan
 from .changes import CHANGES, OUTBOX, Outbox, first_outbox
 from .costs import costs_csv, costs_excel_csv
@@ -217,11 +217,4 @@ def read_plan_dir(path: str | Path) -> tuple[Program, Plan]:
     """Read back ``plan.json`` and the input snapshot of a plan folder."""
     path = Path(path)
     plan = Plan.load(path / "plan.json")
-    snap = path / INPUT_SNAPSHOT
-    try:
-        data = json.loads(snap.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(str(snap), None, "file not found (is this a plan folder?)") from None
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InputError(str(snap), None, f"not readable JSON: {exc}") from None
-    return program_from_dict(data, source=str(snap)), plan
+    return read_snapshot(path / INPUT_SNAPSHOT), plan

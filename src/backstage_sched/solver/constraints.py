@@ -26,6 +26,7 @@ from ..rules import (
     FACILITATOR_SESSIONS_PER_DAY,
     GAP,
     GROUP_SIZE,
+    MET_BEFORE,
     NOT_WITH,
     ORGANISATION_MIX,
     PARTICIPANT_AVAILABILITY,
@@ -175,15 +176,26 @@ def add_not_with(
     model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
 ) -> None:
     """not_with: the two people of a listed pair are never in one cohort."""
-    index = {p.id: n for n, p in enumerate(inst.participants)}
-    pairs = set()
-    for p, person in enumerate(inst.participants):
-        for other in person.not_with:
-            if other in index:
-                pairs.add((min(p, index[other]), max(p, index[other])))
+    _keep_apart(model, v, inst, inst.not_with_pairs, NOT_WITH.code, switch)
+
+
+@enforces(MET_BEFORE)
+def add_met_before(
+    model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
+) -> None:
+    """Met before (SPEC §7): two people who shared a cohort in an earlier plan never
+    share one again."""
+    _keep_apart(model, v, inst, inst.met_before_pairs - inst.not_with_pairs,
+                MET_BEFORE.code, switch)
+
+
+def _keep_apart(
+    model: cp_model.CpModel, v: Variables, inst: Instance,
+    pairs: frozenset[tuple[int, int]], code: str, switch: Switch,
+) -> None:
     people = inst.participants
     for a, b in sorted(pairs):
-        off = [lit.Not() for lit in _on(switch, NOT_WITH.code, people[a].id, people[b].id)]
+        off = [lit.Not() for lit in _on(switch, code, people[a].id, people[b].id)]
         for k in range(len(v.open)):
             model.add_bool_or([v.member[a, k].Not(), v.member[b, k].Not(), *off])
 
@@ -401,6 +413,7 @@ HARD_RULES = (
     add_organisation_mix,
     add_company_mode,
     add_not_with,
+    add_met_before,
     add_gap_rule,
     add_participant_availability,
     add_one_facilitator,

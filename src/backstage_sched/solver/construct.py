@@ -582,12 +582,5 @@ def greedy(inst: Instance) -> list[Built]:
 
 
 def not_with_pairs(inst: Instance) -> set[tuple[int, int]]:
-    """Participant index pairs (lower first) that ``not_with`` keeps apart."""
-    index = {p.id: n for n, p in enumerate(inst.participants)}
-    pairs = set()
-    for p, person in enumerate(inst.participants):
-        for other in person.not_with:
-            if other in index:
-                q = index[other]
-                pairs.add((min(p, q), max(p, q)))
-    return pairs
+    """Participant index pairs (lower first) kept apart: ``not_with`` and "met before"."""
+    return set(inst.apart)

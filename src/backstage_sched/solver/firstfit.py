@@ -89,13 +89,7 @@ def form_cohorts(inst: Instance, people: list[int], fill: int) -> list[list[int]
     one organisation) and every ``not_with`` pair; else a new cohort."""
     program = inst.program
     persons = inst.participants
-    index = inst.participant_index
-    banned = {
-        frozenset((p, index[q]))
-        for p, person in enumerate(persons)
-        for q in person.not_with
-        if q in index
-    }
+    banned = {frozenset(pair) for pair in inst.apart}
     cap = program.groups.max_per_organization
     cohorts: list[list[int]] = []
     for p in people:

@@ -71,6 +71,32 @@ class Instance:
         """Position of each participant id."""
         return {p.id: n for n, p in enumerate(self.participants)}
 
+    @cached_property
+    def not_with_pairs(self) -> frozenset[tuple[int, int]]:
+        """Participant index pairs (lower first) that ``not_with`` keeps apart."""
+        index = self.participant_index
+        return frozenset(
+            (min(p, index[q]), max(p, index[q]))
+            for p, person in enumerate(self.participants)
+            for q in person.not_with
+            if q in index
+        )
+
+    @cached_property
+    def met_before_pairs(self) -> frozenset[tuple[int, int]]:
+        """Participant index pairs (lower first) who shared a cohort in an earlier plan."""
+        index = self.participant_index
+        pairs = set()
+        for group in self.program.met_before:
+            people = sorted(index[p] for p in group.people if p in index)
+            pairs.update((a, b) for i, a in enumerate(people) for b in people[i + 1:])
+        return frozenset(pairs)
+
+    @cached_property
+    def apart(self) -> frozenset[tuple[int, int]]:
+        """Every pair that may not share a cohort: ``not_with`` and "met before"."""
+        return self.not_with_pairs | self.met_before_pairs
+
     def extra(self, k: int) -> int:
         """Sessions slot ``k`` holds beyond members + 1: held for members since withdrawn."""
         return len(self.earlier[k].orphans) if k < len(self.earlier) else 0

@@ -66,7 +66,9 @@ def can_take_seat(inst: Instance, person: int, cohort: ScheduledCohort, leaving:
         program.groups.max_per_organization
     ):
         return False
-    return not any(p.id in me.not_with or me.id in p.not_with for p in stay)
+    index = inst.participant_index
+    return not any((min(person, index[p.id]), max(person, index[p.id])) in inst.apart
+                   for p in stay)
 
 
 def clashing_dates(inst: Instance, cohorts: Sequence[ScheduledCohort], person: int) -> list[str]:

@@ -164,6 +164,9 @@ class _Search:
                 self.ceiling, inst.placed_bound)
         if level.name == "balance" and not inst.earlier and "placed" in self.values:
             return balance_floor(inst, self.values["placed"])
+        if level.maximize:  # e.g. earlier waiting lists placed: at most all of them
+            most = level_bound(level, inst)
+            return min(most, self.values.get("placed", most))
         return 0
 
     def _goal(self, n: int) -> Any:

@@ -22,6 +22,13 @@ def placed_participants(model: cp_model.CpModel, v: Variables, inst: Instance) -
     return sum(v.member.values())
 
 
+def waited_placed(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
+    """Objective 1, second (maximise): placed people from an earlier waiting list (SPEC §7)."""
+    index = inst.participant_index
+    waited = [index[p] for p in inst.program.waited_before if p in index]
+    return sum(v.member[p, k] for p in waited for k in range(len(v.open)))
+
+
 def avoid_time_hits(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Objective 2 (minimise): member-sessions that fall on the member's avoid times."""
     hits = []
@@ -179,6 +186,9 @@ OBJECTIVE_LEVELS: tuple[Level, ...] = (
 )
 """SPEC §2 objectives in priority order."""
 
+WAITED_LEVEL = Level("waited_placed", True, ((1, waited_placed),))
+"""SPEC §7: among plans that place as many, those that place earlier waiting lists first."""
+
 REPLAN_LEVELS: tuple[Level, ...] = (
     Level("moved_sessions", False, ((1, moved_sessions),)),
     Level("changed_memberships", False, ((1, changed_memberships),)),
@@ -187,10 +197,12 @@ REPLAN_LEVELS: tuple[Level, ...] = (
 
 
 def objective_levels(inst: Instance) -> tuple[Level, ...]:
-    """The levels for ``inst``: SPEC §2's, with SPEC §5's after placement on a re-plan."""
-    if not inst.earlier:
-        return OBJECTIVE_LEVELS
-    return (OBJECTIVE_LEVELS[0], *REPLAN_LEVELS, *OBJECTIVE_LEVELS[1:])
+    """The levels for ``inst``: SPEC §2's; right after placement, SPEC §7's priority for
+    earlier waiting lists (when anyone waited) and SPEC §5's on a re-plan."""
+    first = (OBJECTIVE_LEVELS[0], WAITED_LEVEL) if inst.program.waited_before else (
+        OBJECTIVE_LEVELS[0],)
+    replan = REPLAN_LEVELS if inst.earlier else ()
+    return (*first, *replan, *OBJECTIVE_LEVELS[1:])
 
 
 def balance_floor(inst: Instance, placed: int) -> int:
@@ -229,6 +241,7 @@ def term_bound(term_name: str, inst: Instance) -> int:
             3 * (len(e.slots) - e.held) for e in inst.earlier
         ),
         "changed_memberships": sum(len(e.members) for e in inst.earlier),
+        "waited_placed": len(inst.program.waited_before),
     }
     return bounds[term_name]
 

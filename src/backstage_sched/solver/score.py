@@ -111,4 +111,11 @@ def changed_memberships(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> i
     return changed
 
 
-TERMS.update({"moved_sessions": moved_sessions, "changed_memberships": changed_memberships})
+def waited_placed(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
+    """People from an earlier waiting list who are placed."""
+    waited = set(inst.program.waited_before)
+    return sum(1 for c in cohorts for m in c.members if m in waited)
+
+
+TERMS.update({"moved_sessions": moved_sessions, "changed_memberships": changed_memberships,
+              "waited_placed": waited_placed})
