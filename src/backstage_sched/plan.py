@@ -29,6 +29,7 @@ class Session:
     venue: str | None
     uid: str
     sequence: int = 0
+    absent: tuple[str, ...] = ()  # members who told they will miss it (SPEC §7)
 
     @property
     def number(self) -> int:
@@ -255,6 +256,7 @@ class Plan:
                             "venue": s.venue,
                             "uid": s.uid,
                             "sequence": s.sequence,
+                            **({"absent": list(s.absent)} if s.absent else {}),
                         }
                         for s in c.sessions
                     ],
@@ -290,6 +292,7 @@ class Plan:
                             venue=s.get("venue"),
                             uid=str(s["uid"]),
                             sequence=int(s.get("sequence", 0)),
+                            absent=tuple(str(a) for a in s.get("absent", ())),
                         )
                     )
                 cohorts.append(

@@ -25,7 +25,7 @@ from ..domain import Program
 from ..plan import Plan
 from ..publish.changes import Outbox
 from ..publish.folder import update_stamp
-from . import edits
+from . import absence, edits
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,16 @@ def move(
     gap rule says.
     """
     result = edits.move(program, plan, cohort, session - 1, to, not_on, today)
+    return _finish(program, plan, result, today, stamp)
+
+
+def absent(
+    program: Program, plan: Plan, person: str, session: int, today: date, *,
+    stamp: datetime | None = None,
+) -> Change:
+    """Record that ``person`` will miss ``session`` (1 = kick-off); their case turn moves
+    when it is theirs (SPEC §7). Raises InfeasibleError when it cannot."""
+    result = absence.absent(program, plan, person, session, today)
     return _finish(program, plan, result, today, stamp)
 
 

@@ -141,6 +141,15 @@ sessions of the cohort move only where forced. A number that does not fit
 the dates given (--not-on, or a --to far from it) is refused with the
 session that does.
 """,
+    "absent": """\
+Example:
+  backstage-sched absent plan/ p010 --session 3 --out plan-v2/
+
+Records that p010 will miss session 3 (1 is the kick-off). When session 3 is
+p010's case turn, it swaps with the member whose turn comes next, and both
+sessions' invitations are updated for the cohort; exit code 1 when no turn
+can move (their turn is the last session and every other has been held).
+""",
     "cancel-cohort": """\
 Example:
   backstage-sched cancel-cohort plan/ c03 --out plan-v2/

@@ -1,4 +1,4 @@
-"""The ``transfer``, ``withdraw``, ``move`` and ``cancel-cohort`` subcommands.
+"""The ``transfer``, ``withdraw``, ``move``, ``absent`` and ``cancel-cohort`` subcommands.
 
 Each reads a plan folder, applies one change (:mod:`backstage_sched.actions.change`),
 writes a complete new plan folder with ``outbox.json``, the cancellation
@@ -16,11 +16,11 @@ from typing import Any
 
 from rich.console import Console
 
-from ..actions.change import cancel_cohort, move, transfer, withdraw
+from ..actions.change import absent, cancel_cohort, move, transfer, withdraw
 from ..publish.changes import Outbox
 from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
 
-COMMANDS: tuple[str, ...] = ("transfer", "withdraw", "move", "cancel-cohort")
+COMMANDS: tuple[str, ...] = ("transfer", "withdraw", "move", "absent", "cancel-cohort")
 EXIT_OK = 0
 
 
@@ -62,6 +62,17 @@ def add_parsers(sub: Any) -> None:
     when.add_argument(
         "--not-on", type=date.fromisoformat,
         help="the session's current date, which is no longer possible: take the nearest free day",
+    )
+    _common(p, today=True)
+
+    p = sub.add_parser(
+        "absent", help="record that someone will miss a session; their case turn moves if needed"
+    )
+    p.add_argument("plan_dir", type=Path, help="current plan folder")
+    p.add_argument("participant", help="participant id")
+    p.add_argument(
+        "--session", type=_session_number, required=True,
+        help="session number as the calendars and the overview show it (1 = kick-off)",
     )
     _common(p, today=True)
 
@@ -114,6 +125,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             program, plan, args.cohort, args.session, today, to=args.to, not_on=args.not_on,
             stamp=args.stamp,
         )
+    elif args.command == "absent":
+        change = absent(program, plan, args.participant, args.session, today, stamp=args.stamp)
     elif args.command == "cancel-cohort":
         change = cancel_cohort(program, plan, args.cohort, today, reason=args.reason,
                                stamp=args.stamp)

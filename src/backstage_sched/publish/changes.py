@@ -105,6 +105,8 @@ def session_changes(old: tuple[Cohort, Session], new: tuple[Cohort, Session]) ->
         what.append("members: " + "; ".join(parts))
     if os_.case_owner != ns.case_owner:
         what.append(f"case owner {os_.case_owner or '-'} → {ns.case_owner or '-'}")
+    if set(os_.absent) != set(ns.absent):
+        what.append(f"absent {', '.join(ns.absent) or '-'}")
     return what
 
 
@@ -127,6 +129,9 @@ def carry_over(old: Plan, new: Plan, today: date) -> Plan:
             if prev is None:
                 sessions.append(s)
                 continue
+            # an absence stays recorded while the session and the member do
+            absent = s.absent or tuple(a for a in prev[1].absent if a in c.members)
+            s = replace(s, absent=absent)
             changed = bool(session_changes(prev, (c, s)))
             past = _local_date(s.start, new.timezone) < today
             seq = prev[1].sequence + (1 if changed and not past else 0)

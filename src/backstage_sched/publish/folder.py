@@ -14,6 +14,7 @@ from ..domain import Program
 from ..errors import InputError
 from ..inputs.snapshot import program_to_dict, read_snapshot
 from ..plan import Plan
+from .attendance import attendance_csv
 from .changes import CHANGES, OUTBOX, Outbox, first_outbox
 from .costs import costs_csv, costs_excel_csv
 from .ical import write_calendars
@@ -78,6 +79,8 @@ def write_plan_dir(
         with open(tmp / "costs.csv", "w", encoding="utf-8", newline="") as fh:
             fh.write(costs_csv(program, plan))
         (tmp / "costs-excel.csv").write_bytes(costs_excel_csv(program, plan))
+        with open(tmp / "attendance.csv", "w", encoding="utf-8", newline="") as fh:
+            fh.write(attendance_csv(program, plan))
         sending = sending if sending is not None else first_outbox(program, plan)
         for rel, data in sorted(sending.files.items()):
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)

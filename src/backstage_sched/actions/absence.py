@@ -1,0 +1,83 @@
+"""An absence (SPEC §7): a member will miss one session, and their case turn moves.
+
+Every member owns the case of one session. When the absent member owns the
+case of the session they will miss, their turn swaps with the member whose
+turn comes next among the sessions still to come; an earlier session (not
+yet held) is used only when no later one is left. Nothing is read or written
+here; :mod:`.change` checks the result and lists what to send.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from ..domain import Program
+from ..errors import InfeasibleError, InputError
+from ..plan import Cohort, Plan, Session
+
+Result = tuple[Program, Plan, list[str]]
+
+
+def absent(program: Program, plan: Plan, pid: str, number: int, today: date) -> Result:
+    """Record that ``pid`` will miss session ``number`` (1 = kick-off) of their cohort.
+
+    Raises :class:`InputError` for an unknown person, a person in no cohort, a
+    session that does not exist, was held before ``today`` or is already
+    recorded; :class:`InfeasibleError` when their case turn cannot move.
+    """
+    cohort = plan.cohort_of(pid)
+    if cohort is None:
+        waiting = pid in {u.participant for u in plan.unplaced}
+        why = "is not placed in a cohort" if waiting else "is not a participant of this plan"
+        raise InputError(None, "participant", f"{pid} {why}")
+    if not 1 <= number <= len(cohort.sessions):
+        raise InputError(None, "--session", f"{cohort.id} has sessions 1–{len(cohort.sessions)}, "
+                                            f"not {number}")
+    j = number - 1
+    tz = ZoneInfo(plan.timezone)
+    to_come = [s.start.astimezone(tz).date() >= today for s in cohort.sessions]
+    session = cohort.sessions[j]
+    if not to_come[j]:
+        raise InputError(None, "--session", f"session {number} of {cohort.id} was held before "
+                                            f"{today.isoformat()}")
+    if pid in session.absent:
+        raise InputError(None, "--session", f"{pid} is already recorded absent from session "
+                                            f"{number} of {cohort.id}")
+    sessions = list(cohort.sessions)
+    sessions[j] = replace(session, absent=(*session.absent, pid))
+    notes = [f"{pid} will miss session {number} of {cohort.id}"]
+    if session.case_owner == pid:
+        k = _swap_with(cohort, j, to_come)
+        if k is None:
+            raise InfeasibleError(
+                f"{pid} owns the case of session {number}, the last of {cohort.id}, and every "
+                "other member's turn has been held: the turn cannot move. Keep the session, "
+                "or move it (backstage-sched move) to a date they can come"
+            )
+        other = sessions[k].case_owner
+        sessions[j] = replace(sessions[j], case_owner=other)
+        sessions[k] = replace(sessions[k], case_owner=pid)
+        notes.append(f"case turns swapped: {other} now owns session {number}, {pid} session "
+                     f"{k + 1}")
+    new = replace(cohort, sessions=tuple(sessions))
+    cohorts = tuple(new if c.id == cohort.id else c for c in plan.cohorts)
+    return program, replace(plan, cohorts=cohorts), notes
+
+
+def _swap_with(cohort: Cohort, j: int, to_come: list[bool]) -> int | None:
+    """The session whose owner takes turn ``j``: the next one to come after it, else the
+    nearest earlier one still to come; never a session its new owner will miss."""
+    owner = cohort.sessions[j].case_owner
+
+    def fits(s: Session) -> bool:
+        return s.case_owner is not None and owner not in s.absent
+
+    later = [k for k in range(j + 1, len(cohort.sessions)) if to_come[k]]
+    earlier = [k for k in range(j - 1, 0, -1) if to_come[k]]
+    for k in later + earlier:
+        other = cohort.sessions[k].case_owner
+        if fits(cohort.sessions[k]) and other not in cohort.sessions[j].absent:
+            return k
+    return None
