@@ -1,15 +1,21 @@
 """The participants files Swedish offices really have (SPEC §6): an Excel workbook as
-Microsoft Forms, Google Forms and Excel save it. Every file here is written by the tool
-that makes such files (openpyxl), not by hand."""
+Microsoft Forms, Google Forms and Excel save it, and a CSV in Windows-1252 as Swedish
+Excel's "CSV (semikolonavgränsad)" writes it. Every file here is written by the tool
+that makes such files (openpyxl, Python's codecs), not by hand."""
 
 from __future__ import annotations
 
+import contextlib
+import gzip
+import io
 from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from backstage_sched import write_templates
+from backstage_sched.cli.app import EXIT_INPUT, EXIT_OK, main
 from backstage_sched.domain import TimeRule
 from backstage_sched.errors import InputError, InputErrors
 from backstage_sched.inputs import workbook
@@ -84,6 +90,13 @@ def _forms(folder: Path, rows: list[list] | None = None) -> Path:
     book["Svar"]["F4"].number_format = "0000"  # Excel shows the id 42 as 0042
     book.save(path)
     return path
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
 
 
 # --------------------------------------------------------------------------- workbooks
@@ -193,3 +206,81 @@ def test_a_workbook_that_unpacks_too_large_is_refused(
     with pytest.raises(InputError) as caught:
         load_program(_program(tmp_path), _forms(tmp_path))
     assert "the workbook unpacks to more than" in caught.value.message
+
+
+def test_a_workbook_named_csv_is_refused_with_a_hint(tmp_path: Path) -> None:
+    path = _forms(tmp_path).rename(tmp_path / "deltagare.csv")
+    with pytest.raises(InputError) as caught:
+        load_program(_program(tmp_path), path)
+    assert "zip file (an Excel workbook?), not CSV text" in caught.value.message
+    assert "named .xlsx" in caught.value.message
+
+
+# --------------------------------------------------------------------------- Windows-1252
+
+
+def _cp1252_templates(folder: Path) -> tuple[Path, Path, Path]:
+    """The init templates, and their participants saved again as Windows-1252."""
+    program, utf8 = write_templates(folder, year=2027)
+    ansi = folder / "deltagare-ansi.csv"
+    ansi.write_text(utf8.read_text(encoding="utf-8-sig"), encoding="cp1252", newline="")
+    return program, utf8, ansi
+
+
+def test_a_windows_1252_csv_is_read_with_a_warning_naming_the_encoding(tmp_path: Path) -> None:
+    program, utf8, ansi = _cp1252_templates(tmp_path)
+    assert "Å".encode("cp1252") in ansi.read_bytes()  # not UTF-8 any more
+    read = load_program(program, ansi)
+    assert read.participants == load_program(program, utf8).participants
+    assert read.participants[0].name == "Åsa Lindström"
+    (warning,) = read.warnings
+    assert warning.startswith(
+        f"{ansi} is Windows-1252 text (Swedish Excel's \"CSV (semikolonavgränsad)\"), "
+        "not UTF-8; read as Windows-1252"
+    )
+    assert load_program(program, utf8).warnings == ()  # UTF-8 stays the quiet default
+
+
+def test_windows_1252_characters_latin_1_lacks_are_read(tmp_path: Path) -> None:
+    program = _program(tmp_path)
+    csv = tmp_path / "deltagare.csv"
+    csv.write_text(
+        "id;name;email;organization\n"
+        "p001;Åsa Öberg;asa@malmo.se;Malmö stad – kultur\n"  # en dash: 0x96 in Windows-1252
+        "p002;Zoë Hägg;zoe@kungsbacka.se;Kungsbacka kommun €\n",
+        encoding="cp1252",
+    )
+    read = load_program(program, csv)
+    assert [p.organization for p in read.participants] == [
+        "Malmö stad – kultur", "Kungsbacka kommun €"
+    ]
+
+
+def test_plan_prints_the_encoding_warning_and_plans(tmp_path: Path) -> None:
+    program, _, ansi = _cp1252_templates(tmp_path)
+    code, _, err = _run("plan", str(program), str(ansi), "--out", str(tmp_path / "plan"), "-q")
+    assert code == EXIT_OK, err
+    assert "warning:" in err and "Windows-1252" in err and str(ansi.name) in err
+
+
+@pytest.mark.parametrize(
+    ("encode", "words"),
+    [
+        # DOS's code page 437 writes ü as 0x81, a byte Windows-1252 leaves undefined
+        (lambda text: text.encode("cp437"), "neither UTF-8 nor Windows-1252 text (byte 0x81)"),
+        (lambda text: text.encode("utf-16"), "is UTF-16 text (Excel's 'Unicode text')"),
+        (lambda text: gzip.compress(text.encode("utf-8"), mtime=0), "not text"),
+    ],
+    ids=["cp437", "utf-16", "gzip"],
+)
+def test_files_neither_utf8_nor_windows_1252_are_refused(
+    tmp_path: Path, encode: object, words: str
+) -> None:
+    text = "id;name;email;organization\np001;Jürgen Müller;jurgen@malmo.se;Malmö stad\n"
+    csv = tmp_path / "deltagare.csv"
+    csv.write_bytes(encode(text))  # type: ignore[operator]
+    out = tmp_path / "plan"
+    code, _, err = _run("plan", str(_program(tmp_path)), str(csv), "--out", str(out))
+    assert code == EXIT_INPUT and not out.exists()
+    assert str(csv) in err and words in " ".join(err.split())
+    assert "CSV UTF-8" in err

@@ -96,7 +96,7 @@ def load_program(
     ``allow_outside_calendars``. Every table and row is checked to the end:
     one problem raises :class:`InputError`, several :class:`InputErrors` with
     all of them. Problems that do not stop the run (participants sharing an
-    e-mail) are in ``Program.warnings``.
+    e-mail, a CSV read as Windows-1252) are in ``Program.warnings``.
     """
     path = Path(program_path)
     file = str(path)

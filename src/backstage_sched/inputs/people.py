@@ -1,6 +1,6 @@
 """Participants: ``[[participants]]`` in the TOML and the participants file.
 
-The participants file is a CSV (UTF-8) or
+The participants file is a CSV (UTF-8, or Windows-1252 with a warning) or
 an Excel workbook (:mod:`.workbook` reads its first sheet); both give rows
 of text that :func:`_table_participants` turns into participants, so a
 cell's problem is worded alike in both, only its place differs. Each record
@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -205,21 +206,60 @@ def _file_bytes(path: Path) -> bytes:
         raise InputError(file, None, f"cannot be read: {exc}") from exc
 
 
+_SAVE_UTF8 = "save it from the spreadsheet as 'CSV UTF-8'"
+#: What a file starts with when it is no CSV text at all, and what to say then.
+_NOT_TEXT = (
+    (b"PK\x03\x04", "is a zip file (an Excel workbook?), not CSV text; "
+                     "a workbook must be named .xlsx"),
+    (b"\xd0\xcf\x11\xe0", "is an old Excel .xls workbook (or another Office file), not CSV "
+                          f"text; {_SAVE_UTF8} or as 'Excel Workbook (.xlsx)'"),
+    (b"\xff\xfe", f"is UTF-16 text (Excel's 'Unicode text'), not CSV; {_SAVE_UTF8}"),
+    (b"\xfe\xff", f"is UTF-16 text, not CSV; {_SAVE_UTF8}"),
+)
+#: Control characters no CSV text holds (tab, line feed and carriage return are fine).
+_BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _csv_text(path: Path) -> tuple[str, str | None]:
-    """The text of the participants CSV, and a warning about reading it (None);
-    InputError when missing, unreadable or not UTF-8."""
+    """The text of the participants CSV, and a warning when it is Windows-1252, not UTF-8.
+
+    UTF-8 (with or without BOM) is read as it is. Other bytes are read as
+    Windows-1252, what Swedish Excel's "CSV (semikolonavgränsad)" writes.
+    InputError when the file is missing, unreadable, or neither.
+    """
     file = str(path)
     raw = _file_bytes(path)
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    for start, problem in _NOT_TEXT:
+        if raw.startswith(start):
+            raise InputError(file, None, problem)
+    try:
+        text = raw.decode("cp1252")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
             file,
             f"row {line}",
-            "not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'",
+            f"neither UTF-8 nor Windows-1252 text (byte 0x{raw[exc.start]:02X}); {_SAVE_UTF8}",
         ) from exc
-    return text, None
+    binary = _BINARY.search(text)
+    if binary is not None:
+        line = text[: binary.start()].count("\n") + 1
+        raise InputError(
+            file,
+            f"row {line}",
+            f"not text: it holds the control character U+{ord(binary.group()):04X}, as binary "
+            f"files do; {_SAVE_UTF8}",
+        )
+    warning = (
+        f"{file} is Windows-1252 text (Swedish Excel's \"CSV (semikolonavgränsad)\"), not "
+        "UTF-8; read as Windows-1252. Should a name look wrong, save the file from Excel as "
+        "'CSV UTF-8'"
+    )
+    return text, warning
 
 
 class _Table:
