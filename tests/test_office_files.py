@@ -20,6 +20,7 @@ from backstage_sched.domain import TimeRule
 from backstage_sched.errors import InputError, InputErrors
 from backstage_sched.inputs import workbook
 from backstage_sched.inputs.load import load_program
+from backstage_sched.inputs.templates import template_rows
 
 PROGRAM = """\
 [program]
@@ -284,3 +285,38 @@ def test_files_neither_utf8_nor_windows_1252_are_refused(
     assert code == EXIT_INPUT and not out.exists()
     assert str(csv) in err and words in " ".join(err.split())
     assert "CSV UTF-8" in err
+
+
+# --------------------------------------------------------------------------- init --xlsx
+
+
+def test_init_xlsx_writes_the_template_as_a_workbook_that_plans(tmp_path: Path) -> None:
+    folder = tmp_path / "ht2027"
+    code, out, err = _run("init", str(folder), "--year", "2027", "--xlsx")
+    assert code == EXIT_OK, err
+    workbook = folder / "participants.xlsx"
+    assert sorted(p.name for p in folder.iterdir()) == ["participants.xlsx", "program.toml"]
+    assert f"Open {workbook} in Excel" in " ".join(out.split())
+    assert f"plan {folder / 'program.toml'} {workbook} --out" in out
+    book = openpyxl.load_workbook(workbook)
+    rows = [[c or "" for c in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+    assert rows == template_rows(2027)  # the header and rows of participants.csv
+    csv_program, csv = write_templates(tmp_path / "csv", year=2027)
+    assert (
+        load_program(folder / "program.toml", workbook).participants
+        == load_program(csv_program, csv).participants
+    )
+    code, _, err = _run(
+        "plan", str(folder / "program.toml"), str(workbook), "--out", str(folder / "plan"), "-q"
+    )
+    assert code == EXIT_OK, err
+    assert (folder / "plan" / "plan.json").is_file()
+
+
+def test_init_xlsx_refuses_to_overwrite_a_workbook(tmp_path: Path) -> None:
+    assert _run("init", str(tmp_path), "--xlsx")[0] == EXIT_OK
+    workbook = tmp_path / "participants.xlsx"
+    before = workbook.read_bytes()
+    code, _, err = _run("init", str(tmp_path), "--xlsx")
+    assert code == EXIT_INPUT and "already exist" in err
+    assert workbook.read_bytes() == before

@@ -1,4 +1,4 @@
-"""Excel workbooks (``.xlsx``): the rows of the first sheet as text.
+"""Excel workbooks (``.xlsx``): the rows of the first sheet as text, and a sheet written.
 
 Microsoft Forms, Google Forms and Excel save registrations as a workbook
 whose first sheet has a header row and one row per answer. :func:`read_sheet`
@@ -6,7 +6,8 @@ turns each cell into the text a CSV of the sheet would hold, so the
 participants reader checks workbook and CSV rows alike: a date cell becomes
 ``2027-01-11``, a date-time ``2027-01-11 09:15``, a time ``13:00``, a whole
 number has no decimals (``1001``, ``0042`` when the cell's format pads with
-zeros), an empty cell ``""``. openpyxl does the reading.
+zeros), an empty cell ``""``. :func:`write_sheet` writes text rows as a
+workbook (the ``init --xlsx`` template). openpyxl does the reading and writing.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from pathlib import Path
 
 from ..errors import InputError
 
@@ -139,3 +142,33 @@ def read_sheet(data: bytes, file: str) -> Sheet:
         ) from exc
     finally:
         book.close()
+
+
+def write_sheet(path: Path, name: str, rows: Iterable[Iterable[str]]) -> None:
+    """Write ``rows`` of text as the one sheet ``name`` of a new workbook at ``path``.
+
+    The first row is the header: bold, frozen while scrolling. The columns
+    are formatted as text, so Excel keeps what is typed into them as written
+    (an id ``0042`` stays ``0042``, not the number 42).
+    """
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = name
+    widths: dict[int, int] = {}
+    for r, row in enumerate(rows, start=1):
+        for c, text in enumerate(row, start=1):
+            cell = sheet.cell(row=r, column=c, value=text)
+            cell.number_format = "@"  # text: Excel turns nothing typed here into a number
+            if r == 1:
+                cell.font = Font(bold=True)
+            widths[c] = max(widths.get(c, 0), len(text))
+    for c, width in widths.items():
+        column = sheet.column_dimensions[column_letter(c - 1)]
+        column.width = min(width + 2, 60)
+        column.number_format = "@"  # also the rows typed below the examples
+    sheet.freeze_panes = "A2"
+    book.save(path)
