@@ -1,4 +1,6 @@
-"""Loading a program (TOML) and participants (CSV): SPEC §3, and every bad input."""
+"""Loading a program (TOML) and participants (CSV): SPEC §3, and every bad input.
+
+Workbooks and Windows-1252 CSVs in detail: tests/test_office_files.py."""
 
 from __future__ import annotations
 
@@ -727,14 +729,34 @@ def test_calendar_that_is_not_icalendar(tmp_path: Path) -> None:
     assert "not iCalendar" in err.message
 
 
-def test_csv_not_utf8(tmp_path: Path) -> None:
+def test_csv_in_windows_1252_is_read_with_a_warning(tmp_path: Path) -> None:
     program = program_file(tmp_path)
     people = write(tmp_path, "deltagare.csv", HEADER + ROW_A + ROW_B, encoding="cp1252")
+    loaded = load_program(program, people)
+    assert [p.name for p in loaded.participants] == ["Åsa Öberg", "Jonas Lindqvist"]
+    (warning,) = loaded.warnings
+    assert warning.startswith(f"{people} is Windows-1252 text")
+
+
+def test_csv_in_windows_1252_errors_name_the_row_and_column(tmp_path: Path) -> None:
+    csv = HEADER + ROW_A + ROW_B.replace("jonas@kungsbacka.se", "jonas@kungsbacka")
+    people = write(tmp_path, "deltagare.csv", csv, encoding="cp1252")
+    with pytest.raises(InputError) as err:
+        load_program(program_file(tmp_path), people)
+    assert err.value.where == "row 3, column 'email'"
+    assert err.value.message.startswith("bad e-mail 'jonas@kungsbacka'")
+
+
+def test_csv_neither_utf8_nor_windows_1252(tmp_path: Path) -> None:
+    program = program_file(tmp_path)
+    # DOS's code page 437 writes ü as 0x81, a byte Windows-1252 leaves undefined
+    csv = HEADER + ROW_B + ROW_B.replace("p002;Jonas", "p003;Jürgen")
+    people = write(tmp_path, "deltagare.csv", csv, encoding="cp437")
     with pytest.raises(InputError) as err:
         load_program(program, people)
     assert err.value.file.endswith("deltagare.csv")
-    assert err.value.where == "row 2"
-    assert "not UTF-8" in err.value.message
+    assert err.value.where == "row 3"
+    assert "neither UTF-8 nor Windows-1252 text (byte 0x81)" in err.value.message
 
 
 def test_empty_csv(tmp_path: Path) -> None:

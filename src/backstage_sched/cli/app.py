@@ -190,7 +190,9 @@ def _add_plan(sub: Any) -> None:
         description="Form cohorts, schedule every session, verify, and write the plan folder.",
     )
     plan.add_argument("program", type=Path, help="program file (TOML)")
-    plan.add_argument("participants", type=Path, nargs="?", help="participants file (CSV)")
+    plan.add_argument(
+        "participants", type=Path, nargs="?", help="participants file (CSV or XLSX)"
+    )
     plan.add_argument("--out", type=Path, required=True, help="plan folder to write")
     plan.add_argument(
         "--seed", type=int, default=0,
@@ -245,7 +247,9 @@ def _add_check(sub: Any) -> None:
     )
     check.add_argument("plan_dir", type=Path, help="plan folder written by 'plan'")
     check.add_argument("--program", type=Path, help="check against this program file instead")
-    check.add_argument("--participants", type=Path, help="participants file for --program")
+    check.add_argument(
+        "--participants", type=Path, help="participants file (CSV or XLSX) for --program"
+    )
 
 
 def _same_help_style(sub: Any) -> None:

@@ -56,7 +56,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("program", type=Path, help="program file (TOML)")
-    p.add_argument("participants", type=Path, nargs="?", help="participants file (CSV)")
+    p.add_argument(
+        "participants", type=Path, nargs="?", help="participants file (CSV or XLSX)"
+    )
     p.add_argument("--seed", type=int, default=0, help="as for plan (default 0)")
     p.add_argument("--effort", type=float, default=6.0, help="as for plan (default 6)")
     p.add_argument(

@@ -1,4 +1,4 @@
-"""The ``init`` subcommand: ``backstage-sched init FOLDER`` writes the templates of
+"""The ``init`` subcommand: ``backstage-sched init FOLDER [--xlsx]`` writes the templates of
 :mod:`backstage_sched.inputs.templates` into ``FOLDER`` and says what to do next."""
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ Example:
   # (open it in Excel; keep the header row), then:
   backstage-sched plan ht2027/program.toml ht2027/participants.csv --out ht2027/plan
 
+The participants as an Excel workbook (participants.xlsx) instead of a CSV:
+  backstage-sched init vt2028 --year 2028 --xlsx
+  backstage-sched plan vt2028/program.toml vt2028/participants.xlsx --out vt2028/plan
+
 The templates plan as they are: 8 invented participants, one facilitator, a
 summer blackout. Existing files are never overwritten unless you add --force.
 """
@@ -32,7 +36,8 @@ def add_parser(sub: Any) -> None:
         help="write a commented program.toml and a participants.csv template to start from",
         description=(
             "Write FOLDER/program.toml (every setting with its default and a comment) and "
-            "FOLDER/participants.csv (';'-separated, UTF-8, opens in Excel) to start a program."
+            "FOLDER/participants.csv (';'-separated, UTF-8, opens in Excel), or with --xlsx "
+            "FOLDER/participants.xlsx (an Excel workbook), to start a program."
         ),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -43,19 +48,25 @@ def add_parser(sub: Any) -> None:
         help="year of the program window and example dates (default: next year)",
     )
     p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.add_argument(
+        "--xlsx", action="store_true",
+        help="write the participants as participants.xlsx (an Excel workbook, same header "
+        "and rows) instead of participants.csv",
+    )
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Carry out ``init``; an existing file raises InputError (exit code 2)."""
-    paths = write_templates(args.folder, args.year, args.force)
+    paths = write_templates(args.folder, args.year, args.force, xlsx=args.xlsx)
     program, participants = (str(p) for p in paths)
     plan_dir = str(args.folder / "plan")
     out.print(f"Wrote {program} and {participants}.", markup=False, highlight=False)
     out.print("Next steps:", markup=False, highlight=False)
+    save = "save as 'Excel Workbook (.xlsx)'" if args.xlsx else "save as 'CSV UTF-8'"
     steps = (
         f"1. Edit {program}: the program window, closed days, your facilitators.",
         f"2. Open {participants} in Excel and type in your registrations "
-        "(keep the header row; save as 'CSV UTF-8').",
+        f"(keep the header row; {save}).",
         f"3. backstage-sched plan {program} {participants} --out {plan_dir}",
         f"4. backstage-sched check {plan_dir}",
         f"5. backstage-sched send {plan_dir} --dry-run",

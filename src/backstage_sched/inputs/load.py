@@ -1,4 +1,4 @@
-"""Read a program (TOML) and its participants (CSV) into validated domain objects.
+"""Read a program (TOML) and its participants (CSV or .xlsx) into validated domain objects.
 
 :func:`load_program` implements SPEC §3. Every problem raises an
 :class:`~backstage_sched.errors.InputError` naming the file, the row or key,
@@ -17,7 +17,7 @@ from typing import Any
 
 from ..domain import MetBefore, Program
 from ..errors import InputError, Problems
-from .people import _check_people, _csv_participants, _toml_participants
+from .people import _check_people, _file_participants, _toml_participants
 from .previous import read_previous
 from .tables import _facilitators, _groups, _policy, _program_table, _sessions, _venues
 from .values import _check_keys
@@ -86,16 +86,18 @@ def load_program(
     *,
     allow_outside_calendars: bool = False,
 ) -> Program:
-    """Read and validate a program TOML and, optionally, a participants CSV (SPEC §3).
+    """Read and validate a program TOML and, optionally, a participants file (SPEC §3, §6).
 
-    Participants come from ``[[participants]]`` in the TOML, the CSV, or both;
+    The participants file is an Excel workbook when named ``.xlsx`` (its first
+    sheet), else a CSV. Participants come from ``[[participants]]`` in the
+    TOML, the participants file, or both;
     calendar paths are resolved against the folder of the file naming them and
     their busy events loaded for the program window. A calendar path that is
     absolute or leads out of that folder is refused unless
     ``allow_outside_calendars``. Every table and row is checked to the end:
     one problem raises :class:`InputError`, several :class:`InputErrors` with
     all of them. Problems that do not stop the run (participants sharing an
-    e-mail) are in ``Program.warnings``.
+    e-mail, a CSV read as Windows-1252) are in ``Program.warnings``.
     """
     path = Path(program_path)
     file = str(path)
@@ -113,10 +115,15 @@ def load_program(
     window = None if head is None else (head["timezone"], head["start"], head["end"])
     outside = allow_outside_calendars
     people = _toml_participants(file, data, path.parent, window, outside, problems)
+    warnings: list[str] = []
     if participants_path is not None:
         with problems.check():
-            people += _csv_participants(Path(participants_path), window, outside, problems)
-    warnings = _check_people(file, facilitators, people, problems)
+            found, read_warnings = _file_participants(
+                Path(participants_path), window, outside, problems
+            )
+            people += found
+            warnings += read_warnings
+    warnings += _check_people(file, facilitators, people, problems)
     earlier: tuple[tuple[MetBefore, ...], tuple[str, ...]] = ((), ())
     if head is not None and head.get("previous_plans"):
         listed = tuple(p for p, _ in people)

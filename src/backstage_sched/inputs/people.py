@@ -1,8 +1,12 @@
-"""Participants: ``[[participants]]`` in the TOML and the participants CSV.
+"""Participants: ``[[participants]]`` in the TOML and the participants file.
 
-Each record is checked cell by cell and its busy calendar read for the
-program window; :func:`_check_people` then checks everyone together (unique
-ids and e-mails, ``not_with`` naming known participants).
+The participants file is a CSV (UTF-8, or Windows-1252 with a warning) or
+an Excel workbook (:mod:`.workbook` reads its first sheet); both give rows
+of text that :func:`_table_participants` turns into participants, so a
+cell's problem is worded alike in both, only its place differs. Each record
+is checked cell by cell and its busy calendar read for the program window;
+:func:`_check_people` then checks everyone together (unique ids and
+e-mails, ``not_with`` naming known participants).
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -19,6 +24,7 @@ from typing import Any
 from ..domain import Facilitator, Participant
 from ..errors import InputError, Problems
 from . import busy as busy_mod
+from . import workbook
 from .values import (
     _array,
     _check_keys,
@@ -48,15 +54,28 @@ _REQUIRED_COLUMNS = ("id", "name", "email", "organization")
 
 
 class _Origin:
-    """Where one participant record came from, for messages."""
+    """Where one participant record came from, for messages.
 
-    def __init__(self, file: str, label: str, column_style: bool) -> None:
+    ``columns`` (a workbook) maps each header name to its column letter.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        label: str,
+        column_style: bool,
+        columns: Mapping[str, str] | None = None,
+    ) -> None:
         self.file = file
         self.label = label
         self.column_style = column_style
+        self.columns = columns
 
     def at(self, key: str) -> str:
-        """The ``where`` of one field: ``row 5, column 'email'`` or ``participants[2] email``."""
+        """The ``where`` of one field: ``row 5, column 'email'``, ``sheet "Svar", row 5,
+        column D (email)`` or ``participants[2] email``."""
+        if self.columns is not None and key in self.columns:
+            return f"{self.label}, column {self.columns[key]} ({key})"
         return f"{self.label}, column '{key}'" if self.column_style else f"{self.label} {key}"
 
     def __str__(self) -> str:
@@ -176,25 +195,139 @@ def _detect_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_text(path: Path) -> str:
-    """The text of the participants CSV; InputError when missing, unreadable or not UTF-8."""
+def _file_bytes(path: Path) -> bytes:
+    """The bytes of the participants file; InputError when missing or unreadable."""
     file = str(path)
     if not path.is_file():
         raise InputError(file, None, "participants file not found")
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(file, None, f"cannot be read: {exc}") from exc
+
+
+_SAVE_UTF8 = "save it from the spreadsheet as 'CSV UTF-8'"
+#: What a file starts with when it is no CSV text at all, and what to say then.
+_NOT_TEXT = (
+    (b"PK\x03\x04", "is a zip file (an Excel workbook?), not CSV text; "
+                     "a workbook must be named .xlsx"),
+    (b"\xd0\xcf\x11\xe0", "is an old Excel .xls workbook (or another Office file), not CSV "
+                          f"text; {_SAVE_UTF8} or as 'Excel Workbook (.xlsx)'"),
+    (b"\xff\xfe", f"is UTF-16 text (Excel's 'Unicode text'), not CSV; {_SAVE_UTF8}"),
+    (b"\xfe\xff", f"is UTF-16 text, not CSV; {_SAVE_UTF8}"),
+)
+#: Control characters no CSV text holds (tab, line feed and carriage return are fine).
+_BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _csv_text(path: Path) -> tuple[str, str | None]:
+    """The text of the participants CSV, and a warning when it is Windows-1252, not UTF-8.
+
+    UTF-8 (with or without BOM) is read as it is. Other bytes are read as
+    Windows-1252, what Swedish Excel's "CSV (semikolonavgränsad)" writes.
+    InputError when the file is missing, unreadable, or neither.
+    """
+    file = str(path)
+    raw = _file_bytes(path)
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    for start, problem in _NOT_TEXT:
+        if raw.startswith(start):
+            raise InputError(file, None, problem)
+    try:
+        text = raw.decode("cp1252")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
             file,
             f"row {line}",
-            "not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'",
+            f"neither UTF-8 nor Windows-1252 text (byte 0x{raw[exc.start]:02X}); {_SAVE_UTF8}",
         ) from exc
-    return text
+    binary = _BINARY.search(text)
+    if binary is not None:
+        line = text[: binary.start()].count("\n") + 1
+        raise InputError(
+            file,
+            f"row {line}",
+            f"not text: it holds the control character U+{ord(binary.group()):04X}, as binary "
+            f"files do; {_SAVE_UTF8}",
+        )
+    warning = (
+        f"{file} is Windows-1252 text (Swedish Excel's \"CSV (semikolonavgränsad)\"), not "
+        "UTF-8; read as Windows-1252. Should a name look wrong, save the file from Excel as "
+        "'CSV UTF-8'"
+    )
+    return text, warning
+
+
+class _Table:
+    """The rows of a participants table as read: ``(row number, cells as text)`` each.
+
+    ``sheet`` is the workbook sheet's name (None for a CSV): then the errors
+    name the sheet and each column by its letter, as Excel shows them.
+    ``overflow`` (a CSV) makes cells beyond the header's columns an error,
+    with that hint.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        rows: Iterable[tuple[int, Sequence[str]]],
+        sheet: str | None = None,
+        overflow: str | None = None,
+    ) -> None:
+        self.file = file
+        self.rows = rows
+        self.sheet = sheet
+        self.overflow = overflow
+
+    def row(self, number: int) -> str:
+        """``row 7``, or ``sheet "Svar", row 7`` in a workbook."""
+        return f"row {number}" if self.sheet is None else f'sheet "{self.sheet}", row {number}'
+
+
+def _table_participants(
+    table: _Table,
+    base_dir: Path,
+    window: tuple[str, date, date] | None,
+    allow_outside: bool,
+    rows: Problems,
+) -> list[tuple[Participant, _Origin]]:
+    """The participants of ``table``: the first row with text is the header, blank rows are
+    skipped, and every other row is one participant. Row problems go to ``rows``;
+    header problems raise."""
+    file = table.file
+    header: list[str] | None = None
+    header_row = 0
+    letters: dict[str, str] | None = None
+    out: list[tuple[Participant, _Origin]] = []
+    for row_no, row in table.rows:
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            continue  # a blank row
+        if header is None:
+            header, header_row = cells, row_no
+            _check_header(file, table.row(row_no), header)
+            if table.sheet is not None:
+                letters = {name: workbook.column_letter(i) for i, name in enumerate(header) if name}
+            continue
+        with rows.check():
+            if table.overflow is not None and any(cells[len(header) :]):
+                raise InputError(
+                    file,
+                    table.row(row_no),
+                    f"the row has {len(cells)} cells but the header (row {header_row}) "
+                    f"has {len(header)} columns{table.overflow}",
+                )
+            record = {
+                name: (cells[i] if i < len(cells) else "")
+                for i, name in enumerate(header) if name
+            }
+            origin = _Origin(file, table.row(row_no), column_style=True, columns=letters)
+            out.append((_participant(record, origin, base_dir, window, allow_outside), origin))
+    return out
 
 
 def _csv_participants(
@@ -202,11 +335,12 @@ def _csv_participants(
     window: tuple[str, date, date] | None,
     allow_outside: bool = False,
     problems: Problems | None = None,
-) -> list[tuple[Participant, _Origin]]:
-    """Every row of the participants CSV at ``path``; row problems go to ``problems``
-    (raised at the end when None), header and file problems raise."""
+) -> tuple[list[tuple[Participant, _Origin]], list[str]]:
+    """Every row of the participants CSV at ``path``, and the warnings of reading it;
+    row problems go to ``problems`` (raised at the end when None), header and file
+    problems raise."""
     file = str(path)
-    text = _csv_text(path)
+    text, warning = _csv_text(path)
     first_line = next((ln for ln in text.splitlines() if ln.strip()), None)
     if first_line is None:
         raise InputError(
@@ -214,45 +348,59 @@ def _csv_participants(
         )
     delimiter = _detect_delimiter(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-    header: list[str] | None = None
-    header_row = 0
-    out: list[tuple[Participant, _Origin]] = []
+    hint = (
+        "; a cell holding a ';'-list must be quoted"
+        if delimiter == ";"
+        else "; a cell holding the separator must be quoted"
+    )
+    table = _Table(file, enumerate(reader, start=1), overflow=hint)
     rows = problems if problems is not None else Problems()  # every row is checked
     try:
-        for row_no, cells in enumerate(reader, start=1):
-            cells = [c.strip() for c in cells]
-            if not any(cells):
-                continue  # a blank row
-            if header is None:
-                header, header_row = cells, row_no
-                _check_header(file, f"row {row_no}", header)
-                continue
-            with rows.check():
-                if len(cells) > len(header) and any(cells[len(header) :]):
-                    hint = (
-                        "; a cell holding a ';'-list must be quoted"
-                        if delimiter == ";"
-                        else "; a cell holding the separator must be quoted"
-                    )
-                    raise InputError(
-                        file,
-                        f"row {row_no}",
-                        f"the row has {len(cells)} cells but the header (row {header_row}) "
-                        f"has {len(header)} columns{hint}",
-                    )
-                record = {
-                    name: (cells[i] if i < len(cells) else "")
-                    for i, name in enumerate(header) if name
-                }
-                origin = _Origin(file, f"row {row_no}", column_style=True)
-                person = _participant(record, origin, path.parent, window, allow_outside)
-                out.append((person, origin))
+        out = _table_participants(table, path.parent, window, allow_outside, rows)
     except csv.Error as exc:
         raise InputError(file, f"row {reader.line_num}", f"cannot read CSV: {exc}") from exc
     if problems is None:
         rows.raise_any()
+    return out, [] if warning is None else [warning]
+
+
+def _xlsx_participants(
+    path: Path,
+    window: tuple[str, date, date] | None,
+    allow_outside: bool = False,
+    problems: Problems | None = None,
+) -> list[tuple[Participant, _Origin]]:
+    """Every row of the first sheet of the workbook at ``path``, as
+    :func:`_csv_participants` reads a CSV's."""
+    file = str(path)
+    sheet = workbook.read_sheet(_file_bytes(path), file)
+    if not any(c.strip() for _, cells in sheet.rows for c in cells):
+        raise InputError(
+            file,
+            f'sheet "{sheet.name}"',
+            f"empty sheet; expected a header row with {', '.join(_REQUIRED_COLUMNS)} "
+            "(the participants are read from the workbook's first sheet)",
+        )
+    rows = problems if problems is not None else Problems()  # every row is checked
+    out = _table_participants(
+        _Table(file, sheet.rows, sheet=sheet.name), path.parent, window, allow_outside, rows
+    )
+    if problems is None:
+        rows.raise_any()
     return out
+
+
+def _file_participants(
+    path: Path,
+    window: tuple[str, date, date] | None,
+    allow_outside: bool = False,
+    problems: Problems | None = None,
+) -> tuple[list[tuple[Participant, _Origin]], list[str]]:
+    """The participants of the file at ``path`` (a workbook when named ``.xlsx``, else a
+    CSV), and the warnings of reading it."""
+    if path.suffix.lower() == ".xlsx":
+        return _xlsx_participants(path, window, allow_outside, problems), []
+    return _csv_participants(path, window, allow_outside, problems)
 
 
 def _check_header(file: str, where: str, header: list[str]) -> None:

@@ -1,23 +1,32 @@
-"""The starting templates: a commented ``program.toml`` and a ``participants.csv``.
+"""The starting templates: a commented ``program.toml`` and a participants file.
 
 ``program.toml`` has every section and key with its default and a one-line
 comment; ``participants.csv`` is ``;``-separated, UTF-8 with BOM, as Swedish
-Excel saves it, with eight example rows. The two plan as they are, so a
-coordinator sees a whole plan before typing in their own registrations.
+Excel saves it, with eight example rows. ``participants.xlsx`` (with
+``xlsx=True``) is the same header and rows as an Excel workbook. The files
+plan as they are, so a coordinator sees a whole plan before typing in their
+own registrations.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
 from ..errors import InputError
+from . import workbook
 
 PROGRAM = "program.toml"
 PARTICIPANTS = "participants.csv"
+PARTICIPANTS_XLSX = "participants.xlsx"
 FILES: tuple[str, ...] = (PROGRAM, PARTICIPANTS)
+FILES_XLSX: tuple[str, ...] = (PROGRAM, PARTICIPANTS_XLSX)
 YEAR_TOKEN = "@YEAR@"
+#: The name of the one sheet of ``participants.xlsx``.
+SHEET = "participants"
 
 
 def template_text(name: str, year: int) -> str:
@@ -29,16 +38,25 @@ def template_text(name: str, year: int) -> str:
     return raw.decode("utf-8").replace(YEAR_TOKEN, str(year))
 
 
-def write_templates(folder: str | Path, year: int | None = None, force: bool = False) -> list[Path]:
+def template_rows(year: int) -> list[list[str]]:
+    """The header and example rows of the participants template for ``year``, as text."""
+    text = template_text(PARTICIPANTS, year).removeprefix("\ufeff")
+    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=";") if row]
+
+
+def write_templates(
+    folder: str | Path, year: int | None = None, force: bool = False, xlsx: bool = False
+) -> list[Path]:
     """Write ``program.toml`` and ``participants.csv`` into ``folder``; return their paths.
 
     ``year`` (default: next year) is the year of the program window and the
-    example dates. Raises :class:`InputError` when a file exists and ``force``
-    is false; nothing is written then.
+    example dates. With ``xlsx`` the participants are ``participants.xlsx``,
+    a workbook of the same header and rows. Raises :class:`InputError` when a
+    file exists and ``force`` is false; nothing is written then.
     """
     folder = Path(folder)
     year = year if year is not None else date.today().year + 1
-    targets = [folder / name for name in FILES]
+    targets = [folder / name for name in (FILES_XLSX if xlsx else FILES)]
     if folder.exists() and not folder.is_dir():
         raise InputError(str(folder), None, "exists and is not a folder")
     existing = [p for p in targets if p.exists()]
@@ -51,6 +69,9 @@ def write_templates(folder: str | Path, year: int | None = None, force: bool = F
         )
     folder.mkdir(parents=True, exist_ok=True)
     for path in targets:
+        if path.name == PARTICIPANTS_XLSX:
+            workbook.write_sheet(path, SHEET, template_rows(year))
+            continue
         # newline="" keeps the template's line endings (CRLF in the CSV, as Excel writes)
         with open(path, "w", encoding="utf-8", newline="") as fh:
             fh.write(template_text(path.name, year))
