@@ -24,6 +24,8 @@ demo: $(STAMP)
 	$(BIN)/backstage-sched check $(OUT)/mixed-2027
 	$(BIN)/backstage-sched plan examples/company-2027/program.toml --out $(OUT)/company-2027
 	$(BIN)/backstage-sched check $(OUT)/company-2027
+	$(BIN)/backstage-sched plan examples/orebro-2027/program.toml examples/orebro-2027/participants.xlsx --out $(OUT)/orebro-2027
+	$(BIN)/backstage-sched check $(OUT)/orebro-2027
 	@echo "Open $(OUT)/mixed-2027/overview.html; calendars are in $(OUT)/mixed-2027/people/ and cohorts/."
 
 test: $(STAMP_TEST)
