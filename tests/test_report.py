@@ -400,7 +400,10 @@ def test_overview_cost_table_and_totals() -> None:
     page = overview_html(program, plan)
     section = page[page.index('<section id="costs">') : page.index('<section id="withdrawals">')]
     nb = "\u00a0"
-    assert "<th>Fee excl. VAT</th><th>VAT</th><th>Total incl. VAT</th>" in section
+    assert (
+        '<th class="num">Fee excl. VAT</th><th class="num">VAT</th>'
+        '<th class="num">Total incl. VAT</th>'
+    ) in section
     assert (
         f'<td>Alfa AB</td><td class="num">2</td><td class="num">SEK{nb}35,000</td>'
         f'<td class="num">SEK{nb}8,750</td><td class="num">SEK{nb}43,750</td>'

@@ -74,6 +74,7 @@ th, td {{ border: 1px solid #d8dee9; padding: 0.25rem 0.6rem; text-align: left;
   vertical-align: top; overflow-wrap: normal; }}
 th {{ background: #f1f4f8; }}
 td.num {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
+th.num {{ text-align: right; }}
 td.date {{ white-space: nowrap; }}
 td.why {{ white-space: pre-line; min-width: 16rem; }}
 tfoot td {{ font-weight: 600; background: #f8fafc; }}
@@ -126,7 +127,11 @@ def _table(
     foot: Sequence[str] | None = None,
     cls: dict[int, str] | None = None,
 ) -> str:
-    """An HTML table in a horizontally scrolling box; cells are already escaped."""
+    """An HTML table in a horizontally scrolling box; cells are already escaped.
+
+    Columns in ``num`` are right-aligned, header included; ``cls`` gives other
+    columns a class (``date``: never wrapped, ``why``: a wide text column).
+    """
     classes = {i: "num" for i in num} | (cls or {})
 
     def row(cells: Sequence[str]) -> str:
@@ -140,7 +145,14 @@ def _table(
         )
 
     out = ['<div class="scroll">', "<table>"]
-    out.append("<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead>")
+    out.append(
+        "<thead><tr>"
+        + "".join(
+            f'<th class="num">{_e(h)}</th>' if i in num else f"<th>{_e(h)}</th>"
+            for i, h in enumerate(head)
+        )
+        + "</tr></thead>"
+    )
     out += ["<tbody>", *(row(r) for r in rows), "</tbody>"]
     if foot is not None:
         out.append(f"<tfoot>{row(foot)}</tfoot>")
