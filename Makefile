@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# the overview's browser test drives Debian's chromium (skipped where there is none)
+	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+		|| echo "No Chromium: tests/test_overview_browser.py will be skipped"
 	touch $(STAMP) $@
 
 demo: $(STAMP)

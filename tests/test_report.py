@@ -1,15 +1,24 @@
-"""costs.csv and overview.html."""
+"""costs.csv, costs-excel.csv and overview.html: content, language, escaping.
+
+Most checks read the English page (``make("en")``); the Swedish page, the
+default for a program in Sweden, has its own tests below. How the page looks
+in a real browser is tests/test_overview_browser.py.
+"""
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
+import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from backstage_sched.domain import Blackout, Facilitator, Participant, Policy, Program, Venue
+from backstage_sched.i18n import Language
 from backstage_sched.inputs.workdays import public_holidays
 from backstage_sched.plan import Cohort, History, Plan, Session, Unplaced, Withdrawal
 from backstage_sched.publish.costs import costs_csv, costs_excel_csv, csv_cell
@@ -41,7 +50,8 @@ def _cohort(cid: str, fid: str, members: tuple[str, ...], first: datetime) -> Co
     )
 
 
-def make() -> tuple[Program, Plan]:
+def make(language: str | None = "en") -> tuple[Program, Plan]:
+    """Two cohorts of two, two unplaced; ``language=None``: the default (Swedish in Sweden)."""
     people = (
         Participant("p1", "Åsa Öberg", "asa@alfa.se", "Alfa AB", "new"),
         Participant("p2", "Björn <Ärlig> & Son", "bjorn@beta.se", "Beta, Gamma & Co", "senior"),
@@ -63,6 +73,7 @@ def make() -> tuple[Program, Plan]:
         ),
         venues=(Venue("room-a", "Room Ä", 8),),
         participants=people,
+        language=language,
     )
     c01 = _cohort("c01", "f1", ("p1", "p2"), datetime(2027, 3, 2, 9, 0, tzinfo=Z))
     c02 = _cohort("c02", "f1", ("p3", "p4"), datetime(2027, 1, 19, 13, 0, tzinfo=Z))
@@ -205,7 +216,7 @@ def test_overview_content_and_escaping() -> None:
     page = overview_html(program, plan)
     text = "".join(_check(page).text)
     assert "Backstage 2027 — Stockholm" in page
-    assert "2027-01-11" in page and "2027-12-17" in page
+    assert "11 Jan 2027 – 17 Dec 2027" in page
     # names with å/ä/ö stay UTF-8, markup characters are escaped
     assert "Åsa Öberg" in page
     assert "Björn &lt;Ärlig&gt; &amp; Son" in page
@@ -216,9 +227,9 @@ def test_overview_content_and_escaping() -> None:
     # summary figures
     for label, value in (("Registrations", 6), ("Placed", 4), ("Unplaced", 2), ("Cohorts", 2)):
         assert f"<li><b>{value}</b>{label}</li>" in page
-    # sessions: date, weekday, time, case owner
-    assert "2027-03-02" in text and "Tuesday" in text and "09:00–12:00" in text
-    assert "2027-01-19" in text and "13:00–16:00" in text
+    # sessions: date, weekday, time, case owner (British dates in English)
+    assert "02/03/2027" in text and "Tuesday" in text and "09:00–12:00" in text
+    assert "19/01/2027" in text and "13:00–16:00" in text
     assert "Carl Lind" in text and "senior" in text
     # facilitators' load: f1 leads both cohorts (3 + 3 sessions), f3 none
     assert '<td>Anna Fält</td><td>c01, c02</td><td class="num">2</td>' in page
@@ -238,9 +249,13 @@ def test_overview_timeline_svg() -> None:
     assert svg.count("<circle") == sum(len(c.sessions) for c in plan.cohorts)
     assert svg.count("<rect") == 1  # the summer blackout
     assert "Summer &lt;break&gt;" in svg
-    for month in ("Jan 2027", ">Feb<", ">Jun<", ">Dec<"):
-        assert month in svg
-    assert svg.count('text-anchor="end"') == len(plan.cohorts)
+    for label in (">2027<", ">Jan<", ">Feb<", ">Jun<", ">Dec<"):
+        assert label in svg
+    assert svg.count('<text class="year"') == 1
+    assert svg.count('<text class="row"') == len(plan.cohorts)
+    # as wide as its box: every x is a share of the width, so it fits a phone
+    assert 'width="100%"' in svg and "viewBox" not in svg
+    assert 'cx="' in svg and all(cx.endswith("%") for cx in re.findall(r'cx="([^"]+)"', svg))
     # rows ordered as the plan's cohorts
     assert svg.index(">c01<") < svg.index(">c02<")
 
@@ -348,16 +363,20 @@ def test_overview_has_every_session_owner_and_deadline() -> None:
     program, plan = make()
     page = overview_html(program, plan)
     text = "".join(_check(page).text)
+    en = Language("en")
     for cohort in plan.cohorts:
-        assert f"Cancellation deadline: {cohort.cancellation_deadline.isoformat()}" in text
-        assert f'<td class="date">{cohort.cancellation_deadline.isoformat()}</td>' in page
+        deadline = cohort.cancellation_deadline
+        assert f"Cancellation deadline: {en.day(deadline)}" in text
+        assert f'<td class="date">{deadline:%d/%m/%Y}</td>' in page
         for s in cohort.sessions:
             day = s.start.astimezone(Z)
-            assert f'<td class="date">{day:%Y-%m-%d}</td><td>{day:%A}</td>' in page
+            assert f'<td class="date">{day:%d/%m/%Y}</td><td>{day:%A}</td>' in page
             assert f"{day:%H:%M}–{s.end.astimezone(Z):%H:%M}" in text
     for owner in ("Åsa Öberg", "Björn &lt;Ärlig&gt; &amp; Son", "Carl Lind", "Dana Ek"):
         assert f"<td>{owner}</td><td>" in page  # case-owner cell of the session table
-    assert page.count("<td>kick-off</td>") == len(plan.cohorts)
+    assert page.count("<td>Kick-off</td>") == len(plan.cohorts)
+    # each member's own case, numbered as people count
+    assert '<td class="date">Session 2 of 3 · 30/03/2027</td>' in page  # Åsa, c01
 
 
 def test_overview_venue_use() -> None:
@@ -382,16 +401,21 @@ def test_overview_cost_table_and_totals() -> None:
     section = page[page.index('<section id="costs">') : page.index('<section id="withdrawals">')]
     nb = "\u00a0"
     assert (
-        f'<td>Alfa AB</td><td class="num">2</td><td class="num">35{nb}000</td>'
-        f'<td class="num">8{nb}750</td><td class="num">43{nb}750</td>'
-        '<td class="date">2027-01-09</td><td class="num">0</td>'
+        '<th class="num">Fee excl. VAT</th><th class="num">VAT</th>'
+        '<th class="num">Total incl. VAT</th>'
     ) in section
     assert (
-        f'<tfoot><tr><td>Total</td><td class="num">4</td><td class="num">70{nb}000</td>'
-        f'<td class="num">17{nb}500</td><td class="num">87{nb}500</td>'
-        '<td class="date">2027-01-09</td><td class="num">0</td></tr></tfoot>'
+        f'<td>Alfa AB</td><td class="num">2</td><td class="num">SEK{nb}35,000</td>'
+        f'<td class="num">SEK{nb}8,750</td><td class="num">SEK{nb}43,750</td>'
+        '<td class="date">09/01/2027</td><td class="num">0</td>'
     ) in section
-    assert f"<li><b>87{nb}500</b>SEK incl. VAT</li>" in page
+    assert (
+        f'<tfoot><tr><td>Total</td><td class="num">4</td><td class="num">SEK{nb}70,000</td>'
+        f'<td class="num">SEK{nb}17,500</td><td class="num">SEK{nb}87,500</td>'
+        '<td class="date">09/01/2027</td><td class="num">0</td></tr></tfoot>'
+    ) in section
+    assert f"<li><b>SEK{nb}87,500</b>Total incl. VAT</li>" in page
+    assert f"Fee SEK{nb}17,500 per participant excl. VAT; VAT 25%." in section
 
 
 def test_overview_withdrawals() -> None:
@@ -411,10 +435,10 @@ def test_overview_withdrawals() -> None:
     section = page[page.index('<section id="withdrawals">') :]
     assert (
         '<td>Per Sen <span class="id">(px)</span></td><td>Ceta</td><td>c02</td>'
-        '<td class="date">2027-01-12</td><td class="date">2027-01-09</td>'
-        "<td>yes: 17\u00a0500 SEK excl. VAT</td>"
+        '<td class="date">12/01/2027</td><td class="date">09/01/2027</td>'
+        "<td>yes, SEK\u00a017,500 excl. VAT</td>"
     ) in section
-    assert '<td class="date">2027-01-02</td><td class="date">2027-01-09</td><td>no</td>' in section
+    assert '<td class="date">02/01/2027</td><td class="date">09/01/2027</td><td>no</td>' in section
     assert "<li><b>2</b>Withdrawals</li>" in page
     assert "No withdrawals." in overview_html(program, plan)
 
@@ -427,19 +451,26 @@ def test_overview_timeline_shades_holidays_blackouts_closed_days() -> None:
     assert svg.count('<rect class="blackout"') == 1
     holidays = public_holidays("SE", ("public", "de_facto"), [2027])
     assert svg.count('<line class="holiday"') == len(holidays)
-    for day, name in holidays.items():
-        assert f"<title>{day.isoformat()} {name}</title>" in svg.replace("&#x27;", "'")
+    en = Language("en")
+    for day in holidays:
+        assert f"<title>{en.short_day(day)}: " in svg
+    # named in the page's language, whatever the machine's locale
+    assert "<title>25 Jun 2027: Midsummer Eve</title>" in svg
+    assert "<title>25 juni 2027: Midsommarafton</title>" in overview_html(*make("sv"))
     assert svg.count('<line class="closed"') == 1
-    assert "<title>2027-05-07 extra closed day</title>" in svg
-    legend = svg[svg.index('<g class="legend"') :]
-    for label in ("kick-off", "session", "blackout", "public holiday", "extra closed day"):
-        assert f">{label}</text>" in legend
-    assert "<circle" not in legend
+    assert "<title>7 May 2027: extra closed day</title>" in svg
+    # the legend is HTML under the picture, so it wraps on a phone instead of being cut off
+    legend = page[page.index('<ul class="legend">') :]
+    legend = legend[: legend.index("</ul>")]
+    for kind, label in (("kick-off", "kick-off"), ("session", "session"),
+                        ("blackout", "blackout"), ("holiday", "public holiday"),
+                        ("closed", "extra closed day")):
+        assert f'<li><span class="key {kind}"></span>{label}</li>' in legend
     # a program without extra closed days does not explain them
     assert "extra closed day" not in overview_html(*make())
     # the same days, in the window, are listed under the picture
     assert "Closed days and periods in the window" in page
-    assert "<td>Midsummer Eve</td>" in page or "<td>Midsommarafton</td>" in page
+    assert "<td>Midsummer Eve</td>" in page
 
 
 def test_overview_is_phone_ready() -> None:
@@ -450,6 +481,123 @@ def test_overview_is_phone_ready() -> None:
     # every table and the picture sit in a horizontally scrolling box
     assert page.count("<table>") == page.count('<div class="scroll">\n<table>')
     assert '<div class="scroll">\n<svg' in page
+
+
+# --------------------------------------------------------------------------- language
+
+NB = "\u00a0"
+
+
+def test_overview_is_in_swedish_by_default_in_sweden() -> None:
+    program, plan = make(None)  # country SE, no language given
+    page = overview_html(program, plan)
+    assert page.startswith('<!DOCTYPE html>\n<html lang="sv">')
+    text = "".join(_check(page).text)
+    for words in (
+        "Sammanfattning",
+        "Samtalsledare: Anna Fält",
+        "Uppstartsträff",
+        "Fallägare",
+        "Träff 2 av 3",
+        "Sista dag för kostnadsfri avbokning",
+        "Ej placerade",
+        "Avgift exkl. moms",
+        "Kostnader per organisation",
+        "Grupp c01",
+        "2 deltagare",
+        "helgdag",
+        "uppehåll",
+    ):
+        assert words in text, words
+    # dates, weekdays, numbers and money as Swedes write them
+    assert "11 jan. 2027 – 17 dec. 2027" in text
+    assert "Sista dag för kostnadsfri avbokning: lördag 20 februari 2027" in text
+    assert '<td class="date">2027-03-02</td><td>tisdag</td>' in page
+    assert f'<td class="num">35{NB}000{NB}kr</td>' in page
+    assert f"<li><b>87{NB}500{NB}kr</b>Totalt inkl. moms</li>" in page
+    assert f"Avgift 17{NB}500{NB}kr per deltagare exkl. moms; moms 25{NB}%." in text
+    # the reasons are shown as the plan gives them (translated at their source)
+    assert "Alfa AB already has a member in every cohort" in text
+    assert overview_html(program, plan) == page
+
+
+_ENGLISH = re.compile(
+    r"\b(Cohorts?|Sessions?|session|Facilitators?|Members?|Venues?|[Kk]ick-off|Unplaced|"
+    r"Withdraw\w*|VAT|Total|Fee|Summary|Timeline|deadline|placed|holiday|blackout|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|January|February|March|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b"
+)
+
+
+def test_the_swedish_page_has_no_english_left() -> None:
+    program, plan = make(None)
+    plan = replace(plan, history=_left({
+        "participant": "px", "name": "Per Sen", "organization": "Ceta", "on": "2027-01-12",
+        "fee_due": True, "cancellation_deadline": "2027-01-09", "cohort": "c02",
+        "held_session": None,
+    }))
+    page = overview_html(program, plan)
+    page = page[: page.index("<style>") + 7] + page[page.index("</style>") :]
+    text = "\n".join(_check(page).text)
+    typed = [u.reason for u in plan.unplaced]  # the plan's own words, not the page's
+    for t in typed:
+        text = text.replace(t, "")
+    assert _ENGLISH.findall(text) == []
+    assert _ENGLISH.findall("\n".join(_check(overview_html(*make("en"))).text))  # the check bites
+
+
+def test_costs_excel_header_is_in_the_programs_language() -> None:
+    program, plan = make(None)
+    text = costs_excel_csv(program, plan).decode("utf-8-sig")
+    assert text.splitlines()[0] == (
+        "Organisation;Deltagare;Avgift exkl. moms;Moms;Totalt inkl. moms;Valuta;"
+        "Tidigaste sista dag för kostnadsfri avbokning;Sena avbokningar (debiteras)"
+    )
+    assert "Alfa AB;2;35000;8750;43750;SEK;2027-01-09;0\r\n" in text
+    # costs.csv is a machine file: its field names never change with the language
+    assert costs_csv(program, plan) == costs_csv(*make("en"))
+
+
+def test_no_hand_written_month_or_weekday_names() -> None:
+    """Dates come from Babel: the report modules hold no table of month or day names."""
+    import backstage_sched.publish as publish
+
+    names = {
+        "January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr",
+        "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Monday", "Tuesday",
+        "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Mon", "Tue", "Wed",
+        "Thu", "Fri", "Sat", "Sun", "januari", "februari", "mars", "maj", "juni",
+        "måndag", "tisdag", "onsdag", "torsdag", "fredag",
+    }
+    folder = Path(publish.__file__).parent
+    for module in ("overview.py", "timeline.py", "labels.py", "costs.py"):
+        tree = ast.parse((folder / module).read_text(encoding="utf-8"))
+        texts = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)}
+        assert texts & names == set(), module
+
+
+def test_a_long_program_gets_one_letter_months_for_phones() -> None:
+    program, plan = make(None)
+    program = program.replace(end=date(2028, 6, 30))  # 18 months
+    svg = overview_html(program, plan)
+    svg = svg[svg.index("<svg") : svg.index("</svg>")]
+    assert 'class="timeline-picture dense"' in svg
+    assert svg.count('<text class="month"') == svg.count('<text class="month-narrow"') == 18
+    assert ">2027<" in svg and ">2028<" in svg and ">juni<" in svg and ">J<" in svg
+    # a year fits a phone with its abbreviations: no second set
+    short = overview_html(*make(None))
+    assert "month-narrow" not in short[short.index("<svg") :]
+
+
+def test_venue_columns_only_when_the_program_has_venues() -> None:
+    program, plan = make()
+    with_venues = overview_html(program, plan)
+    # the cohort table, each session table and the venue-use table
+    assert with_venues.count("<th>Venue</th>") == 2 + len(plan.cohorts)
+    assert "Venue: Room Ä" in with_venues
+    bare = overview_html(program.replace(venues=()), replace(plan, cohorts=(plan.cohorts[0],)))
+    assert "<th>Venue</th>" not in bare and "Venue:" not in bare
 
 
 # --------------------------------------------------------------------------- Excel CSV
@@ -463,7 +611,16 @@ def test_costs_excel_csv_for_swedish_excel() -> None:
     text = data.decode("utf-8-sig")
     assert text.count("\r\n") == text.count("\n") == 4 and text.endswith("\r\n")
     table = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
-    assert table[0] == rows(costs_csv(program, plan))[0]
+    assert table[0] == [
+        "Organisation",
+        "Participants",
+        "Fee excl. VAT",
+        "VAT",
+        "Total incl. VAT",
+        "Currency",
+        "Earliest cancellation deadline",
+        "Withdrew late, charged",
+    ]
     assert text.splitlines()[0] == ";".join(table[0])
     body = {r[0]: r for r in table[1:]}
     assert body["Alfa AB"] == [
@@ -478,9 +635,9 @@ def test_costs_excel_csv_for_swedish_excel() -> None:
     ]
     assert body["Beta, Gamma & Co"][2:5] == ["17499,99", "4375", "21874,99"]
     assert "Beta, Gamma & Co;1;" in text  # a comma needs no quoting with ';'
-    # same content as costs.csv, amounts with a decimal comma
+    # same rows as costs.csv, amounts with a decimal comma
     plain = rows(costs_csv(program, plan))
-    assert [[c.replace(".", ",") for c in r] for r in plain] == table
+    assert [[c.replace(".", ",") for c in r] for r in plain[1:]] == table[1:]
     assert costs_excel_csv(program, plan) == data
 
 

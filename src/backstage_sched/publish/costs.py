@@ -1,7 +1,9 @@
 """What each organisation pays: ``costs.csv`` and ``costs-excel.csv``.
 
 Both are deterministic functions of the program and the plan, and hold the
-same rows (:func:`cost_rows`). Every text cell written to a CSV file is
+same rows (:func:`cost_rows`). ``costs.csv`` is a machine file with fixed
+English field names; ``costs-excel.csv`` is for people, so its header row is
+in the program's language. Every text cell written to a CSV file is
 protected against spreadsheet formula injection (see :func:`csv_cell`).
 """
 
@@ -16,8 +18,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..domain import Program
+from ..i18n import Language
 from ..plan import Plan
-from .labels import participant_org
+from .labels import language, participant_org
 
 COSTS_HEADER = (
     "organization",
@@ -30,6 +33,25 @@ COSTS_HEADER = (
     "withdrawn_charged",
 )
 _CENT = Decimal("0.01")
+
+
+def excel_header(lang: Language) -> tuple[str, ...]:
+    """The column names of ``costs-excel.csv`` in ``lang``, in the order of ``COSTS_HEADER``.
+
+    >>> excel_header(Language("sv"))[:3]
+    ('Organisation', 'Deltagare', 'Avgift exkl. moms')
+    """
+    return (
+        lang._("Organisation"),
+        lang._("Participants"),
+        lang._("Fee excl. VAT"),
+        lang._("VAT"),
+        lang._("Total incl. VAT"),
+        lang._("Currency"),
+        lang._("Earliest cancellation deadline"),
+        lang._("Withdrew late, charged"),
+    )
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -136,12 +158,13 @@ def costs_excel_csv(program: Program, plan: Plan) -> bytes:
     it as UTF-8 only when the file starts with a byte order mark. So: ``;``
     between fields, UTF-8 with BOM, CRLF line ends, amounts with a decimal
     comma and no grouping (``43749,98``), dates as ISO ``YYYY-MM-DD``; no
-    ``sep=`` line (it makes Excel ignore the BOM). Same header and rows as
-    ``costs.csv``; text cells pass through :func:`csv_cell`.
+    ``sep=`` line (it makes Excel ignore the BOM). Same columns and rows as
+    ``costs.csv``, the header in the program's language
+    (:func:`excel_header`); text cells pass through :func:`csv_cell`.
     """
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COSTS_HEADER)
+    writer.writerow([csv_cell(name) for name in excel_header(language(program))])
     for row in cost_rows(program, plan):
         writer.writerow(_cost_cells(program, row, lambda v: plain_money(v).replace(".", ",")))
     return buf.getvalue().encode("utf-8-sig")

@@ -2,17 +2,60 @@
 
 Shared by the cost sheets (:mod:`.costs`), the overview (:mod:`.overview`) and
 its timeline (:mod:`.timeline`). An id the program does not know stands for
-itself, so a hand-edited plan still renders.
+itself, so a hand-edited plan still renders. Texts come from the ``reports``
+catalogue in the program's language; dates, numbers and names of countries
+from Babel's data for that language.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from html import escape
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_percent
+
 from ..domain import Program
+from ..i18n import Language
 from ..plan import Cohort, Session
+
+
+def language(program: Program) -> Language:
+    """The program's language with the ``reports`` catalogue."""
+    return Language(program.lang, "reports")
+
+
+def numeric_day(lang: Language, value: date) -> str:
+    """The language's short date, for table cells.
+
+    >>> numeric_day(Language("sv"), date(2027, 3, 2)), numeric_day(Language("en"), date(2027, 3, 2))
+    ('2027-03-02', '02/03/2027')
+    """
+    return format_date(value, "short", locale=lang.locale)
+
+
+def weekday(lang: Language, value: date) -> str:
+    """The weekday's name: ``tisdag`` / ``Tuesday``."""
+    return format_date(value, "EEEE", locale=lang.locale)
+
+
+def month_name(lang: Language, value: date, width: str = "abbreviated") -> str:
+    """The month of ``value`` standing alone: ``mars`` / ``Mar`` (``narrow``: ``M``)."""
+    pattern = {"abbreviated": "LLL", "narrow": "LLLLL", "wide": "LLLL"}[width]
+    return format_date(value, pattern, locale=lang.locale)
+
+
+def percent(lang: Language, rate: float | Decimal) -> str:
+    """A rate as a percentage, decimals only when there are any: ``25 %`` / ``12.5%``."""
+    return format_percent(Decimal(str(rate)), locale=lang.locale, decimal_quantization=False)
+
+
+def country_name(lang: Language, code: str) -> str:
+    """The country of an ISO code in the language (``SE``: ``Sverige`` / ``Sweden``)."""
+    return Locale.parse(lang.locale).territories.get(code.upper(), code)
 
 
 def escaped(value: object) -> str:
@@ -79,7 +122,17 @@ def ordered_sessions(cohort: Cohort) -> list[Session]:
     return sorted(cohort.sessions, key=lambda s: s.index)
 
 
-def session_label(cohort: Cohort, session: Session) -> str:
-    """``session 1/7 (kick-off)``, ``session 2/7``, …: numbered from 1 as people count."""
-    text = f"session {session.index + 1}/{len(cohort.sessions)}"
-    return text + " (kick-off)" if session.index == 0 else text
+def session_label(lang: Language, cohort: Cohort, session: Session) -> str:
+    """``Träff 1 av 7 (uppstartsträff)``, ``Träff 2 av 7``, …: numbered from 1 as people count.
+
+    >>> s = Session(0, datetime(2027, 1, 11, 9), datetime(2027, 1, 11, 12), None, None, "u")
+    >>> c = Cohort("c01", "f1", None, ("p1",), date(2027, 1, 1), (s,))
+    >>> session_label(Language("sv"), c, s), session_label(Language("en"), c, s)
+    ('Träff 1 av 1 (uppstartsträff)', 'Session 1 of 1 (kick-off)')
+    """
+    pattern = (
+        lang._("Session {number} of {count} (kick-off)")
+        if session.index == 0
+        else lang._("Session {number} of {count}")
+    )
+    return pattern.format(number=session.number, count=len(cohort.sessions))

@@ -2,8 +2,11 @@
 
 Summary, timeline (:mod:`.timeline`), cohorts, facilitators' load, venue use,
 unplaced people and why, costs per organisation (:mod:`.costs`) and
-withdrawals, as HTML5 with inline CSS and SVG and no script. A deterministic
-function of the program and the plan; every user-typed text is HTML-escaped.
+withdrawals, as HTML5 with inline CSS and SVG and no script. Every text is in
+the program's language (the ``reports`` catalogue), dates, numbers and money
+in its conventions. Readable on a phone: the page never scrolls sideways;
+a wide table scrolls inside its own box. A deterministic function of the
+program and the plan; every user-typed text is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -14,68 +17,99 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from ..domain import Program
+from ..i18n import Language
 from ..plan import Cohort, Plan, Session
-from .costs import cost_rows, plain_money
-from .labels import escaped as _e
+from .costs import cost_rows
 from .labels import (
+    country_name,
     facilitator_name,
+    language,
     local_time,
+    numeric_day,
     ordered_sessions,
     participant_experience,
     participant_name,
     participant_org,
+    percent,
+    session_label,
     venue_name,
+    weekday,
 )
-from .timeline import closed_days, timeline_svg
+from .labels import escaped as _e
+from .timeline import (
+    BLACKOUT,
+    CLOSED,
+    HOLIDAY,
+    KICK_OFF,
+    SESSION,
+    closed_days,
+    legend_html,
+    timeline_svg,
+)
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-_CSS = """
-* { box-sizing: border-box; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+_CSS = f"""
+* {{ box-sizing: border-box; }}
+body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1d2430; line-height: 1.4;
-  -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
-h1 { margin-bottom: 0.2rem; line-height: 1.2; }
-h2 { margin-top: 2.2rem; border-bottom: 2px solid #d8dee9; padding-bottom: 0.2rem; }
-h3 { margin-bottom: 0.4rem; }
-.sub, .meta, .id { color: #5c6773; }
-.sub { margin-top: 0.3rem; }
-.figures { display: flex; flex-wrap: wrap; gap: 0.6rem; padding: 0; list-style: none; }
-.figures li { background: #f1f4f8; border-radius: 6px; padding: 0.5rem 0.9rem; min-width: 7.5rem; }
-.figures b { display: block; font-size: 1.5rem; }
-.scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; margin: 0.5rem 0 1rem; }
-table { border-collapse: collapse; }
-th, td { border: 1px solid #d8dee9; padding: 0.25rem 0.6rem; text-align: left;
-  vertical-align: top; }
-th { background: #f1f4f8; }
-td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-td.date { white-space: nowrap; }
-td.why { white-space: pre-line; min-width: 16rem; }
-tfoot td { font-weight: 600; background: #f8fafc; }
-.cohort { margin-bottom: 1.5rem; }
-.timeline svg { display: block; width: 100%; min-width: 58rem; height: auto; font-family: inherit; }
-.none { color: #5c6773; font-style: italic; }
-.warn { color: #9a3412; }
-details { margin: 0.5rem 0 1rem; }
-summary { cursor: pointer; }
-@media (max-width: 40rem) {
-  body { margin: 1rem auto; padding: 0 0.6rem; font-size: 15px; }
-  h1 { font-size: 1.45rem; }
-  h2 { font-size: 1.2rem; margin-top: 1.6rem; }
-  .figures li { min-width: 6.2rem; padding: 0.4rem 0.7rem; }
-  .figures b { font-size: 1.25rem; }
-  th, td { padding: 0.2rem 0.4rem; }
-}
-@media print { .scroll { overflow: visible; } }
+  -webkit-text-size-adjust: 100%; text-size-adjust: 100%; overflow-wrap: break-word; }}
+h1 {{ margin-bottom: 0.2rem; line-height: 1.2; }}
+h2 {{ margin-top: 2.2rem; border-bottom: 2px solid #d8dee9; padding-bottom: 0.2rem; }}
+h3 {{ margin-bottom: 0.4rem; }}
+.sub, .meta, .id {{ color: #5c6773; }}
+.sub {{ margin-top: 0.3rem; }}
+.figures {{ display: flex; flex-wrap: wrap; gap: 0.6rem; padding: 0; list-style: none; }}
+.figures li {{ background: #f1f4f8; border-radius: 6px; padding: 0.5rem 0.9rem;
+  min-width: 7.5rem; }}
+.figures b {{ display: block; font-size: 1.5rem; white-space: nowrap; }}
+.scroll {{ overflow-x: auto; -webkit-overflow-scrolling: touch; margin: 0.5rem 0 1rem;
+  max-width: 100%;
+  background: linear-gradient(to right, #fff 30%, rgba(255, 255, 255, 0)) left / 2rem 100%,
+    linear-gradient(to left, #fff 30%, rgba(255, 255, 255, 0)) right / 2rem 100%,
+    radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, 0.2), transparent) left / 0.7rem 100%,
+    radial-gradient(farthest-side at 100% 50%, rgba(0, 0, 0, 0.2), transparent)
+    right / 0.7rem 100%;
+  background-repeat: no-repeat; background-attachment: local, local, scroll, scroll; }}
+table {{ border-collapse: collapse; }}
+th, td {{ border: 1px solid #d8dee9; padding: 0.25rem 0.6rem; text-align: left;
+  vertical-align: top; overflow-wrap: normal; }}
+th {{ background: #f1f4f8; }}
+td.num {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
+th.num {{ text-align: right; }}
+td.date {{ white-space: nowrap; }}
+td.why {{ white-space: pre-line; min-width: 16rem; }}
+tfoot td {{ font-weight: 600; background: #f8fafc; }}
+.cohort {{ margin-bottom: 1.5rem; }}
+.timeline .scroll {{ padding: 0 6px; }}
+.timeline svg {{ display: block; width: 100%; min-width: 18rem; overflow: visible;
+  font-family: inherit; }}
+.timeline svg .month-narrow {{ display: none; }}
+.legend {{ display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; list-style: none;
+  padding: 0; margin: 0.2rem 0 0.8rem; font-size: 0.85rem; }}
+.legend li {{ display: flex; align-items: center; gap: 0.4rem; }}
+.key {{ display: inline-block; flex: none; width: 10px; height: 10px; border-radius: 50%; }}
+.key.kick-off {{ background: {KICK_OFF}; }}
+.key.session {{ background: {SESSION}; }}
+.key.blackout {{ background: {BLACKOUT}; width: 12px; height: 12px; border-radius: 0; }}
+.key.holiday, .key.closed {{ width: 3px; height: 14px; border-radius: 0; opacity: 0.45; }}
+.key.holiday {{ background: {HOLIDAY}; }}
+.key.closed {{ background: {CLOSED}; }}
+.none {{ color: #5c6773; font-style: italic; }}
+.warn {{ color: #9a3412; }}
+details {{ margin: 0.5rem 0 1rem; }}
+summary {{ cursor: pointer; }}
+@media (max-width: 40rem) {{
+  body {{ margin: 1rem auto; padding: 0 0.6rem; font-size: 15px; }}
+  h1 {{ font-size: 1.45rem; }}
+  h2 {{ font-size: 1.2rem; margin-top: 1.6rem; }}
+  .figures li {{ min-width: 6.2rem; padding: 0.4rem 0.7rem; }}
+  .figures b {{ font-size: 1.25rem; }}
+  th, td {{ padding: 0.2rem 0.4rem; }}
+  .timeline svg text.month {{ font-size: 10px; }}
+  .timeline svg.dense .month {{ display: none; }}
+  .timeline svg.dense .month-narrow {{ display: inline; }}
+}}
+@media print {{ .scroll {{ overflow: visible; background: none; }} }}
 """
-
-
-def _human_money(value: Decimal) -> str:
-    """``43750`` as ``43 750`` (no-break space), cents only when not whole."""
-    text = plain_money(value)
-    whole, _, cents = text.partition(".")
-    grouped = f"{int(whole):,}".replace(",", "\u00a0")
-    return f"{grouped}.{cents}" if cents else grouped
 
 
 def _person(program: Program, pid: str) -> str:
@@ -93,7 +127,11 @@ def _table(
     foot: Sequence[str] | None = None,
     cls: dict[int, str] | None = None,
 ) -> str:
-    """An HTML table in a horizontally scrolling box; cells are already escaped."""
+    """An HTML table in a horizontally scrolling box; cells are already escaped.
+
+    Columns in ``num`` are right-aligned, header included; ``cls`` gives other
+    columns a class (``date``: never wrapped, ``why``: a wide text column).
+    """
     classes = {i: "num" for i in num} | (cls or {})
 
     def row(cells: Sequence[str]) -> str:
@@ -107,7 +145,14 @@ def _table(
         )
 
     out = ['<div class="scroll">', "<table>"]
-    out.append("<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead>")
+    out.append(
+        "<thead><tr>"
+        + "".join(
+            f'<th class="num">{_e(h)}</th>' if i in num else f"<th>{_e(h)}</th>"
+            for i, h in enumerate(head)
+        )
+        + "</tr></thead>"
+    )
     out += ["<tbody>", *(row(r) for r in rows), "</tbody>"]
     if foot is not None:
         out.append(f"<tfoot>{row(foot)}</tfoot>")
@@ -115,153 +160,192 @@ def _table(
     return "\n".join(out)
 
 
-def _member_table(program: Program, cohort: Cohort) -> str:
+def _has_venues(program: Program, plan: Plan) -> bool:
+    """Whether the program has rooms or the plan names one (else venue columns are left out)."""
+    return bool(program.venues) or any(
+        c.venue or any(s.venue for s in c.sessions) for c in plan.cohorts
+    )
+
+
+def _day(program: Program, session: Session) -> date:
+    """The local date of a session."""
+    return local_time(program, session.start).date()
+
+
+def _member_table(program: Program, cohort: Cohort, lang: Language) -> str:
     """The cohort's members by name, each with the session that takes their own case."""
     owns = {s.case_owner: s for s in cohort.sessions if s.case_owner}
     members = sorted(cohort.members, key=lambda pid: (participant_name(program, pid), pid))
     rows = []
     for pid in members:
         own = owns.get(pid)
-        when = local_time(program, own.start).date().isoformat() if own else "—"
+        when = (
+            f"{session_label(lang, cohort, own)} · {numeric_day(lang, _day(program, own))}"
+            if own
+            else "—"
+        )
         rows.append(
             [
                 _person(program, pid),
                 _e(participant_org(program, pid)),
                 _e(participant_experience(program, pid)),
-                f"{own.index + 1} · {when}" if own else when,
+                _e(when),
             ]
         )
-    head = ("Member", "Organisation", "Experience", "Own case (session)")
+    head = (lang._("Member"), lang._("Organisation"), lang._("Experience"), lang._("Own case"))
     return _table(head, rows, cls={3: "date"})
 
 
-def _session_table(program: Program, cohort: Cohort) -> str:
-    """The cohort's sessions in order: date, weekday, local time, case owner, venue."""
+def _session_table(program: Program, cohort: Cohort, lang: Language, venues: bool) -> str:
+    """The cohort's sessions in order: number, date, weekday, local time, case owner, venue.
+
+    The venue column only when ``venues`` (the program has rooms).
+    """
+    columns = 6 if venues else 5
     rows = []
     for s in ordered_sessions(cohort):
         start, end = local_time(program, s.start), local_time(program, s.end)
+        owner = participant_name(program, s.case_owner) if s.case_owner else lang._("Kick-off")
         rows.append(
             [
-                _e(s.index + 1),
-                _e(start.date().isoformat()),
-                _e(_WEEKDAYS[start.weekday()]),
-                _e(f"{start:%H:%M}–{end:%H:%M}"),
-                _e(participant_name(program, s.case_owner)) if s.case_owner else "kick-off",
+                _e(s.number),
+                _e(numeric_day(lang, start.date())),
+                _e(weekday(lang, start.date())),
+                _e(f"{lang.clock(start)}–{lang.clock(end)}"),
+                _e(owner),
                 _e(venue_name(program, s.venue or cohort.venue)) or "—",
-            ]
+            ][:columns]
         )
-    return _table(
-        ("#", "Date", "Weekday", "Time", "Case owner", "Venue"),
-        rows,
-        num=(0,),
-        cls={1: "date", 3: "date"},
-    )
+    head = (
+        lang._("Session"),
+        lang._("Date"),
+        lang._("Weekday"),
+        lang._("Time"),
+        lang._("Case owner"),
+        lang._("Venue"),
+    )[:columns]
+    return _table(head, rows, num=(0,), cls={1: "date", 3: "date"})
 
 
-def _cohort_section(program: Program, cohort: Cohort) -> str:
-    """One cohort: facilitator, venue, size, deadline, then its members and its sessions."""
-    venue = venue_name(program, cohort.venue) or "—"
+def _cohort_section(program: Program, cohort: Cohort, lang: Language, venues: bool) -> str:
+    """One cohort: facilitator, venue, size, deadline, then its members and its sessions.
+
+    The venue only when ``venues`` (the program has rooms).
+    """
+    count = len(cohort.members)
+    facts = [
+        lang._("Facilitator: {name}").format(name=facilitator_name(program, cohort.facilitator)),
+        lang.n_("{count} member", "{count} members", count).format(count=lang.number(count)),
+        lang._("Cancellation deadline: {day}").format(day=lang.day(cohort.cancellation_deadline)),
+    ]
+    if venues:
+        venue = venue_name(program, cohort.venue) or "—"
+        facts.insert(1, lang._("Venue: {name}").format(name=venue))
     out = [f'<section class="cohort" id="cohort-{_e(cohort.id)}">']
-    out.append(f"<h3>Cohort {_e(cohort.id)}</h3>")
-    out.append(
-        f'<p class="meta">Facilitator: {_e(facilitator_name(program, cohort.facilitator))}'
-        f" · Venue: {_e(venue)} · {len(cohort.members)} members"
-        f" · Cancellation deadline: {_e(cohort.cancellation_deadline.isoformat())}</p>"
-    )
-    out.append(_member_table(program, cohort))
-    out.append(_session_table(program, cohort))
+    out.append(f"<h3>{_e(lang._('Cohort {id}').format(id=cohort.id))}</h3>")
+    out.append(f'<p class="meta">{" · ".join(_e(fact) for fact in facts)}</p>')
+    out.append(_member_table(program, cohort, lang))
+    out.append(_session_table(program, cohort, lang, venues))
     out.append("</section>")
     return "\n".join(out)
 
 
-def _closed_list(program: Program) -> str:
+def _closed_list(program: Program, lang: Language) -> str:
     """A collapsible list of the closed days and periods inside the program window."""
     end = program.end + timedelta(days=1)
-    days = closed_days(program, program.start, end)
-    rows = [
-        [
-            _e(d.isoformat()),
-            _e(_WEEKDAYS[d.weekday()]),
-            _e(name),
-            "public holiday" if kind == "holiday" else "closed day",
-        ]
-        for d, kind, name in days
+    kinds = {"holiday": lang._("public holiday"), "closed": lang._("extra closed day")}
+    listed: list[tuple[date, list[str]]] = [
+        (d, [_e(numeric_day(lang, d)), _e(weekday(lang, d)), _e(name), _e(kinds[kind])])
+        for d, kind, name in closed_days(program, program.start, end, lang)
     ]
     for b in sorted(program.blackouts, key=lambda b: (b.start, b.end, b.name)):
         if b.end >= program.start and b.start <= program.end:
-            rows.append(
-                [f"{_e(b.start.isoformat())} – {_e(b.end.isoformat())}", "", _e(b.name), "blackout"]
-            )
-    if not rows:
+            span = f"{numeric_day(lang, b.start)} – {numeric_day(lang, b.end)}"
+            listed.append((b.start, [_e(span), "", _e(b.name), _e(lang._("blackout"))]))
+    if not listed:
         return ""
-    rows.sort(key=lambda r: r[0])
+    listed.sort(key=lambda item: item[0])
+    title = lang._("Closed days and periods in the window ({count})").format(count=len(listed))
+    head = (lang._("Date"), lang._("Weekday"), lang._("Name"), lang._("Kind"))
     return "\n".join(
         [
-            f"<details><summary>Closed days and periods in the window ({len(rows)})</summary>",
-            _table(("Date", "Weekday", "Name", "Kind"), rows, cls={0: "date"}),
+            f"<details><summary>{_e(title)}</summary>",
+            _table(head, [cells for _, cells in listed], cls={0: "date"}),
             "</details>",
         ]
     )
 
 
-def _cohort_table(program: Program, plan: Plan) -> str:
+def _cohort_table(program: Program, plan: Plan, lang: Language) -> str:
+    """One row per cohort: facilitator, sizes, first and last session, deadline, venue."""
+    columns = 8 if _has_venues(program, plan) else 7
     rows = []
     for c in plan.cohorts:
         ordered = ordered_sessions(c)
-        firsts = [local_time(program, s.start).date().isoformat() for s in ordered[:1]]
-        lasts = [local_time(program, s.start).date().isoformat() for s in ordered[-1:]]
+        first = numeric_day(lang, _day(program, ordered[0])) if ordered else "—"
+        last = numeric_day(lang, _day(program, ordered[-1])) if ordered else "—"
         rows.append(
             [
                 f'<a href="#cohort-{_e(c.id)}">{_e(c.id)}</a>',
                 _e(facilitator_name(program, c.facilitator)),
+                _e(lang.number(len(c.members))),
+                _e(lang.number(len(c.sessions))),
+                _e(first),
+                _e(last),
+                _e(numeric_day(lang, c.cancellation_deadline)),
                 _e(venue_name(program, c.venue)) or "—",
-                str(len(c.members)),
-                str(len(c.sessions)),
-                _e(firsts[0] if firsts else "—"),
-                _e(lasts[0] if lasts else "—"),
-                _e(c.cancellation_deadline.isoformat()),
-            ]
+            ][:columns]
         )
     head = (
-        "Cohort",
-        "Facilitator",
-        "Venue",
-        "Members",
-        "Sessions",
-        "First session",
-        "Last session",
-        "Cancellation deadline",
-    )
-    return _table(head, rows, num=(3, 4), cls={5: "date", 6: "date", 7: "date"})
+        lang._("Cohort"),
+        lang._("Facilitator"),
+        lang._("Members"),
+        lang._("Sessions"),
+        lang._("First session"),
+        lang._("Last session"),
+        lang._("Cancellation deadline"),
+        lang._("Venue"),
+    )[:columns]
+    return _table(head, rows, num=(2, 3), cls={4: "date", 5: "date", 6: "date"})
 
 
-def _facilitator_load(program: Program, plan: Plan) -> str:
+def _facilitator_load(program: Program, plan: Plan, lang: Language) -> str:
+    """Per facilitator: the cohorts they lead, their sessions, limit and busiest day."""
     fids = [f.id for f in program.facilitators]
     fids += sorted({c.facilitator for c in plan.cohorts} - set(fids))
     rows = []
     for fid in sorted(fids):
         led = [c for c in plan.cohorts if c.facilitator == fid]
         known = next((f for f in program.facilitators if f.id == fid), None)
-        limit = "—" if known is None or known.max_cohorts is None else str(known.max_cohorts)
+        most = None if known is None else known.max_cohorts
+        limit = "—" if most is None else lang.number(most)
         per_day: dict[date, int] = defaultdict(int)
         for c in led:
             for s in c.sessions:
-                per_day[local_time(program, s.start).date()] += 1
+                per_day[_day(program, s)] += 1
         rows.append(
             [
                 _e(facilitator_name(program, fid)),
                 _e(", ".join(c.id for c in led)) or "—",
-                str(len(led)),
-                str(sum(len(c.sessions) for c in led)),
+                _e(lang.number(len(led))),
+                _e(lang.number(sum(len(c.sessions) for c in led))),
                 _e(limit),
-                str(max(per_day.values(), default=0)),
+                _e(lang.number(max(per_day.values(), default=0))),
             ]
         )
-    head = ("Facilitator", "Cohorts", "Cohort count", "Sessions", "Max cohorts", "Most in a day")
+    head = (
+        lang._("Facilitator"),
+        lang._("Cohorts"),
+        lang._("Number of cohorts"),
+        lang._("Sessions"),
+        lang._("Most cohorts allowed"),
+        lang._("Most sessions in a day"),
+    )
     return _table(head, rows, (2, 3, 4, 5))
 
 
-def _venue_use(program: Program, plan: Plan) -> str:
+def _venue_use(program: Program, plan: Plan, lang: Language) -> str:
+    """Per venue: capacity, the cohorts and sessions it hosts, the largest group in it."""
     used: dict[str, list[tuple[Cohort, Session]]] = defaultdict(list)
     for c in plan.cohorts:
         for s in c.sessions:
@@ -270,7 +354,8 @@ def _venue_use(program: Program, plan: Plan) -> str:
                 used[vid].append((c, s))
     vids = [v.id for v in program.venues] + sorted(set(used) - {v.id for v in program.venues})
     if not vids:
-        return '<p class="none">No venues in this program: sessions have no room assigned.</p>'
+        text = lang._("No venues in this program: sessions have no room assigned.")
+        return f'<p class="none">{_e(text)}</p>'
     capacity = {v.id: v.capacity for v in program.venues}
     rows = []
     for vid in vids:
@@ -281,19 +366,26 @@ def _venue_use(program: Program, plan: Plan) -> str:
         rows.append(
             [
                 _e(venue_name(program, vid)),
-                "—" if cap is None else str(cap),
+                "—" if cap is None else _e(lang.number(cap)),
                 _e(", ".join(cohorts)) or "—",
-                str(len(sessions)),
-                str(largest) if sessions else "—",
+                _e(lang.number(len(sessions))),
+                _e(lang.number(largest)) if sessions else "—",
             ]
         )
-    head = ("Venue", "Capacity", "Cohorts", "Sessions", "Largest group incl. facilitator")
+    head = (
+        lang._("Venue"),
+        lang._("Capacity"),
+        lang._("Cohorts"),
+        lang._("Sessions"),
+        lang._("Largest group incl. facilitator"),
+    )
     return _table(head, rows, (1, 3, 4))
 
 
-def _unplaced(program: Program, plan: Plan) -> str:
+def _unplaced(program: Program, plan: Plan, lang: Language) -> str:
+    """The people not placed, by name, with the plan's reason as it stands."""
     if not plan.unplaced:
-        return '<p class="none">Everyone is placed.</p>'
+        return f'<p class="none">{_e(lang._("Everyone is placed."))}</p>'
     ordered = sorted(
         plan.unplaced, key=lambda u: (participant_name(program, u.participant), u.participant)
     )
@@ -301,118 +393,134 @@ def _unplaced(program: Program, plan: Plan) -> str:
         [_person(program, u.participant), _e(participant_org(program, u.participant)), _e(u.reason)]
         for u in ordered
     ]
-    return _table(("Participant", "Organisation", "Why not placed"), rows, cls={2: "why"})
+    head = (lang._("Participant"), lang._("Organisation"), lang._("Why not placed"))
+    return _table(head, rows, cls={2: "why"})
 
 
-def _cost_table(program: Program, plan: Plan) -> str:
+def _cost_table(program: Program, plan: Plan, lang: Language) -> str:
+    """The fee and VAT rate, then what each organisation pays, with a total row."""
     policy = program.policy
-    vat = Decimal(str(policy.vat_rate)) * 100
-    note = (
-        f'<p class="meta">Fee {_e(_human_money(Decimal(str(policy.fee))))} '
-        f"{_e(policy.currency)} per participant excl. VAT; VAT {_e(plain_money(vat))} %. "
-        "Participants who withdrew on or after their cohort's cancellation deadline "
-        "are charged and counted.</p>"
-    )
+    cur = policy.currency
+
+    def money(value: Decimal) -> str:
+        return _e(lang.money(value, cur))
+
+    note = lang._(
+        "Fee {fee} per participant excl. VAT; VAT {rate}. Participants who withdraw on or "
+        "after their cohort's cancellation deadline are charged the full fee and counted."
+    ).format(fee=lang.money(Decimal(str(policy.fee)), cur), rate=percent(lang, policy.vat_rate))
+    out = f'<p class="meta">{_e(note)}</p>'
     costs = cost_rows(program, plan)
     if not costs:
-        return note + '\n<p class="none">No fees: nobody is placed.</p>'
+        return out + f'\n<p class="none">{_e(lang._("No fees: nobody is placed."))}</p>'
     rows = [
         [
             _e(r.organization),
-            str(r.participants),
-            _e(_human_money(r.fee)),
-            _e(_human_money(r.vat)),
-            _e(_human_money(r.total)),
-            _e(r.deadline.isoformat() if r.deadline else "—"),
-            str(r.withdrawn_charged),
+            _e(lang.number(r.participants)),
+            money(r.fee),
+            money(r.vat),
+            money(r.total),
+            _e(numeric_day(lang, r.deadline) if r.deadline else "—"),
+            _e(lang.number(r.withdrawn_charged)),
         ]
         for r in costs
     ]
     deadlines = [r.deadline for r in costs if r.deadline]
     foot = [
-        "Total",
-        str(sum(r.participants for r in costs)),
-        _e(_human_money(sum((r.fee for r in costs), Decimal(0)))),
-        _e(_human_money(sum((r.vat for r in costs), Decimal(0)))),
-        _e(_human_money(sum((r.total for r in costs), Decimal(0)))),
-        _e(min(deadlines).isoformat() if deadlines else "—"),
-        str(sum(r.withdrawn_charged for r in costs)),
+        _e(lang._("Total")),
+        _e(lang.number(sum(r.participants for r in costs))),
+        money(sum((r.fee for r in costs), Decimal(0))),
+        money(sum((r.vat for r in costs), Decimal(0))),
+        money(sum((r.total for r in costs), Decimal(0))),
+        _e(numeric_day(lang, min(deadlines)) if deadlines else "—"),
+        _e(lang.number(sum(r.withdrawn_charged for r in costs))),
     ]
-    cur = policy.currency
     head = (
-        "Organisation",
-        "Participants",
-        f"Fee ({cur})",
-        f"VAT ({cur})",
-        f"Total incl. VAT ({cur})",
-        "Earliest cancellation deadline",
-        "Withdrawn, charged",
+        lang._("Organisation"),
+        lang._("Participants"),
+        lang._("Fee excl. VAT"),
+        lang._("VAT"),
+        lang._("Total incl. VAT"),
+        lang._("Earliest cancellation deadline"),
+        lang._("Withdrew late, charged"),
     )
-    return note + "\n" + _table(head, rows, (1, 2, 3, 4, 6), foot=foot, cls={5: "date"})
+    return out + "\n" + _table(head, rows, (1, 2, 3, 4, 6), foot=foot, cls={5: "date"})
 
 
-def _withdrawal_table(program: Program, plan: Plan) -> str:
+def _withdrawal_table(program: Program, plan: Plan, lang: Language) -> str:
+    """Who withdrew, when, their deadline and whether the fee is due."""
     records = plan.history.withdrawals
     if not records:
-        return '<p class="none">No withdrawals.</p>'
-    fee = _human_money(Decimal(str(program.policy.fee)))
+        return f'<p class="none">{_e(lang._("No withdrawals."))}</p>'
+    fee = lang.money(Decimal(str(program.policy.fee)), program.policy.currency)
     rows = []
     for r in records:
         pid = r.participant
         name = r.name or participant_name(program, pid) or pid
         who = f'{_e(name)} <span class="id">({_e(pid)})</span>' if name != pid else _e(pid)
-        due = f"yes: {fee} {program.policy.currency} excl. VAT" if r.fee_due else "no"
+        due = lang._("yes, {fee} excl. VAT").format(fee=fee) if r.fee_due else lang._("no")
         deadline = r.cancellation_deadline
         rows.append(
             [
                 who,
                 _e(r.organization),
-                _e(r.cohort or "not placed"),
-                _e(r.on.isoformat()),
-                _e(deadline.isoformat() if deadline else "—"),
+                _e(r.cohort or lang._("not placed")),
+                _e(numeric_day(lang, r.on)),
+                _e(numeric_day(lang, deadline) if deadline else "—"),
                 _e(due),
             ]
         )
     head = (
-        "Participant",
-        "Organisation",
-        "Cohort",
-        "Withdrew on",
-        "Cancellation deadline",
-        "Fee due",
+        lang._("Participant"),
+        lang._("Organisation"),
+        lang._("Cohort"),
+        lang._("Withdrew on"),
+        lang._("Cancellation deadline"),
+        lang._("Fee due"),
     )
     return _table(head, rows, cls={3: "date", 4: "date"})
 
 
-def _figures(program: Program, plan: Plan) -> list[tuple[str, str]]:
+def _figures(program: Program, plan: Plan, lang: Language) -> list[tuple[str, str]]:
     """(label, value) of the summary's key figures, in the order shown."""
     costs = cost_rows(program, plan)
     total = sum((r.total for r in costs), Decimal(0))
     figures = [
-        ("Registrations", str(len(program.participants))),
-        ("Placed", str(plan.placed)),
+        (lang._("Registrations"), lang.number(len(program.participants))),
+        (lang._("Placed"), lang.number(plan.placed)),
     ]
     bound = plan.objective.placed_bound
     if bound is not None:
-        figures.append(("At most placeable", str(bound)))
+        figures.append((lang._("At most placeable"), lang.number(bound)))
     figures += [
-        ("Unplaced", str(len(plan.unplaced))),
-        ("Cohorts", str(len(plan.cohorts))),
-        ("Sessions", str(sum(len(c.sessions) for c in plan.cohorts))),
-        ("Facilitators", str(len(program.facilitators))),
+        (lang._("Unplaced"), lang.number(len(plan.unplaced))),
+        (lang._("Cohorts"), lang.number(len(plan.cohorts))),
+        (lang._("Sessions"), lang.number(sum(len(c.sessions) for c in plan.cohorts))),
+        (lang._("Facilitators"), lang.number(len(program.facilitators))),
     ]
     if plan.history.withdrawals:
-        figures.append(("Withdrawals", str(len(plan.history.withdrawals))))
-    figures.append((f"{program.policy.currency} incl. VAT", _human_money(total)))
+        figures.append((lang._("Withdrawals"), lang.number(len(plan.history.withdrawals))))
+    figures.append((lang._("Total incl. VAT"), lang.money(total, program.policy.currency)))
     return figures
 
 
-def _page_head(program: Program) -> list[str]:
+def _page_head(program: Program, lang: Language) -> list[str]:
     """From the doctype to the end of the page header: title, CSS, the program's frame."""
-    title = f"{program.name} — overview"
+    title = lang._("{name} – overview").format(name=program.name)
+    mode = lang._("company-tailored run") if program.mode == "company" else lang._("mixed run")
+    sub = lang._(
+        "Program {id} · {start} – {end} · times in {zone} · {mode} · public holidays of {country}"
+    ).format(
+        id=program.id,
+        start=lang.short_day(program.start),
+        end=lang.short_day(program.end),
+        zone=program.timezone,
+        mode=mode,
+        country=country_name(lang, program.country),
+    )
     return [
         "<!DOCTYPE html>",
-        '<html lang="en">',
+        f'<html lang="{_e(lang.code)}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -422,73 +530,80 @@ def _page_head(program: Program) -> list[str]:
         "<body>",
         "<header>",
         f"<h1>{_e(program.name)}</h1>",
-        f'<p class="sub">Program {_e(program.id)} · {_e(program.start.isoformat())} – '
-        f"{_e(program.end.isoformat())} · time zone {_e(program.timezone)} · "
-        f"{_e(program.mode)} run · holidays of {_e(program.country)}</p>",
+        f'<p class="sub">{_e(sub)}</p>',
         "</header>",
     ]
 
 
-def _proof(plan: Plan) -> list[str]:
+def _proof(plan: Plan, lang: Language) -> list[str]:
     """What is proven about the number placed: nothing, a bound met, or optimality."""
     bound = plan.objective.placed_bound
     optimal = plan.objective.optimal
     if bound is not None and plan.placed >= bound:
-        return [
-            f"<p>Placed {plan.placed} of at most {bound}: proven, no plan of these "
-            "registrations places more people.</p>"
-        ]
+        text = lang._(
+            "Placed {placed} of at most {bound}: proven, no plan of these registrations "
+            "places more people."
+        ).format(placed=lang.number(plan.placed), bound=lang.number(bound))
+        return [f"<p>{_e(text)}</p>"]
     if optimal is True:
-        return ["<p>The solver proved that no plan places more people.</p>"]
+        return [f"<p>{_e(lang._('The solver proved that no plan places more people.'))}</p>"]
     if optimal is False:
-        most = f" No plan places more than {bound}." if bound is not None else ""
-        return [
-            '<p class="warn">Best placement found within the time limit; the solver did not '
-            f"prove that no plan places more people.{_e(most)}</p>"
-        ]
+        text = lang._(
+            "Best placement found within the time limit; the solver did not prove that no "
+            "plan places more people."
+        )
+        if bound is not None:
+            text += " " + lang._("No plan places more than {bound}.").format(
+                bound=lang.number(bound)
+            )
+        return [f'<p class="warn">{_e(text)}</p>']
     return []
 
 
-def _summary(program: Program, plan: Plan) -> list[str]:
+def _summary(program: Program, plan: Plan, lang: Language) -> list[str]:
     """Key figures, what is proven, cancelled cohorts and the blackout periods."""
-    out = ['<section id="summary">', "<h2>Summary</h2>", '<ul class="figures">']
-    out += [f"<li><b>{_e(value)}</b>{_e(label)}</li>" for label, value in _figures(program, plan)]
+    out = ['<section id="summary">', f"<h2>{_e(lang._('Summary'))}</h2>", '<ul class="figures">']
+    figures = _figures(program, plan, lang)
+    out += [f"<li><b>{_e(value)}</b>{_e(label)}</li>" for label, value in figures]
     out.append("</ul>")
-    out += _proof(plan)
+    out += _proof(plan, lang)
     retired = plan.history.retired_cohorts
     if retired:
-        out.append(f"<p>Cancelled cohorts: {_e(', '.join(map(str, retired)))}.</p>")
+        text = lang._("Cancelled cohorts: {ids}.").format(ids=", ".join(map(str, retired)))
+        out.append(f"<p>{_e(text)}</p>")
     if program.blackouts:
         items = ", ".join(
-            f"{_e(b.name)} ({_e(b.start.isoformat())} – {_e(b.end.isoformat())})"
+            f"{b.name} ({lang.short_day(b.start)} – {lang.short_day(b.end)})"
             for b in sorted(program.blackouts, key=lambda b: (b.start, b.end, b.name))
         )
-        out.append(f"<p>Blackout periods: {items}</p>")
+        out.append(f"<p>{_e(lang._('Blackout periods: {periods}').format(periods=items))}</p>")
     out.append("</section>")
     return out
 
 
-def _timeline_section(program: Program, plan: Plan) -> list[str]:
-    """The timeline picture and, folded away, the closed days it shades."""
+def _timeline_section(program: Program, plan: Plan, lang: Language) -> list[str]:
+    """The timeline picture in its scroll box, its legend and, folded away, the closed days."""
     return [
         '<section id="timeline" class="timeline">',
-        "<h2>Timeline</h2>",
+        f"<h2>{_e(lang._('Timeline'))}</h2>",
         '<div class="scroll">',
-        timeline_svg(program, plan),
+        timeline_svg(program, plan, lang),
         "</div>",
-        _closed_list(program),
+        legend_html(program, plan, lang),
+        _closed_list(program, lang),
         "</section>",
     ]
 
 
-def _cohorts(program: Program, plan: Plan) -> list[str]:
+def _cohorts(program: Program, plan: Plan, lang: Language) -> list[str]:
     """The table of cohorts, then a section per cohort."""
-    out = ['<section id="cohorts">', "<h2>Cohorts</h2>"]
+    out = ['<section id="cohorts">', f"<h2>{_e(lang._('Cohorts'))}</h2>"]
     if plan.cohorts:
-        out.append(_cohort_table(program, plan))
-        out += [_cohort_section(program, c) for c in plan.cohorts]
+        out.append(_cohort_table(program, plan, lang))
+        venues = _has_venues(program, plan)
+        out += [_cohort_section(program, c, lang, venues) for c in plan.cohorts]
     else:
-        out.append('<p class="none">No cohorts.</p>')
+        out.append(f'<p class="none">{_e(lang._("No cohorts."))}</p>')
     out.append("</section>")
     return out
 
@@ -498,18 +613,20 @@ def overview_html(program: Program, plan: Plan) -> str:
 
     Sections: summary, timeline, cohorts (members, sessions, cancellation
     deadline), facilitators' load, venue use, unplaced people and why, costs
-    per organisation, withdrawals. Every user-typed text is HTML-escaped.
+    per organisation, withdrawals; in the program's language
+    (``<html lang="sv">`` or ``"en"``). Every user-typed text is HTML-escaped.
     """
-    out = _page_head(program)
-    out += ["<main>", *_summary(program, plan)]
-    out += _timeline_section(program, plan)
-    out += _cohorts(program, plan)
+    lang = language(program)
+    out = _page_head(program, lang)
+    out += ["<main>", *_summary(program, plan, lang)]
+    out += _timeline_section(program, plan, lang)
+    out += _cohorts(program, plan, lang)
     sections = (
-        ("facilitators", "Facilitators' load", _facilitator_load(program, plan)),
-        ("venues", "Venue use", _venue_use(program, plan)),
-        ("unplaced", "Unplaced participants", _unplaced(program, plan)),
-        ("costs", "Costs per organisation", _cost_table(program, plan)),
-        ("withdrawals", "Withdrawals", _withdrawal_table(program, plan)),
+        ("facilitators", lang._("Facilitators' load"), _facilitator_load(program, plan, lang)),
+        ("venues", lang._("Venue use"), _venue_use(program, plan, lang)),
+        ("unplaced", lang._("Unplaced participants"), _unplaced(program, plan, lang)),
+        ("costs", lang._("Costs per organisation"), _cost_table(program, plan, lang)),
+        ("withdrawals", lang._("Withdrawals"), _withdrawal_table(program, plan, lang)),
     )
     for sid, heading, body in sections:
         out += [f'<section id="{sid}">', f"<h2>{_e(heading)}</h2>", body, "</section>"]

@@ -1,0 +1,206 @@
+"""overview.html in a real browser: on a phone (390 px wide) and on a desktop (1 280 px).
+
+Plans the bundled example ``examples/mixed-2027`` with the CLI, opens the
+plan folder's ``overview.html`` in headless Chromium (Debian's ``chromium``
+package, driven by Playwright; no browser is downloaded) and asserts what a
+person would notice from the page's own layout: the page never scrolls
+sideways, a wide table scrolls inside its own box, the timeline fits the
+width with every month label and the whole legend on screen, and no two
+labels of the picture overlap. The same plan is also shown in English and
+stretched to a program of 18 months (one letter per month on a phone).
+Screenshots of each page and of its timeline are saved under the test's
+``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backstage_sched.cli.app import main
+from backstage_sched.publish.folder import read_plan_dir
+from backstage_sched.publish.overview import overview_html
+
+sync_api = pytest.importorskip(
+    "playwright.sync_api",
+    reason="Playwright is not installed: `make test` installs it (pip install playwright)",
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+MIXED = ROOT / "examples" / "mixed-2027"
+CHROMIUM = Path(os.environ.get("BACKSTAGE_CHROMIUM", "/usr/bin/chromium"))
+SCREENS = {390: 844, 1280: 900}  # width: height of a phone and of a laptop screen
+PAGES = ("sv", "en", "long")
+
+_FACTS = """() => {
+  const box = (el) => { const r = el.getBoundingClientRect();
+    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+            width: r.width, height: r.height}; };
+  const shown = (el) => getComputedStyle(el).display !== 'none' && el.getClientRects().length > 0;
+  const svg = document.querySelector('#timeline svg');
+  const tables = [...document.querySelectorAll('table')].map((t) => {
+    const wrap = t.parentElement;
+    return {wrapper: wrap.className, overflowX: getComputedStyle(wrap).overflowX,
+            box: box(wrap), scrollWidth: wrap.scrollWidth, clientWidth: wrap.clientWidth};
+  });
+  return {
+    lang: document.documentElement.lang,
+    innerWidth: window.innerWidth,
+    scrollWidth: document.documentElement.scrollWidth,
+    bodyScrollWidth: document.body.scrollWidth,
+    tables,
+    legend: [...document.querySelectorAll('#timeline .legend li')].map((li) => ({
+      text: li.textContent, box: box(li), clipped: li.scrollWidth > li.clientWidth + 0.5})),
+    svg: box(svg),
+    svgBox: {box: box(svg.parentElement), scrollWidth: svg.parentElement.scrollWidth,
+             clientWidth: svg.parentElement.clientWidth},
+    months: [...svg.querySelectorAll('text.month, text.month-narrow')].filter(shown)
+      .map((t) => ({text: t.textContent, box: box(t)})),
+    labels: [...svg.querySelectorAll('text')].filter(shown)
+      .map((t) => ({text: t.textContent, cls: t.getAttribute('class'), box: box(t)})),
+    circles: [...svg.querySelectorAll('circle')].map((c) => box(c)),
+    figures: [...document.querySelectorAll('.figures li')].map((li) => box(li)),
+  };
+}"""
+
+
+def _overlap(a: dict[str, float], b: dict[str, float], slack: float = 0.5) -> bool:
+    """Whether two boxes share more than ``slack`` pixels both ways."""
+    return (
+        min(a["right"], b["right"]) - max(a["left"], b["left"]) > slack
+        and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > slack
+    )
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The example's overview.html as ``plan`` writes it (Swedish), in English, and stretched."""
+    out = tmp_path_factory.mktemp("mixed-2027") / "plan"
+    argv = ["plan", str(MIXED / "program.toml"), str(MIXED / "participants.csv")]
+    assert main([*argv, "--out", str(out), "-q"]) == 0
+    program, plan = read_plan_dir(out)
+    english = out.parent / "overview-en.html"
+    english.write_text(overview_html(program.replace(language="en"), plan), encoding="utf-8")
+    long = out.parent / "overview-long.html"
+    longer = program.replace(end=date(program.end.year + 1, 6, 30))
+    long.write_text(overview_html(longer, plan), encoding="utf-8")
+    return {"sv": out / "overview.html", "en": english, "long": long}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium from the system (skips the module when there is none)."""
+    if not CHROMIUM.is_file():
+        pytest.skip(
+            f"no Chromium at {CHROMIUM}: install Debian's chromium package "
+            "(apt-get install chromium) or set BACKSTAGE_CHROMIUM to run the overview "
+            "in a real browser"
+        )
+    with sync_api.sync_playwright() as p:
+        try:
+            chromium = p.chromium.launch(executable_path=str(CHROMIUM))
+        except sync_api.Error as exc:
+            pytest.skip(f"Chromium at {CHROMIUM} does not start: {exc}")
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def seen() -> dict[tuple[str, int], tuple[dict[str, Any], list[str]]]:
+    """The layout facts of each page on each screen, measured once."""
+    return {}
+
+
+@pytest.fixture(params=[(name, width) for name in PAGES for width in SCREENS],
+                ids=lambda p: f"{p[0]}-{p[1]}px")
+def view(
+    request: pytest.FixtureRequest,
+    browser: Any,
+    pages: dict[str, Path],
+    seen: dict[tuple[str, int], tuple[dict[str, Any], list[str]]],
+    tmp_path: Path,
+) -> tuple[str, int, dict[str, Any], list[str]]:
+    """(page name, width, the layout facts, requests outside the file) of one page on one screen.
+
+    The first test to open a page on a screen measures it and saves
+    ``<name>-<width>.png`` (the whole page) and ``<name>-<width>-timeline.png``
+    under its ``tmp_path``; the others reuse the measurement.
+    """
+    name, width = request.param
+    if (name, width) not in seen:
+        page = browser.new_page(viewport={"width": width, "height": SCREENS[width]})
+        outside: list[str] = []
+        page.on("request", lambda r: None if r.url.startswith("file:") else outside.append(r.url))
+        page.goto(pages[name].as_uri())
+        page.screenshot(path=str(tmp_path / f"{name}-{width}.png"), full_page=True)
+        page.locator("#timeline").screenshot(path=str(tmp_path / f"{name}-{width}-timeline.png"))
+        seen[name, width] = page.evaluate(_FACTS), outside
+        page.close()
+    facts, outside = seen[name, width]
+    return name, width, facts, outside
+
+
+def test_the_page_never_scrolls_sideways(view: tuple[str, int, dict[str, Any], list[str]]) -> None:
+    name, width, facts, outside = view
+    assert facts["innerWidth"] == width
+    assert facts["scrollWidth"] <= width and facts["bodyScrollWidth"] <= width
+    assert facts["lang"] == ("en" if name == "en" else "sv")
+    assert outside == []  # self-contained: nothing fetched from anywhere
+
+
+def test_wide_tables_scroll_inside_their_own_box(
+    view: tuple[str, int, dict[str, Any], list[str]],
+) -> None:
+    _, width, facts, _ = view
+    assert facts["tables"]
+    for table in facts["tables"]:
+        assert table["wrapper"] == "scroll" and table["overflowX"] == "auto"
+        assert table["box"]["left"] >= 0 and table["box"]["right"] <= width + 0.5
+    wide = [t for t in facts["tables"] if t["scrollWidth"] > t["clientWidth"]]
+    if width < 600:
+        assert wide, "on a phone the cohort tables are wider than the screen and scroll"
+
+
+def test_the_timeline_fits_with_every_month_and_the_whole_legend(
+    view: tuple[str, int, dict[str, Any], list[str]],
+) -> None:
+    name, width, facts, _ = view
+    box = facts["svgBox"]
+    assert box["scrollWidth"] <= box["clientWidth"], "the picture fits: no scrolling needed"
+    left, right = facts["svg"]["left"] - 0.5, min(facts["svg"]["right"], width) + 0.5
+    assert len(facts["months"]) == (18 if name == "long" else 12)
+    for month in facts["months"]:
+        assert left <= month["box"]["left"] and month["box"]["right"] <= right, month
+        assert month["box"]["height"] >= 9, month  # readable, not scaled down
+    if name == "long" and width < 600:
+        assert all(len(m["text"]) == 1 for m in facts["months"])  # one letter per month
+    legend = facts["legend"]
+    assert len(legend) == 5  # kick-off, session, blackout, public holiday, extra closed day
+    for entry in legend:
+        assert entry["box"]["left"] >= 0 and entry["box"]["right"] <= width, entry
+        assert not entry["clipped"], entry
+    for i, a in enumerate(legend):
+        for b in legend[i + 1 :]:
+            assert not _overlap(a["box"], b["box"]), (a["text"], b["text"])
+
+
+def test_no_two_labels_of_the_picture_overlap(
+    view: tuple[str, int, dict[str, Any], list[str]],
+) -> None:
+    _, _, facts, _ = view
+    labels = facts["labels"]
+    assert {label["cls"] for label in labels} >= {"year", "row"}
+    for i, a in enumerate(labels):
+        for b in labels[i + 1 :]:
+            assert not _overlap(a["box"], b["box"]), (a["text"], b["text"])
+        for circle in facts["circles"]:
+            assert not _overlap(a["box"], circle), (a["text"], circle)
+    figures = facts["figures"]
+    for i, a in enumerate(figures):
+        for b in figures[i + 1 :]:
+            assert not _overlap(a, b)
