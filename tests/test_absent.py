@@ -126,3 +126,15 @@ def test_attendance_lists_sessions_absences_and_the_case_session(planned) -> Non
     mine = next(r for r in rows[1:] if r[0] == owner)
     assert mine[3:] == [cohort.id, str(len(cohort.sessions) - 1), "3", "4"]
     assert len(rows) == 1 + change.plan.placed
+
+
+def test_the_overview_shows_who_will_miss_which_session(planned) -> None:
+    from backstage_sched.publish.overview import overview_html
+
+    program, plan = planned
+    cohort = plan.cohorts[0]
+    guest = cohort.members[0]
+    assert "Missar träff" not in overview_html(program, plan)
+    change = absent(program, plan, guest, 2, BEFORE)
+    page = overview_html(change.program, change.plan)
+    assert "Missar träff" in page and page.count("Missar träff") == 1

@@ -173,8 +173,10 @@ def _day(program: Program, session: Session) -> date:
 
 
 def _member_table(program: Program, cohort: Cohort, lang: Language) -> str:
-    """The cohort's members by name, each with the session that takes their own case."""
+    """The cohort's members by name, each with the session that takes their own case,
+    and the sessions they will miss when anyone in the cohort will miss one."""
     owns = {s.case_owner: s for s in cohort.sessions if s.case_owner}
+    absences = any(s.absent for s in cohort.sessions)
     members = sorted(cohort.members, key=lambda pid: (participant_name(program, pid), pid))
     rows = []
     for pid in members:
@@ -184,15 +186,18 @@ def _member_table(program: Program, cohort: Cohort, lang: Language) -> str:
             if own
             else "—"
         )
+        missed = ", ".join(str(s.number) for s in cohort.sessions if pid in s.absent)
         rows.append(
             [
                 _person(program, pid),
                 _e(participant_org(program, pid)),
                 _e(participant_experience(program, pid)),
                 _e(when),
+                *([_e(missed or "—")] if absences else []),
             ]
         )
-    head = (lang._("Member"), lang._("Organisation"), lang._("Experience"), lang._("Own case"))
+    head = (lang._("Member"), lang._("Organisation"), lang._("Experience"), lang._("Own case"),
+            *([lang._("Will miss session")] if absences else []))
     return _table(head, rows, cls={3: "date"})
 
 
