@@ -84,6 +84,7 @@ class Policy:
     fee: float = 17500
     currency: str = "SEK"
     vat_rate: float = 0.25
+    join_until_session: int = 2  # a newcomer joins while at most this many were held
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ class Participant:
     not_with: tuple[str, ...] = ()
     busy: tuple[Busy, ...] = ()
     calendar: str | None = None
+    registered: datetime | None = None  # when they registered: ranks the waiting list
 
 
 @dataclass(frozen=True)

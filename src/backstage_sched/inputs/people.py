@@ -17,7 +17,7 @@ import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ _PARTICIPANT_KEYS = (
     "avoid",
     "not_with",
     "calendar",
+    "registered",
 )
 _REQUIRED_COLUMNS = ("id", "name", "email", "organization")
 
@@ -142,6 +143,7 @@ def _participant(
         "avoid": lambda: _rules(file, at("avoid"), record.get("avoid") or ""),
         "not_with": lambda: _ids(file, at("not_with"), "not_with", record.get("not_with") or ""),
         "calendar": lambda: _text(file, at("calendar"), "calendar", record.get("calendar") or ""),
+        "registered": lambda: _registered(file, at("registered"), record.get("registered")),
     }
     problems = Problems()  # every cell of the row is checked
     values: dict[str, Any] = {}
@@ -157,6 +159,22 @@ def _participant(
     cal_path = _calendar_path(file, at("calendar"), base_dir, calendar, allow_outside)
     busy = busy_mod.load_busy(cal_path, tz, first, last, file, at("calendar"))
     return replace(person, busy=busy, calendar=calendar)
+
+
+def _registered(file: str, where: str, value: object) -> datetime | None:
+    """``2027-01-03`` or ``2027-01-03 09:15`` (as Forms and Excel write it), or nothing."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    text = _text(file, where, "registered", value or "")
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=None)
+    except ValueError:
+        raise InputError(file, where, f"registered must be a date like 2027-01-03 or "
+                                      f"2027-01-03 09:15, got {text!r}") from None
 
 
 def _toml_participants(

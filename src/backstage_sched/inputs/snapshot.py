@@ -106,6 +106,7 @@ def _participant_out(p: Participant) -> dict[str, Any]:
             for b in p.busy
         ],
         "calendar": p.calendar,
+        **({"registered": p.registered.isoformat()} if p.registered else {}),
     }
 
 
@@ -143,6 +144,7 @@ def program_to_dict(program: Program) -> dict[str, Any]:
             "fee": pol.fee,
             "currency": pol.currency,
             "vat_rate": pol.vat_rate,
+            "join_until_session": pol.join_until_session,
         },
         "facilitators": [_facilitator_out(f) for f in program.facilitators],
         "venues": [_venue_out(v) for v in program.venues],
@@ -238,6 +240,7 @@ def _policy_in(pol: dict[str, Any]) -> Policy:
         fee=pol["fee"],
         currency=pol["currency"],
         vat_rate=pol["vat_rate"],
+        join_until_session=pol.get("join_until_session", 2),
     )
 
 
@@ -274,6 +277,7 @@ def _participant_in(p: dict[str, Any], source: str) -> Participant:
         not_with=tuple(p["not_with"]),
         busy=tuple(_busy_in(b) for b in p["busy"]),
         calendar=p.get("calendar"),
+        registered=datetime.fromisoformat(p["registered"]) if p.get("registered") else None,
     )
 
 

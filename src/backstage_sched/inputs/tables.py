@@ -376,8 +376,10 @@ def _policy(file: str, data: dict[str, Any]) -> Policy:
         "currency", d.currency, lambda w, v: _text(file, w, "currency", v, required=True)
     )
     vat = keys.read("vat_rate", d.vat_rate, lambda w, v: _number(file, w, "vat_rate", v, 0, 1))
+    join = keys.num("join_until_session", d.join_until_session, 0)
     keys.problems.raise_any()
-    return Policy(cancellation_days=days, fee=fee, currency=currency, vat_rate=vat)
+    return Policy(cancellation_days=days, fee=fee, currency=currency, vat_rate=vat,
+                  join_until_session=join)
 
 
 def _facilitators(file: str, data: dict[str, Any]) -> tuple[Facilitator, ...]:

@@ -9,6 +9,7 @@ import shutil
 import tempfile
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from ..domain import Program
 from ..errors import InputError
@@ -19,6 +20,7 @@ from .changes import CHANGES, OUTBOX, Outbox, first_outbox
 from .costs import costs_csv, costs_excel_csv
 from .ical import write_calendars
 from .overview import overview_html
+from .waitlist import waiting_list, waitlist_csv
 
 INPUT_SNAPSHOT = "input.json"
 MANIFEST = ".backstage-sched.json"
@@ -75,12 +77,17 @@ def write_plan_dir(
         snapshot = json.dumps(program_to_dict(program), indent=2, ensure_ascii=False)
         (tmp / INPUT_SNAPSHOT).write_text(snapshot + "\n", encoding="utf-8")
         write_calendars(program, plan, tmp, stamp)
-        (tmp / "overview.html").write_text(overview_html(program, plan), encoding="utf-8")
+        today = stamp.astimezone(ZoneInfo(program.timezone)).date()
+        waiting = waiting_list(program, plan, today)
+        page = overview_html(program, plan, waiting)
+        (tmp / "overview.html").write_text(page, encoding="utf-8")
         with open(tmp / "costs.csv", "w", encoding="utf-8", newline="") as fh:
             fh.write(costs_csv(program, plan))
         (tmp / "costs-excel.csv").write_bytes(costs_excel_csv(program, plan))
         with open(tmp / "attendance.csv", "w", encoding="utf-8", newline="") as fh:
             fh.write(attendance_csv(program, plan))
+        with open(tmp / "waitlist.csv", "w", encoding="utf-8", newline="") as fh:
+            fh.write(waitlist_csv(program, waiting))
         sending = sending if sending is not None else first_outbox(program, plan)
         for rel, data in sorted(sending.files.items()):
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)

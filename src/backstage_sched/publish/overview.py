@@ -46,6 +46,7 @@ from .timeline import (
     legend_html,
     timeline_svg,
 )
+from .waitlist import Waiting
 
 _CSS = f"""
 * {{ box-sizing: border-box; }}
@@ -387,10 +388,15 @@ def _venue_use(program: Program, plan: Plan, lang: Language) -> str:
     return _table(head, rows, (1, 3, 4))
 
 
-def _unplaced(program: Program, plan: Plan, lang: Language) -> str:
-    """The people not placed, by name, with the plan's reason as it stands."""
+def _unplaced(
+    program: Program, plan: Plan, lang: Language, waiting: Sequence[Waiting] | None = None
+) -> str:
+    """The people not placed, with the plan's reason as it stands: by name, or with
+    ``waiting`` in rank order with the cohorts each could join now."""
     if not plan.unplaced:
         return f'<p class="none">{_e(lang._("Everyone is placed."))}</p>'
+    if waiting is not None:
+        return _waiting_table(program, lang, waiting)
     ordered = sorted(
         plan.unplaced, key=lambda u: (participant_name(program, u.participant), u.participant)
     )
@@ -400,6 +406,23 @@ def _unplaced(program: Program, plan: Plan, lang: Language) -> str:
     ]
     head = (lang._("Participant"), lang._("Organisation"), lang._("Why not placed"))
     return _table(head, rows, cls={2: "why"})
+
+
+def _waiting_table(program: Program, lang: Language, waiting: Sequence[Waiting]) -> str:
+    """The waiting list (``waitlist.csv``'s facts): rank, person, reason, where they fit."""
+    rows = [
+        [
+            _e(w.rank),
+            _person(program, w.participant),
+            _e(participant_org(program, w.participant)),
+            _e(w.reason),
+            _e(", ".join(j.cohort for j in w.fits) or "—"),
+        ]
+        for w in waiting
+    ]
+    head = (lang._("Place in queue"), lang._("Participant"), lang._("Organisation"),
+            lang._("Why not placed"), lang._("Could join now"))
+    return _table(head, rows, num=(0,), cls={3: "why"})
 
 
 def _cost_table(program: Program, plan: Plan, lang: Language) -> str:
@@ -613,11 +636,14 @@ def _cohorts(program: Program, plan: Plan, lang: Language) -> list[str]:
     return out
 
 
-def overview_html(program: Program, plan: Plan) -> str:
+def overview_html(
+    program: Program, plan: Plan, waiting: Sequence[Waiting] | None = None
+) -> str:
     """A self-contained HTML5 overview of the plan (inline CSS and SVG, no script).
 
     Sections: summary, timeline, cohorts (members, sessions, cancellation
-    deadline), facilitators' load, venue use, unplaced people and why, costs
+    deadline), facilitators' load, venue use, unplaced people and why (with
+    ``waiting``: the waiting list in rank order and where each fits now), costs
     per organisation, withdrawals; in the program's language
     (``<html lang="sv">`` or ``"en"``). Every user-typed text is HTML-escaped.
     """
@@ -629,7 +655,7 @@ def overview_html(program: Program, plan: Plan) -> str:
     sections = (
         ("facilitators", lang._("Facilitators' load"), _facilitator_load(program, plan, lang)),
         ("venues", lang._("Venue use"), _venue_use(program, plan, lang)),
-        ("unplaced", lang._("Unplaced participants"), _unplaced(program, plan, lang)),
+        ("unplaced", lang._("Unplaced participants"), _unplaced(program, plan, lang, waiting)),
         ("costs", lang._("Costs per organisation"), _cost_table(program, plan, lang)),
         ("withdrawals", lang._("Withdrawals"), _withdrawal_table(program, plan, lang)),
     )

@@ -1,0 +1,122 @@
+"""The waiting list (SPEC §7): rank, reason, and the cohorts each person could join now."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from backstage_sched import SolveOptions, load_program, plan_program, verify, write_templates
+from backstage_sched.plan import Unplaced
+from backstage_sched.publish.waitlist import HEADER, waiting_list, waitlist_csv
+from backstage_sched.solver.join import joined
+
+BEFORE = date(2026, 12, 1)
+
+
+@pytest.fixture(scope="module")
+def late(tmp_path_factory: pytest.TempPathFactory):
+    """The init templates planned (two cohorts of four), then two late registrations."""
+    toml, csv_path = write_templates(tmp_path_factory.mktemp("wait"), year=2027)
+    program = load_program(toml, csv_path)
+    plan = plan_program(program, SolveOptions(effort=2))
+    first, second = (
+        replace(program.participants[0], id=pid, name=name, email=f"{pid}@sent.example",
+                organization=f"Sent AB {pid}", unavailable=(), avoid=(), not_with=(),
+                registered=when)
+        for pid, name, when in (
+            ("p101", "Sen Anmälan", datetime(2026, 11, 20, 9, 0)),
+            ("p102", "Tidig Anmälan", datetime(2026, 11, 2, 9, 0)),
+        )
+    )
+    program = program.replace(participants=(*program.participants, first, second))
+    plan = replace(plan, unplaced=(Unplaced("p101", "registered late"),
+                                   Unplaced("p102", "registered late")))
+    return program, plan
+
+
+def test_ranked_by_registration_with_the_reason(late) -> None:
+    program, plan = late
+    rows = waiting_list(program, plan, BEFORE)
+    assert [(w.rank, w.participant) for w in rows] == [(1, "p102"), (2, "p101")]
+    assert rows[0].reason == "registered late"
+
+
+def test_every_seat_offered_is_confirmed_by_the_checker(late) -> None:
+    program, plan = late
+    rows = waiting_list(program, plan, BEFORE)
+    assert rows[0].fits, "a cohort of four has room for a fifth"
+    for w in rows:
+        for join in w.fits:
+            after = joined(program, plan, join)
+            assert verify(program, after) == []
+            cohort = after.cohort(join.cohort)
+            assert cohort.sessions[-1].case_owner == w.participant
+            assert len(cohort.sessions) == len(cohort.members) + 1
+
+
+def test_nobody_fits_once_too_many_sessions_were_held(late) -> None:
+    program, plan = late
+    third = plan.cohorts[0].sessions[3].start.date()  # three sessions held before it
+    rows = waiting_list(program, plan, third)
+    assert all(plan.cohorts[0].id not in {j.cohort for j in w.fits} for w in rows)
+
+
+def test_the_csv_has_the_spec_columns(late) -> None:
+    program, plan = late
+    rows = list(csv.reader(io.StringIO(waitlist_csv(program, waiting_list(program, plan, BEFORE)))))
+    assert tuple(rows[0]) == HEADER
+    assert rows[1][:2] == ["1", "p102"] and rows[1][6]
+
+
+def test_without_dates_the_file_order_ranks(late) -> None:
+    program, plan = late
+    undated = program.replace(participants=tuple(
+        replace(p, registered=None) for p in program.participants))
+    assert [w.participant for w in waiting_list(undated, plan, BEFORE)] == ["p101", "p102"]
+
+
+def test_a_plan_folder_has_its_waiting_list(tmp_path: Path) -> None:
+    from backstage_sched import write_plan_dir
+
+    toml, csv_path = write_templates(tmp_path, year=2027)
+    program = load_program(toml, csv_path)
+    folder = write_plan_dir(program, plan_program(program, SolveOptions(effort=2)),
+                            tmp_path / "plan")
+    assert (folder / "waitlist.csv").read_text(encoding="utf-8").splitlines() == [
+        ",".join(HEADER)]
+
+
+def test_the_registered_column_is_read(tmp_path: Path) -> None:
+    from backstage_sched import InputError
+
+    toml, csv_path = write_templates(tmp_path, year=2027)
+    lines = csv_path.read_text(encoding="utf-8-sig").splitlines()
+    lines[0] += ";registered"
+    lines[1] += ";2026-11-02 09:15"
+    lines[2] += ";2026-11-03"
+    csv_path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
+    people = load_program(toml, csv_path).participants
+    assert people[0].registered == datetime(2026, 11, 2, 9, 15)
+    assert people[1].registered == datetime(2026, 11, 3) and people[2].registered is None
+    lines[2] = lines[2].rsplit(";", 1)[0] + ";igår"
+    csv_path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
+    with pytest.raises(InputError) as caught:
+        load_program(toml, csv_path)
+    assert "registered must be a date" in str(caught.value) and "row 3" in str(caught.value)
+
+
+def test_the_overview_shows_the_same_list(late) -> None:
+    from backstage_sched.publish.overview import overview_html
+
+    program, plan = late
+    waiting = waiting_list(program, plan, BEFORE)
+    page = overview_html(program, plan, waiting)
+    assert "Plats i kön" in page and "Kan börja nu i" in page
+    section = page.split('id="unplaced"')[1].split("</section>")[0]
+    assert section.index("Tidig Anmälan") < section.index("Sen Anmälan")
+    assert waiting[0].fits[0].cohort in section
