@@ -26,6 +26,7 @@ from ..plan import Plan
 from ..publish.changes import Outbox
 from ..publish.folder import update_stamp
 from . import absence, edits
+from . import fill as filling
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,14 @@ def absent(
     when it is theirs (SPEC §7). Raises InfeasibleError when it cannot."""
     result = absence.absent(program, plan, person, session, today)
     return _finish(program, plan, result, today, stamp)
+
+
+def fill(
+    program: Program, plan: Plan, today: date, *, stamp: datetime | None = None
+) -> Change:
+    """Give free seats to the waiting list in rank order (SPEC §7); the notes say who
+    joins where, and who fits no seat now. Nobody seated: a change with no messages."""
+    return _finish(program, plan, filling.fill(program, plan, today), today, stamp)
 
 
 def cancel_cohort(
