@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from ..domain import WEEKDAYS, Participant
 from ..rules import (
@@ -33,7 +33,7 @@ from ..rules import (
     explains,
 )
 from .instance import UNLIMITED, Instance
-from .series import series_fits
+from .series import further_cohort, intersect, series_fits
 
 
 @dataclass(frozen=True)
@@ -95,14 +95,6 @@ def _rule_texts(person: Participant) -> str:
     if person.busy:
         items.append(f"{len(person.busy)} busy event(s) in their calendar")
     return "; ".join(items)
-
-
-def _intersect(a: frozenset[int] | None, b: frozenset[int] | None) -> frozenset[int] | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a & b
 
 
 def sessions_needed(inst: Instance) -> int:
@@ -259,7 +251,7 @@ def person_problem(inst: Instance, n: int) -> Finding | None:
             f"narrow {person.name}'s unavailable times, or offer them a later program",
         )
     if not any(
-        series_fits(inst, _intersect(own, inst.facilitator_open[f]), need)
+        series_fits(inst, intersect(own, inst.facilitator_open[f]), need)
         for f in range(len(inst.facilitators))
     ):
         facs = "; ".join(
@@ -396,58 +388,6 @@ def not_with_finding(
     )
 
 
-FURTHER_LOOK = 400
-"""How many people :func:`further_cohort` looks at in all before it gives up."""
-
-
-def further_cohort(
-    inst: Instance, n: int, placed: set[str], spare: list[int]
-) -> tuple[str, tuple[str, ...]] | None:
-    """A facilitator (id) with a cohort to spare and ``min_size - 1`` other people left
-    out (ids) who, with participant ``n``, keep the organisation rule and
-    ``not_with`` and share some series of dates with that facilitator (any start
-    times); None when none is found (found greedily: people in input order).
-
-    ``spare``: indexes of facilitators who lead fewer cohorts than they may.
-    """
-    program = inst.program
-    groups = program.groups
-    me = inst.participants[n]
-    sessions = groups.min_size + 1
-    looked = 0
-    for f in spare:
-        both = _intersect(inst.participant_open[n], inst.facilitator_open[f])
-        if not series_fits(inst, both, sessions):
-            continue
-        chosen: list[int] = []
-        orgs = Counter([me.organization])
-        for q, other in enumerate(inst.participants):
-            if q == n or other.id in placed:
-                continue
-            looked += 1
-            if looked > FURTHER_LOOK:
-                return None
-            if program.mode == "company" and other.organization != me.organization:
-                continue
-            if program.mode == "mixed" and orgs[other.organization] >= (
-                groups.max_per_organization
-            ):
-                continue
-            team = [me, *(inst.participants[c] for c in chosen)]
-            if any(other.id in t.not_with or t.id in other.not_with for t in team):
-                continue
-            narrower = _intersect(both, inst.participant_open[q])
-            if not series_fits(inst, narrower, sessions):
-                continue
-            both = narrower
-            chosen.append(q)
-            orgs[other.organization] += 1
-            if len(chosen) + 1 >= groups.min_size:
-                ids = tuple(inst.participants[c].id for c in chosen)
-                return inst.facilitators[f].id, ids
-    return None
-
-
 def heuristic_finding(
     inst: Instance,
     n: int,
@@ -533,69 +473,3 @@ def unplaced_reasons(
         for n, person in enumerate(inst.participants)
         if person.id not in placed
     }
-
-
-def held_conflicts(inst: Instance) -> list[str]:
-    """Why a re-plan cannot keep a started cohort: for each one whose next session
-    has no date in the gap window that suits its pinned members and facilitator,
-    who blocks it."""
-    program = inst.program
-    rules = program.sessions
-    g = inst.n_slots
-    cal_no = inst.calendar.calendar_number
-    eff_no = inst.calendar.effective_number
-    index = inst.calendar_index
-    facs = {f.id: n for n, f in enumerate(inst.facilitators)}
-    problems = []
-    for k, e in enumerate(inst.earlier):
-        if e.held == 0 or e.held >= len(e.slots):
-            continue
-        prev = inst.held_when(k, e.held - 1)
-        if prev is None:
-            continue
-        prev_c = prev // g
-        window = [
-            c for c in cal_no
-            if c - prev_c >= rules.min_gap_days
-            and eff_no[index[c]] - eff_no[index[prev_c]] <= rules.max_gap_days
-        ]
-        candidates = {c * g + s for c in window for s in range(g)}
-        people = [
-            (m, inst.participant_open[inst.participant_index[m]])
-            for m in e.members if m in inst.participant_index
-        ]
-        if e.facilitator in facs:
-            people.append((e.facilitator, inst.facilitator_open[facs[e.facilitator]]))
-        left = set(candidates)
-        for _, allowed in people:
-            if allowed is not None:
-                left &= allowed
-        if left:
-            continue
-        blockers = [
-            _name(inst, who_id) for who_id, allowed in people
-            if allowed is not None and not (candidates & allowed)
-        ]
-        first = program.start.toordinal()
-        span = (
-            f"{date.fromordinal(first + window[0]).isoformat()}.."
-            f"{date.fromordinal(first + window[-1]).isoformat()}"
-            if window else "(no allowed day)"
-        )
-        who_text = ", ".join(blockers) if blockers else "the members together"
-        problems.append(
-            f"cohort {e.id or k + 1} has started, so its members "
-            f"stay; its session {e.held + 1} must fall in {span} (gap rule), but no time then "
-            f"suits {who_text}"
-        )
-    return problems
-
-
-def _name(inst: Instance, pid: str) -> str:
-    """``Name (id)`` of a participant or facilitator id; the bare id if unknown."""
-    if pid in inst.participant_index:
-        return who(inst.participants[inst.participant_index[pid]])
-    for f in inst.facilitators:
-        if f.id == pid:
-            return f"{f.name} ({f.id})"
-    return pid
