@@ -2,7 +2,9 @@
 
 Small TOML programs with participants inline; every cause is checked through
 :func:`diagnose` (CP-SAT assumptions), through the reasons the planner writes
-(:func:`unplaced_reasons`) where the plan runs, and through ``explain``.
+(:func:`unplaced_reasons`) where the plan runs, and through ``explain``. The small
+programs are in English unless a test says ``language="sv"``; the template
+programs (Örebro) are Swedish, as ``init`` writes them.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from backstage_sched.domain import Program
 from backstage_sched.errors import InputError
 from backstage_sched.inputs.load import load_program
 from backstage_sched.inputs.workdays import Slot
+from backstage_sched.rules import RULES
 from backstage_sched.solver import ScheduledCohort, SolveOptions
 from backstage_sched.solver.diagnose import Finding, diagnose
 from backstage_sched.solver.explain import unplaced_reasons
@@ -36,6 +39,7 @@ HEAD = """\
 [program]
 id = "t27"
 name = "Explain test"
+language = "{language}"
 start = {start}
 end = {end}
 
@@ -77,10 +81,12 @@ def _write(
     sessions: str = "",
     max_size: int = 7,
     facilitator: str = "",
+    language: str = "en",
 ) -> Path:
     path = tmp_path / "program.toml"
     head = HEAD.format(
-        start=start, end=end, sessions=sessions, max_size=max_size, facilitator=facilitator
+        start=start, end=end, sessions=sessions, max_size=max_size, facilitator=facilitator,
+        language=language,
     )
     path.write_text(head + "\n" + people, encoding="utf-8")
     return path
@@ -108,11 +114,28 @@ def test_no_available_weekday(tmp_path: Path) -> None:
     program = load_program(_write(tmp_path, _others(4) + karin))
     f = _only(diagnose(program), "participant availability")
     assert f.people == ("p99",)
-    assert "Karin Ölund (p99) is unavailable on every weekday between 2027-01-11 and " \
-        "2027-06-30" in f.message
+    assert "Karin Ölund (p99) is unavailable on every weekday between 11 Jan 2027 and " \
+        "30 Jun 2027 (unavailable: every Monday, every Tuesday, every Wednesday, every " \
+        "Thursday and every Friday)" in f.message
     assert "narrow Karin Ölund's unavailable times" in f.fix
     reasons = unplaced_reasons(Instance.of(program), {f"p0{i}" for i in range(1, 5)}, 1)
     assert set(reasons) == {"p99"} and "Karin Ölund (p99)" in reasons["p99"]
+    assert reasons["p99"] == f"participant availability: {f.message}. Fix: {f.fix}."
+
+
+def test_no_available_weekday_in_swedish(tmp_path: Path) -> None:
+    karin = _person("p99", "Karin Ölund", "Region Syd", 'unavailable = ["mon", "tue", "wed", '
+                    '"thu", "fri 08:00-17:00"]')
+    program = load_program(_write(tmp_path, _others(4) + karin, language="sv"))
+    f = _only(diagnose(program), "participant availability")  # the rule stays its code
+    assert f.message == (
+        "Karin Ölund (p99) är inte tillgänglig någon vardag mellan 11 jan. 2027 och 30 juni "
+        "2027 (inte tillgänglig: varje måndag, varje tisdag, varje onsdag, varje torsdag och "
+        "varje fredag kl. 08:00–17:00)")
+    assert f.fix == ("minska de tider då Karin Ölund inte kan, eller erbjud Karin Ölund ett "
+                     "senare program")
+    reasons = unplaced_reasons(Instance.of(program), {f"p0{i}" for i in range(1, 5)}, 1)
+    assert reasons["p99"] == f"deltagarens tillgänglighet: {f.message}. Åtgärd: {f.fix}."
 
 
 def test_organisation_cap(tmp_path: Path) -> None:
@@ -123,22 +146,46 @@ def test_organisation_cap(tmp_path: Path) -> None:
     assert len(f.people) == 3 and all(p.startswith("s") for p in f.people)
     assert (
         "Region Syd has 5 registrants and a mixed run allows 1 per cohort; at most 2 "
-        "cohort(s) can form, so at least 3 of them must wait" in f.message
+        "cohorts can form, so at least 3 of them must wait" in f.message
     )
     assert "max_per_organization = 2" in f.fix
     code, text = _explain(_write(tmp_path, syd + _others(6)))
     assert code == 1 and "[organisation mix]" in text and "Region Syd" in text
+    assert ". Fix: allow 2 per cohort" in text
+
+
+def test_organisation_cap_in_swedish(tmp_path: Path) -> None:
+    syd = "".join(_person(f"s{i}", f"Syd Person {i}", "Region Syd") for i in range(1, 6))
+    path = _write(tmp_path, syd + _others(6), language="sv")
+    f = _only(diagnose(load_program(path)), "organisation mix")
+    assert f.message == (
+        "Region Syd har 5 anmälda och ett blandat program tillåter 1 per grupp; högst 2 "
+        "grupper kan bildas, så minst 3 av dem måste vänta")
+    code, text = _explain(path)
+    assert code == 1
+    assert "[blandade organisationer] " in text and ". Åtgärd: tillåt 2 per grupp " \
+        "(max_per_organization = 2)" in text
 
 
 def test_facilitator_capacity(tmp_path: Path) -> None:
     program = load_program(_write(tmp_path, _others(10), max_size=6, facilitator="max_cohorts = 1"))
     f = _only(diagnose(program), "facilitator capacity")
     assert len(f.people) == 4
-    assert "the facilitators may lead 1 cohort(s) in all (Greta Ahlqvist (f1) 1)" in f.message
+    assert "the facilitators may lead 1 cohort in all (Greta Ahlqvist (f1): 1)" in f.message
     # every number is a bound all plans obey, or this plan's own
     assert "at most 6 of the 10 registrants can be placed, so at least 4 must wait" in f.message
-    assert "this plan uses all 1 cohorts and leaves out 4" in f.message
+    assert "; this plan forms it and leaves out 4" in f.message
     assert f.fix == "raise max_cohorts or add a facilitator"
+
+
+def test_facilitator_capacity_in_swedish(tmp_path: Path) -> None:
+    path = _write(tmp_path, _others(10), max_size=6, facilitator="max_cohorts = 1", language="sv")
+    f = _only(diagnose(load_program(path)), "facilitator capacity")
+    assert f.message == (
+        "samtalsledarna får leda 1 grupp sammanlagt (Greta Ahlqvist (f1): 1), med högst 6 "
+        "deltagare: högst 6 av de 10 anmälda kan placeras, så minst 4 måste vänta; den här "
+        "planen bildar den och lämnar 4 utan plats")
+    assert f.fix == "höj max_cohorts eller lägg till en samtalsledare"
 
 
 def test_not_with_conflict(tmp_path: Path) -> None:
@@ -156,12 +203,18 @@ def test_window_too_short(tmp_path: Path) -> None:
     f = _only(diagnose(load_program(path)), "program window")
     assert f.people == tuple(f"p0{i}" for i in range(1, 6))
     assert (
-        "the program window 2027-09-01..2027-12-17 is too short for 5 sessions 28–35 days "
-        "apart (needs at least 112 days" in f.message
+        "the program window 1 Sept\u2009–\u200917 Dec 2027 is too short for 5 sessions "
+        "28–35 days apart (needs at least 112 days" in f.message
     )
-    assert "move the end to 2027-12-22 or later" in f.fix
+    assert "move the end to 22 Dec 2027 or later" in f.fix
     code, text = _explain(path)
     assert code == 1 and "too short for 5 sessions" in text
+    sv = _write(tmp_path, _others(5), start="2027-09-01", end="2027-12-17", language="sv")
+    f = _only(diagnose(load_program(sv)), "program window")
+    assert f.message.startswith(
+        "programperioden 1 sep.–17 dec. 2027 är för kort för 5 träffar med 28–35 dagars "
+        "mellanrum (det behövs minst 112 dagar")
+    assert f.fix.startswith("flytta slutdatumet (end) till 22 dec. 2027 eller senare")
 
 
 def test_day_window_shorter_than_session(tmp_path: Path) -> None:
@@ -218,7 +271,9 @@ def test_explain_speaks_of_exactly_the_people_plan_leaves_out(
     assert len(left_out & {"p004", "p005"}) == 1 and len(left_out) == 3
 
 
-def test_interchangeable_people_are_named_as_such(orebro_explained: Explanation) -> None:
+def test_interchangeable_people_are_named_as_such(
+    orebro: Program, orebro_explained: Explanation
+) -> None:
     groups = {g.people: g for g in orebro_explained.interchangeable}
     left_out = {u.participant for u in orebro_explained.plan.unplaced}
     orebro_group = groups["p001", "p002", "p003"]
@@ -227,24 +282,57 @@ def test_interchangeable_people_are_named_as_such(orebro_explained: Explanation)
     pair = groups["p004", "p005"]  # the not_with pair: one of them can be placed
     assert pair.complete and pair.placeable == 1
     assert set(pair.left_out) == left_out & {"p004", "p005"}
+    (out,) = pair.left_out
+    names = {"p004": "Göran Åkesson (p004)", "p005": "Linnéa Sjödin (p005)"}
+    both = "Göran Åkesson (p004), Linnéa Sjödin (p005)"
+    assert pair.note(orebro) == (  # in the program's language: Swedish
+        f"utbytbara: valfri 1 av dessa 2 kan placeras ({both}); den här planen lämnar "
+        f"{names[out]} utan plats")
+    assert pair.note(orebro.replace(language="en")) == (
+        f"interchangeable: any 1 of these 2 can be placed ({both}); this plan leaves out "
+        f"{names[out]}")
 
 
-def test_every_fact_in_an_explanation_holds(
-    orebro: Program, orebro_explained: Explanation
-) -> None:
-    people = {p.id: p for p in orebro.participants}
-    unplaced = len(orebro_explained.plan.unplaced)
-    for f in orebro_explained.findings:
-        if f.rule == "organisation mix" and " has " in f.message.split(";")[0]:
-            org = f.message.split(" has ")[0]
+# how each language says "ORG has N registrants", "N must wait" and a person's availability
+FACTS = {
+    "en": (" has ", r"(\d+) (?:of them )?must wait",
+           ("{name}'s availability", "{name}'s unavailable times")),
+    "sv": (" har ", r"(\d+) (?:av dem )?måste vänta",
+           ("tider {name} kan", "tider då {name} inte kan")),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(FACTS))
+def explained(
+    request: pytest.FixtureRequest, orebro: Program, orebro_explained: Explanation
+) -> tuple[str, Program, Explanation]:
+    """The Örebro explanation in each language: the same plan, other words."""
+    if request.param == orebro.lang:
+        return request.param, orebro, orebro_explained
+    program = orebro.replace(language=request.param)
+    return request.param, program, explain_program(program, SolveOptions(effort=2), time_limit=10)
+
+
+def test_every_fact_in_an_explanation_holds(explained: tuple[str, Program, Explanation]) -> None:
+    language, program, explanation = explained
+    has, must_wait, availability = FACTS[language]
+    people = {p.id: p for p in program.participants}
+    unplaced = len(explanation.plan.unplaced)
+    orgs_checked = 0
+    for f in explanation.findings:
+        if f.rule == "organisation mix" and has in f.message.split(";")[0]:
+            org = f.message.split(has)[0]
             assert all(people[p].organization == org for p in f.people), f
-            count = int(f.message.split(" has ")[1].split()[0])
-            assert count == sum(p.organization == org for p in orebro.participants)
-        for n in re.findall(r"(\d+) (?:of them )?must wait", f.message):
+            count = int(f.message.split(has)[1].split()[0])
+            assert count == sum(p.organization == org for p in program.participants)
+            orgs_checked += 1
+        for n in re.findall(must_wait, f.message):
             assert int(n) <= unplaced, f
         for pid in f.people:
-            if "availability" in f.fix and not (people[pid].unavailable or people[pid].busy):
-                assert people[pid].name not in f.fix, f  # never "widen" someone unrestricted
+            if not (people[pid].unavailable or people[pid].busy):  # never "widen" them
+                name = people[pid].name
+                assert not any(a.format(name=name) in f.fix for a in availability), f
+    assert orgs_checked == 1  # Örebro stad's three registrants, said in this language
 
 
 def test_explain_json_for_tools(orebro: Program, tmp_path: Path) -> None:
@@ -273,6 +361,10 @@ def test_explain_json_for_tools(orebro: Program, tmp_path: Path) -> None:
     assert {"people": ["p001", "p002", "p003"], "placeable": 1, "left_out": waiting,
             "could_take_the_seat_of": {p: [seated] for p in waiting},
             "any": True} in data["interchangeable"]
+    # a Swedish program: the reasons in Swedish, the rules and field names machine values
+    codes = set(RULES) | {"cohorts full", "several rules", "search effort", "no cohort"}
+    assert all(row["rule"] in codes for row in data["unplaced"])
+    assert all(" grupp" in row["reason"] for row in data["unplaced"])
 
 
 def test_can_take_seat_keeps_every_rule(orebro: Program, orebro_explained: Explanation) -> None:

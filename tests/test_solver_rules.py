@@ -39,6 +39,7 @@ from backstage_sched.domain import (
 from backstage_sched.inputs.timeexpr import parse_rules
 from backstage_sched.plan import Cohort, Plan, Session, Unplaced
 from backstage_sched.solver import SolveOptions
+from backstage_sched.solver.wording import Words
 
 TZ = ZoneInfo("Europe/Stockholm")
 OPTIONS = SolveOptions(effort=5)
@@ -73,12 +74,14 @@ def _program(
     max_per_organization: int = 1,
     **changes: object,
 ) -> Program:
-    """A small program, 2027-01-11..2027-06-30, one facilitator, no venues."""
+    """A small program, 2027-01-11..2027-06-30, one facilitator, no venues; in English,
+    whose reasons the tests read (Swedish ones: test_unplaced_reason_names_the_binding_rule)."""
     base = Program(
         id="bs-test-27",
         name="Backstage rule tests",
         start=date(2027, 1, 11),
         end=date(2027, 6, 30),
+        language="en",
         groups=GroupRules(
             size=min(max_size, max(min_size, 3)),
             min_size=min_size,
@@ -520,7 +523,7 @@ def test_program_window_infeasible_when_too_short() -> None:
     assert plan.cohorts == ()
     reasons = _unplaced(plan)
     assert set(reasons) == {"p01", "p02", "p03", "p04"}
-    assert all("2027-02-01..2027-03-26" in r for r in reasons.values())
+    assert all("1 Feb" in r and "26 Mar 2027" in r for r in reasons.values())
 
     relaxed = program.replace(end=date(2027, 4, 30))
     _assert_everybody(relaxed, _plan(relaxed))
@@ -1187,31 +1190,41 @@ def test_venue_verifier_double_booking(one_room_case: tuple[Program, Plan]) -> N
 # ---- reasons for the unplaced name the rule that bites -----------------------------
 
 
+@pytest.mark.parametrize("language", ["en", "sv"])
 @pytest.mark.parametrize(
     ("changes", "must_mention"),
     [
-        pytest.param({"end": date(2027, 3, 26)}, "2027-03-26", id="window-too-short"),
+        pytest.param({"end": date(2027, 3, 26)}, {"en": "26 Mar 2027", "sv": "26 mars 2027"},
+                     id="window-too-short"),
         pytest.param(
             {"end": date(2027, 4, 2), "extra_closed": _days(date(2027, 2, 1), date(2027, 2, 5))},
-            "2027-04-02",
+            {"en": "2 Apr 2027", "sv": "2 apr. 2027"},
             id="closed-days",
         ),
-        pytest.param({"venues": (Venue("skrubb", "Skrubben", 2),)}, "venue", id="venue-too-small"),
-        pytest.param({"not_with": True}, "not_with", id="not-with-pair"),
+        pytest.param({"venues": (Venue("skrubb", "Skrubben", 2),)},
+                     {"en": "venue: no venue holds", "sv": "lokal: ingen lokal rymmer"},
+                     id="venue-too-small"),
+        pytest.param({"not_with": True}, {"en": "not_with", "sv": "not_with"}, id="not-with-pair"),
     ],
 )
-def test_unplaced_reason_names_the_binding_rule(changes: dict, must_mention: str) -> None:
+def test_unplaced_reason_names_the_binding_rule(
+    changes: dict, must_mention: dict[str, str], language: str
+) -> None:
     """Nobody here has unavailable or busy times and every organisation is distinct, so a
-    reason blaming "their unavailable and busy times" or "organisation mix" misleads."""
+    reason blaming availability or the organisation mix misleads, in either language."""
     changes = dict(changes)
-    program = _program(2, max_size=2, start=date(2027, 2, 1), end=date(2027, 4, 30))
+    program = _program(2, max_size=2, start=date(2027, 2, 1), end=date(2027, 4, 30),
+                       language=language)
     if changes.pop("not_with", False):
         program = _with(program, "p01", not_with=("p02",))
     program = program.replace(**changes)
     plan = _plan(program)
     reasons = _unplaced(plan)
     assert set(reasons) == {"p01", "p02"}
+    words = Words.of(program)
+    unavailable = {"en": "unavailable", "sv": "inte tillgänglig"}[language]
     for reason in reasons.values():
-        assert "unavailable and busy times" not in reason
-        assert "organisation mix" not in reason
-        assert must_mention in reason
+        assert words.rule_name("participant availability") not in reason
+        assert unavailable not in reason
+        assert words.rule_name("organisation mix") not in reason
+        assert must_mention[language] in reason

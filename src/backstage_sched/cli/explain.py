@@ -20,7 +20,7 @@ from ..actions.planner import explain_program
 from ..inputs.load import load_program
 from ..solver import SolveOptions
 from ..solver.diagnose import Finding
-from ..solver.interchange import Interchange
+from ..solver.wording import Words
 
 COMMAND = "explain"
 EXIT_OK, EXIT_BLOCKED = 0, 1
@@ -95,13 +95,14 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         )
         return EXIT_OK
     findings = list(found.findings)
+    words = Words.of(program)
     if args.plain:
         for f in findings:
-            out.print(_line(f, names), markup=False, soft_wrap=True)
+            out.print(_line(f, names, words), markup=False, soft_wrap=True)
     else:
-        out.print(_table(findings, names))
+        out.print(_table(findings, names, words))
     for group in found.interchangeable:
-        out.print(_group_line(group, names), markup=False, soft_wrap=True)
+        out.print(group.note(program), markup=False, soft_wrap=True)
     err.print(
         f"This plan places {plan.placed} of {len(program.participants)} (no plan places more "
         f"than {found.placed_bound}); {len(plan.unplaced)} left out."
@@ -109,40 +110,26 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     return EXIT_BLOCKED
 
 
-def _who(pid: str, names: dict[str, str]) -> str:
-    return f"{names.get(pid, pid)} ({pid})"
-
-
-def _group_line(group: Interchange, names: dict[str, str]) -> str:
-    """``any 1 of these 3 can be placed: ...; this plan leaves out ...``."""
-    everyone = ", ".join(_who(p, names) for p in group.people)
-    left = ", ".join(_who(p, names) for p in group.left_out)
-    if group.complete:
-        return (f"interchangeable: any {group.placeable} of these {len(group.people)} can "
-                f"be placed ({everyone}); this plan leaves out {left}")
-    seats = "; ".join(
-        f"{_who(u, names)} could take the seat of "
-        + ", ".join(_who(m, names) for m in seats)
-        for u, seats in group.swaps.items()
-    )
-    return f"interchangeable: {seats}"
-def _people(f: Finding, names: dict[str, str]) -> str:
+def _people(f: Finding, names: dict[str, str], words: Words) -> str:
     shown = [f"{names.get(p, p)} ({p})" for p in f.people[:6]]
     if len(f.people) > 6:
-        shown.append(f"and {len(f.people) - 6} more")
+        shown.append(words.n_("and {count} more", "and {count} more", len(f.people) - 6))
     return ", ".join(shown) or "-"
 
 
-def _line(f: Finding, names: dict[str, str]) -> str:
-    return f"[{f.rule}] {_people(f, names)}: {f.message}. Fix: {f.fix}."
+def _line(f: Finding, names: dict[str, str], words: Words) -> str:
+    """``[rule] people: message. Fix: fix.``, the reason in the program's language."""
+    who = _people(f, names, words)
+    return f"[{words.rule_name(f.rule)}] {who}: {words.because(f.message, f.fix)}"
 
 
-def _table(findings: list[Finding], names: dict[str, str]) -> Table:
+def _table(findings: list[Finding], names: dict[str, str], words: Words) -> Table:
     table = Table(title="Why they cannot be placed", show_lines=True)
     table.add_column("who")
     table.add_column("rule", no_wrap=True)
     table.add_column("why")
     table.add_column("fix")
     for f in findings:
-        table.add_row(Text(_people(f, names)), Text(f.rule), Text(f.message), Text(f.fix))
+        table.add_row(Text(_people(f, names, words)), Text(words.rule_name(f.rule)),
+                      Text(f.message), Text(f.fix))
     return table

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
-from ..domain import Program
+from ..domain import Facilitator, Participant, Program
 from ..rules import (
     FACILITATOR_AVAILABILITY,
     FACILITATOR_BUFFER,
@@ -45,16 +45,16 @@ from .explain import (
     Finding,
     capacity_detail,
     capacity_finding,
-    cohorts_possible,
+    capacity_must_wait,
     facilitator_capacity,
-    gap_text,
     heuristic_finding,
     not_with_finding,
     org_cap_finding,
+    org_must_wait,
     person_problem,
     program_problem,
     restricted,
-    who,
+    words,
 )
 from .hints import add_greedy_hint, add_schedule_hint
 from .instance import Instance
@@ -248,8 +248,10 @@ def diagnose(
         return findings
     if _Wide(program, inst.calendar).cohort_slots == 0:
         return findings + _heuristic(inst, placed, formed, fixed, note="")
+    w = words(inst)
     if len(waiting) > MAX_CHECKED:
-        note = f"not checked by the solver: {len(waiting)} unplaced, more than {MAX_CHECKED}"
+        note = w._("not checked by the solver: {count} unplaced, more than {most}",
+                   count=len(waiting), most=MAX_CHECKED)
         return findings + _heuristic(inst, placed, formed, fixed, note)
     checker = _Diagnosis(inst, workers, formed, built, cohorts)
     asked = _ask_each(checker, waiting, placed, cohorts is not None, started, time_limit)
@@ -258,7 +260,7 @@ def diagnose(
     unplaced = sum(1 for p in inst.participants if p.id not in asked.placed)
     findings += _render(inst, asked.blames, formed, unplaced)
     findings += [_addable(inst, pid) for pid in asked.addable]
-    note = "not confirmed by the solver within the time limit"
+    note = w._("not confirmed by the solver within the time limit")
     skip = {p.id for p in inst.participants if p.id not in asked.unsure}
     findings += _heuristic(inst, asked.placed, formed, skip, note)
     order = {p.id: n for n, p in enumerate(inst.participants)}
@@ -321,27 +323,33 @@ def _org_of(inst: Instance, pid: str) -> str:
 @explains(ORGANISATION_MIX)
 def _other_org(inst: Instance, pid: str, org: str) -> Finding:
     """``pid`` (of another organisation) could join only if a cohort took more of ``org``."""
+    w = words(inst)
     person = inst.participants[inst.participant_index[pid]]
     cap = inst.program.groups.max_per_organization
     return Finding(
         ORGANISATION_MIX.code,
         (pid,),
-        f"{who(person)} ({person.organization}) could be placed only in a cohort that "
-        f"would need more than {cap} member(s) from {org}, which a mixed run does not allow",
-        f"allow {cap + 1} per cohort (max_per_organization = {cap + 1}), or find more "
-        f"registrants from other organisations who share {person.name}'s dates",
+        w.n_("{who} ({own}) could be placed only in a cohort that would need more than "
+             "{count} member from {org}, which a mixed run does not allow",
+             "{who} ({own}) could be placed only in a cohort that would need more than "
+             "{count} members from {org}, which a mixed run does not allow",
+             cap, who=w.who(person), own=person.organization, org=org),
+        w._("allow {more} per cohort (max_per_organization = {more}), or find more "
+            "registrants from other organisations who share {name}'s dates",
+            more=cap + 1, name=person.name),
     )
 
 
 def _addable(inst: Instance, pid: str) -> Finding:
     """``pid`` could join the plan with everyone placed staying placed."""
+    w = words(inst)
     person = inst.participants[inst.participant_index[pid]]
     return Finding(
         "search effort",
         (pid,),
-        f"a plan exists that places {who(person)} as well, with everyone placed staying "
-        "placed; this plan's search stopped before it found it",
-        "plan again with more effort (--effort, e.g. twice the value used)",
+        w._("a plan exists that places {who} as well, with everyone placed staying placed; "
+            "this plan's search stopped before it found it", who=w.who(person)),
+        w._("plan again with more effort (--effort, e.g. twice the value used)"),
     )
 
 
@@ -381,16 +389,15 @@ def _heuristic(
         if person.id in placed or person.id in skip:
             continue
         f = heuristic_finding(inst, n, placed, formed, unplaced)
-        if f.rule == ORGANISATION_MIX.code and "must wait" in f.message:
+        if f.rule == ORGANISATION_MIX.code and org_must_wait(inst, formed):
             by_org.setdefault(person.organization, []).append(person.id)
             continue
-        if f.rule == FACILITATOR_CAPACITY.code and "must wait" in f.message:
+        if f.rule == FACILITATOR_CAPACITY.code and capacity_must_wait(inst):
             capacity.append(person.id)
             continue
         result.append(f)
-    possible, _ = cohorts_possible(inst)
     for org, people in by_org.items():
-        result.append(org_cap_finding(inst, org, people, formed, formed >= possible))
+        result.append(org_cap_finding(inst, org, people, formed, org_must_wait(inst, formed)))
     if capacity:
         result.append(capacity_finding(inst, capacity, formed, unplaced))
     if note:
@@ -406,7 +413,6 @@ def _render(
     result: list[Finding] = []
     by_org: dict[str, list[str]] = {}
     capacity: list[str] = []
-    possible, _ = cohorts_possible(inst)
     full = formed >= facilitator_capacity(inst)
     for pid, keys in blames.items():
         if not keys:
@@ -428,7 +434,7 @@ def _render(
             else:
                 result.append(_single(inst, pid, key, formed))
     for org, people in by_org.items():
-        result.append(org_cap_finding(inst, org, people, formed, formed >= possible))
+        result.append(org_cap_finding(inst, org, people, formed, org_must_wait(inst, formed)))
     if capacity:
         result.append(capacity_finding(inst, capacity, formed, waiting))
     return result
@@ -438,107 +444,132 @@ def _render(
 @explains(PARTICIPANT_AVAILABILITY)
 def _single(inst: Instance, pid: str, key: Key, formed: int) -> Finding:
     """One rule that alone keeps ``pid`` out (not org cap, not global capacity)."""
+    w = words(inst)
     person = inst.participants[inst.participant_index[pid]]
     kind = key[0]
+    fields = {"who": w.who(person), "name": person.name}
     if kind == NOT_WITH.code:
         other = str(key[2] if key[1] == pid else key[1])
         return not_with_finding(inst, person, (other,), formed)
     if kind == PARTICIPANT_AVAILABILITY.code and key[1] == pid:
-        rules = "; ".join(r.text for r in person.unavailable) or "calendar busy times"
         return Finding(
             PARTICIPANT_AVAILABILITY.code,
             (pid,),
-            f"{who(person)} is unavailable ({rules}) on the dates of every cohort that has "
-            f"room, and too few others share their free dates to form a further cohort",
-            f"narrow {person.name}'s unavailable times, or offer them a later program",
+            w._("{who} is unavailable ({times}) on the dates of every cohort that has room, "
+                "and too few others share their free dates to form a further cohort",
+                times=w.unavailable(person), **fields),
+            w._("narrow {name}'s unavailable times, or offer them a later program", **fields),
         )
     if kind == PARTICIPANT_AVAILABILITY.code:
         other = inst.participants[inst.participant_index[str(key[1])]]
         return Finding(
             PARTICIPANT_AVAILABILITY.code,
             (pid,),
-            f"{who(person)} could only join a cohort with {who(other)}, whose unavailable "
-            f"times ({'; '.join(r.text for r in other.unavailable) or 'calendar'}) rule out "
-            "the dates that would suit both",
-            f"narrow {other.name}'s or {person.name}'s unavailable times",
+            w._("{who} could only join a cohort with {other}, whose unavailable times "
+                "({times}) rule out the dates that would suit both",
+                other=w.who(other), times=w.unavailable(other), **fields),
+            w._("narrow {other}'s or {name}'s unavailable times", other=other.name, **fields),
         )
-    if kind == FACILITATOR_AVAILABILITY.code:
-        fac = next(f for f in inst.facilitators if f.id == key[1])
-        return Finding(
-            FACILITATOR_AVAILABILITY.code,
-            (pid,),
-            f"{who(person)} fits a cohort only if {fac.name} ({fac.id}) leads it, but "
-            f"{fac.name} is unavailable then "
-            f"({', '.join(r.text for r in fac.unavailable)})",
-            f"free {fac.name} on {person.name}'s dates, or add a facilitator",
-        )
-    if kind == FACILITATOR_CAPACITY.code:
-        fac = next(f for f in inst.facilitators if f.id == key[1])
-        return Finding(
-            FACILITATOR_CAPACITY.code,
-            (pid,),
-            f"the cohort {who(person)} could join needs {fac.name} ({fac.id}), who already "
-            f"leads max_cohorts = {fac.max_cohorts} cohort(s); facilitators' limits: "
-            f"{capacity_detail(inst)}",
-            f"raise {fac.name}'s max_cohorts, or add a facilitator",
-        )
+    if kind in (FACILITATOR_AVAILABILITY.code, FACILITATOR_CAPACITY.code):
+        return _facilitator(inst, person, kind, next(f for f in inst.facilitators
+                                                     if f.id == key[1]))
     if kind == GROUP_SIZE.code:
-        groups = inst.program.groups
         return Finding(
             GROUP_SIZE.code,
             (pid,),
-            f"every cohort that suits {who(person)}'s dates is full or would break a rule, "
-            f"and the people left out can form no further cohort of at least "
-            f"{groups.min_size} with {who(person)} that keeps every rule ({gap_text(inst)}); "
-            f"a smaller one could",
-            (f"lower min_size, raise max_size, or widen {person.name}'s availability"
-             if restricted(person) else "lower min_size, or raise max_size"),
+            w._("every cohort that suits {who}'s dates is full or would break a rule, and the "
+                "people left out can form no further cohort of at least {size} with {who} "
+                "that keeps every rule ({gap}); a smaller one could",
+                size=inst.program.groups.min_size, gap=w.gap(inst.program), **fields),
+            w._("lower min_size, raise max_size, or widen {name}'s availability", **fields)
+            if restricted(person) else w._("lower min_size, or raise max_size"),
         )
     return _full(inst, pid, formed)
 
 
+def _facilitator(
+    inst: Instance, person: Participant, kind: str, fac: Facilitator
+) -> Finding:
+    """``person`` fits a cohort only with ``fac``, whose availability or
+    ``max_cohorts`` (``kind``) rules it out."""
+    w = words(inst)
+    fields = {"who": w.who(person), "name": person.name, "facilitator": w.who(fac),
+              "fac_name": fac.name}
+    if kind == FACILITATOR_AVAILABILITY.code:
+        return Finding(
+            FACILITATOR_AVAILABILITY.code,
+            (person.id,),
+            w._("{who} fits a cohort only if {facilitator} leads it, but {fac_name} is "
+                "unavailable then ({times})",
+                times=w.all_of(w.time_rule(r) for r in fac.unavailable), **fields),
+            w._("free {fac_name} on {name}'s dates, or add a facilitator", **fields),
+        )
+    return Finding(
+        FACILITATOR_CAPACITY.code,
+        (person.id,),
+        w.n_("the cohort {who} could join needs {facilitator}, who already leads "
+             "max_cohorts = {count} cohort; facilitators' limits: {detail}",
+             "the cohort {who} could join needs {facilitator}, who already leads "
+             "max_cohorts = {count} cohorts; facilitators' limits: {detail}",
+             fac.max_cohorts or 0, detail=capacity_detail(inst), **fields),
+        w._("raise {fac_name}'s max_cohorts, or add a facilitator", **fields),
+    )
+
+
 def _together(inst: Instance, pid: str, keys: list[Key], proven: bool) -> Finding:
     """Several rules that together keep ``pid`` out (``proven``: none does alone)."""
+    w = words(inst)
     person = inst.participants[inst.participant_index[pid]]
-    parts = "; ".join(_describe(inst, k) for k in keys)
-    alone = " (relaxing any one alone is not enough)" if proven else ""
+    fields = {"who": w.who(person), "rules": "; ".join(_describe(inst, k) for k in keys)}
+    if proven:
+        message = w._("{who} is kept out, with everyone placed staying placed, by these rules "
+                      "together (relaxing any one alone is not enough): {rules}", **fields)
+    else:
+        message = w._("{who} is kept out, with everyone placed staying placed, by these rules "
+                      "together: {rules}", **fields)
     return Finding(
-        "several rules",
-        (pid,),
-        f"{who(person)} is kept out, with everyone placed staying placed, by these rules "
-        f"together{alone}: {parts}",
-        "relax one or more of them, or offer a later program",
+        "several rules", (pid,), message,
+        w._("relax one or more of them, or offer a later program"),
     )
 
 
 def _describe(inst: Instance, key: Key) -> str:
+    """One rule instance of a core, as a list item: ``availability of Anna (p01)``."""
+    w = words(inst)
     kind = key[0]
+
+    def person(pid: object) -> str:
+        return w.who(inst.participants[inst.participant_index[str(pid)]])
+
     if kind == ORGANISATION_MIX.code:
-        return f"organisation mix for {key[1]}"
+        return w._("organisation mix for {org}", org=key[1])
     if kind == NOT_WITH.code:
-        a, b = (inst.participants[inst.participant_index[str(x)]] for x in key[1:3])
-        return f"not_with between {who(a)} and {who(b)}"
+        return w._("not_with between {a} and {b}", a=person(key[1]), b=person(key[2]))
     if kind == PARTICIPANT_AVAILABILITY.code:
-        return f"availability of {who(inst.participants[inst.participant_index[str(key[1])]])}"
+        return w._("availability of {who}", who=person(key[1]))
     if kind == FACILITATOR_AVAILABILITY.code:
-        return f"availability of facilitator {key[1]}"
+        return w._("availability of facilitator {id}", id=key[1])
     if kind == FACILITATOR_CAPACITY.code:
-        return f"max_cohorts of facilitator {key[1]}"
+        return w._("max_cohorts of facilitator {id}", id=key[1])
     if kind == GROUP_SIZE.code:
-        return f"min_size {inst.program.groups.min_size}"
+        return f"min_size {w.value(inst.program.groups.min_size)}"
     return str(key)
 
 
 @explains(FACILITATOR_NO_OVERLAP, FACILITATOR_BUFFER, FACILITATOR_SESSIONS_PER_DAY)
 def _full(inst: Instance, pid: str, formed: int) -> Finding:
     """No relaxable rule binds: the cohorts are full, and the time rules leave no further one."""
+    w = words(inst)
     person = inst.participants[inst.participant_index[pid]]
-    groups = inst.program.groups
     return Finding(
         "cohorts full",
         (pid,),
-        f"{who(person)} cannot join without leaving out someone already placed: the "
-        f"{formed} cohort(s) that can form are full (max_size {groups.max_size}) or their "
-        "times clash with the facilitators' other sessions",
-        f"raise max_size, or give {person.name} priority over another registrant",
+        w.n_("{who} cannot join without leaving out someone already placed: the {count} "
+             "cohort that can form is full (max_size {size}) or its times clash with the "
+             "facilitators' other sessions",
+             "{who} cannot join without leaving out someone already placed: the {count} "
+             "cohorts that can form are full (max_size {size}) or their times clash with the "
+             "facilitators' other sessions",
+             formed, who=w.who(person), size=inst.program.groups.max_size),
+        w._("raise max_size, or give {name} priority over another registrant", name=person.name),
     )

@@ -6,6 +6,9 @@ exact (no allowed day, a window too short, a person or facilitator never free
 on a whole series) come first; only then the cohort-level rules (organisation
 mix, facilitator capacity, not_with), each blamed only when the numbers show it
 binds. :mod:`.diagnose` confirms the cohort-level ones with CP-SAT.
+
+Every sentence is in the program's language (:mod:`.wording`, the ``reasons``
+catalogue); :attr:`Finding.rule` stays the rule's code.
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
-from ..domain import WEEKDAYS, Participant
+from ..domain import Participant
 from ..rules import (
     ALLOWED_DAY,
     COMPANY_MODE,
@@ -33,16 +36,18 @@ from ..rules import (
     explains,
 )
 from .instance import UNLIMITED, Instance
-from .series import series_fits
+from .series import further_cohort, intersect, series_fits
+from .wording import Words
 
 
 @dataclass(frozen=True)
 class Finding:
     """One blocking rule: who it keeps out, why, and what would fix it.
 
-    ``rule`` is the rule's name as the verifier gives it ("participant availability",
-    ORGANISATION_MIX.code, ...) or "search effort" / "cohorts full" / "no cohort";
-    ``people`` the participant ids it keeps out (empty for a note).
+    ``rule`` is the rule's code as the verifier gives it ("participant availability",
+    ORGANISATION_MIX.code, ...) or "search effort" / "cohorts full" / "no cohort" /
+    "several rules"; ``people`` the participant ids it keeps out (empty for a note);
+    ``message`` and ``fix`` are in the program's language (:class:`.wording.Words`).
     """
 
     rule: str
@@ -51,58 +56,15 @@ class Finding:
     fix: str
     dates: tuple[str, ...] = ()  # ISO dates the finding is about, where it names some
 
-    @property
-    def text(self) -> str:
-        """``rule: message. Fix: fix.`` in one line."""
-        fix = f" Fix: {self.fix}." if self.fix else ""
-        return f"{self.rule}: {self.message}.{fix}"
+
+def words(inst: Instance) -> Words:
+    """The words of ``inst``'s program language."""
+    return Words.of(inst.program)
 
 
 def restricted(person: Participant) -> bool:
     """Whether ``person`` has unavailable times or busy calendar events."""
     return bool(person.unavailable or person.busy)
-
-
-def who(person: Participant) -> str:
-    """``Name (id)``, as a coordinator reads it."""
-    return f"{person.name} ({person.id})"
-
-
-def window_text(inst: Instance) -> str:
-    """The program window as ``start..end``."""
-    return f"{inst.program.start.isoformat()}..{inst.program.end.isoformat()}"
-
-
-def gap_text(inst: Instance) -> str:
-    """The gap rule as ``28–35 days apart``."""
-    rules = inst.program.sessions
-    return f"{rules.min_gap_days}–{rules.max_gap_days} days apart"
-
-
-def _weekday_text(inst: Instance) -> str:
-    days = inst.program.sessions.weekdays
-    if tuple(days) == (0, 1, 2, 3, 4):
-        return "weekday"
-    return "allowed day (" + ", ".join(WEEKDAYS[d] for d in days) + ")"
-
-
-def _hhmm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def _rule_texts(person: Participant) -> str:
-    items = [r.text for r in person.unavailable]
-    if person.busy:
-        items.append(f"{len(person.busy)} busy event(s) in their calendar")
-    return "; ".join(items)
-
-
-def _intersect(a: frozenset[int] | None, b: frozenset[int] | None) -> frozenset[int] | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a & b
 
 
 def sessions_needed(inst: Instance) -> int:
@@ -123,6 +85,7 @@ def program_problem(inst: Instance) -> Finding | None:
 @explains(ALLOWED_DAY, DAY_WINDOW, DURATION)
 def _calendar_problem(inst: Instance, everyone: tuple[str, ...]) -> Finding | None:
     """No start time fits the day window, or no day of the window allows a session."""
+    w = words(inst)
     program = inst.program
     rules = program.sessions
     if inst.n_slots == 0:
@@ -131,29 +94,55 @@ def _calendar_problem(inst: Instance, everyone: tuple[str, ...]) -> Finding | No
         return Finding(
             DAY_WINDOW.code,
             everyone,
-            f"the day window {_hhmm(start)}–{_hhmm(end)} ({end - start} minutes) is shorter "
-            f"than a session ({rules.duration_minutes} minutes), so no session can be held",
-            f"set day_end to {_hhmm(start + rules.duration_minutes)} or later, or shorten "
-            "duration_minutes",
+            w._("the day window {start}–{end} ({minutes} minutes) is shorter than a session "
+                "({duration} minutes), so no session can be held",
+                start=w.clock(start), end=w.clock(end), minutes=end - start,
+                duration=rules.duration_minutes),
+            w._("set day_end to {end} or later, or shorten duration_minutes",
+                end=w.clock(start + rules.duration_minutes)),
         )
     if inst.n_days == 0:
-        causes = Counter(
-            (inst.calendar.closed_reason(program.start + timedelta(days=i)) or "").split(" (")[0]
-            for i in range((program.end - program.start).days + 1)
-        )
-        why = ", ".join(f"{c}: {n} day(s)" for c, n in causes.most_common() if c)
         return Finding(
             ALLOWED_DAY.code,
             everyone,
-            f"no day in the program window {window_text(inst)} allows a session ({why})",
-            "widen the program window, allow more weekdays, or shorten blackouts and closed days",
+            w._("no day in the program window {window} allows a session ({why})",
+                window=w.window(program), why=_closed_days(inst, w)),
+            w._("widen the program window, allow more weekdays, or shorten blackouts and "
+                "closed days"),
         )
     return None
+
+
+def _closed_days(inst: Instance, w: Words) -> str:
+    """Why the days of the window are closed, most days first: ``40 days are not
+    allowed weekdays and 2 public holidays``."""
+    program = inst.program
+    cal = inst.calendar
+    causes: Counter[int] = Counter()
+    for i in range((program.end - program.start).days + 1):
+        d = program.start + timedelta(days=i)
+        if d.weekday() not in program.sessions.weekdays:
+            causes[0] += 1
+        elif d in cal.holidays:
+            causes[1] += 1
+        elif d in cal.closed:
+            causes[2] += 1
+        elif d in cal.blackout_days:
+            causes[3] += 1
+    texts = {
+        0: lambda n: w.n_("{count} day is not an allowed weekday",
+                          "{count} days are not allowed weekdays", n),
+        1: lambda n: w.n_("{count} public holiday", "{count} public holidays", n),
+        2: lambda n: w.n_("{count} extra closed day", "{count} extra closed days", n),
+        3: lambda n: w.n_("{count} blackout day", "{count} blackout days", n),
+    }
+    return w.all_of(texts[c](n) for c, n in sorted(causes.items(), key=lambda cn: (-cn[1], cn[0])))
 
 
 @explains(GAP, PROGRAM_WINDOW)
 def _series_problem(inst: Instance, everyone: tuple[str, ...]) -> Finding | None:
     """The allowed days hold no series of the smallest cohort's sessions."""
+    w = words(inst)
     program = inst.program
     rules = program.sessions
     need = sessions_needed(inst)
@@ -161,63 +150,77 @@ def _series_problem(inst: Instance, everyone: tuple[str, ...]) -> Finding | None
         return None
     span = (program.end - program.start).days
     least = (need - 1) * rules.min_gap_days
+    window, gap = w.window(program), w.gap(program)
     if span < least:
-        latest = program.start + timedelta(days=least)
         return Finding(
             PROGRAM_WINDOW.code,
             everyone,
-            f"the program window {window_text(inst)} is too short for {need} sessions "
-            f"{gap_text(inst)} (needs at least {least} days from first to last session; "
-            f"it has {span})",
-            f"move the end to {latest.isoformat()} or later, start earlier, or lower "
-            "min_gap_days or min_size",
+            w._("the program window {window} is too short for {need} sessions {gap} "
+                "(needs at least {least} days from first to last session; it has {span})",
+                window=window, need=need, gap=gap, least=least, span=span),
+            w._("move the end to {day} or later, start earlier, or lower min_gap_days or "
+                "min_size", day=program.start + timedelta(days=least)),
         )
-    blackouts = ", ".join(
-        f"{b.name} {b.start.isoformat()}..{b.end.isoformat()}" for b in program.blackouts
-    )
+    blackouts = ", ".join(f"{b.name} {w.period(b.start, b.end)}" for b in program.blackouts)
+    if blackouts:
+        message = w._(
+            "the allowed days in the program window {window} (weekdays, holidays, closed "
+            "days, blackouts {blackouts}) leave no series of {need} sessions {gap}",
+            window=window, blackouts=blackouts, need=need, gap=gap)
+    else:
+        message = w._(
+            "the allowed days in the program window {window} (weekdays, holidays, closed "
+            "days) leave no series of {need} sessions {gap}", window=window, need=need, gap=gap)
     return Finding(
         PROGRAM_WINDOW.code,
         everyone,
-        f"the allowed days in the program window {window_text(inst)} (weekdays, holidays, "
-        f"closed days{', blackouts ' + blackouts if blackouts else ''}) leave no series of "
-        f"{need} sessions {gap_text(inst)}",
-        "extend the window, allow more weekdays, or shorten blackouts and closed days",
+        message,
+        w._("extend the window, allow more weekdays, or shorten blackouts and closed days"),
     )
 
 
 @explains(VENUE, GROUP_SIZE, ORGANISATION_MIX, FACILITATOR_CAPACITY)
 def _people_problem(inst: Instance, everyone: tuple[str, ...]) -> Finding | None:
     """No room seats a cohort, too few people or organisations, or no facilitator."""
+    w = words(inst)
     program = inst.program
-    if program.venues and max(v.capacity for v in program.venues) < program.groups.min_size + 1:
+    groups = program.groups
+    if program.venues and max(v.capacity for v in program.venues) < groups.min_size + 1:
         largest = max(program.venues, key=lambda v: v.capacity)
         return Finding(
             VENUE.code,
             everyone,
-            f"no venue holds a cohort of {program.groups.min_size} plus its facilitator "
-            f"(the largest, {largest.name}, holds {largest.capacity})",
-            f"add a venue for at least {program.groups.min_size + 1} people, or lower min_size",
+            w.n_("no venue holds a cohort of {size} plus its facilitator (the largest, "
+                 "{venue}, holds {count} person)",
+                 "no venue holds a cohort of {size} plus its facilitator (the largest, "
+                 "{venue}, holds {count} people)",
+                 largest.capacity, size=groups.min_size, venue=largest.name),
+            w._("add a venue for at least {size} people, or lower min_size",
+                size=groups.min_size + 1),
         )
-    groups = program.groups
     orgs = {p.organization for p in inst.participants}
-    if len(inst.participants) < groups.min_size and not inst.earlier:
+    registered = len(inst.participants)
+    if registered < groups.min_size and not inst.earlier:
         return Finding(
             GROUP_SIZE.code,
             everyone,
-            f"only {len(inst.participants)} registrant(s), but a cohort needs at least "
-            f"{groups.min_size}",
-            f"register {groups.min_size - len(inst.participants)} more, or lower min_size",
+            w.n_("only {count} registrant, but a cohort needs at least {size}",
+                 "only {count} registrants, but a cohort needs at least {size}",
+                 registered, size=groups.min_size),
+            w._("register {count} more, or lower min_size", count=groups.min_size - registered),
         )
     cap = groups.max_per_organization
     if program.mode == "mixed" and len(orgs) * cap < groups.min_size and not inst.earlier:
         return Finding(
             ORGANISATION_MIX.code,
             everyone,
-            f"a cohort needs at least {groups.min_size} members, at most {cap} per "
-            f"organisation, but only {len(orgs)} organisation(s) registered "
-            f"({', '.join(sorted(orgs))})",
-            "allow more per organisation (max_per_organization), lower min_size, or run a "
-            "company-tailored program",
+            w.n_("a cohort needs at least {size} members, at most {cap} per organisation, but "
+                 "only {count} organisation registered ({orgs})",
+                 "a cohort needs at least {size} members, at most {cap} per organisation, but "
+                 "only {count} organisations registered ({orgs})",
+                 len(orgs), size=groups.min_size, cap=cap, orgs=w.all_of(sorted(orgs))),
+            w._("allow more per organisation (max_per_organization), lower min_size, or run a "
+                "company-tailored program"),
         )
     if not program.facilitators or all(
         inst.facilitator_limit(f) <= 0 for f in inst.facilitators
@@ -225,8 +228,8 @@ def _people_problem(inst: Instance, everyone: tuple[str, ...]) -> Finding | None
         return Finding(
             FACILITATOR_CAPACITY.code,
             everyone,
-            "no facilitator can lead a cohort (none listed, or max_cohorts is 0)",
-            "add a facilitator or raise max_cohorts",
+            w._("no facilitator can lead a cohort (none listed, or max_cohorts is 0)"),
+            w._("add a facilitator or raise max_cohorts"),
         )
     return None
 
@@ -238,60 +241,83 @@ def person_problem(inst: Instance, n: int) -> Finding | None:
     person = inst.participants[n]
     need = sessions_needed(inst)
     own = inst.participant_open[n]
-    window = f"between {program.start.isoformat()} and {program.end.isoformat()}"
-    rules = _rule_texts(person)
     if own is not None and not own:
-        return Finding(
-            PARTICIPANT_AVAILABILITY.code,
-            (person.id,),
-            f"{who(person)} is unavailable on every {_weekday_text(inst)} {window} "
-            f"(availability: {rules})",
-            f"narrow {person.name}'s unavailable times, or offer them a later program",
-        )
+        return _never_free(inst, person)
     if not series_fits(inst, own, need):
-        free_days = len({w // inst.n_slots for w in own or ()})
+        w, fields = _about(inst, person)
         return Finding(
             PARTICIPANT_AVAILABILITY.code,
             (person.id,),
-            f"{who(person)} is free on only {free_days} of the {inst.n_days} session days "
-            f"{window}, which hold no series of {need} sessions {gap_text(inst)} "
-            f"(availability: {rules})",
-            f"narrow {person.name}'s unavailable times, or offer them a later program",
+            w._("{who} is free on only {free} of the {days} session days between {start} and "
+                "{end}, which hold no series of {need} sessions {gap} (unavailable: {times})",
+                free=len({x // inst.n_slots for x in own or ()}), days=inst.n_days, **fields),
+            w._("narrow {name}'s unavailable times, or offer them a later program", **fields),
         )
     if not any(
-        series_fits(inst, _intersect(own, inst.facilitator_open[f]), need)
+        series_fits(inst, intersect(own, inst.facilitator_open[f]), need)
         for f in range(len(inst.facilitators))
     ):
-        facs = "; ".join(
-            f"{f.name} ({f.id}) unavailable {', '.join(r.text for r in f.unavailable) or '-'}"
-            for f in inst.facilitators
-        )
+        w, fields = _about(inst, person)
         return Finding(
             FACILITATOR_AVAILABILITY.code,
             (person.id,),
-            f"no facilitator is free on a series of {need} sessions {gap_text(inst)} that "
-            f"{who(person)} can attend (availability: {facs})",
-            f"free a facilitator on {person.name}'s days, add a facilitator, or narrow "
-            f"{person.name}'s unavailable times",
+            w._("no facilitator is free on a series of {need} sessions {gap} that {who} can "
+                "attend (the facilitators' unavailable times: {facilitators})",
+                facilitators="; ".join(w.facilitator_unavailable(f) for f in inst.facilitators
+                                       if f.unavailable),  # the others are free on any day
+                **fields),
+            w._("free a facilitator on {name}'s days, add a facilitator, or narrow {name}'s "
+                "unavailable times", **fields),
         )
     if program.mode == "company":
-        orgs = Counter(p.organization for p in inst.participants)
-        count = orgs[person.organization]
-        if count < program.groups.min_size:
+        count = sum(p.organization == person.organization for p in inst.participants)
+        size = program.groups.min_size
+        if count < size:
+            w, fields = _about(inst, person)
             return Finding(
                 COMPANY_MODE.code,
                 (person.id,),
-                f"company-tailored run: {person.organization} has only {count} "
-                f"registration(s), but a cohort needs at least {program.groups.min_size}; "
-                f"{who(person)} cannot form one",
-                f"register {program.groups.min_size - count} more from {person.organization}, "
-                "lower min_size, or run a mixed program",
+                w.n_("company-tailored run: {org} has only {count} registration, but a cohort "
+                     "needs at least {size}; {who} cannot form one",
+                     "company-tailored run: {org} has only {count} registrations, but a cohort "
+                     "needs at least {size}; {who} cannot form one",
+                     count, org=person.organization, size=size, who=fields["who"]),
+                w._("register {count} more from {org}, lower min_size, or run a mixed program",
+                    count=size - count, org=person.organization),
             )
     return None
 
 
+def _about(inst: Instance, person: Participant) -> tuple[Words, dict[str, object]]:
+    """The words of ``inst`` and what they say of ``person``: name, the program
+    window, their unavailable times, the sessions of the smallest cohort."""
+    w = words(inst)
+    program = inst.program
+    return w, {"who": w.who(person), "name": person.name, "start": program.start,
+               "end": program.end, "times": w.unavailable(person),
+               "need": sessions_needed(inst), "gap": w.gap(program)}
+
+
+def _never_free(inst: Instance, person: Participant) -> Finding:
+    """``person`` is unavailable on every allowed day of the program window."""
+    w, fields = _about(inst, person)
+    weekdays = inst.program.sessions.weekdays
+    if tuple(weekdays) == (0, 1, 2, 3, 4):
+        message = w._("{who} is unavailable on every weekday between {start} and {end} "
+                      "(unavailable: {times})", **fields)
+    else:
+        message = w._("{who} is unavailable on every allowed day ({weekdays}) between "
+                      "{start} and {end} (unavailable: {times})",
+                      weekdays=w.weekdays(weekdays), **fields)
+    return Finding(
+        PARTICIPANT_AVAILABILITY.code, (person.id,), message,
+        w._("narrow {name}'s unavailable times, or offer them a later program", **fields),
+    )
+
+
 def cohorts_possible(inst: Instance) -> tuple[int, str]:
-    """An upper bound on how many cohorts can form, and what sets it."""
+    """An upper bound on how many cohorts can form, and the rule that sets it:
+    facilitator capacity, or group size (too few registrants for more)."""
     program = inst.program
     groups = program.groups
     if program.mode == "company":
@@ -302,7 +328,7 @@ def cohorts_possible(inst: Instance) -> tuple[int, str]:
     lead = facilitator_capacity(inst)
     if lead < fill:
         return lead, FACILITATOR_CAPACITY.code
-    return fill, f"{len(inst.participants)} registrants, at least {groups.min_size} per cohort"
+    return fill, GROUP_SIZE.code
 
 
 def facilitator_capacity(inst: Instance) -> int:
@@ -311,11 +337,19 @@ def facilitator_capacity(inst: Instance) -> int:
 
 
 def capacity_detail(inst: Instance) -> str:
-    """Each facilitator's ``max_cohorts``, e.g. ``Anna (f1) 4, Bo (f2) 4``."""
+    """Each facilitator's ``max_cohorts``, e.g. ``Anna (f1): 4, Bo (f2): no limit``."""
+    w = words(inst)
     return ", ".join(
-        f"{f.name} ({f.id}) {f.max_cohorts if f.max_cohorts is not None else 'no limit'}"
+        f"{w.who(f)}: {w.value(f.max_cohorts)}" if f.max_cohorts is not None
+        else w._("{who}: no limit", who=w.who(f))
         for f in inst.facilitators
     )
+
+
+def org_must_wait(inst: Instance, formed: int) -> bool:
+    """Whether :func:`org_cap_finding` speaks of a bound every plan obeys ("must
+    wait"): ``formed`` is the most cohorts that can form."""
+    return formed >= cohorts_possible(inst)[0]
 
 
 @explains(ORGANISATION_MIX)
@@ -328,20 +362,37 @@ def org_cap_finding(
     for every plan; otherwise it is this plan's. Either way it is never more than
     the plan leaves out of ``org``: each cohort holds at most the cap from it.
     """
+    w = words(inst)
     cap = inst.program.groups.max_per_organization
     count = sum(1 for p in inst.participants if p.organization == org)
-    wait = max(0, count - cohorts * cap)
+    fields = {"org": org, "registered": count, "cap": cap,
+              "wait": max(0, count - cohorts * cap)}
     if most:
-        tail = f"at most {cohorts} cohort(s) can form, so at least {wait} of them must wait"
+        message = w.n_(
+            "{org} has {registered} registrants and a mixed run allows {cap} per cohort; at "
+            "most {count} cohort can form, so at least {wait} of them must wait",
+            "{org} has {registered} registrants and a mixed run allows {cap} per cohort; at "
+            "most {count} cohorts can form, so at least {wait} of them must wait",
+            cohorts, **fields)
     else:
-        tail = f"this plan forms {cohorts} cohort(s), so {wait} of them wait"
+        message = w.n_(
+            "{org} has {registered} registrants and a mixed run allows {cap} per cohort; this "
+            "plan forms {count} cohort, so {wait} of them wait",
+            "{org} has {registered} registrants and a mixed run allows {cap} per cohort; this "
+            "plan forms {count} cohorts, so {wait} of them wait",
+            cohorts, **fields)
     return Finding(
         ORGANISATION_MIX.code,
         tuple(people),
-        f"{org} has {count} registrants and a mixed run allows {cap} per cohort; {tail}",
-        f"allow {cap + 1} per cohort (max_per_organization = {cap + 1}), add cohorts, "
-        f"or offer them a later program",
+        message,
+        w._("allow {more} per cohort (max_per_organization = {more}), add cohorts, or offer "
+            "them a later program", more=cap + 1),
     )
+
+
+def capacity_must_wait(inst: Instance) -> bool:
+    """Whether :func:`capacity_finding` speaks of people who must wait in every plan."""
+    return len(inst.participants) > facilitator_capacity(inst) * inst.largest_cohort
 
 
 @explains(FACILITATOR_CAPACITY)
@@ -354,23 +405,38 @@ def capacity_finding(
     "at most" and "must wait" are bounds every plan obeys (cohorts times their
     largest size); the plan's own figure is given as the plan's.
     """
+    w = words(inst)
     total = facilitator_capacity(inst)
     n = len(inst.participants)
     most = min(n, total * inst.largest_cohort)
-    people = tuple(people)
-    text = (
-        f"the facilitators may lead {total} cohort(s) in all ({capacity_detail(inst)}), "
-        f"of at most {inst.largest_cohort} members: at most {most} of the {n} registrants "
-        "can be placed"
-    )
+    fields = {"detail": capacity_detail(inst), "largest": inst.largest_cohort, "most": most,
+              "registered": n, "wait": n - most, "formed": formed, "waiting": waiting}
     if n > most:
-        text += f", so at least {n - most} must wait"
-    if formed >= total:
-        text += f"; this plan uses all {formed} cohorts"
-    if waiting is not None:
-        text += f" and leaves out {waiting}"
+        parts = [w.n_(
+            "the facilitators may lead {count} cohort in all ({detail}), of at most {largest} "
+            "members: at most {most} of the {registered} registrants can be placed, so at "
+            "least {wait} must wait",
+            "the facilitators may lead {count} cohorts in all ({detail}), of at most {largest} "
+            "members: at most {most} of the {registered} registrants can be placed, so at "
+            "least {wait} must wait", total, **fields)]
+    else:
+        parts = [w.n_(
+            "the facilitators may lead {count} cohort in all ({detail}), of at most {largest} "
+            "members: at most {most} of the {registered} registrants can be placed",
+            "the facilitators may lead {count} cohorts in all ({detail}), of at most {largest} "
+            "members: at most {most} of the {registered} registrants can be placed",
+            total, **fields)]
+    if formed >= total and waiting is not None:
+        parts.append(w.n_("this plan forms it and leaves out {waiting}",
+                          "this plan uses all {count} cohorts and leaves out {waiting}",
+                          formed, **fields))
+    elif formed >= total:
+        parts.append(w.n_("this plan forms it", "this plan uses all {count} cohorts", formed))
+    elif waiting is not None:
+        parts.append(w._("this plan leaves out {waiting}", **fields))
     return Finding(
-        FACILITATOR_CAPACITY.code, people, text, "raise max_cohorts or add a facilitator"
+        FACILITATOR_CAPACITY.code, tuple(people), "; ".join(parts),
+        w._("raise max_cohorts or add a facilitator"),
     )
 
 
@@ -380,72 +446,33 @@ def not_with_finding(
 ) -> Finding:
     """not_with keeps ``person`` away from ``others`` (ids), and so out of every cohort
     (``formed``: cohorts in the plan, -1 unknown)."""
-    names = ", ".join(who(inst.participants[inst.participant_index[o]]) for o in others)
+    w = words(inst)
+    names = w.all_of(w.who(inst.participants[inst.participant_index[o]]) for o in others)
     possible, why = cohorts_possible(inst)
-    rest = (
-        f"only {formed} cohort(s) can form ({why})"
-        if 0 <= possible <= formed
-        else "no other cohort that suits their dates has room"
-    )
+    fields = {"who": w.who(person), "others": names, "name": person.name,
+              "registered": len(inst.participants), "size": inst.program.groups.min_size}
+    if not 0 <= possible <= formed:
+        message = w._("{who} must not share a cohort with {others} (not_with), and no other "
+                      "cohort that suits their dates has room", **fields)
+    elif why == FACILITATOR_CAPACITY.code:
+        message = w.n_(
+            "{who} must not share a cohort with {others} (not_with), and only {count} cohort "
+            "can form (the facilitators' max_cohorts)",
+            "{who} must not share a cohort with {others} (not_with), and only {count} cohorts "
+            "can form (the facilitators' max_cohorts)", formed, **fields)
+    else:
+        message = w.n_(
+            "{who} must not share a cohort with {others} (not_with), and only {count} cohort "
+            "can form ({registered} registrants, at least {size} per cohort)",
+            "{who} must not share a cohort with {others} (not_with), and only {count} cohorts "
+            "can form ({registered} registrants, at least {size} per cohort)", formed, **fields)
     return Finding(
         NOT_WITH.code,
         (person.id,),
-        f"{who(person)} must not share a cohort with {names} (not_with), and {rest}",
-        f"drop the not_with pair if it is no longer needed, or move {person.name} to "
-        "another program; a further cohort needs enough others who share their dates",
+        message,
+        w._("drop the not_with pair if it is no longer needed, or move {name} to another "
+            "program; a further cohort needs enough others who share their dates", **fields),
     )
-
-
-FURTHER_LOOK = 400
-"""How many people :func:`further_cohort` looks at in all before it gives up."""
-
-
-def further_cohort(
-    inst: Instance, n: int, placed: set[str], spare: list[int]
-) -> tuple[str, tuple[str, ...]] | None:
-    """A facilitator (id) with a cohort to spare and ``min_size - 1`` other people left
-    out (ids) who, with participant ``n``, keep the organisation rule and
-    ``not_with`` and share some series of dates with that facilitator (any start
-    times); None when none is found (found greedily: people in input order).
-
-    ``spare``: indexes of facilitators who lead fewer cohorts than they may.
-    """
-    program = inst.program
-    groups = program.groups
-    me = inst.participants[n]
-    sessions = groups.min_size + 1
-    looked = 0
-    for f in spare:
-        both = _intersect(inst.participant_open[n], inst.facilitator_open[f])
-        if not series_fits(inst, both, sessions):
-            continue
-        chosen: list[int] = []
-        orgs = Counter([me.organization])
-        for q, other in enumerate(inst.participants):
-            if q == n or other.id in placed:
-                continue
-            looked += 1
-            if looked > FURTHER_LOOK:
-                return None
-            if program.mode == "company" and other.organization != me.organization:
-                continue
-            if program.mode == "mixed" and orgs[other.organization] >= (
-                groups.max_per_organization
-            ):
-                continue
-            team = [me, *(inst.participants[c] for c in chosen)]
-            if any(other.id in t.not_with or t.id in other.not_with for t in team):
-                continue
-            narrower = _intersect(both, inst.participant_open[q])
-            if not series_fits(inst, narrower, sessions):
-                continue
-            both = narrower
-            chosen.append(q)
-            orgs[other.organization] += 1
-            if len(chosen) + 1 >= groups.min_size:
-                ids = tuple(inst.participants[c].id for c in chosen)
-                return inst.facilitators[f].id, ids
-    return None
 
 
 def heuristic_finding(
@@ -471,12 +498,10 @@ def heuristic_finding(
     orgs = Counter(p.organization for p in inst.participants)
     org = person.organization
     cap = groups.max_per_organization
-    total = facilitator_capacity(inst)
-    if formed >= total:
+    if formed >= facilitator_capacity(inst):
         return capacity_finding(inst, (person.id,), formed, unplaced)
-    possible, _ = cohorts_possible(inst)
     if program.mode == "mixed" and orgs[org] > max(cap, formed * cap):
-        return org_cap_finding(inst, org, (person.id,), formed, formed >= possible)
+        return org_cap_finding(inst, org, (person.id,), formed, org_must_wait(inst, formed))
     blockers = sorted(
         {o for o in person.not_with if o in placed}
         | {q.id for q in inst.participants if person.id in q.not_with and q.id in placed}
@@ -489,36 +514,68 @@ def heuristic_finding(
         return not_with_finding(inst, person, blockers or unplaced_blockers, formed)
     could = None if spare is None else further_cohort(inst, n, placed, spare)
     if could is not None:
-        fid, others = could
-        names = ", ".join(who(inst.participants[inst.participant_index[o]]) for o in others)
-        rooms = " and of the rooms' bookings" if program.venues else ""
+        return _no_further_cohort(inst, person, *could)
+    return _no_cohort(inst, person, unplaced, searched=spare is not None)
+
+
+def _no_further_cohort(
+    inst: Instance, person: Participant, facilitator: str, others: tuple[str, ...]
+) -> Finding:
+    """No cohort takes ``person`` although ``others`` and ``facilitator`` (ids) share
+    dates for a further one: the plan found no series clear of other sessions."""
+    w = words(inst)
+    people = ", ".join(
+        [w.who(person), *(w.who(inst.participants[inst.participant_index[o]]) for o in others)])
+    fields = {"who": w.who(person), "people": people, "facilitator": facilitator}
+    if inst.program.venues:
         return Finding(
             "no cohort",
             (person.id,),
-            f"no cohort can take {who(person)}, and this plan opens no further one although "
-            f"{who(person)}, {names} and facilitator {fid} (who may lead one more) share "
-            f"dates for a series: the plan found no such series clear of the facilitators' "
-            f"other sessions{rooms}",
-            ("add a room, " if program.venues else "")
-            + "free a facilitator's days, or plan again with more effort (--effort)",
+            w._("no cohort can take {who}, and this plan opens no further one although "
+                "{people} and facilitator {facilitator} (who may lead one more) share dates "
+                "for a series: the plan found no such series clear of the facilitators' other "
+                "sessions and of the rooms' bookings", **fields),
+            w._("add a room, free a facilitator's days, or plan again with more effort "
+                "(--effort)"),
         )
-    searched = "" if spare is None else (
-        " with a facilitator who may lead one more")
     return Finding(
         "no cohort",
         (person.id,),
-        f"no cohort can take {who(person)}: every cohort that suits their dates is full or "
-        f"would break a rule, and no further cohort of at least {groups.min_size} was found "
-        f"among the {unplaced} left out who share their dates{searched}",
-        ("widen " + person.name + "'s availability, raise max_size, or lower min_size")
-        if restricted(person) else "raise max_size, or lower min_size",
+        w._("no cohort can take {who}, and this plan opens no further one although {people} "
+            "and facilitator {facilitator} (who may lead one more) share dates for a series: "
+            "the plan found no such series clear of the facilitators' other sessions",
+            **fields),
+        w._("free a facilitator's days, or plan again with more effort (--effort)"),
     )
+
+
+def _no_cohort(inst: Instance, person: Participant, unplaced: int, searched: bool) -> Finding:
+    """No cohort takes ``person``, and no further one was found among the ``unplaced``
+    (``searched``: also among the facilitators who may lead one more)."""
+    w = words(inst)
+    fields = {"who": w.who(person), "size": inst.program.groups.min_size,
+              "unplaced": unplaced, "name": person.name}
+    if searched:
+        message = w._(
+            "no cohort can take {who}: every cohort that suits their dates is full or would "
+            "break a rule, and no further cohort of at least {size} was found among the "
+            "{unplaced} left out who share their dates with a facilitator who may lead one "
+            "more", **fields)
+    else:
+        message = w._(
+            "no cohort can take {who}: every cohort that suits their dates is full or would "
+            "break a rule, and no further cohort of at least {size} was found among the "
+            "{unplaced} left out who share their dates", **fields)
+    fix = (w._("widen {name}'s availability, raise max_size, or lower min_size", **fields)
+           if restricted(person) else w._("raise max_size, or lower min_size"))
+    return Finding("no cohort", (person.id,), message, fix)
 
 
 def unplaced_reasons(
     inst: Instance, placed: set[str], formed: int, loads: dict[str, int] | None = None
 ) -> dict[str, str]:
-    """A reason for every participant not in ``placed``, in input order.
+    """A reason for every participant not in ``placed``, in input order, in the
+    program's language.
 
     ``formed`` is the number of cohorts the plan opens; ``loads`` how many each
     facilitator (id) leads, which lets the reasons look for a further cohort.
@@ -528,74 +585,10 @@ def unplaced_reasons(
     if loads is not None:
         spare = [f for f, fac in enumerate(inst.facilitators)
                  if loads.get(fac.id, 0) < inst.facilitator_limit(fac)]
-    return {
-        person.id: heuristic_finding(inst, n, placed, formed, unplaced, spare).text
-        for n, person in enumerate(inst.participants)
-        if person.id not in placed
-    }
-
-
-def held_conflicts(inst: Instance) -> list[str]:
-    """Why a re-plan cannot keep a started cohort: for each one whose next session
-    has no date in the gap window that suits its pinned members and facilitator,
-    who blocks it."""
-    program = inst.program
-    rules = program.sessions
-    g = inst.n_slots
-    cal_no = inst.calendar.calendar_number
-    eff_no = inst.calendar.effective_number
-    index = inst.calendar_index
-    facs = {f.id: n for n, f in enumerate(inst.facilitators)}
-    problems = []
-    for k, e in enumerate(inst.earlier):
-        if e.held == 0 or e.held >= len(e.slots):
-            continue
-        prev = inst.held_when(k, e.held - 1)
-        if prev is None:
-            continue
-        prev_c = prev // g
-        window = [
-            c for c in cal_no
-            if c - prev_c >= rules.min_gap_days
-            and eff_no[index[c]] - eff_no[index[prev_c]] <= rules.max_gap_days
-        ]
-        candidates = {c * g + s for c in window for s in range(g)}
-        people = [
-            (m, inst.participant_open[inst.participant_index[m]])
-            for m in e.members if m in inst.participant_index
-        ]
-        if e.facilitator in facs:
-            people.append((e.facilitator, inst.facilitator_open[facs[e.facilitator]]))
-        left = set(candidates)
-        for _, allowed in people:
-            if allowed is not None:
-                left &= allowed
-        if left:
-            continue
-        blockers = [
-            _name(inst, who_id) for who_id, allowed in people
-            if allowed is not None and not (candidates & allowed)
-        ]
-        first = program.start.toordinal()
-        span = (
-            f"{date.fromordinal(first + window[0]).isoformat()}.."
-            f"{date.fromordinal(first + window[-1]).isoformat()}"
-            if window else "(no allowed day)"
-        )
-        who_text = ", ".join(blockers) if blockers else "the members together"
-        problems.append(
-            f"cohort {e.id or k + 1} has started, so its members "
-            f"stay; its session {e.held + 1} must fall in {span} (gap rule), but no time then "
-            f"suits {who_text}"
-        )
-    return problems
-
-
-def _name(inst: Instance, pid: str) -> str:
-    """``Name (id)`` of a participant or facilitator id; the bare id if unknown."""
-    if pid in inst.participant_index:
-        return who(inst.participants[inst.participant_index[pid]])
-    for f in inst.facilitators:
-        if f.id == pid:
-            return f"{f.name} ({f.id})"
-    return pid
+    w = words(inst)
+    reasons = {}
+    for n, person in enumerate(inst.participants):
+        if person.id not in placed:
+            f = heuristic_finding(inst, n, placed, formed, unplaced, spare)
+            reasons[person.id] = w.reason(f.rule, f.message, f.fix)
+    return reasons

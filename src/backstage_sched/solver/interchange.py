@@ -6,7 +6,8 @@ pair. :func:`interchangeable` finds, for every person left out, the members
 whose seat they could take with every hard rule still kept (their
 availability covers the cohort's sessions, the organisation rule and
 ``not_with`` hold once the member has left), and groups them, so that an
-explanation can say "any 1 of these 3 can be placed; this plan leaves out …".
+explanation can say "any 1 of these 3 can be placed; this plan leaves out …"
+(:meth:`Interchange.note`, in the program's language).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..domain import Program
 from .instance import Instance
 from .schedule import ScheduledCohort
+from .wording import Words
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,31 @@ class Interchange:
             "could_take_the_seat_of": {k: list(v) for k, v in self.swaps.items()},
             "any": self.complete,
         }
+
+    def note(self, program: Program) -> str:
+        """``interchangeable: any 1 of these 3 can be placed (…); this plan leaves out …``,
+        or who could take whose seat, in ``program``'s language."""
+        w = Words.of(program)
+        known = {p.id: p for p in program.participants}
+
+        def who(pid: str) -> str:
+            return w.who(known[pid]) if pid in known else pid
+
+        if self.complete:
+            return w.n_(
+                "interchangeable: any {count} of these {people} can be placed ({everyone}); "
+                "this plan leaves out {left}",
+                "interchangeable: any {count} of these {people} can be placed ({everyone}); "
+                "this plan leaves out {left}",
+                self.placeable, people=len(self.people),
+                everyone=", ".join(who(p) for p in self.people),
+                left=w.all_of(who(p) for p in self.left_out))
+        seats = "; ".join(
+            w._("{who} could take the seat of {members}", who=who(out),
+                members=w.one_of(who(m) for m in members))
+            for out, members in self.swaps.items()
+        )
+        return w._("interchangeable: {seats}", seats=seats)
 
 
 def can_take_seat(inst: Instance, person: int, cohort: ScheduledCohort, leaving: str) -> bool:

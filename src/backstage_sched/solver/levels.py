@@ -16,7 +16,8 @@ from ortools.sat.python import cp_model
 
 from ..errors import InfeasibleError
 from .constraints import HARD_RULES
-from .explain import held_conflicts, unplaced_reasons
+from .explain import unplaced_reasons
+from .held import held_conflicts
 from .hints import add_earlier_hint, add_schedule_hint, best_start, hint_solution
 from .instance import Instance
 from .objective import Level, balance_floor, level_bound, objective_levels

@@ -1,10 +1,13 @@
 """Whether any series of sessions fits some open days: the gap rule on a calendar.
 
 The one question asked by the bound (who can be placed at all), the split into
-groups and the explanations alike, answered exactly and without a solver.
+groups and the explanations alike, answered exactly and without a solver; and
+:func:`further_cohort`, whether people left out share a series for one more cohort.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 from .instance import Instance
 
@@ -38,3 +41,64 @@ def series_fits(inst: Instance, open_when: frozenset[int] | None, sessions: int)
         if longest[-1] >= sessions:
             return True
     return False
+
+
+def intersect(a: frozenset[int] | None, b: frozenset[int] | None) -> frozenset[int] | None:
+    """The ``when`` values both allow (None: all)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a & b
+
+
+FURTHER_LOOK = 400
+"""How many people :func:`further_cohort` looks at in all before it gives up."""
+
+
+def further_cohort(
+    inst: Instance, n: int, placed: set[str], spare: list[int]
+) -> tuple[str, tuple[str, ...]] | None:
+    """A facilitator (id) with a cohort to spare and ``min_size - 1`` other people left
+    out (ids) who, with participant ``n``, keep the organisation rule and
+    ``not_with`` and share some series of dates with that facilitator (any start
+    times); None when none is found (found greedily: people in input order).
+
+    ``spare``: indexes of facilitators who lead fewer cohorts than they may.
+    """
+    program = inst.program
+    groups = program.groups
+    me = inst.participants[n]
+    sessions = groups.min_size + 1
+    looked = 0
+    for f in spare:
+        both = intersect(inst.participant_open[n], inst.facilitator_open[f])
+        if not series_fits(inst, both, sessions):
+            continue
+        chosen: list[int] = []
+        orgs = Counter([me.organization])
+        for q, other in enumerate(inst.participants):
+            if q == n or other.id in placed:
+                continue
+            looked += 1
+            if looked > FURTHER_LOOK:
+                return None
+            if program.mode == "company" and other.organization != me.organization:
+                continue
+            if program.mode == "mixed" and orgs[other.organization] >= (
+                groups.max_per_organization
+            ):
+                continue
+            team = [me, *(inst.participants[c] for c in chosen)]
+            if any(other.id in t.not_with or t.id in other.not_with for t in team):
+                continue
+            narrower = intersect(both, inst.participant_open[q])
+            if not series_fits(inst, narrower, sessions):
+                continue
+            both = narrower
+            chosen.append(q)
+            orgs[other.organization] += 1
+            if len(chosen) + 1 >= groups.min_size:
+                ids = tuple(inst.participants[c].id for c in chosen)
+                return inst.facilitators[f].id, ids
+    return None
