@@ -25,6 +25,7 @@ from backstage_sched.domain import (
     Busy,
     Facilitator,
     GroupRules,
+    MetBefore,
     Participant,
     Program,
     SessionRules,
@@ -37,6 +38,7 @@ from backstage_sched.solver import diagnose as dg
 from backstage_sched.solver import explain as ex
 from backstage_sched.solver.instance import Instance
 from backstage_sched.solver.interchange import Interchange
+from backstage_sched.solver.met import met_before_finding
 from backstage_sched.solver.wording import Words
 
 PO = LOCALE_DIR / "sv" / "LC_MESSAGES" / "reasons.po"
@@ -158,6 +160,9 @@ def _cohort_findings(p: Program) -> Iterator[ex.Finding]:
     yield ex.not_with_finding(Instance.of(p.replace(participants=_people(5))), person, ("p2",), 1)
     yield ex.not_with_finding(lone, person, ("p2",), 1)
     yield ex.not_with_finding(lone, person, ("p2",), 2)
+    met = Instance.of(p.replace(met_before=(MetBefore("ht2026", "c03", ("p1", "p2")),)))
+    yield met_before_finding(met, person, "p2")
+    yield met_before_finding(inst, person, "p2")  # the earlier cohort is not known
     restricted = Instance.of(_with(p, "p1", unavailable=parse_rules("fri")))
     for case in (inst, restricted, Instance.of(p.replace(venues=(Venue("v", "Salen", 9),)))):
         for spare in ([0], [], None):
@@ -179,6 +184,7 @@ def _diagnosed(p: Program, inst: Instance, restricted: Instance) -> Iterator[ex.
     yield dg._full(inst, "p1", 1)
     yield dg._together(inst, "p1", [("organisation mix", "Bruk 2 AB"), *keys[:-1]], True)
     yield dg._together(inst, "p1", keys[:2], False)
+    yield dg._together(inst, "p1", [("met before", "p1", "p2"), *keys[:1]], False)
     yield dg._other_org(inst, "p1", "Bruk 2 AB")
     yield dg._other_org(Instance.of(p.replace(groups=GroupRules(max_per_organization=2))),
                         "p1", "Bruk 2 AB")

@@ -127,3 +127,23 @@ def test_the_snapshot_keeps_who_met(tmp_path: Path) -> None:
     again, _ = read_plan_dir(tmp_path / "year2" / "plan")
     assert again.met_before == program.met_before and again.previous_plans == ("../year1/plan",)
     assert isinstance(again.participants[0], Participant)
+
+
+def test_explain_names_the_earlier_cohort_and_the_peer() -> None:
+    from datetime import date
+
+    from backstage_sched import explain_program
+    from backstage_sched.domain import Facilitator, GroupRules, Program
+
+    people = tuple(Participant(f"p{i}", f"Chef {i}", f"p{i}@x.example", f"Bruk {i} AB")
+                   for i in range(1, 6))
+    program = Program(
+        "t", "Backstage", date(2027, 1, 11), date(2027, 6, 30), language="en",
+        groups=GroupRules(size=5, min_size=4, max_size=6),
+        facilitators=(Facilitator("f1", "Greta", "f1@x.example", max_cohorts=1),),
+        participants=people, met_before=(MetBefore("ht2026", "c03", ("p1", "p2")),),
+    )
+    explanation = explain_program(program, SolveOptions(effort=2), time_limit=10)
+    assert explanation.plan.placed == 4
+    (finding,) = [f for f in explanation.findings if f.rule == MET_BEFORE.code]
+    assert "cohort c03 of ht2026" in finding.message and "Chef 1" in finding.message

@@ -13,7 +13,7 @@ import pytest
 import backstage_sched
 from backstage_sched.check import local, resources, times, verify
 from backstage_sched.rules import RULES, Rule, tagged
-from backstage_sched.solver import constraints, diagnose, explain
+from backstage_sched.solver import constraints, diagnose, explain, met
 
 TESTS = Path(__file__).parent
 
@@ -35,7 +35,7 @@ def _found(attribute: str, modules: list[object]) -> dict[str, list]:
 
 ENFORCED = _found("enforces", _every_module())
 CHECKED = _found("checks", [verify, times, resources, local])
-EXPLAINED = _found("explains", [explain, diagnose])
+EXPLAINED = _found("explains", [explain, diagnose, met])
 
 
 def _marks() -> dict[tuple[str, str], list[str]]:

@@ -120,3 +120,41 @@ def test_the_overview_shows_the_same_list(late) -> None:
     section = page.split('id="unplaced"')[1].split("</section>")[0]
     assert section.index("Tidig Anmälan") < section.index("Sen Anmälan")
     assert waiting[0].fits[0].cohort in section
+
+
+def test_fill_gives_the_first_in_the_queue_a_seat_and_tells_everyone(late) -> None:
+    from backstage_sched import fill
+    from backstage_sched.publish.costs import cost_rows
+
+    program, plan = late
+    change = fill(program, plan, BEFORE)
+    assert verify(change.program, change.plan) == []
+    cohort = change.plan.cohort_of("p102")
+    assert cohort is not None
+    before = plan.cohort(cohort.id)
+    added = cohort.sessions[len(before.sessions)]  # first in the queue, first added
+    assert added.case_owner == "p102"
+    assert added.uid not in {s.uid for c in plan.cohorts for s in c.sessions}
+    assert all(s.sequence == b.sequence + 1 for s, b in zip(cohort.sessions, before.sessions,
+                                                             strict=False))
+    requests = [m for m in change.outbox.messages if m.method == "REQUEST"]
+    to_newcomer = [m for m in requests if "p102" in {r.id for r in m.recipients}]
+    assert len(to_newcomer) == len(cohort.sessions)
+    assert any(m.uid == added.uid for m in requests)
+    assert any("joins" in n and "p102" in n for n in change.notes)
+    orgs = {r.organization for r in cost_rows(change.program, change.plan)}
+    assert program.participant("p102").organization in orgs
+
+
+def test_fill_dry_run_writes_nothing(late, tmp_path: Path) -> None:
+    from backstage_sched import write_plan_dir
+    from backstage_sched.cli.app import main
+
+    program, plan = late
+    folder = write_plan_dir(program, plan, tmp_path / "plan")
+    before = sorted(p.name for p in folder.rglob("*"))
+    out = tmp_path / "plan-v2"
+    assert main(["fill", str(folder), "--today", BEFORE.isoformat(), "--dry-run"]) == 0
+    assert not out.exists() and sorted(p.name for p in folder.rglob("*")) == before
+    assert main(["fill", str(folder), "--today", BEFORE.isoformat(), "--out", str(out)]) == 0
+    assert (out / "plan.json").exists()

@@ -150,6 +150,17 @@ p010's case turn, it swaps with the member whose turn comes next, and both
 sessions' invitations are updated for the cohort; exit code 1 when no turn
 can move (their turn is the last session and every other has been held).
 """,
+    "fill": """\
+Example:
+  backstage-sched fill plan/ --today 2027-02-01 --dry-run
+  backstage-sched fill plan/ --today 2027-02-01 --out plan-v2/
+
+Free seats (cohorts below the target size, or that lost a member) go to the
+waiting list in rank order (waitlist.csv). A newcomer joins only where a
+session can be added after the last one for their own case turn, and only
+while at most join_until_session sessions have been held. plan-v2/outbox.json
+lists their invitations and the cohort's updates.
+""",
     "cancel-cohort": """\
 Example:
   backstage-sched cancel-cohort plan/ c03 --out plan-v2/

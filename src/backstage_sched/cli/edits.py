@@ -1,4 +1,5 @@
-"""The ``transfer``, ``withdraw``, ``move``, ``absent`` and ``cancel-cohort`` subcommands.
+"""The ``transfer``, ``withdraw``, ``move``, ``absent``, ``fill`` and ``cancel-cohort``
+subcommands.
 
 Each reads a plan folder, applies one change (:mod:`backstage_sched.actions.change`),
 writes a complete new plan folder with ``outbox.json``, the cancellation
@@ -16,11 +17,14 @@ from typing import Any
 
 from rich.console import Console
 
-from ..actions.change import absent, cancel_cohort, move, transfer, withdraw
+from ..actions.change import absent, cancel_cohort, fill, move, transfer, withdraw
+from ..errors import InputError
 from ..publish.changes import Outbox
 from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
 
-COMMANDS: tuple[str, ...] = ("transfer", "withdraw", "move", "absent", "cancel-cohort")
+COMMANDS: tuple[str, ...] = (
+    "transfer", "withdraw", "move", "absent", "fill", "cancel-cohort"
+)
 EXIT_OK = 0
 
 
@@ -76,6 +80,14 @@ def add_parsers(sub: Any) -> None:
     )
     _common(p, today=True)
 
+    p = sub.add_parser("fill", help="give free seats to the waiting list in rank order")
+    p.add_argument("plan_dir", type=Path, help="current plan folder")
+    p.add_argument(
+        "--dry-run", action="store_true",
+        help="list who would get which seat and why; write nothing (--out not needed)",
+    )
+    _common(p, today=True, out_required=False)
+
     p = sub.add_parser("cancel-cohort", help="cancel a cohort; its members become unplaced")
     p.add_argument("plan_dir", type=Path, help="current plan folder")
     p.add_argument("cohort", help="cohort id, e.g. c03")
@@ -94,8 +106,8 @@ def _session_number(text: str) -> int:
     return int(text)
 
 
-def _common(p: argparse.ArgumentParser, today: bool) -> None:
-    p.add_argument("--out", type=Path, required=True, help="new plan folder to write")
+def _common(p: argparse.ArgumentParser, today: bool, out_required: bool = True) -> None:
+    p.add_argument("--out", type=Path, required=out_required, help="new plan folder to write")
     if today:
         p.add_argument(
             "--today", type=date.fromisoformat, default=None,
@@ -110,7 +122,11 @@ def _common(p: argparse.ArgumentParser, today: bool) -> None:
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Run one edit subcommand; returns the exit code (errors propagate)."""
-    check_out_dir(args.out)
+    dry = getattr(args, "dry_run", False)
+    if args.out is None and not dry:
+        raise InputError(None, "--out", "give --out NEW (the new plan folder), or --dry-run")
+    if not dry:
+        check_out_dir(args.out)
     program, plan = read_plan_dir(args.plan_dir)
     today = args.on if args.command == "withdraw" else args.today or date.today()
     if args.command == "transfer":
@@ -127,12 +143,20 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         )
     elif args.command == "absent":
         change = absent(program, plan, args.participant, args.session, today, stamp=args.stamp)
+    elif args.command == "fill":
+        change = fill(program, plan, today, stamp=args.stamp)
     elif args.command == "cancel-cohort":
         change = cancel_cohort(program, plan, args.cohort, today, reason=args.reason,
                                stamp=args.stamp)
     else:
         raise ValueError(f"not an edit command: {args.command}")
     box, diff, notes = change.outbox, change.diff, change.notes
+    if dry:
+        for note in notes:
+            out.print(note, markup=False, soft_wrap=True, highlight=False)
+        out.print(f"Dry run: {len(box.messages)} message(s) would be sent; nothing was written.",
+                  markup=False, highlight=False)
+        return EXIT_OK
     write_plan_dir(
         change.program, change.plan, args.out, change.stamp, sending=box, changes=diff
     )

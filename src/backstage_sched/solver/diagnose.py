@@ -33,6 +33,7 @@ from ..rules import (
     FACILITATOR_NO_OVERLAP,
     FACILITATOR_SESSIONS_PER_DAY,
     GROUP_SIZE,
+    MET_BEFORE,
     NOT_WITH,
     ORGANISATION_MIX,
     PARTICIPANT_AVAILABILITY,
@@ -58,6 +59,7 @@ from .explain import (
 )
 from .hints import add_greedy_hint, add_schedule_hint
 from .instance import Instance
+from .met import met_before_finding
 from .schedule import ScheduledCohort
 from .variables import Variables, create_variables
 
@@ -69,6 +71,7 @@ RELAXABLE = (
     GROUP_SIZE.code,
     ORGANISATION_MIX.code,
     NOT_WITH.code,
+    MET_BEFORE.code,
     PARTICIPANT_AVAILABILITY.code,
     FACILITATOR_AVAILABILITY.code,
     FACILITATOR_CAPACITY.code,
@@ -451,6 +454,8 @@ def _single(inst: Instance, pid: str, key: Key, formed: int) -> Finding:
     if kind == NOT_WITH.code:
         other = str(key[2] if key[1] == pid else key[1])
         return not_with_finding(inst, person, (other,), formed)
+    if kind == MET_BEFORE.code:
+        return met_before_finding(inst, person, str(key[2] if key[1] == pid else key[1]))
     if kind == PARTICIPANT_AVAILABILITY.code and key[1] == pid:
         return Finding(
             PARTICIPANT_AVAILABILITY.code,
@@ -545,6 +550,8 @@ def _describe(inst: Instance, key: Key) -> str:
         return w._("organisation mix for {org}", org=key[1])
     if kind == NOT_WITH.code:
         return w._("not_with between {a} and {b}", a=person(key[1]), b=person(key[2]))
+    if kind == MET_BEFORE.code:
+        return w._("met before: {a} and {b}", a=person(key[1]), b=person(key[2]))
     if kind == PARTICIPANT_AVAILABILITY.code:
         return w._("availability of {who}", who=person(key[1]))
     if kind == FACILITATOR_AVAILABILITY.code:

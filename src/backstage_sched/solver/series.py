@@ -89,9 +89,8 @@ def further_cohort(
                 groups.max_per_organization
             ):
                 continue
-            team = [me, *(inst.participants[c] for c in chosen)]
-            if any(other.id in t.not_with or t.id in other.not_with for t in team):
-                continue
+            if any((min(q, t), max(q, t)) in inst.apart for t in (n, *chosen)):
+                continue  # not_with, or met before
             narrower = intersect(both, inst.participant_open[q])
             if not series_fits(inst, narrower, sessions):
                 continue
