@@ -8,7 +8,9 @@ of the output has its own domain (``calendar`` for invitations and e-mail,
 is not placed, ``common`` for shared patterns), so a third language is four
 catalogues, not a code change.
 Dates, times, numbers and money come from Babel's locale data, never from
-tables of our own.
+tables of our own. Babel is imported where it is used, here and in the
+modules that format dates: ``babel.dates`` reads the system's time zones
+when it is imported, and importing backstage_sched reads no file.
 
 >>> sv = Language("sv")
 >>> sv.day(date(2027, 1, 11))
@@ -29,9 +31,6 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-
-from babel.dates import format_date, format_time
-from babel.numbers import format_currency, format_decimal
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAINS: tuple[str, ...] = ("common", "calendar", "reports", "reasons")
@@ -72,14 +71,17 @@ class Language:
 
     def day(self, value: date) -> str:
         """``måndag 11 januari 2027`` / ``Monday 11 January 2027``."""
+        from babel.dates import format_date
         return format_date(value, "EEEE d MMMM y", locale=self.locale)
 
     def short_day(self, value: date) -> str:
         """``11 jan. 2027`` / ``11 Jan 2027``."""
+        from babel.dates import format_date
         return format_date(value, "medium", locale=self.locale)
 
     def clock(self, value: time | datetime) -> str:
         """``08:30``."""
+        from babel.dates import format_time
         return format_time(value, "HH:mm", locale=self.locale)
 
     def span(self, start: datetime, end: datetime) -> str:
@@ -91,10 +93,12 @@ class Language:
 
     def number(self, value: int | float | Decimal) -> str:
         """``17 500`` / ``17,500``."""
+        from babel.numbers import format_decimal
         return format_decimal(value, locale=self.locale)
 
     def money(self, amount: int | float | Decimal, currency: str) -> str:
         """``17 500 kr`` / ``SEK 17,500``; öre or pence only when there are any."""
+        from babel.numbers import format_currency
         value = Decimal(str(amount))
         whole = value == value.to_integral_value()
         pattern = None if not whole else ("#,##0\xa0¤" if self.code == "sv" else "¤\xa0#,##0")

@@ -14,10 +14,6 @@ from decimal import Decimal
 from html import escape
 from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.dates import format_date
-from babel.numbers import format_percent
-
 from ..domain import Program
 from ..i18n import Language
 from ..plan import Cohort, Session
@@ -34,27 +30,32 @@ def numeric_day(lang: Language, value: date) -> str:
     >>> numeric_day(Language("sv"), date(2027, 3, 2)), numeric_day(Language("en"), date(2027, 3, 2))
     ('2027-03-02', '02/03/2027')
     """
+    from babel.dates import format_date
     return format_date(value, "short", locale=lang.locale)
 
 
 def weekday(lang: Language, value: date) -> str:
     """The weekday's name: ``tisdag`` / ``Tuesday``."""
+    from babel.dates import format_date
     return format_date(value, "EEEE", locale=lang.locale)
 
 
 def month_name(lang: Language, value: date, width: str = "abbreviated") -> str:
     """The month of ``value`` standing alone: ``mars`` / ``Mar`` (``narrow``: ``M``)."""
+    from babel.dates import format_date
     pattern = {"abbreviated": "LLL", "narrow": "LLLLL", "wide": "LLLL"}[width]
     return format_date(value, pattern, locale=lang.locale)
 
 
 def percent(lang: Language, rate: float | Decimal) -> str:
     """A rate as a percentage, decimals only when there are any: ``25 %`` / ``12.5%``."""
+    from babel.numbers import format_percent
     return format_percent(Decimal(str(rate)), locale=lang.locale, decimal_quantization=False)
 
 
 def country_name(lang: Language, code: str) -> str:
     """The country of an ISO code in the language (``SE``: ``Sverige`` / ``Sweden``)."""
+    from babel import Locale
     return Locale.parse(lang.locale).territories.get(code.upper(), code)
 
 

@@ -26,9 +26,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
 
-from babel.dates import format_interval, get_day_names
-from babel.lists import format_list
-
 from ..domain import Facilitator, Participant, Program, TimeRule
 from ..i18n import Language
 from ..rules import (
@@ -101,6 +98,7 @@ class Words:
 
     def period(self, first: date, last: date) -> str:
         """``1–7 mars 2027`` / ``1 – 7 Mar 2027``: the days from ``first`` to ``last``."""
+        from babel.dates import format_interval
         if first == last:
             return self.day(first)
         return format_interval(first, last, "yMMMd", locale=self.language.locale)
@@ -120,14 +118,17 @@ class Words:
 
     def all_of(self, items: Iterable[str]) -> str:
         """``a, b och c`` / ``a, b and c``."""
+        from babel.lists import format_list
         return format_list(list(items), locale=self.language.locale)
 
     def one_of(self, items: Iterable[str]) -> str:
         """``a, b eller c`` / ``a, b or c``."""
+        from babel.lists import format_list
         return format_list(list(items), style="or", locale=self.language.locale)
 
     def weekday(self, number: int) -> str:
         """The name of weekday ``number`` (0 = Monday): ``fredag`` / ``Friday``."""
+        from babel.dates import get_day_names
         return str(get_day_names("wide", locale=self.language.locale)[number])
 
     def weekdays(self, numbers: Iterable[int]) -> str:
