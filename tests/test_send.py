@@ -190,7 +190,7 @@ def test_every_invitation_arrives_once_and_matches_its_file(
     names = {msg["To"].addresses[0].display_name for _, msg in got}
     assert "Bengt Åhlén" in names
     subjects = {str(msg["Subject"]) for _, msg in got}
-    assert "Backstage c01 — session 1/7 (kick-off): inbjudan / invitation" in subjects
+    assert "Backstage-grupp c01 – uppstartsträff (träff 1 av 7): inbjudan / invitation" in subjects
 
 
 def test_rerun_sends_nothing_new(plan_dir: Path, smtp_server: Server) -> None:
