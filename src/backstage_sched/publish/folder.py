@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -78,7 +79,8 @@ def write_plan_dir(
         with open(tmp / "costs.csv", "w", encoding="utf-8", newline="") as fh:
             fh.write(costs_csv(program, plan))
         (tmp / "costs-excel.csv").write_bytes(costs_excel_csv(program, plan))
-        sending = sending if sending is not None else first_outbox(program, plan)
+        sending = sending if sending is not None else first_outbox(program, plan, stamp)
+        _check_feeds(tmp, sending)
         for rel, data in sorted(sending.files.items()):
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
             (tmp / rel).write_bytes(data)
@@ -92,6 +94,17 @@ def write_plan_dir(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def _check_feeds(folder: Path, sending: Outbox) -> None:
+    """Every feed the outbox names is the file written: same bytes, same stamp."""
+    for feed in sending.feeds:
+        data = (folder / feed.file).read_bytes()
+        if hashlib.sha256(data).hexdigest() != feed.sha256:
+            raise ValueError(
+                f"outbox feed {feed.file} differs from the file written; "
+                "was the outbox made with another stamp?"
+            )
 
 
 def _umask() -> int:
