@@ -18,6 +18,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from rich.console import Console
 
+from backstage_sched import write_templates
 from backstage_sched.cli import app as cli
 from backstage_sched.cli.send import add_parser, run
 from backstage_sched.errors import InputError
@@ -508,3 +509,18 @@ def test_after_a_change_the_facilitator_hears_of_it_in_both_modes(
     assert [(_calendar_part(m).get_param("method"), str(m["Subject"]).split(":")[0])
             for m in mine] == [("REQUEST", "Ändrad")] * 3 + [("CANCEL", "Inställd")]
     assert all(_chair(m) == LENA for m in mine)
+
+
+def test_a_feed_without_rooms_says_once_that_the_place_is_to_be_announced(
+    tmp_path: Path,
+) -> None:
+    paths = write_templates(tmp_path / "ht2027", year=2027)
+    out = tmp_path / "plan"
+    assert cli.main(["plan", *map(str, paths), "--out", str(out), "-q"]) == 0
+    send_outbox(out, SENDER, None, dry_run=True)
+    path = out / "sent-eml" / "people" / "f-ingrid-PUBLISH.eml"
+    msg = email.message_from_bytes(path.read_bytes(), policy=default_policy)
+    body = msg.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+    assert body.count("meddelas senare") == 1 and "\nPlats: meddelas senare\n" in body
+    assert "\n- tisdag 12 januari 2027 kl. 08:30–11:30: Backstage-grupp c01 – uppstartsträff " \
+           "(träff 1 av 5)\n" in body

@@ -222,8 +222,12 @@ def _feed_body(ctx: Context, file: _File, message: dict[str, Any],
     lines.append("")
     if file.events:
         lines.append(lang._("Your sessions:"))
+        unknown = lang._("Location to be announced")  # said once below, not on every line
         for ev in file.events:
-            lines.append(f"- {_when(lang, ev.start, ev.end)}: {ev.summary}, {ev.location}")
+            where = f", {ev.location}" if ev.location and ev.location != unknown else ""
+            lines.append(f"- {_when(lang, ev.start, ev.end)}: {ev.summary}{where}")
+        if all(ev.location == unknown for ev in file.events):
+            lines.append(lang._("Location: to be announced"))
     else:
         lines.append(lang._("You lead no sessions now."))
     lines += ["", closing]
