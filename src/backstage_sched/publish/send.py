@@ -72,7 +72,6 @@ class _Event:
     start: datetime
     end: datetime
     location: str
-    url: str
     organizer_name: str
     organizer_email: str
     roles: dict[str, str]  # attendee e-mail (lower case) -> ROLE
@@ -119,7 +118,6 @@ def _read_file(path: Path, data: bytes) -> _File:
                 start=ev.decoded("DTSTART"),
                 end=ev.decoded("DTEND"),
                 location=str(ev.get("LOCATION", "")),
-                url=str(ev.get("URL", "")),
                 organizer_name=str(organizer.params.get("CN", "")) if organizer else "",
                 organizer_email=_mailto(str(organizer)) if organizer else "",
                 roles={_mailto(str(a)).lower(): str(a.params.get("ROLE", "REQ-PARTICIPANT"))
@@ -209,15 +207,18 @@ def _feed_body(ctx: Context, file: _File, message: dict[str, Any],
     """The text of the e-mail carrying a facilitator's own feed."""
     lang = ctx.lang
     lines = [lang._("Hello {name},").format(name=recipient["name"]), ""]
-    if message.get("change") == "changed":
+    changes = str(message.get("detail", "")).splitlines()
+    if message.get("change") == "changed" and changes:
         lines.append(lang._("Your sessions as facilitator in {program} have changed:").format(
             program=ctx.name))
-        lines += [f"- {line}" for line in str(message.get("detail", "")).splitlines()]
-        closing = lang._("Open the attached calendar file to update your calendar; "
-                         "remove a cancelled session yourself.")
+        lines += [f"- {line}" for line in changes]
     else:
         lines.append(lang._("Here are all your sessions as facilitator in {program}.").format(
             program=ctx.name))
+    if message.get("change") == "changed":
+        closing = lang._("Open the attached calendar file to update your calendar; "
+                         "remove a cancelled session yourself.")
+    else:
         closing = lang._("Open the attached calendar file to add the sessions to your calendar.")
     lines.append("")
     if file.events:
