@@ -31,8 +31,10 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal
+
+# babel.dates is imported where it is used: at import it reads every zone file of
+# pytz (its local-zone probe), and importing backstage_sched reads no data file.
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAINS: tuple[str, ...] = ("common", "calendar", "reports", "reasons")
@@ -73,14 +75,20 @@ class Language:
 
     def day(self, value: date) -> str:
         """``måndag 11 januari 2027`` / ``Monday 11 January 2027``."""
+        from babel.dates import format_date
+
         return format_date(value, "EEEE d MMMM y", locale=self.locale)
 
     def short_day(self, value: date) -> str:
         """``11 jan. 2027`` / ``11 Jan 2027``."""
+        from babel.dates import format_date
+
         return format_date(value, "medium", locale=self.locale)
 
     def clock(self, value: time | datetime) -> str:
         """``08:30``."""
+        from babel.dates import format_time
+
         return format_time(value, "HH:mm", locale=self.locale)
 
     def span(self, start: datetime, end: datetime) -> str:
