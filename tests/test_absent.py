@@ -138,3 +138,24 @@ def test_the_overview_shows_who_will_miss_which_session(planned) -> None:
     change = absent(program, plan, guest, 2, BEFORE)
     page = overview_html(change.program, change.plan)
     assert "Missar träff" in page and page.count("Missar träff") == 1
+
+
+def test_the_absent_member_has_declined_in_the_invitation(planned) -> None:
+    import icalendar
+
+    from backstage_sched.publish.folder import default_stamp
+    from backstage_sched.publish.ical import invite
+
+    program, plan = planned
+    cohort = plan.cohorts[0]
+    guest = cohort.members[0]
+    change = absent(program, plan, guest, 2, BEFORE)
+    after = change.plan.cohort(cohort.id)
+    data = invite(change.program, change.plan, after, after.sessions[1], default_stamp(program))
+    (event,) = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    states = {str(a).lower().removeprefix("mailto:"): a.params.get("PARTSTAT")
+              for a in event.get("ATTENDEE")}
+    email = program.participant(guest).email.lower()
+    assert states[email] == "DECLINED"
+    assert {v for k, v in states.items() if k != email} <= {"NEEDS-ACTION", "ACCEPTED"}
+    assert any(m.uid == after.sessions[1].uid for m in change.outbox.messages)

@@ -54,6 +54,22 @@ TINY_PROGRAMS = {
     "autumn": ("2027-10-25", "2027-11-12"),
 }
 LAST_SUNDAYS = (datetime(2027, 3, 28).date(), datetime(2027, 10, 31).date())
+# The spring program again with everything of SPEC §6: the coordinator's mailbox
+# organises (the facilitator attends as CHAIR), a room with an address, a link
+# to join online and two reminders.
+LOOP_KEYS = """organizer_name = "Backstage-kansliet"
+organizer_email = "kansli@backstage.example"
+online_url = "https://teams.example/meet/backstage"
+reminder_minutes = [1440, 60]
+"""
+LOOP_VENUE = """
+[[venues]]
+id = "ekorren"
+name = "Rum Ekorren"
+address = "Drottninggatan 1, Örebro"
+capacity = 4
+"""
+PLAN_NAMES = ["company", *TINY_PROGRAMS, "loop"]
 
 
 # ---------------------------------------------------------------------------
@@ -173,6 +189,11 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PlanDir]:
         toml.write_text(tiny_program(f"dst-{name}", start, end), encoding="utf-8")
         assert main(["plan", str(toml), "--out", str(base / name), "-q"]) == 0
         out[name] = PlanDir(name, base / name)
+    text = tiny_program("loop", *TINY_PROGRAMS["spring"])
+    text = text.replace("[program]\n", "[program]\n" + LOOP_KEYS, 1) + LOOP_VENUE
+    (base / "loop.toml").write_text(text, encoding="utf-8")
+    assert main(["plan", str(base / "loop.toml"), "--out", str(base / "loop"), "-q"]) == 0
+    out["loop"] = PlanDir("loop", base / "loop")
     for pd in out.values():
         assert pd.sessions(), f"{pd.name}: the plan has no sessions"
     return out
@@ -320,7 +341,7 @@ def test_tiny_programs_straddle_the_daylight_saving_changes(plans: dict[str, Pla
         assert offsets == {timedelta(hours=1), timedelta(hours=2)}, (name, offsets)
 
 
-@pytest.mark.parametrize("name", ["company", *TINY_PROGRAMS])
+@pytest.mark.parametrize("name", PLAN_NAMES)
 def test_every_invitation_is_stored_one_event_per_session(
     server: Server, stored: dict[str, PlanDir], name: str
 ) -> None:
@@ -334,7 +355,7 @@ def test_every_invitation_is_stored_one_event_per_session(
         assert _uids(body.decode("utf-8")) == [s["uid"]], cid
 
 
-@pytest.mark.parametrize("name", ["company", *TINY_PROGRAMS])
+@pytest.mark.parametrize("name", PLAN_NAMES)
 def test_every_publish_feed_is_accepted_as_a_collection(
     server: Server, plans: dict[str, PlanDir], name: str
 ) -> None:
@@ -362,11 +383,12 @@ def test_every_publish_feed_is_accepted_as_a_collection(
         assert sorted(stored_uids) == expected, feed
 
 
-def test_cancellations_are_accepted(server: Server, plans: dict[str, PlanDir]) -> None:
+@pytest.mark.parametrize("name", ["company", "loop"])
+def test_cancellations_are_accepted(server: Server, plans: dict[str, PlanDir], name: str) -> None:
     """A whole-session CANCEL and a one-attendee CANCEL each replace the stored
     invitation under its UID (a collection holds one resource per UID: a second
     resource with the same UID is refused with 409 no-uid-conflict)."""
-    plan_dir = plans["company"]
+    plan_dir = plans[name]
     program, plan = read_plan_dir(plan_dir.path)
     stamp = default_stamp(program)
     cohort = plan.cohorts[0]
@@ -378,7 +400,7 @@ def test_cancellations_are_accepted(server: Server, plans: dict[str, PlanDir]) -
         "one": ical.cancel(program, plan, cohort, later, stamp, attendees=[cohort.members[0]]),
     }
     for label, data in cancellations.items():
-        path = f"/{USER}/cancel-{label}/"
+        path = f"/{USER}/cancel-{name}-{label}/"
         href = f"{path}{session.uid}.ics"
         _mkcalendar(server, path)
         assert _put(server, href, invitation) == 201
@@ -397,13 +419,14 @@ def test_cancellations_are_accepted(server: Server, plans: dict[str, PlanDir]) -
         attendees = attendees if isinstance(attendees, list) else [attendees]
         if label == "whole":
             assert str(event["STATUS"]) == "CANCELLED"
-            assert len(attendees) == len(cohort.members)
+            chair = 1 if program.organizer_email else 0  # the facilitator, with an organizer
+            assert len(attendees) == len(cohort.members) + chair
         else:
             assert "STATUS" not in event
             assert len(attendees) == 1
 
 
-@pytest.mark.parametrize("name", ["company", *TINY_PROGRAMS])
+@pytest.mark.parametrize("name", PLAN_NAMES)
 def test_time_range_query_finds_each_session_at_its_utc_instant(
     server: Server, stored: dict[str, PlanDir], name: str
 ) -> None:
@@ -439,7 +462,7 @@ def test_time_range_query_finds_each_session_at_its_utc_instant(
                 assert _uids(found[href]) == [href.rsplit("/", 1)[1].removesuffix(".ics")]
 
 
-@pytest.mark.parametrize("name", [*TINY_PROGRAMS, "company"])
+@pytest.mark.parametrize("name", PLAN_NAMES)
 def test_changed_session_replaces_the_stored_one(
     server: Server, stored: dict[str, PlanDir], name: str
 ) -> None:
@@ -493,3 +516,24 @@ def test_changed_session_replaces_the_stored_one(
     # put the original back so other tests see the plan as written
     original = (plan_dir.path / "invites" / cohort.id / "0.ics").read_bytes()
     assert _put(server, href, original) == 204
+
+
+def test_the_server_keeps_location_link_reminders_and_the_chair(
+    server: Server, stored: dict[str, PlanDir]
+) -> None:
+    """What SPEC §6 adds to an event is stored, and read back, as written."""
+    plan = stored["loop"]
+    for cid, s in plan.sessions():
+        status, body = server.request("GET", _href(plan, s["uid"]))
+        assert status == 200
+        (event,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
+        assert str(event["LOCATION"]) == "Rum Ekorren, Drottninggatan 1, Örebro"
+        assert str(event["URL"]) == "https://teams.example/meet/backstage"
+        assert "Delta digitalt: https://teams.example/meet/backstage" in str(event["DESCRIPTION"])
+        assert str(event["SUMMARY"]).startswith(f"Backstage-grupp {cid} – ")
+        assert [a.decoded("TRIGGER") for a in event.walk("VALARM")] == [
+            -timedelta(days=1), -ONE_HOUR]
+        assert str(event["ORGANIZER"]) == "mailto:kansli@backstage.example"
+        chairs = [a for a in event["ATTENDEE"] if a.params["ROLE"] == "CHAIR"]
+        assert [(str(a), a.params["PARTSTAT"]) for a in chairs] == [
+            ("mailto:frida@backstage.example", "ACCEPTED")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import re
@@ -33,6 +34,19 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def base_loop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The company example with the coordinator's mailbox as organizer (SPEC §6)."""
+    folder = tmp_path_factory.mktemp("company-loop")
+    text = (COMPANY / "program.toml").read_text(encoding="utf-8")
+    keys = 'organizer_name = "Backstage-kansliet"\norganizer_email = "kansli@nordvik.example"\n'
+    (folder / "program.toml").write_text(text.replace("[program]\n", "[program]\n" + keys, 1),
+                                         encoding="utf-8")
+    out = folder / "plan"
+    assert main(["plan", str(folder / "program.toml"), "--out", str(out), "-q"]) == 0
+    return out
+
+
 def run(*argv: str) -> str:
     """Run one edit subcommand the way the CLI would; returns what it printed."""
     parser = argparse.ArgumentParser()
@@ -54,6 +68,10 @@ def sessions(folder: Path) -> dict[tuple[str, int], dict]:
 
 def outbox(folder: Path) -> list[dict]:
     return json.loads((folder / "outbox.json").read_text(encoding="utf-8"))["messages"]
+
+
+def feeds(folder: Path) -> list[dict]:
+    return json.loads((folder / "outbox.json").read_text(encoding="utf-8"))["feeds"]
 
 
 def event(path: Path) -> tuple[str, icalendar.Event]:
@@ -318,8 +336,8 @@ def test_the_number_people_read_is_the_number_move_takes(base: Path, tmp_path: P
     types ``move c01 5``, and exactly that session (same UID) moves."""
     number = 5
     feed = icalendar.Calendar.from_ical((base / "cohorts" / "c01.ics").read_bytes())
-    titled = {
-        str(ev["SUMMARY"]).split("session ")[1].split("/")[0]: str(ev["UID"])
+    titled = {  # "Backstage-grupp c01 – träff 5 av 7": the program is Swedish
+        re.search(r"träff (\d+) av", str(ev["SUMMARY"])).group(1): str(ev["UID"])
         for ev in feed.walk("VEVENT")
     }
     uid = titled[str(number)]
@@ -338,7 +356,7 @@ def test_the_number_people_read_is_the_number_move_takes(base: Path, tmp_path: P
     assert after[uid]["start"] != before[uid]["start"]
     assert f"c01 session {number} moves" in out
     changes = (new / "changes.txt").read_text(encoding="utf-8")
-    assert f"~ c01 session {number}: time" in changes
+    assert f"~ Backstage-grupp c01, träff {number}: flyttad från" in changes
 
 
 @pytest.mark.parametrize(
@@ -363,8 +381,64 @@ def test_changes_txt_lists_only_what_changes_from_that_day(
     run(*args)
     text = (new / "changes.txt").read_text(encoding="utf-8")
     before = sessions(base)
-    listed = re.findall(r"^[~+-] (c\d+) session (\d+):", text, flags=re.M)
+    listed = re.findall(r"^[~+-] Backstage-grupp (c\d+), träff (\d+):", text, flags=re.M)
     assert listed, text
     for cohort, number in listed:
         start = before.get((cohort, int(number) - 1), {}).get("start", "9999")
         assert start[:10] >= on, (cohort, number, text)
+
+
+# ---------------------------------------------------------------------------
+# the facilitator in the loop (SPEC §6)
+
+EVERY_CHANGE = [
+    ["withdraw", "{base}", "n02", "--on", "2027-04-20"],
+    ["transfer", "{base}", "--from", "n03", "--to", "n13", "--name", "Nils Nyström",
+     "--email", "nils@nordvik.example", "--today", "2027-04-20"],
+    ["move", "{base}", "c01", "7", "--to", "2027-08-11 09:00", "--today", "2027-04-01"],
+    ["cancel-cohort", "{base}", "c02", "--today", "2027-04-01"],
+]
+
+
+@pytest.mark.parametrize("argv", EVERY_CHANGE, ids=lambda a: a[0])
+def test_without_an_organizer_every_change_mails_the_facilitator_their_feed(
+    base: Path, tmp_path: Path, argv: list[str]
+) -> None:
+    new = tmp_path / "n"
+    printed = run(*[a.format(base=base) for a in argv], "--out", str(new))
+    (feed,) = feeds(new)
+    assert (feed["file"], feed["method"], feed["person"]) == (
+        "people/f-lena.ics", "PUBLISH", "f-lena")
+    assert [r["id"] for r in feed["recipients"]] == ["f-lena"]
+    assert hashlib.sha256((new / feed["file"]).read_bytes()).hexdigest() == feed["sha256"]
+    assert feed["change"] == "changed"
+    assert feed["detail"] and all(line.startswith("Backstage-grupp c0")
+                                  for line in feed["detail"].split("\n"))
+    assert "PUBLISH people/f-lena.ics" in printed
+    assert all("f-lena" not in [r["id"] for r in m["recipients"]] for m in outbox(new))
+    assert (new / feed["file"]).read_bytes() != (base / feed["file"]).read_bytes()
+
+
+@pytest.mark.parametrize("argv", EVERY_CHANGE, ids=lambda a: a[0])
+def test_with_an_organizer_every_change_invites_the_facilitator_as_chair(
+    base_loop: Path, tmp_path: Path, argv: list[str]
+) -> None:
+    new = tmp_path / "n"
+    run(*[a.format(base=base_loop) for a in argv], "--out", str(new))
+    assert feeds(new) == []
+    sent = outbox(new)
+    assert sent
+    for m in sent:
+        ids = [r["id"] for r in m["recipients"]]
+        _, ev = event(new / m["file"])
+        assert str(ev["ORGANIZER"]) == "mailto:kansli@nordvik.example"
+        value = ev.get("ATTENDEE", [])
+        chairs = [a for a in (value if isinstance(value, list) else [value])
+                  if a.params["ROLE"] == "CHAIR"]
+        if m["change"] == "removed":  # names only who leaves the session
+            assert "f-lena" not in ids and chairs == []
+        else:
+            assert ids[-1] == "f-lena"
+            (chair,) = chairs
+            assert str(chair) == "mailto:lena.akerlund@backstage.example"
+            assert chair.params["PARTSTAT"] == "ACCEPTED"

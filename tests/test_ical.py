@@ -52,7 +52,7 @@ def _cohort(
     return Cohort(cid, fid, venue, members, first - timedelta(days=10), sessions)
 
 
-def make(tz: str = STOCKHOLM) -> tuple[Program, Plan]:
+def make(tz: str = STOCKHOLM, language: str = "en") -> tuple[Program, Plan]:
     """A small program: two cohorts, sessions on both sides of both DST changes."""
     z = ZoneInfo(tz)
     people = (
@@ -77,6 +77,7 @@ def make(tz: str = STOCKHOLM) -> tuple[Program, Plan]:
         ),
         venues=(Venue("room-a", "Room A", 8),),
         participants=people,
+        language=language,
     )
     c01 = _cohort(
         "ht2027",
@@ -296,7 +297,8 @@ def test_cohort_feed_publish() -> None:
             assert f"Case owner: {owner.name}" in desc
         else:
             assert "no case owner" in desc
-        assert "LOCATION" not in ev  # c01 has no venue
+        assert str(ev["LOCATION"]) == "Location to be announced"  # c01 has no venue
+        assert "URL" not in ev and not ev.subcomponents  # no link, no reminders
     assert str(evs[1]["DESCRIPTION"]).count("Case owner: Åsa Öberg") == 1
 
 
@@ -533,3 +535,211 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
     )
     later = STAMP + timedelta(days=1)
     assert cohort_feed(program, plan, cohort, later) != cohort_feed(program, plan, cohort, STAMP)
+
+
+# --------------------------------------------------------------------------- SPEC §6
+
+
+def in_the_loop(language: str = "sv") -> tuple[Program, Plan]:
+    """``make()`` with the coordinator as organizer, an address, a link and reminders."""
+    program, plan = make(language=language)
+    program = program.replace(
+        organizer_name="Backstage-kansliet",
+        organizer_email="kansli@backstage.example",
+        online_url="https://teams.example/meet/backstage",
+        reminder_minutes=(1440, 60),
+        venues=(Venue("room-a", "Room A", 8, address="Storgatan 1, Örebro"),),
+    )
+    return program, plan
+
+
+def _text(data: bytes) -> str:
+    """Every SUMMARY, DESCRIPTION, LOCATION and alarm text of a file, as parsed."""
+    parts = []
+    for component in parse(data).walk():
+        for key in ("SUMMARY", "DESCRIPTION", "LOCATION", "X-WR-CALNAME"):
+            if key in component:
+                parts.append(str(component[key]))
+    return "\n".join(parts)
+
+
+def test_swedish_calendar_texts_are_what_a_coordinator_writes() -> None:
+    program, plan = make(language="sv")
+    cohort = plan.cohort("c01")
+    data = cohort_feed(program, plan, cohort, STAMP)
+    assert "X-WR-CALNAME:Backstage-grupp c01 – Backstage 2027" in unfolded(data)
+    evs = events(parse(data))
+    assert [str(e["SUMMARY"]) for e in evs] == [
+        "Backstage-grupp c01 – uppstartsträff (träff 1 av 4)",
+        "Backstage-grupp c01 – träff 2 av 4",
+        "Backstage-grupp c01 – träff 3 av 4",
+        "Backstage-grupp c01 – träff 4 av 4",
+    ]
+    kickoff, second = (str(e["DESCRIPTION"]).split("\n") for e in evs[:2])
+    assert kickoff == [
+        "Backstage 2027 – Backstage-grupp c01, uppstartsträff (träff 1 av 4)",
+        "Uppstartsträff – ingen fallägare",
+        "Samtalsledare: Anna Fält",
+        "Plats: meddelas senare",
+        "Sista dag för kostnadsfri avbokning: lördag 13 mars 2027",
+        "",
+        "Deltagare:",
+        "- Björn Ärlig (Beta, Gamma & Co)",
+        "- Carl Lind (Ceta)",
+        "- Åsa Öberg (Alfa AB)",
+    ]
+    assert second[1] == "Fallägare: Åsa Öberg (Alfa AB)"
+    assert {str(e["LOCATION"]) for e in evs} == {"Plats meddelas senare"}
+    text = _text(data) + _text(person_feed(program, plan, "p1", STAMP))
+    for english in ("session", "Case owner", "Facilitator", "Members", "kick-off", "Location"):
+        assert english not in text
+    assert "X-WR-CALNAME:Backstage 2027 – Åsa Öberg" in unfolded(
+        person_feed(program, plan, "p1", STAMP))
+
+
+def test_english_calendar_texts() -> None:
+    program, plan = make(language="en")
+    (ev,) = events(parse(invite(program, plan, plan.cohort("c02"), plan.cohort("c02").sessions[0],
+                                STAMP)))
+    assert str(ev["SUMMARY"]) == "Backstage c02 — session 1/3 (kick-off)"
+    lines = str(ev["DESCRIPTION"]).split("\n")
+    assert lines[:5] == [
+        "Backstage 2027 — cohort c02, session 1/3 (kick-off)",
+        "Kick-off: no case owner",
+        "Facilitator: Bo Leder",
+        "Location: Room A",
+        "Last day to cancel free of charge: Saturday 23 January 2027",
+    ]
+    assert "Members:" in lines
+
+
+def test_location_venue_address_then_program_location_then_to_be_announced() -> None:
+    program, plan = in_the_loop("en")
+    c01, c02 = plan.cohort("c01"), plan.cohort("c02")
+    feed = events(parse(cohort_feed(program, plan, c02, STAMP)))
+    assert {str(e["LOCATION"]) for e in feed} == {"Room A, Storgatan 1, Örebro"}
+    assert "Location: Room A, Storgatan 1, Örebro" in str(feed[0]["DESCRIPTION"])
+    for pgm, want in (
+        (program.replace(location="Stadshuset, Örebro"), "Stadshuset, Örebro"),
+        (program, "Location to be announced"),
+        (program.replace(language="sv"), "Plats meddelas senare"),
+    ):
+        for data in (cohort_feed(pgm, plan, c01, STAMP),
+                     invite(pgm, plan, c01, c01.sessions[1], STAMP),
+                     cancel(pgm, plan, c01, c01.sessions[1], STAMP)):
+            assert {str(e["LOCATION"]) for e in events(parse(data))} == {want}
+            assert {e.location.value for e in vparse(data).vevent_list} == {want}
+
+
+def test_online_link_is_url_and_a_line_of_the_description_and_the_venue_wins() -> None:
+    program, plan = in_the_loop("sv")
+    c01, c02 = plan.cohort("c01"), plan.cohort("c02")
+    link = "https://teams.example/meet/backstage"
+    for ev in events(parse(cohort_feed(program, plan, c01, STAMP))):
+        assert str(ev["URL"]) == link
+        assert f"Delta digitalt: {link}" in str(ev["DESCRIPTION"]).split("\n")
+    zoom = "https://zoom.example/j/42"
+    room = replace(program.venues[0], online_url=zoom)
+    own = program.replace(venues=(room,))
+    data = invite(own, plan, c02, c02.sessions[1], STAMP)
+    (ev,) = events(parse(data))
+    assert str(ev["URL"]) == zoom and link not in str(ev["DESCRIPTION"])
+    assert vparse(data).vevent.url.value == zoom
+    plain, _ = make()
+    assert b"URL" not in cohort_feed(plain, plan, c01, STAMP)
+
+
+def test_one_display_alarm_per_reminder_in_every_invitation_and_feed() -> None:
+    program, plan = in_the_loop("sv")
+    cohort = plan.cohort("c01")
+    session = cohort.sessions[2]
+    files = {
+        "feed": cohort_feed(program, plan, cohort, STAMP),
+        "person": person_feed(program, plan, "p1", STAMP),
+        "invite": invite(program, plan, cohort, session, STAMP),
+    }
+    for label, data in files.items():
+        for ev in events(parse(data)):
+            alarms = ev.walk("VALARM")
+            assert [a.decoded("TRIGGER") for a in alarms] == [
+                -timedelta(minutes=1440), -timedelta(minutes=60)], label
+            for a in alarms:
+                assert str(a["ACTION"]) == "DISPLAY"
+                assert str(a["DESCRIPTION"]) == f"Påminnelse: {ev['SUMMARY']}"
+        for vev in vparse(data).vevent_list:
+            triggers = [a.trigger.value for a in vev.valarm_list]
+            assert triggers == [-timedelta(days=1), -timedelta(hours=1)], label
+    assert b"VALARM" not in cancel(program, plan, cohort, session, STAMP)
+    assert b"VALARM" not in cancel(program, plan, cohort, session, STAMP, attendees=["p1"])
+
+
+def _roles(ev: icalendar.Event) -> dict[str, tuple[str, str | None, str | None]]:
+    return {
+        str(a): (a.params["ROLE"], a.params.get("PARTSTAT"), a.params.get("RSVP"))
+        for a in _attendees(ev)
+    }
+
+
+def test_with_an_organizer_the_facilitator_chairs_every_invitation_and_cancellation() -> None:
+    program, plan = in_the_loop("sv")
+    cohort = plan.cohort("c01")
+    session = replace(cohort.sessions[1], sequence=1)
+    chair = ("CHAIR", "ACCEPTED", None)
+    request = invite(program, plan, cohort, session, STAMP)
+    whole = cancel(program, plan, cohort, session, STAMP)
+    for data in (request, whole):
+        (ev,) = events(parse(data))
+        assert str(ev["ORGANIZER"]) == "mailto:kansli@backstage.example"
+        assert ev["ORGANIZER"].params["CN"] == "Backstage-kansliet"
+        roles = _roles(ev)
+        assert roles["mailto:f1@example.org"] == chair
+        assert len(roles) == len(cohort.members) + 1
+        (chair_attendee,) = [a for a in vparse(data).vevent.attendee_list
+                             if a.params["ROLE"] == ["CHAIR"]]
+        assert chair_attendee.value == "mailto:f1@example.org"
+    members = {v for k, v in _roles(events(parse(request))[0]).items() if "f1@" not in k}
+    assert members == {("REQ-PARTICIPANT", "NEEDS-ACTION", "TRUE")}
+    # a member who leaves: only that member; a facilitator who hands over: only them
+    (one,) = events(parse(cancel(program, plan, cohort, session, STAMP, attendees=["p3"])))
+    assert list(_roles(one)) == ["mailto:carl@ceta.se"]
+    (lead,) = events(parse(cancel(program, plan, cohort, session, STAMP, attendees=["f1"])))
+    assert _roles(lead) == {"mailto:f1@example.org": chair} and "STATUS" not in lead
+    feeds = (cohort_feed(program, plan, cohort, STAMP), person_feed(program, plan, "f1", STAMP))
+    for data in feeds:
+        assert b"ATTENDEE" not in data
+        assert {str(e["ORGANIZER"]) for e in events(parse(data))} == {
+            "mailto:kansli@backstage.example"}
+
+
+def test_without_an_organizer_the_facilitator_organises_and_attends_nothing() -> None:
+    program, plan = make()
+    cohort = plan.cohort("c01")
+    for data in (invite(program, plan, cohort, cohort.sessions[0], STAMP),
+                 cancel(program, plan, cohort, cohort.sessions[0], STAMP)):
+        (ev,) = events(parse(data))
+        assert str(ev["ORGANIZER"]) == "mailto:f1@example.org"
+        assert "mailto:f1@example.org" not in _roles(ev)
+        assert {role for role, _, _ in _roles(ev).values()} == {"REQ-PARTICIPANT"}
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_every_file_of_a_program_in_the_loop_parses_and_is_deterministic(
+    tmp_path: Path, language: str
+) -> None:
+    program, plan = in_the_loop(language)
+    write_calendars(program, plan, tmp_path / "a", STAMP)
+    write_calendars(program, plan, tmp_path / "b", STAMP)
+    files = sorted((tmp_path / "a").rglob("*.ics"))
+    assert len(files) == 17
+    for path in files:
+        data = path.read_bytes()
+        assert data == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes()
+        assert_wire_format(data)
+        cal = parse(data)
+        assert cal.to_ical() == data  # icalendar round-trips it unchanged
+        v = vparse(data)
+        for ev, vev in zip(events(cal), getattr(v, "vevent_list", []), strict=True):
+            assert str(ev["UID"]) == vev.uid.value
+            assert str(ev["LOCATION"]) == vev.location.value
+            assert str(ev["URL"]) == vev.url.value
+            assert len(ev.walk("VALARM")) == len(vev.valarm_list) == 2

@@ -10,7 +10,7 @@ DTSTART to the VTIMEZONE component of the file.
 
 libical's RFC 5546 restriction check (``icalrestriction_check``) passes for the
 PUBLISH feeds, the REQUEST invitations and CANCEL files (whole session, one
-attendee).
+attendee), also with an organizer, a CHAIR attendee, URL and VALARMs.
 """
 
 from __future__ import annotations
@@ -45,7 +45,21 @@ TINY_PROGRAMS = {
     "au-autumn": ("Australia/Sydney", "AU", "2027-03-29", "2027-04-16"),
     "au-spring": ("Australia/Sydney", "AU", "2027-09-27", "2027-10-15"),
 }
-PLAN_NAMES = ["company", *TINY_PROGRAMS]
+# se-spring again with the coordinator as organizer (the facilitator as CHAIR
+# attendee), a room with an address, an online link and reminders (SPEC §6)
+LOOP_KEYS = """organizer_name = "Backstage-kansliet"
+organizer_email = "kansli@backstage.example"
+online_url = "https://teams.example/meet/backstage"
+reminder_minutes = [1440, 60]
+"""
+LOOP_VENUE = """
+[[venues]]
+id = "ekorren"
+name = "Rum Ekorren"
+address = "Drottninggatan 1, Örebro"
+capacity = 4
+"""
+PLAN_NAMES = ["company", *TINY_PROGRAMS, "loop"]
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +73,11 @@ def plan_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         toml.write_text(text, encoding="utf-8")
         out[name] = base / name
         assert main(["plan", str(toml), "--out", str(out[name]), "-q"]) == 0
+    text = tiny_program("loop", *TINY_PROGRAMS["se-spring"][2:])
+    (base / "loop.toml").write_text(
+        text.replace("[program]\n", "[program]\n" + LOOP_KEYS, 1) + LOOP_VENUE, encoding="utf-8")
+    out["loop"] = base / "loop"
+    assert main(["plan", str(base / "loop.toml"), "--out", str(out["loop"]), "-q"]) == 0
     return out
 
 

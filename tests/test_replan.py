@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import icalendar
@@ -10,7 +13,12 @@ import pytest
 
 from backstage_sched.check.verify import verify
 from backstage_sched.cli.app import main
+from backstage_sched.domain import Program
+from backstage_sched.plan import Plan
+from backstage_sched.publish.changes import Outbox, carry_over, outbox
 from backstage_sched.publish.folder import read_plan_dir
+from backstage_sched.publish.ical import person_feed
+from test_ical import STAMP, make
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANY = ROOT / "examples" / "company-2027" / "program.toml"
@@ -48,6 +56,10 @@ def _outbox(plan_dir: Path) -> list[dict]:
     return json.loads((plan_dir / "outbox.json").read_text(encoding="utf-8"))["messages"]
 
 
+def _feeds(plan_dir: Path) -> list[dict]:
+    return json.loads((plan_dir / "outbox.json").read_text(encoding="utf-8"))["feeds"]
+
+
 def _event(path: Path) -> icalendar.Event:
     cal = icalendar.Calendar.from_ical(path.read_bytes())
     (event,) = cal.walk("VEVENT")
@@ -59,6 +71,11 @@ def test_first_plan_outbox_holds_every_invitation(published: Path) -> None:
     messages = _outbox(published)
     assert len(messages) == len(_sessions(published))
     assert {m["method"] for m in messages} == {"REQUEST"}
+    # no organizer in the program: the facilitator gets their own feed, once
+    (feed,) = _feeds(published)
+    assert (feed["file"], feed["method"], feed["change"]) == (
+        "people/f-lena.ics", "PUBLISH", "new")
+    assert [r["email"] for r in feed["recipients"]] == ["lena.akerlund@backstage.example"]
 
 
 def test_replan_of_unchanged_inputs_changes_nothing(published: Path, tmp_path: Path) -> None:
@@ -66,7 +83,8 @@ def test_replan_of_unchanged_inputs_changes_nothing(published: Path, tmp_path: P
     assert _replan(COMPANY, published, out, "2027-04-01") == 0
     assert _sessions(out) == _sessions(published)
     assert _outbox(out) == []
-    assert "none" in (out / "changes.txt").read_text(encoding="utf-8")
+    assert "inga ändringar" in (out / "changes.txt").read_text(encoding="utf-8")
+    assert _feeds(out) == []  # the facilitator's feed did not change: nothing to mail
 
 
 def test_new_unavailability_moves_only_what_it_must(published: Path, tmp_path: Path) -> None:
@@ -93,6 +111,10 @@ def test_new_unavailability_moves_only_what_it_must(published: Path, tmp_path: P
     for m in messages:
         event = _event(out / m["file"])
         assert m["method"] == "REQUEST" and int(event["SEQUENCE"]) == m["sequence"]
+    (feed,) = _feeds(out)
+    assert feed["change"] == "changed" and feed["person"] == "f-lena"
+    assert len(feed["detail"].split("\n")) == len(changed)
+    assert "flyttad från" in feed["detail"]
     data = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     assert data["objective"]["moved_sessions"] == len(changed)
     assert data["objective"]["changed_memberships"] == 0
@@ -160,3 +182,46 @@ def test_replan_is_deterministic(published: Path, tmp_path: Path) -> None:
         assert _replan(program, published, out, "2027-04-01") == 0
     for name in ("plan.json", "outbox.json", "changes.txt", "invites/c01/3.ics"):
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes()
+
+
+def _handed_over(organizer: bool) -> tuple[Outbox, Program, Plan]:
+    """c01 of the small calendar program passes from f1 to f3 on 2027-03-25."""
+    program, plan = make(language="sv")
+    if organizer:
+        program = program.replace(organizer_name="Kansliet", organizer_email="kansli@x.example")
+    c01 = plan.cohort("c01")
+    new_plan = replace(plan, cohorts=tuple(
+        replace(c, facilitator="f3") if c.id == "c01" else c for c in plan.cohorts))
+    today = date(2027, 3, 25)
+    carried = carry_over(plan, new_plan, today)
+    assert [s.sequence for s in carried.cohort("c01").sessions] == [0, 1, 1, 1]
+    assert c01.sessions[0].start.date() < today
+    box = outbox(program, plan, program, carried, today, STAMP)
+    return box, program, carried
+
+
+def test_a_facilitator_who_hands_over_with_an_organizer_gets_a_cancellation() -> None:
+    box, _, _ = _handed_over(organizer=True)
+    assert box.feeds == ()
+    removed = [m for m in box.messages if m.change == "removed"]
+    assert [m.session for m in removed] == [1, 2, 3]
+    for m in removed:
+        assert [r.id for r in m.recipients] == ["f1"]
+        (ev,) = icalendar.Calendar.from_ical(box.files[m.file]).walk("VEVENT")
+        (att,) = [ev["ATTENDEE"]]
+        assert str(att) == "mailto:f1@example.org" and att.params["ROLE"] == "CHAIR"
+    requests = [m for m in box.messages if m.method == "REQUEST"]
+    assert all(m.recipients[-1].id == "f3" for m in requests)
+    assert "ny samtalsledare: Cay Idle (tidigare Anna Fält)" in requests[0].detail
+
+
+def test_a_facilitator_who_hands_over_without_an_organizer_gets_a_new_feed() -> None:
+    box, program, carried = _handed_over(organizer=False)
+    assert [m.change for m in box.messages] == ["changed"] * 3
+    assert {(f.person, f.change) for f in box.feeds} == {("f1", "changed"), ("f3", "new")}
+    for f in box.feeds:
+        data = person_feed(program, carried, f.person, STAMP)
+        assert hashlib.sha256(data).hexdigest() == f.sha256
+        assert [r.id for r in f.recipients] == [f.person]
+    f1 = next(f for f in box.feeds if f.person == "f1")
+    assert f1.detail.split("\n")[0].startswith("Backstage-grupp c01, träff 2: ny samtalsledare")

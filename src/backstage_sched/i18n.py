@@ -3,10 +3,11 @@
 Texts are written in English in the code and looked up in gettext
 catalogues: ``locale/<language>/LC_MESSAGES/<domain>.po``, compiled to
 ``.mo`` beside it (``make catalogues``; a test checks they match). Each part
-of the output has its own domain (``calendar`` for invitations and e-mail,
-``reports`` for the overview, costs and changes, ``reasons`` for why someone
-is not placed, ``common`` for shared patterns), so a third language is four
-catalogues, not a code change.
+of the output has its own domain: ``calendar`` for calendar files, e-mail and
+``changes.txt`` (which tells what changed in the words of the invitations);
+``reports`` for the overview and costs; ``reasons`` for why someone is not
+placed; ``common`` for shared patterns. A third language is four catalogues,
+not a code change.
 Dates, times, numbers and money come from Babel's locale data, never from
 tables of our own. Babel is imported where it is used, here and in the
 modules that format dates: ``babel.dates`` reads the system's time zones

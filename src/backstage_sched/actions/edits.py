@@ -390,4 +390,4 @@ def apply(
     if violations:
         raise VerificationError(violations)
     box = outbox(program, plan, new_program, carried, today, stamp)
-    return carried, box, describe(plan, carried, today)
+    return carried, box, describe(program, plan, new_program, carried, today)

@@ -146,7 +146,8 @@ def replan_program(
     elif stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=UTC)
     sending = outbox(previous_program, previous, program, plan, today, stamp)
-    return Change(program, plan, sending, describe(previous, plan, today), (), stamp)
+    diff = describe(previous_program, previous, program, plan, today)
+    return Change(program, plan, sending, diff, (), stamp)
 
 
 def _earlier(

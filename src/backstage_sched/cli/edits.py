@@ -169,10 +169,15 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def _print_outbox(box: Outbox, out: Console) -> None:
-    out.print(f"Files to send ({len(box.messages)}):", markup=False, highlight=False)
+    count = len(box.messages) + len(box.feeds)
+    out.print(f"Files to send ({count}):", markup=False, highlight=False)
     for m in box.messages:
         who = ", ".join(f"{r.name} <{r.email}>" for r in m.recipients)
         out.print(
             f"  {m.method:<7} {m.file} (SEQUENCE {m.sequence}, {m.detail}) → {who}",
             markup=False, soft_wrap=True, highlight=False,
         )
+    for f in box.feeds:
+        who = ", ".join(f"{r.name} <{r.email}>" for r in f.recipients)
+        out.print(f"  {f.method:<7} {f.file} (the facilitator's feed) → {who}",
+                  markup=False, soft_wrap=True, highlight=False)

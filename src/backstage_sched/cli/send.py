@@ -10,7 +10,15 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..errors import BackstageError, InputError
-from ..publish.send import DEFAULT_SENDER, EML_DIR, PASSWORD_ENV, SENT, SendError, send_outbox
+from ..publish.send import (
+    DEFAULT_SENDER,
+    EML_DIR,
+    PASSWORD_ENV,
+    SENT,
+    SendError,
+    default_sender,
+    send_outbox,
+)
 
 EXIT_OK, EXIT_INPUT, EXIT_SEND = 0, 2, 3
 
@@ -41,7 +49,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--smtp", type=_host_port, metavar="HOST:PORT", help="SMTP server")
     p.add_argument(
         "--from", dest="sender", metavar="ADDRESS",
-        help=f"sender address (required with --smtp; default {DEFAULT_SENDER} on a dry run)",
+        help=(
+            "sender address (default: the program's organizer_name/organizer_email; "
+            f"without them required with --smtp, {DEFAULT_SENDER} on a dry run)"
+        ),
     )
     p.add_argument("--dry-run", action="store_true", help="write .eml files, send nothing")
     p.add_argument("--starttls", action="store_true", help="upgrade the connection with STARTTLS")
@@ -52,8 +63,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Carry out ``send``; 0 on success, 2 on bad input, 3 when sending failed."""
     dry = bool(args.dry_run) or args.smtp is None
-    if not dry and not args.sender:
-        err.print("[bold red]input error:[/] --from ADDRESS is required with --smtp")
+    try:
+        sender = args.sender or default_sender(args.plan_dir)
+    except InputError as exc:
+        err.print(f"[bold red]input error:[/] {escape(str(exc))}", soft_wrap=True)
+        return EXIT_INPUT
+    if not dry and not sender:
+        err.print("[bold red]input error:[/] --from ADDRESS is required with --smtp "
+                  "(or organizer_email in the program)")
         return EXIT_INPUT
     password = os.environ.get(PASSWORD_ENV)
     if args.user and not dry and password is None:
@@ -69,7 +86,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
 
     try:
         report = send_outbox(
-            args.plan_dir, args.sender or DEFAULT_SENDER, None if dry else args.smtp, dry,
+            args.plan_dir, sender or DEFAULT_SENDER, None if dry else args.smtp, dry,
             starttls=args.starttls, username=args.user, password=password, progress=progress,
         )
     except InputError as exc:

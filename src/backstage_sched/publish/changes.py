@@ -1,4 +1,4 @@
-"""What changed between two plans, and the calendar messages that must go out.
+"""What changed between two plans, and the messages that must go out.
 
 A session is identified by its cohort id and index. When a plan replaces an
 earlier one, a surviving session keeps its UID; its SEQUENCE rises by one
@@ -8,21 +8,36 @@ new and changed sessions, a CANCEL with STATUS:CANCELLED and every former
 attendee for a session that disappears, and a CANCEL naming only the
 leaving people for members who leave a session (RFC 5546 §3.2.5).
 Sessions before ``today`` are history: never re-sent.
+
+The facilitator is in the loop (SPEC §6). With ``organizer_email`` the
+facilitator attends every invitation and whole-session cancellation of their
+sessions, so they are among its recipients (and a facilitator who hands a
+session over gets the per-person CANCEL). Without it the facilitator
+organises, and the outbox's *feeds* send them their own feed
+(``people/<id>.ics``, METHOD:PUBLISH): on a first plan to every facilitator
+with a cohort, after a change whenever the feed's bytes changed.
+
+Texts for people (``detail``, ``changes.txt``) are in the program's language,
+from the ``calendar`` catalogue.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from ..domain import Program
+from ..i18n import Language
 from ..plan import Cohort, Plan, Session
-from .ical import cancel
+from .ical import cancel, feed_path, person_feed, words
 
 OUTBOX = "outbox.json"
 CHANGES = "changes.txt"
+
+Pair = tuple[Cohort, Session]
 
 
 @dataclass(frozen=True)
@@ -32,6 +47,10 @@ class Recipient:
     id: str
     name: str
     email: str
+
+
+def _recipients_dict(recipients: tuple[Recipient, ...]) -> list[dict[str, str]]:
+    return [{"id": r.id, "name": r.name, "email": r.email} for r in recipients]
 
 
 @dataclass(frozen=True)
@@ -59,54 +78,159 @@ class Message:
             "session": self.session,
             "change": self.change,
             "detail": self.detail,
-            "recipients": [
-                {"id": r.id, "name": r.name, "email": r.email} for r in self.recipients
-            ],
+            "recipients": _recipients_dict(self.recipients),
+        }
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A facilitator's own feed to e-mail (METHOD:PUBLISH), when no organizer is set.
+
+    ``sha256`` is the hex digest of the file's bytes: ``send`` refuses a file
+    that changed since. ``detail`` holds one line per change (new: a summary).
+    """
+
+    file: str
+    person: str
+    sha256: str
+    change: str  # new, changed
+    detail: str
+    recipients: tuple[Recipient, ...]
+    method: str = "PUBLISH"
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form (``outbox.json``'s ``feeds``)."""
+        return {
+            "file": self.file,
+            "method": self.method,
+            "person": self.person,
+            "sha256": self.sha256,
+            "change": self.change,
+            "detail": self.detail,
+            "recipients": _recipients_dict(self.recipients),
         }
 
 
 @dataclass(frozen=True)
 class Outbox:
-    """Messages plus the cancellation files they refer to (path -> bytes)."""
+    """Messages, facilitators' feeds, and the cancellation files they refer to."""
 
     messages: tuple[Message, ...]
-    files: dict[str, bytes]
+    files: dict[str, bytes]  # path -> bytes of the cancellations
+    feeds: tuple[Feed, ...] = ()
 
     def to_json(self, program_id: str) -> str:
         """``outbox.json`` text."""
-        data = {"program": program_id, "messages": [m.to_dict() for m in self.messages]}
+        data = {
+            "program": program_id,
+            "messages": [m.to_dict() for m in self.messages],
+            "feeds": [f.to_dict() for f in self.feeds],
+        }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# Words: names and formats of the change texts
+
+
+@dataclass(frozen=True)
+class Words:
+    """Names people read (from the new program, else the old one) in its language."""
+
+    program: Program
+    old_program: Program | None = None
+
+    @property
+    def lang(self) -> Language:
+        """The new program's language, ``calendar`` catalogue."""
+        return words(self.program)
+
+    def _programs(self) -> tuple[Program, ...]:
+        return (self.program,) if self.old_program is None else (self.program, self.old_program)
+
+    def person(self, pid: str | None) -> str:
+        """A participant's or facilitator's name (the id when neither program knows it)."""
+        if pid is None:
+            return self.lang._("none")
+        for prog in self._programs():
+            for person in (*prog.participants, *prog.facilitators):
+                if person.id == pid:
+                    return person.name
+        return pid
+
+    def venue(self, vid: str | None) -> str:
+        """A venue's name."""
+        if vid is None:
+            return self.lang._("none")
+        for prog in self._programs():
+            for v in prog.venues:
+                if v.id == vid:
+                    return v.name
+        return vid
+
+    def when(self, session: Session) -> str:
+        """``tisdag 4 maj 2027 kl. 09:00–12:00`` in the program's zone."""
+        zone = ZoneInfo(self.program.timezone)
+        return self.lang.span(session.start.astimezone(zone), session.end.astimezone(zone))
+
+    def label(self, cohort: str, index: int) -> str:
+        """A session as people name it: ``c01 session 5`` / ``Backstage-grupp c01, träff 5``."""
+        return self.lang._("{cohort} session {number}").format(cohort=cohort, number=index + 1)
+
+    def names(self, pids: list[str]) -> str:
+        """Names joined with commas."""
+        return ", ".join(self.person(pid) for pid in pids)
 
 
 def _key(cohort: Cohort, session: Session) -> tuple[str, int]:
     return cohort.id, session.index
 
 
-def _sessions(plan: Plan) -> dict[tuple[str, int], tuple[Cohort, Session]]:
+def _sessions(plan: Plan) -> dict[tuple[str, int], Pair]:
     return {_key(c, s): (c, s) for c in plan.cohorts for s in c.sessions}
 
 
-def session_changes(old: tuple[Cohort, Session], new: tuple[Cohort, Session]) -> list[str]:
+def _differs(old: Pair, new: Pair) -> bool:
+    """Whether a session changed anything its invitation says."""
+    (oc, os_), (nc, ns) = old, new
+    return (
+        (os_.start, os_.end, os_.venue, os_.case_owner) != (ns.start, ns.end, ns.venue,
+                                                               ns.case_owner)
+        or oc.facilitator != nc.facilitator
+        or set(oc.members) != set(nc.members)
+        or set(os_.absent) != set(ns.absent)
+    )
+
+
+def session_changes(old: Pair, new: Pair, w: Words) -> list[str]:
     """What differs between two versions of one session, in words ([] = same)."""
     (oc, os_), (nc, ns) = old, new
+    lang = w.lang
     what = []
     if os_.start != ns.start or os_.end != ns.end:
-        what.append(f"time {os_.start:%Y-%m-%d %H:%M} → {ns.start:%Y-%m-%d %H:%M}")
+        what.append(lang._("moved from {before} to {after}").format(
+            before=w.when(os_), after=w.when(ns)))
     if os_.venue != ns.venue:
-        what.append(f"venue {os_.venue or '-'} → {ns.venue or '-'}")
+        what.append(lang._("venue changed from {before} to {after}").format(
+            before=w.venue(os_.venue), after=w.venue(ns.venue)))
     if oc.facilitator != nc.facilitator:
-        what.append(f"facilitator {oc.facilitator} → {nc.facilitator}")
-    if set(oc.members) != set(nc.members):
-        gone = sorted(set(oc.members) - set(nc.members))
-        came = sorted(set(nc.members) - set(oc.members))
-        parts = ([f"leaving {', '.join(gone)}"] if gone else []) + (
-            [f"joining {', '.join(came)}"] if came else []
-        )
-        what.append("members: " + "; ".join(parts))
+        what.append(lang._("facilitator changed from {before} to {after}").format(
+            before=w.person(oc.facilitator), after=w.person(nc.facilitator)))
+    gone = sorted(set(oc.members) - set(nc.members))
+    came = sorted(set(nc.members) - set(oc.members))
+    if gone:
+        what.append(lang.n_("{names} leaves the cohort", "{names} leave the cohort",
+                            len(gone)).format(names=w.names(gone)))
+    if came:
+        what.append(lang.n_("{names} joins the cohort", "{names} join the cohort",
+                            len(came)).format(names=w.names(came)))
     if os_.case_owner != ns.case_owner:
-        what.append(f"case owner {os_.case_owner or '-'} → {ns.case_owner or '-'}")
-    if set(os_.absent) != set(ns.absent):
-        what.append(f"absent {', '.join(ns.absent) or '-'}")
+        what.append(lang._("case owner changed from {before} to {after}").format(
+            before=w.person(os_.case_owner), after=w.person(ns.case_owner)))
+    missing = sorted(set(ns.absent) - set(os_.absent))
+    if missing:
+        what.append(lang.n_("{names} will not come", "{names} will not come",
+                            len(missing)).format(names=w.names(missing)))
     return what
 
 
@@ -132,7 +256,7 @@ def carry_over(old: Plan, new: Plan, today: date) -> Plan:
             # an absence stays recorded while the session and the member do
             absent = s.absent or tuple(a for a in prev[1].absent if a in c.members)
             s = replace(s, absent=absent)
-            changed = bool(session_changes(prev, (c, s)))
+            changed = _differs(prev, (c, s))
             past = _local_date(s.start, new.timezone) < today
             seq = prev[1].sequence + (1 if changed and not past else 0)
             sessions.append(replace(s, uid=prev[1].uid, sequence=seq))
@@ -140,12 +264,28 @@ def carry_over(old: Plan, new: Plan, today: date) -> Plan:
     return replace(new, cohorts=tuple(cohorts))
 
 
-def _recipients(program: Program, ids: list[str]) -> tuple[Recipient, ...]:
+# ---------------------------------------------------------------------------
+# Recipients
+
+
+def _members(program: Program, ids: list[str]) -> tuple[Recipient, ...]:
     people = {p.id: p for p in program.participants}
     return tuple(
         Recipient(pid, people[pid].name, people[pid].email)
         for pid in sorted(ids, key=lambda i: (people[i].name, i))
     )
+
+
+def _facilitator(program: Program, fid: str) -> Recipient:
+    f = program.facilitator(fid)
+    return Recipient(f.id, f.name, f.email)
+
+
+def _attendees(program: Program, cohort: Cohort) -> tuple[Recipient, ...]:
+    """Who an invitation or a whole-session cancellation goes to: the members, and
+    the facilitator when the coordinator organises (SPEC §6)."""
+    chair = (_facilitator(program, cohort.facilitator),) if program.organizer_email else ()
+    return _members(program, list(cohort.members)) + chair
 
 
 def _invite_message(
@@ -160,18 +300,110 @@ def _invite_message(
         session=session.index,
         change=change,
         detail=detail,
-        recipients=_recipients(program, list(cohort.members)),
+        recipients=_attendees(program, cohort),
     )
 
 
-def first_outbox(program: Program, plan: Plan) -> Outbox:
-    """Every invitation of a brand-new plan."""
+# ---------------------------------------------------------------------------
+# Facilitators' feeds
+
+
+def _leads(plan: Plan, fid: str) -> bool:
+    return any(c.facilitator == fid for c in plan.cohorts)
+
+
+def _feed(program: Program, fid: str, data: bytes, change: str, detail: str) -> Feed:
+    return Feed(
+        file=feed_path(fid),
+        person=fid,
+        sha256=hashlib.sha256(data).hexdigest(),
+        change=change,
+        detail=detail,
+        recipients=(_facilitator(program, fid),),
+    )
+
+
+def _first_feeds(program: Program, plan: Plan, stamp: datetime) -> tuple[Feed, ...]:
+    if program.organizer_email:
+        return ()
+    detail = words(program)._("all your sessions as facilitator")
+    return tuple(
+        _feed(program, f.id, person_feed(program, plan, f.id, stamp), "new", detail)
+        for f in sorted(program.facilitators, key=lambda f: f.id)
+        if _leads(plan, f.id)
+    )
+
+
+def _changed_feeds(
+    old_program: Program, old_plan: Plan, program: Program, plan: Plan,
+    lines: list[tuple[Pair | None, Pair | None, str]], stamp: datetime,
+) -> tuple[Feed, ...]:
+    """The feeds of facilitators whose feed's bytes changed (``lines``: what changed)."""
+    if program.organizer_email:
+        return ()
+    known = {f.id for f in old_program.facilitators}
+    feeds = []
+    for f in sorted(program.facilitators, key=lambda f: f.id):
+        led = f.id in known and _leads(old_plan, f.id)
+        if not (led or _leads(plan, f.id)):
+            continue
+        data = person_feed(program, plan, f.id, stamp)
+        if led and data == person_feed(old_program, old_plan, f.id, stamp):
+            continue
+        mine = [
+            text for old, new, text in lines
+            if any(pair is not None and pair[0].facilitator == f.id for pair in (old, new))
+        ]
+        if led:
+            feeds.append(_feed(program, f.id, data, "changed", "\n".join(mine)))
+        else:
+            detail = words(program)._("all your sessions as facilitator")
+            feeds.append(_feed(program, f.id, data, "new", detail))
+    return tuple(feeds)
+
+
+# ---------------------------------------------------------------------------
+# Outboxes
+
+
+def first_outbox(program: Program, plan: Plan, stamp: datetime) -> Outbox:
+    """Every invitation of a brand-new plan, and the facilitators' feeds when no
+    organizer is set (``stamp``: the DTSTAMP the feeds are written with)."""
+    detail = words(program)._("new session")
     messages = tuple(
-        _invite_message(program, c, s, "new", "new session")
+        _invite_message(program, c, s, "new", detail)
         for c in plan.cohorts
         for s in c.sessions
     )
-    return Outbox(messages, {})
+    return Outbox(messages, {}, _first_feeds(program, plan, stamp))
+
+
+def _changes(
+    old_plan: Plan, plan: Plan, today: date, w: Words
+) -> list[tuple[Pair | None, Pair | None, str]]:
+    """``(old, new, text)`` for every session that changes from ``today`` on,
+    by cohort and index; ``text`` is the ``changes.txt`` line without its mark."""
+    before, after = _sessions(old_plan), _sessions(plan)
+    lang = w.lang
+    found: list[tuple[Pair | None, Pair | None, str]] = []
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        held = [pair[1] for pair in (old, new) if pair is not None]
+        if all(_local_date(s.start, plan.timezone) < today for s in held):
+            continue  # history, unchanged for everyone who was there
+        label = w.label(*key)
+        if old is None and new is not None:
+            text = lang._("{label}: new, {when}").format(label=label, when=w.when(new[1]))
+        elif new is None and old is not None:
+            text = lang._("{label}: cancelled (was {when})").format(
+                label=label, when=w.when(old[1]))
+        elif old is not None and new is not None:
+            what = session_changes(old, new, w)
+            if not what:
+                continue
+            text = f"{label}: " + "; ".join(what)
+        found.append((old, new, text))
+    return found
 
 
 def outbox(
@@ -188,6 +420,8 @@ def outbox(
     """
     before = _sessions(old_plan)
     after = _sessions(plan)
+    w = Words(program, old_program)
+    lang = w.lang
     messages: list[Message] = []
     files: dict[str, bytes] = {}
     tz = plan.timezone
@@ -204,18 +438,22 @@ def outbox(
             files[path] = cancel(old_program, old_plan, oc, gone, stamp)
             messages.append(
                 Message(path, "CANCEL", gone.uid, gone.sequence, oc.id, os_.index, "cancelled",
-                        "session cancelled", _recipients(old_program, list(oc.members)))
+                        lang._("session cancelled"), _attendees(old_program, oc))
             )
             continue
         nc, ns = new
         if old is None:
-            messages.append(_invite_message(program, nc, ns, "new", "new session"))
+            messages.append(_invite_message(program, nc, ns, "new", lang._("new session")))
             continue
-        what = session_changes(old, new)
+        what = session_changes(old, new, w)
         if not what:
             continue
         oc = old[0]
         leaving = sorted(set(oc.members) - set(nc.members))
+        recipients = _members(old_program, leaving)
+        if old_program.organizer_email and oc.facilitator != nc.facilitator:
+            leaving.append(oc.facilitator)  # hands the session over: it leaves their calendar
+            recipients += (_facilitator(old_program, oc.facilitator),)
         if leaving:
             path = f"cancellations/{nc.id}/{ns.index}-removed.ics"
             # the old version of the session (its owner and members may be gone now)
@@ -223,43 +461,41 @@ def outbox(
             files[path] = cancel(old_program, old_plan, oc, was, stamp, attendees=leaving)
             messages.append(
                 Message(path, "CANCEL", ns.uid, ns.sequence, nc.id, ns.index, "removed",
-                        "no longer attending", _recipients(old_program, leaving))
+                        lang._("no longer taking part"), recipients)
             )
         messages.append(_invite_message(program, nc, ns, "changed", "; ".join(what)))
-    return Outbox(tuple(messages), files)
+    lines = _changes(old_plan, plan, today, w)
+    feeds = _changed_feeds(old_program, old_plan, program, plan, lines, stamp)
+    return Outbox(tuple(messages), files, feeds)
 
 
-def describe(old_plan: Plan, plan: Plan, today: date) -> str:
-    """A readable diff from ``today`` on: moved, new and cancelled sessions (numbered
-    as people read them, 1 = kick-off), cohort changes, newly unplaced people.
-    Sessions held before ``today`` are history and are not listed."""
-    lines: list[str] = []
-    before = _sessions(old_plan)
-    after = _sessions(plan)
-    for key in sorted(set(before) | set(after)):
-        old, new = before.get(key), after.get(key)
-        held = [pair[1] for pair in (old, new) if pair is not None]
-        if all(_local_date(s.start, plan.timezone) < today for s in held):
-            continue  # history, unchanged for everyone who was there
-        label = f"{key[0]} session {key[1] + 1}"
-        if old is None:
-            lines.append(f"+ {label}: new, {new[1].start:%a %Y-%m-%d %H:%M}")  # type: ignore[index]
-        elif new is None:
-            lines.append(f"- {label}: cancelled (was {old[1].start:%a %Y-%m-%d %H:%M})")
-        else:
-            what = session_changes(old, new)
-            if what:
-                lines.append(f"~ {label}: " + "; ".join(what))
+def describe(
+    old_program: Program, old_plan: Plan, program: Program, plan: Plan, today: date
+) -> str:
+    """A readable diff from ``today`` on, in the program's language: moved, new and
+    cancelled sessions (numbered as people read them, 1 = kick-off), who changed
+    cohort, who is newly without a place. Sessions held before ``today`` are
+    history and are not listed."""
+    w = Words(program, old_program)
+    lang = w.lang
+    marks = {(True, False): "+", (False, True): "-", (False, False): "~"}
+    lines = [
+        f"{marks[(old is None, new is None)]} {text}"
+        for old, new, text in _changes(old_plan, plan, today, w)
+    ]
     old_home = {m: c.id for c in old_plan.cohorts for m in c.members}
     new_home = {m: c.id for c in plan.cohorts for m in c.members}
+    unplaced = lang._("unplaced")
     for pid in sorted(set(old_home) | set(new_home)):
         a, b = old_home.get(pid), new_home.get(pid)
         if a != b:
-            lines.append(f"  {pid}: {a or 'unplaced'} → {b or 'unplaced'}")
+            lines.append(f"  {w.person(pid)} ({pid}): {a or unplaced} → {b or unplaced}")
     reasons = {u.participant: u.reason for u in plan.unplaced}
     was_unplaced = {u.participant for u in old_plan.unplaced}
     for pid, reason in sorted(reasons.items()):
         if pid not in was_unplaced:
-            lines.append(f"! {pid} newly unplaced: {reason}")
-    header = f"Changes from the previous plan (sessions before {today.isoformat()} kept):"
-    return "\n".join([header, *(lines or ["  none"])]) + "\n"
+            text = lang._("{person} is not placed: {reason}")
+            lines.append("! " + text.format(person=f"{w.person(pid)} ({pid})", reason=reason))
+    header = lang._("Changes from the previous plan (sessions before {day} kept):").format(
+        day=lang.day(today))
+    return "\n".join([header, *(lines or ["  " + lang._("no changes")])]) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -88,7 +89,8 @@ def write_plan_dir(
             fh.write(attendance_csv(program, plan))
         with open(tmp / "waitlist.csv", "w", encoding="utf-8", newline="") as fh:
             fh.write(waitlist_csv(program, waiting))
-        sending = sending if sending is not None else first_outbox(program, plan)
+        sending = sending if sending is not None else first_outbox(program, plan, stamp)
+        _check_feeds(tmp, sending)
         for rel, data in sorted(sending.files.items()):
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
             (tmp / rel).write_bytes(data)
@@ -102,6 +104,17 @@ def write_plan_dir(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def _check_feeds(folder: Path, sending: Outbox) -> None:
+    """Every feed the outbox names is the file written: same bytes, same stamp."""
+    for feed in sending.feeds:
+        data = (folder / feed.file).read_bytes()
+        if hashlib.sha256(data).hexdigest() != feed.sha256:
+            raise ValueError(
+                f"outbox feed {feed.file} differs from the file written; "
+                "was the outbox made with another stamp?"
+            )
 
 
 def _umask() -> int:

@@ -4,6 +4,15 @@ Every file carries one ``VTIMEZONE`` for the program's zone in RRULE form,
 derived from the zone's current POSIX TZ rule (the footer of its TZif file);
 all DTSTART/DTEND values carry that TZID. Output is deterministic: the same
 input and ``stamp`` give the same bytes.
+
+People in the loop (SPEC §6): with ``organizer_email`` the coordinator's
+mailbox is the ORGANIZER of every event and the facilitator an ATTENDEE
+(``ROLE=CHAIR;PARTSTAT=ACCEPTED``) of every invitation and cancellation;
+without it the facilitator organises. Every VEVENT has a LOCATION, the
+online link (if any) as URL, and the program's reminders as VALARMs (none in a
+CANCEL, where RFC 5546 allows none). SUMMARY, DESCRIPTION and the fallback
+LOCATION are in the program's language (the ``calendar`` catalogue); property
+names never change.
 """
 
 from __future__ import annotations
@@ -18,10 +27,19 @@ from pathlib import Path
 from zoneinfo import TZPATH, ZoneInfo
 
 from dateutil.rrule import rrulestr
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
+from icalendar import (
+    Alarm,
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+)
 from icalendar.prop import vText
 
-from ..domain import Program
+from ..domain import Program, Venue
+from ..i18n import Language
 from ..plan import Cohort, Plan, Session
 
 PRODID = "-//backstage-sched//Backstage planner//EN"
@@ -236,25 +254,52 @@ def _utc(stamp: datetime) -> datetime:
     return stamp.astimezone(UTC)
 
 
+def words(program: Program) -> Language:
+    """The program's language with the ``calendar`` catalogue (SPEC §6)."""
+    return Language(program.lang, "calendar")
+
+
 def _person(program: Program, pid: str) -> tuple[str, str, str]:
     """``(name, organisation, email)`` of a participant id."""
     p = program.participant(pid)
     return p.name, p.organization, p.email
 
 
-def _venue_name(program: Program, cohort: Cohort, session: Session) -> str | None:
+def _venue(program: Program, cohort: Cohort, session: Session) -> Venue | str | None:
+    """The session's venue, its bare id when the program does not know it, or None."""
     vid = session.venue or cohort.venue
     if not vid:
         return None
-    for v in program.venues:
-        if v.id == vid:
-            return v.name
-    return vid
+    return next((v for v in program.venues if v.id == vid), vid)
 
 
-def _summary(cohort: Cohort, session: Session) -> str:
-    text = f"Backstage {cohort.id} — session {session.index + 1}/{len(cohort.sessions)}"
-    return text + " (kick-off)" if session.index == 0 else text
+def location(program: Program, cohort: Cohort, session: Session) -> str:
+    """LOCATION: the venue's name (and address), else the program's ``location``,
+    else "Location to be announced" in the program's language."""
+    venue = _venue(program, cohort, session)
+    if isinstance(venue, Venue):
+        return f"{venue.name}, {venue.address}" if venue.address else venue.name
+    if venue:
+        return venue
+    return program.location or words(program)._("Location to be announced")
+
+
+def online_url(program: Program, cohort: Cohort, session: Session) -> str | None:
+    """The link to join online: the venue's ``online_url``, else the program's."""
+    venue = _venue(program, cohort, session)
+    if isinstance(venue, Venue) and venue.online_url:
+        return venue.online_url
+    return program.online_url
+
+
+def summary(program: Program, cohort: Cohort, session: Session) -> str:
+    """SUMMARY: "Backstage c01 — session 3/7" / "Backstage-grupp c01 – träff 3 av 7"."""
+    lang = words(program)
+    if session.index == 0:
+        text = lang._("Backstage {cohort} — session {number}/{total} (kick-off)")
+    else:
+        text = lang._("Backstage {cohort} — session {number}/{total}")
+    return text.format(cohort=cohort.id, number=session.number, total=len(cohort.sessions))
 
 
 def _sorted_members(program: Program, members: Iterable[str]) -> list[str]:
@@ -262,46 +307,102 @@ def _sorted_members(program: Program, members: Iterable[str]) -> list[str]:
 
 
 def _description(program: Program, cohort: Cohort, session: Session) -> str:
-    lines = [f"{program.name} — cohort {cohort.id}, {_summary(cohort, session).split(' — ')[1]}"]
+    lang = words(program)
+    number, total = session.number, len(cohort.sessions)
+    if session.index == 0:
+        title = lang._("{program} — cohort {cohort}, session {number}/{total} (kick-off)")
+    else:
+        title = lang._("{program} — cohort {cohort}, session {number}/{total}")
+    lines = [title.format(program=program.name, cohort=cohort.id, number=number, total=total)]
     if session.case_owner:
         name, org, _ = _person(program, session.case_owner)
-        lines.append(f"Case owner: {name} ({org})")
+        lines.append(lang._("Case owner: {name} ({organization})").format(
+            name=name, organization=org))
     else:
-        lines.append("Kick-off: no case owner")
-    lines.append(f"Facilitator: {program.facilitator(cohort.facilitator).name}")
-    venue = _venue_name(program, cohort, session)
-    if venue:
-        lines.append(f"Venue: {venue}")
+        lines.append(lang._("Kick-off: no case owner"))
+    facilitator = program.facilitator(cohort.facilitator).name
+    lines.append(lang._("Facilitator: {name}").format(name=facilitator))
+    if _venue(program, cohort, session) or program.location:
+        lines.append(lang._("Location: {location}").format(
+            location=location(program, cohort, session)))
+    else:
+        lines.append(lang._("Location: to be announced"))
+    url = online_url(program, cohort, session)
+    if url:
+        lines.append(lang._("Join online: {url}").format(url=url))
+    if session.index == 0:
+        lines.append(lang._("Last day to cancel free of charge: {day}").format(
+            day=lang.day(cohort.cancellation_deadline)))
     lines.append("")
-    lines.append("Members:")
+    lines.append(lang._("Members:"))
     for pid in _sorted_members(program, cohort.members):
         name, org, _ = _person(program, pid)
         lines.append(f"- {name} ({org})")
     return "\n".join(lines)
 
 
-def _event(program: Program, cohort: Cohort, session: Session, stamp: datetime) -> Event:
-    event = Event()
-    event.add("uid", session.uid)
-    event.add("sequence", session.sequence)
-    event.add("dtstamp", _utc(stamp))
-    event.add("dtstart", _local(program, session.start))
-    event.add("dtend", _local(program, session.end))
-    event.add("summary", _summary(cohort, session))
-    event.add("description", _description(program, cohort, session))
-    venue = _venue_name(program, cohort, session)
-    if venue:
-        event.add("location", venue)
+def _organizer(program: Program, cohort: Cohort) -> vCalAddress:
+    """The coordinator's mailbox when the program names one, else the facilitator."""
+    if program.organizer_email:
+        return vCalAddress.new(program.organizer_email, cn=program.organizer_name)
     f = program.facilitator(cohort.facilitator)
-    event.add("organizer", f"mailto:{f.email}", parameters={"CN": f.name})
-    return event
+    return vCalAddress.new(f.email, cn=f.name)
 
 
-def _attendee(event: Event, name: str, email: str, reply: bool = True) -> None:
-    params = {"CN": name, "CUTYPE": "INDIVIDUAL", "ROLE": "REQ-PARTICIPANT"}
+def _chair(name: str, email: str) -> vCalAddress:
+    """The facilitator as an attendee who leads the session and has accepted it."""
+    return vCalAddress.new(email, cn=name, cutype="INDIVIDUAL", role="CHAIR",
+                           partstat="ACCEPTED")
+
+
+def _member(name: str, email: str, reply: bool = True, absent: bool = False) -> vCalAddress:
+    """A participant as an attendee; ``reply``: asked to answer (RSVP); ``absent``: they
+    told they will miss it (SPEC §7), so their attendance is DECLINED."""
+    if absent:
+        return vCalAddress.new(email, cn=name, cutype="INDIVIDUAL", role="REQ-PARTICIPANT",
+                               partstat="DECLINED")
     if reply:
-        params.update({"PARTSTAT": "NEEDS-ACTION", "RSVP": "TRUE"})
-    event.add("attendee", f"mailto:{email}", parameters=params)
+        return vCalAddress.new(email, cn=name, cutype="INDIVIDUAL", role="REQ-PARTICIPANT",
+                               partstat="NEEDS-ACTION", rsvp=True)
+    return vCalAddress.new(email, cn=name, cutype="INDIVIDUAL", role="REQ-PARTICIPANT")
+
+
+def _alarms(program: Program, text: str) -> list[Alarm]:
+    """One DISPLAY reminder per ``reminder_minutes`` value, earliest first."""
+    message = words(program)._("Reminder: {summary}").format(summary=text)
+    return [
+        Alarm.new_display(description=message, trigger=-timedelta(minutes=minutes))
+        for minutes in sorted(program.reminder_minutes, reverse=True)
+    ]
+
+
+def _event(
+    program: Program,
+    cohort: Cohort,
+    session: Session,
+    stamp: datetime,
+    *,
+    attendees: Iterable[vCalAddress] = (),
+    status: str | None = None,
+    alarms: bool = True,
+) -> Event:
+    """One VEVENT; ``alarms`` adds the program's reminders (never in a CANCEL)."""
+    title = summary(program, cohort, session)
+    return Event.new(
+        uid=session.uid,
+        sequence=session.sequence,
+        stamp=_utc(stamp),
+        start=_local(program, session.start),
+        end=_local(program, session.end),
+        summary=title,
+        description=_description(program, cohort, session),
+        location=location(program, cohort, session),
+        url=online_url(program, cohort, session),
+        organizer=_organizer(program, cohort),
+        attendees=list(attendees) or None,
+        status=status,  # type: ignore[arg-type]
+        subcomponents=_alarms(program, title) if alarms else None,
+    )
 
 
 def _calendar(program: Program, method: str, events: Iterable[Event], name: str | None) -> bytes:
@@ -325,7 +426,9 @@ def _sessions(cohort: Cohort) -> list[Session]:
 def cohort_feed(program: Program, plan: Plan, cohort: Cohort, stamp: datetime) -> bytes:
     """The cohort's PUBLISH feed: one VEVENT per session, no attendees."""
     events = [_event(program, cohort, s, stamp) for s in _sessions(cohort)]
-    return _calendar(program, "PUBLISH", events, f"Backstage {cohort.id} — {program.name}")
+    name = words(program)._("Backstage {cohort} — {program}").format(
+        cohort=cohort.id, program=program.name)
+    return _calendar(program, "PUBLISH", events, name)
 
 
 def person_feed(program: Program, plan: Plan, person_id: str, stamp: datetime) -> bytes:
@@ -345,18 +448,26 @@ def person_feed(program: Program, plan: Plan, person_id: str, stamp: datetime) -
     ]
     pairs.sort(key=lambda cs: (_local(program, cs[1].start), cs[1].uid))
     events = [_event(program, c, s, stamp) for c, s in pairs]
-    return _calendar(program, "PUBLISH", events, f"{program.name} — {names[0]}")
+    name = words(program)._("{program} — {person}").format(program=program.name, person=names[0])
+    return _calendar(program, "PUBLISH", events, name)
 
 
 def invite(
     program: Program, plan: Plan, cohort: Cohort, session: Session, stamp: datetime
 ) -> bytes:
-    """A REQUEST for one session: the facilitator organises, every member attends."""
-    event = _event(program, cohort, session, stamp)
-    event.add("status", "CONFIRMED")
+    """A REQUEST for one session: every member attends, asked to reply.
+
+    With ``organizer_email`` the coordinator organises and the facilitator
+    attends as CHAIR (accepted); otherwise the facilitator organises.
+    """
+    people = []
     for pid in _sorted_members(program, cohort.members):
         name, _, email = _person(program, pid)
-        _attendee(event, name, email)
+        people.append(_member(name, email, absent=pid in session.absent))
+    if program.organizer_email:
+        f = program.facilitator(cohort.facilitator)
+        people.append(_chair(f.name, f.email))
+    event = _event(program, cohort, session, stamp, attendees=people, status="CONFIRMED")
     return _calendar(program, "REQUEST", [event], None)
 
 
@@ -370,33 +481,56 @@ def cancel(
 ) -> bytes:
     """A CANCEL for a whole session, or only for the leaving ``attendees``.
 
-    ``attendees`` are participant ids (a bare e-mail address is accepted for
-    someone no longer in the program). ``None`` cancels the session for all
-    members with STATUS:CANCELLED; otherwise only those attendees are named and
-    no STATUS is written (RFC 5546 §3.2.5). Attendees carry no RSVP (no reply
-    is expected). SEQUENCE is ``session.sequence``.
+    ``attendees`` are participant or facilitator ids (a bare e-mail address is
+    accepted for someone no longer in the program). ``None`` cancels the
+    session for all members — and, with ``organizer_email``, the facilitator as
+    CHAIR — with STATUS:CANCELLED; otherwise only those attendees are named and
+    no STATUS is written (RFC 5546 §3.2.5). Members carry no RSVP (no reply is
+    expected) and no reminders are attached. SEQUENCE is ``session.sequence``.
     """
-    event = _event(program, cohort, session, stamp)
+    people: list[vCalAddress] = []
     if attendees is None:
-        event.add("status", "CANCELLED")
-        people = _sorted_members(program, cohort.members)
-    else:
-        people = sorted(dict.fromkeys(attendees))
-    for pid in people:
-        try:
+        status: str | None = "CANCELLED"
+        for pid in _sorted_members(program, cohort.members):
             name, _, email = _person(program, pid)
-        except KeyError:
-            if "@" not in pid:
-                raise
-            name, email = pid, pid
-        _attendee(event, name, email, reply=False)
+            people.append(_member(name, email, reply=False))
+        if program.organizer_email:
+            f = program.facilitator(cohort.facilitator)
+            people.append(_chair(f.name, f.email))
+    else:
+        status = None
+        for pid in sorted(dict.fromkeys(attendees)):
+            people.append(_leaving(program, pid))
+    event = _event(program, cohort, session, stamp, attendees=people, status=status,
+                   alarms=False)
     return _calendar(program, "CANCEL", [event], None)
+
+
+def _leaving(program: Program, pid: str) -> vCalAddress:
+    """The attendee a per-person CANCEL names: a member, a facilitator or an address."""
+    try:
+        name, _, email = _person(program, pid)
+        return _member(name, email, reply=False)
+    except KeyError:
+        pass
+    try:
+        f = program.facilitator(pid)
+        return _chair(f.name, f.email)
+    except KeyError:
+        if "@" not in pid:
+            raise
+        return _member(pid, pid, reply=False)
 
 
 def _file_name(ident: str) -> str:
     if not ident or ident in (".", "..") or "/" in ident or "\\" in ident:
         raise ValueError(f"id {ident!r} cannot be used as a file name")
     return ident
+
+
+def feed_path(person_id: str) -> str:
+    """The plan folder's path of a person's feed: ``people/<id>.ics``."""
+    return f"people/{_file_name(person_id)}.ics"
 
 
 def write_calendars(program: Program, plan: Plan, out_dir: Path, stamp: datetime) -> None:
@@ -421,6 +555,6 @@ def write_calendars(program: Program, plan: Plan, out_dir: Path, stamp: datetime
         people.update(cohort.members)
         people.add(cohort.facilitator)
     for pid in sorted(people):
-        (out_dir / "people" / f"{_file_name(pid)}.ics").write_bytes(
+        (out_dir / feed_path(pid)).write_bytes(
             person_feed(program, plan, pid, stamp)
         )

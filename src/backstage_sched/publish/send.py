@@ -1,11 +1,15 @@
 """Send the plan folder's outbox as iMIP e-mail (RFC 6047), or write ``.eml`` files.
 
 Every message of ``outbox.json`` goes to each of its recipients as its own
-e-mail: a bilingual (Swedish/English) text part saying what changed and a
-``text/calendar; method=...`` part whose bytes are exactly the ``.ics`` file.
+e-mail: a text part in the program's language (``Content-Language``; texts
+from the ``calendar`` catalogue, dates from Babel) saying what the message is
+and a ``text/calendar; method=...`` part whose bytes are exactly the ``.ics``
+file. The outbox's ``feeds`` (a facilitator's own feed when the program names
+no organizer) go out the same way with ``method=PUBLISH``.
 Sending is resumable: ``sent.json`` in the plan folder records every e-mail
-the server accepted (``method|uid|sequence|email``), rewritten atomically
-after each one, and a rerun skips what it lists.
+the server accepted (``method|uid|sequence|email``; for a feed
+``PUBLISH|file|sha256|email``), rewritten atomically after each one, and a
+rerun skips what it lists.
 """
 
 from __future__ import annotations
@@ -28,49 +32,20 @@ from typing import Any
 
 from icalendar import Calendar
 
+from ..domain import Program
 from ..errors import BackstageError, InputError
+from ..i18n import Language
+from ..inputs.snapshot import program_from_dict
+from .ical import words
 
 SENT = "sent.json"
 EML_DIR = "sent-eml"
 OUTBOX = "outbox.json"
+INPUT = "input.json"
 PASSWORD_ENV = "BACKSTAGE_SMTP_PASSWORD"
 DEFAULT_SENDER = "backstage@localhost"
 
 Progress = Callable[[int, int, str], None]
-
-# change -> (Swedish, English) words for the subject line
-_SUBJECT = {
-    "new": ("inbjudan", "invitation"),
-    "changed": ("ändrad", "updated"),
-    "cancelled": ("inställd", "cancelled"),
-    "removed": ("avbokad för dig", "cancelled for you"),
-}
-# change -> (Swedish, English) opening sentence of the body
-_OPENING = {
-    "new": ("Du är inbjuden till", "You are invited to"),
-    "changed": ("Det här tillfället har ändrats:", "This session has changed:"),
-    "cancelled": ("Det här tillfället är inställt:", "This session is cancelled:"),
-    "removed": (
-        "Du deltar inte längre i det här tillfället:",
-        "You no longer attend this session:",
-    ),
-}
-# known ``detail`` texts in Swedish; others are quoted in English
-_DETAIL_SV = {
-    "new session": "nytt tillfälle",
-    "session cancelled": "tillfället är inställt",
-    "no longer attending": "du deltar inte längre",
-}
-_WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
-_MONTHS_SV = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
-)
 
 
 class SendError(BackstageError):
@@ -88,104 +63,176 @@ class SendReport:
 
 @dataclass(frozen=True)
 class _Event:
-    """What the body needs from the .ics file."""
+    """What the e-mail needs from one VEVENT of the .ics file."""
 
-    method: str
     uid: str
     sequence: int
     summary: str
+    description: str
     start: datetime
     end: datetime
     location: str
     organizer_name: str
     organizer_email: str
-    attendees: frozenset[str]
+    roles: dict[str, str]  # attendee e-mail (lower case) -> ROLE
 
 
-def _read_event(path: Path, data: bytes) -> _Event:
+@dataclass(frozen=True)
+class _File:
+    """A calendar file of the outbox: its METHOD and events."""
+
+    method: str
+    events: tuple[_Event, ...]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every e-mail of one plan folder shares: its language, name and signature."""
+
+    lang: Language
+    name: str
+    signature: str
+
+    @classmethod
+    def of(cls, program: Program | None, fallback_name: str = "Backstage") -> Context:
+        """From the folder's program (its ``input.json``); Swedish defaults without one."""
+        if program is None:
+            return cls(Language("sv", "calendar"), fallback_name, fallback_name)
+        return cls(words(program), program.name, program.organizer_name or program.name)
+
+
+def _read_file(path: Path, data: bytes) -> _File:
     try:
         cal = Calendar.from_ical(data)
-        events = cal.walk("VEVENT")
-        if len(events) != 1:
-            raise ValueError(f"expected one VEVENT, found {len(events)}")
-        ev = events[0]
-        organizer = ev.get("ORGANIZER")
-        attendees = ev.get("ATTENDEE", [])
-        if not isinstance(attendees, list):
-            attendees = [attendees]
-        return _Event(
-            method=str(cal.get("METHOD", "")).upper(),
-            uid=str(ev["UID"]),
-            sequence=int(ev.get("SEQUENCE", 0)),
-            summary=str(ev.get("SUMMARY", "")),
-            start=ev.decoded("DTSTART"),
-            end=ev.decoded("DTEND"),
-            location=str(ev.get("LOCATION", "")),
-            organizer_name=str(organizer.params.get("CN", "")) if organizer else "",
-            organizer_email=_mailto(str(organizer)) if organizer else "",
-            attendees=frozenset(_mailto(str(a)).lower() for a in attendees),
-        )
+        events = []
+        for ev in cal.walk("VEVENT"):
+            organizer = ev.get("ORGANIZER")
+            attendees = ev.get("ATTENDEE", [])
+            if not isinstance(attendees, list):
+                attendees = [attendees]
+            events.append(_Event(
+                uid=str(ev["UID"]),
+                sequence=int(ev.get("SEQUENCE", 0)),
+                summary=str(ev.get("SUMMARY", "")),
+                description=str(ev.get("DESCRIPTION", "")),
+                start=ev.decoded("DTSTART"),
+                end=ev.decoded("DTEND"),
+                location=str(ev.get("LOCATION", "")),
+                organizer_name=str(organizer.params.get("CN", "")) if organizer else "",
+                organizer_email=_mailto(str(organizer)) if organizer else "",
+                roles={_mailto(str(a)).lower(): str(a.params.get("ROLE", "REQ-PARTICIPANT"))
+                       for a in attendees},
+            ))
+        return _File(str(cal.get("METHOD", "")).upper(), tuple(events))
     except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(str(path), None, f"not a readable calendar invitation: {exc}") from exc
+        raise InputError(str(path), None, f"not a readable calendar file: {exc}") from exc
 
 
 def _mailto(uri: str) -> str:
     return uri[7:] if uri.lower().startswith("mailto:") else uri
 
 
-def _when_sv(start: datetime, end: datetime) -> str:
-    day = f"{_WEEKDAYS_SV[start.weekday()]} {start.day} {_MONTHS_SV[start.month - 1]} {start.year}"
+def _when(lang: Language, start: datetime, end: datetime) -> str:
+    """``måndag 11 januari 2027 kl. 08:30–11:30`` in the session's own zone."""
     if end.date() == start.date():
-        return f"{day} kl. {start:%H:%M}–{end:%H:%M}"
-    return f"{day} kl. {start:%H:%M} – {end:%Y-%m-%d %H:%M}"
+        return lang.span(start, end)
+    first, last = lang.day(start.date()), lang.day(end.date())
+    return f"{first} {lang.clock(start)} – {last} {lang.clock(end)}"
 
 
-def _when_en(start: datetime, end: datetime) -> str:
-    day = f"{_WEEKDAYS_EN[start.weekday()]} {start.day} {_MONTHS_EN[start.month - 1]} {start.year}"
-    if end.date() == start.date():
-        return f"{day}, {start:%H:%M}–{end:%H:%M}"
-    return f"{day}, {start:%H:%M} – {end:%Y-%m-%d %H:%M}"
-
-
-def _tz_label(start: datetime) -> str:
-    tz = start.tzinfo
-    return str(getattr(tz, "key", None) or (start.tzname() or "UTC"))
-
-
-def _body(event: _Event, message: dict[str, Any], recipient: dict[str, Any], program: str) -> str:
-    change = str(message["change"])
-    detail = str(message.get("detail", ""))
-    sv_open, en_open = _OPENING.get(change, ("Ändring:", "Change:"))
-    tz = _tz_label(event.start)
-    sv_detail = _DETAIL_SV.get(detail, f"{detail} (på engelska)")
-    sv = [
-        f"Hej {recipient['name']},",
-        "",
-        f"{sv_open} {event.summary} ({program}).",
-        f"Tid: {_when_sv(event.start, event.end)} ({tz})",
-    ]
-    en = [
-        f"Hello {recipient['name']},",
-        "",
-        f"{en_open} {event.summary} ({program}).",
-        f"Time: {_when_en(event.start, event.end)} ({tz})",
-    ]
-    if event.location:
-        sv.append(f"Plats: {event.location}")
-        en.append(f"Venue: {event.location}")
-    if detail:
-        sv.append(f"Vad som ändrats: {sv_detail}")
-        en.append(f"What changed: {detail}")
-    if event.organizer_name:
-        sv.append(f"Processledare: {event.organizer_name} <{event.organizer_email}>")
-        en.append(f"Facilitator: {event.organizer_name} <{event.organizer_email}>")
-    if change in ("cancelled", "removed"):
-        sv.append("Kalenderhändelsen tas bort ur din kalender när du öppnar den bifogade filen.")
-        en.append("Opening the attached calendar message removes the event from your calendar.")
+def _subject(lang: Language, change: str, method: str, summary: str) -> str:
+    if change == "new":
+        text = lang._("Invitation: {summary}")
+    elif change == "removed":
+        text = lang._("You no longer take part: {summary}")
+    elif change == "cancelled" or method == "CANCEL":
+        text = lang._("Cancelled: {summary}")
     else:
-        sv.append("Svara gärna via kalenderinbjudan.")
-        en.append("Please reply through the calendar invitation.")
-    return "\n".join([*sv, "", "— In English —", "", *en, ""])
+        text = lang._("Updated: {summary}")
+    return text.format(summary=summary)
+
+
+def _opening(lang: Language, change: str, method: str, session: str) -> str:
+    if change == "new":
+        text = lang._("Here is the invitation to {session}.")
+    elif change == "removed":
+        text = lang._("You no longer take part in {session}.")
+    elif change == "cancelled" or method == "CANCEL":
+        text = lang._("{session} is cancelled.")
+    else:
+        text = lang._("{session} has changed.")
+    return text.format(session=session)
+
+
+def _closing(lang: Language, method: str, change: str, chair: bool) -> str:
+    if method == "CANCEL":
+        return lang._("Opening the attached message removes the session from your calendar.")
+    if chair:
+        return lang._("You lead this session as its facilitator; it is already accepted for you.")
+    if change == "new":
+        return lang._("Please answer the invitation; that puts the session in your calendar.")
+    return lang._("Opening the invitation updates the session in your calendar.")
+
+
+def _signed(ctx: Context, lines: list[str]) -> str:
+    return "\n".join([*lines, "", ctx.lang._("Kind regards,"), ctx.signature, ""])
+
+
+def _body(ctx: Context, event: _Event, method: str, message: dict[str, Any],
+          recipient: dict[str, Any]) -> str:
+    """The text of an invitation or cancellation e-mail, in the program's language."""
+    lang = ctx.lang
+    change = str(message.get("change", ""))
+    session = lang._("{summary} in {program}").format(summary=event.summary, program=ctx.name)
+    lines = [
+        lang._("Hello {name},").format(name=recipient["name"]),
+        "",
+        _opening(lang, change, method, session),
+        "",
+        lang._("When: {when}").format(when=_when(lang, event.start, event.end)),
+    ]
+    detail = str(message.get("detail", ""))
+    if change == "changed" and detail:
+        lines.append(lang._("What has changed: {detail}").format(detail=detail))
+    about = event.description.splitlines()[1:]  # the first line repeats the title
+    if about:
+        lines += ["", *about]
+    chair = event.roles.get(str(recipient["email"]).lower()) == "CHAIR"
+    lines += ["", _closing(lang, method, change, chair)]
+    return _signed(ctx, lines)
+
+
+def _feed_body(ctx: Context, file: _File, message: dict[str, Any],
+               recipient: dict[str, Any]) -> str:
+    """The text of the e-mail carrying a facilitator's own feed."""
+    lang = ctx.lang
+    lines = [lang._("Hello {name},").format(name=recipient["name"]), ""]
+    changes = str(message.get("detail", "")).splitlines()
+    if message.get("change") == "changed" and changes:
+        lines.append(lang._("Your sessions as facilitator in {program} have changed:").format(
+            program=ctx.name))
+        lines += [f"- {line}" for line in changes]
+    else:
+        lines.append(lang._("Here are all your sessions as facilitator in {program}.").format(
+            program=ctx.name))
+    if message.get("change") == "changed":
+        closing = lang._("Open the attached calendar file to update your calendar; "
+                         "remove a cancelled session yourself.")
+    else:
+        closing = lang._("Open the attached calendar file to add the sessions to your calendar.")
+    lines.append("")
+    if file.events:
+        lines.append(lang._("Your sessions:"))
+        unknown = lang._("Location to be announced")  # said once below, not on every line
+        for ev in file.events:
+            where = f", {ev.location}" if ev.location and ev.location != unknown else ""
+            lines.append(f"- {_when(lang, ev.start, ev.end)}: {ev.summary}{where}")
+        if all(ev.location == unknown for ev in file.events):
+            lines.append(lang._("Location: to be announced"))
+    else:
+        lines.append(lang._("You lead no sessions now."))
+    lines += ["", closing]
+    return _signed(ctx, lines)
 
 
 def _address(name: str, email: str) -> Address:
@@ -203,8 +250,11 @@ def _sender_address(sender: str) -> Address:
 
 
 def message_key(message: dict[str, Any], recipient: dict[str, Any]) -> str:
-    """The key ``sent.json`` records for one e-mail: ``method|uid|sequence|email``."""
+    """The key ``sent.json`` records for one e-mail: ``method|uid|sequence|email``, or
+    ``PUBLISH|file|sha256|email`` for a facilitator's feed."""
     email = str(recipient["email"]).strip().lower()
+    if str(message.get("method", "")).upper() == "PUBLISH":
+        return f"PUBLISH|{message['file']}|{message['sha256']}|{email}"
     return f"{message['method']}|{message['uid']}|{message['sequence']}|{email}"
 
 
@@ -223,64 +273,100 @@ def _ics_path(plan_dir: Path, message: dict[str, Any]) -> Path:
     return path
 
 
+def _checked_event(where: str, outbox: str, file: _File,
+                   message: dict[str, Any], email: str) -> _Event:
+    """The one VEVENT of an invitation or cancellation, matching its outbox entry."""
+    if len(file.events) != 1:
+        raise InputError(outbox, where, f"expected one VEVENT, found {len(file.events)}")
+    (event,) = file.events
+    if event.uid != message.get("uid") or event.sequence != message.get("sequence"):
+        raise InputError(
+            outbox, where,
+            f"outbox UID/SEQUENCE {message.get('uid')}/{message.get('sequence')} differ from "
+            f"the file's {event.uid}/{event.sequence}",
+        )
+    if email.lower() not in event.roles:
+        raise InputError(outbox, where, f"{email} is not an attendee of the calendar file")
+    return event
+
+
+def _check_feed(where: str, outbox: str, data: bytes, message: dict[str, Any],
+                recipient: dict[str, Any]) -> None:
+    """A feed goes, unchanged since the outbox was written, to its own person."""
+    if hashlib.sha256(data).hexdigest() != message.get("sha256"):
+        raise InputError(outbox, where, "the feed changed since the outbox was written")
+    if recipient.get("id") != message.get("person"):
+        raise InputError(
+            outbox, where, f"{recipient.get('id')} is not the owner of this feed"
+        )
+
+
 def build_message(
     plan_dir: Path,
     message: dict[str, Any],
     recipient: dict[str, Any],
     sender: str,
-    program_name: str,
+    context: Context | None = None,
 ) -> EmailMessage:
-    """One iMIP e-mail for one recipient of one outbox message.
+    """One iMIP e-mail for one recipient of one outbox message (or feed).
 
-    multipart/alternative: text/plain (Swedish and English) and
+    multipart/alternative: text/plain in the program's language and
     ``text/calendar; method=...; charset=utf-8`` (base64) holding the .ics
-    file byte for byte. The file's METHOD, UID and SEQUENCE must match the
-    outbox entry and the recipient must be one of its attendees.
+    file byte for byte. The file's METHOD must match the outbox entry; for an
+    invitation or cancellation its UID and SEQUENCE too, and the recipient
+    must be one of its attendees; a feed must still have the bytes the outbox
+    names and go to its own person. ``context`` defaults to the folder's.
     """
+    plan_dir = Path(plan_dir)
+    ctx = context or folder_context(plan_dir)
+    outbox = str(plan_dir / OUTBOX)
     path = _ics_path(plan_dir, message)
     data = path.read_bytes()
-    event = _read_event(path, data)
+    file = _read_file(path, data)
     where = f"{message.get('file')}"
     method = str(message.get("method", "")).upper()
-    if event.method != method:
+    if file.method != method:
         raise InputError(
-            str(plan_dir / OUTBOX), where,
-            f"outbox says METHOD {method or '-'} but the file says {event.method or '-'}",
-        )
-    if event.uid != message.get("uid") or event.sequence != message.get("sequence"):
-        raise InputError(
-            str(plan_dir / OUTBOX), where,
-            f"outbox UID/SEQUENCE {message.get('uid')}/{message.get('sequence')} differ from "
-            f"the file's {event.uid}/{event.sequence}",
+            outbox, where,
+            f"outbox says METHOD {method or '-'} but the file says {file.method or '-'}",
         )
     email = str(recipient["email"])
-    if email.lower() not in event.attendees:
-        raise InputError(
-            str(plan_dir / OUTBOX), where, f"{email} is not an attendee of the calendar file"
-        )
-    key = message_key(message, recipient)
+    lang = ctx.lang
     change = str(message.get("change", ""))
-    sv, en = _SUBJECT.get(change, ("meddelande", "message"))
-    if change not in _SUBJECT and method == "CANCEL":
-        sv, en = _SUBJECT["cancelled"]
-    summary = event.summary or f"Backstage {message.get('cohort')}"
-
+    if method == "PUBLISH":
+        _check_feed(where, outbox, data, message, recipient)
+        if change == "changed":
+            subject = lang._("Changes to your sessions as facilitator: {program}")
+        else:
+            subject = lang._("Your sessions as facilitator: {program}")
+        subject = subject.format(program=ctx.name)
+        text = _feed_body(ctx, file, message, recipient)
+        reply_to = None
+    else:
+        event = _checked_event(where, outbox, file, message, email)
+        subject = _subject(lang, change, method, event.summary)
+        text = _body(ctx, event, method, message, recipient)
+        reply_to = event.organizer_email and _address(event.organizer_name,
+                                                      event.organizer_email)
+    key = message_key(message, recipient)
     msg = EmailMessage()
-    msg["Subject"] = f"{summary}: {sv} / {en}"
+    msg["Subject"] = subject
     msg["From"] = _sender_address(sender)
     msg["To"] = _address(str(recipient["name"]), email)
-    if event.organizer_email:
-        msg["Reply-To"] = _address(event.organizer_name, event.organizer_email)
+    if reply_to:
+        msg["Reply-To"] = reply_to
     msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = _message_id(key)
-    msg["Content-Language"] = "sv, en"
-    msg.set_content(_body(event, message, recipient, program_name), charset="utf-8")
+    msg.set_content(text, charset="utf-8")
     msg.add_alternative(
         data, maintype="text", subtype="calendar", cte="base64",
         params={"method": method, "charset": "utf-8"},
     )
+    msg["Content-Language"] = lang.code  # after set_content, which drops Content-* headers
     for part in msg.iter_parts():
         del part["MIME-Version"]
+        if part.get_content_type() == "text/plain":
+            part["Content-Language"] = lang.code
     return msg
 
 
@@ -318,18 +404,47 @@ def _save_sent(plan_dir: Path, keys: list[str]) -> None:
         raise
 
 
-def _work(plan_dir: Path) -> tuple[str, list[tuple[dict[str, Any], dict[str, Any]]]]:
-    """Program name and every (message, recipient) pair, in outbox order."""
+def _program(plan_dir: Path) -> Program | None:
+    """The folder's program (``input.json``), or None when it has none."""
+    path = plan_dir / INPUT
+    if not path.exists():
+        return None
+    return program_from_dict(_load_json(path), source=str(path))
+
+
+def folder_context(plan_dir: Path, fallback_name: str = "Backstage") -> Context:
+    """Language, program name and signature of the e-mails of a plan folder."""
+    return Context.of(_program(Path(plan_dir)), fallback_name)
+
+
+def default_sender(plan_dir: Path) -> str | None:
+    """``Name <address>`` of the program's organizer, the natural sender, or None."""
+    program = _program(Path(plan_dir))
+    if program is None or not program.organizer_email:
+        return None
+    return str(_address(program.organizer_name or "", program.organizer_email))
+
+
+Pairs = list[tuple[dict[str, Any], dict[str, Any]]]
+
+
+def _work(plan_dir: Path) -> tuple[Context, Pairs]:
+    """The e-mails' context and every (message, recipient) pair, in outbox order:
+    the invitations and cancellations, then the facilitators' feeds."""
     box = _load_json(plan_dir / OUTBOX)
     if not isinstance(box, dict) or not isinstance(box.get("messages"), list):
         raise InputError(str(plan_dir / OUTBOX), None, "expected {'program', 'messages': [...]}")
-    info = _load_json(plan_dir / "input.json") if (plan_dir / "input.json").exists() else {}
-    name = str(info.get("name") or box.get("program") or "Backstage")
-    pairs = [(m, r) for m in box["messages"] for r in m.get("recipients", [])]
-    return name, pairs
+    feeds = box.get("feeds", [])
+    if not isinstance(feeds, list):
+        raise InputError(str(plan_dir / OUTBOX), "feeds", "expected a list")
+    ctx = folder_context(plan_dir, str(box.get("program") or "Backstage"))
+    pairs = [(m, r) for m in [*box["messages"], *feeds] for r in m.get("recipients", [])]
+    return ctx, pairs
 
 
 def _eml_path(plan_dir: Path, message: dict[str, Any], recipient: dict[str, Any]) -> Path:
+    if str(message.get("method", "")).upper() == "PUBLISH":
+        return plan_dir / EML_DIR / "people" / f"{recipient['id']}-PUBLISH.eml"
     name = f"{message['session']}-{message['method']}-{recipient['id']}.eml"
     return plan_dir / EML_DIR / str(message["cohort"]) / name
 
@@ -351,7 +466,7 @@ def send_outbox(
     on failure it stops and raises SendError, and a rerun sends only the rest.
     """
     plan_dir = Path(plan_dir)
-    program_name, pairs = _work(plan_dir)
+    context, pairs = _work(plan_dir)
     _sender_address(sender)
     done = _load_sent(plan_dir)
     seen = set(done)
@@ -365,7 +480,7 @@ def send_outbox(
         seen.add(key)
         todo.append((m, r, key))
     # build everything first: a bad file stops the run before anything goes out
-    built = [(build_message(plan_dir, m, r, sender, program_name), m, r, k) for m, r, k in todo]
+    built = [(build_message(plan_dir, m, r, sender, context), m, r, k) for m, r, k in todo]
     total = len(built)
 
     if dry_run or smtp is None:
