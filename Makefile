@@ -17,10 +17,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@# the overview's browser test drives Debian's chromium (skipped where there is none)
+	@# the overview's browser test drives Debian's chromium, and the calendar tests check
+	@# every file with libical (Debian's libical3); each is skipped where it cannot be had
 	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
 		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 		|| echo "No Chromium: tests/test_overview_browser.py will be skipped"
+	@ldconfig -p 2>/dev/null | grep -q 'libical\.so\.3' || [ "$$(id -u)" != 0 ] \
+		|| ! command -v apt-get >/dev/null \
+		|| DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libical3 \
+		|| echo "No libical: its checks in tests/test_libical.py will be skipped"
 	touch $(STAMP) $@
 
 demo: $(STAMP)
