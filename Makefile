@@ -24,7 +24,7 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 		|| echo "No Chromium: tests/test_overview_browser.py will be skipped"
 	@ldconfig -p 2>/dev/null | grep -q 'libical\.so\.3' || [ "$$(id -u)" != 0 ] \
 		|| ! command -v apt-get >/dev/null \
-		|| DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libical3 \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libical3) \
 		|| echo "No libical: its checks in tests/test_libical.py will be skipped"
 	touch $(STAMP) $@
 
