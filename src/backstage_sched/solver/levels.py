@@ -97,6 +97,12 @@ def _hint_start(
     return current
 
 
+SMALL = 40
+"""Up to this many participants a program is small: every level is searched longer."""
+SMALL_EFFORT = 4.0
+"""Effort of each level after the first in a small program, in multiples of ``effort``."""
+
+
 @dataclass
 class _Search:
     """The model of :func:`solve_instance`, its levels (each with its expression, or
@@ -185,8 +191,12 @@ class _Search:
         """Search level ``n`` with its share of the effort and of the time left."""
         options, level, expr = self.options, *self.levels[n]
         levels = len(self.levels)
-        # placing people matters most; the last level (size, balance, mix) least
+        # placing people matters most; the last level (size, balance, mix) least; a small
+        # program gets more for its later levels: each solves in a fraction of a second
+        # there, and the extra effort is what proves them optimal
         effort = options.effort if n == 0 else options.effort / (4 if n + 1 == levels else 2)
+        if n > 0 and len(self.inst.participants) <= SMALL:
+            effort = options.effort * SMALL_EFFORT
         remaining = options.time_limit - (time.monotonic() - self.started)
         solver = _parameters(options, effort, remaining / (levels - n))
         self.say(f"optimising {level.name} ...")
