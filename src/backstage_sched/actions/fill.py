@@ -13,12 +13,10 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from ..check.verify import verify
 from ..domain import Program
-from ..inputs.workdays import WorkCalendar
 from ..plan import Plan
-from ..publish.waitlist import waiting_list
-from ..solver.join import joined, open_cohorts, proposals
+from ..publish.waitlist import confirmed_seat, waiting_list
+from ..solver.join import Openings, joined, open_cohorts
 
 Result = tuple[Program, Plan, list[str]]
 
@@ -27,19 +25,16 @@ def fill(program: Program, plan: Plan, today: date) -> Result:
     """Seat whoever can be seated, in rank order; the notes say who got which seat."""
     people = {p.id: p for p in program.participants}
     tz = ZoneInfo(program.timezone)
-    cal = WorkCalendar(program)
+    openings = Openings(program, plan, today)
     notes: list[str] = []
     for waiting in waiting_list(program, plan, today):
         person = people[waiting.participant]
         for cohort in open_cohorts(program, plan, today):
-            seat = next(
-                (j for j in proposals(program, plan, cohort, person, today, cal)
-                 if not verify(program, joined(program, plan, j))),
-                None,
-            )
+            seat = confirmed_seat(program, plan, cohort, person, today, openings)
             if seat is None:
                 continue
             plan = joined(program, plan, seat)
+            openings = Openings(program, plan, today)  # the plan the next person meets
             start = seat.start.astimezone(tz)
             notes.append(
                 f"{person.name} ({person.id}, place {waiting.rank} in the queue) joins "

@@ -15,12 +15,12 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 from ..check.verify import verify
-from ..domain import Program
-from ..inputs.workdays import WorkCalendar
-from ..plan import Plan
-from ..solver.join import Join, joined, open_cohorts, proposals
+from ..domain import Participant, Program
+from ..plan import Cohort, Plan
+from ..solver.join import Join, Openings, joined, neighbourhood, open_cohorts, proposals
 from .costs import csv_cell
 
 HEADER = ("rank", "participant", "name", "organization", "email", "reason", "fits")
@@ -47,17 +47,37 @@ def waiting_list(program: Program, plan: Plan, today: date) -> list[Waiting]:
                          order[pid]),
     )
     cohorts = open_cohorts(program, plan, today)
-    cal = WorkCalendar(program) if cohorts and waiting else None
+    openings = Openings(program, plan, today)
     out = []
     for rank, pid in enumerate(waiting, start=1):
         seats = []
         for cohort in cohorts:
-            for join in proposals(program, plan, cohort, people[pid], today, cal):
-                if not verify(program, joined(program, plan, join)):
-                    seats.append(join)
-                    break
+            seat = confirmed_seat(program, plan, cohort, people[pid], today, openings)
+            if seat is not None:
+                seats.append(seat)
         out.append(Waiting(rank, pid, reasons[pid], tuple(seats)))
     return out
+
+
+TRIES = 12
+"""Proposals checked per person and cohort before the cohort is counted out."""
+
+
+def confirmed_seat(
+    program: Program, plan: Plan, cohort: Cohort, person: Participant, today: date,
+    openings: Openings | None = None,
+) -> Join | None:
+    """The best proposal for ``person`` in ``cohort`` that the checker accepts, or None.
+
+    The checker judges the cohort with the facilitator's and the room's other
+    cohorts (:func:`~backstage_sched.solver.join.neighbourhood`): every rule
+    between cohorts is about those.
+    """
+    for join in islice(proposals(program, plan, cohort, person, today, openings), TRIES):
+        after = joined(program, plan, join)
+        if not verify(program, neighbourhood(program, after, cohort.id)):
+            return join
+    return None
 
 
 def waitlist_csv(program: Program, waiting: list[Waiting]) -> str:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from ..domain import Participant, Program
 from ..inputs.workdays import Slot, WorkCalendar
-from ..plan import Cohort, Plan, Session, uid_for
+from ..plan import Cohort, Plan, Session, Unplaced, uid_for
 
 
 @dataclass(frozen=True)
@@ -48,29 +48,68 @@ def open_cohorts(program: Program, plan: Plan, today: date) -> list[Cohort]:
     return out
 
 
+class Openings:
+    """Per cohort, the times a session could be added for a newcomer's case turn: inside
+    the rules, free for the facilitator (sessions a day, pause), the room (one session at
+    a time, a seat more) and every member. Worked out once per cohort, then asked per
+    person."""
+
+    def __init__(self, program: Program, plan: Plan, today: date) -> None:
+        self.program, self.plan, self.today = program, plan, today
+        self.cal = WorkCalendar(program)
+        self.people = {p.id: p for p in program.participants}
+        self._slots: dict[str, list[tuple[datetime, datetime]]] = {}
+
+    def slots(self, cohort: Cohort) -> list[tuple[datetime, datetime]]:
+        """Start and end of every time a session could be added to ``cohort``, best first."""
+        if cohort.id not in self._slots:
+            self._slots[cohort.id] = list(self._free(cohort))
+        return self._slots[cohort.id]
+
+    def _free(self, cohort: Cohort) -> Iterator[tuple[datetime, datetime]]:
+        program, cal = self.program, self.cal
+        if not _room_has_a_seat(program, cohort):
+            return
+        members = [self.people[m] for m in cohort.members if m in self.people]
+        busy = _bookings(program, self.plan, cohort)
+        fac = program.facilitator(cohort.facilitator)
+        per_day = program.sessions_per_day(fac)
+        for slot in _added_slots(program, cal, cohort, self.today):
+            start, end = cal.start_datetime(slot), cal.end_datetime(slot)
+            if any(_blocked(cal, p, start) for p in members):
+                continue
+            if any(a < end + pause and start < b + pause for a, b, pause in busy):
+                continue
+            same_day = sum(1 for a, _, pause in busy
+                           if pause and a.astimezone(cal.tz).date() == slot.day)
+            if same_day >= per_day:
+                continue
+            yield start, end
+
+
 def proposals(
     program: Program, plan: Plan, cohort: Cohort, person: Participant, today: date,
-    calendar: WorkCalendar | None = None,
+    openings: Openings | None = None,
 ) -> Iterator[Join]:
     """Where ``person`` could join ``cohort``, best first (see the module docstring)."""
-    cal = calendar or WorkCalendar(program)
+    openings = openings or Openings(program, plan, today)
     if not _may_meet(program, cohort, person):
         return
-    tz = ZoneInfo(program.timezone)
-    people = {p.id: p for p in program.participants}
-    members = [people[m] for m in cohort.members if m in people]
+    cal = openings.cal
     for s in cohort.sessions:
-        local = s.start.astimezone(tz)
+        local = s.start.astimezone(cal.tz)
         if local.date() >= today and _blocked(cal, person, local):
             return  # they cannot come to a session still ahead
-    busy = _bookings(program, plan, cohort)
-    for slot in _added_slots(program, cal, cohort, today):
-        start, end = cal.start_datetime(slot), cal.end_datetime(slot)
-        if any(_blocked(cal, p, start) for p in (*members, person)):
-            continue
-        if any(a < end + pause and start < b + pause for a, b, pause in busy):
-            continue
-        yield Join(cohort.id, person.id, start, end)
+    for start, end in openings.slots(cohort):
+        if not _blocked(cal, person, start):
+            yield Join(cohort.id, person.id, start, end)
+
+
+def _room_has_a_seat(program: Program, cohort: Cohort) -> bool:
+    """Every room of the cohort seats one member more, with the facilitator."""
+    capacity = {v.id: v.capacity for v in program.venues}
+    rooms = {s.venue or cohort.venue for s in cohort.sessions} - {None}
+    return all(capacity.get(r, 0) >= len(cohort.members) + 2 for r in rooms)
 
 
 def joined(program: Program, plan: Plan, join: Join) -> Plan:
@@ -88,6 +127,30 @@ def joined(program: Program, plan: Plan, join: Join) -> Plan:
         cohorts=tuple(new if c.id == cohort.id else c for c in plan.cohorts),
         unplaced=tuple(u for u in plan.unplaced if u.participant != join.person),
     )
+
+
+def neighbourhood(program: Program, plan: Plan, cohort: str) -> Plan:
+    """``plan`` cut down to what a change to ``cohort`` can touch: that cohort, the other
+    cohorts of its facilitator and of its room; everyone else is listed as unplaced.
+
+    Every hard rule that joins two cohorts is about a shared facilitator or room,
+    so checking this plan judges a change to ``cohort`` as checking the whole would
+    (the rest of a valid plan stays valid), at a fraction of the cost.
+    """
+    target = plan.cohort(cohort)
+    rooms = {target.venue} | {s.venue for s in target.sessions} - {None}
+
+    def near(c: Cohort) -> bool:
+        return c.facilitator == target.facilitator or bool(
+            rooms & ({c.venue} | {s.venue for s in c.sessions})
+        )
+
+    kept = tuple(c for c in plan.cohorts if c.id == cohort or near(c))
+    inside = {m for c in kept for m in c.members}
+    reasons = {u.participant: u for u in plan.unplaced}
+    others = tuple(reasons.get(p.id, Unplaced(p.id, "")) for p in program.participants
+                   if p.id not in inside)
+    return replace(plan, cohorts=kept, unplaced=others)
 
 
 def _may_meet(program: Program, cohort: Cohort, person: Participant) -> bool:
