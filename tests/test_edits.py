@@ -313,7 +313,7 @@ def test_cancel_cohort_cancels_remaining_sessions_and_unplaces_members(
     members = plan_json(base)["cohorts"][1]["members"]
     reasons = {u["participant"]: u["reason"] for u in data["unplaced"]}
     assert set(reasons) == set(members)
-    assert reasons["n07"] == "cohort c02 cancelled (too few participants) on 2027-04-01"
+    assert reasons["n07"] == "grupp c02 ställdes in (för få deltagare) 1 apr. 2027"
     assert {m["file"] for m in outbox(new)} == {f"cancellations/c02/{i}.ics" for i in range(3, 7)}
     before = sessions(base)
     for i in range(3, 7):

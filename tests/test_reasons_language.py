@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from backstage_sched import SolveOptions, plan_program
+from backstage_sched.actions.edits import cancel_cohort
 from backstage_sched.cli import explain as cli_explain
 from backstage_sched.domain import (
     Blackout,
@@ -226,6 +228,9 @@ def _texts(language: str, monkeypatch: pytest.MonkeyPatch, used: set[str]) -> li
                  .note(program))
     texts.append(Interchange(("p1", "p2", "p5", "p6"), 2, ("p5", "p6"), seats, False)
                  .note(program))
+    plan = plan_program(program, SolveOptions(effort=1))  # a cohort cancelled by hand
+    _, after, _ = cancel_cohort(program, plan, plan.cohorts[0].id, date(2027, 1, 1))
+    texts += [u.reason for u in after.unplaced]
     many = ex.Finding("not_with", tuple(f"p{i}" for i in range(1, 9)), "x", "y")
     texts.append(cli_explain._people(many, {}, words))
     return texts

@@ -156,7 +156,7 @@ def main() -> None:
     smallest = min(plan6.cohorts, key=lambda c: (len(c.members), c.id))
     v7 = root / "7-cancel-cohort"
     notes = edit(v7.parent / v6.name, v7, lambda prog, plan: cancel_cohort(
-        prog, plan, smallest.id, today, reason="too few participants"))
+        prog, plan, smallest.id, today))
     step(f"Cancel {smallest.id}", v7, today, notes)
 
     # Re-plan 3, April: a facilitator's sick leave

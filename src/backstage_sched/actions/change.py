@@ -106,7 +106,7 @@ def fill(
 
 def cancel_cohort(
     program: Program, plan: Plan, cohort: str, today: date, *,
-    reason: str = "too few participants", stamp: datetime | None = None,
+    reason: str | None = None, stamp: datetime | None = None,
 ) -> Change:
     """Cancel ``cohort`` from ``today``; its members become unplaced with ``reason``."""
     result = edits.cancel_cohort(program, plan, cohort, today, reason)

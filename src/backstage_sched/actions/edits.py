@@ -25,6 +25,7 @@ from ..inputs.values import email_problem
 from ..inputs.workdays import Slot
 from ..plan import Cohort, Plan, Unplaced, Withdrawal
 from ..publish.changes import Outbox, carry_over, describe, outbox
+from ..solver.wording import Words
 from .moving import Mover
 
 _ID = re.compile(r"\w[\w.\-]*")
@@ -248,17 +249,22 @@ def _leave_cohort(
 
 def cancel_cohort(
     program: Program, plan: Plan, cohort_id: str, today: date,
-    reason: str = "too few participants",
+    reason: str | None = None,
 ) -> Result:
-    """Remove cohort ``cohort_id``; its members become unplaced with the reason."""
+    """Remove cohort ``cohort_id``; its members become unplaced with the reason, in the
+    program's language (``None``: too few participants)."""
     cohort = _cohort(plan, cohort_id)
     held = [s for s in cohort.sessions if _local_date(s.start, plan.timezone) < today]
     if len(held) == len(cohort.sessions):
         raise InputError(
             None, "--today", f"cohort {cohort_id} held all its sessions before {today.isoformat()}"
         )
-    why = f"cohort {cohort_id} cancelled ({reason}) on {today.isoformat()}"
-    unplaced = plan.unplaced + tuple(Unplaced(m, why) for m in cohort.members)
+    words = Words.of(program)
+    said = words._("cohort {id} cancelled ({reason}) on {day}", id=cohort_id,
+                   reason=reason or words._("too few participants"), day=today)
+    unplaced = plan.unplaced + tuple(Unplaced(m, said) for m in cohort.members)
+    why = (f"cohort {cohort_id} cancelled ({reason or 'too few participants'}) "
+           f"on {today.isoformat()}")
     cohorts = tuple(c for c in plan.cohorts if c.id != cohort_id)
     objective = replace(plan.objective, placed=sum(len(c.members) for c in cohorts))
     notes = [

@@ -92,8 +92,8 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("plan_dir", type=Path, help="current plan folder")
     p.add_argument("cohort", help="cohort id, e.g. c03")
     p.add_argument(
-        "--reason", default="too few participants",
-        help="why (default: too few participants)",
+        "--reason", default=None,
+        help="why, in the program's language (default: too few participants, translated)",
     )
     _common(p, today=True)
 
