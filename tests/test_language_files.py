@@ -131,3 +131,19 @@ def test_the_test_sees_a_phrase_left_in_english(folders: dict[str, Path]) -> Non
     assert len(text) > 2000 and "Backstage" in text
     planted = next(iter(sorted(english)))
     assert _phrases(text + " " + planted) & english
+
+
+@pytest.mark.parametrize("machine", ["C.UTF-8", "sv_SE.UTF-8", "de_DE.UTF-8"])
+def test_holiday_names_follow_the_program_not_the_machine(
+    monkeypatch: pytest.MonkeyPatch, machine: str
+) -> None:
+    from backstage_sched.domain import Program
+    from backstage_sched.inputs.workdays import WorkCalendar
+
+    for key in ("LANG", "LC_ALL", "LANGUAGE", "LC_MESSAGES"):
+        monkeypatch.setenv(key, machine)
+    program = Program("t", "T", date(2027, 1, 11), date(2027, 12, 31))
+    eve = date(2027, 12, 24)
+    assert "Julafton" in str(WorkCalendar(program).closed_reason(eve))
+    english = WorkCalendar(program.replace(language="en")).closed_reason(eve)
+    assert "Christmas Eve" in str(english)

@@ -21,10 +21,35 @@ from ..domain import Busy, Program, TimeRule
 from .timeexpr import covers
 
 
+def holiday_language(country: str, code: str) -> str | None:
+    """The ``holidays`` package's name language nearest ``code`` for ``country``.
+
+    ``sv`` for Swedish, ``en_GB`` or else ``en_US`` for English; the country's
+    own language when it has none of ``code``; None for an unknown country.
+
+    >>> holiday_language("SE", "en"), holiday_language("SE", "sv"), holiday_language("DE", "sv")
+    ('en_US', 'sv', 'de')
+    """
+    try:
+        entity = getattr(holidays, country.upper())
+        supported: tuple[str, ...] = tuple(entity.supported_languages)
+        default: str | None = entity.default_language
+    except AttributeError:
+        return None
+    wanted = [code, f"{code}_{country.upper()}", *(["en_GB"] if code == "en" else []), f"{code}_US"]
+    for language in wanted:
+        if language in supported:
+            return language
+    near = sorted(lang for lang in supported if lang.startswith(code + "_"))
+    return near[0] if near else default
+
+
 def public_holidays(
-    country: str, categories: Iterable[str], years: Iterable[int]
+    country: str, categories: Iterable[str], years: Iterable[int], language: str | None = None
 ) -> dict[date, str]:
-    """Holidays of ``country`` in ``categories`` for ``years`` (never Sundays by default)."""
+    """Holidays of ``country`` in ``categories`` for ``years`` (never Sundays by default),
+    named in ``language`` (a code of :func:`holiday_language`; None: the country's own),
+    never in the machine's locale."""
     options: dict[str, object] = {}
     try:
         entity = getattr(holidays, country.upper())
@@ -32,8 +57,11 @@ def public_holidays(
             options["include_sundays"] = False
     except (AttributeError, TypeError, ValueError):
         pass
+    if language is None:
+        language = getattr(getattr(holidays, country.upper(), None), "default_language", None)
     table = holidays.country_holidays(
-        country, years=sorted(set(years)), categories=tuple(categories), **options
+        country, years=sorted(set(years)), categories=tuple(categories), language=language,
+        **options,
     )
     return dict(table.items())
 
@@ -55,7 +83,10 @@ class WorkCalendar:
         rules = program.sessions
         self.duration = rules.duration_minutes
         years = range(program.start.year, program.end.year + 1)
-        self.holidays = public_holidays(program.country, program.holiday_categories, years)
+        self.holidays = public_holidays(
+            program.country, program.holiday_categories, years,
+            holiday_language(program.country, program.lang),
+        )
         self.closed = set(program.extra_closed)
         self.blackout_days = frozenset(
             b.start + timedelta(days=i)

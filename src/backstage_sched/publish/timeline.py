@@ -19,7 +19,7 @@ import holidays
 
 from ..domain import Program
 from ..i18n import Language
-from ..inputs.workdays import public_holidays
+from ..inputs.workdays import holiday_language, public_holidays
 from ..plan import Cohort, Plan
 from .labels import escaped as _e
 from .labels import (
@@ -44,36 +44,13 @@ KICK_OFF, SESSION = "#b45309", "#1d4ed8"
 BLACKOUT, HOLIDAY, CLOSED = "#e5e7eb", "#dc2626", "#7c3aed"
 
 
-def _holiday_language(country: str, code: str) -> str | None:
-    """The ``holidays`` package's name language nearest ``code`` for ``country``.
-
-    ``sv`` for Swedish, ``en_GB`` or else ``en_US`` for English; the country's
-    own language when it has none of ``code``; None for an unknown country.
-
-    >>> _holiday_language("SE", "en"), _holiday_language("SE", "sv"), _holiday_language("DE", "sv")
-    ('en_US', 'sv', 'de')
-    """
-    try:
-        entity = getattr(holidays, country.upper())
-        supported: tuple[str, ...] = tuple(entity.supported_languages)
-        default: str | None = entity.default_language
-    except AttributeError:
-        return None
-    wanted = [code, f"{code}_{country.upper()}", *(["en_GB"] if code == "en" else []), f"{code}_US"]
-    for language in wanted:
-        if language in supported:
-            return language
-    near = sorted(lang for lang in supported if lang.startswith(code + "_"))
-    return near[0] if near else default
-
-
 def _holiday_names(program: Program, years: range, code: str) -> dict[date, str]:
     """The names of the country's holidays in language ``code``, whatever the machine's locale.
 
     Which days are closed comes from :func:`~backstage_sched.inputs.workdays.public_holidays`
     alone; this only names them for people (``{}``: keep the names it gives).
     """
-    language = _holiday_language(program.country, code)
+    language = holiday_language(program.country, code)
     if language is None:
         return {}
     try:
