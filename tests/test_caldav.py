@@ -37,7 +37,7 @@ from backstage_sched.cli.app import main
 from backstage_sched.plan import Plan
 from backstage_sched.publish import ical
 from backstage_sched.publish.folder import default_stamp, read_plan_dir
-from tiny_programs import tiny_program
+from tiny_programs import loop_program, tiny_program
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPANY = ROOT / "examples" / "company-2027" / "program.toml"
@@ -54,21 +54,6 @@ TINY_PROGRAMS = {
     "autumn": ("2027-10-25", "2027-11-12"),
 }
 LAST_SUNDAYS = (datetime(2027, 3, 28).date(), datetime(2027, 10, 31).date())
-# The spring program again with everything of SPEC §6: the coordinator's mailbox
-# organises (the facilitator attends as CHAIR), a room with an address, a link
-# to join online and two reminders.
-LOOP_KEYS = """organizer_name = "Backstage-kansliet"
-organizer_email = "kansli@backstage.example"
-online_url = "https://teams.example/meet/backstage"
-reminder_minutes = [1440, 60]
-"""
-LOOP_VENUE = """
-[[venues]]
-id = "ekorren"
-name = "Rum Ekorren"
-address = "Drottninggatan 1, Örebro"
-capacity = 4
-"""
 PLAN_NAMES = ["company", *TINY_PROGRAMS, "loop"]
 
 
@@ -189,9 +174,7 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PlanDir]:
         toml.write_text(tiny_program(f"dst-{name}", start, end), encoding="utf-8")
         assert main(["plan", str(toml), "--out", str(base / name), "-q"]) == 0
         out[name] = PlanDir(name, base / name)
-    text = tiny_program("loop", *TINY_PROGRAMS["spring"])
-    text = text.replace("[program]\n", "[program]\n" + LOOP_KEYS, 1) + LOOP_VENUE
-    (base / "loop.toml").write_text(text, encoding="utf-8")
+    (base / "loop.toml").write_text(loop_program(*TINY_PROGRAMS["spring"]), encoding="utf-8")
     assert main(["plan", str(base / "loop.toml"), "--out", str(base / "loop"), "-q"]) == 0
     out["loop"] = PlanDir("loop", base / "loop")
     for pd in out.values():

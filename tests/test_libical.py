@@ -30,7 +30,7 @@ import vobject
 from backstage_sched.cli.app import main
 from backstage_sched.publish import ical
 from backstage_sched.publish.folder import default_stamp, read_plan_dir
-from tiny_programs import tiny_program
+from tiny_programs import loop_program, tiny_program
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPANY = ROOT / "examples" / "company-2027" / "program.toml"
@@ -45,20 +45,6 @@ TINY_PROGRAMS = {
     "au-autumn": ("Australia/Sydney", "AU", "2027-03-29", "2027-04-16"),
     "au-spring": ("Australia/Sydney", "AU", "2027-09-27", "2027-10-15"),
 }
-# se-spring again with the coordinator as organizer (the facilitator as CHAIR
-# attendee), a room with an address, an online link and reminders (SPEC §6)
-LOOP_KEYS = """organizer_name = "Backstage-kansliet"
-organizer_email = "kansli@backstage.example"
-online_url = "https://teams.example/meet/backstage"
-reminder_minutes = [1440, 60]
-"""
-LOOP_VENUE = """
-[[venues]]
-id = "ekorren"
-name = "Rum Ekorren"
-address = "Drottninggatan 1, Örebro"
-capacity = 4
-"""
 PLAN_NAMES = ["company", *TINY_PROGRAMS, "loop"]
 
 
@@ -73,9 +59,8 @@ def plan_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         toml.write_text(text, encoding="utf-8")
         out[name] = base / name
         assert main(["plan", str(toml), "--out", str(out[name]), "-q"]) == 0
-    text = tiny_program("loop", *TINY_PROGRAMS["se-spring"][2:])
-    (base / "loop.toml").write_text(
-        text.replace("[program]\n", "[program]\n" + LOOP_KEYS, 1) + LOOP_VENUE, encoding="utf-8")
+    (base / "loop.toml").write_text(loop_program(*TINY_PROGRAMS["se-spring"][2:]),
+                                    encoding="utf-8")
     out["loop"] = base / "loop"
     assert main(["plan", str(base / "loop.toml"), "--out", str(out["loop"]), "-q"]) == 0
     return out

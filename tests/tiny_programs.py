@@ -47,3 +47,25 @@ def tiny_program(
 ) -> str:
     """The TOML of a tiny program ``pid`` from ``start`` to ``end`` (ISO dates)."""
     return TINY.format(pid=pid, tz=tz, country=country, start=start, end=end)
+
+
+LOOP_KEYS = """organizer_name = "Backstage-kansliet"
+organizer_email = "kansli@backstage.example"
+online_url = "https://teams.example/meet/backstage"
+reminder_minutes = [1440, 60]
+"""
+LOOP_VENUE = """
+[[venues]]
+id = "ekorren"
+name = "Rum Ekorren"
+address = "Drottninggatan 1, Örebro"
+capacity = 4
+"""
+
+
+def loop_program(start: str, end: str) -> str:
+    """A tiny program with everything of SPEC §6: the coordinator's mailbox organises
+    (the facilitator attends as CHAIR), a room with an address, a link to join online
+    and two reminders."""
+    text = tiny_program("loop", start, end)
+    return text.replace("[program]\n", "[program]\n" + LOOP_KEYS, 1) + LOOP_VENUE
