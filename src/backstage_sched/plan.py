@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .errors import InputError
 from .rules import UID, enforces
@@ -228,6 +229,10 @@ class Plan:
             if pid in c.members:
                 return c
         return None
+
+    def day_of(self, session: Session) -> date:
+        """The local date of ``session`` in the plan's time zone."""
+        return session.start.astimezone(ZoneInfo(self.timezone)).date()
 
     @property
     def placed(self) -> int:

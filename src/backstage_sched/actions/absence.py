@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from ..domain import Program
 from ..errors import InfeasibleError, InputError
@@ -36,8 +35,7 @@ def absent(program: Program, plan: Plan, pid: str, number: int, today: date) -> 
         raise InputError(None, "--session", f"{cohort.id} has sessions 1–{len(cohort.sessions)}, "
                                             f"not {number}")
     j = number - 1
-    tz = ZoneInfo(plan.timezone)
-    to_come = [s.start.astimezone(tz).date() >= today for s in cohort.sessions]
+    to_come = [plan.day_of(s) >= today for s in cohort.sessions]
     session = cohort.sessions[j]
     if not to_come[j]:
         raise InputError(None, "--session", f"session {number} of {cohort.id} was held before "

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from ..check.verify import verify
 from ..domain import Participant, Program
@@ -64,10 +63,6 @@ def _without_person(program: Program, pid: str) -> Program:
         if p.id != pid
     )
     return program.replace(participants=people)
-
-
-def _local_date(moment: datetime, tz: str) -> date:
-    return moment.astimezone(ZoneInfo(tz)).date()
 
 
 # ---------------------------------------------------------------------------
@@ -139,7 +134,7 @@ def transfer(
         f"{old.organization}; dates and fees are unchanged"
     )
     for s in owned:
-        if _local_date(s.start, plan.timezone) < today:
+        if plan.day_of(s) < today:
             notes.append(
                 f"{from_id} was case owner of {cohort.id} session {s.number}, already held; "
                 f"the plan now lists {to_id} as its case owner"
@@ -207,7 +202,7 @@ def _leave_cohort(
     """The cohort without ``pid``, notes, and the index of ``pid``'s held session if any."""
     notes: list[str] = []
     held: int | None = None
-    future = [s for s in cohort.sessions if _local_date(s.start, plan.timezone) >= on]
+    future = [s for s in cohort.sessions if plan.day_of(s) >= on]
     if not future:
         raise InputError(
             None, "--on", f"cohort {cohort.id} held its last session before {on.isoformat()}"
@@ -215,7 +210,7 @@ def _leave_cohort(
     members = tuple(m for m in cohort.members if m != pid)
     sessions = list(cohort.sessions)
     own = next((s for s in sessions if s.case_owner == pid), None)
-    if own is not None and _local_date(own.start, plan.timezone) < on:
+    if own is not None and plan.day_of(own) < on:
         sessions[own.index] = replace(own, case_owner=None)
         held = own.index
         notes.append(
@@ -254,7 +249,7 @@ def cancel_cohort(
     """Remove cohort ``cohort_id``; its members become unplaced with the reason, in the
     program's language (``None``: too few participants)."""
     cohort = _cohort(plan, cohort_id)
-    held = [s for s in cohort.sessions if _local_date(s.start, plan.timezone) < today]
+    held = [s for s in cohort.sessions if plan.day_of(s) < today]
     if len(held) == len(cohort.sessions):
         raise InputError(
             None, "--today", f"cohort {cohort_id} held all its sessions before {today.isoformat()}"

@@ -234,10 +234,6 @@ def session_changes(old: Pair, new: Pair, w: Words) -> list[str]:
     return what
 
 
-def _local_date(moment: datetime, tz: str) -> date:
-    return moment.astimezone(ZoneInfo(tz)).date()
-
-
 def carry_over(old: Plan, new: Plan, today: date) -> Plan:
     """``new`` with UIDs and SEQUENCE continued from ``old``.
 
@@ -257,7 +253,7 @@ def carry_over(old: Plan, new: Plan, today: date) -> Plan:
             absent = s.absent or tuple(a for a in prev[1].absent if a in c.members)
             s = replace(s, absent=absent)
             changed = _differs(prev, (c, s))
-            past = _local_date(s.start, new.timezone) < today
+            past = new.day_of(s) < today
             seq = prev[1].sequence + (1 if changed and not past else 0)
             sessions.append(replace(s, uid=prev[1].uid, sequence=seq))
         cohorts.append(replace(c, sessions=tuple(sessions)))
@@ -389,7 +385,7 @@ def _changes(
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
         held = [pair[1] for pair in (old, new) if pair is not None]
-        if all(_local_date(s.start, plan.timezone) < today for s in held):
+        if all(plan.day_of(s) < today for s in held):
             continue  # history, unchanged for everyone who was there
         label = w.label(*key)
         if old is None and new is not None:
@@ -424,12 +420,10 @@ def outbox(
     lang = w.lang
     messages: list[Message] = []
     files: dict[str, bytes] = {}
-    tz = plan.timezone
     for key in sorted(set(before) | set(after)):
         old = before.get(key)
         new = after.get(key)
-        when = (new or old)[1].start  # type: ignore[index]
-        if _local_date(when, tz) < today:
+        if plan.day_of((new or old)[1]) < today:  # type: ignore[index]
             continue
         if new is None:
             oc, os_ = old  # type: ignore[misc]

@@ -37,11 +37,11 @@ class Join:
 def open_cohorts(program: Program, plan: Plan, today: date) -> list[Cohort]:
     """Cohorts that may take a newcomer on ``today``: a seat below ``groups.size`` (or
     one freed by a withdrawal) and at most ``join_until_session`` sessions held."""
-    groups, tz = program.groups, ZoneInfo(program.timezone)
+    groups = program.groups
     shrunk = plan.history.shrunk()
     out = []
     for c in plan.cohorts:
-        held = sum(1 for s in c.sessions if s.start.astimezone(tz).date() < today)
+        held = sum(1 for s in c.sessions if plan.day_of(s) < today)
         seat = len(c.members) < groups.size or (c.id in shrunk and len(c.members) < groups.max_size)
         if seat and held <= program.policy.join_until_session:
             out.append(c)
