@@ -6,7 +6,6 @@ import argparse
 import email
 import json
 import shutil
-import socket
 from collections.abc import Iterator
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -15,7 +14,6 @@ from typing import Any
 
 import icalendar
 import pytest
-from aiosmtpd.controller import Controller
 from rich.console import Console
 
 from backstage_sched import write_templates
@@ -30,59 +28,11 @@ from backstage_sched.publish.send import (
     message_key,
     send_outbox,
 )
+from smtp_server import Collector, Server, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PROGRAM = ROOT / "examples" / "company-2027" / "program.toml"
 SENDER = "Backstage <backstage@nordvik.example>"
-
-
-class Collector:
-    """aiosmtpd handler keeping every delivered envelope; can refuse one RCPT."""
-
-    def __init__(self, fail_on_rcpt: int | None = None) -> None:
-        self.envelopes: list[Any] = []
-        self.rcpts = 0
-        self.fail_on_rcpt = fail_on_rcpt
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        self.rcpts += 1
-        if self.rcpts == self.fail_on_rcpt:
-            return "451 4.3.0 temporary failure, try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    """A running aiosmtpd server and its handler."""
-
-    def __init__(self, handler: Collector) -> None:
-        self.handler = handler
-        self.port = _free_port()
-        self.controller = Controller(handler, hostname="127.0.0.1", port=self.port)
-
-    @property
-    def address(self) -> tuple[str, int]:
-        return ("127.0.0.1", self.port)
-
-    def received(self) -> list[tuple[str, EmailMessage]]:
-        """(envelope recipient, parsed message) for every delivered e-mail."""
-        out = []
-        for env in self.handler.envelopes:
-            msg = email.message_from_bytes(env.original_content or env.content,
-                                           policy=default_policy)
-            assert isinstance(msg, EmailMessage)
-            out.extend((rcpt, msg) for rcpt in env.rcpt_tos)
-        return out
 
 
 @pytest.fixture
@@ -281,7 +231,7 @@ def test_failure_stops_and_resume_sends_only_the_rest(
 
 def test_unreachable_server_is_a_clear_error(plan_dir: Path) -> None:
     with pytest.raises(SendError, match="0 e-mail"):
-        send_outbox(plan_dir, SENDER, ("127.0.0.1", _free_port()), dry_run=False)
+        send_outbox(plan_dir, SENDER, ("127.0.0.1", free_port()), dry_run=False)
     assert not (plan_dir / SENT).exists()
 
 

@@ -420,7 +420,8 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
             )
             plan, diff = change.plan, change.diff
             steps("writing the plan folder ...")
-            write_plan_dir(program, plan, args.out, change.stamp, change.outbox, diff)
+            write_plan_dir(program, plan, args.out, change.stamp, change.outbox, diff,
+                           previous=args.previous.parent)
             messages = len(change.outbox.messages) + len(change.outbox.feeds)
     if args.quiet:
         return EXIT_OK

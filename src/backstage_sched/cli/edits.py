@@ -158,7 +158,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
                   markup=False, highlight=False)
         return EXIT_OK
     write_plan_dir(
-        change.program, change.plan, args.out, change.stamp, sending=box, changes=diff
+        change.program, change.plan, args.out, change.stamp, sending=box, changes=diff,
+        previous=args.plan_dir,
     )
     out.print(diff.rstrip("\n"), markup=False, soft_wrap=True, highlight=False)
     for note in notes:

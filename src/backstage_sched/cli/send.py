@@ -99,7 +99,13 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     except BackstageError as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         return EXIT_SEND
-    already = f", {report.skipped} already sent (in {SENT})" if report.skipped else ""
+    for note in report.broken:
+        err.print(f"warning: {note}; what was sent from there cannot be told apart, so it "
+                  "may go out again", markup=False, soft_wrap=True)
+    here = report.skipped - report.sent_earlier
+    already = f", {here} already sent (in {SENT})" if here else ""
+    if report.sent_earlier:
+        already += f", {report.sent_earlier} already sent from an earlier plan folder"
     if dry:
         out.print(
             f"Dry run: wrote {report.written} e-mail(s) to {args.plan_dir / EML_DIR}/"

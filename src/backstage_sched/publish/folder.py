@@ -19,17 +19,17 @@ from ..plan import Plan
 from .attendance import attendance_csv
 from .changes import CHANGES, OUTBOX, Outbox, first_outbox
 from .costs import costs_csv, costs_excel_csv
+from .history import MANIFEST, SENT, previous_link, sent_keys, was_sent
 from .ical import write_calendars
 from .overview import overview_html
 from .waitlist import waiting_list, waitlist_csv
 
 INPUT_SNAPSHOT = "input.json"
-MANIFEST = ".backstage-sched.json"
-"""Marker and manifest of a plan folder: the files this tool wrote there.
-
-``--out`` replaces a folder only when it carries this file and holds nothing
-else than the files it lists (and what ``send`` adds: ``sent.json``,
-``sent-eml/``). Any other non-empty folder is the user's and is refused."""
+"""``--out`` replaces a folder only when it carries the manifest
+(:data:`~backstage_sched.publish.history.MANIFEST`), holds nothing else than
+the files it lists (and what a dry-run ``send`` adds: ``sent-eml/``) and
+nothing was sent from it (no ``sent.json``). Any other non-empty folder is the
+user's, or history, and is refused."""
 _SEND_FILES = re.compile(r"sent\.json|\.sent-[^/]*\.json|sent-eml(/.*)?")
 
 
@@ -55,12 +55,16 @@ def write_plan_dir(
     stamp: datetime | None = None,
     sending: Outbox | None = None,
     changes: str | None = None,
+    previous: str | Path | None = None,
 ) -> Path:
     """Write every output file of ``plan`` into ``out``, replacing it atomically.
 
     ``sending`` is what must be sent (default: every invitation, for a new
     plan); it becomes ``outbox.json`` plus its cancellation files. ``changes``
-    is a readable diff, written to ``changes.txt``. Files are first written to
+    is a readable diff, written to ``changes.txt``. ``previous`` is the plan
+    folder the plan was made from (a re-plan or a change): the manifest links
+    it, so ``send`` never sends again what went out from there. A folder
+    that was sent from is never replaced (:func:`check_out_dir`). Files are first written to
     a sibling temporary folder; only when all of them are written is ``out``
     swapped for it, so a failure leaves an earlier ``out`` as it was.
     Leftovers of runs killed earlier are cleaned up first (see
@@ -97,7 +101,8 @@ def write_plan_dir(
         (tmp / OUTBOX).write_text(sending.to_json(program.id), encoding="utf-8")
         if changes is not None:
             (tmp / CHANGES).write_text(changes, encoding="utf-8")
-        _write_manifest(tmp, program.id)
+        _write_manifest(tmp, program.id, previous_link(out, None if previous is None
+                                                       else Path(previous)))
         check_out_dir(out)  # the folder may have changed while the solver ran
         _swap(tmp, out)
     except BaseException:
@@ -131,9 +136,12 @@ def _tree(folder: Path) -> list[str]:
     )
 
 
-def _write_manifest(folder: Path, program_id: str) -> None:
+def _write_manifest(folder: Path, program_id: str, previous: str | None) -> None:
     files = _tree(folder)
-    data = {"written_by": "backstage-sched", "program": program_id, "files": files}
+    data: dict[str, object] = {"written_by": "backstage-sched", "program": program_id}
+    if previous is not None:
+        data["previous"] = previous
+    data["files"] = files
     (folder / MANIFEST).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 
@@ -142,8 +150,9 @@ def check_out_dir(out: str | Path) -> None:
 
     A plan folder is recognised by its manifest (:data:`MANIFEST`), and only
     while it holds nothing the manifest does not list (``send``'s own files
-    aside). Raises InputError (exit 2) naming the folder and the files that
-    are not the tool's; nothing is touched.
+    aside). A folder that was sent from (``sent.json``) is history and is
+    refused too (SPEC §8). Raises InputError (exit 2) naming the folder and
+    what keeps it; nothing is touched.
     """
     out = Path(out)
     if not out.exists() and not out.is_symlink():
@@ -152,6 +161,15 @@ def check_out_dir(out: str | Path) -> None:
         raise InputError(str(out), "--out", "exists and is not a folder; choose a new folder")
     if not any(out.iterdir()):
         return
+    if was_sent(out):
+        sent = len(sent_keys(out))
+        raise InputError(
+            str(out), "--out",
+            f"e-mail was sent from this plan folder ({SENT} records {sent}), so it is "
+            "history and is never written over; write the new plan to a new folder, "
+            f"e.g. plan ... --previous {out / 'plan.json'} --out NEW, or a change "
+            f"command {out} ... --out NEW",
+        )
     hint = (
         f"choose a new folder, e.g. --out {out / 'plan'}, "
         "or an earlier plan folder to replace"

@@ -9,7 +9,9 @@ no organizer) go out the same way with ``method=PUBLISH``.
 Sending is resumable: ``sent.json`` in the plan folder records every e-mail
 the server accepted (``method|uid|sequence|email``; for a feed
 ``PUBLISH|file|sha256|email``), rewritten atomically after each one, and a
-rerun skips what it lists.
+rerun skips what it lists. It is never sent twice across plans either: the
+``sent.json`` of every earlier folder of the chain (the folders a re-plan or
+change was made from, :mod:`.history`) counts as sent (SPEC §8).
 """
 
 from __future__ import annotations
@@ -36,9 +38,9 @@ from ..domain import Program
 from ..errors import BackstageError, InputError
 from ..i18n import Language
 from ..inputs.snapshot import program_from_dict
+from .history import SENT, sent_before
 from .ical import words
 
-SENT = "sent.json"
 EML_DIR = "sent-eml"
 OUTBOX = "outbox.json"
 INPUT = "input.json"
@@ -54,11 +56,18 @@ class SendError(BackstageError):
 
 @dataclass(frozen=True)
 class SendReport:
-    """What one run did: e-mails sent, skipped (already in sent.json), .eml files written."""
+    """What one run did: e-mails sent, skipped (already in sent.json), .eml files written.
+
+    ``sent_earlier`` counts the skipped e-mails that went out from an earlier
+    folder of the chain; ``broken`` says which links of the chain could not be
+    followed (an earlier folder moved or deleted).
+    """
 
     sent: int = 0
     skipped: int = 0
     written: int = 0
+    sent_earlier: int = 0
+    broken: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -464,18 +473,22 @@ def send_outbox(
     A dry run (forced when ``smtp`` is None) rewrites ``sent-eml/`` and sends
     nothing. A real run records each accepted e-mail in ``sent.json`` at once;
     on failure it stops and raises SendError, and a rerun sends only the rest.
+    An e-mail sent from an earlier folder of the chain is skipped like one in
+    this folder's ``sent.json``.
     """
     plan_dir = Path(plan_dir)
     context, pairs = _work(plan_dir)
     _sender_address(sender)
     done = _load_sent(plan_dir)
+    earlier, broken = sent_before(plan_dir)
     seen = set(done)
     todo: list[tuple[dict[str, Any], dict[str, Any], str]] = []
-    skipped = 0
+    skipped = from_earlier = 0
     for m, r in pairs:
         key = message_key(m, r)
-        if key in seen:
+        if key in seen or key in earlier:
             skipped += 1
+            from_earlier += key not in seen
             continue
         seen.add(key)
         todo.append((m, r, key))
@@ -491,7 +504,8 @@ def send_outbox(
             path.write_bytes(msg.as_bytes(policy=msg.policy.clone(linesep="\r\n")))
             if progress:
                 progress(i, total, f"wrote {path.relative_to(plan_dir)}")
-        return SendReport(sent=0, skipped=skipped, written=total)
+        return SendReport(sent=0, skipped=skipped, written=total,
+                          sent_earlier=from_earlier, broken=tuple(broken))
 
     host, port = smtp
     envelope_from = _sender_address(sender).addr_spec
@@ -520,4 +534,5 @@ def send_outbox(
             f"{current}: {exc}. {len(done)} recorded in {plan_dir / SENT}; "
             "run send again to continue without duplicates"
         ) from exc
-    return SendReport(sent=sent, skipped=skipped, written=0)
+    return SendReport(sent=sent, skipped=skipped, written=0,
+                      sent_earlier=from_earlier, broken=tuple(broken))
