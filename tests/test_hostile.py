@@ -179,15 +179,11 @@ def test_punctuation_in_names_is_kept(tmp_path: Path) -> None:
     assert (person.name, person.organization) == ('=Eve; "the" ,Hacker:', "@Evil AB")
 
 
-def test_shared_email_is_a_warning_not_an_error(tmp_path: Path) -> None:
-    csv = HEADER + ROW + "p002;Ola;ASA@malmo.se;Lund;\n"
-    program = _load(tmp_path, csv)
-    assert len(program.participants) == 2
-    assert program.warnings == (
-        f"{tmp_path / 'people.csv'}, row 3, column 'email': e-mail 'ASA@malmo.se' is also "
-        f"used by participant 'p001' (row 2 of {tmp_path / 'people.csv'}); both will "
-        "receive each other's invitations",
-    )
+def test_a_shared_email_under_another_name_is_refused(tmp_path: Path) -> None:
+    err = _error(tmp_path, HEADER + ROW + "p002;Ola;ASA@malmo.se;Lund;\n")
+    assert err.where == "row 3, column 'email'"
+    assert "also used by Åsa Öberg ('p001', row 2)" in err.message
+    assert "one address is one person" in err.message
 
 
 def test_participant_sharing_a_facilitators_email_is_refused(tmp_path: Path) -> None:
@@ -536,13 +532,14 @@ def test_ten_thousand_participants_load_in_seconds(tmp_path: Path) -> None:
             f"p{i:05d};Person {i};p{i}@org{i % 300}.example;Org {i % 300};fri 13:00-17:00;"
             f"p{(i + 1) % 10_000:05d}"
         )
-    rows.append("p10000;Twin;p1@org1.example;Org 1;;")
+    rows.append("p10000;Person 1;P1@org1.example;Org 1;;")  # submitted twice
     began = time.monotonic()
     program = _load(tmp_path, "\n".join(rows) + "\n")
     assert time.monotonic() - began < 10
-    assert len(program.participants) == 10_001
+    assert len(program.participants) == 10_000
     assert len(program.warnings) == 1
-    assert "row 10002, column 'email': e-mail 'p1@org1.example'" in program.warnings[0]
+    assert "registered twice (row 3, id 'p00001', and row 10002" in program.warnings[0]
+    assert program.participants[0].not_with == ("p10000",)
 
 
 NEW_YEAR = """\

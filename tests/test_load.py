@@ -633,7 +633,11 @@ ROW_B = "p002;Jonas Lindqvist;jonas@kungsbacka.se;Kungsbacka kommun;;;\n"
             "row 1",
             "missing required column(s) 'id', 'name', 'organization'",
         ),
-        (HEADER + ROW_A + ROW_B + ROW_A, "row 4", "duplicate id 'p001': also on row 2"),
+        (
+            HEADER + ROW_A + ROW_B + ROW_A.replace("asa@", "asa.oberg@"),
+            "row 4",
+            "duplicate id 'p001': also on row 2",
+        ),
         (
             HEADER + ROW_A + "\n" + ROW_B.replace("p002", "p001"),
             "row 4",
@@ -707,13 +711,30 @@ def test_bad_csv(tmp_path: Path, csv: str, where: str, words: str) -> None:
     assert words in err.message
 
 
-def test_shared_email_is_a_warning(tmp_path: Path) -> None:
-    csv = HEADER + ROW_A + ROW_B.replace("jonas@kungsbacka.se", "ASA@malmo.se")
+@pytest.mark.rule("kept", "one person")
+def test_a_registration_submitted_twice_is_one_person(tmp_path: Path) -> None:
+    again = "p003;åsa  öberg;ASA@malmo.se;Malmö stad;p002;;\n"  # a second Forms submission
+    csv = HEADER + ROW_A + ROW_B.replace(";;;\n", ";p001;;\n") + again
     program = load_program(program_file(tmp_path, MINIMAL), write(tmp_path, "deltagare.csv", csv))
-    assert [p.id for p in program.participants] == ["p001", "p002"]
+    # the later row stands, in the earlier row's place; not_with follows it
+    assert [p.id for p in program.participants] == ["p003", "p002"]
+    assert program.participant("p002").not_with == ("p003",)
+    assert program.participant("p003").not_with == ("p002",)
     (warning,) = program.warnings
-    assert warning.startswith(str(tmp_path / "deltagare.csv") + ", row 3, column 'email': ")
-    assert "e-mail 'ASA@malmo.se' is also used by participant 'p001'" in warning
+    assert warning == (
+        f"{tmp_path / 'deltagare.csv'}: Åsa Öberg <ASA@malmo.se> registered twice (row 2, "
+        "id 'p001', and row 4, id 'p003'): one registration, the later row (row 4, id "
+        "'p003') is kept"
+    )
+
+
+@pytest.mark.rule("broken", "one person")
+def test_one_address_under_two_names_is_refused(tmp_path: Path) -> None:
+    csv = HEADER + ROW_A + ROW_B.replace("jonas@kungsbacka.se", "ASA@malmo.se")
+    err = error(tmp_path, MINIMAL, csv)
+    assert err.where == "row 3, column 'email'"
+    assert "'ASA@malmo.se' is also used by Åsa Öberg ('p001', row 2)" in err.message
+    assert "this row names Jonas Lindqvist" in err.message
 
 
 def test_missing_calendar_names_the_file(tmp_path: Path) -> None:

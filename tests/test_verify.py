@@ -24,7 +24,7 @@ from backstage_sched.domain import (
     Venue,
 )
 from backstage_sched.errors import InputError
-from backstage_sched.plan import Cohort, Plan, Session, Unplaced
+from backstage_sched.plan import Cohort, History, Plan, Session, Unplaced, Withdrawal
 from backstage_sched.rules import RULES
 
 TZ = ZoneInfo("Europe/Stockholm")
@@ -181,6 +181,7 @@ def test_base_dates_are_working_days() -> None:
 
 
 @pytest.mark.rule("kept", "duration")
+@pytest.mark.rule("kept", "one person")
 @pytest.mark.rule("kept", "placement")
 @pytest.mark.rule("kept", "uid")
 def test_valid_plan_has_no_violations() -> None:
@@ -199,7 +200,7 @@ def test_verify_is_deterministic() -> None:
 
 
 def test_rule_names_are_the_contract() -> None:
-    assert len(RULES) == len(set(RULES)) == 22
+    assert len(RULES) == len(set(RULES)) == 23
     assert "facilitator no-overlap" in RULES and "not_with" in RULES
 
 
@@ -731,6 +732,29 @@ def test_member_in_two_cohorts() -> None:
     out = verify(program(venues=()), replace(plan, cohorts=(*plan.cohorts, c03)))
     assert "placement" in rules(out)
     assert any("p1 appears 2 times" in v.message for v in out)
+
+
+@pytest.mark.rule("broken", "one person")
+def test_one_address_seated_twice() -> None:
+    # p5 registered twice under another id (a hand-made input): seated in c01 and c02
+    prog = with_participant(program(), "p5", email="P1@example.org", name="P 1")
+    out = verify(prog, base_plan())
+    assert rules(out) == {"one person"}
+    (v,) = out
+    assert v.cohort == "c02"
+    assert "p5 and p1 (c01) share the e-mail address P1@example.org" in v.message
+
+
+@pytest.mark.rule("broken", "one person")
+def test_one_person_billed_twice() -> None:
+    left = Withdrawal("p1", "P 1", "org1", date(2027, 1, 20), "c01", date(2027, 1, 8),
+                      fee_due=True)
+    plan = replace(base_plan(), history=History(withdrawals=(left,)))
+    out = verify(program(), plan)
+    assert rules(out) == {"one person"}
+    assert "p1 is billed twice" in out[0].message
+    free = replace(left, fee_due=False)
+    assert verify(program(), replace(plan, history=History(withdrawals=(free,)))) == []
 
 
 def test_unknown_member_and_facilitator() -> None:

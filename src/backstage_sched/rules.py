@@ -133,6 +133,12 @@ VENUE = Rule(
     "When venues are given, every session has one with capacity for the cohort and its "
     "facilitator, never double-booked.",
 )
+ONE_PERSON = Rule(
+    "one person", "One person, one place", "§8",
+    "One e-mail address is one person: rows with the same address and name are one "
+    "registration, and nobody is placed twice or billed twice.",
+    keeps_out=False,
+)
 PLACEMENT = Rule(
     "placement", "Everyone placed or reported", "§2 objective 1",
     "Every participant is in exactly one cohort or in the unplaced list with a reason.",
@@ -152,7 +158,7 @@ RULES: dict[str, Rule] = {
         FACILITATOR_SESSIONS_PER_DAY, FACILITATOR_BUFFER, FACILITATOR_NO_OVERLAP,
         GROUP_SIZE, ORGANISATION_MIX, COMPANY_MODE, NOT_WITH, MET_BEFORE, SESSION_COUNT,
         CASE_OWNER,
-        VENUE, PLACEMENT, UID,
+        VENUE, ONE_PERSON, PLACEMENT, UID,
     )
 }  # fmt: skip
 """Every hard rule by code, in the order of SPEC §2 (then §1's structure and §4)."""

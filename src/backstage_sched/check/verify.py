@@ -20,6 +20,7 @@ from ..rules import (
     GROUP_SIZE,
     MET_BEFORE,
     NOT_WITH,
+    ONE_PERSON,
     ORGANISATION_MIX,
     PLACEMENT,
     SESSION_COUNT,
@@ -54,6 +55,7 @@ def verify(program: Program, plan: Plan) -> list[Violation]:
     closed = public_holidays(program, years)
 
     out += _check_placement(program, plan, participants, facilitators)
+    out += _check_one_person(plan, participants)
     out += _check_uids(plan)
     for c in plan.cohorts:
         members = [participants[m] for m in c.members if m in participants]
@@ -251,6 +253,43 @@ def _check_placement(
     for p in program.participants:
         if p.id not in where:
             out.append(Violation(PLACEMENT.code, f"{p.id} is neither in a cohort nor unplaced"))
+    return out
+
+
+@checks(ONE_PERSON)
+def _check_one_person(plan: Plan, participants: dict[str, Participant]) -> list[Violation]:
+    """No e-mail address is seated twice, and nobody is billed twice: a person who
+    withdrew with the fee due is not also seated, nor recorded so twice."""
+    out: list[Violation] = []
+    seated: dict[str, str] = {}
+    for c in plan.cohorts:
+        for m in c.members:
+            if m not in participants:
+                continue
+            address = participants[m].email.casefold()
+            if address in seated:
+                out.append(Violation(
+                    ONE_PERSON.code,
+                    f"{m} and {seated[address]} share the e-mail address "
+                    f"{participants[m].email}: one person placed twice",
+                    c.id,
+                ))
+            else:
+                seated[address] = f"{m} ({c.id})"
+    members = {m for c in plan.cohorts for m in c.members}
+    charged: set[str] = set()
+    for w in plan.history.withdrawals:
+        if not w.fee_due:
+            continue
+        if w.participant in members or w.participant in charged:
+            out.append(Violation(
+                ONE_PERSON.code,
+                f"{w.participant} is billed twice: charged the fee for withdrawing "
+                f"on {w.on.isoformat()} and " + ("seated" if w.participant in members
+                                                  else "charged again"),
+                w.cohort,
+            ))
+        charged.add(w.participant)
     return out
 
 

@@ -17,7 +17,12 @@ from typing import Any
 
 from ..domain import MetBefore, Program
 from ..errors import InputError, Problems
-from .people import _check_people, _file_participants, _toml_participants
+from .people import (
+    _check_people,
+    _file_participants,
+    _toml_participants,
+    one_registration_per_person,
+)
 from .previous import read_previous
 from .tables import _facilitators, _groups, _policy, _program_table, _sessions, _venues
 from .values import _check_keys
@@ -97,7 +102,8 @@ def load_program(
     ``allow_outside_calendars``. Every table and row is checked to the end:
     one problem raises :class:`InputError`, several :class:`InputErrors` with
     all of them. Problems that do not stop the run (participants sharing an
-    e-mail, a CSV read as Windows-1252) are in ``Program.warnings``.
+    registration submitted twice, a CSV read as Windows-1252) are in
+    ``Program.warnings``.
     """
     path = Path(program_path)
     file = str(path)
@@ -123,7 +129,9 @@ def load_program(
             )
             people += found
             warnings += read_warnings
-    warnings += _check_people(file, facilitators, people, problems)
+    people, merged = one_registration_per_person(people, problems)
+    warnings += merged
+    _check_people(file, facilitators, people, problems)
     earlier: tuple[tuple[MetBefore, ...], tuple[str, ...]] = ((), ())
     if head is not None and head.get("previous_plans"):
         listed = tuple(p for p, _ in people)

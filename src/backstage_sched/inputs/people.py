@@ -15,6 +15,7 @@ import csv
 import difflib
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time
@@ -23,6 +24,7 @@ from typing import Any
 
 from ..domain import Facilitator, Participant
 from ..errors import InputError, Problems
+from ..rules import ONE_PERSON, enforces
 from . import busy as busy_mod
 from . import workbook
 from .values import (
@@ -445,32 +447,85 @@ def _check_header(file: str, where: str, header: list[str]) -> None:
         )
 
 
+def _same_name(a: str, b: str) -> bool:
+    """Whether two names are the same name, ignoring case, accents' encoding and spacing."""
+    def norm(text: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    return norm(a) == norm(b)
+
+
+@enforces(ONE_PERSON)
+def one_registration_per_person(
+    people: list[tuple[Participant, _Origin]], problems: Problems
+) -> tuple[list[tuple[Participant, _Origin]], list[str]]:
+    """Merge rows that are one registration submitted twice (SPEC §8).
+
+    Rows with the same e-mail address (ignoring case) and the same name are
+    one person: the later row stands, in the earlier row's place, and
+    ``not_with`` naming the dropped id names the kept one. A warning names
+    both rows. The same address under different names is a problem naming
+    both rows. Returns the people kept, in order, and the warnings.
+    """
+    slot: dict[str, int] = {}  # e-mail (case-folded) -> index in out
+    dropped: dict[str, str] = {}  # dropped id -> kept id
+    warnings: list[str] = []
+    out: list[tuple[Participant, _Origin]] = []
+    for p, origin in people:
+        k = slot.get(p.email.casefold())
+        if k is None:
+            slot[p.email.casefold()] = len(out)
+            out.append((p, origin))
+            continue
+        first, first_origin = out[k]
+        where = first_origin.label if first_origin.file == origin.file else str(first_origin)
+        if not _same_name(first.name, p.name):
+            problems.add(InputError(
+                origin.file, origin.at("email"),
+                f"e-mail '{p.email}' is also used by {first.name} ('{first.id}', {where}) "
+                f"but this row names {p.name}; one address is one person: correct the "
+                "address or the name in one of the two rows",
+            ))
+            continue
+        warnings.append(
+            f"{origin.file}: {first.name} <{p.email}> registered twice ({where}, id "
+            f"'{first.id}', and {origin.label}, id '{p.id}'): one registration, the later "
+            f"row ({origin.label}, id '{p.id}') is kept"
+        )
+        dropped = {old: (p.id if new == first.id else new) for old, new in dropped.items()}
+        if first.id != p.id:
+            dropped[first.id] = p.id
+        out[k] = (p, origin)
+    if not dropped:
+        return out, warnings
+    fixed = []
+    for p, origin in out:
+        named = tuple(dict.fromkeys(dropped.get(x, x) for x in p.not_with if
+                                    dropped.get(x, x) != p.id))
+        fixed.append((replace(p, not_with=named) if named != p.not_with else p, origin))
+    return fixed, warnings
+
+
 def _check_people(
     file: str,
     facilitators: tuple[Facilitator, ...],
     people: list[tuple[Participant, _Origin]],
     problems: Problems,
-) -> list[str]:
+) -> None:
     """Unique ids (also ignoring case) across everyone; ``not_with`` names known participants.
 
     A facilitator's e-mail must be their own (it is the ORGANIZER of
-    invitations); participants sharing an address are returned as warnings.
-    Every problem found is added to ``problems``.
+    invitations). Every problem found is added to ``problems``.
     """
     by_key = _facilitator_id_keys(file, facilitators, problems)
     emails = _facilitator_emails(file, facilitators, problems)
     fac_ids = {f.id for f in facilitators}
     fac_emails = set(emails)
     by_id: dict[str, _Origin] = {}
-    warnings: list[str] = []
     for p, origin in people:
         if not _register_id(p, origin, fac_ids, by_id, by_key, problems):
             continue
-        warning = _register_email(p, origin, emails, fac_emails, problems)
-        if warning is not None:
-            warnings.append(warning)
+        _register_email(p, origin, emails, fac_emails, problems)
     _check_not_with(people, by_id, fac_ids, problems)
-    return warnings
 
 
 def _facilitator_id_keys(
@@ -555,9 +610,11 @@ def _register_email(
     emails: dict[str, str],
     fac_emails: set[str],
     problems: Problems,
-) -> str | None:
-    """Record ``p``'s e-mail in ``emails``; a facilitator's address is a problem, another
-    participant's the warning returned."""
+) -> None:
+    """A participant may not use a facilitator's address (it organises the invitations).
+
+    Participants sharing an address were merged or refused before
+    (:func:`one_registration_per_person`)."""
     key = p.email.lower()
     if key in fac_emails:
         problems.add(InputError(
@@ -566,14 +623,6 @@ def _register_email(
             f"e-mail '{p.email}' is also used by {emails[key]}; a participant cannot share "
             "the address of a facilitator (who organises the invitations)",
         ))
-    elif key in emails:
-        return (
-            f"{origin.file}, {origin.at('email')}: e-mail '{p.email}' is also used by "
-            f"{emails[key]}; both will receive each other's invitations"
-        )
-    else:
-        emails[key] = f"participant '{p.id}' ({origin})"
-    return None
 
 
 def _check_not_with(
