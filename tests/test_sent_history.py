@@ -14,11 +14,11 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from smtp_server import Server, running
 
 from backstage_sched import read_plan_dir, write_plan_dir
 from backstage_sched.cli import app as cli
 from backstage_sched.publish.send import send_outbox
+from smtp_server import Server, running
 
 ROOT = Path(__file__).resolve().parents[1]
 PROGRAM = ROOT / "examples" / "company-2027" / "program.toml"
