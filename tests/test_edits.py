@@ -232,8 +232,9 @@ def test_withdraw_below_min_size_is_flagged(base: Path) -> None:
 
 def test_move_to_keeps_the_gap_rule_and_other_cohorts(base: Path, tmp_path: Path) -> None:
     new = tmp_path / "m"
+    # session 6 must cross the summer break: the move needs --yes (SPEC §8)
     run("move", str(base), "c01", "4", "--to", "2027-05-04T09:00", "--out", str(new),
-        "--today", "2027-04-01")
+        "--today", "2027-04-01", "--yes")
     before, after = sessions(base), sessions(new)
     assert after[("c01", 3)]["start"] == "2027-05-04T09:00:00+02:00"
     for i in range(3):

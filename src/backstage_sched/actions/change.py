@@ -13,7 +13,9 @@ or written; hand the result to
 A change that would break a hard rule raises
 :class:`~backstage_sched.errors.VerificationError`; one that does not fit the
 plan (an unknown person, a session that cannot move there) raises
-:class:`~backstage_sched.errors.InputError` with the reason.
+:class:`~backstage_sched.errors.InputError` with the reason. A move whose
+ripple is large (SPEC §8) raises :class:`NeedsConfirmation`, carrying the
+checked change, unless ``confirm=True``.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from ..domain import Program
+from ..errors import BackstageError
 from ..plan import Plan
 from ..publish.changes import Outbox
 from ..publish.folder import update_stamp
-from . import absence, edits
+from . import absence, edits, moving
 from . import fill as filling
 
 
@@ -39,6 +42,18 @@ class Change:
     diff: str  # the text of changes.txt
     notes: tuple[str, ...]  # what the coordinator should know (e.g. the fee is due)
     stamp: datetime  # DTSTAMP of the calendar files
+
+
+class NeedsConfirmation(BackstageError):
+    """A move that pushes a session across a blackout, or the cohort's end by more
+    than 14 days: it is not made until the coordinator says yes (``confirm=True``,
+    ``--yes``). ``change`` is the checked change it would be; ``ripple`` what moves."""
+
+    def __init__(self, change: Change, ripple: moving.Ripple) -> None:
+        self.change = change
+        self.ripple = ripple
+        lines = "\n".join(f"  - {line}" for line in ripple.reasons())
+        super().__init__(f"the move needs confirmation (--yes):\n{lines}")
 
 
 def _finish(
@@ -75,15 +90,23 @@ def withdraw(
 def move(
     program: Program, plan: Plan, cohort: str, session: int, today: date, *,
     to: datetime | None = None, not_on: date | None = None, stamp: datetime | None = None,
+    confirm: bool = False,
 ) -> Change:
     """Move session ``session`` (the number people read: 1 is the kick-off) of ``cohort``.
 
     Give ``to`` (a new local start) or ``not_on`` (its current date, no longer
-    possible: the nearest free day is taken); later sessions follow where the
-    gap rule says.
+    possible: any other day may do, and the one that moves the fewest other
+    sessions is taken); later sessions follow where the gap rule says, as few
+    as can. A move that pushes a session across a blackout, or the cohort's
+    end by more than 14 days, raises :class:`NeedsConfirmation` (with the
+    change it would be) unless ``confirm``.
     """
     result = edits.move(program, plan, cohort, session - 1, to, not_on, today)
-    return _finish(program, plan, result, today, stamp)
+    change = _finish(program, plan, result, today, stamp)
+    ripple = moving.ripple(program, plan.cohort(cohort), change.plan.cohort(cohort))
+    if ripple.needs_yes and not confirm:
+        raise NeedsConfirmation(change, ripple)
+    return change
 
 
 def absent(

@@ -295,9 +295,12 @@ def move(
 
     ``to`` (naive = program-local wall clock) must be a feasible slot that
     keeps the gap rule with the previous session, else InputError naming the
-    rule. With ``not_on``, the nearest feasible day is chosen (later day on
-    a tie, the same start time preferred). Later sessions of the cohort move
-    only where the gap rule forces them; other cohorts never move.
+    rule. With ``not_on``, any other feasible day may be chosen: the one of
+    least ripple (:meth:`Mover.off_date`: fewest other sessions moved, then
+    the smallest shift of the cohort's end, then the nearest day, then the
+    same weekday and start time). Later sessions of the cohort move only
+    where the gap rule forces them, where the fewest must; other cohorts
+    never move.
     """
     if (to is None) == (not_on is None):
         raise InputError(None, "move", "give exactly one of --to and --not-on")
@@ -347,7 +350,7 @@ def _move_to(
     """Put session ``index`` (now at ``here``) at ``to``; notes on the later sessions that follow.
 
     ``to`` is program-local wall clock when naive. The later sessions move
-    only where the gap rule forces them (:meth:`Mover.follow`). Raises
+    only where the gap rule forces them, with the least ripple (:meth:`Mover.chain`). Raises
     InputError naming the rule that fails, with a hint when ``to`` lies
     nearer another session of the cohort.
     """
@@ -365,8 +368,7 @@ def _move_to(
         raise InputError(
             None, "--to", f"{where} cannot move to {local:%Y-%m-%d %H:%M}: {problem}{hint}"
         )
-    mover.place(index, slot, venue)
-    return mover.follow(index)
+    return mover.move_to(index, slot, venue)
 
 
 # ---------------------------------------------------------------------------

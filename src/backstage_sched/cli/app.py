@@ -122,24 +122,32 @@ Example:
 
 The colleague must belong to the same organisation. plan-v2/outbox.json lists
 the cancellation for the leaving person and the invitations for the new one.
+--dry-run prints the changes and the messages instead, and writes nothing.
 """,
     "withdraw": """\
 Example:
   backstage-sched withdraw plan/ p010 --on 2027-03-22 --out plan-v2/
 
 Says whether the fee is due (withdrawal on or after the cancellation deadline)
-and flags a cohort that falls below min_size.
+and flags a cohort that falls below min_size. --dry-run prints the changes and
+the messages instead, and writes nothing.
 """,
     "move": """\
 Example:
   backstage-sched move plan/ c04 4 --not-on 2027-04-06 --out plan-v2/
   backstage-sched move plan/ c04 4 --to 2027-04-08T13:00 --out plan-v2/
+  backstage-sched move plan/ c04 4 --not-on 2027-04-06 --dry-run   # preview only
 
 Session 4 is the fourth meeting, as calendar titles ("session 4/7") and the
 overview number them: 1 is the kick-off. The gap rule still holds: later
-sessions of the cohort move only where forced. A number that does not fit
-the dates given (--not-on, or a --to far from it) is refused with the
-session that does.
+sessions of the cohort move only where forced, as few as can. --not-on takes
+the other day that moves the fewest other sessions (then the one that moves
+the cohort's end least, then the nearest, then the same weekday and time).
+Every session that moves is listed with its old and new date. A move that
+pushes a session across a blackout, or the cohort's end by more than 14 days,
+is shown and refused (exit code 1, nothing written) until you add --yes.
+A number that does not fit the dates given (--not-on, or a --to far from it)
+is refused with the session that does.
 """,
     "absent": """\
 Example:
@@ -149,6 +157,7 @@ Records that p010 will miss session 3 (1 is the kick-off). When session 3 is
 p010's case turn, it swaps with the member whose turn comes next, and both
 sessions' invitations are updated for the cohort; exit code 1 when no turn
 can move (their turn is the last session and every other has been held).
+--dry-run prints the changes and the messages instead, and writes nothing.
 """,
     "fill": """\
 Example:
@@ -157,16 +166,19 @@ Example:
 
 Free seats (cohorts below the target size, or that lost a member) go to the
 waiting list in rank order (waitlist.csv). A newcomer joins only where a
-session can be added after the last one for their own case turn, and only
-while at most join_until_session sessions have been held. plan-v2/outbox.json
-lists their invitations and the cohort's updates.
+session can be added after the last one for their own case turn (on the
+cohort's weekday and start time wherever the gap rule allows), and only while
+at most join_until_session sessions have been held. plan-v2/outbox.json lists
+their invitations and the cohort's updates; --dry-run prints them and writes
+nothing.
 """,
     "cancel-cohort": """\
 Example:
   backstage-sched cancel-cohort plan/ c03 --out plan-v2/
 
 The cohort's members become unplaced; plan-v2/outbox.json lists a cancellation
-for each of its future sessions.
+for each of its future sessions. --dry-run prints the changes and the messages
+instead, and writes nothing.
 """,
 }
 

@@ -4,7 +4,9 @@ subcommands.
 Each reads a plan folder, applies one change (:mod:`backstage_sched.actions.change`),
 writes a complete new plan folder with ``outbox.json``, the cancellation
 files and ``changes.txt``, and prints the diff, the notes and the files to
-send. Errors propagate (InputError, VerificationError) for the caller to map
+send. ``--dry-run`` (every command) prints the same and writes nothing.
+A move of large ripple without ``--yes`` prints it and exits 1 (SPEC §8).
+Other errors propagate (InputError, VerificationError) for the caller to map
 to exit codes; nothing is written then.
 """
 
@@ -17,7 +19,16 @@ from typing import Any
 
 from rich.console import Console
 
-from ..actions.change import absent, cancel_cohort, fill, move, transfer, withdraw
+from ..actions.change import (
+    Change,
+    NeedsConfirmation,
+    absent,
+    cancel_cohort,
+    fill,
+    move,
+    transfer,
+    withdraw,
+)
 from ..errors import InputError
 from ..publish.changes import Outbox
 from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
@@ -25,7 +36,7 @@ from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
 COMMANDS: tuple[str, ...] = (
     "transfer", "withdraw", "move", "absent", "fill", "cancel-cohort"
 )
-EXIT_OK = 0
+EXIT_OK, EXIT_RULES = 0, 1
 
 
 def add_parsers(sub: Any) -> None:
@@ -65,7 +76,13 @@ def add_parsers(sub: Any) -> None:
     )
     when.add_argument(
         "--not-on", type=date.fromisoformat,
-        help="the session's current date, which is no longer possible: take the nearest free day",
+        help="the session's current date, which is no longer possible: take the other day "
+        "that moves the fewest other sessions",
+    )
+    p.add_argument(
+        "--yes", action="store_true",
+        help="accept a move that pushes a session across a blackout or the cohort's end by "
+        "more than 14 days (without it such a move is shown and refused, exit code 1)",
     )
     _common(p, today=True)
 
@@ -82,11 +99,7 @@ def add_parsers(sub: Any) -> None:
 
     p = sub.add_parser("fill", help="give free seats to the waiting list in rank order")
     p.add_argument("plan_dir", type=Path, help="current plan folder")
-    p.add_argument(
-        "--dry-run", action="store_true",
-        help="list who would get which seat and why; write nothing (--out not needed)",
-    )
-    _common(p, today=True, out_required=False)
+    _common(p, today=True)
 
     p = sub.add_parser("cancel-cohort", help="cancel a cohort; its members become unplaced")
     p.add_argument("plan_dir", type=Path, help="current plan folder")
@@ -106,8 +119,12 @@ def _session_number(text: str) -> int:
     return int(text)
 
 
-def _common(p: argparse.ArgumentParser, today: bool, out_required: bool = True) -> None:
-    p.add_argument("--out", type=Path, required=out_required, help="new plan folder to write")
+def _common(p: argparse.ArgumentParser, today: bool) -> None:
+    p.add_argument("--out", type=Path, help="new plan folder to write (not needed with --dry-run)")
+    p.add_argument(
+        "--dry-run", action="store_true",
+        help="print the changes and the messages that would be sent; write nothing",
+    )
     if today:
         p.add_argument(
             "--today", type=date.fromisoformat, default=None,
@@ -137,10 +154,13 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     elif args.command == "withdraw":
         change = withdraw(program, plan, args.participant, args.on, stamp=args.stamp)
     elif args.command == "move":
-        change = move(
-            program, plan, args.cohort, args.session, today, to=args.to, not_on=args.not_on,
-            stamp=args.stamp,
-        )
+        try:
+            change = move(
+                program, plan, args.cohort, args.session, today, to=args.to,
+                not_on=args.not_on, stamp=args.stamp, confirm=args.yes,
+            )
+        except NeedsConfirmation as large:
+            return _unconfirmed(large, dry, out, err)
     elif args.command == "absent":
         change = absent(program, plan, args.participant, args.session, today, stamp=args.stamp)
     elif args.command == "fill":
@@ -150,28 +170,49 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
                                stamp=args.stamp)
     else:
         raise ValueError(f"not an edit command: {args.command}")
-    box, diff, notes = change.outbox, change.diff, change.notes
     if dry:
-        for note in notes:
-            out.print(note, markup=False, soft_wrap=True, highlight=False)
-        out.print(f"Dry run: {len(box.messages)} message(s) would be sent; nothing was written.",
-                  markup=False, highlight=False)
+        _print_change(change, out, dry=True)
+        out.print("Dry run: nothing was written.", markup=False, highlight=False)
         return EXIT_OK
     write_plan_dir(
-        change.program, change.plan, args.out, change.stamp, sending=box, changes=diff,
-        previous=args.plan_dir,
+        change.program, change.plan, args.out, change.stamp, sending=change.outbox,
+        changes=change.diff, previous=args.plan_dir,
     )
-    out.print(diff.rstrip("\n"), markup=False, soft_wrap=True, highlight=False)
-    for note in notes:
-        out.print(f"note: {note}", markup=False, soft_wrap=True, highlight=False)
-    _print_outbox(box, out)
+    _print_change(change, out)
     out.print(f"New plan verified and written to {args.out}/", markup=False, highlight=False)
     return EXIT_OK
 
 
-def _print_outbox(box: Outbox, out: Console) -> None:
+def _unconfirmed(large: NeedsConfirmation, dry: bool, out: Console, err: Console) -> int:
+    """A move of large ripple without --yes: shown, never written (a dry run shows it as
+    it would be, exit 0; otherwise exit 1)."""
+    _print_change(large.change, out, dry=True)
+    console = out if dry else err
+    console.print("This move needs --yes:", markup=False, highlight=False)
+    for line in large.ripple.reasons():
+        console.print(f"  - {line}", markup=False, soft_wrap=True, highlight=False)
+    if dry:
+        out.print("Dry run: nothing was written.", markup=False, highlight=False)
+        return EXIT_OK
+    err.print(
+        "Nothing was written. Run it again with --yes to make this move, or choose the date "
+        "with --to.", markup=False, soft_wrap=True, highlight=False,
+    )
+    return EXIT_RULES
+
+
+def _print_change(change: Change, out: Console, dry: bool = False) -> None:
+    """The diff (every session that changes, old and new date), the notes, the outbox."""
+    out.print(change.diff.rstrip("\n"), markup=False, soft_wrap=True, highlight=False)
+    for note in change.notes:
+        out.print(f"note: {note}", markup=False, soft_wrap=True, highlight=False)
+    _print_outbox(change.outbox, out, dry)
+
+
+def _print_outbox(box: Outbox, out: Console, dry: bool = False) -> None:
     count = len(box.messages) + len(box.feeds)
-    out.print(f"Files to send ({count}):", markup=False, highlight=False)
+    head = "Messages that would be sent" if dry else "Files to send"
+    out.print(f"{head} ({count}):", markup=False, highlight=False)
     for m in box.messages:
         who = ", ".join(f"{r.name} <{r.email}>" for r in m.recipients)
         out.print(

@@ -6,14 +6,15 @@ window and the allowed days, at a time the facilitator, the room, every
 member and the newcomer are free. Joining is open while at most
 ``join_until_session`` sessions of the cohort have been held.
 
-These are proposals, best first (the cohort's own weekday and start time,
-the earliest day); every one is confirmed by the independent checker before
-it is used (:mod:`backstage_sched.publish.waitlist`,
+These are proposals, best first (the cohort's usual weekday and start time,
+the earliest such day; SPEC §8); every one is confirmed by the independent
+checker before it is used (:mod:`backstage_sched.publish.waitlist`,
 :mod:`backstage_sched.actions.fill`).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -200,19 +201,36 @@ def _added_slots(
     program: Program, cal: WorkCalendar, cohort: Cohort, today: date
 ) -> Iterator[Slot]:
     """Start times for a session after the cohort's last, inside the gap rule and the
-    window: the cohort's own start time first on each day, days earliest first."""
+    window, best first: the cohort's usual weekday and start time (SPEC §8), on the
+    first such day of the gap, then later such days; then the usual weekday at
+    another time; then other days, nearest that first day first."""
     rules = program.sessions
     tz = ZoneInfo(program.timezone)
     last = cohort.sessions[-1].start.astimezone(tz).date()
-    first = cohort.sessions[0].start.astimezone(tz)
-    own = first.hour * 60 + first.minute
-    times = sorted(cal.slot_minutes, key=lambda m: (m != own, abs(m - own), m))
+    weekday, own = usual_time(cohort, tz)
     stretch = rules.max_gap_days + len(cal.blackout_days)
+    days = []
     for step in range(rules.min_gap_days, stretch + 1):
         day = last + timedelta(days=step)
         if day > program.end or day < today:
             continue
         if step - cal.blackout_between(last, day) > rules.max_gap_days or not cal.is_open(day):
             continue
-        for minute in times:
-            yield Slot(day, minute)
+        days.append(day)
+    usual = [d for d in days if d.weekday() == weekday]
+    anchor = usual[0] if usual else last + timedelta(days=rules.min_gap_days)
+    slots = sorted(
+        (Slot(d, m) for d in days for m in cal.slot_minutes),
+        key=lambda s: (s.day.weekday() != weekday, s.minute != own,
+                       abs((s.day - anchor).days), s.day, abs(s.minute - own), s.minute),
+    )
+    yield from slots
+
+
+def usual_time(cohort: Cohort, tz: ZoneInfo) -> tuple[int, int]:
+    """The cohort's usual weekday (0 = Monday) and start minute: those of most of its
+    sessions, the kick-off's on a tie."""
+    starts = [s.start.astimezone(tz) for s in cohort.sessions]
+    weekday = Counter(d.weekday() for d in starts).most_common(1)[0][0]
+    minute = Counter(d.hour * 60 + d.minute for d in starts).most_common(1)[0][0]
+    return weekday, minute
