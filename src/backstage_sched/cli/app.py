@@ -92,6 +92,12 @@ Re-plan after edited inputs, keeping what already took place:
   backstage-sched plan program.toml participants.csv \\
       --previous plan/plan.json --today 2027-04-12 --out plan-v2/
 
+A cancelled cohort stays cancelled: its members wait on the waiting list with
+the reason, and a re-plan leaves them out until you ask. To plan them again
+(in a new cohort; the cancelled id is never used again):
+  backstage-sched plan program.toml participants.csv \\
+      --previous plan-v2/plan.json --reopen c03 --out plan-v3/
+
 Writes plan.json, cohorts/, people/, invites/, overview.html, costs.csv and
 outbox.json into the --out folder, all at once: a failed run leaves an earlier
 folder as it was. Exit code 0 when written, 1 when the rules cannot all hold,
@@ -165,8 +171,11 @@ lists their invitations and the cohort's updates.
 Example:
   backstage-sched cancel-cohort plan/ c03 --out plan-v2/
 
-The cohort's members become unplaced; plan-v2/outbox.json lists a cancellation
-for each of its future sessions.
+The cohort's members become unplaced, with the reason (--reason, default: too
+few participants) in waitlist.csv; plan-v2/outbox.json lists a cancellation
+for each of its future sessions. A later re-plan keeps them waiting until you
+ask: fill offers them free seats, plan --previous ... --reopen c03 plans them
+again.
 """,
 }
 
@@ -239,6 +248,11 @@ def _add_plan(sub: Any) -> None:
     plan.add_argument(
         "--today", type=_day, default=None,
         help="re-plan: sessions before this date (default: today) are history and stay",
+    )
+    plan.add_argument(
+        "--reopen", action="append", default=[], metavar="COHORT",
+        help="re-plan: plan the members of this cancelled cohort again (a new cohort id; "
+        "the cancelled one stays cancelled); may be given several times",
     )
     plan.add_argument(
         "--allow-outside-calendars", action="store_true",
@@ -386,6 +400,9 @@ class _Steps:
 
 def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
     started = time.monotonic()
+    if args.reopen and args.previous is None:
+        raise InputError(None, "--reopen", "only a re-plan reopens a cancelled cohort: "
+                         "give --previous OLD/plan.json too")
     check_out_dir(args.out)
     steps = _Steps(err, args.quiet)
     with steps.live():
@@ -406,7 +423,7 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
                 f"{len(program.facilitators)} facilitator(s)",
                 soft_wrap=True,
             )
-        diff = None
+        diff, notes = None, ()
         if args.previous is None:
             plan = plan_program(program, options, steps)
             steps("writing the plan folder ...")
@@ -416,9 +433,10 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
             old_program, old_plan = read_plan_dir(args.previous.parent)
             today = args.today or date.today()
             change = replan_program(
-                program, old_program, old_plan, today, options, steps, args.stamp
+                program, old_program, old_plan, today, options, steps, args.stamp,
+                reopen=tuple(args.reopen),
             )
-            plan, diff = change.plan, change.diff
+            plan, diff, notes = change.plan, change.diff, change.notes
             steps("writing the plan folder ...")
             write_plan_dir(program, plan, args.out, change.stamp, change.outbox, diff)
             messages = len(change.outbox.messages) + len(change.outbox.feeds)
@@ -426,6 +444,8 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_OK
     if diff is not None:
         out.print(diff, markup=False)
+        for note in notes:
+            out.print(f"note: {note}", markup=False, soft_wrap=True)
         out.print(f"{messages} message(s) to send, listed in outbox.json")
     _summary(program, plan, out)
     out.print(summary_line(program, plan, time.monotonic() - started), markup=False, soft_wrap=True)
