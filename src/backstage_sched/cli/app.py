@@ -93,10 +93,9 @@ Re-plan after edited inputs, keeping what already took place:
       --previous plan/plan.json --today 2027-04-12 --out plan-v2/
 
 A cancelled cohort stays cancelled: its members wait on the waiting list with
-the reason, and a re-plan leaves them out until you ask. To plan them again
-(in a new cohort; the cancelled id is never used again):
-  backstage-sched plan program.toml participants.csv \\
-      --previous plan-v2/plan.json --reopen c03 --out plan-v3/
+the reason, and a re-plan leaves them out until you ask. Add --reopen c03 (as
+often as needed) to plan the members of cancelled cohort c03 again, in a new
+cohort; the cancelled id is never used again (see cancel-cohort --help).
 
 Writes plan.json, cohorts/, people/, invites/, overview.html, costs.csv and
 outbox.json into the --out folder, all at once: a failed run leaves an earlier
@@ -174,8 +173,10 @@ Example:
 The cohort's members become unplaced, with the reason (--reason, default: too
 few participants) in waitlist.csv; plan-v2/outbox.json lists a cancellation
 for each of its future sessions. A later re-plan keeps them waiting until you
-ask: fill offers them free seats, plan --previous ... --reopen c03 plans them
-again.
+ask: fill offers them free seats, and a re-plan that reopens the cohort plans
+them again (in a new cohort; c03 stays cancelled):
+  backstage-sched plan program.toml participants.csv \\
+      --previous plan-v2/plan.json --reopen c03 --out plan-v3/
 """,
 }
 
@@ -480,9 +481,14 @@ def placement_text(program: Program, plan: Plan) -> str:
     proven: it reaches the bound, or the solver proved no plan places more."""
     registered = len(program.participants)
     bound = plan.objective.placed_bound
+    waiting = plan.history.waiting_since_cancelled()
+    held = sum(1 for u in plan.unplaced if u.participant in waiting)
     if bound is None:
-        return f"placed {plan.placed} of {registered}"
+        text = f"placed {plan.placed} of {registered}"
+        return text + (f" ({held} wait for a cancelled cohort)" if held else "")
     text = f"placed {plan.placed} of at most {bound} ({registered} registered"
+    if held:
+        text += f", {held} wait for a cancelled cohort"
     if plan.placed >= bound:
         return text + "; proven: no plan places more)"
     if plan.objective.optimal:
