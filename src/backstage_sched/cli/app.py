@@ -478,7 +478,8 @@ def solve_status(plan: Plan) -> str:
 
 def placement_text(program: Program, plan: Plan) -> str:
     """``placed 348 of at most 352 (360 registered)``, saying when the placement is
-    proven: it reaches the bound, or the solver proved no plan places more."""
+    proven: it reaches the bound, or the solver proved no plan places more; and how
+    many wait for a cancelled cohort (a re-plan leaves them out until reopened)."""
     registered = len(program.participants)
     bound = plan.objective.placed_bound
     waiting = plan.history.waiting_since_cancelled()
@@ -487,12 +488,14 @@ def placement_text(program: Program, plan: Plan) -> str:
         text = f"placed {plan.placed} of {registered}"
         return text + (f" ({held} wait for a cancelled cohort)" if held else "")
     text = f"placed {plan.placed} of at most {bound} ({registered} registered"
+    while_ = ""
     if held:
         text += f", {held} wait for a cancelled cohort"
+        while_ = " while they wait"
     if plan.placed >= bound:
-        return text + "; proven: no plan places more)"
+        return text + f"; proven: no plan places more{while_})"
     if plan.objective.optimal:
-        return text + "; proven by the search: no plan places more)"
+        return text + f"; proven by the search: no plan places more{while_})"
     return text + ")"
 
 
