@@ -153,6 +153,15 @@ def test_the_re_plan_is_searched_again_and_says_who_waits(chain: dict[str, Path]
     assert "7 personer väntar eftersom deras grupp ställdes in" in page
 
 
+def test_a_change_prints_the_counts_it_wrote(
+    chain: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "withdrawn"
+    argv = ["withdraw", str(chain["plan"]), "n02", "--on", TODAY.isoformat(), "--out", str(out)]
+    assert main(argv) == 0
+    assert "placed 6 of at most 7 (11 registered)\n" in capsys.readouterr().out
+
+
 def test_a_transfer_to_someone_freer_than_the_leaver_widens_the_bound(
     chain: dict[str, Path],
 ) -> None:
