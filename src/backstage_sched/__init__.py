@@ -84,7 +84,16 @@ from .errors import (
 from .inputs.load import load_program
 from .inputs.templates import write_templates
 from .inputs.timeexpr import parse_rules
-from .plan import Cohort, History, Objective, Plan, Session, Unplaced, Withdrawal
+from .plan import (
+    Cancellation,
+    Cohort,
+    History,
+    Objective,
+    Plan,
+    Session,
+    Unplaced,
+    Withdrawal,
+)
 from .publish.changes import Outbox
 from .publish.folder import read_plan_dir, write_plan_dir
 from .publish.send import send_outbox
@@ -124,6 +133,7 @@ __all__ = [  # noqa: RUF022 (grouped in the order of the flow, not sorted)
     "Objective",
     "History",
     "Withdrawal",
+    "Cancellation",
     "Change",
     "Outbox",
     "Explanation",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -108,18 +108,76 @@ class Withdrawal:
 
 
 @dataclass(frozen=True)
+class Cancellation:
+    """A cohort the coordinator cancelled (SPEC §8 "cancelled stays cancelled").
+
+    ``members`` were in it when it was cancelled ``on`` that day, for ``reason``
+    (the coordinator's words, or the default, in the program's language). They
+    wait until the coordinator asks for them: ``fill``, or a re-plan with
+    ``--reopen`` (``reopened``: the day of that re-plan). The record is history:
+    every later plan keeps it.
+    """
+
+    cohort: str
+    on: date
+    reason: str
+    members: tuple[str, ...]
+    facilitator: str | None = None
+    reopened: date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """As ``plan.json`` lists it under ``objective.cancelled``."""
+        return {
+            "cohort": self.cohort,
+            "on": self.on.isoformat(),
+            "reason": self.reason,
+            "members": list(self.members),
+            "facilitator": self.facilitator,
+            "reopened": None if self.reopened is None else self.reopened.isoformat(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Cancellation:
+        """Read one record of ``objective.cancelled``."""
+        reopened = data.get("reopened")
+        facilitator = data.get("facilitator")
+        return cls(
+            cohort=str(data["cohort"]),
+            on=date.fromisoformat(data["on"]),
+            reason=str(data.get("reason", "")),
+            members=tuple(str(m) for m in data.get("members", ()) or ()),
+            facilitator=None if facilitator is None else str(facilitator),
+            reopened=None if reopened is None else date.fromisoformat(reopened),
+        )
+
+
+@dataclass(frozen=True)
 class History:
     """What a plan carries from before it was made (SPEC §5).
 
     ``held_before``: sessions before this date were held when the plan was
     made (a re-plan), so availability entered later is not held against them;
     ``withdrawals``: who left; ``retired_cohorts``: ids whose calendar UIDs
-    were published and must never be used again.
+    were published and must never be used again; ``cancelled``: the cohorts
+    the coordinator cancelled, who was in them, when and why.
     """
 
     held_before: date | None = None
     withdrawals: tuple[Withdrawal, ...] = ()
     retired_cohorts: tuple[str, ...] = ()
+    cancelled: tuple[Cancellation, ...] = ()
+
+    def waiting_since_cancelled(self) -> dict[str, Cancellation]:
+        """Per person, the latest cancellation not reopened that they were in: whom a
+        re-plan keeps out until the coordinator asks (``fill``, ``--reopen``)."""
+        out: dict[str, Cancellation] = {}
+        for record in sorted(self.cancelled, key=lambda r: r.on):
+            for pid in record.members:
+                if record.reopened is None:
+                    out[pid] = record
+                else:
+                    out.pop(pid, None)
+        return out
 
     def shrunk(self) -> set[str]:
         """Cohorts that lost members to withdrawals (they may fall below ``min_size``)."""
@@ -155,10 +213,34 @@ class Objective:
         """A level's value by its name (``placed`` or one of :attr:`values`), or None."""
         return self.placed if level == "placed" else self.values.get(level)
 
+    def restated(self, placed: int, registered: int, bound: int | None) -> Objective:
+        """The objective of a plan that a change made, not the solver (SPEC §8).
+
+        ``placed`` and ``registered`` are counted again; ``bound`` (a bound
+        still valid for the changed input) is capped at ``registered`` and
+        dropped when the plan places more than it (the plan was made outside
+        what the bound reasons about, e.g. a session added by ``fill``); no
+        level is claimed optimal any more: nobody searched this plan.
+        """
+        parts = dict(self.placed_bound_parts)
+        if bound is not None and bound > registered:
+            bound = registered
+            parts.update(value=bound, binding="registered")
+        if bound is not None and placed > bound:
+            bound = None
+        if bound is None:
+            parts = {}
+        elif parts.get("value", bound) != bound:
+            parts["value"] = bound
+        return replace(
+            self, placed=placed, registered=registered, optimal=None, proved_optimal={},
+            placed_bound=bound, placed_bound_parts=parts,
+        )
+
 
 _OBJECTIVE_KEYS = ("placed", "registered", "optimal", "proved_optimal", "placed_bound",
                    "placed_bound_parts", "seed", "history_before", "retired_cohorts",
-                   "withdrawals")
+                   "withdrawals", "cancelled")
 
 
 def _objective_out(objective: Objective, history: History) -> dict[str, Any]:
@@ -180,6 +262,8 @@ def _objective_out(objective: Objective, history: History) -> dict[str, Any]:
         out["retired_cohorts"] = list(history.retired_cohorts)
     if history.withdrawals:
         out["withdrawals"] = [w.to_dict() for w in history.withdrawals]
+    if history.cancelled:
+        out["cancelled"] = [c.to_dict() for c in history.cancelled]
     return out
 
 
@@ -201,6 +285,7 @@ def _objective_in(data: dict[str, Any]) -> tuple[Objective, History]:
         held_before=date.fromisoformat(held) if isinstance(held, str) else None,
         withdrawals=tuple(Withdrawal.from_dict(w) for w in data.get("withdrawals", []) or []),
         retired_cohorts=tuple(str(c) for c in data.get("retired_cohorts", []) or []),
+        cancelled=tuple(Cancellation.from_dict(c) for c in data.get("cancelled", []) or []),
     )
     return objective, history
 
@@ -238,6 +323,17 @@ class Plan:
     def placed(self) -> int:
         """Number of placed participants."""
         return sum(len(c.members) for c in self.cohorts)
+
+    def restated(self, registered: int, looser: int = 0) -> Plan:
+        """This plan, made by a change, with its objective counted again
+        (:meth:`Objective.restated`): ``registered`` people are in the program now;
+        ``looser``: how many of them the change let the rules treat more freely
+        than before (each may add one to the bound)."""
+        bound = self.objective.placed_bound
+        if bound is not None:
+            bound += looser
+        objective = self.objective.restated(self.placed, registered, bound)
+        return replace(self, objective=objective)
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as JSON-ready data (SPEC §4 field names)."""

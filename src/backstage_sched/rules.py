@@ -141,7 +141,8 @@ ONE_PERSON = Rule(
 )
 PLACEMENT = Rule(
     "placement", "Everyone placed or reported", "§2 objective 1",
-    "Every participant is in exactly one cohort or in the unplaced list with a reason.",
+    "Every participant is in exactly one cohort or in the unplaced list with a reason; "
+    "the plan's objective counts them truly (placed ≤ placed_bound ≤ registered).",
     keeps_out=False,
 )
 UID = Rule(

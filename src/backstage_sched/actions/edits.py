@@ -22,7 +22,7 @@ from ..domain import Participant, Program
 from ..errors import InputError, VerificationError
 from ..inputs.values import email_problem
 from ..inputs.workdays import Slot
-from ..plan import Cohort, Plan, Unplaced, Withdrawal
+from ..plan import Cancellation, Cohort, Plan, Unplaced, Withdrawal
 from ..publish.changes import Outbox, carry_over, describe, outbox
 from ..solver.wording import Words
 from .moving import Mover
@@ -117,13 +117,24 @@ def transfer(
     people = tuple(new if p.id == from_id else p for p in program.participants)
     new_program = _without_person(program.replace(participants=people), from_id)
     notes: list[str] = []
+    if _freer(program, old):
+        # the newcomer has none of the leaver's limits: one more may be placeable
+        bound = plan.objective.placed_bound
+        plan = replace(plan, objective=replace(
+            plan.objective, placed_bound=None if bound is None else bound + 1))
     cohort = plan.cohort_of(from_id)
     if cohort is None:
         unplaced = tuple(
             Unplaced(to_id, u.reason) if u.participant == from_id else u for u in plan.unplaced
         )
         notes.append(f"{from_id} was not placed; {to_id} takes the registration (still unplaced)")
-        return new_program, replace(plan, unplaced=unplaced), notes
+        # the registration waits as it did: a cancelled cohort's place stays on hold
+        cancelled = tuple(
+            replace(r, members=tuple(to_id if m == from_id else m for m in r.members))
+            for r in plan.history.cancelled
+        )
+        history = replace(plan.history, cancelled=cancelled)
+        return new_program, replace(plan, unplaced=unplaced, history=history), notes
     sessions = tuple(
         replace(s, case_owner=to_id) if s.case_owner == from_id else s for s in cohort.sessions
     )
@@ -143,6 +154,16 @@ def transfer(
             notes.append(f"{to_id} becomes case owner of {cohort.id} session {s.number}")
     new_cohort = replace(cohort, members=members, sessions=sessions)
     return new_program, _with_cohort(plan, new_cohort), notes
+
+
+def _freer(program: Program, person: Participant) -> bool:
+    """Whether a newcomer without limits is freer under the hard rules than ``person``:
+    ``person`` had times they could not come, or someone they may not meet."""
+    return bool(
+        person.unavailable or person.busy or person.not_with
+        or any(person.id in p.not_with for p in program.participants)
+        or any(person.id in group.people for group in program.met_before)
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -255,8 +276,11 @@ def cancel_cohort(
             None, "--today", f"cohort {cohort_id} held all its sessions before {today.isoformat()}"
         )
     words = Words.of(program)
-    said = words._("cohort {id} cancelled ({reason}) on {day}", id=cohort_id,
-                   reason=reason or words._("too few participants"), day=today)
+    record = Cancellation(
+        cohort_id, today, reason or words._("too few participants"), cohort.members,
+        cohort.facilitator,
+    )
+    said = cancelled_reason(program, record)
     unplaced = plan.unplaced + tuple(Unplaced(m, said) for m in cohort.members)
     why = (f"cohort {cohort_id} cancelled ({reason or 'too few participants'}) "
            f"on {today.isoformat()}")
@@ -264,18 +288,28 @@ def cancel_cohort(
     objective = replace(plan.objective, placed=sum(len(c.members) for c in cohorts))
     notes = [
         f"{why}: {len(cohort.sessions) - len(held)} session(s) get a cancellation; "
-        f"{len(cohort.members)} member(s) are unplaced ({', '.join(cohort.members)}) "
-        "and a re-plan may place them elsewhere"
+        f"{len(cohort.members)} member(s) wait on the waiting list "
+        f"({', '.join(cohort.members)}); a re-plan keeps them out until asked: "
+        f"fill, or plan --previous ... --reopen {cohort_id}"
     ]
     if held:
         notes.append(f"{len(held)} session(s) of {cohort_id} were already held")
     # its UIDs were published: a later re-plan must never reuse the cohort id
     retired = tuple(sorted({*plan.history.retired_cohorts, cohort_id}))
-    history = replace(plan.history, retired_cohorts=retired)
+    history = replace(plan.history, retired_cohorts=retired,
+                      cancelled=(*plan.history.cancelled, record))
     new_plan = replace(
         plan, cohorts=cohorts, unplaced=unplaced, objective=objective, history=history
     )
     return program, new_plan, notes
+
+
+def cancelled_reason(program: Program, record: Cancellation) -> str:
+    """Why the members of a cancelled cohort wait, in the program's language:
+    "grupp c03 ställdes in (för få deltagare) 5 jan. 2027"."""
+    words = Words.of(program)
+    return words._("cohort {id} cancelled ({reason}) on {day}", id=record.cohort,
+                   reason=record.reason, day=record.on)
 
 
 # ---------------------------------------------------------------------------
@@ -383,11 +417,16 @@ def apply(
     today: date,
     stamp: datetime,
 ) -> tuple[Plan, Outbox, str]:
-    """Continue UIDs/SEQUENCE, verify, and list what to send: ``(plan, outbox, diff text)``.
+    """Continue UIDs/SEQUENCE, count again, verify, and list what to send:
+    ``(plan, outbox, diff text)``.
 
-    Raises VerificationError when the edited plan breaks a hard rule
-    (the verifier accepts what recorded withdrawals explain).
+    The objective is restated (:meth:`Plan.restated`): placed and registered
+    counted from the new plan and program, the bound kept only while it is
+    one, and nothing claimed proven (SPEC §8). Raises VerificationError when
+    the edited plan breaks a hard rule (the verifier accepts what recorded
+    withdrawals explain).
     """
+    new_plan = new_plan.restated(len(new_program.participants))
     carried = carry_over(plan, new_plan, today)
     violations = verify(new_program, carried)
     if violations:

@@ -21,6 +21,7 @@ from ..solver.instance import EarlierCohort, Instance
 from ..solver.interchange import Interchange, clashing_dates, interchangeable
 from ..solver.options import Progress
 from .change import Change
+from .edits import cancelled_reason
 
 
 def plan_program(
@@ -112,11 +113,18 @@ def replan_program(
     options: SolveOptions | None = None,
     progress: Progress | None = None,
     stamp: datetime | None = None,
+    reopen: tuple[str, ...] = (),
 ) -> Change:
     """Re-plan after edited inputs (SPEC §5): sessions before ``today`` stay; the rest
     move as little as possible. Returns the checked change: the plan (UIDs kept,
     SEQUENCE raised where changed), the messages to send and a readable diff;
-    ``stamp`` (DTSTAMP) defaults to midnight UTC of ``today``."""
+    ``stamp`` (DTSTAMP) defaults to midnight UTC of ``today``.
+
+    Cancelled stays cancelled (SPEC §8): the members of a cancelled cohort
+    who still wait are kept out of the solve, unplaced with the cancellation's
+    reason, unless ``reopen`` names that cohort (the cancellation is then
+    marked reopened on ``today`` and they may be planned again, in a cohort
+    with a new id). The notes say who waits and how to reopen."""
     if previous.program != program.id:
         raise InputError(
             None, "--previous",
@@ -124,9 +132,14 @@ def replan_program(
         )
     options = options or SolveOptions()
     tz = ZoneInfo(program.timezone)
-    history = previous.history
+    history = _reopened(previous.history, reopen, today)
+    held_back, notes = _held_back(program, previous, history)
     earlier = tuple(_earlier(c, tz, today, history) for c in previous.cohorts)
-    schedule = solve(program, options, progress, earlier, today)
+    solved = program.replace(participants=tuple(
+        replace(p, not_with=tuple(x for x in p.not_with if x not in held_back))
+        for p in program.participants if p.id not in held_back
+    )) if held_back else program
+    schedule = solve(solved, options, progress, earlier, today)
     ids = [c.id for c in previous.cohorts]
     retired = list(history.retired_cohorts)
     fresh = _fresh_ids(ids + retired, len(schedule.cohorts))
@@ -134,6 +147,15 @@ def replan_program(
     for sc in schedule.cohorts:
         names[id(sc)] = ids[sc.slot] if 0 <= sc.slot < len(ids) else next(fresh)
     plan = schedule_to_plan(program, schedule, options, names)
+    if held_back:
+        waiting = tuple(Unplaced(p.id, held_back[p.id]) for p in program.participants
+                        if p.id in held_back)
+        plan = replace(plan, unplaced=plan.unplaced + waiting)
+    for cid in dict.fromkeys(reopen):
+        members = next(r.members for r in history.cancelled if r.cohort == cid)
+        placed = [m for m in members if plan.cohort_of(m) is not None]
+        notes.append(f"cohort {cid} reopened: {len(placed)} of its {len(members)} member(s) "
+                     f"placed ({', '.join(placed) or 'none'}); {cid} stays cancelled")
     kept = {c.id for c in plan.cohorts}
     # their UIDs were published: a new cohort must never reuse the id
     gone = sorted(set(retired) | {cid for cid in ids if cid not in kept})
@@ -147,7 +169,48 @@ def replan_program(
         stamp = stamp.replace(tzinfo=UTC)
     sending = outbox(previous_program, previous, program, plan, today, stamp)
     diff = describe(previous_program, previous, program, plan, today)
-    return Change(program, plan, sending, diff, (), stamp)
+    return Change(program, plan, sending, diff, tuple(notes), stamp)
+
+
+def _reopened(history: History, reopen: tuple[str, ...], today: date) -> History:
+    """``history`` with the cancellations of the cohorts in ``reopen`` marked reopened
+    ``today``; InputError naming the cancelled cohorts when one is not among them."""
+    cancelled = {r.cohort for r in history.cancelled}
+    for cid in reopen:
+        if cid not in cancelled:
+            known = ", ".join(sorted(cancelled)) or "none"
+            raise InputError(
+                None, "--reopen",
+                f"{cid!r} is not a cancelled cohort of the previous plan (cancelled: {known})",
+            )
+    if not reopen:
+        return history
+    return replace(history, cancelled=tuple(
+        replace(r, reopened=today) if r.cohort in reopen and r.reopened is None else r
+        for r in history.cancelled
+    ))
+
+
+def _held_back(
+    program: Program, previous: Plan, history: History
+) -> tuple[dict[str, str], list[str]]:
+    """Who waits because their cohort was cancelled (still unplaced in ``previous``,
+    still registered, not reopened), each with the reason; and the notes saying so."""
+    waiting = {u.participant for u in previous.unplaced}
+    registered = {p.id for p in program.participants}
+    records = history.waiting_since_cancelled()
+    held = {pid: cancelled_reason(program, r) for pid, r in records.items()
+            if pid in waiting and pid in registered}
+    notes = []
+    for r in history.cancelled:
+        who = [pid for pid in r.members if records.get(pid) is r and pid in held]
+        if who:
+            notes.append(
+                f"cohort {r.cohort} was cancelled on {r.on.isoformat()} ({r.reason}): "
+                f"{', '.join(who)} stay on the waiting list; --reopen {r.cohort} plans "
+                "them again, fill offers them free seats"
+            )
+    return held, notes
 
 
 def _earlier(

@@ -13,7 +13,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from ..domain import Facilitator, Participant, Program
-from ..plan import Cohort, Plan
+from ..plan import Cohort, Objective, Plan
 from ..rules import (
     CASE_OWNER,
     COMPANY_MODE,
@@ -56,6 +56,7 @@ def verify(program: Program, plan: Plan) -> list[Violation]:
 
     out += _check_placement(program, plan, participants, facilitators)
     out += _check_one_person(plan, participants)
+    out += _check_counts(program, plan)
     out += _check_uids(plan)
     for c in plan.cohorts:
         members = [participants[m] for m in c.members if m in participants]
@@ -290,6 +291,30 @@ def _check_one_person(plan: Plan, participants: dict[str, Participant]) -> list[
                 w.cohort,
             ))
         charged.add(w.participant)
+@checks(PLACEMENT)
+def _check_counts(program: Program, plan: Plan) -> list[Violation]:
+    """``objective`` tells the truth (SPEC §8): ``placed`` is the number seated,
+    ``registered`` the program's participants, and ``placed <= placed_bound <=
+    registered`` when a bound is given. A plan stating no objective claims nothing."""
+    o = plan.objective
+    if o == Objective():
+        return []
+    out: list[Violation] = []
+    seated = sum(len(c.members) for c in plan.cohorts)
+    people = len(program.participants)
+    if o.placed != seated:
+        out.append(Violation(
+            PLACEMENT.code, f"objective.placed is {o.placed}, but {seated} are in cohorts"))
+    if o.registered != people:
+        out.append(Violation(
+            PLACEMENT.code,
+            f"objective.registered is {o.registered}, but the program has {people} participants"))
+    bound = o.placed_bound
+    if bound is not None and not seated <= bound <= people:
+        out.append(Violation(
+            PLACEMENT.code,
+            f"objective.placed_bound is {bound}: it must lie between the {seated} placed "
+            f"and the {people} registered"))
     return out
 
 

@@ -40,6 +40,7 @@ from . import edits as cli_edits
 from . import explain as cli_explain
 from . import init as cli_init
 from . import send
+from .summary import placement_text
 
 EXIT_OK, EXIT_RULES, EXIT_INPUT, EXIT_SEND = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
@@ -91,6 +92,11 @@ Example:
 Re-plan after edited inputs, keeping what already took place:
   backstage-sched plan program.toml participants.csv \\
       --previous plan/plan.json --today 2027-04-12 --out plan-v2/
+
+A cancelled cohort stays cancelled: its members wait on the waiting list with
+the reason, and a re-plan leaves them out until you ask. Add --reopen c03 (as
+often as needed) to plan the members of cancelled cohort c03 again, in a new
+cohort; the cancelled id is never used again (see cancel-cohort --help).
 
 Writes plan.json, cohorts/, people/, invites/, overview.html, costs.csv and
 outbox.json into the --out folder, all at once: a failed run leaves an earlier
@@ -176,9 +182,14 @@ nothing.
 Example:
   backstage-sched cancel-cohort plan/ c03 --out plan-v2/
 
-The cohort's members become unplaced; plan-v2/outbox.json lists a cancellation
-for each of its future sessions. --dry-run prints the changes and the messages
-instead, and writes nothing.
+The cohort's members become unplaced, with the reason (--reason, default: too
+few participants) in waitlist.csv; plan-v2/outbox.json lists a cancellation
+for each of its future sessions. A later re-plan keeps them waiting until you
+ask: fill offers them free seats, and a re-plan that reopens the cohort plans
+them again (in a new cohort; c03 stays cancelled):
+  backstage-sched plan program.toml participants.csv \\
+      --previous plan-v2/plan.json --reopen c03 --out plan-v3/
+--dry-run prints the changes and the messages instead, and writes nothing.
 """,
 }
 
@@ -251,6 +262,11 @@ def _add_plan(sub: Any) -> None:
     plan.add_argument(
         "--today", type=_day, default=None,
         help="re-plan: sessions before this date (default: today) are history and stay",
+    )
+    plan.add_argument(
+        "--reopen", action="append", default=[], metavar="COHORT",
+        help="re-plan: plan the members of this cancelled cohort again (a new cohort id; "
+        "the cancelled one stays cancelled); may be given several times",
     )
     plan.add_argument(
         "--allow-outside-calendars", action="store_true",
@@ -398,6 +414,9 @@ class _Steps:
 
 def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
     started = time.monotonic()
+    if args.reopen and args.previous is None:
+        raise InputError(None, "--reopen", "only a re-plan reopens a cancelled cohort: "
+                         "give --previous OLD/plan.json too")
     check_out_dir(args.out)
     steps = _Steps(err, args.quiet)
     with steps.live():
@@ -418,7 +437,7 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
                 f"{len(program.facilitators)} facilitator(s)",
                 soft_wrap=True,
             )
-        diff = None
+        diff, notes = None, ()
         if args.previous is None:
             plan = plan_program(program, options, steps)
             steps("writing the plan folder ...")
@@ -428,9 +447,10 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
             old_program, old_plan = read_plan_dir(args.previous.parent)
             today = args.today or date.today()
             change = replan_program(
-                program, old_program, old_plan, today, options, steps, args.stamp
+                program, old_program, old_plan, today, options, steps, args.stamp,
+                reopen=tuple(args.reopen),
             )
-            plan, diff = change.plan, change.diff
+            plan, diff, notes = change.plan, change.diff, change.notes
             steps("writing the plan folder ...")
             write_plan_dir(program, plan, args.out, change.stamp, change.outbox, diff,
                            previous=args.previous.parent)
@@ -439,6 +459,8 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_OK
     if diff is not None:
         out.print(diff, markup=False)
+        for note in notes:
+            out.print(f"note: {note}", markup=False, soft_wrap=True)
         out.print(f"{messages} message(s) to send, listed in outbox.json")
     _summary(program, plan, out)
     out.print(summary_line(program, plan, time.monotonic() - started), markup=False, soft_wrap=True)
@@ -466,21 +488,6 @@ def solve_status(plan: Plan) -> str:
     if proved:
         return ", ".join(f"{k} {'optimal' if v else 'feasible'}" for k, v in proved.items())
     return "optimal" if plan.objective.optimal else "feasible"
-
-
-def placement_text(program: Program, plan: Plan) -> str:
-    """``placed 348 of at most 352 (360 registered)``, saying when the placement is
-    proven: it reaches the bound, or the solver proved no plan places more."""
-    registered = len(program.participants)
-    bound = plan.objective.placed_bound
-    if bound is None:
-        return f"placed {plan.placed} of {registered}"
-    text = f"placed {plan.placed} of at most {bound} ({registered} registered"
-    if plan.placed >= bound:
-        return text + "; proven: no plan places more)"
-    if plan.objective.optimal:
-        return text + "; proven by the search: no plan places more)"
-    return text + ")"
 
 
 def summary_line(program: Program, plan: Plan, seconds: float) -> str:

@@ -32,6 +32,7 @@ from ..actions.change import (
 from ..errors import InputError
 from ..publish.changes import Outbox
 from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
+from .summary import placement_text
 
 COMMANDS: tuple[str, ...] = (
     "transfer", "withdraw", "move", "absent", "fill", "cancel-cohort"
@@ -179,6 +180,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         changes=change.diff, previous=args.plan_dir,
     )
     _print_change(change, out)
+    out.print(placement_text(change.program, change.plan), markup=False, soft_wrap=True,
+              highlight=False)  # counted again after the change (SPEC §8)
     out.print(f"New plan verified and written to {args.out}/", markup=False, highlight=False)
     return EXIT_OK
 

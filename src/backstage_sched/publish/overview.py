@@ -598,6 +598,16 @@ def _summary(program: Program, plan: Plan, lang: Language) -> list[str]:
     retired = plan.history.retired_cohorts
     if retired:
         text = lang._("Cancelled cohorts: {ids}.").format(ids=", ".join(map(str, retired)))
+        waiting = plan.history.waiting_since_cancelled()
+        held = sum(1 for u in plan.unplaced if u.participant in waiting)
+        if held:
+            text += " " + lang.n_(
+                "{count} person waits because the cohort was cancelled: a re-plan includes "
+                "them only when asked (plan --reopen); fill offers free seats.",
+                "{count} people wait because their cohort was cancelled: a re-plan includes "
+                "them only when asked (plan --reopen); fill offers free seats.",
+                held,
+            ).format(count=lang.number(held))
         out.append(f"<p>{_e(text)}</p>")
     if program.blackouts:
         items = ", ".join(

@@ -114,7 +114,8 @@ def _room_has_a_seat(program: Program, cohort: Cohort) -> bool:
 
 
 def joined(program: Program, plan: Plan, join: Join) -> Plan:
-    """``plan`` with ``join`` carried out: a member more, their session added, off the list."""
+    """``plan`` with ``join`` carried out: a member more, their session added, off the
+    list, the objective counted again (:meth:`~backstage_sched.plan.Plan.restated`)."""
     cohort = plan.cohort(join.cohort)
     index = len(cohort.sessions)
     added = Session(
@@ -127,7 +128,7 @@ def joined(program: Program, plan: Plan, join: Join) -> Plan:
         plan,
         cohorts=tuple(new if c.id == cohort.id else c for c in plan.cohorts),
         unplaced=tuple(u for u in plan.unplaced if u.participant != join.person),
-    )
+    ).restated(len(program.participants))
 
 
 def neighbourhood(program: Program, plan: Plan, cohort: str) -> Plan:
@@ -151,7 +152,7 @@ def neighbourhood(program: Program, plan: Plan, cohort: str) -> Plan:
     reasons = {u.participant: u for u in plan.unplaced}
     others = tuple(reasons.get(p.id, Unplaced(p.id, "")) for p in program.participants
                    if p.id not in inside)
-    return replace(plan, cohorts=kept, unplaced=others)
+    return replace(plan, cohorts=kept, unplaced=others).restated(len(program.participants))
 
 
 def _may_meet(program: Program, cohort: Cohort, person: Participant) -> bool:
