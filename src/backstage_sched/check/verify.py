@@ -291,6 +291,9 @@ def _check_one_person(plan: Plan, participants: dict[str, Participant]) -> list[
                 w.cohort,
             ))
         charged.add(w.participant)
+    return out
+
+
 @checks(PLACEMENT)
 def _check_counts(program: Program, plan: Plan) -> list[Violation]:
     """``objective`` tells the truth (SPEC §8): ``placed`` is the number seated,
