@@ -21,6 +21,7 @@ from backstage_sched.cli import edits as cli_edits
 from backstage_sched.cli.app import main
 from backstage_sched.errors import InputError
 from backstage_sched.publish.folder import read_plan_dir
+from published import mark_sent
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANY = ROOT / "examples" / "company-2027"
@@ -31,7 +32,7 @@ TZ = ZoneInfo("Europe/Stockholm")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("company") / "plan"
     assert main(["plan", str(COMPANY / "program.toml"), "--out", str(out), "-q"]) == 0
-    return out
+    return mark_sent(out)  # the invitations went out: changes are counted from there
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,7 @@ def base_loop(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                          encoding="utf-8")
     out = folder / "plan"
     assert main(["plan", str(folder / "program.toml"), "--out", str(out), "-q"]) == 0
-    return out
+    return mark_sent(out)
 
 
 def run(*argv: str) -> str:

@@ -18,6 +18,7 @@ from backstage_sched.plan import Plan
 from backstage_sched.publish.changes import Outbox, carry_over, outbox
 from backstage_sched.publish.folder import read_plan_dir
 from backstage_sched.publish.ical import person_feed
+from published import mark_sent
 from test_ical import STAMP, make
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +29,7 @@ COMPANY = ROOT / "examples" / "company-2027" / "program.toml"
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("v1") / "plan"
     assert main(["plan", str(COMPANY), "--out", str(out), "-q"]) == 0
-    return out
+    return mark_sent(out)  # the invitations went out: a re-plan counts from there
 
 
 def _edit(tmp_path: Path, old: str, new: str, name: str = "p.toml") -> Path:

@@ -28,6 +28,7 @@ from backstage_sched.publish.send import (
     message_key,
     send_outbox,
 )
+from published import mark_sent
 from smtp_server import Collector, Server, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -438,7 +439,8 @@ def test_after_a_change_the_facilitator_hears_of_it_in_both_modes(
 ) -> None:
     # without an organizer: her changed feed, saying what changed
     plain = tmp_path / "plain-2"
-    assert cli.main(["withdraw", str(planned_all["plain"]), "n03", "--on", "2027-04-20",
+    sent = mark_sent(_copy(planned_all, "plain", tmp_path))  # the invitations went out
+    assert cli.main(["withdraw", str(sent), "n03", "--on", "2027-04-20",
                      "--out", str(plain)]) == 0
     send_outbox(plain, SENDER, smtp_server.address, dry_run=False)
     (msg,) = _to(smtp_server, LENA)
@@ -450,7 +452,8 @@ def test_after_a_change_the_facilitator_hears_of_it_in_both_modes(
     assert "\n- Backstage-grupp c01, träff 7: inställd" in body
     # with an organizer: every updated invitation and the cancelled session, as chair
     loop = tmp_path / "loop-2"
-    assert cli.main(["withdraw", str(planned_all["organizer"]), "n03", "--on", "2027-04-20",
+    sent = mark_sent(_copy(planned_all, "organizer", tmp_path))
+    assert cli.main(["withdraw", str(sent), "n03", "--on", "2027-04-20",
                      "--out", str(loop)]) == 0
     before = len(smtp_server.received())
     send_outbox(loop, SENDER, smtp_server.address, dry_run=False)

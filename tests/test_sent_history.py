@@ -6,9 +6,11 @@ Every test here mails through a real SMTP server (aiosmtpd on 127.0.0.1)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import pytest
 
 from backstage_sched import read_plan_dir, write_plan_dir
 from backstage_sched.cli import app as cli
+from backstage_sched.publish.changes import outbox
 from backstage_sched.publish.send import send_outbox
 from smtp_server import Server, running
 
@@ -134,3 +137,46 @@ def test_a_broken_chain_is_said(sent_plan: Path, smtp: Server, tmp_path: Path,
     assert cli.main(["send", str(v2), "--dry-run", "-q"]) == 0
     err = capsys.readouterr().err
     assert "earlier plan folder" in err and "cannot be read" in err
+
+
+def _outbox(folder: Path) -> list[tuple[str, str, int, str]]:
+    box = json.loads((folder / "outbox.json").read_text(encoding="utf-8"))
+    return sorted((m["method"], m["uid"], m["sequence"], r["email"])
+                  for m in box["messages"] for r in m["recipients"])
+
+
+def test_a_change_before_the_first_send_invites_everyone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    v1, v2 = tmp_path / "v1", tmp_path / "v2"
+    assert cli.main(["plan", str(PROGRAM), "--out", str(v1), "-q"]) == 0
+    capsys.readouterr()
+    assert cli.main(["withdraw", str(v1), "n03", "--on", "2027-01-10",
+                     "--out", str(v2)]) == 0
+    assert "every invitation of the new plan goes out" in capsys.readouterr().out
+    messages = _outbox(v2)
+    # nobody had anything: no cancellations, an invitation per member and session
+    assert {m[0] for m in messages} == {"REQUEST"}
+    _, plan = read_plan_dir(v2)
+    assert len(messages) == sum(len(c.members) * len(c.sessions) for c in plan.cohorts)
+    assert "camilla.ostlund@nordvik.example" not in {m[3] for m in messages}
+
+
+def test_a_change_counts_from_the_last_folder_sent_from(
+    sent_plan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    v2, v3 = tmp_path / "v2", tmp_path / "v3"
+    assert cli.main(["withdraw", str(sent_plan), "n03", "--on", "2027-01-10",
+                     "--out", str(v2)]) == 0  # never sent
+    assert cli.main(["withdraw", str(v2), "n09", "--on", "2027-01-10",
+                     "--out", str(v3)]) == 0
+    assert "the last plan folder that was sent from" in capsys.readouterr().out
+    # the messages that bring people from what they have (the sent folder) to v3
+    program, plan = read_plan_dir(sent_plan)
+    final_program, final = read_plan_dir(v3)
+    stamp = datetime(2027, 1, 10, tzinfo=UTC)
+    expected = outbox(program, plan, final_program, final, date(2027, 1, 10), stamp)
+    assert _outbox(v3) == sorted((m.method, m.uid, m.sequence, r.email)
+                                 for m in expected.messages for r in m.recipients)
+    leavers = {m[3] for m in _outbox(v3) if m[0] == "CANCEL"}
+    assert {"camilla.ostlund@nordvik.example"} <= leavers

@@ -29,6 +29,7 @@ from rich.table import Column, Table
 
 from .._version import __version__
 from ..actions.planner import plan_program, replan_program
+from ..actions.unsent import outbox_since_sent
 from ..check.verify import verify
 from ..domain import Program
 from ..errors import BackstageError, InfeasibleError, InputError, VerificationError
@@ -450,11 +451,14 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
                 program, old_program, old_plan, today, options, steps, args.stamp,
                 reopen=tuple(args.reopen),
             )
-            plan, diff, notes = change.plan, change.diff, change.notes
+            sending, unsent = outbox_since_sent(args.previous.parent, program, change.plan,
+                                                today, change.stamp, change.outbox)
+            plan, diff = change.plan, change.diff
+            notes = change.notes if unsent is None else (*change.notes, unsent)
             steps("writing the plan folder ...")
-            write_plan_dir(program, plan, args.out, change.stamp, change.outbox, diff,
+            write_plan_dir(program, plan, args.out, change.stamp, sending, diff,
                            previous=args.previous.parent)
-            messages = len(change.outbox.messages) + len(change.outbox.feeds)
+            messages = len(sending.messages) + len(sending.feeds)
     if args.quiet:
         return EXIT_OK
     if diff is not None:

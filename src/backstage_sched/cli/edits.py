@@ -13,6 +13,7 @@ to exit codes; nothing is written then.
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from ..actions.change import (
     transfer,
     withdraw,
 )
+from ..actions.unsent import outbox_since_sent
 from ..errors import InputError
 from ..publish.changes import Outbox
 from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
@@ -171,6 +173,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
                                stamp=args.stamp)
     else:
         raise ValueError(f"not an edit command: {args.command}")
+    change = _since_sent(change, args.plan_dir, today)
     if dry:
         _print_change(change, out, dry=True)
         out.print("Dry run: nothing was written.", markup=False, highlight=False)
@@ -184,6 +187,16 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
               highlight=False)  # counted again after the change (SPEC §8)
     out.print(f"New plan verified and written to {args.out}/", markup=False, highlight=False)
     return EXIT_OK
+
+
+def _since_sent(change: Change, source: Path, today: date) -> Change:
+    """``change`` with the messages counted from what people last received: when
+    nothing was sent from ``source`` they lack its invitations (SPEC §8)."""
+    sending, note = outbox_since_sent(source, change.program, change.plan, today,
+                                      change.stamp, change.outbox)
+    if note is None:
+        return change
+    return replace(change, outbox=sending, notes=(*change.notes, note))
 
 
 def _unconfirmed(large: NeedsConfirmation, dry: bool, out: Console, err: Console) -> int:
