@@ -3,7 +3,8 @@
 Ids that name files, control characters in text, calendar files from
 outside (huge, nested, endless or impossible recurrences, wrong encoding,
 paths leading out of the folder), failures and kills while a plan folder is
-written, 10 000 participants, and a program across New Year and DST.
+written, 5 000 participants (the most a program may have; more, and files too
+large, are refused up front), and a program across New Year and DST.
 """
 
 from __future__ import annotations
@@ -14,17 +15,24 @@ import signal
 import subprocess
 import sys
 import time
+import tracemalloc
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import icalendar
+import openpyxl
 import pytest
 import vobject
 
 from backstage_sched.actions.planner import plan_program
+from backstage_sched.cli.app import main
 from backstage_sched.domain import Facilitator, GroupRules, Participant, Program, SessionRules
 from backstage_sched.errors import InputError
 from backstage_sched.inputs import busy as busy_mod
+from backstage_sched.inputs import limits, workbook
+from backstage_sched.inputs import people as people_mod
 from backstage_sched.inputs.load import load_program
 from backstage_sched.plan import Plan
 from backstage_sched.publish import folder as output
@@ -525,20 +533,20 @@ def test_stale_old_folder_is_restored_when_the_plan_is_missing(tmp_path: Path) -
 # --------------------------------------------------------------------------- large and odd
 
 
-def test_ten_thousand_participants_load_in_seconds(tmp_path: Path) -> None:
+def test_five_thousand_participants_load_in_seconds(tmp_path: Path) -> None:
     rows = ["id;name;email;organization;unavailable;not_with"]
-    for i in range(10_000):
+    for i in range(4_999):
         rows.append(
             f"p{i:05d};Person {i};p{i}@org{i % 300}.example;Org {i % 300};fri 13:00-17:00;"
-            f"p{(i + 1) % 10_000:05d}"
+            f"p{(i + 1) % 4_999:05d}"
         )
     rows.append("p10000;Person 1;P1@org1.example;Org 1;;")  # submitted twice
     began = time.monotonic()
     program = _load(tmp_path, "\n".join(rows) + "\n")
     assert time.monotonic() - began < 10
-    assert len(program.participants) == 10_000
+    assert len(program.participants) == limits.MAX_REGISTRATIONS - 1
     assert len(program.warnings) == 1
-    assert "registered twice (row 3, id 'p00001', and row 10002" in program.warnings[0]
+    assert "registered twice (row 3, id 'p00001', and row 5001" in program.warnings[0]
     assert program.participants[0].not_with == ("p10000",)
 
 
@@ -586,3 +594,205 @@ def test_program_across_new_year_and_dst_plans(tmp_path: Path) -> None:
     for day, offset in offsets.items():
         summer = date(2027, 10, 31) > day or day >= date(2028, 3, 26)
         assert offset == timedelta(hours=2 if summer else 1)
+
+
+# --------------------------------------------------------------------------- more than a program
+# Issue 22: the wrong file (a whole region's export) is refused within a second,
+# before it is parsed, naming the limit and the way on; nothing is written.
+
+SPLIT = "split the program, e.g. by region, into programs of at most 5000 registrations"
+SHEET_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _traced(read: Callable[[], object]) -> tuple[InputError, float]:
+    """The InputError ``read()`` raises, and the most memory (MiB) it held meanwhile."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError) as info:
+            read()
+        return info.value, tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def _xlsx(path: Path, sheet: Iterable[bytes], *, level: int = 1) -> Path:
+    """A workbook of one sheet "Svar" whose XML is the chunks of ``sheet``, written
+    straight into the zip (openpyxl would take minutes for 400 000 rows)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
+        z.writestr("[Content_Types].xml", (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'))
+        z.writestr("_rels/.rels", (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            f'relationships"><Relationship Id="rId1" Type="{REL}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>'))
+        z.writestr("xl/workbook.xml", (
+            f'<workbook {SHEET_NS} xmlns:r="{REL}"><sheets>'
+            '<sheet name="Svar" sheetId="1" r:id="rId1"/></sheets></workbook>'))
+        z.writestr("xl/_rels/workbook.xml.rels", (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            f'relationships"><Relationship Id="rId1" Type="{REL}/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>'))
+        with z.open("xl/worksheets/sheet1.xml", "w") as fh:
+            for chunk in sheet:
+                fh.write(chunk)
+    return path
+
+
+def _sheet_rows(count: int) -> Iterator[bytes]:
+    """A sheet's XML: the header, then ``count`` registrations (rows 2, 3, ...)."""
+    head = "".join(
+        f'<c r="{col}1" t="inlineStr"><is><t>{name}</t></is></c>'
+        for col, name in zip("ABCD", ("id", "name", "email", "organization"), strict=True)
+    )
+    yield f'<worksheet {SHEET_NS}><sheetData><row r="1">{head}</row>'.encode()
+    for start in range(2, count + 2, 50_000):
+        yield "".join(
+            f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>p{r}</t></is></c></row>'
+            for r in range(start, min(start + 50_000, count + 2))
+        ).encode()
+    yield b"</sheetData></worksheet>"
+
+
+def test_a_csv_of_400_000_registrations_is_refused_at_the_first_row_too_many(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = "".join(f"p{i};P {i};p{i}@x.se;Org {i % 300};\n" for i in range(400_000))
+    csv = _write(tmp_path, "people.csv", HEADER + rows)  # 13 MiB: under the byte limit
+    program = _write(tmp_path, "program.toml", TOML)
+    checked: list[object] = []
+    monkeypatch.setattr(people_mod, "_participant", lambda *a, **k: checked.append(a))
+    err, peak = _traced(lambda: load_program(program, csv))
+    assert err.file == str(csv) and err.where == "row 5002"
+    assert "registration number 5001 of this file is one too many: one program may have " \
+           "at most 5000 registrations" in err.message
+    assert SPLIT in err.message
+    assert checked == []  # refused before a single row was checked
+    assert peak < 60  # the file and its text (2 x 13 MiB), not 400 000 rows read
+
+
+def test_a_csv_larger_than_the_limit_is_refused_unread(tmp_path: Path) -> None:
+    csv = _write(tmp_path, "people.csv", HEADER)
+    with csv.open("r+b") as fh:  # sparse: 73 MB, as the export seen in issue 22
+        fh.truncate(73_000_000)
+    program = _write(tmp_path, "program.toml", TOML)
+    err, peak = _traced(lambda: load_program(program, csv))
+    assert err.file == str(csv) and err.where is None
+    assert err.message.startswith(
+        "the file is 69.6 MiB, more than the 20 MiB a participants file may be")
+    assert SPLIT in err.message
+    assert peak < 5  # not read
+
+
+def test_a_workbook_of_400_000_rows_is_refused_before_openpyxl_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = _xlsx(tmp_path / "svar.xlsx", _sheet_rows(400_000))  # 21 MB of XML, 3 MB packed
+    program = _write(tmp_path, "program.toml", TOML)
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("opened"))
+    began = time.monotonic()
+    err, peak = _traced(lambda: load_program(program, book))
+    assert time.monotonic() - began < 2
+    assert err.file == str(book) and err.where == 'sheet "Svar", row 5002'
+    assert "registration number 5001 of this file is one too many" in err.message
+    assert SPLIT in err.message
+    assert peak < 30  # the packed file and a MiB of the sheet at a time
+
+
+def test_a_workbook_at_the_limit_is_read(tmp_path: Path) -> None:
+    book = _xlsx(tmp_path / "svar.xlsx", _sheet_rows(limits.MAX_REGISTRATIONS))
+    sheet = workbook.read_sheet(book.read_bytes(), str(book), limits.ALONE)
+    assert len(sheet.rows) == limits.MAX_REGISTRATIONS + 1
+    assert sheet.rows[-1] == (5001, (f"p{5001}",))
+
+
+def test_a_zip_bomb_is_refused_unpacked(tmp_path: Path) -> None:
+    spaces = b" " * 2**20
+    bomb = _xlsx(tmp_path / "svar.xlsx", (spaces for _ in range(64)), level=9)  # 64 MiB
+    assert bomb.stat().st_size < 200_000
+    program = _write(tmp_path, "program.toml", TOML)
+    err, peak = _traced(lambda: load_program(program, bomb))
+    assert err.file == str(bomb)
+    assert "its part xl/worksheets/sheet1.xml packs 64 MiB into" in err.message
+    assert "as a zip bomb does" in err.message
+    assert peak < 10  # nothing unpacked
+
+
+@pytest.mark.parametrize(
+    ("limit", "words"),
+    [
+        ("MAX_SHEET_XML_BYTES", "a sheet of the workbook (xl/worksheets/sheet1.xml) unpacks to"),
+        ("MAX_SHARED_STRINGS_BYTES", "the workbook's text (xl/sharedStrings.xml) unpacks to"),
+        ("MAX_UNPACKED_BYTES", "the workbook unpacks to more than"),
+    ],
+)
+def test_a_workbook_whose_parts_unpack_too_large_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: str, words: str
+) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [["id", "name", "email", "organization"],
+                *([f"p{i}", f"Person {i}", f"p{i}@example.org", "Org"] for i in range(300))]:
+        sheet.append(row)
+    book.save(tmp_path / "svar.xlsx")
+    with zipfile.ZipFile(tmp_path / "svar.xlsx", "a") as z:  # openpyxl writes text inline
+        z.writestr("xl/sharedStrings.xml", f'<sst {SHEET_NS}><si><t>{"x" * 4000}</t></si></sst>')
+    monkeypatch.setattr(limits, limit, 2048)
+    program = _write(tmp_path, "program.toml", TOML)
+    with pytest.raises(InputError) as info:
+        load_program(program, tmp_path / "svar.xlsx")
+    assert words in info.value.message
+    assert "split the program, e.g. by region" in info.value.message
+
+
+def test_participants_in_the_program_file_count_toward_the_limit(tmp_path: Path) -> None:
+    listed = "".join(
+        f'[[participants]]\nid = "t{i}"\nname = "T {i}"\nemail = "t{i}@example.org"\n'
+        f'organization = "Org"\n' for i in range(3)
+    )
+    rows = "".join(f"p{i};P {i};p{i}@example.org;Org;\n" for i in range(4998))
+    err = _error(tmp_path, HEADER + rows, TOML + listed)
+    assert err.where == "row 4999"  # the header, then 4997 rows fit
+    assert "registration number 4998 of this file is one too many" in err.message
+    assert f"the program file {tmp_path / 'program.toml'} already lists 3, so this file may " \
+           "hold 4997" in err.message
+
+
+def test_a_program_file_listing_too_many_participants_is_refused(tmp_path: Path) -> None:
+    listed = "".join(
+        f'[[participants]]\nid = "p{i}"\nname = "P {i}"\nemail = "p{i}@example.org"\n'
+        f'organization = "Org"\n' for i in range(1, 5002)
+    )
+    err = _error(tmp_path, None, TOML + listed)
+    assert err.where == "participants[5001] (id 'p5001')"
+    assert "one program may have at most 5000 registrations" in err.message
+
+
+def test_a_program_file_larger_than_the_limit_is_refused_unread(tmp_path: Path) -> None:
+    program = _write(tmp_path, "program.toml", TOML)
+    with program.open("r+b") as fh:
+        fh.truncate(limits.MAX_PROGRAM_BYTES + 1)
+    with pytest.raises(InputError) as info:
+        load_program(program)
+    assert "more than the 5 MiB a program file may be" in info.value.message
+
+
+def test_plan_refuses_too_many_registrations_writing_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = "".join(f"p{i};P {i};p{i}@example.org;Org {i};\n" for i in range(5001))
+    program = _write(tmp_path, "program.toml", TOML)
+    csv = _write(tmp_path, "people.csv", HEADER + rows)
+    assert main(["plan", str(program), str(csv), "--out", str(tmp_path / "plan")]) == 2
+    err = capsys.readouterr().err
+    assert "row 5002: registration number 5001 of this file is one too many" in " ".join(
+        err.split())
+    assert "Nothing was written." in err
+    assert not (tmp_path / "plan").exists()

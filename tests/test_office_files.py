@@ -18,7 +18,7 @@ from backstage_sched import write_templates
 from backstage_sched.cli.app import EXIT_INPUT, EXIT_OK, main
 from backstage_sched.domain import TimeRule
 from backstage_sched.errors import InputError, InputErrors
-from backstage_sched.inputs import workbook
+from backstage_sched.inputs import limits
 from backstage_sched.inputs.load import load_program
 from backstage_sched.inputs.templates import template_rows
 
@@ -203,7 +203,7 @@ def test_an_empty_sheet_and_a_file_that_is_no_workbook_are_refused(tmp_path: Pat
 def test_a_workbook_that_unpacks_too_large_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(workbook, "MAX_UNPACKED_BYTES", 4096)  # a zip packs a lot in little
+    monkeypatch.setattr(limits, "MAX_UNPACKED_BYTES", 4096)  # a zip packs a lot in little
     with pytest.raises(InputError) as caught:
         load_program(_program(tmp_path), _forms(tmp_path))
     assert "the workbook unpacks to more than" in caught.value.message

@@ -100,11 +100,13 @@ from .publish.send import send_outbox
 from .rules import RULES, Rule
 from .solver import SolveOptions
 from .solver.explain import Finding
+from .solver.preflight import PreflightWarning, preflight
 
 __all__ = [  # noqa: RUF022 (grouped in the order of the flow, not sorted)
     # the steps, in the order of the flow
     "write_templates",
     "load_program",
+    "preflight",
     "plan_program",
     "explain_program",
     "verify",
@@ -138,6 +140,7 @@ __all__ = [  # noqa: RUF022 (grouped in the order of the flow, not sorted)
     "Outbox",
     "Explanation",
     "Finding",
+    "PreflightWarning",
     "Violation",
     "Rule",
     "RULES",

@@ -37,6 +37,7 @@ from ..inputs.load import load_program
 from ..plan import Plan
 from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
 from ..solver import SolveOptions
+from ..solver.preflight import preflight
 from . import edits as cli_edits
 from . import explain as cli_explain
 from . import init as cli_init
@@ -99,10 +100,15 @@ the reason, and a re-plan leaves them out until you ask. Add --reopen c03 (as
 often as needed) to plan the members of cancelled cohort c03 again, in a new
 cohort; the cancelled id is never used again (see cancel-cohort --help).
 
+Before planning, plan warns of what cannot work: a facilitator never free in
+the program window, or no series of sessions that fits (warning: [rule] ...).
+With --strict it stops there: exit code 2, nothing written.
+
 Writes plan.json, cohorts/, people/, invites/, overview.html, costs.csv and
 outbox.json into the --out folder, all at once: a failed run leaves an earlier
 folder as it was. Exit code 0 when written, 1 when the rules cannot all hold,
-2 on bad input.
+2 on bad input (also input larger than a program: more than 5 000
+registrations) and, with --strict, on a warning before planning.
 """,
     "check": """\
 Example:
@@ -275,6 +281,12 @@ def _add_plan(sub: Any) -> None:
         "file's folder (refused by default)",
     )
     plan.add_argument(
+        "--strict", action="store_true",
+        help="stop before planning when something cannot work (a facilitator never free, "
+        "no series of sessions fits): exit code 2, nothing written. Without it, the "
+        "warning is printed and planning goes on",
+    )
+    plan.add_argument(
         "-q", "--quiet", action="store_true", help="print only warnings and errors"
     )
 
@@ -352,6 +364,20 @@ def _warn(program: Program, err: Console) -> None:
         err.print(f"[yellow]warning:[/] {escape(str(warning))}", soft_wrap=True)
 
 
+def _preflight(program: Program, err: Console, strict: bool, quiet: bool) -> bool:
+    """Print what cannot work in ``program`` (:func:`preflight`), one warning a line;
+    False when ``strict`` and there is any: then planning stops there."""
+    found = preflight(program)
+    for warning in found:
+        err.print(f"[yellow]warning:[/] {escape(str(warning))}", soft_wrap=True)
+    if found and strict:
+        err.print("Stopped before planning (--strict). Nothing was written.")
+        return False
+    if found and not quiet:
+        err.print("Planning goes on; with --strict it would stop here.")
+    return True
+
+
 class _Steps:
     """Where planning is: a spinner with the current step on a terminal, plain lines
     otherwise, nothing when quiet. The solver reports through :meth:`__call__`:
@@ -427,6 +453,8 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
             allow_outside_calendars=args.allow_outside_calendars,
         )
         _warn(program, err)
+        if not _preflight(program, err, args.strict, args.quiet):
+            return EXIT_INPUT
         options = SolveOptions(
             seed=args.seed, workers=args.workers, effort=args.effort,
             time_limit=args.time_limit, repair=args.repair_passes,

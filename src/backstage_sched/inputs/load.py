@@ -17,6 +17,7 @@ from typing import Any
 
 from ..domain import MetBefore, Program
 from ..errors import InputError, Problems
+from .limits import MAX_PROGRAM_BYTES, Registrations, read_capped
 from .people import (
     _check_people,
     _file_participants,
@@ -34,15 +35,12 @@ _TOP_KEYS = ("program", "sessions", "groups", "policy", "facilitators", "venues"
 
 def _read_toml(path: Path) -> dict[str, Any]:
     file = str(path)
-    if not path.is_file():
-        raise InputError(file, None, "program file not found")
+    raw = read_capped(path, MAX_PROGRAM_BYTES, "program file")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = raw[: exc.start].count(b"\n") + 1
         raise InputError(file, f"line {line}", "not UTF-8 text; save the file as UTF-8") from exc
-    except OSError as exc:
-        raise InputError(file, None, f"cannot be read: {exc}") from exc
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -101,9 +99,13 @@ def load_program(
     absolute or leads out of that folder is refused unless
     ``allow_outside_calendars``. Every table and row is checked to the end:
     one problem raises :class:`InputError`, several :class:`InputErrors` with
-    all of them. Problems that do not stop the run (participants sharing an
-    registration submitted twice, a CSV read as Windows-1252) are in
-    ``Program.warnings``.
+    all of them. Problems that do not stop the run (a registration submitted
+    twice, a CSV read as Windows-1252) are in ``Program.warnings``.
+
+    Input larger than a program is refused before it is parsed (:mod:`.limits`):
+    more than :data:`~.limits.MAX_REGISTRATIONS` registrations in both files
+    together (counted as the rows are read, stopping at the first one too many),
+    or files larger than their byte limits.
     """
     path = Path(program_path)
     file = str(path)
@@ -123,9 +125,11 @@ def load_program(
     people = _toml_participants(file, data, path.parent, window, outside, problems)
     warnings: list[str] = []
     if participants_path is not None:
+        listed = data.get("participants")
+        limit = Registrations(len(listed) if isinstance(listed, list) else 0, file)
         with problems.check():
             found, read_warnings = _file_participants(
-                Path(participants_path), window, outside, problems
+                Path(participants_path), window, outside, problems, limit
             )
             people += found
             warnings += read_warnings

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import csv
 import difflib
-import io
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -26,7 +25,7 @@ from ..domain import Facilitator, Participant
 from ..errors import InputError, Problems
 from ..rules import ONE_PERSON, enforces
 from . import busy as busy_mod
-from . import workbook
+from . import limits, workbook
 from .values import (
     _array,
     _check_keys,
@@ -191,6 +190,11 @@ def _toml_participants(
     tables: list[dict[str, Any]] = []
     with problems.check():
         tables = _array(file, data, "participants")
+    if len(tables) > limits.MAX_REGISTRATIONS:  # refused before a table is checked
+        over = limits.MAX_REGISTRATIONS + 1
+        where = _entry_label("participants", over, tables[over - 1])
+        problems.add(limits.Registrations().refused(file, where))
+        return out
     for i, table in enumerate(tables, start=1):
         origin = _Origin(file, _entry_label("participants", i, table), column_style=False)
         with problems.check():
@@ -215,15 +219,10 @@ def _detect_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _file_bytes(path: Path) -> bytes:
-    """The bytes of the participants file; InputError when missing or unreadable."""
-    file = str(path)
-    if not path.is_file():
-        raise InputError(file, None, "participants file not found")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(file, None, f"cannot be read: {exc}") from exc
+def _file_bytes(path: Path, most: int) -> bytes:
+    """The bytes of the participants file; InputError when missing, unreadable or larger
+    than ``most`` bytes (checked before it is read)."""
+    return limits.read_capped(path, most, "participants file")
 
 
 _SAVE_UTF8 = "save it from the spreadsheet as 'CSV UTF-8'"
@@ -245,10 +244,11 @@ def _csv_text(path: Path) -> tuple[str, str | None]:
 
     UTF-8 (with or without BOM) is read as it is. Other bytes are read as
     Windows-1252, what Swedish Excel's "CSV (semikolonavgränsad)" writes.
-    InputError when the file is missing, unreadable, or neither.
+    InputError when the file is missing, unreadable, larger than
+    :data:`~.limits.MAX_CSV_BYTES`, or neither.
     """
     file = str(path)
-    raw = _file_bytes(path)
+    raw = _file_bytes(path, limits.MAX_CSV_BYTES)
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError:
@@ -280,6 +280,15 @@ def _csv_text(path: Path) -> tuple[str, str | None]:
         "'CSV UTF-8'"
     )
     return text, warning
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their line ends (CRLF, LF or CR), one at a time: as
+    ``io.StringIO(text, newline="")`` gives them, without a copy of the whole text."""
+    return (m.group() for m in _LINE.finditer(text))
 
 
 class _Table:
@@ -355,27 +364,32 @@ def _csv_participants(
     window: tuple[str, date, date] | None,
     allow_outside: bool = False,
     problems: Problems | None = None,
+    limit: limits.Registrations = limits.ALONE,
 ) -> tuple[list[tuple[Participant, _Origin]], list[str]]:
     """Every row of the participants CSV at ``path``, and the warnings of reading it;
     row problems go to ``problems`` (raised at the end when None), header and file
-    problems raise."""
+    problems raise. A file larger than :data:`~.limits.MAX_CSV_BYTES` is refused
+    before it is read, one with more rows than ``limit`` allows before a row is
+    checked."""
     file = str(path)
     text, warning = _csv_text(path)
-    first_line = next((ln for ln in text.splitlines() if ln.strip()), None)
+    first_line = next((ln for ln in _lines(text) if ln.strip()), None)
     if first_line is None:
         raise InputError(
             file, None, f"empty file; expected a header row with {', '.join(_REQUIRED_COLUMNS)}"
         )
     delimiter = _detect_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     hint = (
         "; a cell holding a ';'-list must be quoted"
         if delimiter == ";"
         else "; a cell holding the separator must be quoted"
     )
-    table = _Table(file, enumerate(reader, start=1), overflow=hint)
     rows = problems if problems is not None else Problems()  # every row is checked
     try:
+        # every row is read (and counted) before the first is checked
+        read = list(limit.capped(file, enumerate(reader, start=1), lambda n: f"row {n}"))
+        table = _Table(file, read, overflow=hint)
         out = _table_participants(table, path.parent, window, allow_outside, rows)
     except csv.Error as exc:
         raise InputError(file, f"row {reader.line_num}", f"cannot read CSV: {exc}") from exc
@@ -389,11 +403,12 @@ def _xlsx_participants(
     window: tuple[str, date, date] | None,
     allow_outside: bool = False,
     problems: Problems | None = None,
+    limit: limits.Registrations = limits.ALONE,
 ) -> list[tuple[Participant, _Origin]]:
     """Every row of the first sheet of the workbook at ``path``, as
-    :func:`_csv_participants` reads a CSV's."""
+    :func:`_csv_participants` reads a CSV's (within the limits of :mod:`.limits`)."""
     file = str(path)
-    sheet = workbook.read_sheet(_file_bytes(path), file)
+    sheet = workbook.read_sheet(_file_bytes(path, limits.MAX_WORKBOOK_BYTES), file, limit)
     if not any(c.strip() for _, cells in sheet.rows for c in cells):
         raise InputError(
             file,
@@ -415,12 +430,13 @@ def _file_participants(
     window: tuple[str, date, date] | None,
     allow_outside: bool = False,
     problems: Problems | None = None,
+    limit: limits.Registrations = limits.ALONE,
 ) -> tuple[list[tuple[Participant, _Origin]], list[str]]:
     """The participants of the file at ``path`` (a workbook when named ``.xlsx``, else a
-    CSV), and the warnings of reading it."""
+    CSV), and the warnings of reading it; at most ``limit.room`` of them."""
     if path.suffix.lower() == ".xlsx":
-        return _xlsx_participants(path, window, allow_outside, problems), []
-    return _csv_participants(path, window, allow_outside, problems)
+        return _xlsx_participants(path, window, allow_outside, problems, limit), []
+    return _csv_participants(path, window, allow_outside, problems, limit)
 
 
 def _check_header(file: str, where: str, header: list[str]) -> None:

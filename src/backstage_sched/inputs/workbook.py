@@ -13,17 +13,18 @@ workbook (the ``init --xlsx`` template). openpyxl does the reading and writing.
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from xml.etree import ElementTree as ET
+from xml.parsers import expat
 
 from ..errors import InputError
-
-#: Most bytes the parts of a workbook may hold unpacked (a zip can pack a lot in little).
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+from . import limits
 
 _ZERO_PADDED = re.compile(r"0+")
 
@@ -89,18 +90,152 @@ def _timespec(value: time) -> str:
     return "minutes" if value.second == 0 and value.microsecond == 0 else "seconds"
 
 
-def _unpacked_size(data: bytes) -> int:
-    """The bytes the workbook's zip says its parts hold unpacked."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return sum(info.file_size for info in archive.infolist())
+_UNREADABLE = "cannot be read as an Excel workbook (.xlsx)"
+_PACKAGE_RELS = "_rels/.rels"
+_WORKSHEET = "/worksheet"  # how a worksheet's relationship type ends (not a chartsheet)
 
 
-def read_sheet(data: bytes, file: str) -> Sheet:
+def _check_parts(archive: zipfile.ZipFile, file: str) -> None:
+    """Refuse a workbook whose parts unpack to too much, by the sizes its zip directory
+    records (nothing is unpacked to find out; :mod:`zipfile` unpacks no part beyond
+    the size recorded for it, so the record cannot lie).
+
+    A part that packs tighter than :data:`~.limits.MAX_PACK_RATIO` is a zip bomb;
+    a sheet over :data:`~.limits.MAX_SHEET_XML_BYTES`, the shared text over
+    :data:`~.limits.MAX_SHARED_STRINGS_BYTES` or all parts over
+    :data:`~.limits.MAX_UNPACKED_BYTES` is more than a program.
+    """
+    total = 0
+    for info in archive.infolist():
+        size = info.file_size
+        total += size
+        if size >= limits.PACKED_PARTS_FROM and size > limits.MAX_PACK_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise InputError(
+                file, None,
+                f"not a workbook a spreadsheet program wrote: its part {info.filename} packs "
+                f"{limits.mib(size)} into {info.compress_size} bytes, as a zip bomb does "
+                f"(spreadsheets pack at most about 20 to 1); save the participants from Excel "
+                "as a new workbook or as 'CSV UTF-8'",
+            )
+        name = info.filename.lower()
+        if "worksheets/" in name and size > limits.MAX_SHEET_XML_BYTES:
+            raise InputError(file, None, limits.too_large(
+                f"a sheet of the workbook ({info.filename}) unpacks to {limits.mib(size)}",
+                limits.MAX_SHEET_XML_BYTES, "sheet"))
+        if name.endswith("sharedstrings.xml") and size > limits.MAX_SHARED_STRINGS_BYTES:
+            raise InputError(file, None, limits.too_large(
+                f"the workbook's text ({info.filename}) unpacks to {limits.mib(size)}",
+                limits.MAX_SHARED_STRINGS_BYTES, "workbook's text"))
+    if total > limits.MAX_UNPACKED_BYTES:
+        raise InputError(
+            file, None,
+            f"the workbook unpacks to more than {limits.mib(limits.MAX_UNPACKED_BYTES)} "
+            f"({limits.mib(total)}), far more than one program's registrations take; keep only "
+            "the participants' sheet, or save it as 'CSV UTF-8'. If the registrations are this "
+            f"many, {limits.SPLIT.format(most=limits.MAX_REGISTRATIONS)}",
+        )
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> tuple[str, str] | None:
+    """The name and zip part of the workbook's first worksheet (the one openpyxl reads
+    as ``worksheets[0]``), or None when the package does not say plainly."""
+    try:
+        names = set(archive.namelist())
+        book = "xl/workbook.xml"
+        if _PACKAGE_RELS in names:
+            for rel in ET.fromstring(archive.read(_PACKAGE_RELS)):
+                if rel.get("Type", "").endswith("/officeDocument"):
+                    book = _part(rel.get("Target", ""), "")
+        rels = posixpath.join(posixpath.dirname(book), "_rels", posixpath.basename(book) + ".rels")
+        targets = {
+            rel.get("Id"): rel.get("Target", "")
+            for rel in ET.fromstring(archive.read(rels))
+            if rel.get("Type", "").endswith(_WORKSHEET)
+        }
+        for element in ET.fromstring(archive.read(book)).iter():
+            if _local(element.tag) != "sheet":
+                continue
+            rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
+            if rid in targets:
+                part = _part(targets[rid], posixpath.dirname(book))
+                return (element.get("name", ""), part) if part in names else None
+    except (KeyError, ET.ParseError, ValueError, zipfile.BadZipFile, OSError):
+        return None
+    return None
+
+
+def _local(tag: str) -> str:
+    """A tag or attribute name without its ``{namespace}``."""
+    return tag.rpartition("}")[2]
+
+
+def _part(target: str, folder: str) -> str:
+    """The zip part a relationship's ``target`` names, relative to ``folder``."""
+    if target.startswith("/"):
+        return posixpath.normpath(target[1:])
+    return posixpath.normpath(posixpath.join(folder, target))
+
+
+class _Full(Exception):
+    """The sheet's rows went past the limit at Excel row ``row``."""
+
+    def __init__(self, row: int) -> None:
+        self.row = row
+
+
+def _count_rows(archive: zipfile.ZipFile, part: str, most: int) -> int | None:
+    """The Excel row number of the first row beyond ``most`` rows with a value in the
+    sheet ``part``, or None when it has no more than ``most``.
+
+    The sheet's XML is unpacked and parsed as a stream, a MiB at a time, and the
+    counting stops at that row: a sheet of 400 000 rows costs what ``most`` rows
+    do. A row counts when a cell of it holds a value (``<v>`` or inline text),
+    as the rows a CSV of the sheet would hold text in.
+    """
+    state = {"row": 0, "valued": False, "count": 0}
+
+    def close_row() -> None:
+        if state["valued"]:
+            state["count"] += 1
+            if state["count"] > most:
+                raise _Full(state["row"])
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        local = name.rpartition(" ")[2]
+        if local == "row":
+            close_row()
+            number = attributes.get("r", "")
+            state["row"] = int(number) if number.isdigit() else state["row"] + 1
+            state["valued"] = False
+        elif local in ("v", "is"):
+            state["valued"] = True
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    try:
+        with archive.open(part) as stream:
+            while chunk := stream.read(1024 * 1024):
+                parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+        close_row()
+    except _Full as full:
+        return full.row
+    return None
+
+
+def read_sheet(
+    data: bytes, file: str, limit: limits.Registrations | None = None
+) -> Sheet:
     """The first sheet of the ``.xlsx`` workbook ``data`` (the bytes of ``file``).
 
     Formulas give their last computed value. Raises :class:`InputError`
-    naming ``file`` when ``data`` is not a workbook openpyxl can read, or
-    unpacks to more than :data:`MAX_UNPACKED_BYTES`.
+    naming ``file`` when ``data`` is not a workbook openpyxl can read, when
+    its parts unpack to more than :mod:`.limits` allows (checked before
+    anything is unpacked), or when the sheet has more rows of registrations
+    than ``limit`` allows (counted as the sheet is streamed, stopping at the
+    first one too many, before openpyxl reads it).
     """
     import openpyxl  # only a workbook needs it
 
@@ -111,35 +246,34 @@ def read_sheet(data: bytes, file: str) -> Sheet:
             "save it from Excel as 'Excel Workbook (.xlsx)' without a password, or as 'CSV UTF-8'",
         )
     try:
-        if _unpacked_size(data) > MAX_UNPACKED_BYTES:
-            raise InputError(
-                file, None,
-                f"the workbook unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MiB; "
-                "keep only the participants' sheet, or save it as 'CSV UTF-8'",
-            )
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_parts(archive, file)
+            first = _first_sheet(archive) if limit is not None else None
+            if first is not None and limit is not None:
+                over = _count_rows(archive, first[1], limit.room + 1)  # and the header
+                if over is not None:
+                    raise limit.refused(file, f'sheet "{first[0]}", row {over}')
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except InputError:
         raise
     except Exception as exc:  # openpyxl and zipfile raise many kinds on a broken file
-        raise InputError(
-            file, None, f"cannot be read as an Excel workbook (.xlsx): {exc or type(exc).__name__}"
-        ) from exc
+        raise InputError(file, None, f"{_UNREADABLE}: {exc or type(exc).__name__}") from exc
     try:
         if not book.worksheets:
             raise InputError(file, None, "the workbook has no sheet of cells")
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # exporters may record too small a sheet size
-        rows = tuple(
+        rows: Iterable[tuple[int, tuple[str, ...]]] = (
             (number, tuple(cell_text(c.value, getattr(c, "number_format", "General")) for c in row))
             for number, row in enumerate(sheet.iter_rows(), start=1)
         )
-        return Sheet(sheet.title, rows)
+        if limit is not None:  # the count above missed nothing, but read no further
+            rows = limit.capped(file, rows, lambda n: f'sheet "{sheet.title}", row {n}')
+        return Sheet(sheet.title, tuple(rows))
     except InputError:
         raise
     except Exception as exc:
-        raise InputError(
-            file, None, f"cannot be read as an Excel workbook (.xlsx): {exc or type(exc).__name__}"
-        ) from exc
+        raise InputError(file, None, f"{_UNREADABLE}: {exc or type(exc).__name__}") from exc
     finally:
         book.close()
 
