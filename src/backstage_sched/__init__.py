@@ -61,7 +61,16 @@ no-such-program.toml: program file not found
 from __future__ import annotations
 
 from ._version import __version__
-from .actions.change import Change, absent, cancel_cohort, fill, move, transfer, withdraw
+from .actions.change import (
+    Change,
+    absent,
+    cancel_cohort,
+    fill,
+    move,
+    substitute,
+    transfer,
+    withdraw,
+)
 from .actions.planner import Explanation, explain_program, plan_program, replan_program
 from .check.verify import Violation, verify
 from .domain import Facilitator, Participant, Program, Venue
@@ -102,6 +111,7 @@ __all__ = [  # noqa: RUF022 (grouped in the order of the flow, not sorted)
     "cancel_cohort",
     "absent",
     "fill",
+    "substitute",
     # what they take and give
     "SolveOptions",
     "Program",
