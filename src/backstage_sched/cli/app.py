@@ -420,7 +420,7 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
                 f"{len(program.facilitators)} facilitator(s)",
                 soft_wrap=True,
             )
-        diff = None
+        diff, notes = None, ()
         if args.previous is None:
             plan = plan_program(program, options, steps)
             steps("writing the plan folder ...")
@@ -432,7 +432,7 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
             change = replan_program(
                 program, old_program, old_plan, today, options, steps, args.stamp
             )
-            plan, diff = change.plan, change.diff
+            plan, diff, notes = change.plan, change.diff, change.notes
             steps("writing the plan folder ...")
             write_plan_dir(program, plan, args.out, change.stamp, change.outbox, diff)
             messages = len(change.outbox.messages) + len(change.outbox.feeds)
@@ -440,6 +440,8 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_OK
     if diff is not None:
         out.print(diff, markup=False)
+        for note in notes:
+            out.print(f"note: {note}", markup=False, soft_wrap=True)
         out.print(f"{messages} message(s) to send, listed in outbox.json")
     _summary(program, plan, out)
     out.print(summary_line(program, plan, time.monotonic() - started), markup=False, soft_wrap=True)
