@@ -170,12 +170,12 @@ for each of its future sessions.
 """,
     "substitute": """\
 Example:
-  backstage-sched substitute plan/ c02 --facilitator f-jonas --today 2027-03-25 --dry-run
-  backstage-sched substitute plan/ c02 --facilitator f-jonas --from-session 4 \\
+  backstage-sched substitute plan/ c06 --facilitator f-karin --today 2027-03-25 --dry-run
+  backstage-sched substitute plan/ c06 --facilitator f-karin --from-session 5 \\
       --today 2027-03-25 --out plan-v2/
 
-f-jonas leads c02 from session 4 (1 is the kick-off; default: the first session
-not yet held) on the same dates, checked against f-jonas's availability,
+f-karin leads c06 from session 5 (1 is the kick-off; default: the first session
+not yet held) on the same dates, checked against f-karin's availability,
 max_cohorts, sessions per day, buffer and other sessions; exit code 1 names the
 session and the rule that fails. The members get updates of the same events,
 the facilitator who hands over cancellations (or, without organizer_email,
