@@ -378,10 +378,10 @@ def first_outbox(program: Program, plan: Plan, stamp: datetime) -> Outbox:
 
 
 def handovers(old_plan: Plan, plan: Plan, today: date) -> dict[str, tuple[int, str, str]]:
-    """Cohorts whose sessions from one on pass to another facilitator (SPEC §8):
-    cohort id -> ``(index, before, after)``, ``index`` the first session on or after
-    ``today`` that ``after`` now leads instead of ``before``, who led every one of
-    them; from there to the cohort's last session ``after`` leads them all."""
+    """Cohorts in which one facilitator takes over from another from a session on,
+    to the cohort's last (SPEC §8): cohort id -> ``(index, before, after)``, where
+    ``index`` is the first such session on or after ``today``, ``before`` led each
+    of them in ``old_plan`` and ``after`` leads each of them in ``plan``."""
     before = _sessions(old_plan)
     found: dict[str, tuple[int, str, str]] = {}
     for c in plan.cohorts:
@@ -501,9 +501,10 @@ def describe(
     old_program: Program, old_plan: Plan, program: Program, plan: Plan, today: date
 ) -> str:
     """A readable diff from ``today`` on, in the program's language: moved, new and
-    cancelled sessions (numbered as people read them, 1 = kick-off), who changed
-    cohort, who is newly without a place. Sessions held before ``today`` are
-    history and are not listed."""
+    cancelled sessions (numbered as people read them, 1 = kick-off), a facilitator
+    who takes over a cohort from a session on (one line, :func:`handovers`), who
+    changed cohort, who is newly without a place. Sessions held before ``today``
+    are history and are not listed."""
     w = Words(program, old_program)
     lang = w.lang
     marks = {(True, False): "+", (False, True): "-", (False, False): "~"}
