@@ -68,7 +68,7 @@ def _run(argv: list[str]) -> tuple[int, str]:
 
 
 ORDER = ("init", "plan", "check", "explain", "send", "transfer", "withdraw", "move",
-         "cancel-cohort")
+         "cancel-cohort", "substitute")
 
 
 def test_every_help_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -68,6 +68,7 @@ from .actions.change import (
     cancel_cohort,
     fill,
     move,
+    substitute,
     transfer,
     withdraw,
 )
@@ -122,6 +123,7 @@ __all__ = [  # noqa: RUF022 (grouped in the order of the flow, not sorted)
     "cancel_cohort",
     "absent",
     "fill",
+    "substitute",
     # what they take and give
     "SolveOptions",
     "Program",

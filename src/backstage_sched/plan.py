@@ -31,6 +31,10 @@ class Session:
     uid: str
     sequence: int = 0
     absent: tuple[str, ...] = ()  # members who told they will miss it (SPEC §7)
+    facilitator: str | None = None
+    """Who leads this session when it is not the cohort's facilitator (SPEC §8: a
+    substitute took over from a later session, so this one was, or is, led by the
+    one before). None: the cohort's facilitator. Ask :meth:`Cohort.leader`."""
 
     @property
     def number(self) -> int:
@@ -40,7 +44,12 @@ class Session:
 
 @dataclass(frozen=True)
 class Cohort:
-    """A group of members with one facilitator and n + 1 sessions."""
+    """A group of members with one facilitator and n + 1 sessions.
+
+    ``facilitator`` leads the sessions to come, and the cohort counts in their
+    ``max_cohorts``. After a substitution (SPEC §8) the sessions before the
+    handover name the facilitator who led them (:attr:`Session.facilitator`).
+    """
 
     id: str
     facilitator: str
@@ -48,6 +57,14 @@ class Cohort:
     members: tuple[str, ...]
     cancellation_deadline: date
     sessions: tuple[Session, ...]
+
+    def leader(self, session: Session) -> str:
+        """The facilitator who leads ``session``: its own, else the cohort's."""
+        return session.facilitator or self.facilitator
+
+    def leaders(self) -> set[str]:
+        """Every facilitator who leads a session of the cohort."""
+        return {self.facilitator} | {self.leader(s) for s in self.sessions}
 
 
 @dataclass(frozen=True)
@@ -358,6 +375,8 @@ class Plan:
                             "uid": s.uid,
                             "sequence": s.sequence,
                             **({"absent": list(s.absent)} if s.absent else {}),
+                            **({"facilitator": s.facilitator}
+                               if s.facilitator and s.facilitator != c.facilitator else {}),
                         }
                         for s in c.sessions
                     ],
@@ -380,6 +399,7 @@ class Plan:
             for ci, c in enumerate(data["cohorts"]):
                 where = f"cohorts[{ci}]"
                 sessions = []
+                lead = str(c["facilitator"])
                 for si, s in enumerate(c["sessions"]):
                     swhere = f"{where}.sessions[{si}]"
                     start = _aware(s["start"], source, f"{swhere}.start")
@@ -394,12 +414,13 @@ class Plan:
                             uid=str(s["uid"]),
                             sequence=int(s.get("sequence", 0)),
                             absent=tuple(str(a) for a in s.get("absent", ())),
+                            facilitator=_other(s.get("facilitator"), lead),
                         )
                     )
                 cohorts.append(
                     Cohort(
                         id=str(c["id"]),
-                        facilitator=str(c["facilitator"]),
+                        facilitator=lead,
                         venue=c.get("venue"),
                         members=tuple(str(m) for m in c["members"]),
                         cancellation_deadline=date.fromisoformat(c["cancellation_deadline"]),
@@ -435,6 +456,11 @@ class Plan:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InputError(str(path), None, f"not readable JSON: {exc}") from None
         return cls.from_dict(data, source=str(path))
+
+
+def _other(fid: object, cohort_facilitator: str) -> str | None:
+    """A session's own facilitator, None when it is the cohort's."""
+    return None if fid is None or str(fid) == cohort_facilitator else str(fid)
 
 
 def _aware(text: str, source: str, where: str) -> datetime:

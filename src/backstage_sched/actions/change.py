@@ -30,6 +30,7 @@ from ..publish.changes import Outbox
 from ..publish.folder import update_stamp
 from . import absence, edits, moving
 from . import fill as filling
+from . import substitute as substitution
 
 
 @dataclass(frozen=True)
@@ -133,4 +134,17 @@ def cancel_cohort(
 ) -> Change:
     """Cancel ``cohort`` from ``today``; its members become unplaced with ``reason``."""
     result = edits.cancel_cohort(program, plan, cohort, today, reason)
+    return _finish(program, plan, result, today, stamp)
+
+
+def substitute(
+    program: Program, plan: Plan, cohort: str, facilitator: str, today: date, *,
+    from_session: int | None = None, stamp: datetime | None = None,
+) -> Change:
+    """Hand ``cohort``'s sessions from ``from_session`` on (the number people read, 1 =
+    kick-off; default: the first not held before ``today``) to ``facilitator``, on the
+    same dates (SPEC §8). Raises InfeasibleError, naming the session and the rule, when
+    the new facilitator cannot take them."""
+    index = None if from_session is None else from_session - 1
+    result = substitution.substitute(program, plan, cohort, facilitator, index, today)
     return _finish(program, plan, result, today, stamp)

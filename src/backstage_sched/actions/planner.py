@@ -22,6 +22,7 @@ from ..solver.interchange import Interchange, clashing_dates, interchangeable
 from ..solver.options import Progress
 from .change import Change
 from .edits import cancelled_reason
+from .substitute import first_unled
 
 
 def plan_program(
@@ -134,7 +135,10 @@ def replan_program(
     tz = ZoneInfo(program.timezone)
     history = _reopened(previous.history, reopen, today)
     held_back, notes = _held_back(program, previous, history)
-    earlier = tuple(_earlier(c, tz, today, history) for c in previous.cohorts)
+    unled = first_unled(program, previous, today)
+    earlier = tuple(
+        _earlier(c, tz, today, history, unled.get(c.id)) for c in previous.cohorts
+    )
     solved = program.replace(participants=tuple(
         replace(p, not_with=tuple(x for x in p.not_with if x not in held_back))
         for p in program.participants if p.id not in held_back
@@ -146,7 +150,7 @@ def replan_program(
     names = {}
     for sc in schedule.cohorts:
         names[id(sc)] = ids[sc.slot] if 0 <= sc.slot < len(ids) else next(fresh)
-    plan = schedule_to_plan(program, schedule, options, names)
+    plan = _keep_leaders(schedule_to_plan(program, schedule, options, names), earlier)
     if held_back:
         waiting = tuple(Unplaced(p.id, held_back[p.id]) for p in program.participants
                         if p.id in held_back)
@@ -169,6 +173,7 @@ def replan_program(
         stamp = stamp.replace(tzinfo=UTC)
     sending = outbox(previous_program, previous, program, plan, today, stamp)
     diff = describe(previous_program, previous, program, plan, today)
+    notes += _handover_notes(program, previous, plan, unled)
     return Change(program, plan, sending, diff, tuple(notes), stamp)
 
 
@@ -214,13 +219,24 @@ def _held_back(
 
 
 def _earlier(
-    c: Cohort, tz: ZoneInfo, today: date, history: History
+    c: Cohort, tz: ZoneInfo, today: date, history: History, unled: int | None = None
 ) -> EarlierCohort:
+    """The solver's view of a cohort of the previous plan. Sessions keep their own
+    facilitator (``leaders``) when held, when the plan names one (a substitution), and
+    before ``unled``: the first session to come its facilitator can no longer lead,
+    from which the re-plan weighs another facilitator against moving dates."""
     slots = []
     for s in c.sessions:
         local = s.start.astimezone(tz)
         slots.append(Slot(local.date(), local.hour * 60 + local.minute))
     held = sum(1 for slot in slots if slot.day < today)
+    def kept(i: int, own: str | None) -> bool:
+        if i < held:
+            return True  # history: whoever led it
+        return i < unled if unled is not None else own is not None
+
+    leaders = tuple(c.leader(s) if kept(i, s.facilitator) else None
+                    for i, s in enumerate(c.sessions))
     return EarlierCohort(
         facilitator=c.facilitator,
         venue=c.venue,
@@ -231,7 +247,55 @@ def _earlier(
         orphans=history.orphaned(c.id),
         shrunk=c.id in history.shrunk(),
         id=c.id,
+        leaders=leaders,
     )
+
+
+def _keep_leaders(plan: Plan, earlier: tuple[EarlierCohort, ...]) -> Plan:
+    """``plan`` with each session of an earlier cohort led by the facilitator the
+    re-plan kept on it (``EarlierCohort.leaders``), named where not the cohort's."""
+    by_id = {e.id: e for e in earlier}
+    cohorts = []
+    for c in plan.cohorts:
+        e = by_id.get(c.id)
+        if e is None:
+            cohorts.append(c)
+            continue
+        sessions = []
+        for s in c.sessions:
+            kept = e.leaders[s.index] if s.index < len(e.leaders) else None
+            own = None if kept in (None, c.facilitator) else kept
+            sessions.append(replace(s, facilitator=own))
+        cohorts.append(replace(c, sessions=tuple(sessions)))
+    return replace(plan, cohorts=tuple(cohorts))
+
+
+def _handover_notes(
+    program: Program, previous: Plan, plan: Plan, unled: dict[str, int]
+) -> tuple[str, ...]:
+    """What a coordinator should know of a facilitator who can no longer lead a session
+    to come: who took the sessions over from it, or that dates moved instead."""
+
+    def name(fid: str) -> str:
+        known = [f.name for f in program.facilitators if f.id == fid]
+        return f"{known[0]} ({fid})" if known else fid
+
+    notes = []
+    for cid, index in sorted(unled.items()):
+        try:
+            before, after = previous.cohort(cid), plan.cohort(cid)
+        except KeyError:
+            continue
+        session = before.sessions[index]
+        was = before.leader(session)
+        why = (f"{cid}: {name(was)} can no longer lead session {session.number} "
+               f"({previous.day_of(session).isoformat()})")
+        if index < len(after.sessions) and after.leader(after.sessions[index]) != was:
+            notes.append(f"{why}; {name(after.leader(after.sessions[index]))} leads the "
+                         f"sessions from {session.number} on, on their dates")
+        else:
+            notes.append(f"{why}; the dates move instead (see the changes)")
+    return tuple(notes)
 
 
 def _fresh_ids(taken: list[str], count: int) -> Iterator[str]:

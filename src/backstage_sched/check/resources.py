@@ -92,6 +92,9 @@ def check_facilitators(
     xs: list[Local],
     facilitators: dict[str, Facilitator],
 ) -> list[Violation]:
+    """Each session is judged with the facilitator who leads it (``Cohort.leader``); a
+    cohort counts in the ``max_cohorts`` of the facilitator who leads its sessions to
+    come (``Cohort.facilitator``), not of one who handed it over (SPEC §8)."""
     out: list[Violation] = []
     for f in program.facilitators:
         cohorts = [c.id for c in plan.cohorts if c.facilitator == f.id]
@@ -103,7 +106,7 @@ def check_facilitators(
                     f"at most {f.max_cohorts} allowed",
                 )
             )
-        mine = ordered([x for x in xs if x.cohort.facilitator == f.id])
+        mine = ordered([x for x in xs if x.cohort.leader(x.session) == f.id])
         limit = program.sessions_per_day(f)
         by_day: dict[date, list[Local]] = defaultdict(list)
         for x in mine:

@@ -68,7 +68,8 @@ def verify(program: Program, plan: Plan) -> list[Violation]:
         for x in locals_by_cohort[id(c)]:
             out += check_session_time(program, x, closed)
             if held_before is None or x.start.date() >= held_before:
-                out += check_availability(x, members, facilitators.get(c.facilitator), tz)
+                leader = facilitators.get(c.leader(x.session))
+                out += check_availability(x, members, leader, tz)
             out += check_venue(program, x)
         out += check_gaps(program, locals_by_cohort[id(c)])
     all_locals = [x for c in plan.cohorts for x in locals_by_cohort[id(c)]]
@@ -234,6 +235,11 @@ def _check_placement(
         seen_cohorts.add(c.id)
         if c.facilitator not in facilitators:
             out.append(Violation(PLACEMENT.code, f"unknown facilitator {c.facilitator!r}", c.id))
+        for s in c.sessions:
+            if s.facilitator is not None and s.facilitator not in facilitators:
+                out.append(Violation(
+                    PLACEMENT.code, f"unknown facilitator {s.facilitator!r}", c.id, s.index
+                ))
         for m in c.members:
             if m not in participants:
                 out.append(Violation(PLACEMENT.code, f"unknown participant {m!r}", c.id))

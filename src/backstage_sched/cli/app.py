@@ -198,6 +198,20 @@ them again (in a new cohort; c03 stays cancelled):
       --previous plan-v2/plan.json --reopen c03 --out plan-v3/
 --dry-run prints the changes and the messages instead, and writes nothing.
 """,
+    "substitute": """\
+Example:
+  backstage-sched substitute plan/ c06 --facilitator f-karin --today 2027-03-25 --dry-run
+  backstage-sched substitute plan/ c06 --facilitator f-karin --from-session 5 \\
+      --today 2027-03-25 --out plan-v2/
+
+f-karin leads c06 from session 5 (1 is the kick-off; default: the first session
+not yet held) on the same dates, checked against f-karin's availability,
+max_cohorts, sessions per day, buffer and other sessions; exit code 1 names the
+session and the rule that fails. The members get updates of the same events,
+the facilitator who hands over cancellations (or, without organizer_email,
+their changed feed), the new one invitations as CHAIR (or their feed).
+plan.json keeps who led the earlier sessions.
+""",
 }
 
 

@@ -1,5 +1,5 @@
-"""The ``transfer``, ``withdraw``, ``move``, ``absent``, ``fill`` and ``cancel-cohort``
-subcommands.
+"""The ``transfer``, ``withdraw``, ``move``, ``absent``, ``fill``, ``cancel-cohort`` and
+``substitute`` subcommands.
 
 Each reads a plan folder, applies one change (:mod:`backstage_sched.actions.change`),
 writes a complete new plan folder with ``outbox.json``, the cancellation
@@ -27,6 +27,7 @@ from ..actions.change import (
     cancel_cohort,
     fill,
     move,
+    substitute,
     transfer,
     withdraw,
 )
@@ -37,7 +38,7 @@ from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
 from .summary import placement_text
 
 COMMANDS: tuple[str, ...] = (
-    "transfer", "withdraw", "move", "absent", "fill", "cancel-cohort"
+    "transfer", "withdraw", "move", "absent", "fill", "cancel-cohort", "substitute"
 )
 EXIT_OK, EXIT_RULES = 0, 1
 
@@ -113,6 +114,24 @@ def add_parsers(sub: Any) -> None:
     )
     _common(p, today=True)
 
+    p = sub.add_parser(
+        "substitute",
+        help="another facilitator takes a cohort's sessions from one on, on the same dates",
+    )
+    p.add_argument("plan_dir", type=Path, help="current plan folder")
+    p.add_argument("cohort", help="cohort id, e.g. c02")
+    p.add_argument("--facilitator", required=True, help="id of the facilitator who takes over")
+    p.add_argument(
+        "--from-session", type=_session_number, default=None, metavar="N",
+        help="first session they lead, as the calendars number it (1 = kick-off; "
+        "default: the first not yet held, on or after --today)",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true",
+        help="print the changes and the messages; write nothing (--out not needed)",
+    )
+    _common(p, today=True, out_required=False)
+
 
 def _session_number(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
@@ -171,6 +190,9 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     elif args.command == "cancel-cohort":
         change = cancel_cohort(program, plan, args.cohort, today, reason=args.reason,
                                stamp=args.stamp)
+    elif args.command == "substitute":
+        change = substitute(program, plan, args.cohort, args.facilitator, today,
+                            from_session=args.from_session, stamp=args.stamp)
     else:
         raise ValueError(f"not an edit command: {args.command}")
     change = _since_sent(change, args.plan_dir, today)

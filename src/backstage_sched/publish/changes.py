@@ -196,14 +196,15 @@ def _differs(old: Pair, new: Pair) -> bool:
     return (
         (os_.start, os_.end, os_.venue, os_.case_owner) != (ns.start, ns.end, ns.venue,
                                                                ns.case_owner)
-        or oc.facilitator != nc.facilitator
+        or oc.leader(os_) != nc.leader(ns)
         or set(oc.members) != set(nc.members)
         or set(os_.absent) != set(ns.absent)
     )
 
 
-def session_changes(old: Pair, new: Pair, w: Words) -> list[str]:
-    """What differs between two versions of one session, in words ([] = same)."""
+def session_changes(old: Pair, new: Pair, w: Words, leader: bool = True) -> list[str]:
+    """What differs between two versions of one session, in words ([] = same);
+    ``leader=False`` leaves out a change of facilitator (said once for the cohort)."""
     (oc, os_), (nc, ns) = old, new
     lang = w.lang
     what = []
@@ -213,9 +214,9 @@ def session_changes(old: Pair, new: Pair, w: Words) -> list[str]:
     if os_.venue != ns.venue:
         what.append(lang._("venue changed from {before} to {after}").format(
             before=w.venue(os_.venue), after=w.venue(ns.venue)))
-    if oc.facilitator != nc.facilitator:
+    if leader and oc.leader(os_) != nc.leader(ns):
         what.append(lang._("facilitator changed from {before} to {after}").format(
-            before=w.person(oc.facilitator), after=w.person(nc.facilitator)))
+            before=w.person(oc.leader(os_)), after=w.person(nc.leader(ns))))
     gone = sorted(set(oc.members) - set(nc.members))
     came = sorted(set(nc.members) - set(oc.members))
     if gone:
@@ -277,10 +278,12 @@ def _facilitator(program: Program, fid: str) -> Recipient:
     return Recipient(f.id, f.name, f.email)
 
 
-def _attendees(program: Program, cohort: Cohort) -> tuple[Recipient, ...]:
+def _attendees(program: Program, cohort: Cohort, session: Session) -> tuple[Recipient, ...]:
     """Who an invitation or a whole-session cancellation goes to: the members, and
-    the facilitator when the coordinator organises (SPEC §6)."""
-    chair = (_facilitator(program, cohort.facilitator),) if program.organizer_email else ()
+    the session's facilitator when the coordinator organises (SPEC §6)."""
+    chair = (
+        (_facilitator(program, cohort.leader(session)),) if program.organizer_email else ()
+    )
     return _members(program, list(cohort.members)) + chair
 
 
@@ -296,7 +299,7 @@ def _invite_message(
         session=session.index,
         change=change,
         detail=detail,
-        recipients=_attendees(program, cohort),
+        recipients=_attendees(program, cohort, session),
     )
 
 
@@ -305,7 +308,7 @@ def _invite_message(
 
 
 def _leads(plan: Plan, fid: str) -> bool:
-    return any(c.facilitator == fid for c in plan.cohorts)
+    return any(c.leader(s) == fid for c in plan.cohorts for s in c.sessions)
 
 
 def _feed(program: Program, fid: str, data: bytes, change: str, detail: str) -> Feed:
@@ -348,7 +351,7 @@ def _changed_feeds(
             continue
         mine = [
             text for old, new, text in lines
-            if any(pair is not None and pair[0].facilitator == f.id for pair in (old, new))
+            if any(pair is not None and pair[0].leader(pair[1]) == f.id for pair in (old, new))
         ]
         if led:
             feeds.append(_feed(program, f.id, data, "changed", "\n".join(mine)))
@@ -374,11 +377,40 @@ def first_outbox(program: Program, plan: Plan, stamp: datetime) -> Outbox:
     return Outbox(messages, {}, _first_feeds(program, plan, stamp))
 
 
+def handovers(old_plan: Plan, plan: Plan, today: date) -> dict[str, tuple[int, str, str]]:
+    """Cohorts in which one facilitator takes over from another from a session on,
+    to the cohort's last (SPEC §8): cohort id -> ``(index, before, after)``, where
+    ``index`` is the first such session on or after ``today``, ``before`` led each
+    of them in ``old_plan`` and ``after`` leads each of them in ``plan``."""
+    before = _sessions(old_plan)
+    found: dict[str, tuple[int, str, str]] = {}
+    for c in plan.cohorts:
+        pairs = [
+            (s, before[_key(c, s)]) for s in c.sessions
+            if plan.day_of(s) >= today and _key(c, s) in before
+        ]
+        changed = [(s, old) for s, old in pairs if old[0].leader(old[1]) != c.leader(s)]
+        if not changed:
+            continue
+        first, (oc, os_) = changed[0]
+        was, now = oc.leader(os_), c.leader(first)
+        later = [(s, old) for s, old in pairs if s.index >= first.index]
+        if all(old[0].leader(old[1]) == was for _, old in later) and all(
+            c.leader(s) == now for s in c.sessions if s.index >= first.index
+        ):
+            found[c.id] = (first.index, was, now)
+    return found
+
+
 def _changes(
-    old_plan: Plan, plan: Plan, today: date, w: Words
+    old_plan: Plan, plan: Plan, today: date, w: Words,
+    said: dict[str, tuple[int, str, str]] | None = None,
 ) -> list[tuple[Pair | None, Pair | None, str]]:
     """``(old, new, text)`` for every session that changes from ``today`` on,
-    by cohort and index; ``text`` is the ``changes.txt`` line without its mark."""
+    by cohort and index; ``text`` is the ``changes.txt`` line without its mark.
+    ``said``: handovers told once for their cohort (:func:`handovers`), left out of
+    the sessions' lines."""
+    said = said or {}
     before, after = _sessions(old_plan), _sessions(plan)
     lang = w.lang
     found: list[tuple[Pair | None, Pair | None, str]] = []
@@ -394,7 +426,8 @@ def _changes(
             text = lang._("{label}: cancelled (was {when})").format(
                 label=label, when=w.when(old[1]))
         elif old is not None and new is not None:
-            what = session_changes(old, new, w)
+            told = key[0] in said and key[1] >= said[key[0]][0]
+            what = session_changes(old, new, w, leader=not told)
             if not what:
                 continue
             text = f"{label}: " + "; ".join(what)
@@ -432,7 +465,7 @@ def outbox(
             files[path] = cancel(old_program, old_plan, oc, gone, stamp)
             messages.append(
                 Message(path, "CANCEL", gone.uid, gone.sequence, oc.id, os_.index, "cancelled",
-                        lang._("session cancelled"), _attendees(old_program, oc))
+                        lang._("session cancelled"), _attendees(old_program, oc, os_))
             )
             continue
         nc, ns = new
@@ -445,9 +478,10 @@ def outbox(
         oc = old[0]
         leaving = sorted(set(oc.members) - set(nc.members))
         recipients = _members(old_program, leaving)
-        if old_program.organizer_email and oc.facilitator != nc.facilitator:
-            leaving.append(oc.facilitator)  # hands the session over: it leaves their calendar
-            recipients += (_facilitator(old_program, oc.facilitator),)
+        was_led_by = oc.leader(old[1])
+        if old_program.organizer_email and was_led_by != nc.leader(ns):
+            leaving.append(was_led_by)  # hands the session over: it leaves their calendar
+            recipients += (_facilitator(old_program, was_led_by),)
         if leaving:
             path = f"cancellations/{nc.id}/{ns.index}-removed.ics"
             # the old version of the session (its owner and members may be gone now)
@@ -467,16 +501,25 @@ def describe(
     old_program: Program, old_plan: Plan, program: Program, plan: Plan, today: date
 ) -> str:
     """A readable diff from ``today`` on, in the program's language: moved, new and
-    cancelled sessions (numbered as people read them, 1 = kick-off), who changed
-    cohort, who is newly without a place. Sessions held before ``today`` are
-    history and are not listed."""
+    cancelled sessions (numbered as people read them, 1 = kick-off), a facilitator
+    who takes over a cohort from a session on (one line, :func:`handovers`), who
+    changed cohort, who is newly without a place. Sessions held before ``today``
+    are history and are not listed."""
     w = Words(program, old_program)
     lang = w.lang
     marks = {(True, False): "+", (False, True): "-", (False, False): "~"}
-    lines = [
-        f"{marks[(old is None, new is None)]} {text}"
-        for old, new, text in _changes(old_plan, plan, today, w)
+    said = handovers(old_plan, plan, today)
+    ordered: list[tuple[tuple[str, int, int], str]] = [
+        ((cid, index, 0), "~ " + lang._(
+            "Cohort {cohort} — facilitator from session {number}: {after} (instead of {before})"
+        ).format(cohort=cid, number=index + 1, after=w.person(now), before=w.person(was)))
+        for cid, (index, was, now) in said.items()
     ]
+    for old, new, text in _changes(old_plan, plan, today, w, said):
+        cohort, session = (new or old)  # type: ignore[misc]
+        ordered.append(((cohort.id, session.index, 1),
+                        f"{marks[(old is None, new is None)]} {text}"))
+    lines = [line for _, line in sorted(ordered)]
     old_home = {m: c.id for c in old_plan.cohorts for m in c.members}
     new_home = {m: c.id for c in plan.cohorts for m in c.members}
     unplaced = lang._("unplaced")

@@ -320,7 +320,7 @@ def _description(program: Program, cohort: Cohort, session: Session) -> str:
             name=name, organization=org))
     else:
         lines.append(lang._("Kick-off: no case owner"))
-    facilitator = program.facilitator(cohort.facilitator).name
+    facilitator = program.facilitator(cohort.leader(session)).name
     lines.append(lang._("Facilitator: {name}").format(name=facilitator))
     if _venue(program, cohort, session) or program.location:
         lines.append(lang._("Location: {location}").format(
@@ -341,11 +341,12 @@ def _description(program: Program, cohort: Cohort, session: Session) -> str:
     return "\n".join(lines)
 
 
-def _organizer(program: Program, cohort: Cohort) -> vCalAddress:
-    """The coordinator's mailbox when the program names one, else the facilitator."""
+def _organizer(program: Program, cohort: Cohort, session: Session) -> vCalAddress:
+    """The coordinator's mailbox when the program names one, else the session's
+    facilitator."""
     if program.organizer_email:
         return vCalAddress.new(program.organizer_email, cn=program.organizer_name)
-    f = program.facilitator(cohort.facilitator)
+    f = program.facilitator(cohort.leader(session))
     return vCalAddress.new(f.email, cn=f.name)
 
 
@@ -398,7 +399,7 @@ def _event(
         description=_description(program, cohort, session),
         location=location(program, cohort, session),
         url=online_url(program, cohort, session),
-        organizer=_organizer(program, cohort),
+        organizer=_organizer(program, cohort, session),
         attendees=list(attendees) or None,
         status=status,  # type: ignore[arg-type]
         subcomponents=_alarms(program, title) if alarms else None,
@@ -443,8 +444,8 @@ def person_feed(program: Program, plan: Plan, person_id: str, stamp: datetime) -
     pairs = [
         (c, s)
         for c in plan.cohorts
-        if person_id in c.members or c.facilitator == person_id
         for s in c.sessions
+        if person_id in c.members or c.leader(s) == person_id
     ]
     pairs.sort(key=lambda cs: (_local(program, cs[1].start), cs[1].uid))
     events = [_event(program, c, s, stamp) for c, s in pairs]
@@ -465,7 +466,7 @@ def invite(
         name, _, email = _person(program, pid)
         people.append(_member(name, email, absent=pid in session.absent))
     if program.organizer_email:
-        f = program.facilitator(cohort.facilitator)
+        f = program.facilitator(cohort.leader(session))
         people.append(_chair(f.name, f.email))
     event = _event(program, cohort, session, stamp, attendees=people, status="CONFIRMED")
     return _calendar(program, "REQUEST", [event], None)
@@ -495,7 +496,7 @@ def cancel(
             name, _, email = _person(program, pid)
             people.append(_member(name, email, reply=False))
         if program.organizer_email:
-            f = program.facilitator(cohort.facilitator)
+            f = program.facilitator(cohort.leader(session))
             people.append(_chair(f.name, f.email))
     else:
         status = None
@@ -553,7 +554,7 @@ def write_calendars(program: Program, plan: Plan, out_dir: Path, stamp: datetime
                 invite(program, plan, cohort, session, stamp)
             )
         people.update(cohort.members)
-        people.add(cohort.facilitator)
+        people.update(cohort.leaders())
     for pid in sorted(people):
         (out_dir / feed_path(pid)).write_bytes(
             person_feed(program, plan, pid, stamp)

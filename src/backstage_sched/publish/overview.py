@@ -241,6 +241,11 @@ def _cohort_section(program: Program, cohort: Cohort, lang: Language, venues: bo
     count = len(cohort.members)
     facts = [
         lang._("Facilitator: {name}").format(name=facilitator_name(program, cohort.facilitator)),
+        *(
+            lang._("Sessions {numbers} led by {name}").format(
+                numbers=numbers, name=facilitator_name(program, fid))
+            for fid, numbers in _led_by_others(cohort).items()
+        ),
         lang.n_("{count} member", "{count} members", count).format(count=lang.number(count)),
         lang._("Cancellation deadline: {day}").format(day=lang.day(cohort.cancellation_deadline)),
     ]
@@ -254,6 +259,30 @@ def _cohort_section(program: Program, cohort: Cohort, lang: Language, venues: bo
     out.append(_session_table(program, cohort, lang, venues))
     out.append("</section>")
     return "\n".join(out)
+
+
+def _led_by_others(cohort: Cohort) -> dict[str, str]:
+    """Facilitators other than the cohort's who lead some of its sessions (SPEC §8: a
+    substitute took over), with those sessions' numbers: ``{"f-eva": "1–3"}``."""
+    numbers: dict[str, list[int]] = defaultdict(list)
+    for s in ordered_sessions(cohort):
+        if cohort.leader(s) != cohort.facilitator:
+            numbers[cohort.leader(s)].append(s.number)
+    return {fid: _runs(found) for fid, found in numbers.items()}
+
+
+def _runs(numbers: list[int]) -> str:
+    """``1–3, 5``: ascending numbers with runs joined by an en dash."""
+    parts: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}–{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)
 
 
 def _closed_list(program: Program, lang: Language) -> str:
@@ -318,7 +347,7 @@ def _cohort_table(program: Program, plan: Plan, lang: Language) -> str:
 def _facilitator_load(program: Program, plan: Plan, lang: Language) -> str:
     """Per facilitator: the cohorts they lead, their sessions, limit and busiest day."""
     fids = [f.id for f in program.facilitators]
-    fids += sorted({c.facilitator for c in plan.cohorts} - set(fids))
+    fids += sorted({f for c in plan.cohorts for f in c.leaders()} - set(fids))
     rows = []
     for fid in sorted(fids):
         led = [c for c in plan.cohorts if c.facilitator == fid]
@@ -326,15 +355,20 @@ def _facilitator_load(program: Program, plan: Plan, lang: Language) -> str:
         most = None if known is None else known.max_cohorts
         limit = "—" if most is None else lang.number(most)
         per_day: dict[date, int] = defaultdict(int)
-        for c in led:
-            for s in c.sessions:
-                per_day[_day(program, s)] += 1
+        sessions = [s for c in plan.cohorts for s in c.sessions if c.leader(s) == fid]
+        for s in sessions:
+            per_day[_day(program, s)] += 1
+        names = [c.id for c in led] + [  # sessions of a cohort handed over to someone else
+            lang._("{cohort} (sessions {numbers})").format(cohort=c.id, numbers=numbers)
+            for c in plan.cohorts for other, numbers in _led_by_others(c).items()
+            if other == fid
+        ]
         rows.append(
             [
                 _e(facilitator_name(program, fid)),
-                _e(", ".join(c.id for c in led)) or "—",
+                _e(", ".join(names)) or "—",
                 _e(lang.number(len(led))),
-                _e(lang.number(sum(len(c.sessions) for c in led))),
+                _e(lang.number(len(sessions))),
                 _e(limit),
                 _e(lang.number(max(per_day.values(), default=0))),
             ]

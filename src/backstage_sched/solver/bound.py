@@ -72,7 +72,8 @@ class _Fit:
 
         On a re-plan, members of a cohort with sessions already held may stay
         with its facilitator whatever their availability says now (history is
-        not judged again)."""
+        not judged again), or pass with their cohort to any other facilitator
+        who leads (a handover, SPEC §8: only its sessions to come must suit them)."""
         inst = self.inst
         able = [f for f in range(len(inst.facilitators)) if cohorts_led(inst, f) > 0]
         kept: dict[int, set[int]] = defaultdict(set)
@@ -81,7 +82,8 @@ class _Fit:
             if earlier.held and earlier.facilitator in fac_index:
                 for m in earlier.members:
                     if m in inst.participant_index:
-                        kept[inst.participant_index[m]].add(fac_index[earlier.facilitator])
+                        kept[inst.participant_index[m]].update(
+                            {fac_index[earlier.facilitator], *able})
         return [
             tuple(f for f in range(len(inst.facilitators))
                   if f in kept[p] or (f in able and self.fits(p, f)))

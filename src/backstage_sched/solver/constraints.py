@@ -242,6 +242,37 @@ def add_participant_availability(
     )
 
 
+def _led(model: cp_model.CpModel, v: Variables, inst: Instance, f: int, k: int, i: int,
+         cache: dict):
+    """A literal for "session ``i`` of ``k`` takes place and facilitator ``f`` leads it",
+    or None when ``f`` never leads it: a held session is history (whoever led it,
+    never re-judged, and before every session to come), and a session a re-plan
+    keeps with its own facilitator (``inst.pinned_leader``) is theirs whoever leads
+    the cohort (SPEC §8)."""
+    if inst.held_when(k, i) is not None:
+        return None
+    pinned = inst.pinned_leader(k, i)
+    if pinned is None:
+        return _present(model, v, k, i, v.lead[k, f], cache)
+    return v.active[k][i] if pinned == inst.facilitators[f].id else None
+
+
+def _led_intervals(
+    model: cp_model.CpModel, v: Variables, inst: Instance, f: int,
+    starts: list[list[cp_model.IntVar]], size: int, cache: dict,
+) -> list[cp_model.IntervalVar]:
+    """Optional intervals ``[starts[k][i], + size)`` of the sessions ``f`` leads (:func:`_led`)."""
+    found = []
+    for k in range(len(v.open)):
+        for i in range(inst.n_sessions):
+            lit = _led(model, v, inst, f, k, i, cache)
+            if lit is not None:
+                found.append(
+                    model.new_optional_fixed_size_interval_var(starts[k][i], size, lit, "")
+                )
+    return found
+
+
 def _keep_sessions_in(model, v, inst, allowed_sets, literal, on) -> None:
     """Sessions of ``k`` lie in ``allowed_sets[x]`` whenever ``literal(x, k)`` and the
     literals ``on(x)`` hold."""
@@ -274,12 +305,21 @@ def add_one_facilitator(
 def add_facilitator_availability(
     model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
 ) -> None:
-    """Facilitator availability: no session over the facilitator's unavailable times."""
-    ids = [f.id for f in inst.facilitators]
-    _keep_sessions_in(
-        model, v, inst, inst.facilitator_open, lambda f, k: v.lead[k, f],
-        lambda f: _on(switch, FACILITATOR_AVAILABILITY.code, ids[f]),
-    )
+    """Facilitator availability: no session over the unavailable times of the
+    facilitator who leads it (:func:`_led`; held sessions are history)."""
+    cache: dict = {}
+    for f, allowed in enumerate(inst.facilitator_open):
+        if allowed is None:
+            continue
+        dom = _domain(allowed)
+        enabled = _on(switch, FACILITATOR_AVAILABILITY.code, inst.facilitators[f].id)
+        for k in range(len(v.open)):
+            for i in range(inst.n_sessions):
+                lit = _led(model, v, inst, f, k, i, cache)
+                if lit is not None:
+                    model.add_linear_expression_in_domain(v.when[k][i], dom).only_enforce_if(
+                        [lit, *enabled]
+                    )
 
 
 @enforces(FACILITATOR_CAPACITY)
@@ -303,15 +343,14 @@ def add_facilitator_no_overlap(
     two on one day are at least ``buffer_minutes`` apart.
 
     Each session occupies its duration plus the buffer after it, so
-    non-overlap of these intervals is exactly both rules.
+    non-overlap of these intervals is exactly both rules. Sessions count for the
+    facilitator who leads them (:func:`_led`).
     """
     duration = inst.program.sessions.duration_minutes
     cache: dict = {}
     for f, fac in enumerate(inst.facilitators):
         length = duration + inst.program.buffer(fac)
-        model.add_no_overlap(
-            _session_intervals(model, v, inst, lambda k, f=f: v.lead[k, f], v.minute, length, cache)
-        )
+        model.add_no_overlap(_led_intervals(model, v, inst, f, v.minute, length, cache))
 
 
 @enforces(FACILITATOR_SESSIONS_PER_DAY)
@@ -337,9 +376,7 @@ def add_facilitator_sessions_per_day(
             for k in range(len(v.open)):
                 model.add(v.lead[k, f] == 0)
             continue
-        days = _session_intervals(
-            model, v, inst, lambda k, f=f: v.lead[k, f], v.calendar_day, 1, cache
-        )
+        days = _led_intervals(model, v, inst, f, v.calendar_day, 1, cache)
         model.add_cumulative(days, [1] * len(days), limit)
 
 

@@ -36,8 +36,9 @@ def held_conflicts(inst: Instance) -> list[str]:
             (m, inst.participant_open[inst.participant_index[m]])
             for m in e.members if m in inst.participant_index
         ]
-        if e.facilitator in facs:
-            people.append((e.facilitator, inst.facilitator_open[facs[e.facilitator]]))
+        leader = inst.pinned_leader(k, e.held) or e.facilitator
+        if leader in facs:
+            people.append((leader, inst.facilitator_open[facs[leader]]))
         left = set(candidates)
         for _, allowed in people:
             if allowed is not None:

@@ -18,7 +18,9 @@ class EarlierCohort:
 
     ``held`` sessions (those before the re-plan's today) are history: pinned
     exactly, with their members; ``case_owners`` has one entry per session
-    (None for the kick-off).
+    (None for the kick-off). ``leaders`` (per session, may be shorter) names the
+    facilitator who keeps a session whoever leads the cohort: who led a held one,
+    or who leads one before a handover (SPEC §8); None: the cohort's facilitator.
     """
 
     facilitator: str
@@ -30,6 +32,7 @@ class EarlierCohort:
     orphans: frozenset[int] = frozenset()  # held sessions whose case owner withdrew
     id: str = ""  # the cohort's id in the earlier plan, for messages
     shrunk: bool = False  # lost members to withdrawals: may stay below min_size
+    leaders: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,14 @@ class Instance:
         slot = self.earlier[k].slots[i]
         day = (slot.day - self.program.start).days
         return day * self.n_slots + self.calendar.slot_minutes.index(slot.minute)
+
+    def pinned_leader(self, k: int, i: int) -> str | None:
+        """The facilitator who leads session ``i`` of slot ``k`` whoever leads the cohort
+        (``EarlierCohort.leaders``), or None: the cohort's facilitator."""
+        if k >= len(self.earlier):
+            return None
+        leaders = self.earlier[k].leaders
+        return leaders[i] if i < len(leaders) else None
 
     @property
     def participants(self) -> tuple[Participant, ...]:

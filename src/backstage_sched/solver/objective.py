@@ -127,11 +127,13 @@ def experience_monotony(model: cp_model.CpModel, v: Variables, inst: Instance) -
 
 def moved_sessions(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Re-plan (minimise): future sessions of earlier cohorts that move or vanish, and
-    once more each when the cohort changes facilitator or room."""
+    once more each when the cohort changes facilitator (those that follow the cohort's
+    facilitator, not one a session keeps: ``inst.pinned_leader``) or room."""
     terms = []
     for k, earlier in enumerate(inst.earlier):
         g = inst.n_slots
         future = 0
+        following = 0  # future sessions led by whoever leads the cohort
         for i in range(earlier.held, len(earlier.slots)):
             slot = earlier.slots[i]
             if slot.minute not in inst.calendar.slot_minutes:
@@ -145,10 +147,11 @@ def moved_sessions(model: cp_model.CpModel, v: Variables, inst: Instance) -> Exp
             model.add_implication(moved.Not(), v.active[k][i])
             terms.append(moved)
             future += 1
+            following += inst.pinned_leader(k, i) is None
         ids = [f.id for f in inst.facilitators]
-        if future and earlier.facilitator in ids:
+        if following and earlier.facilitator in ids:
             same = v.lead[k, ids.index(earlier.facilitator)]
-            terms.append(future * (1 - same))
+            terms.append(following * (1 - same))
         rooms = [r.id for r in inst.program.venues]
         if future and earlier.venue in rooms:
             terms.append(future * (1 - v.venue[k, rooms.index(earlier.venue)]))

@@ -75,7 +75,8 @@ TERMS = {
 
 def moved_sessions(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     """Future sessions of earlier cohorts that moved or vanished, plus, per cohort whose
-    facilitator or room changed (or that closed), its future sessions once more each."""
+    facilitator or room changed (or that closed), its future sessions once more each
+    (for the facilitator, those not kept by one of their own: ``inst.pinned_leader``)."""
     by_slot = {c.slot: c for c in cohorts}
     fac_ids = {f.id for f in inst.facilitators}
     room_ids = {r.id for r in inst.program.venues}
@@ -85,14 +86,16 @@ def moved_sessions(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
         for i in range(earlier.held, len(earlier.slots)):
             if now is None or i >= len(now.slots) or now.slots[i] != earlier.slots[i]:
                 moved += 1
-        future = sum(
-            1
-            for slot in earlier.slots[earlier.held:]
-            if slot.minute in inst.calendar.slot_minutes
-        )
+        on_grid = [
+            i for i, slot in enumerate(earlier.slots)
+            if i >= earlier.held and slot.minute in inst.calendar.slot_minutes
+        ]
+        future = len(on_grid)
+        # led by whoever leads the cohort, not kept by a facilitator of their own
+        following = sum(1 for i in on_grid if inst.pinned_leader(k, i) is None)
         kept = now is not None and now.facilitator == earlier.facilitator
         if earlier.facilitator in fac_ids and not kept:
-            moved += future
+            moved += following
         same_room = now is not None and now.venue == earlier.venue
         if earlier.venue in room_ids and not same_room:
             moved += future

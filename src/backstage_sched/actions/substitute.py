@@ -1,0 +1,132 @@
+"""Substitute a facilitator (SPEC §8): another facilitator takes a cohort's sessions
+from one session on, on the same dates.
+
+The plan records who led which session: the cohort's ``facilitator`` becomes the
+new one (who leads the sessions to come and counts the cohort in their
+``max_cohorts``), and each session before the handover names the facilitator
+who led it (:attr:`~backstage_sched.plan.Session.facilitator`).
+
+A handover is judged by the independent checker, the same way for the
+``substitute`` command and for a re-plan: :func:`handover_problems` lists what
+it breaks that the plan did not break before. :func:`first_unled` finds, for a
+re-plan, the first session to come that a cohort's facilitator can no longer
+lead at its date; the re-plan then weighs handing the sessions from there on to
+another facilitator against moving dates (:func:`.planner.replan_program`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from ..check.verify import Violation, verify
+from ..domain import Program
+from ..errors import InfeasibleError, InputError
+from ..plan import Cohort, Plan
+from ..rules import FACILITATOR_AVAILABILITY
+from .edits import Result, _cohort, _with_cohort
+
+
+def hand_over(cohort: Cohort, facilitator: str, index: int) -> Cohort:
+    """``cohort`` with ``facilitator`` leading the sessions from ``index`` on; each
+    earlier session keeps the facilitator who leads it (named only when not the new one)."""
+    sessions = tuple(
+        replace(s, facilitator=None)
+        if s.index >= index or cohort.leader(s) == facilitator
+        else replace(s, facilitator=cohort.leader(s))
+        for s in cohort.sessions
+    )
+    return replace(cohort, facilitator=facilitator, sessions=sessions)
+
+
+def handover_problems(program: Program, before: Plan, after: Plan) -> list[Violation]:
+    """The hard rules ``after`` (a plan with a handover) breaks that ``before`` did not:
+    the new facilitator's availability, ``max_cohorts``, sessions per day, buffer and
+    no overlap with their other sessions, as the checker words them."""
+    known = set(verify(program, before))
+    return [v for v in verify(program, after) if v not in known]
+
+
+def substitute(
+    program: Program, plan: Plan, cohort_id: str, facilitator: str, index: int | None,
+    today: date,
+) -> Result:
+    """Hand the sessions of ``cohort_id`` from session ``index`` on (None: the first not
+    yet held, on or after ``today``) to ``facilitator``; dates, members and case owners
+    stay.
+
+    Raises InputError for an unknown cohort or facilitator, a session already held,
+    or a facilitator who already leads those sessions; InfeasibleError, naming each
+    session and rule that fails, when the new facilitator cannot take them.
+    """
+    cohort = _cohort(plan, cohort_id)
+    try:
+        new = program.facilitator(facilitator)
+    except KeyError:
+        known = ", ".join(f.id for f in program.facilitators) or "none"
+        raise InputError(
+            None, "--facilitator", f"unknown facilitator {facilitator!r} (facilitators: {known})"
+        ) from None
+    if index is None:
+        to_come = [s for s in cohort.sessions if plan.day_of(s) >= today]
+        if not to_come:
+            raise InputError(
+                None, "--today",
+                f"cohort {cohort_id} held all its sessions before {today.isoformat()}",
+            )
+        index = to_come[0].index
+    if not 0 <= index < len(cohort.sessions):
+        raise InputError(
+            None, "--from-session",
+            f"{cohort_id} has sessions 1..{len(cohort.sessions)} (1 is the kick-off), "
+            f"not {index + 1}",
+        )
+    first = cohort.sessions[index]
+    if plan.day_of(first) < today:
+        raise InputError(
+            None, "--from-session",
+            f"{cohort_id} session {first.number} was held on {plan.day_of(first).isoformat()} "
+            f"(today is {today.isoformat()}): a held session keeps its facilitator",
+        )
+    taken = [s for s in cohort.sessions if s.index >= index]
+    if all(cohort.leader(s) == facilitator for s in taken):
+        raise InputError(
+            None, "--facilitator",
+            f"{new.name} ({facilitator}) already leads {cohort_id} from session {first.number}",
+        )
+    new_plan = _with_cohort(plan, hand_over(cohort, facilitator, index))
+    problems = handover_problems(program, plan, new_plan)
+    if problems:
+        raise InfeasibleError(
+            f"{new.name} ({facilitator}) cannot take over {cohort_id} from session "
+            f"{first.number}: " + "; ".join(str(v) for v in problems)
+        )
+    before = sorted({cohort.leader(s) for s in taken} - {facilitator})
+    names = ", ".join(f"{program.facilitator(f).name} ({f})" for f in before)
+    last = taken[-1].number
+    span = f"session {first.number}" if last == first.number else (
+        f"sessions {first.number}–{last}")
+    notes = [
+        f"{cohort_id}: {new.name} ({facilitator}) leads {span} instead of {names}; "
+        "dates, members and case owners are unchanged"
+    ]
+    if index > 0:
+        notes.append(
+            f"{cohort_id}: the plan keeps who led sessions 1–{index} "
+            "(plan.json names them on those sessions)"
+            if index > 1 else f"{cohort_id}: the plan keeps who led session 1"
+        )
+    return program, new_plan, notes
+
+
+def first_unled(program: Program, plan: Plan, today: date) -> dict[str, int]:
+    """Per cohort, the index of its first session on or after ``today`` whose
+    facilitator is unavailable at its date under ``program`` (edited inputs, e.g. a
+    sick leave), as the checker finds it; cohorts without one are left out."""
+    judged = replace(plan, history=replace(plan.history, held_before=today))
+    found: dict[str, int] = {}
+    for v in verify(program, judged):
+        if v.rule != FACILITATOR_AVAILABILITY.code or v.cohort is None or v.session is None:
+            continue
+        found[v.cohort] = min(found.get(v.cohort, v.session), v.session)
+    return found
