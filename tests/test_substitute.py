@@ -33,6 +33,7 @@ from backstage_sched import (
 )
 from backstage_sched.cli.app import main
 from backstage_sched.plan import Cohort, Objective, Session, uid_for
+from published import mark_sent
 
 TZ = ZoneInfo("Europe/Stockholm")
 TODAY = date(2027, 3, 25)  # sessions 1–3 held, 4 and 5 to come
@@ -121,7 +122,7 @@ def publish(folder: Path, text: str) -> Path:
     program = load_program(folder / "program.toml")
     out = folder / "plan"
     write_plan_dir(program, published_plan(program), out)
-    return out
+    return mark_sent(out)  # published: the invitations went out
 
 
 @pytest.fixture(scope="module")

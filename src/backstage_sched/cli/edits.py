@@ -126,11 +126,7 @@ def add_parsers(sub: Any) -> None:
         help="first session they lead, as the calendars number it (1 = kick-off; "
         "default: the first not yet held, on or after --today)",
     )
-    p.add_argument(
-        "--dry-run", action="store_true",
-        help="print the changes and the messages; write nothing (--out not needed)",
-    )
-    _common(p, today=True, out_required=False)
+    _common(p, today=True)
 
 
 def _session_number(text: str) -> int:
