@@ -24,6 +24,7 @@ from backstage_sched import (
     Plan,
     Program,
     load_program,
+    move,
     parse_rules,
     read_plan_dir,
     replan_program,
@@ -353,6 +354,18 @@ def test_the_library_call_returns_a_checked_change(base: Path) -> None:
     assert Plan.from_dict(json.loads(change.plan.to_json())) == change.plan
     assert any("Jonas Berg (f-jonas) leads sessions 4–5 instead of Eva Lindahl" in note
                for note in change.notes)
+
+
+def test_a_moved_session_is_checked_against_the_facilitator_who_leads_it(base: Path) -> None:
+    program, plan = read_plan_dir(base)
+    handed = substitute(program, plan, "c01", "f-jonas", TODAY, from_session=5)
+    # session 4 is still Eva's: Tuesday 09:00 is free for her, though Jonas leads c02 then
+    moved = move(handed.program, handed.plan, "c01", 4, TODAY, to=datetime(2027, 4, 13, 9, 0))
+    c01 = moved.plan.cohort("c01")
+    four = c01.sessions[3]
+    assert (four.start, c01.leader(four)) == (at(date(2027, 4, 13), 9), "f-eva")
+    assert c01.leader(c01.sessions[4]) == "f-jonas"
+    assert verify(moved.program, moved.plan) == []
 
 
 # ---------------------------------------------------------------------------

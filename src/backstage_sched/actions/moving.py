@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ..domain import Program
+from ..domain import Facilitator, Program
 from ..errors import InputError
 from ..inputs.workdays import Slot, WorkCalendar
 from ..plan import Cohort, Plan, Session
@@ -66,9 +66,14 @@ class Mover:
         for c, s in self.others:
             self.by_day.setdefault(self.local(s.start).date(), []).append((c, s))
         self.members = [program.participant(m) for m in cohort.members]
-        self.facilitator = program.facilitator(cohort.facilitator)
+        self.facilitators = {f: program.facilitator(f) for f in cohort.leaders()}
         self._blackout = sorted(d.toordinal() for d in self.cal.blackout_days)
         self._best: dict[tuple[int, date], tuple[Slot, str | None] | None] = {}
+
+    def leader(self, j: int) -> Facilitator:
+        """The facilitator who leads session ``j`` (after a substitution, not always the
+        cohort's)."""
+        return self.facilitators[self.cohort.leader(self.sessions[j])]
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.tz)
@@ -118,8 +123,9 @@ class Mover:
         closed = self.cal.closed_reason(slot.day)
         if closed:
             return f"allowed day: {slot.day.isoformat()} is closed ({closed})", None
-        if self.cal.blocked(self.facilitator.unavailable, (), slot):
-            return f"facilitator availability: {self.facilitator.id} is unavailable", None
+        leader = self.leader(j)
+        if self.cal.blocked(leader.unavailable, (), slot):
+            return f"facilitator availability: {leader.id} is unavailable", None
         busy = [m.id for m in self.members if self.cal.blocked(m.unavailable, m.busy, slot)]
         if busy:
             return f"participant availability: {', '.join(busy)} unavailable", None
@@ -132,8 +138,8 @@ class Mover:
     def _facilitator_clash(self, j: int, day: date, start: datetime, end: datetime) -> str | None:
         # The cohort's own sessions are weeks apart (gap rule), and later ones may
         # still be about to move: only other cohorts can clash.
-        f = self.facilitator
-        same_day = [(c.id, s) for c, s in self.by_day.get(day, ()) if c.facilitator == f.id]
+        f = self.leader(j)
+        same_day = [(c.id, s) for c, s in self.by_day.get(day, ()) if c.leader(s) == f.id]
         limit = self.program.sessions_per_day(f)
         if len(same_day) >= limit:
             return f"facilitator sessions per day: {f.id} already leads {limit} on {day}"
