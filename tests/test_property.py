@@ -32,7 +32,7 @@ from backstage_sched.inputs.workdays import Slot
 from backstage_sched.plan import Plan
 from backstage_sched.solver import ScheduledCohort, SolveOptions
 from backstage_sched.solver.bound import placed_bound
-from backstage_sched.solver.firstfit import constructions
+from backstage_sched.solver.coordinator import constructions
 from backstage_sched.solver.instance import Instance
 from backstage_sched.solver.objective import balance_floor
 from backstage_sched.solver.readback import plan_key

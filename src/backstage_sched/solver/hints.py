@@ -1,6 +1,7 @@
 """Where CP-SAT starts: the best construction as a first plan, and plans as hints.
 
-:func:`best_start` picks the best of the greedy and first-fit constructions;
+:func:`best_start` picks the better of the greedy construction and the
+coordinator's method (:mod:`.coordinator`, dates first);
 the ``add_*_hint`` functions hand a plan (a schedule, the greedy cohorts or an
 earlier plan grown by its newcomers) to the model as a solution hint, and
 :func:`hint_solution` makes a search's last solution the next one's hint.
@@ -11,8 +12,8 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from .construct import Built, greedy
+from .coordinator import constructions
 from .earlier import grow_earlier
-from .firstfit import constructions
 from .instance import Instance
 from .options import Progress
 from .readback import greedy_schedule, plan_key
@@ -21,15 +22,15 @@ from .variables import Variables
 
 
 def best_start(inst: Instance, say: Progress) -> list[ScheduledCohort]:
-    """The best of the greedy construction and the first-fit constructions
-    (:func:`.firstfit.constructions`) by :func:`plan_key`; ties go to the greedy."""
+    """The better of the greedy construction and the coordinator's method
+    (:func:`.coordinator.constructions`) by :func:`plan_key`; ties go to the greedy."""
     built = greedy(inst)
     best = greedy_schedule(inst, built)
     best_key, name = plan_key(inst, best), "greedy"
     for made in constructions(inst):
         key = plan_key(inst, made.cohorts)
         if key > best_key:
-            best, best_key, name = list(made.cohorts), key, f"first-fit ({made.name})"
+            best, best_key, name = list(made.cohorts), key, made.name
     say(f"start: {best_key[0]} placed by the {name} construction")
     return best
 

@@ -1,9 +1,10 @@
 """Large programs: planned as independent groups, merged, then repaired.
 
 :func:`solve_in_groups` deals the people into groups (:mod:`.decompose`),
-plans each whole with :func:`.levels.solve_instance`, keeps a first-fit plan
-of the whole program instead when it is better, and re-plans pieces of the
-merged plan where people are left out (:mod:`.repair`).
+plans each whole with :func:`.levels.solve_instance`, keeps the coordinator's
+plan of the whole program (:mod:`.coordinator`) instead when it is better,
+and re-plans pieces of the merged plan where people are left out
+(:mod:`.repair`).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from functools import partial
 
 from ..domain import Program
 from .construct import greedy
+from .coordinator import constructions
 from .decompose import solve_split
 from .explain import unplaced_reasons
-from .firstfit import constructions
 from .instance import Instance
 from .levels import solve_instance
 from .objective import objective_levels
@@ -73,9 +74,9 @@ def solve_in_groups(
     cohorts = [c for r in results for c in r.cohorts]
     if plan_key(inst, cohorts) < (ceiling, 0, 0):  # else nothing can beat it
         for made in constructions(inst, floor=len({m for c in cohorts for m in c.members})):
-            # a first-fit plan of the whole program can beat the merged groups
+            # the coordinator's plan of the whole program can beat the merged groups
             if plan_key(inst, made.cohorts) > plan_key(inst, cohorts):
-                say(f"the first-fit construction ({made.name}) beats the groups")
+                say(f"{made.name} beats the groups")
                 cohorts = list(made.cohorts)
     placed = {m for c in cohorts for m in c.members}
     if len(placed) < ceiling:
