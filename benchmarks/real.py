@@ -193,7 +193,7 @@ def people(orgs: list[Organisation], s: Shape, rng: random.Random) -> list[Perso
     everyone = [Person(org, _days_of(org, rng)) for org in orgs for _ in range(org.size)]
     rng.shuffle(everyone)
     small = [p for p in everyone if not p.organisation.home]
-    kinds = ("every weekday blocked", "on leave all year", "calendar busy every weekday")
+    kinds = ("every weekday blocked", "calendar busy every weekday", "on leave all year")
     for i, person in enumerate(rng.sample(small, min(s.unplaceable, len(small)))):
         person.cannot = kinds[i % len(kinds)]
     width = max(3, len(str(len(everyone))))
@@ -469,6 +469,11 @@ def facilitator_lines(f: int, s: Shape, pairs: list[tuple[str, str]],
 # -- the files -----------------------------------------------------------------------
 
 
+def _shortfall(seats: float, want: float) -> str:
+    short = 1 - seats / want if want else 0.0
+    return f"{100 * short:.0f} % short" if short > 0 else f"{-100 * short:.0f} % spare"
+
+
 def _header(n: int, f: int, seed: int, s: Shape, orgs: list[Organisation],
             want: dict[str, float], seats: dict[str, float]) -> list[str]:
     allowed = s.max_per_organization * s.cohorts
@@ -482,7 +487,7 @@ def _header(n: int, f: int, seed: int, s: Shape, orgs: list[Organisation],
         "# Weekday: people who want it (1/k for k days) / facilitator seats (7 x max_cohorts"
         " / 2 on each of two days):",
         "#   " + ", ".join(f"{d} {want[d]:.1f}/{seats[d]:.1f}" for d in WEEKDAYS)
-        + f"; most wanted {top}: {100 * (1 - seats[top] / want[top]):.0f} % short.",
+        + f"; most wanted {top}: {_shortfall(seats[top], want[top])}.",
         f"# Large organisations, share of the {allowed} places max_per_organization "
         f"{s.max_per_organization} allows: {large}.",
     ]
