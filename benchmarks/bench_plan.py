@@ -1,16 +1,21 @@
-"""Benchmark the whole planning flow on generated programs of growing size.
+"""Benchmark the whole planning flow on generated programs and on the stored ones.
 
 For each variant and size ``N x F`` (participants x facilitators) a fresh
-child process generates a program (benchmarks/generate.py, seed 0), then
-times load -> plan_program -> write_plan_dir and reports peak memory, plan
-quality, the greedy yardstick and an upper bound on placeable people. Results
-are printed as a table, with how wall time grows per doubling of size, and
-written to ``benchmarks/results/latest.json``.
+child process generates a program (benchmarks/generate.py, seed 0); each
+folder of benchmarks/programs/ named by ``--programs`` is planned as it is.
+The child times load -> plan_program -> write_plan_dir and reports peak
+memory, plan quality, two yardsticks (first-fit, yardstick.py, and the
+coordinator's method, coordinator.py) and an upper bound on placeable
+people. Results are printed as a table, with how wall time grows per
+doubling of size, and written to ``benchmarks/results/latest.json``.
 
 Exit status is 1 when any plan breaks a rule (verify() non-empty or
-VerificationError) or places fewer people than the greedy yardstick.
+VerificationError), places fewer people than either yardstick, ties one in
+placed people with more avoid-time hits or more irregular cohorts, or places
+more than a bound.
 
-    python benchmarks/bench_plan.py [--sizes 36x2,120x5] [--variants normal,tight] [--effort 6]
+    python benchmarks/bench_plan.py [--sizes 36x2,120x5] [--variants real,tight]
+        [--programs all|none|NAME,NAME] [--effort 6]
 """
 
 from __future__ import annotations
@@ -36,8 +41,10 @@ sys.path.insert(0, str(HERE))
 
 from generate import VARIANTS, generate  # noqa: E402
 
-DEFAULT_SIZES = "120x5,360x12"
-DEFAULT_VARIANTS = "normal,tight,snug,venues,company"
+DEFAULT_SIZES = "36x2,120x5,360x15"
+DEFAULT_VARIANTS = "real"
+DEFAULT_PROGRAMS = "all"
+PROGRAMS = HERE / "programs"
 RESULTS = HERE / "results" / "latest.json"
 
 
@@ -58,7 +65,10 @@ def parse_sizes(text: str) -> list[tuple[int, int]]:
 
 
 def parse_variants(text: str) -> list[str]:
-    """``"normal,tight"`` -> ``["normal", "tight"]`` (order kept, duplicates dropped)."""
+    """``"normal,tight"`` -> ``["normal", "tight"]`` (order kept, duplicates dropped);
+    ``"none"`` -> ``[]`` (only stored programs)."""
+    if text.strip().lower() == "none":
+        return []
     variants: list[str] = []
     for part in text.split(","):
         part = part.strip().lower()
@@ -72,6 +82,34 @@ def parse_variants(text: str) -> list[str]:
     if not variants:
         raise argparse.ArgumentTypeError("no variants given")
     return variants
+
+
+def stored_programs() -> list[str]:
+    """Folders of benchmarks/programs/ that hold a program.toml, sorted."""
+    if not PROGRAMS.is_dir():
+        return []
+    return sorted(p.parent.name for p in PROGRAMS.glob("*/program.toml"))
+
+
+def parse_programs(text: str) -> list[str]:
+    """``"all"`` -> every stored program, ``"none"`` -> ``[]``, else the names given."""
+    text = text.strip()
+    if text.lower() == "none":
+        return []
+    known = stored_programs()
+    if text.lower() == "all":
+        return known
+    names: list[str] = []
+    for part in text.split(","):
+        part = part.strip().rstrip("/")
+        if not part:
+            continue
+        if part not in known:
+            raise argparse.ArgumentTypeError(
+                f"no program {part!r} in {PROGRAMS.name}/; choose from {', '.join(known)}")
+        if part not in names:
+            names.append(part)
+    return names
 
 
 def _peak_rss_mb() -> float:
@@ -203,8 +241,28 @@ def _phases(events: list[tuple[float, str]], plan_start: float, plan_end: float)
 def run_size(n: int, f: int, effort: float, seed: int,
              variant: str = "normal") -> dict[str, Any]:
     """Generate, plan and check one size; runs inside a fresh child process."""
-    from yardstick import simple_greedy
+    result: dict[str, Any] = {"variant": variant, "size": f"{n}x{f}", "participants": n,
+                              "facilitators": f}
+    with tempfile.TemporaryDirectory(prefix=f"bench-{variant}-{n}x{f}-") as tmp:
+        tmp_path = Path(tmp)
+        program_toml, participants_csv = generate(tmp_path / "input", n, f, seed, variant)
+        return run_files(program_toml, participants_csv, tmp_path / "out", effort, seed,
+                         result)
 
+
+def run_stored(name: str, effort: float, seed: int) -> dict[str, Any]:
+    """Plan and check the stored program ``benchmarks/programs/<name>`` as it is."""
+    folder = PROGRAMS / name
+    csv_path = folder / "participants.csv"
+    result: dict[str, Any] = {"program": name}
+    with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
+        return run_files(folder / "program.toml", csv_path if csv_path.exists() else None,
+                         Path(tmp) / "out", effort, seed, result)
+
+
+def run_files(program_toml: Path, participants_csv: Path | None, out: Path, effort: float,
+              seed: int, result: dict[str, Any]) -> dict[str, Any]:
+    """Load, plan, write and check one program; fill in and return ``result``."""
     from backstage_sched.actions.planner import plan_program
     from backstage_sched.check.verify import verify
     from backstage_sched.errors import VerificationError
@@ -212,82 +270,105 @@ def run_size(n: int, f: int, effort: float, seed: int,
     from backstage_sched.publish.folder import write_plan_dir
     from backstage_sched.solver import SolveOptions
 
-    result: dict[str, Any] = {"variant": variant, "size": f"{n}x{f}", "participants": n,
-                              "facilitators": f}
-    with tempfile.TemporaryDirectory(prefix=f"bench-{variant}-{n}x{f}-") as tmp:
-        tmp_path = Path(tmp)
-        program_toml, participants_csv = generate(tmp_path / "input", n, f, seed, variant)
-        events: list[tuple[float, str]] = []
+    events: list[tuple[float, str]] = []
 
-        def progress(msg: str) -> None:
-            events.append((time.perf_counter(), msg))
+    def progress(msg: str) -> None:
+        events.append((time.perf_counter(), msg))
 
-        options = SolveOptions(seed=seed, effort=effort, workers=1)
-        t0 = time.perf_counter()
-        program = load_program(program_toml, participants_csv)
-        t1 = time.perf_counter()
-        try:
-            plan = plan_program(program, options, progress=progress)
-        except VerificationError as exc:
-            result["error"] = f"VerificationError: {exc}"
-            result["violations"] = [str(v) for v in getattr(exc, "violations", [])]
-            result["wall_s"] = time.perf_counter() - t0
-            result["peak_rss_mb"] = _peak_rss_mb()
-            return result
-        t2 = time.perf_counter()
-        write_plan_dir(program, plan, tmp_path / "out")
-        t3 = time.perf_counter()
+    options = SolveOptions(seed=seed, effort=effort, workers=1)
+    t0 = time.perf_counter()
+    program = load_program(program_toml, participants_csv)
+    t1 = time.perf_counter()
+    if "size" not in result:  # a stored program: its size is what it holds
+        result.update(size=f"{len(program.participants)}x{len(program.facilitators)}",
+                      participants=len(program.participants),
+                      facilitators=len(program.facilitators))
+    try:
+        plan = plan_program(program, options, progress=progress)
+    except VerificationError as exc:
+        result["error"] = f"VerificationError: {exc}"
+        result["violations"] = [str(v) for v in getattr(exc, "violations", [])]
+        result["wall_s"] = time.perf_counter() - t0
         result["peak_rss_mb"] = _peak_rss_mb()
-        result["wall_s"] = t3 - t0
-        result["load_s"] = t1 - t0
-        result["plan_s"] = t2 - t1
-        result["write_s"] = t3 - t2
-        result["phases_s"] = _phases(events, t1, t2)
-        result["progress"] = [[round(t - t1, 3), msg] for t, msg in events]
+        return result
+    t2 = time.perf_counter()
+    write_plan_dir(program, plan, out)
+    t3 = time.perf_counter()
+    result["peak_rss_mb"] = _peak_rss_mb()
+    result["wall_s"] = t3 - t0
+    result["load_s"] = t1 - t0
+    result["plan_s"] = t2 - t1
+    result["write_s"] = t3 - t2
+    result["phases_s"] = _phases(events, t1, t2)
+    result["progress"] = [[round(t - t1, 3), msg] for t, msg in events]
 
-        violations = verify(program, plan)
-        result["violations"] = [str(v) for v in violations]
-        objective = plan.objective
-        proved = objective.proved_optimal
-        result["placed"] = plan.placed
-        result["total"] = len(program.participants)
-        result["unplaced"] = len(plan.unplaced)
-        result["cohorts"] = len(plan.cohorts)
-        result["solver_avoid_hits"] = objective.value("avoid_hits")
-        result["solver_irregular_sessions"] = objective.value("irregular_sessions")
-        result.update(recount_soft(program, plan))
-        result["balance"] = objective.value("balance")
-        result["proved_optimal"] = proved
-        result["unplaced_reasons"] = sorted({u.reason for u in plan.unplaced})
-
-        g0 = time.perf_counter()
-        orders = first_fit_orders(program)
-        result["first_fit"] = {name: simple_greedy(ordered) for name, ordered in orders.items()}
-        yard = result["first_fit"]["file order"]
-        best = max(result["first_fit"].values(), key=lambda y: y["placed"])
-        result["greedy_s"] = time.perf_counter() - g0
-        result["greedy_placed"] = yard["placed"]
-        result["greedy_cohorts"] = yard["cohorts"]
-        result["greedy_avoid_hits"] = yard["avoid_hits"]
-        result["first_fit_placed"] = best["placed"]
-        result["upper_bound"] = placeable_upper_bound(program)
-        result["placed_bound"] = objective.placed_bound
-        result["placed_bound_parts"] = objective.placed_bound_parts
-        # both bounds are valid, so the smaller is too; the runner's own is a cross-check
-        bound = min(result["upper_bound"]["bound"], result["placed_bound"] or math.inf)
-        result["bound"] = bound
-        result["gap_to_bound"] = (bound - plan.placed) / bound if bound else 0.0
-        result["irregular_cohorts"] = len(plan.cohorts) - result["regular_cohorts"]
-        result["solver_status"] = {
-            level: "optimal" if ok else "feasible" for level, ok in proved.items()
-        }
-        result["vs_greedy"] = {
-            "placed_diff": plan.placed - yard["placed"],
-            "placed_ratio": plan.placed / yard["placed"] if yard["placed"] else None,
-            "avoid_ratio": (result["avoid_hits"] / yard["avoid_hits"]
-                            if yard["avoid_hits"] else None),
+    violations = verify(program, plan)
+    result["violations"] = [str(v) for v in violations]
+    objective = plan.objective
+    proved = objective.proved_optimal
+    result["placed"] = plan.placed
+    result["total"] = len(program.participants)
+    result["unplaced"] = len(plan.unplaced)
+    result["cohorts"] = len(plan.cohorts)
+    result["solver_avoid_hits"] = objective.value("avoid_hits")
+    result["solver_irregular_sessions"] = objective.value("irregular_sessions")
+    result.update(recount_soft(program, plan))
+    result["balance"] = objective.value("balance")
+    result["proved_optimal"] = proved
+    result["unplaced_reasons"] = sorted({u.reason for u in plan.unplaced})
+    result["irregular_cohorts"] = len(plan.cohorts) - result["regular_cohorts"]
+    result.update(yardsticks(program))
+    result["upper_bound"] = placeable_upper_bound(program)
+    result["placed_bound"] = objective.placed_bound
+    result["placed_bound_parts"] = objective.placed_bound_parts
+    # both bounds are valid, so the smaller is too; the runner's own is a cross-check
+    bound = min(result["upper_bound"]["bound"], result["placed_bound"] or math.inf)
+    result["bound"] = bound
+    result["gap_to_bound"] = (bound - plan.placed) / bound if bound else 0.0
+    result["solver_status"] = {
+        level: "optimal" if ok else "feasible" for level, ok in proved.items()
+    }
+    yard = result["first_fit"]["file order"]
+    result["vs_greedy"] = {
+        "placed_diff": plan.placed - yard["placed"],
+        "placed_ratio": plan.placed / yard["placed"] if yard["placed"] else None,
+        "avoid_ratio": (result["avoid_hits"] / yard["avoid_hits"]
+                        if yard["avoid_hits"] else None),
+    }
+    coord = result["coordinator"]
+    if "error" not in coord:
+        result["vs_coordinator"] = {
+            "placed_diff": plan.placed - coord["placed"],
+            "avoid_diff": result["avoid_hits"] - coord["avoid_hits"],
+            "irregular_cohorts_diff": result["irregular_cohorts"] - coord["irregular_cohorts"],
         }
     return result
+
+
+def yardsticks(program: Any) -> dict[str, Any]:
+    """Both yardsticks on ``program``: first-fit in three orders and the coordinator's
+    method (its plan verified; a broken plan or a crash is recorded as its error)."""
+    from coordinator import coordinator
+    from yardstick import simple_greedy
+
+    out: dict[str, Any] = {}
+    g0 = time.perf_counter()
+    orders = first_fit_orders(program)
+    out["first_fit"] = {name: simple_greedy(ordered) for name, ordered in orders.items()}
+    yard = out["first_fit"]["file order"]
+    best = max(out["first_fit"].values(), key=lambda y: y["placed"])
+    out["greedy_s"] = time.perf_counter() - g0
+    out["greedy_placed"] = yard["placed"]
+    out["greedy_cohorts"] = yard["cohorts"]
+    out["greedy_avoid_hits"] = yard["avoid_hits"]
+    out["first_fit_placed"] = best["placed"]
+    c0 = time.perf_counter()
+    try:
+        out["coordinator"] = coordinator(program)
+    except Exception as exc:  # reported as a failure of the run
+        out["coordinator"] = {"error": f"{type(exc).__name__}: {exc}"}
+    out["coordinator"]["seconds"] = time.perf_counter() - c0
+    return out
 
 
 def first_fit_orders(program: Any) -> dict[str, Any]:
@@ -314,29 +395,66 @@ def first_fit_orders(program: Any) -> dict[str, Any]:
     }
 
 
-def _child(n: int, f: int, effort: float, seed: int, variant: str, queue: Any) -> None:
+def label(result: dict[str, Any]) -> str:
+    """The generator variant, or the stored program's folder name."""
+    return result.get("program") or result.get("variant", "normal")
+
+
+def _child(job: tuple[Any, ...], effort: float, seed: int, queue: Any) -> None:
     try:
-        queue.put(run_size(n, f, effort, seed, variant))
+        if job[0] == "program":
+            queue.put(run_stored(job[1], effort, seed))
+        else:
+            _, n, f, variant = job
+            queue.put(run_size(n, f, effort, seed, variant))
     except BaseException as exc:  # report, never hang the parent
-        queue.put({
-            "variant": variant, "size": f"{n}x{f}", "participants": n, "facilitators": f,
-            "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc(),
-            "peak_rss_mb": _peak_rss_mb(),
-        })
+        result = ({"program": job[1]} if job[0] == "program" else
+                  {"variant": job[3], "size": f"{job[1]}x{job[2]}", "participants": job[1],
+                   "facilitators": job[2]})
+        queue.put({**result, "error": f"{type(exc).__name__}: {exc}",
+                   "traceback": traceback.format_exc(), "peak_rss_mb": _peak_rss_mb()})
 
 
-def run_isolated(n: int, f: int, effort: float, seed: int,
-                 variant: str = "normal") -> dict[str, Any]:
-    """Run one size in a fresh (spawned) process so peak memory is per size."""
+def _isolated(job: tuple[Any, ...], effort: float, seed: int) -> dict[str, Any]:
+    """Run one job in a fresh (spawned) process so peak memory is per run."""
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(n, f, effort, seed, variant, queue))
+    proc = ctx.Process(target=_child, args=(job, effort, seed, queue))
     proc.start()
     result = queue.get()
     proc.join()
     if proc.exitcode not in (0, None) and "error" not in result:
         result["error"] = f"child exited with {proc.exitcode}"
     return result
+
+
+def run_isolated(n: int, f: int, effort: float, seed: int,
+                 variant: str = "normal") -> dict[str, Any]:
+    """Generate and plan one size in a fresh process."""
+    return _isolated(("generated", n, f, variant), effort, seed)
+
+
+def run_stored_isolated(name: str, effort: float, seed: int) -> dict[str, Any]:
+    """Plan one stored program in a fresh process."""
+    return _isolated(("program", name), effort, seed)
+
+
+def _versus(result: dict[str, Any], name: str, yard: dict[str, Any]) -> list[str]:
+    """Why the plan loses to one yardstick: fewer placed, or on a tie in placed
+    people more avoid-time hits or more irregular cohorts."""
+    placed = result["placed"]
+    if placed < yard["placed"]:
+        return [f"placed {placed} < {name} {yard['placed']}"]
+    if placed > yard["placed"]:
+        return []
+    problems = []
+    if result["avoid_hits"] > yard["avoid_hits"]:
+        problems.append(f"placed {placed} = {name}, but avoid hits {result['avoid_hits']}"
+                        f" > {yard['avoid_hits']}")
+    if result["irregular_cohorts"] > yard["irregular_cohorts"]:
+        problems.append(f"placed {placed} = {name}, but irregular cohorts "
+                        f"{result['irregular_cohorts']} > {yard['irregular_cohorts']}")
+    return problems
 
 
 def failures(result: dict[str, Any]) -> list[str]:
@@ -348,8 +466,12 @@ def failures(result: dict[str, Any]) -> list[str]:
     if result["violations"]:
         problems.append(f"{len(result['violations'])} verifier violation(s)")
     for order, yard in result["first_fit"].items():
-        if result["placed"] < yard["placed"]:
-            problems.append(f"placed {result['placed']} < first-fit ({order}) {yard['placed']}")
+        problems += _versus(result, f"first-fit ({order})", yard)
+    coord = result["coordinator"]
+    if "error" in coord:
+        problems.append(f"the coordinator's method failed: {coord['error']}")
+    else:
+        problems += _versus(result, "the coordinator's method", coord)
     if result["placed"] > result["upper_bound"]["bound"]:
         problems.append(f"placed {result['placed']} > the runner's bound (a bound is wrong)")
     if result["placed_bound"] is None or result["placed"] > result["placed_bound"]:
@@ -376,12 +498,12 @@ def growth_per_doubling(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ``(t2 / t1) ** (1 / log2(n2 / n1))``: 2.0 means time doubles when the
     number of participants doubles (linear), 4.0 quadratic. Failed sizes and
     pairs of equal size are skipped; a last entry per variant spans the first
-    and the last size.
+    and the last size. Stored programs are left out.
     """
     out: list[dict[str, Any]] = []
     by_variant: dict[str, list[dict[str, Any]]] = {}
     for r in results:
-        if "error" not in r and r.get("wall_s"):
+        if "error" not in r and r.get("wall_s") and "program" not in r:
             by_variant.setdefault(r.get("variant", "normal"), []).append(r)
     for variant, runs in by_variant.items():
         runs = sorted(runs, key=lambda r: r["participants"])
@@ -403,21 +525,33 @@ def _ratio(a: float, b: float) -> str:
     return "-" if not b else f"{a / b:.2f}"
 
 
+def _yard(r: dict[str, Any], key: str) -> str:
+    """The coordinator's figure ``key``, or ``err`` when its method failed."""
+    coord = r.get("coordinator", {})
+    return "err" if "error" in coord else str(coord[key])
+
+
+def _best_yardstick(r: dict[str, Any]) -> int:
+    coord = r.get("coordinator", {})
+    return max(r["first_fit_placed"], coord.get("placed", 0))
+
+
 def print_table(results: list[dict[str, Any]], effort: float) -> None:
     headers = [
-        "variant", "size", "wall s", "peak MB", "placed", "bound", "gap", "first-fit",
-        "vs ff", "avoid", "ff avoid", "irreg. cohorts", "cohorts", "optimal", "status",
+        "program", "size", "wall s", "peak MB", "placed", "bound", "gap", "first-fit",
+        "coord.", "vs best", "avoid", "ff avoid", "coord. avoid", "irreg. cohorts",
+        "coord. irreg.", "cohorts", "optimal", "status",
     ]
     rows = []
     for r in results:
         problems = failures(r)
         if "error" in r:
-            rows.append([r.get("variant", "normal"), r["size"],
+            rows.append([label(r), r.get("size", "?"),
                          f"{r.get('wall_s', math.nan):.1f}",
-                         f"{r.get('peak_rss_mb', math.nan):.0f}"] + ["-"] * 10 + ["FAIL"])
+                         f"{r.get('peak_rss_mb', math.nan):.0f}"] + ["-"] * 13 + ["FAIL"])
             continue
         rows.append([
-            r.get("variant", "normal"),
+            label(r),
             r["size"],
             f"{r['wall_s']:.1f}",
             f"{r['peak_rss_mb']:.0f}",
@@ -425,10 +559,13 @@ def print_table(results: list[dict[str, Any]], effort: float) -> None:
             str(r["bound"]),
             f"{100 * r['gap_to_bound']:.1f}%",
             str(r["first_fit_placed"]),
-            f"{r['placed'] - r['first_fit_placed']:+d}",
+            _yard(r, "placed"),
+            f"{r['placed'] - _best_yardstick(r):+d}",
             _soft(r, "avoid_hits"),
             str(r["greedy_avoid_hits"]),
+            _yard(r, "avoid_hits"),
             str(r["irregular_cohorts"]),
+            _yard(r, "irregular_cohorts"),
             str(r["cohorts"]),
             _fmt_optimal(r["proved_optimal"]),
             "ok" if not problems else "FAIL",
@@ -446,43 +583,52 @@ def print_table(results: list[dict[str, Any]], effort: float) -> None:
     else:
         table = Table(title=title)
         for h in headers:
-            table.add_column(h, justify="left" if h in ("variant", "size") else "right",
+            table.add_column(h, justify="left" if h in ("program", "size") else "right",
                              no_wrap=True)
         for row in rows:
             table.add_row(*row)
-        Console(width=max(160, os.get_terminal_size(0).columns if sys.stdin.isatty() else 160)
+        Console(width=max(200, os.get_terminal_size(0).columns if sys.stdin.isatty() else 200)
                 ).print(table)
-    print("bound: the plan's proven placed_bound (or the runner's own, when lower); gap:"
-          " (bound - placed) / bound; first-fit: the best first-fit yardstick of three"
-          " orders; vs ff: placed minus it; ff avoid: avoid hits of the file-order"
-          " yardstick; irreg. cohorts: cohorts not on one weekday and time; optimal: P"
-          " placed, A avoid_hits, R irregular_sessions, B balance proved, · = not; avoid:"
-          " recounted from the plan, (solver objective) when it differs")
+    print("program: generator variant, or folder of benchmarks/programs/; bound: the plan's"
+          " proven placed_bound (or the runner's own, when lower); gap: (bound - placed) /"
+          " bound; first-fit: the best first-fit yardstick of three orders; coord.: the"
+          " coordinator's method (dates first); vs best: placed minus the better"
+          " yardstick; avoid: recounted from the plan, (solver objective) when it differs;"
+          " ff avoid: avoid hits of the file-order first-fit; irreg. cohorts: cohorts not"
+          " on one weekday and time; optimal: P placed, A avoid_hits, R irregular_sessions,"
+          " B balance proved, · = not")
     for r in results:
         if "error" in r:
             continue
-        label = f"{r.get('variant', 'normal')} {r['size']}"
+        name = f"{label(r)} {r['size']}"
         proved = [k for k, v in r["proved_optimal"].items() if v]
         found = [k for k, v in r["proved_optimal"].items() if not v]
-        print(f"{label}: solver status: proved optimal: {', '.join(proved) or 'none'}; "
+        print(f"{name}: solver status: proved optimal: {', '.join(proved) or 'none'}; "
               f"best found, not proved: {', '.join(found) or 'none'}; "
               f"gap to bound {100 * r['gap_to_bound']:.1f} %")
         g_placed, g_avoid = r["first_fit_placed"], r["greedy_avoid_hits"]
         halved = ("-" if not g_avoid else
                   "yes" if 2 * r["avoid_hits"] <= g_avoid else "no")
-        print(f"{label}: vs first-fit: placed {r['placed']} vs {g_placed} "
+        print(f"{name}: vs first-fit: placed {r['placed']} vs {g_placed} "
               f"({r['placed'] - g_placed:+d}, ratio {_ratio(r['placed'], g_placed)}); "
               f"avoid hits {r['avoid_hits']} vs {g_avoid} "
               f"(ratio {_ratio(r['avoid_hits'], g_avoid)}, at least halved: {halved}); "
               f"regular rhythm: {r.get('regular_cohorts', '-')} of {r['cohorts']} cohorts")
+        coord = r["coordinator"]
+        if "error" not in coord:
+            print(f"{name}: vs the coordinator's method: placed {r['placed']} vs "
+                  f"{coord['placed']} ({r['placed'] - coord['placed']:+d}); avoid hits "
+                  f"{r['avoid_hits']} vs {coord['avoid_hits']}; irregular cohorts "
+                  f"{r['irregular_cohorts']} vs {coord['irregular_cohorts']}; "
+                  f"its plan took {coord['seconds']:.1f} s")
     for r in results:
-        label = f"{r.get('variant', 'normal')} {r['size']}"
+        name = f"{label(r)} {r.get('size', '?')}"
         phases = r.get("phases_s")
         if phases:
             parts = ", ".join(f"{k} {v:.1f}" for k, v in phases.items())
-            print(f"{label}: load {r['load_s']:.2f}, {parts}, write {r['write_s']:.2f} s")
+            print(f"{name}: load {r['load_s']:.2f}, {parts}, write {r['write_s']:.2f} s")
         for problem in failures(r):
-            print(f"{label}: FAIL {problem}")
+            print(f"{name}: FAIL {problem}")
             for v in r.get("violations", [])[:10]:
                 print(f"    {v}")
     growth = growth_per_doubling(results)
@@ -499,23 +645,32 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"comma-separated NxF sizes (default {DEFAULT_SIZES})")
     parser.add_argument("--variants", type=parse_variants,
                         default=parse_variants(DEFAULT_VARIANTS),
-                        help=f"comma-separated generator variants out of {', '.join(VARIANTS)}"
-                             f" (default {DEFAULT_VARIANTS})")
+                        help=f"comma-separated generator variants out of {', '.join(VARIANTS)},"
+                             f" or none (default {DEFAULT_VARIANTS})")
+    parser.add_argument("--programs", type=parse_programs,
+                        default=parse_programs(DEFAULT_PROGRAMS),
+                        help="stored programs of benchmarks/programs/ planned as they are:"
+                             f" all, none or NAME[,NAME] (default {DEFAULT_PROGRAMS}:"
+                             f" {', '.join(stored_programs()) or 'none stored'})")
     parser.add_argument("--effort", type=float, default=6.0,
                         help="CP-SAT deterministic time, first level; later ones half")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=RESULTS, help="JSON results file")
     args = parser.parse_args(argv)
 
+    jobs: list[tuple[Any, ...]] = [("generated", n, f, variant)
+                                   for variant in args.variants for n, f in args.sizes]
+    jobs += [("program", name) for name in args.programs]
+    if not jobs:
+        parser.error("nothing to run: give --variants or --programs")
     results = []
-    for variant in args.variants:
-        for n, f in args.sizes:
-            print(f"running {variant} {n}x{f} ...", flush=True)
-            result = run_isolated(n, f, args.effort, args.seed, variant)
-            results.append(result)
-            status = "FAIL" if failures(result) else "ok"
-            print(f"  {variant} {n}x{f}: {result.get('wall_s', math.nan):.1f} s, {status}",
-                  flush=True)
+    for job in jobs:
+        name = job[1] if job[0] == "program" else f"{job[3]} {job[1]}x{job[2]}"
+        print(f"running {name} ...", flush=True)
+        result = _isolated(job, args.effort, args.seed)
+        results.append(result)
+        status = "FAIL" if failures(result) else "ok"
+        print(f"  {name}: {result.get('wall_s', math.nan):.1f} s, {status}", flush=True)
 
     print_table(results, args.effort)
     from importlib.metadata import version
@@ -524,7 +679,8 @@ def main(argv: list[str] | None = None) -> int:
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "protocol": {"seed": args.seed, "effort": args.effort, "workers": 1,
                      "variants": args.variants,
-                     "sizes": [f"{n}x{f}" for n, f in args.sizes]},
+                     "sizes": [f"{n}x{f}" for n, f in args.sizes] if args.variants else [],
+                     "programs": args.programs},
         "machine": {
             "python": platform.python_version(),
             "platform": platform.platform(),

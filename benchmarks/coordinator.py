@@ -36,8 +36,9 @@ def coordinator_plan(program: Program) -> Plan:
 
 def coordinator(program: Program) -> dict[str, int]:
     """Plan ``program`` by the coordinator's method and verify it; returns placed,
-    cohorts, avoid-time hits and irregular sessions. A plan breaking a hard rule
-    raises AssertionError: the yardstick must be honest."""
+    cohorts, avoid-time hits, irregular sessions and irregular cohorts (a session
+    off the kick-off's weekday or start time). A plan breaking a hard rule raises
+    AssertionError: the yardstick must be honest."""
     plan = coordinator_plan(program)
     broken = verify(program, plan)
     assert not broken, f"the coordinator's plan breaks {broken[:3]}"
@@ -47,6 +48,11 @@ def coordinator(program: Program) -> dict[str, int]:
         "cohorts": len(plan.cohorts),
         "avoid_hits": int(values.get("avoid_hits", 0)),
         "irregular_sessions": int(values.get("irregular_sessions", 0)),
+        "irregular_cohorts": sum(
+            any((s.start.weekday(), s.start.time()) != (c.sessions[0].start.weekday(),
+                                                         c.sessions[0].start.time())
+                for s in c.sessions)
+            for c in plan.cohorts),
     }
 
 

@@ -8,9 +8,12 @@ Christmas blackouts and Swedish holidays) and ``participants.csv``
 Variants (see benchmarks/README.md): ``normal`` (mixed run, no rooms),
 ``company`` (company mode, a handful of organisations), ``venues`` (3-4 rooms
 that limit parallel sessions and cohort size), ``tight`` (facilitator
-capacity, organisation caps and rooms all bind) and ``snug`` (rooms, and
+capacity, organisation caps and rooms all bind), ``snug`` (rooms, and
 facilitators for just enough cohorts of six: everyone fits only if the
-cohorts are packed well).
+cohorts are packed well) and ``real`` (registrations shaped like real ones:
+facilitators on two fixed weekdays with capacity for cohorts of seven,
+people on 2-3 weekdays, large organisations, absences, busy calendars;
+written by ``real.py``, with a ``calendars/`` folder).
 
 Usage::
 
@@ -34,7 +37,7 @@ WINDOW_START = date(2027, 1, 11)
 WINDOW_END = date(2027, 12, 22)
 BLACKOUT = (date(2027, 6, 21), date(2027, 8, 13))
 CHRISTMAS = (date(2027, 12, 20), date(2028, 1, 7))
-VARIANTS = ("normal", "company", "venues", "tight", "snug")
+VARIANTS = ("normal", "company", "venues", "tight", "snug", "real")
 PUBLIC_KINDS = ("{} stad", "{} kommun", "Region {}")
 COMPANY_KINDS = ("{} Energi AB", "{} Stål AB", "{}hem AB", "{} Sparbank", "{} Hamn AB")
 ROOMS = (
@@ -355,6 +358,10 @@ def generate(out_dir: Path, n: int, f: int, seed: int = 0,
     rng = random.Random(seed * 1_000_003 + n * 101 + f + salt)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if variant == "real":
+        from real import write_real  # imports this module's names
+
+        return write_real(out_dir, n, f, seed, rng)
     program_path = out_dir / "program.toml"
     csv_path = out_dir / "participants.csv"
     program_path.write_text(_program_toml(n, f, seed, variant, rng), encoding="utf-8",

@@ -17,7 +17,8 @@ from backstage_sched.solver.instance import Instance
 
 
 def simple_greedy(program: Program) -> dict[str, int]:
-    """Plan ``program`` first-fit; returns placed, cohorts and avoid-time hits."""
+    """Plan ``program`` first-fit; returns placed, cohorts, avoid-time hits and
+    irregular cohorts (a session off the kick-off's weekday; the start time is one)."""
     inst = Instance.of(program)
     groups = program.groups
     people = inst.participants
@@ -51,7 +52,7 @@ def simple_greedy(program: Program) -> dict[str, int]:
     # per facilitator and per room: calendar day -> session start minutes
     busy: list[dict[int, list[int]]] = [{} for _ in inst.facilitators]
     rooms: list[dict[int, list[int]]] = [{} for _ in program.venues]
-    placed = hits = formed = 0
+    placed = hits = formed = irregular = 0
     for members in cohorts:
         if len(members) < groups.min_size:
             continue
@@ -71,10 +72,12 @@ def simple_greedy(program: Program) -> dict[str, int]:
                 rooms[room].setdefault(c, []).append(start)
         placed += len(members)
         formed += 1
+        irregular += any((c - days[0]) % 7 for c in days)
         for q in members:
             bad = inst.participant_avoid[q]
             hits += sum(1 for c in days if c * g + slot in bad)
-    return {"placed": placed, "cohorts": formed, "avoid_hits": hits}
+    return {"placed": placed, "cohorts": formed, "avoid_hits": hits,
+            "irregular_cohorts": irregular}
 
 
 def _dates(inst, members, common, load, busy, rooms, minutes, duration):

@@ -1,10 +1,12 @@
-"""The benchmark in CI: a tiny normal and a 120-person tight program through the runner.
+"""The benchmark in CI: 120-person normal and tight programs, and one shaped like real
+registrations, through the runner.
 
 The runner (benchmarks/bench_plan.py) plans each program in a spawned child
-process, verifies the plan and compares it with the first-fit yardstick in
-three orders and with the bounds; here it runs as a subprocess with a
-temporary ``--out``, and fails when a plan places fewer than first-fit or
-more than a bound.
+process, verifies the plan and compares it with two yardsticks -- first-fit in
+three orders and the coordinator's method -- and with the bounds; here it runs
+as a subprocess with a temporary ``--out``, and fails when a plan places fewer
+than either yardstick (or ties one with more avoid hits or irregular cohorts)
+or more than a bound.
 """
 
 from __future__ import annotations
@@ -20,36 +22,50 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
 sys.path.insert(0, str(BENCH))
 
-from bench_plan import growth_per_doubling, parse_variants  # noqa: E402
+from bench_plan import (  # noqa: E402
+    failures,
+    growth_per_doubling,
+    parse_programs,
+    parse_variants,
+)
 from generate import VARIANTS, generate  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, dict]:
+def _run(tmp_path_factory: pytest.TempPathFactory, *args: str) -> tuple[int, str, dict]:
     out = tmp_path_factory.mktemp("bench") / "results.json"
     proc = subprocess.run(
-        [sys.executable, str(BENCH / "bench_plan.py"), "--sizes", "24x1,120x5",
-         "--variants", "normal,tight", "--effort", "2", "--out", str(out)],
+        [sys.executable, str(BENCH / "bench_plan.py"), *args, "--programs", "none",
+         "--effort", "2", "--out", str(out)],
         capture_output=True, text=True, timeout=300, cwd=ROOT,
     )
     return proc.returncode, proc.stdout + proc.stderr, json.loads(out.read_text("utf-8"))
 
 
-def test_tiny_runs_pass(tiny_run: tuple[int, str, dict]) -> None:
-    code, output, _ = tiny_run
+@pytest.fixture(scope="module")
+def variants_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, dict]:
+    return _run(tmp_path_factory, "--sizes", "120x5", "--variants", "normal,tight")
+
+
+@pytest.fixture(scope="module")
+def real_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, dict]:
+    return _run(tmp_path_factory, "--sizes", "120x5", "--variants", "real")
+
+
+def test_normal_and_tight_runs_pass(variants_run: tuple[int, str, dict]) -> None:
+    code, output, _ = variants_run
     assert code == 0, output
     assert "FAIL" not in output
     assert "vs first-fit: placed" in output
 
 
-def test_results_json_fields(tiny_run: tuple[int, str, dict]) -> None:
-    _, _, payload = tiny_run
+def test_results_json_fields(variants_run: tuple[int, str, dict]) -> None:
+    _, _, payload = variants_run
     assert payload["protocol"]["variants"] == ["normal", "tight"]
     assert {"python", "cpus", "ortools"} <= set(payload["machine"])
     assert "growth_per_doubling" in payload
     results = payload["results"]
     assert [(r["variant"], r["size"]) for r in results] == [
-        ("normal", "24x1"), ("normal", "120x5"), ("tight", "24x1"), ("tight", "120x5")
+        ("normal", "120x5"), ("tight", "120x5")
     ]
     for r in results:
         assert "error" not in r, r.get("traceback", r.get("error"))
@@ -60,6 +76,9 @@ def test_results_json_fields(tiny_run: tuple[int, str, dict]) -> None:
         assert r["placed"] >= r["first_fit_placed"] == max(
             y["placed"] for y in r["first_fit"].values()
         )
+        assert r["placed"] >= r["coordinator"]["placed"]
+        assert {"placed", "cohorts", "avoid_hits", "irregular_sessions",
+                "irregular_cohorts", "seconds"} <= set(r["coordinator"])
         assert r["placed"] <= r["bound"] <= r["placed_bound"] <= r["total"]
         assert r["bound"] <= r["upper_bound"]["bound"]
         assert r["placed"] + r["unplaced"] == r["total"]
@@ -68,11 +87,53 @@ def test_results_json_fields(tiny_run: tuple[int, str, dict]) -> None:
                     "gap_to_bound", "solver_status", "proved_optimal", "phases_s"):
             assert key in r, key
         assert set(r["solver_status"].values()) <= {"optimal", "feasible"}
-    tight = results[3]
+    tight = results[1]
     # the tight program cannot seat everyone: capacity, organisation caps and rooms bind
     assert tight["bound"] < tight["total"]
     assert "rooms" in tight["upper_bound"]
-    assert results[1]["bound"] == results[1]["total"]
+    assert results[0]["bound"] == results[0]["total"]
+
+
+def test_real_registrations_reach_both_yardsticks(real_run: tuple[int, str, dict]) -> None:
+    """Issue 19 §7: a 120-person program shaped like real registrations; placed is
+    never below first-fit or the coordinator's method, never above the bound."""
+    code, output, payload = real_run
+    (r,) = payload["results"]
+    assert "error" not in r, r.get("traceback", r.get("error"))
+    assert (r["variant"], r["size"]) == ("real", "120x5")
+    assert r["violations"] == []
+    assert "error" not in r["coordinator"], r["coordinator"]
+    assert r["placed"] >= r["first_fit_placed"], output
+    assert r["placed"] >= r["coordinator"]["placed"], output
+    assert r["placed"] <= r["bound"] <= r["placed_bound"], output
+    assert r["bound"] <= r["upper_bound"]["bound"]
+    # 2 of the 120 cannot be placed at all (every weekday blocked, a calendar busy every weekday)
+    assert r["bound"] <= r["total"] - 2
+    assert failures(r) == [], output
+    assert code == 0, output
+    assert "vs the coordinator's method: placed" in output
+
+
+def test_tie_with_a_yardstick_needs_no_more_avoid_hits_or_irregular_cohorts() -> None:
+    base = {
+        "violations": [], "placed": 100, "avoid_hits": 3, "irregular_cohorts": 1,
+        "first_fit": {"file order": {"placed": 90, "avoid_hits": 0, "irregular_cohorts": 0}},
+        "coordinator": {"placed": 100, "avoid_hits": 5, "irregular_cohorts": 1},
+        "upper_bound": {"bound": 110}, "placed_bound": 105,
+    }
+    assert failures(base) == []
+    assert failures({**base, "placed": 99}) == [
+        "placed 99 < the coordinator's method 100"]
+    (why,) = failures({**base, "avoid_hits": 6})
+    assert "avoid hits 6 > 5" in why
+    (why,) = failures({**base, "irregular_cohorts": 2})
+    assert "irregular cohorts 2 > 1" in why
+    # more placed than the yardstick: its soft figures do not matter
+    assert failures({**base, "placed": 101, "avoid_hits": 50, "irregular_cohorts": 9}) == []
+    assert failures({**base, "placed": 106}) == [
+        "placed 106 > placed_bound 105 (the bound is wrong or missing)"]
+    (why,) = failures({**base, "coordinator": {"error": "AssertionError: broken"}})
+    assert "coordinator's method failed" in why
 
 
 def test_generator_is_deterministic_per_variant(tmp_path: Path) -> None:
@@ -90,8 +151,44 @@ def test_generator_is_deterministic_per_variant(tmp_path: Path) -> None:
     assert "[[venues]]" in (tmp_path / "venues-a" / "program.toml").read_text("utf-8")
 
 
+def test_real_variant_shape(tmp_path: Path) -> None:
+    program_path, csv_path = generate(tmp_path / "r", 120, 5, 0, "real")
+    program = program_path.read_text("utf-8")
+    # five facilitators on two fixed weekdays each, 18 cohorts for the 118 placeable
+    assert program.count("[[facilitators]]") == 5
+    budgets = [int(line.split("=")[1]) for line in program.splitlines()
+               if line.startswith("max_cohorts")]
+    assert sum(budgets) == 18 and set(budgets) <= {3, 4}
+    assert "Höstlov" in program and "max_per_organization = " in program
+    rows = csv_path.read_text("utf-8-sig").splitlines()
+    assert len(rows) == 121 and "," in rows[0] and "calendar" in rows[0]
+    calendars = sorted((tmp_path / "r" / "calendars").glob("*.ics"))
+    assert 5 <= len(calendars) <= 25
+    texts = [c.read_text("utf-8") for c in calendars]
+    assert all("BEGIN:VTIMEZONE" in t for t in texts)
+    assert any("RECURRENCE-ID" in t and "EXDATE" in t for t in texts)
+    assert any("BYDAY=MO,TU,WE,TH,FR" in t for t in texts)  # busy every weekday
+    from backstage_sched.inputs.load import load_program
+
+    loaded = load_program(program_path, csv_path)
+    assert len(loaded.participants) == 120
+
+
+def test_stored_programs_are_listed() -> None:
+    names = parse_programs("all")
+    assert names == ["company-120", "weekdays-120-a", "weekdays-120-b", "weekdays-360-a",
+                     "weekdays-360-b"]
+    assert parse_programs("none") == []
+    assert parse_programs("weekdays-120-b, company-120") == ["weekdays-120-b", "company-120"]
+    with pytest.raises(Exception, match="no program"):
+        parse_programs("weekdays-999")
+    for name in names:
+        assert (BENCH / "programs" / name / "participants.csv").is_file()
+
+
 def test_variants_and_growth_helpers() -> None:
     assert parse_variants("tight, normal,tight") == ["tight", "normal"]
+    assert parse_variants("none") == []
     with pytest.raises(Exception, match="bad variant"):
         parse_variants("huge")
     rows = [
