@@ -225,6 +225,8 @@ class Objective:
     placed_bound: int | None = None
     placed_bound_parts: dict[str, Any] = field(default_factory=dict)
     seed: int | None = None
+    #: the search was stopped by ``--time-limit``: the best plan found by then
+    stopped_early: bool = False
 
     def value(self, level: str) -> Any:
         """A level's value by its name (``placed`` or one of :attr:`values`), or None."""
@@ -257,7 +259,7 @@ class Objective:
 
 _OBJECTIVE_KEYS = ("placed", "registered", "optimal", "proved_optimal", "placed_bound",
                    "placed_bound_parts", "seed", "history_before", "retired_cohorts",
-                   "withdrawals", "cancelled")
+                   "withdrawals", "cancelled", "stopped_early")
 
 
 def _objective_out(objective: Objective, history: History) -> dict[str, Any]:
@@ -273,6 +275,8 @@ def _objective_out(objective: Objective, history: History) -> dict[str, Any]:
         out["placed_bound_parts"] = dict(objective.placed_bound_parts)
     if objective.seed is not None:
         out["seed"] = objective.seed
+    if objective.stopped_early:
+        out["stopped_early"] = True
     if history.held_before is not None:
         out["history_before"] = history.held_before.isoformat()
     if history.retired_cohorts:
@@ -297,6 +301,7 @@ def _objective_in(data: dict[str, Any]) -> tuple[Objective, History]:
         placed_bound=None if bound is None else int(bound),
         placed_bound_parts=dict(data.get("placed_bound_parts", {})),
         seed=None if seed is None else int(seed),
+        stopped_early=bool(data.get("stopped_early", False)),
     )
     history = History(
         held_before=date.fromisoformat(held) if isinstance(held, str) else None,

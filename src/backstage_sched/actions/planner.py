@@ -345,6 +345,7 @@ def schedule_to_plan(
         placed_bound=schedule.bound["value"] if schedule.bound else None,
         placed_bound_parts=dict(schedule.bound) if schedule.bound else {},
         seed=None if options is None else options.seed,
+        stopped_early=schedule.stopped_early,
     )
     return Plan(
         program=program.id,

@@ -538,9 +538,11 @@ def solve_status(plan: Plan) -> str:
 
 def summary_line(program: Program, plan: Plan, seconds: float) -> str:
     """``placed 36 of at most 36 (...) · solve status: ... · time 4.2 s``."""
+    stopped = " (stopped at --time-limit: the best plan found by then)" \
+        if plan.objective.stopped_early else ""
     return (
         f"{placement_text(program, plan)} · "
-        f"solve status: {solve_status(plan)} · time {seconds:.1f} s"
+        f"solve status: {solve_status(plan)} · time {seconds:.1f} s{stopped}"
     )
 
 

@@ -21,7 +21,7 @@ from .held import held_conflicts
 from .hints import add_earlier_hint, add_schedule_hint, best_start, hint_solution
 from .instance import Instance
 from .objective import Level, balance_floor, level_bound, objective_levels
-from .options import Progress, Tuning
+from .options import Progress, Tuning, time_left
 from .readback import level_value, loads, plan_key, read_schedule
 from .regular import regularize
 from .schedule import Schedule, ScheduledCohort
@@ -197,7 +197,8 @@ class _Search:
         effort = options.effort if n == 0 else options.effort / (4 if n + 1 == levels else 2)
         if n > 0 and len(self.inst.participants) <= SMALL:
             effort = options.effort * SMALL_EFFORT
-        remaining = options.time_limit - (time.monotonic() - self.started)
+        remaining = min(options.time_limit - (time.monotonic() - self.started),
+                        time_left(options))
         solver = _parameters(options, effort, remaining / (levels - n))
         self.say(f"optimising {level.name} ...")
         patience = self.patience
@@ -278,7 +279,8 @@ def _parameters(options: Tuning, effort: float, budget: float) -> cp_model.CpSol
     # 2 s wall on 120 people) at every level: the later levels never searched
     params.cp_model_probing_level = 0
     params.max_deterministic_time = effort
-    params.max_time_in_seconds = max(1.0, budget)
+    # at least a second when the time limit allows it, never past the deadline
+    params.max_time_in_seconds = max(min(1.0, time_left(options)), budget, 0.05)
     return solver
 
 

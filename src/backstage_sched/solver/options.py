@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 
@@ -20,9 +21,12 @@ class SolveOptions:
     the first objective level; each later level gets half of it, the last a
     quarter. With ``workers == 1`` (the default) the search is fully
     reproducible; more workers search in parallel, faster but not
-    reproducible. ``time_limit`` is a wall-clock cap on the whole solve that
-    only binds on a much slower machine. ``repair``: passes of the repair of
-    a split plan (None: 3, or 1 above :data:`LARGE` people).
+    reproducible. ``time_limit`` is a wall-clock cap on the whole solve, shared
+    by every stage and process (:attr:`Tuning.deadline`); when it is up the
+    best plan found so far is returned (``Schedule.stopped_early``); a plan
+    stopped by the clock is the one case where the same seed may give another
+    plan. ``repair``: passes of the repair of a split plan (None: 3, or 1
+    above :data:`LARGE` people).
     """
 
     seed: int = 0
@@ -54,6 +58,7 @@ class Tuning(SolveOptions):
     split: bool = True  # large programs are split into independent groups
     last_level: bool = True  # optimise size, balance and mix (skipped inside split groups)
     patience: float = 1.5  # split groups, repair pieces: search per level without a gain
+    deadline: float | None = None  # time.time() at which the whole solve must end
     piece_search: bool | None = None  # CP-SAT in repair pieces (None: up to LARGE people)
 
     def search_pieces(self, participants: int) -> bool:
@@ -64,6 +69,14 @@ class Tuning(SolveOptions):
         on the better of a piece's current plan and its fresh construction.
         """
         return self.piece_search if self.piece_search is not None else participants <= LARGE
+
+
+def time_left(options: Tuning) -> float:
+    """Seconds until ``options.deadline`` (the end of ``time_limit`` for the whole solve,
+    shared by every process of it); infinite without one."""
+    if options.deadline is None:
+        return float("inf")
+    return max(0.0, options.deadline - time.time())
 
 
 def tuned(options: SolveOptions | None) -> Tuning:

@@ -166,11 +166,13 @@ def improve(
     say: Callable[[str], None],
     seed: int = 0,
     passes: int = 3,
+    time_left: Callable[[], float] = lambda: float("inf"),
 ) -> list[Any]:
     """Re-plan pieces of ``cohorts`` while it seats more people; returns the plan.
 
     Stops when everyone who could join some facilitator is seated, after
-    ``passes`` passes, or after a pass that kept nothing.
+    ``passes`` passes, after a pass that kept nothing, or when ``time_left()``
+    says the time limit is up (the plan so far is kept).
     """
     serves = who_can_serve(inst)
     offered: dict[int, int] = {}
@@ -190,6 +192,9 @@ def improve(
                 f"re-planned {PIECE_FACILITATORS} at a time")
             step = max(1, workers)
             for n in range(0, len(groups), step):
+                if time_left() <= 0:
+                    say("the time limit is up: the repair stops with the plan so far")
+                    break
                 placed = {inst.participant_index[m] for c in cohorts for m in c.members}
                 unplaced = [
                     p for p in range(len(inst.participants)) if p not in placed and serves[p]
@@ -219,7 +224,7 @@ def improve(
                     kept += 1
                     names = ", ".join(inst.facilitators[f].id for f in piece.facilitators)
                     say(f"repair: {names}: placed {out.before[0]} -> {out.after[0]}")
-            if not kept:
+            if not kept or time_left() <= 0:
                 break
     finally:
         if pool is not None:

@@ -28,4 +28,5 @@ class Schedule:
     objective: dict[str, int] = field(default_factory=dict)
     optimal: dict[str, bool] = field(default_factory=dict)
     runtime: float = 0.0
+    stopped_early: bool = False  # the time limit ended the search: the best plan by then
     bound: dict[str, object] = field(default_factory=dict)  # :class:`.bound.PlacedBound`

@@ -18,7 +18,7 @@ from .decompose import group_count
 from .instance import EarlierCohort, Instance
 from .levels import solve_instance
 from .objective import objective_levels
-from .options import Progress, SolveOptions, Tuning, tuned
+from .options import Progress, SolveOptions, Tuning, time_left, tuned
 from .readback import level_value, plan_key
 from .regular import regularize
 from .schedule import Schedule
@@ -40,6 +40,8 @@ def solve(
     moves as little as possible (SPEC §5).
     """
     options = tuned(options)
+    if options.deadline is None:  # every stage and process shares the one time limit
+        options = replace(options, deadline=time.time() + options.time_limit)
     say = progress or (lambda _msg: None)
     started = time.monotonic()
     inst = Instance.of(program, earlier, today)
@@ -58,7 +60,10 @@ def solve(
     for lvl in objective_levels(inst):
         if not lvl.maximize and schedule.objective.get(lvl.name) == 0:
             optimal[lvl.name] = True  # nothing is below zero
-    return replace(schedule, bound=bound.to_dict(), optimal=optimal)
+    stopped = time_left(options) <= 0
+    if stopped:
+        say(f"the time limit ({options.time_limit:g} s) is up: the best plan found so far")
+    return replace(schedule, bound=bound.to_dict(), optimal=optimal, stopped_early=stopped)
 
 
 def _polish(inst: Instance, schedule: Schedule, say: Progress) -> Schedule:

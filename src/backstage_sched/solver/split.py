@@ -21,7 +21,7 @@ from .explain import unplaced_reasons
 from .instance import Instance
 from .levels import solve_instance
 from .objective import objective_levels
-from .options import Progress, Tuning
+from .options import Progress, Tuning, time_left
 from .readback import greedy_schedule, level_value, loads, plan_key
 from .repair import Outcome, improve
 from .schedule import Schedule, ScheduledCohort
@@ -86,6 +86,7 @@ def solve_in_groups(
             inst, cohorts, partial(_solve_piece, options=options, search=search),
             options.processes, say,
             seed=options.seed, passes=options.repair_passes(len(program.participants)),
+            time_left=partial(time_left, options),
         )
     cohorts.sort(key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator, c.members))
     levels = objective_levels(inst)
