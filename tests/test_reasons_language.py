@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -35,12 +35,15 @@ from backstage_sched.domain import (
 )
 from backstage_sched.i18n import LOCALE_DIR
 from backstage_sched.inputs.timeexpr import parse_rules
+from backstage_sched.inputs.workdays import Slot
 from backstage_sched.rules import RULES
 from backstage_sched.solver import diagnose as dg
 from backstage_sched.solver import explain as ex
+from backstage_sched.solver import seats
 from backstage_sched.solver.instance import Instance
 from backstage_sched.solver.interchange import Interchange
 from backstage_sched.solver.met import met_before_finding
+from backstage_sched.solver.schedule import ScheduledCohort
 from backstage_sched.solver.wording import Words
 
 PO = LOCALE_DIR / "sv" / "LC_MESSAGES" / "reasons.po"
@@ -170,6 +173,26 @@ def _cohort_findings(p: Program) -> Iterator[ex.Finding]:
         for spare in ([0], [], None):
             yield ex.heuristic_finding(case, 0, set(), 0, 8, spare)
     yield from _diagnosed(p, inst, restricted)
+    yield from _free_seats(p)
+
+
+def _free_seats(p: Program) -> Iterator[ex.Finding]:
+    """Why the free seats of a full plan do not fit p8: every cause, and the days."""
+    def cohort(members: tuple[str, ...], first: date) -> ScheduledCohort:
+        slots = tuple(Slot(first + timedelta(days=28 * i), 540) for i in range(len(members) + 1))
+        return ScheduledCohort("f1", None, members, slots, members)
+
+    monday, tuesday = date(2027, 1, 18), date(2027, 1, 19)
+    cohorts = [cohort(("p1", "p2"), monday + timedelta(days=7 * k)) for k in range(4)]
+    cohorts += [cohort(("p4", "p7"), tuesday), cohort(("p5",), tuesday + timedelta(days=1)),
+                cohort(("p6",), tuesday + timedelta(days=2))]
+    mixed = _with(_with(p, "p7", organization="Bruk 8 AB"), "p8",
+                  unavailable=parse_rules("mon"), not_with=("p5",))
+    yield seats.free_seat_finding(Instance.of(mixed), 7, cohorts)
+    away = _with(p, "p8", unavailable=parse_rules("mon; tue; wed; thu; fri"))
+    yield seats.free_seat_finding(Instance.of(away), 7, cohorts[:1])
+    company = p.replace(mode="company", participants=_people(7, "Alfa AB") + _people(8)[7:])
+    yield seats.free_seat_finding(Instance.of(company), 7, cohorts[:1])
 
 
 def _diagnosed(p: Program, inst: Instance, restricted: Instance) -> Iterator[ex.Finding]:

@@ -20,6 +20,7 @@ from ..solver.explain import Finding
 from ..solver.instance import EarlierCohort, Instance
 from ..solver.interchange import Interchange, clashing_dates, interchangeable
 from ..solver.options import Progress
+from ..solver.schedule import cohort_ids
 from .change import Change
 from .edits import cancelled_reason
 from .substitute import first_unled
@@ -317,10 +318,10 @@ def schedule_to_plan(
     """Turn slots into aware sessions; cohorts are named ``c01``… in kick-off order
     unless ``names`` (by ``id()`` of the scheduled cohort) says otherwise."""
     cal = WorkCalendar(program)
-    width = max(2, len(str(len(schedule.cohorts))))
+    default = cohort_ids(len(schedule.cohorts))
     cohorts = []
     for n, sc in enumerate(schedule.cohorts, start=1):
-        cid = (names or {}).get(id(sc), f"c{n:0{width}d}")
+        cid = (names or {}).get(id(sc), default[n - 1])
         sessions = tuple(
             Session(
                 index=i,

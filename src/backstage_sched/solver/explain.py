@@ -14,8 +14,7 @@ catalogue); :attr:`Finding.rule` stays the rule's code.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from ..domain import Participant
@@ -35,31 +34,12 @@ from ..rules import (
     VENUE,
     explains,
 )
+from .finding import Finding, words
 from .instance import UNLIMITED, Instance
+from .schedule import ScheduledCohort
+from .seats import free_seat_finding
 from .series import further_cohort, intersect, series_fits
 from .wording import Words
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One blocking rule: who it keeps out, why, and what would fix it.
-
-    ``rule`` is the rule's code as the verifier gives it ("participant availability",
-    ORGANISATION_MIX.code, ...) or "search effort" / "cohorts full" / "no cohort" /
-    "several rules"; ``people`` the participant ids it keeps out (empty for a note);
-    ``message`` and ``fix`` are in the program's language (:class:`.wording.Words`).
-    """
-
-    rule: str
-    people: tuple[str, ...]
-    message: str
-    fix: str
-    dates: tuple[str, ...] = ()  # ISO dates the finding is about, where it names some
-
-
-def words(inst: Instance) -> Words:
-    """The words of ``inst``'s program language."""
-    return Words.of(inst.program)
 
 
 def restricted(person: Participant) -> bool:
@@ -482,12 +462,16 @@ def heuristic_finding(
     formed: int,
     unplaced: int,
     spare: list[int] | None = None,
+    cohorts: Sequence[ScheduledCohort] = (),
 ) -> Finding:
     """The reason participant ``n`` is unplaced (heuristic where the cause is cohort-level).
 
     ``spare``: facilitators (indexes) who could lead one more cohort in this plan;
     when given, "too few share their dates" is said only after looking for a
     further cohort on the people's and facilitators' dates (:func:`further_cohort`).
+    ``cohorts``: the plan's cohorts in kick-off order; when every cohort is
+    formed, capacity is named only if none has a free seat, else why those
+    seats do not fit (:func:`.seats.free_seat_finding`).
     """
     program = inst.program
     groups = program.groups
@@ -499,7 +483,8 @@ def heuristic_finding(
     org = person.organization
     cap = groups.max_per_organization
     if formed >= facilitator_capacity(inst):
-        return capacity_finding(inst, (person.id,), formed, unplaced)
+        seats = free_seat_finding(inst, n, cohorts)
+        return seats or capacity_finding(inst, (person.id,), formed, unplaced)
     if program.mode == "mixed" and orgs[org] > max(cap, formed * cap):
         return org_cap_finding(inst, org, (person.id,), formed, org_must_wait(inst, formed))
     blockers = sorted(
@@ -572,13 +557,15 @@ def _no_cohort(inst: Instance, person: Participant, unplaced: int, searched: boo
 
 
 def unplaced_reasons(
-    inst: Instance, placed: set[str], formed: int, loads: dict[str, int] | None = None
+    inst: Instance, placed: set[str], formed: int, loads: dict[str, int] | None = None,
+    cohorts: Sequence[ScheduledCohort] = (),
 ) -> dict[str, str]:
     """A reason for every participant not in ``placed``, in input order, in the
     program's language.
 
     ``formed`` is the number of cohorts the plan opens; ``loads`` how many each
-    facilitator (id) leads, which lets the reasons look for a further cohort.
+    facilitator (id) leads, which lets the reasons look for a further cohort;
+    ``cohorts`` (in kick-off order) lets them say why free seats do not fit.
     """
     unplaced = sum(1 for p in inst.participants if p.id not in placed)
     spare = None
@@ -589,6 +576,6 @@ def unplaced_reasons(
     reasons = {}
     for n, person in enumerate(inst.participants):
         if person.id not in placed:
-            f = heuristic_finding(inst, n, placed, formed, unplaced, spare)
+            f = heuristic_finding(inst, n, placed, formed, unplaced, spare, cohorts)
             reasons[person.id] = w.reason(f.rule, f.message, f.fix)
     return reasons

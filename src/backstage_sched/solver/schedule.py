@@ -30,3 +30,10 @@ class Schedule:
     runtime: float = 0.0
     stopped_early: bool = False  # the time limit ended the search: the best plan by then
     bound: dict[str, object] = field(default_factory=dict)  # :class:`.bound.PlacedBound`
+
+
+def cohort_ids(count: int) -> list[str]:
+    """The ids of a new plan's ``count`` cohorts in kick-off order: ``c01``, ``c02``, …
+    (three digits from 100 cohorts on)."""
+    width = max(2, len(str(count)))
+    return [f"c{n:0{width}d}" for n in range(1, count + 1)]

@@ -15,11 +15,12 @@ from datetime import date
 from ..domain import Program
 from .bound import placed_bound
 from .decompose import group_count
+from .explain import unplaced_reasons
 from .instance import EarlierCohort, Instance
 from .levels import solve_instance
 from .objective import objective_levels
 from .options import Progress, SolveOptions, Tuning, time_left, tuned
-from .readback import level_value, plan_key
+from .readback import level_value, loads, plan_key
 from .regular import regularize
 from .schedule import Schedule
 from .split import solve_in_groups
@@ -56,6 +57,7 @@ def solve(
         schedule = solve_instance(inst, options, say, started, ceiling=bound.value)
     if not earlier:
         schedule = _polish(inst, schedule, say)
+    schedule = _with_reasons(inst, schedule)
     optimal = dict(schedule.optimal)
     for lvl in objective_levels(inst):
         if not lvl.maximize and schedule.objective.get(lvl.name) == 0:
@@ -64,6 +66,15 @@ def solve(
     if stopped:
         say(f"the time limit ({options.time_limit:g} s) is up: the best plan found so far")
     return replace(schedule, bound=bound.to_dict(), optimal=optimal, stopped_early=stopped)
+
+
+def _with_reasons(inst: Instance, schedule: Schedule) -> Schedule:
+    """``schedule`` with a reason for everyone its final cohorts leave out, said of
+    those cohorts (their free seats, in the order the plan names them)."""
+    placed = {m for c in schedule.cohorts for m in c.members}
+    why = unplaced_reasons(inst, placed, len(schedule.cohorts), loads(schedule.cohorts),
+                           schedule.cohorts)
+    return replace(schedule, unplaced=tuple(why.items()))
 
 
 def _polish(inst: Instance, schedule: Schedule, say: Progress) -> Schedule:

@@ -17,12 +17,11 @@ from ..domain import Program
 from .construct import greedy
 from .coordinator import constructions
 from .decompose import solve_split
-from .explain import unplaced_reasons
 from .instance import Instance
 from .levels import solve_instance
 from .objective import objective_levels
 from .options import Progress, Tuning, time_left
-from .readback import greedy_schedule, level_value, loads, plan_key
+from .readback import greedy_schedule, level_value, plan_key
 from .repair import Outcome, improve
 from .schedule import Schedule, ScheduledCohort
 
@@ -95,11 +94,10 @@ def solve_in_groups(
     # group optima need not add up to a global one: only placing all one can is proven
     optimal = {name: False for name in values}
     optimal["placed"] = len(placed) >= ceiling
-    why = unplaced_reasons(inst, placed, len(cohorts), loads(cohorts))
     say(f"{len(placed)} of {len(program.participants)} placed in {len(cohorts)} cohorts")
     return Schedule(
         cohorts=tuple(cohorts),
-        unplaced=tuple(why.items()),
+        unplaced=(),  # said of the final cohorts, after polishing (solve._with_reasons)
         objective=values,
         optimal=optimal,
         runtime=time.monotonic() - started,
