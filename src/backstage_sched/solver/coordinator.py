@@ -1,4 +1,4 @@
-"""The coordinator's method: dates first, the plan every search starts from.
+"""The coordinator's method: dates first, a plan the search may start from.
 
 A coordinator with a spreadsheet does not form groups and then look for
 dates; real registrations bind on the weekdays people and facilitators can
@@ -23,8 +23,9 @@ for a facilitator with capacity:
 5. The people left take a free seat (one more session after the last), or a
    member's place who moves to a free seat of another cohort.
 
-:func:`constructions` returns the plan; the search starts from it and never
-returns one that places fewer (SPEC §2, objective 1).
+:func:`constructions` returns the plan; the search starts from the better of
+it and the greedy construction (:func:`.hints.best_start`) and never returns
+one that places fewer (SPEC §2, objective 1).
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class Diary:
         lo = [bisect_left(cal_no, c + rules.min_gap_days) for c in cal_no]
         self._lo = np.array([*lo, len(cal_no)])
         self._hi = np.array([*(bisect_right(eff_no, e + rules.max_gap_days) for e in eff_no), 0])
-        self._weekday = np.array([c % 7 for c in cal_no])
+        self.weekday = np.array([c % 7 for c in cal_no])  # counted from the first day's
         self._grids: dict[frozenset[int] | None, np.ndarray] = {}
         for r in range(len(program.venues)):
             for start in inst.venue_taken(r):
@@ -147,7 +148,7 @@ class Diary:
             first = np.minimum.accumulate(where[::-1], axis=0)[::-1]
             return np.vstack([first, np.full((2, g), n)])
 
-        weekday = self._weekday
+        weekday = self.weekday
         any_day = next_open(allowed)
         on_day = np.stack([next_open(allowed & (weekday == w)[:, None]) for w in range(7)])
         starts = np.argwhere(allowed)
@@ -216,7 +217,7 @@ class _Method:
         self.slot = np.array(slots, dtype=np.int64)
         self.days = np.array(days, dtype=np.int64).reshape(len(days), longest)
         self.usable = np.ones(len(facs), dtype=bool)
-        self.kick_weekday = diary._weekday[self.days[:, 0]] if len(facs) else np.zeros(0, int)
+        self.kick_weekday = diary.weekday[self.days[:, 0]] if len(facs) else np.zeros(0, int)
         self.prefix = self._prefixes()
 
     def _prefixes(self) -> np.ndarray:
@@ -373,7 +374,7 @@ class _Method:
         shortest = groups.min_size + 1
         every = range(len(self.inst.participants))
         fits = [p for p in every if self.prefix.shape[1] and self.prefix[p].max() >= shortest]
-        days = {p: self._weekdays(p) for p in fits}
+        days = {p: self.weekdays(p) for p in fits}
         fits.sort(key=lambda p: (len(days[p]), days[p], p))
         seats = sum(min(self.inst.facilitator_limit(f), len(fits))
                     for f in self.inst.facilitators) * groups.size
