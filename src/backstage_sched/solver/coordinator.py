@@ -374,7 +374,7 @@ class _Method:
         shortest = groups.min_size + 1
         every = range(len(self.inst.participants))
         fits = [p for p in every if self.prefix.shape[1] and self.prefix[p].max() >= shortest]
-        days = {p: self.weekdays(p) for p in fits}
+        days = {p: self._weekdays(p) for p in fits}
         fits.sort(key=lambda p: (len(days[p]), days[p], p))
         seats = sum(min(self.inst.facilitator_limit(f), len(fits))
                     for f in self.inst.facilitators) * groups.size
