@@ -35,6 +35,7 @@ from backstage_sched import (
     read_replies_log,
     replan_program,
     replies,
+    transfer,
     verify,
     write_plan_dir,
 )
@@ -189,6 +190,15 @@ def test_outlook_and_google_mails_give_one_answer_each(published) -> None:
         assert mail.key.startswith("<answer-") and mail.sender == reply.attendee
 
 
+def test_a_single_eml_file_is_a_mailbox_too(published, tmp_path: Path) -> None:
+    _, program, plan = published
+    cohort = plan.cohorts[0]
+    eml = tmp_path / "svar.eml"
+    eml.write_bytes(Answers(program, plan).mail(cohort.members[0], cohort.id, 1))
+    (mail,) = read_mailbox(eml)
+    assert mail.replies[0].partstat == "ACCEPTED"
+
+
 def test_an_invitation_or_a_plain_mail_is_no_answer(published) -> None:
     folder, _, plan = published
     request = (folder / "invites" / plan.cohorts[0].id / "1.ics").read_bytes()
@@ -234,6 +244,34 @@ def test_accepted_tentative_and_declined_are_recorded(published, tmp_path: Path)
     kept = replanned.plan.cohort(cohort.id)
     assert kept.sessions[1].replies == after.sessions[1].replies
     assert kept.sessions[2].absent == (guest,)
+
+
+def test_the_latest_answer_stands_and_a_yes_does_not_undo_an_absence(published) -> None:
+    _, program, plan = published
+    cohort = plan.cohorts[0]
+    make = Answers(program, plan)
+    first, second = _guest(cohort, 3), cohort.sessions[2].case_owner
+    mails = [  # made in this order (DTSTAMP), read in another
+        make.mail(first, cohort.id, 2, "TENTATIVE"),
+        make.mail(first, cohort.id, 2, "ACCEPTED", client="google"),
+        make.mail(first, cohort.id, 2, "ACCEPTED"),  # the same answer sent again
+        make.mail(first, cohort.id, 3, "DECLINED"),
+        make.mail(first, cohort.id, 3, "ACCEPTED"),
+    ]
+    read = replies(program, plan, [parse_mail(m) for m in reversed(mails)], TODAY)
+    assert read.report.counts == {"accepted": 1, "tentative": 1, "declined": 1,
+                                  "unchanged": 1, "not_applied": 1}
+    after = read.change.plan.cohort(cohort.id)
+    assert dict(after.sessions[1].replies) == {first: "ACCEPTED"}
+    assert after.sessions[2].absent == (first,)
+    (item,) = read.report.listed
+    assert item.kind == "accept" and "does not undo" in (item.reason or "")
+    # someone who leaves takes their answers along; the others' stay
+    yes = parse_mail(make.mail(second, cohort.id, 2, "ACCEPTED"))
+    both = replies(read.change.program, read.change.plan, [yes], TODAY).change
+    moved = transfer(both.program, both.plan, first, "n99", "Nya Kollegan",
+                     "nya.kollegan@nordvik.example", TODAY)
+    assert dict(moved.plan.cohort(cohort.id).sessions[1].replies) == {second: "ACCEPTED"}
 
 
 def test_a_declining_case_owner_swaps_turns_exactly_as_absent_does(published) -> None:

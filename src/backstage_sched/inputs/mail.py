@@ -72,7 +72,8 @@ class Mail:
 
 
 def read_mailbox(source: str | Path) -> Iterator[Mail]:
-    """Every e-mail of ``source`` (an ``.mbox``, a folder of ``.eml``, an IMAP URL).
+    """Every e-mail of ``source``: an ``.mbox``, a folder of ``.eml`` files (or one), an
+    IMAP URL.
 
     Raises :class:`InputError` naming the source when it cannot be read.
     """
@@ -87,6 +88,8 @@ def read_mailbox(source: str | Path) -> Iterator[Mail]:
             raise InputError(str(path), None, "the folder holds no .eml files")
         for eml in files:
             yield parse_mail(eml.read_bytes())
+    elif path.is_file() and path.suffix.lower() == ".eml":
+        yield parse_mail(path.read_bytes())
     elif path.is_file():
         box = mailbox.mbox(path, create=False)
         try:
