@@ -489,10 +489,22 @@ def test_answers_are_read_from_an_imap_mailbox_that_stays_as_it_was(
         monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
         assert main(["replies", str(folder), server.url, "--today", TODAY.isoformat(),
                      "--out", str(out)]) == EXIT_OK
+        printed = capsys.readouterr().out
+        # read again from the new folder: the e-mails read are known by their Message-ID
+        again = tmp_path / "plan-v3"
+        assert main(["replies", str(out), server.url, "--today", TODAY.isoformat(),
+                     "--out", str(again)]) == EXIT_OK
+        second = capsys.readouterr().out
+        # ... and not even downloaded again: only their Message-ID is fetched
+        read_before = set(read_replies_log(out).read)
+        known = list(read_mailbox(server.url, known=read_before))
+        assert {m.key for m in known} == read_before
+        assert all(m.replies == () and m.sender == "" for m in known)
         after = server.state()
     assert after == before  # nothing read was marked \Seen, moved or deleted
-    printed = capsys.readouterr().out
     assert "Read 4 e-mail(s)" in printed and "1 without a calendar answer" in printed
+    assert "0 new, 4 already read" in second and "No new calendar answers." in second
+    assert (again / "plan.json").read_bytes() == (out / "plan.json").read_bytes()
     new_program, new_plan = read_plan_dir(out)
     new = new_plan.cohort(cohort.id)
     assert new.sessions[2].absent == (owner,) and new.sessions[3].absent == ()

@@ -90,7 +90,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     program, plan = read_plan_dir(args.plan_dir)
     today = args.today or date.today()
     log = read_replies_log(args.plan_dir)
-    mails = list(read_mailbox(args.source))
+    mails = list(read_mailbox(args.source, known=log.read))  # IMAP: what was read stays put
     read = replies(program, plan, mails, today, log=log, stamp=args.stamp)
     change = _since_sent(read.change, args.plan_dir, today)
     folder = args.plan_dir if dry else args.out

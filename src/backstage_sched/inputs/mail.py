@@ -21,8 +21,9 @@ import hashlib
 import imaplib
 import mailbox
 import os
+import re
 import ssl
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email import message_from_bytes
@@ -71,15 +72,16 @@ class Mail:
     sent: datetime | None = None
 
 
-def read_mailbox(source: str | Path) -> Iterator[Mail]:
+def read_mailbox(source: str | Path, known: Collection[str] = ()) -> Iterator[Mail]:
     """Every e-mail of ``source``: an ``.mbox``, a folder of ``.eml`` files (or one), an
-    IMAP URL.
+    IMAP URL. From IMAP, an e-mail whose Message-ID is in ``known`` (read before) is not
+    downloaded: it comes as a :class:`Mail` with that key and nothing else.
 
     Raises :class:`InputError` naming the source when it cannot be read.
     """
     text = str(source)
     if text.startswith(("imap://", "imaps://")):
-        yield from _imap(text)
+        yield from _imap(text, frozenset(known))
         return
     path = Path(source)
     if path.is_dir():
@@ -253,7 +255,7 @@ class ImapSource:
         return cls(secure, host, port, unquote(parts.username), box)
 
 
-def _imap(url: str) -> Iterator[Mail]:
+def _imap(url: str, known: frozenset[str]) -> Iterator[Mail]:
     source = ImapSource.parse(url)
     password = os.environ.get(PASSWORD_ENV)
     if password is None:
@@ -267,14 +269,17 @@ def _imap(url: str) -> Iterator[Mail]:
     except (OSError, imaplib.IMAP4.error) as exc:
         raise InputError(url, None, f"cannot connect: {exc}") from None
     try:
-        yield from _examine(conn, source, password, url)
+        yield from _examine(conn, source, password, url, known)
     finally:
         with contextlib.suppress(OSError, imaplib.IMAP4.error):
             conn.logout()
 
 
-def _examine(conn: imaplib.IMAP4, source: ImapSource, password: str, url: str) -> Iterator[Mail]:
-    """Log in, EXAMINE the mailbox (read-only) and fetch every message with BODY.PEEK."""
+def _examine(
+    conn: imaplib.IMAP4, source: ImapSource, password: str, url: str, known: frozenset[str]
+) -> Iterator[Mail]:
+    """Log in, EXAMINE the mailbox (read-only) and fetch with BODY.PEEK: the Message-IDs
+    first, then every message not ``known``."""
     try:
         conn.login(source.user, password)
     except imaplib.IMAP4.error as exc:
@@ -286,15 +291,40 @@ def _examine(conn: imaplib.IMAP4, source: ImapSource, password: str, url: str) -
         status, found = conn.uid("SEARCH", "ALL")
         uids = found[0].split() if status == "OK" and found and found[0] else []
         for i in range(0, len(uids), _BATCH):
-            batch = b",".join(uids[i:i + _BATCH]).decode()
-            status, data = conn.uid("FETCH", batch, "(BODY.PEEK[])")
-            if status != "OK":
-                raise InputError(url, None, f"FETCH failed: {data!r}")
-            for item in data:
-                if isinstance(item, tuple) and len(item) == 2:
-                    yield parse_mail(item[1])
+            batch = [u.decode() for u in uids[i:i + _BATCH]]
+            heads = _fetch(conn, url, batch, "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]")
+            ids = {uid: _message_id(message_from_bytes(head, policy=compat32))
+                   for uid, head in heads}
+            wanted = [uid for uid in batch if not ids.get(uid) or ids[uid] not in known]
+            for uid in batch:
+                if uid not in wanted:
+                    yield Mail(ids[uid], "", ())
+            if wanted:
+                for _, data in _fetch(conn, url, wanted, "BODY.PEEK[]"):
+                    yield parse_mail(data)
     except imaplib.IMAP4.error as exc:
         raise InputError(url, None, f"the server said: {exc}") from None
+
+
+def _fetch(conn: imaplib.IMAP4, url: str, uids: list[str], part: str) -> list[tuple[str, bytes]]:
+    """``UID FETCH`` of ``part`` for ``uids``: (uid, the literal) per message, in order."""
+    status, data = conn.uid("FETCH", ",".join(uids), f"(UID {part})")
+    if status != "OK":
+        raise InputError(url, None, f"FETCH failed: {data!r}")
+    found: list[tuple[str, bytes]] = []
+    head, literal = b"", None
+    for item in [*data, None]:
+        if isinstance(item, bytes) and literal is not None:
+            head += item  # the rest of the response after the literal: ` UID 7)`
+            continue
+        if literal is not None:
+            uid = re.search(rb"\bUID (\d+)", head)
+            if uid is not None:
+                found.append((uid.group(1).decode(), literal))
+            head, literal = b"", None
+        if isinstance(item, tuple) and len(item) == 2:
+            head, literal = item[0], item[1]
+    return found
 
 
 def _quoted(name: str) -> str:
