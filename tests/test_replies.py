@@ -210,6 +210,25 @@ def test_an_invitation_or_a_plain_mail_is_no_answer(published) -> None:
     assert parse_mail(msg.as_bytes()).replies == ()
 
 
+@pytest.mark.parametrize("calendar", [
+    b"\xff\xfe not a calendar at all",
+    b"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:x@y\r\n"
+    b"ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@b.example\r\nSEQUENCE:many\r\n"
+    b"END:VEVENT\r\nEND:VCALENDAR\r\n",
+    b"BEGIN:VCALENDAR\r\nMETHOD:COUNTER\r\nBEGIN:VEVENT\r\nUID:x@y\r\n"
+    b"ATTENDEE:mailto:a@b.example\r\nDTSTART:tomorrow\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    b"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:x@y\r\n"
+    b"ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:a@b.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+])
+def test_a_broken_calendar_is_malformed_never_a_crash(calendar: bytes) -> None:
+    msg = EmailMessage()
+    msg["From"], msg["Message-ID"] = "a@b.example", "<broken@b.example>"
+    msg.set_content(calendar, maintype="text", subtype="calendar",
+                    params={"method": "REPLY"})
+    (reply,) = parse_mail(msg.as_bytes()).replies
+    assert reply.problem
+
+
 # ---------------------------------------------------------------------------
 # What counts, and what it changes
 

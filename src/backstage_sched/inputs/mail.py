@@ -148,7 +148,7 @@ def _answers(part: Message) -> list[Reply]:
     try:
         text = payload.decode(charset, errors="replace")
         cal = Calendar.from_ical(text)
-    except (LookupError, ValueError, IndexError, KeyError) as exc:
+    except Exception as exc:  # whatever a broken calendar raises, it is only malformed
         if hinted and hinted not in METHODS:
             return []
         return [Reply(hinted or "REPLY", problem=f"not a readable calendar: {exc}")]
@@ -158,7 +158,16 @@ def _answers(part: Message) -> list[Reply]:
     events = list(cal.walk("VEVENT"))
     if not events:
         return [Reply(method, problem="no event in the calendar")]
-    return [_event(method, ev) for ev in events]
+    return [_safe_event(method, ev) for ev in events]
+
+
+def _safe_event(method: str, ev: object) -> Reply:
+    """:func:`_event`, a value it cannot read (a bad date, a bad parameter) counted as
+    malformed: one broken answer never stops the others being read."""
+    try:
+        return _event(method, ev)
+    except Exception as exc:
+        return Reply(method, problem=f"unreadable event: {exc}")
 
 
 def _event(method: str, ev: object) -> Reply:
