@@ -7,14 +7,19 @@ the server holds afterwards is read back with the same protocol.
 
 from __future__ import annotations
 
+import asyncio
 import imaplib
+import shutil
 import socket
+import ssl
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 USER, PASSWORD = "kurs", "hemligt-123"
 _START = "from pymap.main import main; main()"
@@ -95,3 +100,56 @@ def running() -> Iterator[ImapServer]:
             proc.wait()
         if proc.stderr:
             proc.stderr.close()
+
+
+def self_signed(folder: Path) -> tuple[Path, Path] | None:
+    """A certificate for ``localhost`` and its key, made by the openssl command (None
+    when there is none)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        return None
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+         "-out", str(cert), "-days", "2", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=DNS:localhost"],
+        check=True, capture_output=True,
+    )
+    return cert, key
+
+
+@contextmanager
+def tls_in_front(server: ImapServer, cert: Path, key: Path) -> Iterator[int]:
+    """Implicit TLS (as on port 993) in front of ``server``: a proxy on localhost that
+    ends TLS and passes the bytes on. Yields its port; stopped when the block ends."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    loop = asyncio.new_event_loop()
+    port = free_port()
+
+    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, ssl.SSLError):
+            pass
+        finally:
+            writer.close()
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", server.port)
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+    started = loop.run_until_complete(
+        asyncio.start_server(handle, "127.0.0.1", port, ssl=context))
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        yield port
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        started.close()
+        loop.run_until_complete(started.wait_closed())
+        loop.close()

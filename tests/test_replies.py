@@ -25,6 +25,7 @@ import pytest
 from icalendar import Calendar, Event, vCalAddress
 
 from backstage_sched import (
+    InputError,
     RepliesLog,
     SolveOptions,
     absent,
@@ -532,6 +533,30 @@ def test_answers_are_read_from_an_imap_mailbox_that_stays_as_it_was(
     log = json.loads((out / REPLIES).read_text(encoding="utf-8"))
     assert len(log["read"]) == 4
     assert verify(new_program, new_plan) == []
+
+
+def test_imaps_reads_over_tls_and_checks_the_certificate(
+    published, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from imap_server import PASSWORD, USER, running, self_signed, tls_in_front
+
+    made = self_signed(tmp_path)
+    if made is None:
+        pytest.skip("no openssl command to make a test certificate")
+    cert, key = made
+    _, program, plan = published
+    cohort = plan.cohorts[0]
+    guest = _guest(cohort, 3)
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    with running() as server, tls_in_front(server, cert, key) as port:
+        server.append([Answers(program, plan).mail(guest, cohort.id, 3, "DECLINED")])
+        url = f"imaps://{USER}@localhost:{port}/INBOX"
+        with pytest.raises(InputError, match="cannot connect"):  # a certificate nobody vouches for
+            list(read_mailbox(url))
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # now the test's own authority
+        (mail,) = read_mailbox(url)
+    assert mail.replies[0].partstat == "DECLINED"
+    assert replies(program, plan, [mail], TODAY).report.absences == ((guest, cohort.id, 3),)
 
 
 def test_replies_json_round_trips() -> None:
