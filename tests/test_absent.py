@@ -115,16 +115,20 @@ def test_attendance_lists_sessions_absences_and_the_case_session(planned) -> Non
     import csv
     import io
 
-    from backstage_sched.publish.attendance import HEADER, attendance_csv
+    from backstage_sched.publish.attendance import HEADER, attendance_csv, rsvp_columns
 
     program, plan = planned
     cohort = plan.cohorts[0]
     owner = cohort.sessions[2].case_owner
     change = absent(program, plan, owner, 3, BEFORE)
     rows = list(csv.reader(io.StringIO(attendance_csv(change.program, change.plan))))
-    assert tuple(rows[0]) == HEADER
+    most = max(len(c.sessions) for c in plan.cohorts)
+    assert tuple(rows[0]) == (*HEADER, *rsvp_columns(most))
     mine = next(r for r in rows[1:] if r[0] == owner)
-    assert mine[3:] == [cohort.id, str(len(cohort.sessions) - 1), "3", "4"]
+    assert mine[3:len(HEADER)] == [cohort.id, str(len(cohort.sessions) - 1), "3", "4"]
+    # the absence is their answer to session 3's invitation (SPEC §7: PARTSTAT=DECLINED)
+    assert mine[len(HEADER) + 2] == "DECLINED"
+    assert mine[len(HEADER):len(HEADER) + 2] == ["", ""]
     assert len(rows) == 1 + change.plan.placed
 
 

@@ -64,10 +64,12 @@ from ._version import __version__
 from .actions.change import (
     Change,
     NeedsConfirmation,
+    RepliesRead,
     absent,
     cancel_cohort,
     fill,
     move,
+    replies,
     substitute,
     transfer,
     withdraw,
@@ -83,6 +85,7 @@ from .errors import (
     VerificationError,
 )
 from .inputs.load import load_program
+from .inputs.mail import read_mailbox
 from .inputs.templates import write_templates
 from .inputs.timeexpr import parse_rules
 from .plan import (
@@ -97,6 +100,7 @@ from .plan import (
 )
 from .publish.changes import Outbox
 from .publish.folder import read_plan_dir, write_plan_dir
+from .publish.replies_log import RepliesLog, read_replies_log
 from .publish.send import send_outbox
 from .rules import RULES, Rule
 from .solver import SolveOptions
@@ -124,6 +128,9 @@ __all__ = [  # noqa: RUF022 (grouped in the order of the flow, not sorted)
     "absent",
     "fill",
     "substitute",
+    "replies",
+    "read_mailbox",
+    "read_replies_log",
     # what they take and give
     "SolveOptions",
     "Program",
@@ -138,6 +145,8 @@ __all__ = [  # noqa: RUF022 (grouped in the order of the flow, not sorted)
     "History",
     "Withdrawal",
     "Cancellation",
+    "RepliesRead",
+    "RepliesLog",
     "Change",
     "Outbox",
     "Explanation",

@@ -31,6 +31,10 @@ class Session:
     uid: str
     sequence: int = 0
     absent: tuple[str, ...] = ()  # members who told they will miss it (SPEC §7)
+    replies: tuple[tuple[str, str], ...] = ()
+    """Members' calendar answers read back (SPEC §11): ``(person, PARTSTAT)`` pairs,
+    ``ACCEPTED`` or ``TENTATIVE``, sorted by person. A decline is an absence
+    (:attr:`absent`), never kept here."""
     facilitator: str | None = None
     """Who leads this session when it is not the cohort's facilitator (SPEC §8: a
     substitute took over from a later session, so this one was, or is, led by the
@@ -40,6 +44,13 @@ class Session:
     def number(self) -> int:
         """The number a person reads and types: 1 for the kick-off, ``index + 1``."""
         return self.index + 1
+
+    def answer(self, pid: str) -> str | None:
+        """``pid``'s answer to this session's invitation: ``DECLINED`` when they will
+        miss it, else ``ACCEPTED``/``TENTATIVE`` as read back, None when unanswered."""
+        if pid in self.absent:
+            return "DECLINED"
+        return dict(self.replies).get(pid)
 
 
 @dataclass(frozen=True)
@@ -380,6 +391,7 @@ class Plan:
                             "uid": s.uid,
                             "sequence": s.sequence,
                             **({"absent": list(s.absent)} if s.absent else {}),
+                            **({"replies": dict(s.replies)} if s.replies else {}),
                             **({"facilitator": s.facilitator}
                                if s.facilitator and s.facilitator != c.facilitator else {}),
                         }
@@ -419,6 +431,7 @@ class Plan:
                             uid=str(s["uid"]),
                             sequence=int(s.get("sequence", 0)),
                             absent=tuple(str(a) for a in s.get("absent", ())),
+                            replies=_replies(s.get("replies"), source, f"{swhere}.replies"),
                             facilitator=_other(s.get("facilitator"), lead),
                         )
                     )
@@ -461,6 +474,19 @@ class Plan:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InputError(str(path), None, f"not readable JSON: {exc}") from None
         return cls.from_dict(data, source=str(path))
+
+
+REPLY_ANSWERS = ("ACCEPTED", "TENTATIVE")
+"""The answers a session keeps in :attr:`Session.replies` (a decline is an absence)."""
+
+
+def _replies(data: object, source: str, where: str) -> tuple[tuple[str, str], ...]:
+    """``{"p001": "ACCEPTED", ...}`` as sorted pairs; anything else is an InputError."""
+    if data is None:
+        return ()
+    if not isinstance(data, dict) or any(v not in REPLY_ANSWERS for v in data.values()):
+        raise InputError(source, where, "expected {person: \"ACCEPTED\" or \"TENTATIVE\"}")
+    return tuple(sorted((str(k), str(v)) for k, v in data.items()))
 
 
 def _other(fid: object, cohort_facilitator: str) -> str | None:

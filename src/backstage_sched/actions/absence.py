@@ -44,7 +44,8 @@ def absent(program: Program, plan: Plan, pid: str, number: int, today: date) -> 
         raise InputError(None, "--session", f"{pid} is already recorded absent from session "
                                             f"{number} of {cohort.id}")
     sessions = list(cohort.sessions)
-    sessions[j] = replace(session, absent=(*session.absent, pid))
+    answered = tuple(r for r in session.replies if r[0] != pid)  # an earlier yes is void
+    sessions[j] = replace(session, absent=(*session.absent, pid), replies=answered)
     notes = [f"{pid} will miss session {number} of {cohort.id}"]
     if session.case_owner == pid:
         k = _swap_with(cohort, j, to_come)

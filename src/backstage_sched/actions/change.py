@@ -20,16 +20,20 @@ checked change, unless ``confirm=True``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from ..domain import Program
 from ..errors import BackstageError
+from ..inputs.mail import Mail
 from ..plan import Plan
 from ..publish.changes import Outbox
 from ..publish.folder import update_stamp
+from ..publish.replies_log import RepliesLog
 from . import absence, edits, moving
 from . import fill as filling
+from . import replies as answers
 from . import substitute as substitution
 
 
@@ -148,3 +152,27 @@ def substitute(
     index = None if from_session is None else from_session - 1
     result = substitution.substitute(program, plan, cohort, facilitator, index, today)
     return _finish(program, plan, result, today, stamp)
+
+
+@dataclass(frozen=True)
+class RepliesRead:
+    """What :func:`replies` did: the checked change (absences recorded, answers kept; the
+    same plan when nothing counted) and the report (counts per outcome and reason, the
+    absences, what is listed for the coordinator, the log for ``replies.json``)."""
+
+    change: Change
+    report: answers.Report
+
+
+def replies(
+    program: Program, plan: Plan, mails: Iterable[Mail], today: date, *,
+    log: RepliesLog | None = None, stamp: datetime | None = None,
+) -> RepliesRead:
+    """Read calendar answers back (SPEC §11): ``mails`` from
+    :func:`~backstage_sched.inputs.mail.read_mailbox`, ``log`` the source folder's
+    ``replies.json`` (e-mails read before change nothing). A decline of a session to
+    come is an absence, as :func:`absent` records it; an acceptance is kept; a COUNTER
+    is listed, never applied. Hand ``change`` and ``report.log`` to
+    :func:`~backstage_sched.publish.folder.write_plan_dir` (``replies=``)."""
+    result, report = answers.match(program, plan, mails, today, log or RepliesLog())
+    return RepliesRead(_finish(program, plan, result, today, stamp), report)

@@ -41,6 +41,7 @@ from ..solver.preflight import preflight
 from . import edits as cli_edits
 from . import explain as cli_explain
 from . import init as cli_init
+from . import replies as cli_replies
 from . import send
 from .summary import placement_text
 
@@ -212,6 +213,26 @@ the facilitator who hands over cancellations (or, without organizer_email,
 their changed feed), the new one invitations as CHAIR (or their feed).
 plan.json keeps who led the earlier sessions.
 """,
+    "replies": """\
+Example:
+  backstage-sched replies plan/ answers.mbox --today 2027-02-15 --dry-run
+  backstage-sched replies plan/ saved-mails/ --today 2027-02-15 --out plan-v2/
+  export BACKSTAGE_IMAP_PASSWORD='...'
+  backstage-sched replies plan/ imaps://kurs@imap.example.org/INBOX --out plan-v2/
+
+Reads the calendar answers (iTIP REPLY and COUNTER) people's calendar programs
+sent back. An answer counts only when its UID is a session of the plan, its
+ATTENDEE a member of that session, the e-mail's From that attendee's address
+and its SEQUENCE not older than the session's; the rest is ignored and counted
+by reason. A decline of a session to come is an absence, as 'absent' records
+it (the case turn swaps; the cohort gets updates); when no turn can move it is
+listed for you, with the reason, and nothing changes. Acceptances are kept per
+session (attendance.csv, the overview). A proposed new time is listed beside
+the 'move' command that would make it, never applied. plan-v2/replies.json
+keeps the Message-IDs read, so reading the same mailbox again changes nothing.
+The mailbox is only read (IMAP: EXAMINE, BODY.PEEK). --dry-run prints what
+would be recorded and writes nothing.
+""",
 }
 
 
@@ -234,6 +255,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_explain.add_parser(sub)
     send.add_parser(sub)
     cli_edits.add_parsers(sub)
+    cli_replies.add_parser(sub)
     _same_help_style(sub)
     return parser
 
@@ -350,6 +372,8 @@ def main(argv: list[str] | None = None) -> int:
             return send.run(args, out, err)
         if args.command in cli_edits.COMMANDS:
             return cli_edits.run(args, out, err)
+        if args.command == cli_replies.COMMAND:
+            return cli_replies.run(args, out, err)
         return _check(args, out, err)
     except InputError as exc:
         err.print(f"[bold red]input error:[/] {escape(str(exc))}", soft_wrap=True)

@@ -252,7 +252,11 @@ def carry_over(old: Plan, new: Plan, today: date) -> Plan:
                 continue
             # an absence stays recorded while the session and the member do
             absent = s.absent or tuple(a for a in prev[1].absent if a in c.members)
-            s = replace(s, absent=absent)
+            # and so do the answers read back (SPEC §11), of those still members and not
+            # absent; they change no invitation
+            replies = tuple((p, a) for p, a in s.replies or prev[1].replies
+                            if p in c.members and p not in absent)
+            s = replace(s, absent=absent, replies=replies)
             changed = _differs(prev, (c, s))
             past = new.day_of(s) < today
             seq = prev[1].sequence + (1 if changed and not past else 0)

@@ -22,6 +22,7 @@ from .costs import costs_csv, costs_excel_csv
 from .history import MANIFEST, SENT, previous_link, sent_keys, was_sent
 from .ical import write_calendars
 from .overview import overview_html
+from .replies_log import REPLIES, RepliesLog, read_replies_log
 from .waitlist import waiting_list, waitlist_csv
 
 INPUT_SNAPSHOT = "input.json"
@@ -56,6 +57,7 @@ def write_plan_dir(
     sending: Outbox | None = None,
     changes: str | None = None,
     previous: str | Path | None = None,
+    replies: RepliesLog | None = None,
 ) -> Path:
     """Write every output file of ``plan`` into ``out``, replacing it atomically.
 
@@ -64,9 +66,11 @@ def write_plan_dir(
     is a readable diff, written to ``changes.txt``. ``previous`` is the plan
     folder the plan was made from (a re-plan or a change): the manifest links
     it, so ``send`` never sends again what went out from there. A folder
-    that was sent from is never replaced (:func:`check_out_dir`). Files are first written to
-    a sibling temporary folder; only when all of them are written is ``out``
-    swapped for it, so a failure leaves an earlier ``out`` as it was.
+    that was sent from is never replaced (:func:`check_out_dir`). ``replies`` is what
+    ``replies.json`` holds (the e-mails read back); without it the file of
+    ``previous`` is carried over, so no change forgets what was read. Files are
+    first written to a sibling temporary folder; only when all of them are written
+    is ``out`` swapped for it, so a failure leaves an earlier ``out`` as it was.
     Leftovers of runs killed earlier are cleaned up first (see
     :func:`clean_stale_temps`).
     """
@@ -101,6 +105,10 @@ def write_plan_dir(
         (tmp / OUTBOX).write_text(sending.to_json(program.id), encoding="utf-8")
         if changes is not None:
             (tmp / CHANGES).write_text(changes, encoding="utf-8")
+        if replies is None and previous is not None:
+            replies = read_replies_log(previous)
+        if replies:
+            (tmp / REPLIES).write_text(replies.to_json(), encoding="utf-8")
         _write_manifest(tmp, program.id, previous_link(out, None if previous is None
                                                        else Path(previous)))
         check_out_dir(out)  # the folder may have changed while the solver ran

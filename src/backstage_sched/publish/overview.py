@@ -208,6 +208,7 @@ def _session_table(program: Program, cohort: Cohort, lang: Language, venues: boo
     The venue column only when ``venues`` (the program has rooms).
     """
     columns = 6 if venues else 5
+    answered = any(s.absent or s.replies for s in cohort.sessions)
     rows = []
     for s in ordered_sessions(cohort):
         start, end = local_time(program, s.start), local_time(program, s.end)
@@ -221,6 +222,7 @@ def _session_table(program: Program, cohort: Cohort, lang: Language, venues: boo
                 _e(owner),
                 _e(venue_name(program, s.venue or cohort.venue)) or "—",
             ][:columns]
+            + ([_e(lang.number(n)) for n in _answers(cohort, s)] if answered else [])
         )
     head = (
         lang._("Session"),
@@ -230,7 +232,19 @@ def _session_table(program: Program, cohort: Cohort, lang: Language, venues: boo
         lang._("Case owner"),
         lang._("Venue"),
     )[:columns]
-    return _table(head, rows, num=(0,), cls={1: "date", 3: "date"})
+    if answered:  # the calendar answers read back (SPEC §11), once there are any
+        head += (lang._("Accepted"), lang._("Tentative"), lang._("Declined"),
+                 lang._("Not answered"))
+    num = (0, *range(columns, columns + 4)) if answered else (0,)
+    return _table(head, rows, num=num, cls={1: "date", 3: "date"})
+
+
+def _answers(cohort: Cohort, session: Session) -> tuple[int, int, int, int]:
+    """How many members accepted, answered tentative, declined (will miss it) and have
+    not answered ``session``'s invitation."""
+    said = [session.answer(pid) for pid in cohort.members]
+    return (said.count("ACCEPTED"), said.count("TENTATIVE"), said.count("DECLINED"),
+            said.count(None))
 
 
 def _cohort_section(program: Program, cohort: Cohort, lang: Language, venues: bool) -> str:
