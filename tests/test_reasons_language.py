@@ -189,6 +189,9 @@ def _free_seats(p: Program) -> Iterator[ex.Finding]:
     mixed = _with(_with(p, "p7", organization="Bruk 8 AB"), "p8",
                   unavailable=parse_rules("mon"), not_with=("p5",))
     yield seats.free_seat_finding(Instance.of(mixed), 7, cohorts)
+    monday_off = _with(p, "p8", unavailable=parse_rules("2027-01-18; 2027-01-25; 2027-02-01; "
+                                                      "2027-02-08"))
+    yield seats.free_seat_finding(Instance.of(monday_off), 7, cohorts[:4])
     away = _with(p, "p8", unavailable=parse_rules("mon; tue; wed; thu; fri"))
     yield seats.free_seat_finding(Instance.of(away), 7, cohorts[:1])
     company = p.replace(mode="company", participants=_people(7, "Alfa AB") + _people(8)[7:])

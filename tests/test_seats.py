@@ -57,7 +57,7 @@ def test_a_free_seat_on_other_days_is_named_not_capacity(tmp_path: Path) -> None
     assert left.participant == "m1"
     assert "capacity" not in left.reason
     said = ("every cohort the facilitators may lead is formed, and 1 has a free seat: c01 "
-            "meets on Wednesday, and Åsa Måndag (m1) can come on Monday but not on ")
+            "meets on Wednesday; Åsa Måndag (m1) can come on Monday.")
     assert said in left.reason
 
 

@@ -114,17 +114,30 @@ def _part(
     ids = w.all_of(name for _, name, _ in found)
     count = len(found)
     if rule == PARTICIPANT_AVAILABILITY.code:
-        meet = sorted({c.slots[0].day.weekday() for c, _, _ in found})
         mine = can_come_on(inst, n)
-        days = sorted({date.fromisoformat(day) for _, _, day in found})
-        shown = [w.day(d) for d in days[:3]]
-        if len(days) > 3:
-            shown.append(w.n_("{count} more day", "{count} more days", len(days) - 3))
-        return w.n_(
-            "{ids} meets on {days}, and {who} can come on {mine} but not on {dates}",
-            "{ids} meet on {days}, and {who} can come on {mine} but not on {dates}",
-            count, ids=ids, days=w.weekdays(meet), who=who, dates=w.all_of(shown),
-            mine=w.weekdays(mine) if mine else w._("no weekday often enough"))
+        other = [x for x in found if x[0].slots[0].day.weekday() not in mine]
+        parts = []
+        if other:  # cohorts on days they cannot come at all
+            days = sorted({c.slots[0].day.weekday() for c, _, _ in other})
+            parts.append(w.n_(
+                "{ids} meets on {days}; {who} can come on {mine}",
+                "{ids} meet on {days}; {who} can come on {mine}",
+                len(other), ids=w.all_of(name for _, name, _ in other),
+                days=w.weekdays(days), who=who,
+                mine=w.weekdays(mine) if mine else w._("no weekday often enough")))
+        same = [x for x in found if x not in other]
+        if same:  # cohorts on their days, but on a date they cannot come
+            days = sorted({date.fromisoformat(day) for _, _, day in same})
+            shown = [w.day(d) for d in days[:3]]
+            if len(days) > 3:
+                shown.append(w.n_("{count} more day", "{count} more days", len(days) - 3))
+            parts.append(w.n_(
+                "{ids} meets on {days}, but {who} cannot come on {dates}",
+                "{ids} meet on {days}, but {who} cannot come on {dates}",
+                len(same), ids=w.all_of(name for _, name, _ in same),
+                days=w.weekdays(sorted({c.slots[0].day.weekday() for c, _, _ in same})),
+                who=who, dates=w.all_of(shown)))
+        return "; ".join(parts)
     if rule == ORGANISATION_MIX.code:
         return w.n_("{ids} already has as many from {org} as a cohort may",
                     "{ids} already have as many from {org} as a cohort may",
