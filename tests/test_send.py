@@ -26,6 +26,7 @@ from backstage_sched.publish.send import (
     _message_id,
     build_message,
     message_key,
+    outbox_entries,
     send_outbox,
 )
 from published import mark_sent
@@ -95,8 +96,9 @@ def _feeds(plan_dir: Path) -> list[dict[str, Any]]:
 
 
 def _expected(plan_dir: Path) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """Every (message, recipient) in the order send goes: messages, then feeds."""
-    return [(m, r) for m in [*_outbox(plan_dir), *_feeds(plan_dir)] for r in m["recipients"]]
+    """Every (message, recipient) in the order send goes: messages, feeds, summaries."""
+    box = json.loads((plan_dir / "outbox.json").read_text(encoding="utf-8"))
+    return [(m, r) for m in outbox_entries(box) for r in m["recipients"]]
 
 
 def _copy(planned_all: dict[str, Path], name: str, tmp_path: Path) -> Path:
@@ -138,7 +140,7 @@ def _check_mail(
     assert text is not None and text["Content-Language"] == lang
     body = text.get_content().replace("\r\n", "\n")
     hello, regards = {"sv": ("Hej", "Vänliga hälsningar"), "en": ("Hello", "Kind regards,")}[lang]
-    assert body.startswith(f"{hello} {r['name']}") and f"\n{regards}\n" in body
+    assert body.startswith(f"{hello} {r['name'].split()[0]}") and f"\n{regards}\n" in body
     if m["method"] == "PUBLISH":
         assert ("Dina träffar:" if lang == "sv" else "Your sessions:") in body
     else:
@@ -459,9 +461,16 @@ def test_after_a_change_the_facilitator_hears_of_it_in_both_modes(
     send_outbox(loop, SENDER, smtp_server.address, dry_run=False)
     assert len(smtp_server.received()) - before == len(_expected(loop))
     mine = _to(smtp_server, LENA)[1:]
+    # SPEC §9: an update where the case turn moves, the cancellation, and one
+    # summary for the sessions where only who is a member changed
+    *calendar, summary = mine
     assert [(_calendar_part(m).get_param("method"), str(m["Subject"]).split(":")[0])
-            for m in mine] == [("REQUEST", "Ändrad")] * 3 + [("CANCEL", "Inställd")]
-    assert all(_chair(m) == LENA for m in mine)
+            for m in calendar] == [("REQUEST", "Ändrad"), ("CANCEL", "Inställd")]
+    assert all(_chair(m) == LENA for m in calendar)
+    assert not [p for p in summary.walk() if p.get_content_type() == "text/calendar"]
+    assert str(summary["Subject"]).startswith("Ändring i din Backstage-grupp")
+    text = summary.get_body(preferencelist=("plain",)).get_content()
+    assert text.startswith("Hej Lena!") and "Camilla Östlund lämnar gruppen" in text
 
 
 def test_a_feed_without_rooms_says_once_that_the_place_is_to_be_announced(

@@ -78,13 +78,14 @@ class GroupRules:
 
 @dataclass(frozen=True)
 class Policy:
-    """The ``[policy]`` table: cancellation and fees."""
+    """The ``[policy]`` table: cancellation, fees and what people are mailed."""
 
     cancellation_days: int = 10
     fee: float = 17500
     currency: str = "SEK"
     vat_rate: float = 0.25
     join_until_session: int = 2  # a newcomer joins while at most this many were held
+    member_updates: str = "summary"  # summary, calendar or none (SPEC §9)
 
 
 @dataclass(frozen=True)
