@@ -116,8 +116,8 @@ def test_a_transfer_mails_only_those_it_concerns(tmp_path: Path, server: Server)
     upcoming = _to_come(cohort)
     assert upcoming >= 2
     got = _by_person(mails)
-    newcomer = got.pop("nils@nordvik.example")
-    assert newcomer["invitation"] == upcoming and newcomer["update"] == 0
+    # the newcomer: a welcome letter and an invitation for each session to come
+    assert got.pop("nils@nordvik.example") == Counter(letter=1, invitation=upcoming)
     assert got.pop(people["n03"]) == Counter(cancellation=upcoming)
     others = [people[m] for m in cohort["members"] if m != "n03"]
     for address in [*others, LENA]:
@@ -130,7 +130,8 @@ def test_a_transfer_mails_only_those_it_concerns(tmp_path: Path, server: Server)
     assert text.startswith("Hej Lena!")
     assert "Nils Nyström kommer med i gruppen" in text and "lämnar gruppen" in text
     # the newcomer's invitation names them as an attendee
-    invite = next(m for r, m in mails if r == "nils@nordvik.example")
+    invite = next(m for r, m in mails
+                  if r == "nils@nordvik.example" and _kind(m) == "invitation")
     cal = _calendar(invite)
     assert cal is not None
     (event,) = cal.walk("VEVENT")
@@ -173,7 +174,7 @@ def test_member_updates_policy(tmp_path: Path, server: Server, mode: str) -> Non
     people = {**_people(plan), **_people(new)}
     cohort = _cohort_of(plan, "n03")
     upcoming = _to_come(cohort)
-    assert got.pop("nils@nordvik.example")["invitation"] == upcoming
+    assert got.pop("nils@nordvik.example") == Counter(letter=1, invitation=upcoming)
     assert got.pop(people["n03"]) == Counter(cancellation=upcoming)
     others = [people[m] for m in cohort["members"] if m != "n03"]
     for address in [*others, LENA]:
@@ -238,13 +239,72 @@ def test_the_policy_keys_are_read_checked_and_kept(tmp_path: Path) -> None:
     from backstage_sched.inputs.load import load_program
     from backstage_sched.inputs.snapshot import program_from_dict, program_to_dict
 
-    path = _program(tmp_path, policy='member_updates = "none"\n')
+    path = _program(tmp_path, policy='member_updates = "none"\nwelcome_letter = false\n')
     program = load_program(path)
-    assert program.policy.member_updates == "none"
+    assert (program.policy.member_updates, program.policy.welcome_letter) == ("none", False)
     again = program_from_dict(program_to_dict(program))
     assert again.policy == program.policy
-    bad = _program(tmp_path, policy='member_updates = "all"\n')
+    bad = _program(tmp_path, policy='member_updates = "all"\nwelcome_letter = "no"\n')
     with pytest.raises(InputError) as err:
         load_program(bad)
     text = str(err.value)
-    assert "member_updates" in text
+    assert "member_updates" in text and "welcome_letter" in text
+
+
+def test_the_first_send_brings_each_person_one_welcome_letter(
+    tmp_path: Path, server: Server
+) -> None:
+    plan = _plan(tmp_path)
+    mails = _send(plan, server)
+    data = json.loads((plan / "plan.json").read_text(encoding="utf-8"))
+    people = _people(plan)
+    got = _by_person(mails)
+    for cohort in data["cohorts"]:
+        for pid in cohort["members"]:
+            assert got[people[pid]] == Counter(letter=1, invitation=len(cohort["sessions"]))
+    assert got[LENA]["letter"] == 1  # the facilitator: one letter beside her invitations
+    # the letter of the first member of c01: text and HTML, everything they need
+    cohort = data["cohorts"][0]
+    pid = cohort["members"][0]
+    (letter,) = [m for r, m in mails if r == people[pid] and _kind(m) == "letter"]
+    assert letter["Content-Language"] == "sv"
+    text = letter.get_body(preferencelist=("plain",)).get_content()
+    page = letter.get_body(preferencelist=("html",)).get_content()
+    program = json.loads((plan / "input.json").read_text(encoding="utf-8"))
+    person = next(p for p in program["participants"] if p["id"] == pid)
+    assert text.startswith(f"Hej {person['name'].split()[0]}!")
+    assert f"Backstage-grupp {cohort['id']}" in text and "Lena Åkerlund" in text
+    for other in program["participants"]:
+        if other["id"] in cohort["members"] and other["id"] != pid:
+            assert f"{other['name']} ({other['organization']})" in text
+    dates = [ln for ln in text.splitlines() if ln.startswith("- träff ")]
+    assert len(dates) == len(cohort["sessions"])
+    assert all(" kl. " in ln for ln in dates)
+    mine = [ln for ln in dates if ln.endswith("— ditt fall")]
+    own = next(s["index"] for s in cohort["sessions"] if s["case_owner"] == pid)
+    assert mine == [dates[own]]
+    assert "Plats: Rum Vattenfallet, plan 3" in text
+    assert "17\u00a0500\u00a0kr" in text
+    assert "avboka kostnadsfritt till och med lördag 23 januari 2027" in text
+    assert "en kollega från din organisation ta din plats" in text
+    assert "Skriv till Backstage-kansliet, kansli@nordvik.example" in text
+    assert "<li>" in page and "ditt fall" in page and '<html lang="sv">' in page
+    # the facilitator's letter: her groups, members with e-mail, dates
+    (mine_f,) = [m for r, m in mails if r == LENA and _kind(m) == "letter"]
+    ftext = mine_f.get_body(preferencelist=("plain",)).get_content()
+    assert ftext.startswith("Hej Lena!")
+    for c in data["cohorts"]:
+        if c["facilitator"] == "f-lena":
+            assert f"Backstage-grupp {c['id']}" in ftext
+            assert all(people[m] in ftext for m in c["members"])
+    # a second send mails no letter again
+    assert _send(plan, server) == []
+
+
+def test_welcome_letter_false_sends_only_the_invitations(
+    tmp_path: Path, server: Server
+) -> None:
+    plan = _plan(tmp_path, policy="welcome_letter = false\n")
+    got = _by_person(_send(plan, server))
+    assert all(c["letter"] == 0 for c in got.values())
+    assert not (plan / "letters").exists()

@@ -122,9 +122,27 @@ def _file_method(data: bytes) -> str:
     raise AssertionError("no METHOD line")
 
 
+def _check_letter(
+    plan_dir: Path, m: dict[str, Any], r: dict[str, Any], msg: EmailMessage, lang: str
+) -> None:
+    """A welcome letter: text and HTML parts equal to its files, no calendar part."""
+    assert not [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+    assert msg["To"].addresses[0].addr_spec == r["email"]
+    assert msg["Message-ID"] == _message_id(message_key(m, r))
+    assert msg["Content-Language"] == lang
+    text = msg.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+    assert text == (plan_dir / m["file"]).read_text(encoding="utf-8")
+    page = msg.get_body(preferencelist=("html",)).get_content().replace("\r\n", "\n")
+    assert page == (plan_dir / m["html"]).read_text(encoding="utf-8")
+    assert text.startswith({"sv": "Hej ", "en": "Hello "}[lang] + r["name"].split()[0])
+
+
 def _check_mail(
     plan_dir: Path, m: dict[str, Any], r: dict[str, Any], msg: EmailMessage, lang: str = "sv"
 ) -> None:
+    if m["method"] == "LETTER":
+        _check_letter(plan_dir, m, r, msg, lang)
+        return
     data = (plan_dir / m["file"]).read_bytes()
     part = _calendar_part(msg)
     assert part.get_param("method") == _file_method(data) == m["method"]
@@ -154,7 +172,9 @@ def _check_mail(
 
 
 def _key_of(m: dict[str, Any], msg: EmailMessage) -> tuple[str, str, str]:
-    """(method, UID — the file for a feed, recipient) of a delivered e-mail."""
+    """(method, UID — the file for a feed or letter, recipient) of a delivered e-mail."""
+    if not [p for p in msg.walk() if p.get_content_type() == "text/calendar"]:
+        return ("LETTER", m["file"], msg["To"].addresses[0].addr_spec)
     part = _calendar_part(msg)
     uids = [
         ln.split(":", 1)[1]
@@ -249,6 +269,8 @@ def test_dry_run_writes_one_eml_per_recipient_and_sends_nothing(
     for m, r in expected:
         if m["method"] == "PUBLISH":
             path = plan_dir / "sent-eml" / "people" / f"{r['id']}-PUBLISH.eml"
+        elif m["method"] == "LETTER":
+            path = plan_dir / "sent-eml" / "letters" / f"{r['id']}.eml"
         else:
             name = f"{m['session']}-{m['method']}-{r['id']}.eml"
             path = plan_dir / "sent-eml" / m["cohort"] / name
@@ -273,6 +295,7 @@ def _add_cancel(plan_dir: Path, file_method: str) -> dict[str, Any]:
               "change": "cancelled", "detail": "session cancelled"}
     box["messages"] = [cancel]
     box["feeds"] = []
+    box["letters"] = []
     (plan_dir / "outbox.json").write_text(json.dumps(box), encoding="utf-8")
     return cancel
 
@@ -351,7 +374,9 @@ LENA = "lena.akerlund@backstage.example"
 
 
 def _to(server: Server, email_address: str) -> list[EmailMessage]:
-    return [msg for rcpt, msg in server.received() if rcpt == email_address]
+    """The calendar e-mails (not the letters) one address received."""
+    return [msg for rcpt, msg in server.received() if rcpt == email_address
+            and any(p.get_content_type() == "text/calendar" for p in msg.walk())]
 
 
 def _chair(msg: EmailMessage) -> str | None:
@@ -420,7 +445,7 @@ def test_an_english_program_writes_english_e_mail(
     send_outbox(plan_dir, SENDER, None, dry_run=True)
     expected = _expected(plan_dir)
     for m, r in expected:
-        if m["method"] == "PUBLISH":
+        if m["method"] in ("PUBLISH", "LETTER"):
             continue
         name = f"{m['session']}-{m['method']}-{r['id']}.eml"
         path = plan_dir / "sent-eml" / m["cohort"] / name
@@ -460,7 +485,7 @@ def test_after_a_change_the_facilitator_hears_of_it_in_both_modes(
     before = len(smtp_server.received())
     send_outbox(loop, SENDER, smtp_server.address, dry_run=False)
     assert len(smtp_server.received()) - before == len(_expected(loop))
-    mine = _to(smtp_server, LENA)[1:]
+    mine = [msg for rcpt, msg in smtp_server.received() if rcpt == LENA][1:]
     # SPEC §9: an update where the case turn moves, the cancellation, and one
     # summary for the sessions where only who is a member changed
     *calendar, summary = mine

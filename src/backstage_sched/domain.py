@@ -86,6 +86,7 @@ class Policy:
     vat_rate: float = 0.25
     join_until_session: int = 2  # a newcomer joins while at most this many were held
     member_updates: str = "summary"  # summary, calendar or none (SPEC §9)
+    welcome_letter: bool = True  # the first send sends each person a letter (SPEC §9)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from ..domain import Program
 from ..i18n import Language
 from ..plan import Cohort, Plan, Session
 from .ical import cancel, feed_path, person_feed, words
+from .letters import Letter, facilitator_letter, participant_letter
 
 OUTBOX = "outbox.json"
 CHANGES = "changes.txt"
@@ -158,18 +159,54 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Welcome:
+    """A welcome letter to send (SPEC §9): ``letters/<person>.txt`` and ``.html``.
+
+    ``sha256`` is the digest of the text file: ``send`` refuses a letter that
+    changed since, and records ``LETTER|person|sha256|email``.
+    """
+
+    person: str
+    file: str
+    html: str
+    sha256: str
+    subject: str
+    recipients: tuple[Recipient, ...]
+    method: str = "LETTER"
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form (``outbox.json``'s ``letters``)."""
+        return {
+            "method": self.method,
+            "person": self.person,
+            "file": self.file,
+            "html": self.html,
+            "sha256": self.sha256,
+            "subject": self.subject,
+            "recipients": _recipients_dict(self.recipients),
+        }
+
+
+@dataclass(frozen=True)
 class Outbox:
-    """Messages, facilitators' feeds, summaries, and the cancellation files they refer to."""
+    """Letters, messages, facilitators' feeds, summaries, and the files they refer to."""
 
     messages: tuple[Message, ...]
-    files: dict[str, bytes]  # path -> bytes of the cancellations
+    files: dict[str, bytes]  # path -> bytes of the cancellations and letters
     feeds: tuple[Feed, ...] = ()
     summaries: tuple[Summary, ...] = ()
+    letters: tuple[Welcome, ...] = ()
+
+    @property
+    def count(self) -> int:
+        """How many entries ``send`` works through (each goes to its recipients)."""
+        return len(self.letters) + len(self.messages) + len(self.feeds) + len(self.summaries)
 
     def to_json(self, program_id: str) -> str:
         """``outbox.json`` text."""
         data = {
             "program": program_id,
+            "letters": [m.to_dict() for m in self.letters],
             "messages": [m.to_dict() for m in self.messages],
             "feeds": [f.to_dict() for f in self.feeds],
             "summaries": [s.to_dict() for s in self.summaries],
@@ -442,16 +479,44 @@ def _changed_feeds(
 # Outboxes
 
 
+def _welcome(letter: Letter, recipient: Recipient, files: dict[str, bytes]) -> Welcome:
+    """The outbox entry of ``letter``; its two files go into ``files``."""
+    data = letter.text.encode("utf-8")
+    files[letter.text_file] = data
+    files[letter.html_file] = letter.html.encode("utf-8")
+    return Welcome(letter.person, letter.text_file, letter.html_file,
+                   hashlib.sha256(data).hexdigest(), letter.subject, (recipient,))
+
+
+def _participant_letters(program: Program, plan: Plan, pids: list[str],
+                         files: dict[str, bytes]) -> list[Welcome]:
+    if not program.policy.welcome_letter:
+        return []
+    return [_welcome(participant_letter(program, plan, pid), r, files)
+            for pid in pids for r in _members(program, [pid])]
+
+
 def first_outbox(program: Program, plan: Plan, stamp: datetime) -> Outbox:
     """Every invitation of a brand-new plan, and the facilitators' feeds when no
-    organizer is set (``stamp``: the DTSTAMP the feeds are written with)."""
+    organizer is set (``stamp``: the DTSTAMP the feeds are written with); with
+    ``[policy] welcome_letter`` (the default) a letter to every placed
+    participant and every facilitator who leads a session."""
     detail = words(program)._("new session")
     messages = tuple(
         _invite_message(program, c, s, "new", detail)
         for c in plan.cohorts
         for s in c.sessions
     )
-    return Outbox(messages, {}, _first_feeds(program, plan, stamp))
+    files: dict[str, bytes] = {}
+    placed = sorted((m for c in plan.cohorts for m in c.members),
+                    key=lambda pid: (program.participant(pid).name, pid))
+    letters = _participant_letters(program, plan, placed, files)
+    if program.policy.welcome_letter:
+        letters += [
+            _welcome(facilitator_letter(program, plan, f.id), _facilitator(program, f.id), files)
+            for f in sorted(program.facilitators, key=lambda f: f.id) if _leads(plan, f.id)
+        ]
+    return Outbox(messages, files, _first_feeds(program, plan, stamp), letters=tuple(letters))
 
 
 def handovers(old_plan: Plan, plan: Plan, today: date) -> dict[str, tuple[int, str, str]]:
@@ -598,7 +663,14 @@ def outbox(
             m.cohort for m in messages if m.change in ("new", "changed", "cancelled")
         }, {f.person for f in feeds}) if mode == "summary" else ()
     )
-    return Outbox(tuple(messages), files, feeds, summaries)
+    # a newcomer to the program (fill, transfer) gets a welcome letter too
+    seated_before = {m for c in old_plan.cohorts for m in c.members}
+    newcomers = sorted(
+        {m for c in plan.cohorts for m in c.members} - seated_before,
+        key=lambda pid: (program.participant(pid).name, pid),
+    )
+    letters = _participant_letters(program, plan, newcomers, files)
+    return Outbox(tuple(messages), files, feeds, summaries, tuple(letters))
 
 
 def _new_cancellations(old_plan: Plan, plan: Plan) -> dict[str, str]:

@@ -4,7 +4,8 @@ Every message of ``outbox.json`` goes to each of its recipients as its own
 e-mail: a text part in the program's language (``Content-Language``; texts
 from the ``calendar`` catalogue, dates from Babel) saying what the message is
 and a ``text/calendar; method=...`` part whose bytes are exactly the ``.ics``
-file. The outbox's ``feeds`` (a facilitator's own feed when the program names
+file. The outbox's ``letters`` (welcome letters, SPEC §9) go first, as text
+and HTML. Its ``feeds`` (a facilitator's own feed when the program names
 no organizer) go out the same way with ``method=PUBLISH``; its ``summaries``
 (who left and joined a cohort, SPEC §9) as plain text, with no calendar part.
 Sending is resumable: ``sent.json`` in the plan folder records every e-mail
@@ -42,6 +43,7 @@ from ..i18n import Language
 from ..inputs.snapshot import program_from_dict
 from .history import SENT, sent_before
 from .ical import words
+from .letters import first_name
 
 EML_DIR = "sent-eml"
 OUTBOX = "outbox.json"
@@ -155,12 +157,6 @@ def _when(lang: Language, start: datetime, end: datetime) -> str:
         return lang.span(start, end)
     first, last = lang.day(start.date()), lang.day(end.date())
     return f"{first} {lang.clock(start)} – {last} {lang.clock(end)}"
-
-
-def first_name(name: str) -> str:
-    """What a greeting calls a person: the first word of their name."""
-    parts = name.split()
-    return parts[0] if parts else name
 
 
 def _hello(lang: Language, name: str) -> str:
@@ -302,13 +298,16 @@ def _sender_address(sender: str) -> Address:
 def message_key(message: dict[str, Any], recipient: dict[str, Any]) -> str:
     """The key ``sent.json`` records for one e-mail: ``method|uid|sequence|email``,
     ``PUBLISH|file|sha256|email`` for a facilitator's feed, or
-    ``SUMMARY|cohort|id|email`` for a summary."""
+    ``SUMMARY|cohort|id|email`` for a summary, ``LETTER|person|sha256|email`` for a
+    welcome letter."""
     email = str(recipient["email"]).strip().lower()
     method = str(message.get("method", "")).upper()
     if method == "PUBLISH":
         return f"PUBLISH|{message['file']}|{message['sha256']}|{email}"
     if method == "SUMMARY":
         return f"SUMMARY|{message['cohort']}|{message['id']}|{email}"
+    if method == "LETTER":
+        return f"LETTER|{message['person']}|{message['sha256']}|{email}"
     return f"{message['method']}|{message['uid']}|{message['sequence']}|{email}"
 
 
@@ -375,6 +374,8 @@ def build_message(
     ctx = context or folder_context(plan_dir)
     if str(message.get("method", "")).upper() == "SUMMARY":
         return _plain_message(ctx, message, recipient, sender)
+    if str(message.get("method", "")).upper() == "LETTER":
+        return _letter_message(plan_dir, ctx, message, recipient, sender)
     outbox = str(plan_dir / OUTBOX)
     path = _ics_path(plan_dir, message)
     data = path.read_bytes()
@@ -444,6 +445,35 @@ def _plain_message(ctx: Context, message: dict[str, Any], recipient: dict[str, A
     return msg
 
 
+def _letter_message(plan_dir: Path, ctx: Context, message: dict[str, Any],
+                    recipient: dict[str, Any], sender: str) -> EmailMessage:
+    """A welcome letter: its text and HTML files as multipart/alternative, unchanged
+    since the outbox was written, to its own person."""
+    outbox = str(plan_dir / OUTBOX)
+    where = str(message.get("file", ""))
+    text = _ics_path(plan_dir, message).read_bytes()
+    page = _ics_path(plan_dir, {"file": message.get("html", "")}).read_bytes()
+    if hashlib.sha256(text).hexdigest() != message.get("sha256"):
+        raise InputError(outbox, where, "the letter changed since the outbox was written")
+    if recipient.get("id") != message.get("person"):
+        raise InputError(outbox, where, f"{recipient.get('id')} is not this letter's reader")
+    msg = EmailMessage()
+    msg["Subject"] = str(message.get("subject", ""))
+    msg["From"] = _sender_address(sender)
+    msg["To"] = _address(str(recipient["name"]), str(recipient["email"]))
+    if ctx.organizer:
+        msg["Reply-To"] = _address(*ctx.organizer)
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Message-ID"] = _message_id(message_key(message, recipient))
+    msg.set_content(text.decode("utf-8"), charset="utf-8")
+    msg.add_alternative(page.decode("utf-8"), subtype="html", charset="utf-8")
+    msg["Content-Language"] = ctx.lang.code
+    for part in msg.iter_parts():
+        del part["MIME-Version"]
+        part["Content-Language"] = ctx.lang.code
+    return msg
+
+
 def _load_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -500,12 +530,13 @@ def default_sender(plan_dir: Path) -> str | None:
 
 
 Pairs = list[tuple[dict[str, Any], dict[str, Any]]]
-SECTIONS = ("messages", "feeds", "summaries")
+SECTIONS = ("letters", "messages", "feeds", "summaries")
 
 
 def outbox_entries(box: dict[str, Any], where: str = OUTBOX) -> list[dict[str, Any]]:
-    """Every entry of a read ``outbox.json``, in sending order: the invitations and
-    cancellations, the facilitators' feeds, the summaries (absent sections are empty)."""
+    """Every entry of a read ``outbox.json``, in sending order: the welcome letters,
+    the invitations and cancellations, the facilitators' feeds, the summaries
+    (absent sections are empty)."""
     entries: list[dict[str, Any]] = []
     for section in SECTIONS:
         items = box.get(section, [])
@@ -533,6 +564,8 @@ def _eml_path(plan_dir: Path, message: dict[str, Any], recipient: dict[str, Any]
         return plan_dir / EML_DIR / "people" / f"{recipient['id']}-PUBLISH.eml"
     if method == "SUMMARY":
         return plan_dir / EML_DIR / str(message["cohort"]) / f"SUMMARY-{recipient['id']}.eml"
+    if method == "LETTER":
+        return plan_dir / EML_DIR / "letters" / f"{recipient['id']}.eml"
     name = f"{message['session']}-{message['method']}-{recipient['id']}.eml"
     return plan_dir / EML_DIR / str(message["cohort"]) / name
 
