@@ -308,3 +308,31 @@ def test_welcome_letter_false_sends_only_the_invitations(
     got = _by_person(_send(plan, server))
     assert all(c["letter"] == 0 for c in got.values())
     assert not (plan / "letters").exists()
+
+
+def test_without_an_organizer_a_cancelled_session_leaves_the_facilitators_calendar(
+    tmp_path: Path, server: Server
+) -> None:
+    plan = _plan(tmp_path, keys="")
+    _send(plan, server)
+    cohort = _cohort_of(plan, "n03")
+    new = tmp_path / "plan-v2"
+    assert cli.main(["cancel-cohort", str(plan), cohort["id"], "--today", "2027-01-05",
+                     "--out", str(new)]) == 0
+    mails = [m for r, m in _send(new, server) if r == LENA]
+    cancels = [m for m in mails if _kind(m) == "cancellation"]
+    gone = {s["uid"] for s in cohort["sessions"]}
+    got = set()
+    for msg in cancels:
+        cal = _calendar(msg)
+        assert cal is not None
+        (event,) = cal.walk("VEVENT")
+        got.add(str(event["UID"]))
+        assert str(event["STATUS"]) == "CANCELLED"
+    assert got == gone
+    (feed,) = [m for m in mails if _kind(m) == "feed"]
+    cal = _calendar(feed)
+    assert cal is not None
+    assert not {str(e["UID"]) for e in cal.walk("VEVENT")} & gone
+    text = feed.get_body(preferencelist=("plain",)).get_content()
+    assert "själv" not in text

@@ -470,13 +470,21 @@ def test_after_a_change_the_facilitator_hears_of_it_in_both_modes(
     assert cli.main(["withdraw", str(sent), "n03", "--on", "2027-04-20",
                      "--out", str(plain)]) == 0
     send_outbox(plain, SENDER, smtp_server.address, dry_run=False)
-    (msg,) = _to(smtp_server, LENA)
+    # her feed, and the cancellation of the session that left it (SPEC §9)
+    cancelled, msg = _to(smtp_server, LENA)
+    data = _calendar_part(cancelled).get_payload(decode=True)
+    assert data == (plain / "cancellations" / "c01" / "6.ics").read_bytes()
+    (ev,) = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    assert str(ev["ORGANIZER"]) == f"mailto:{LENA}" and str(ev["STATUS"]) == "CANCELLED"
+    assert "tas träffen bort ur din kalender" in cancelled.get_body(("plain",)).get_content()
     assert _calendar_part(msg).get_payload(decode=True) == (
         plain / "people" / "f-lena.ics").read_bytes()
     assert str(msg["Subject"]).startswith("Ändringar i dina träffar som samtalsledare")
     body = msg.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
     assert "\n- Backstage-grupp c01, träff 4: Camilla Östlund lämnar gruppen" in body
     assert "\n- Backstage-grupp c01, träff 7: inställd" in body
+    assert "tar du bort själv" not in body and "avbokning, som kommer i ett eget mejl" in body
+    plain_mails = len([r for r, _ in smtp_server.received() if r == LENA])
     # with an organizer: every updated invitation and the cancelled session, as chair
     loop = tmp_path / "loop-2"
     sent = mark_sent(_copy(planned_all, "organizer", tmp_path))
@@ -485,7 +493,7 @@ def test_after_a_change_the_facilitator_hears_of_it_in_both_modes(
     before = len(smtp_server.received())
     send_outbox(loop, SENDER, smtp_server.address, dry_run=False)
     assert len(smtp_server.received()) - before == len(_expected(loop))
-    mine = [msg for rcpt, msg in smtp_server.received() if rcpt == LENA][1:]
+    mine = [msg for rcpt, msg in smtp_server.received() if rcpt == LENA][plain_mails:]
     # SPEC §9: an update where the case turn moves, the cancellation, and one
     # summary for the sessions where only who is a member changed
     *calendar, summary = mine

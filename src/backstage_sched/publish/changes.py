@@ -21,11 +21,13 @@ their case went; the others hear only of the case turn.
 
 The facilitator is in the loop (SPEC §6). With ``organizer_email`` the
 facilitator attends every invitation and whole-session cancellation of their
-sessions, so they are among its recipients (and a facilitator who hands a
-session over gets the per-person CANCEL). Without it the facilitator
+sessions, so they are among its recipients. Without it the facilitator
 organises, and the outbox's *feeds* send them their own feed
 (``people/<id>.ics``, METHOD:PUBLISH): on a first plan to every facilitator
-with a cohort, after a change whenever the feed's bytes changed.
+with a cohort, after a change whenever the feed's bytes changed. Either way
+a session that leaves a facilitator's calendar (cancelled, or handed to
+another facilitator) reaches them as a CANCEL of its UID, so no one has to
+remove it by hand.
 
 Texts for people (``detail``, ``changes.txt``) are in the program's language,
 from the ``calendar`` catalogue.
@@ -608,9 +610,13 @@ def outbox(
             gone = replace(os_, sequence=os_.sequence + 1)
             path = f"cancellations/{oc.id}/{os_.index}.ics"
             files[path] = cancel(old_program, old_plan, oc, gone, stamp)
+            # without an organizer the facilitator organises it: the CANCEL of its
+            # UID goes to them too, so their calendar drops what their feed no longer has
+            chair = () if old_program.organizer_email else (
+                _facilitator(old_program, oc.leader(os_)),)
             messages.append(
                 Message(path, "CANCEL", gone.uid, gone.sequence, oc.id, os_.index, "cancelled",
-                        lang._("session cancelled"), _attendees(old_program, oc, os_),
+                        lang._("session cancelled"), _attendees(old_program, oc, os_) + chair,
                         reasons.get(oc.id, ""))
             )
             continue
@@ -625,7 +631,7 @@ def outbox(
         leaving = sorted(set(oc.members) - set(nc.members))
         recipients = _members(old_program, leaving)
         was_led_by = oc.leader(os_)
-        if old_program.organizer_email and was_led_by != nc.leader(ns):
+        if was_led_by != nc.leader(ns):
             leaving.append(was_led_by)  # hands the session over: it leaves their calendar
             recipients += (_facilitator(old_program, was_led_by),)
         if leaving:

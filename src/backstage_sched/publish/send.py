@@ -248,7 +248,7 @@ def _feed_body(ctx: Context, file: _File, message: dict[str, Any],
             program=ctx.name))
     if message.get("change") == "changed":
         closing = lang._("Open the attached calendar file to update your calendar; "
-                         "remove a cancelled session yourself.")
+                         "a cancelled session comes with its own cancellation.")
     else:
         closing = lang._("Open the attached calendar file to add the sessions to your calendar.")
     lines.append("")
@@ -338,9 +338,16 @@ def _checked_event(where: str, outbox: str, file: _File,
             f"outbox UID/SEQUENCE {message.get('uid')}/{message.get('sequence')} differ from "
             f"the file's {event.uid}/{event.sequence}",
         )
-    if email.lower() not in event.roles:
+    organizes = method_is_cancel(message) and email.lower() == event.organizer_email.lower()
+    if email.lower() not in event.roles and not organizes:
         raise InputError(outbox, where, f"{email} is not an attendee of the calendar file")
     return event
+
+
+def method_is_cancel(message: dict[str, Any]) -> bool:
+    """Whether an outbox entry is a cancellation (its organizer may receive it too:
+    a facilitator who organises a session drops it from their calendar)."""
+    return str(message.get("method", "")).upper() == "CANCEL"
 
 
 def _check_feed(where: str, outbox: str, data: bytes, message: dict[str, Any],
