@@ -336,3 +336,34 @@ def test_without_an_organizer_a_cancelled_session_leaves_the_facilitators_calend
     assert not {str(e["UID"]) for e in cal.walk("VEVENT")} & gone
     text = feed.get_body(preferencelist=("plain",)).get_content()
     assert "själv" not in text
+
+
+def test_a_dry_run_counts_each_kind_of_mail(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = _plan(tmp_path)
+    capsys.readouterr()
+    assert cli.main(["send", str(plan), "--dry-run", "-q"]) == 0
+    out = capsys.readouterr().out
+    data = json.loads((plan / "plan.json").read_text(encoding="utf-8"))
+    placed = sum(len(c["members"]) for c in data["cohorts"])
+    sessions = sum(len(c["sessions"]) * (len(c["members"]) + 1) for c in data["cohorts"])
+    people = placed + len({c["facilitator"] for c in data["cohorts"]})
+    assert f"  letter       {people:>6} e-mail(s) would go to {people} people" in out
+    assert f"  invitation   {sessions:>6} e-mail(s) would go to {people} people" in out
+    # after a transfer that was sent: the newcomer's letter and invitations, the
+    # leaver's cancellations, one summary to each other member and the facilitator
+    _send(plan, server)
+    new = tmp_path / "plan-v2"
+    _transfer(plan, new)
+    capsys.readouterr()
+    assert cli.main(["send", str(new), "--dry-run", "-q"]) == 0
+    out = capsys.readouterr().out
+    cohort = _cohort_of(plan, "n03")
+    upcoming = _to_come(cohort)
+    others = len(cohort["members"]) - 1 + 1  # the members who stay, and the facilitator
+    assert "  letter            1 e-mail(s) would go to 1 person" in out
+    assert f"  invitation   {upcoming:>6} e-mail(s) would go to 1 person" in out
+    assert f"  cancellation {upcoming:>6} e-mail(s) would go to 1 person" in out
+    assert f"  summary      {others:>6} e-mail(s) would go to {others} people" in out
+    assert "update" not in out

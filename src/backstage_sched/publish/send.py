@@ -72,6 +72,41 @@ class SendReport:
     written: int = 0
     sent_earlier: int = 0
     broken: tuple[str, ...] = ()
+    #: per kind of mail (:data:`KINDS`) that this run sent or wrote:
+    #: ``(kind, e-mails, people)``, in the order of KINDS, kinds with none left out
+    kinds: tuple[tuple[str, int, int], ...] = ()
+
+
+#: The kinds of mail ``send`` counts, in the order it reports them.
+KINDS = ("letter", "invitation", "update", "cancellation", "summary", "calendar")
+
+
+def mail_kind(message: dict[str, Any]) -> str:
+    """What kind of mail an outbox entry is, as ``send`` counts it: a welcome
+    ``letter``, an ``invitation`` (new session, or one the reader joins), an
+    ``update`` (changed, or the reader's absence), a ``cancellation``, a
+    ``summary``, or a facilitator's own ``calendar`` (feed)."""
+    method = str(message.get("method", "")).upper()
+    if method == "LETTER":
+        return "letter"
+    if method == "SUMMARY":
+        return "summary"
+    if method == "PUBLISH":
+        return "calendar"
+    if method == "CANCEL":
+        return "cancellation"
+    return "invitation" if message.get("change") in ("new", "joined") else "update"
+
+
+def _kinds(todo: list[tuple[dict[str, Any], dict[str, Any], str]]
+           ) -> tuple[tuple[str, int, int], ...]:
+    mails: dict[str, int] = {}
+    people: dict[str, set[str]] = {}
+    for m, r, _ in todo:
+        kind = mail_kind(m)
+        mails[kind] = mails.get(kind, 0) + 1
+        people.setdefault(kind, set()).add(str(r["email"]).strip().lower())
+    return tuple((k, mails[k], len(people[k])) for k in KINDS if k in mails)
 
 
 @dataclass(frozen=True)
@@ -631,7 +666,7 @@ def send_outbox(
             if progress:
                 progress(i, total, f"wrote {path.relative_to(plan_dir)}")
         return SendReport(sent=0, skipped=skipped, written=total,
-                          sent_earlier=from_earlier, broken=tuple(broken))
+                          sent_earlier=from_earlier, broken=tuple(broken), kinds=_kinds(todo))
 
     host, port = smtp
     envelope_from = _sender_address(sender).addr_spec
@@ -661,4 +696,4 @@ def send_outbox(
             "run send again to continue without duplicates"
         ) from exc
     return SendReport(sent=sent, skipped=skipped, written=0,
-                      sent_earlier=from_earlier, broken=tuple(broken))
+                      sent_earlier=from_earlier, broken=tuple(broken), kinds=_kinds(todo))
