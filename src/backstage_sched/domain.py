@@ -194,10 +194,13 @@ class Program:
 
     def participant(self, pid: str) -> Participant:
         """The participant with id ``pid`` (KeyError if none)."""
-        for p in self.participants:
-            if p.id == pid:
-                return p
-        raise KeyError(pid)
+        index = self.__dict__.get("_participants_by_id")
+        if index is None:  # built once per program: a plan folder asks thousands of times
+            index = {}
+            for p in self.participants:
+                index.setdefault(p.id, p)  # the first, as a scan would find
+            object.__setattr__(self, "_participants_by_id", index)
+        return index[pid]
 
     def facilitator(self, fid: str) -> Facilitator:
         """The facilitator with id ``fid`` (KeyError if none)."""

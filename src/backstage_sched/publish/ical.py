@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import ClassVar
 from zoneinfo import TZPATH, ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -406,7 +407,18 @@ def _event(
     )
 
 
-def _calendar(program: Program, method: str, events: Iterable[Event], name: str | None) -> bytes:
+_END = b"END:VCALENDAR\r\n"
+
+
+@lru_cache(maxsize=16)
+def _vtimezone_bytes(tzid: str) -> bytes:
+    return vtimezone(tzid).to_ical()
+
+
+def _calendar_bytes(program: Program, method: str, events: Iterable[bytes],
+                    name: str | None) -> bytes:
+    """A VCALENDAR from events already rendered: every content line is folded on its
+    own, so the bytes are those of the calendar built as a whole."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -414,10 +426,43 @@ def _calendar(program: Program, method: str, events: Iterable[Event], name: str 
     cal.add("method", method)
     if name:
         cal.add("x-wr-calname", vText(name))  # an X- property is not escaped unless typed
-    cal.add_component(vtimezone(program.timezone))
-    for event in events:
-        cal.add_component(event)
-    return cal.to_ical()
+    head = cal.to_ical()
+    assert head.endswith(_END)
+    return b"".join([head[: -len(_END)], _vtimezone_bytes(program.timezone), *events, _END])
+
+
+def _calendar(program: Program, method: str, events: Iterable[Event], name: str | None) -> bytes:
+    return _calendar_bytes(program, method, (e.to_ical() for e in events), name)
+
+
+class _Rendered:
+    """Feed events (no attendees, with reminders) of one program, plan and stamp,
+    each rendered once: the cohort's feed and every member's and facilitator's
+    feed hold the same VEVENT bytes. A few recent sets are kept, holding their
+    program and plan, so an identity match is never a reused id."""
+
+    _recent: ClassVar[list[_Rendered]] = []
+
+    def __init__(self, program: Program, plan: Plan, stamp: datetime) -> None:
+        self.program, self.plan, self.stamp = program, plan, stamp
+        self.events: dict[tuple[str, int], bytes] = {}
+
+    @classmethod
+    def of(cls, program: Program, plan: Plan, stamp: datetime) -> _Rendered:
+        for r in cls._recent:
+            if r.program is program and r.plan is plan and r.stamp == stamp:
+                return r
+        r = cls(program, plan, stamp)
+        cls._recent = [r, *cls._recent[:3]]
+        return r
+
+    def event(self, cohort: Cohort, session: Session) -> bytes:
+        key = (cohort.id, session.index)
+        data = self.events.get(key)
+        if data is None:
+            data = _event(self.program, cohort, session, self.stamp).to_ical()
+            self.events[key] = data
+        return data
 
 
 def _sessions(cohort: Cohort) -> list[Session]:
@@ -426,10 +471,11 @@ def _sessions(cohort: Cohort) -> list[Session]:
 
 def cohort_feed(program: Program, plan: Plan, cohort: Cohort, stamp: datetime) -> bytes:
     """The cohort's PUBLISH feed: one VEVENT per session, no attendees."""
-    events = [_event(program, cohort, s, stamp) for s in _sessions(cohort)]
+    rendered = _Rendered.of(program, plan, stamp)
+    events = [rendered.event(cohort, s) for s in _sessions(cohort)]
     name = words(program)._("Backstage {cohort} — {program}").format(
         cohort=cohort.id, program=program.name)
-    return _calendar(program, "PUBLISH", events, name)
+    return _calendar_bytes(program, "PUBLISH", events, name)
 
 
 def person_feed(program: Program, plan: Plan, person_id: str, stamp: datetime) -> bytes:
@@ -448,9 +494,10 @@ def person_feed(program: Program, plan: Plan, person_id: str, stamp: datetime) -
         if person_id in c.members or c.leader(s) == person_id
     ]
     pairs.sort(key=lambda cs: (_local(program, cs[1].start), cs[1].uid))
-    events = [_event(program, c, s, stamp) for c, s in pairs]
+    rendered = _Rendered.of(program, plan, stamp)
+    events = [rendered.event(c, s) for c, s in pairs]
     name = words(program)._("{program} — {person}").format(program=program.name, person=names[0])
-    return _calendar(program, "PUBLISH", events, name)
+    return _calendar_bytes(program, "PUBLISH", events, name)
 
 
 def invite(
