@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from ..domain import Program
@@ -94,10 +96,17 @@ def _places(program: Program, cohort: Cohort) -> tuple[list[str], bool]:
     return seen, len(seen) > 1
 
 
+@lru_cache(maxsize=8192)
+def _span(code: str, start: datetime, end: datetime) -> str:
+    """A session's day and time as people read them (every member's letter names the
+    same dates: formatted once)."""
+    return Language(code, "calendar").span(start, end)
+
+
 def _date_line(program: Program, lang: Language, cohort: Cohort, session: Session,
                mine: str | None, places: bool) -> str:
     zone = ZoneInfo(program.timezone)
-    when = lang.span(session.start.astimezone(zone), session.end.astimezone(zone))
+    when = _span(lang.code, session.start.astimezone(zone), session.end.astimezone(zone))
     line = lang._("session {number}: {when}").format(number=session.number, when=when)
     if session.index == 0:
         line += " " + lang._("(kick-off)")
