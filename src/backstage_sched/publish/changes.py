@@ -689,7 +689,7 @@ def _absence(w: Words, plan: Plan, cohort: Cohort, session: Session, pid: str,
              old_plan: Plan) -> str:
     """What the absent person reads: their absence is noted, and where their case went."""
     lang = w.lang
-    day = lang.day(plan.day_of(session))
+    day = lang.long_date(plan.day_of(session))
     was_owner = {
         s.index for c in old_plan.cohorts if c.id == cohort.id for s in c.sessions
         if s.case_owner == pid
