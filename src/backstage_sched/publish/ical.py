@@ -37,6 +37,7 @@ from icalendar import (
     TimezoneStandard,
     vCalAddress,
 )
+from icalendar.caselessdict import canonsort_keys
 from icalendar.prop import vText
 
 from ..domain import Program, Venue
@@ -465,6 +466,37 @@ class _Rendered:
         return data
 
 
+def _properties(event: bytes) -> tuple[list[tuple[str, bytes]], bytes]:
+    """A rendered VEVENT's properties as ``(NAME, content line with its folds)``, in
+    order, and what follows them (its subcomponents and END:VEVENT)."""
+    lines = event.split(b"\r\n")
+    if lines[0] != b"BEGIN:VEVENT":
+        raise ValueError("not a VEVENT")
+    found: list[tuple[str, bytes]] = []
+    i = 1
+    while not (lines[i].startswith(b"BEGIN:") or lines[i] == b"END:VEVENT"):
+        j = i + 1
+        while lines[j].startswith(b" "):  # a folded line goes on
+            j += 1
+        name = re.split(rb"[;:]", lines[i], maxsplit=1)[0].decode("ascii").upper()
+        found.append((name, b"".join(line + b"\r\n" for line in lines[i:j])))
+        i = j
+    return found, b"\r\n".join(lines[i:])
+
+
+def _adding(base: bytes, extra: Event) -> bytes:
+    """``base`` (a rendered VEVENT) with the properties of ``extra`` added, in the
+    order icalendar writes them; each content line is folded on its own, so the
+    bytes are those of the event built with all of them."""
+    props, rest = _properties(base)
+    more, _ = _properties(extra.to_ical())
+    by_name: dict[str, list[bytes]] = {}
+    for name, block in [*props, *more]:
+        by_name.setdefault(name, []).append(block)
+    order = canonsort_keys(list(by_name), Event.canonical_order)
+    return b"".join([b"BEGIN:VEVENT\r\n", *(b for n in order for b in by_name[n]), rest])
+
+
 def _sessions(cohort: Cohort) -> list[Session]:
     return sorted(cohort.sessions, key=lambda s: s.index)
 
@@ -515,8 +547,13 @@ def invite(
     if program.organizer_email:
         f = program.facilitator(cohort.leader(session))
         people.append(_chair(f.name, f.email))
-    event = _event(program, cohort, session, stamp, attendees=people, status="CONFIRMED")
-    return _calendar(program, "REQUEST", [event], None)
+    # the session's feed event, rendered once, with the attendees and status added
+    extra = Event()
+    for person in people:
+        extra.add("attendee", person)
+    extra.add("status", "CONFIRMED")
+    base = _Rendered.of(program, plan, stamp).event(cohort, session)
+    return _calendar_bytes(program, "REQUEST", [_adding(base, extra)], None)
 
 
 def cancel(
