@@ -416,20 +416,38 @@ def _vtimezone_bytes(tzid: str) -> bytes:
     return vtimezone(tzid).to_ical()
 
 
-def _calendar_bytes(program: Program, method: str, events: Iterable[bytes],
-                    name: str | None) -> bytes:
-    """A VCALENDAR from events already rendered: every content line is folded on its
-    own, so the bytes are those of the calendar built as a whole."""
+_BEGIN = b"BEGIN:VCALENDAR\r\n"
+
+
+@lru_cache(maxsize=8)
+def _head(method: str) -> bytes:
+    """BEGIN:VCALENDAR and its fixed properties (VERSION, PRODID, CALSCALE, METHOD)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
-    if name:
-        cal.add("x-wr-calname", vText(name))  # an X- property is not escaped unless typed
     head = cal.to_ical()
     assert head.endswith(_END)
-    return b"".join([head[: -len(_END)], _vtimezone_bytes(program.timezone), *events, _END])
+    return head[: -len(_END)]
+
+
+def _calendar_name(name: str) -> bytes:
+    """The X-WR-CALNAME content line: it comes last of the calendar's properties."""
+    cal = Calendar()
+    cal.add("x-wr-calname", vText(name))  # an X- property is not escaped unless typed
+    data = cal.to_ical()
+    assert data.startswith(_BEGIN) and data.endswith(_END)
+    return data[len(_BEGIN): -len(_END)]
+
+
+def _calendar_bytes(program: Program, method: str, events: Iterable[bytes],
+                    name: str | None) -> bytes:
+    """A VCALENDAR from events already rendered: every content line is folded on its
+    own and the properties keep icalendar's order, so the bytes are those of the
+    calendar built as a whole."""
+    named = _calendar_name(name) if name else b""
+    return b"".join([_head(method), named, _vtimezone_bytes(program.timezone), *events, _END])
 
 
 def _calendar(program: Program, method: str, events: Iterable[Event], name: str | None) -> bytes:
@@ -447,6 +465,7 @@ class _Rendered:
     def __init__(self, program: Program, plan: Plan, stamp: datetime) -> None:
         self.program, self.plan, self.stamp = program, plan, stamp
         self.events: dict[tuple[str, int], bytes] = {}
+        self._people: dict[str, list[tuple[Cohort, Session]]] | None = None
 
     @classmethod
     def of(cls, program: Program, plan: Plan, stamp: datetime) -> _Rendered:
@@ -456,6 +475,16 @@ class _Rendered:
         r = cls(program, plan, stamp)
         cls._recent = [r, *cls._recent[:3]]
         return r
+
+    def sessions_of(self, person_id: str) -> list[tuple[Cohort, Session]]:
+        """The sessions ``person_id`` attends or leads, in plan order (indexed once)."""
+        if self._people is None:
+            self._people = {}
+            for c in self.plan.cohorts:
+                for s in c.sessions:
+                    for pid in dict.fromkeys((*c.members, c.leader(s))):
+                        self._people.setdefault(pid, []).append((c, s))
+        return self._people.get(person_id, [])
 
     def event(self, cohort: Cohort, session: Session) -> bytes:
         key = (cohort.id, session.index)
@@ -519,14 +548,9 @@ def person_feed(program: Program, plan: Plan, person_id: str, stamp: datetime) -
     names += [f.name for f in program.facilitators if f.id == person_id]
     if not names:
         raise KeyError(person_id)
-    pairs = [
-        (c, s)
-        for c in plan.cohorts
-        for s in c.sessions
-        if person_id in c.members or c.leader(s) == person_id
-    ]
-    pairs.sort(key=lambda cs: (_local(program, cs[1].start), cs[1].uid))
     rendered = _Rendered.of(program, plan, stamp)
+    pairs = sorted(rendered.sessions_of(person_id),
+                   key=lambda cs: (_local(program, cs[1].start), cs[1].uid))
     events = [rendered.event(c, s) for c, s in pairs]
     name = words(program)._("{program} — {person}").format(program=program.name, person=names[0])
     return _calendar_bytes(program, "PUBLISH", events, name)
