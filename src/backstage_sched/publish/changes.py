@@ -368,10 +368,9 @@ def carry_over(old: Plan, new: Plan, today: date) -> Plan:
 
 
 def _members(program: Program, ids: list[str]) -> tuple[Recipient, ...]:
-    people = {p.id: p for p in program.participants}
+    people = [program.participant(pid) for pid in ids]
     return tuple(
-        Recipient(pid, people[pid].name, people[pid].email)
-        for pid in sorted(ids, key=lambda i: (people[i].name, i))
+        Recipient(p.id, p.name, p.email) for p in sorted(people, key=lambda p: (p.name, p.id))
     )
 
 
