@@ -75,6 +75,10 @@ def feeds(folder: Path) -> list[dict]:
     return json.loads((folder / "outbox.json").read_text(encoding="utf-8"))["feeds"]
 
 
+def summaries(folder: Path) -> list[dict]:
+    return json.loads((folder / "outbox.json").read_text(encoding="utf-8"))["summaries"]
+
+
 def event(path: Path) -> tuple[str, icalendar.Event]:
     cal = icalendar.Calendar.from_ical(path.read_bytes())
     (ev,) = cal.walk("VEVENT")
@@ -408,6 +412,13 @@ def test_without_an_organizer_every_change_mails_the_facilitator_their_feed(
 ) -> None:
     new = tmp_path / "n"
     printed = run(*[a.format(base=base) for a in argv], "--out", str(new))
+    told = [s for s in summaries(new) if "f-lena" in [r["id"] for r in s["recipients"]]]
+    if not feeds(new):
+        # only who is a member changed (SPEC §9): one summary tells her, no feed
+        assert argv[0] in ("transfer", "withdraw") and len(told) == 1
+        assert all("f-lena" not in [r["id"] for r in m["recipients"]] for m in outbox(new))
+        return
+    assert told == []  # her feed's lines tell her; never both
     (feed,) = feeds(new)
     assert (feed["file"], feed["method"], feed["person"]) == (
         "people/f-lena.ics", "PUBLISH", "f-lena")
@@ -417,7 +428,13 @@ def test_without_an_organizer_every_change_mails_the_facilitator_their_feed(
     assert feed["detail"] and all(line.startswith("Backstage-grupp c0")
                                   for line in feed["detail"].split("\n"))
     assert "PUBLISH people/f-lena.ics" in printed
-    assert all("f-lena" not in [r["id"] for r in m["recipients"]] for m in outbox(new))
+    # no invitation, but the cancellation of a session she organised (SPEC §9):
+    # her calendar drops it, where her feed can only leave it out
+    for m in outbox(new):
+        if "f-lena" in [r["id"] for r in m["recipients"]]:
+            assert (m["method"], m["change"]) == ("CANCEL", "cancelled")
+            _, ev = event(new / m["file"])
+            assert str(ev["ORGANIZER"]) == "mailto:lena.akerlund@backstage.example"
     assert (new / feed["file"]).read_bytes() != (base / feed["file"]).read_bytes()
 
 
@@ -439,6 +456,8 @@ def test_with_an_organizer_every_change_invites_the_facilitator_as_chair(
                   if a.params["ROLE"] == "CHAIR"]
         if m["change"] == "removed":  # names only who leaves the session
             assert "f-lena" not in ids and chairs == []
+        elif m["change"] in ("joined", "absent"):  # only to the newcomer, the absent one
+            assert "f-lena" not in ids and len(chairs) == 1
         else:
             assert ids[-1] == "f-lena"
             (chair,) = chairs

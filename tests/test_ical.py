@@ -743,3 +743,38 @@ def test_every_file_of_a_program_in_the_loop_parses_and_is_deterministic(
             assert str(ev["LOCATION"]) == vev.location.value
             assert str(ev["URL"]) == vev.url.value
             assert len(ev.walk("VALARM")) == len(vev.valarm_list) == 2
+
+
+@pytest.mark.parametrize("organizer", [False, True])
+def test_feeds_and_invitations_spliced_from_events_rendered_once_are_byte_identical(
+    organizer: bool,
+) -> None:
+    """The plan folder reuses each session's rendered VEVENT; the bytes are those of
+    the calendar built as a whole (attendees, an absence, the chair included)."""
+    from dataclasses import replace
+
+    from backstage_sched.publish import ical
+
+    program, plan = make(language="sv")
+    if organizer:
+        program = program.replace(organizer_name="Kansliet", organizer_email="k@example.org")
+    c = plan.cohorts[0]
+    absent = replace(c.sessions[1], absent=(c.members[0],))
+    plan = replace(plan, cohorts=(replace(c, sessions=(c.sessions[0], absent,
+                                                       *c.sessions[2:])), *plan.cohorts[1:]))
+    stamp = datetime(2027, 1, 1, tzinfo=UTC)
+    for cohort in plan.cohorts:
+        whole = ical._calendar(program, "PUBLISH", [
+            ical._event(program, cohort, s, stamp) for s in ical._sessions(cohort)],
+            ical.words(program)._("Backstage {cohort} — {program}").format(
+                cohort=cohort.id, program=program.name))
+        assert ical.cohort_feed(program, plan, cohort, stamp) == whole
+        for s in cohort.sessions:
+            people = [ical._member(*ical._person(program, pid)[::2], absent=pid in s.absent)
+                      for pid in ical._sorted_members(program, cohort.members)]
+            if organizer:
+                f = program.facilitator(cohort.leader(s))
+                people.append(ical._chair(f.name, f.email))
+            built = ical._calendar(program, "REQUEST", [ical._event(
+                program, cohort, s, stamp, attendees=people, status="CONFIRMED")], None)
+            assert ical.invite(program, plan, cohort, s, stamp) == built

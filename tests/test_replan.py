@@ -218,7 +218,11 @@ def test_a_facilitator_who_hands_over_with_an_organizer_gets_a_cancellation() ->
 
 def test_a_facilitator_who_hands_over_without_an_organizer_gets_a_new_feed() -> None:
     box, program, carried = _handed_over(organizer=False)
-    assert [m.change for m in box.messages] == ["changed"] * 3
+    assert [m.change for m in box.messages if m.method == "REQUEST"] == ["changed"] * 3
+    # the sessions she organised leave her calendar by a CANCEL of their UIDs (SPEC §9)
+    removed = [m for m in box.messages if m.change == "removed"]
+    assert [m.session for m in removed] == [1, 2, 3]
+    assert all([r.id for r in m.recipients] == ["f1"] for m in removed)
     assert {(f.person, f.change) for f in box.feeds} == {("f1", "changed"), ("f3", "new")}
     for f in box.feeds:
         data = person_feed(program, carried, f.person, STAMP)

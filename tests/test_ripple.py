@@ -123,8 +123,8 @@ def test_dry_run_prints_the_change_and_the_messages_and_writes_nothing(
     assert "Dry run: nothing was written." in result.out
     # the diff (changes.txt, in the program's language) and the outbox it would send
     assert "Ändringar mot förra planen" in result.out
-    messages = re.findall(r"^\s+(REQUEST|CANCEL|PUBLISH)\s+(\S+\.ics) .*→ .*@", result.out,
-                          flags=re.M)
+    messages = re.findall(r"^\s+(REQUEST|CANCEL|PUBLISH|SUMMARY|LETTER)\s+(\S+) .*→ .*@",
+                          result.out, flags=re.M)
     assert messages, result.out
     count = int(re.search(r"Messages that would be sent \((\d+)\)", result.out).group(1))
     assert count == len(messages)

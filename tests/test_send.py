@@ -26,6 +26,7 @@ from backstage_sched.publish.send import (
     _message_id,
     build_message,
     message_key,
+    outbox_entries,
     send_outbox,
 )
 from published import mark_sent
@@ -95,8 +96,9 @@ def _feeds(plan_dir: Path) -> list[dict[str, Any]]:
 
 
 def _expected(plan_dir: Path) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """Every (message, recipient) in the order send goes: messages, then feeds."""
-    return [(m, r) for m in [*_outbox(plan_dir), *_feeds(plan_dir)] for r in m["recipients"]]
+    """Every (message, recipient) in the order send goes: messages, feeds, summaries."""
+    box = json.loads((plan_dir / "outbox.json").read_text(encoding="utf-8"))
+    return [(m, r) for m in outbox_entries(box) for r in m["recipients"]]
 
 
 def _copy(planned_all: dict[str, Path], name: str, tmp_path: Path) -> Path:
@@ -120,9 +122,27 @@ def _file_method(data: bytes) -> str:
     raise AssertionError("no METHOD line")
 
 
+def _check_letter(
+    plan_dir: Path, m: dict[str, Any], r: dict[str, Any], msg: EmailMessage, lang: str
+) -> None:
+    """A welcome letter: text and HTML parts equal to its files, no calendar part."""
+    assert not [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+    assert msg["To"].addresses[0].addr_spec == r["email"]
+    assert msg["Message-ID"] == _message_id(message_key(m, r))
+    assert msg["Content-Language"] == lang
+    text = msg.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+    assert text == (plan_dir / m["file"]).read_text(encoding="utf-8")
+    page = msg.get_body(preferencelist=("html",)).get_content().replace("\r\n", "\n")
+    assert page == (plan_dir / m["html"]).read_text(encoding="utf-8")
+    assert text.startswith({"sv": "Hej ", "en": "Hello "}[lang] + r["name"].split()[0])
+
+
 def _check_mail(
     plan_dir: Path, m: dict[str, Any], r: dict[str, Any], msg: EmailMessage, lang: str = "sv"
 ) -> None:
+    if m["method"] == "LETTER":
+        _check_letter(plan_dir, m, r, msg, lang)
+        return
     data = (plan_dir / m["file"]).read_bytes()
     part = _calendar_part(msg)
     assert part.get_param("method") == _file_method(data) == m["method"]
@@ -138,7 +158,7 @@ def _check_mail(
     assert text is not None and text["Content-Language"] == lang
     body = text.get_content().replace("\r\n", "\n")
     hello, regards = {"sv": ("Hej", "Vänliga hälsningar"), "en": ("Hello", "Kind regards,")}[lang]
-    assert body.startswith(f"{hello} {r['name']}") and f"\n{regards}\n" in body
+    assert body.startswith(f"{hello} {r['name'].split()[0]}") and f"\n{regards}\n" in body
     if m["method"] == "PUBLISH":
         assert ("Dina träffar:" if lang == "sv" else "Your sessions:") in body
     else:
@@ -152,7 +172,9 @@ def _check_mail(
 
 
 def _key_of(m: dict[str, Any], msg: EmailMessage) -> tuple[str, str, str]:
-    """(method, UID — the file for a feed, recipient) of a delivered e-mail."""
+    """(method, UID — the file for a feed or letter, recipient) of a delivered e-mail."""
+    if not [p for p in msg.walk() if p.get_content_type() == "text/calendar"]:
+        return ("LETTER", m["file"], msg["To"].addresses[0].addr_spec)
     part = _calendar_part(msg)
     uids = [
         ln.split(":", 1)[1]
@@ -247,6 +269,8 @@ def test_dry_run_writes_one_eml_per_recipient_and_sends_nothing(
     for m, r in expected:
         if m["method"] == "PUBLISH":
             path = plan_dir / "sent-eml" / "people" / f"{r['id']}-PUBLISH.eml"
+        elif m["method"] == "LETTER":
+            path = plan_dir / "sent-eml" / "letters" / f"{r['id']}.eml"
         else:
             name = f"{m['session']}-{m['method']}-{r['id']}.eml"
             path = plan_dir / "sent-eml" / m["cohort"] / name
@@ -271,6 +295,7 @@ def _add_cancel(plan_dir: Path, file_method: str) -> dict[str, Any]:
               "change": "cancelled", "detail": "session cancelled"}
     box["messages"] = [cancel]
     box["feeds"] = []
+    box["letters"] = []
     (plan_dir / "outbox.json").write_text(json.dumps(box), encoding="utf-8")
     return cancel
 
@@ -349,7 +374,9 @@ LENA = "lena.akerlund@backstage.example"
 
 
 def _to(server: Server, email_address: str) -> list[EmailMessage]:
-    return [msg for rcpt, msg in server.received() if rcpt == email_address]
+    """The calendar e-mails (not the letters) one address received."""
+    return [msg for rcpt, msg in server.received() if rcpt == email_address
+            and any(p.get_content_type() == "text/calendar" for p in msg.walk())]
 
 
 def _chair(msg: EmailMessage) -> str | None:
@@ -418,7 +445,7 @@ def test_an_english_program_writes_english_e_mail(
     send_outbox(plan_dir, SENDER, None, dry_run=True)
     expected = _expected(plan_dir)
     for m, r in expected:
-        if m["method"] == "PUBLISH":
+        if m["method"] in ("PUBLISH", "LETTER"):
             continue
         name = f"{m['session']}-{m['method']}-{r['id']}.eml"
         path = plan_dir / "sent-eml" / m["cohort"] / name
@@ -443,13 +470,21 @@ def test_after_a_change_the_facilitator_hears_of_it_in_both_modes(
     assert cli.main(["withdraw", str(sent), "n03", "--on", "2027-04-20",
                      "--out", str(plain)]) == 0
     send_outbox(plain, SENDER, smtp_server.address, dry_run=False)
-    (msg,) = _to(smtp_server, LENA)
+    # her feed, and the cancellation of the session that left it (SPEC §9)
+    cancelled, msg = _to(smtp_server, LENA)
+    data = _calendar_part(cancelled).get_payload(decode=True)
+    assert data == (plain / "cancellations" / "c01" / "6.ics").read_bytes()
+    (ev,) = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    assert str(ev["ORGANIZER"]) == f"mailto:{LENA}" and str(ev["STATUS"]) == "CANCELLED"
+    assert "tas träffen bort ur din kalender" in cancelled.get_body(("plain",)).get_content()
     assert _calendar_part(msg).get_payload(decode=True) == (
         plain / "people" / "f-lena.ics").read_bytes()
     assert str(msg["Subject"]).startswith("Ändringar i dina träffar som samtalsledare")
     body = msg.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
     assert "\n- Backstage-grupp c01, träff 4: Camilla Östlund lämnar gruppen" in body
     assert "\n- Backstage-grupp c01, träff 7: inställd" in body
+    assert "tar du bort själv" not in body and "avbokning, som kommer i ett eget mejl" in body
+    plain_mails = len([r for r, _ in smtp_server.received() if r == LENA])
     # with an organizer: every updated invitation and the cancelled session, as chair
     loop = tmp_path / "loop-2"
     sent = mark_sent(_copy(planned_all, "organizer", tmp_path))
@@ -458,10 +493,17 @@ def test_after_a_change_the_facilitator_hears_of_it_in_both_modes(
     before = len(smtp_server.received())
     send_outbox(loop, SENDER, smtp_server.address, dry_run=False)
     assert len(smtp_server.received()) - before == len(_expected(loop))
-    mine = _to(smtp_server, LENA)[1:]
+    mine = [msg for rcpt, msg in smtp_server.received() if rcpt == LENA][plain_mails:]
+    # SPEC §9: an update where the case turn moves, the cancellation, and one
+    # summary for the sessions where only who is a member changed
+    *calendar, summary = mine
     assert [(_calendar_part(m).get_param("method"), str(m["Subject"]).split(":")[0])
-            for m in mine] == [("REQUEST", "Ändrad")] * 3 + [("CANCEL", "Inställd")]
-    assert all(_chair(m) == LENA for m in mine)
+            for m in calendar] == [("REQUEST", "Ändrad"), ("CANCEL", "Inställd")]
+    assert all(_chair(m) == LENA for m in calendar)
+    assert not [p for p in summary.walk() if p.get_content_type() == "text/calendar"]
+    assert str(summary["Subject"]).startswith("Ändring i din Backstage-grupp")
+    text = summary.get_body(preferencelist=("plain",)).get_content()
+    assert text.startswith("Hej Lena!") and "Camilla Östlund lämnar gruppen" in text
 
 
 def test_a_feed_without_rooms_says_once_that_the_place_is_to_be_announced(

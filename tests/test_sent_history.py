@@ -48,8 +48,11 @@ def _send(folder: Path, server: Server) -> int:
 
 
 def _version(msg: EmailMessage) -> tuple[str, str, int]:
-    """(METHOD, UID, SEQUENCE) of the calendar part; a feed: (PUBLISH, sha256, 0)."""
-    part = next(p for p in msg.walk() if p.get_content_type() == "text/calendar")
+    """(METHOD, UID, SEQUENCE) of the calendar part; a feed: (PUBLISH, sha256, 0); an
+    e-mail without one (a summary, a letter): (its subject, its text, 0)."""
+    part = next((p for p in msg.walk() if p.get_content_type() == "text/calendar"), None)
+    if part is None:
+        return str(msg["Subject"]), str(msg.get_body(("plain",)).get_content()), 0
     data = part.get_payload(decode=True)
     assert isinstance(data, bytes)
     cal = icalendar.Calendar.from_ical(data)

@@ -78,13 +78,15 @@ class GroupRules:
 
 @dataclass(frozen=True)
 class Policy:
-    """The ``[policy]`` table: cancellation and fees."""
+    """The ``[policy]`` table: cancellation, fees and what people are mailed."""
 
     cancellation_days: int = 10
     fee: float = 17500
     currency: str = "SEK"
     vat_rate: float = 0.25
     join_until_session: int = 2  # a newcomer joins while at most this many were held
+    member_updates: str = "summary"  # summary, calendar or none (SPEC §9)
+    welcome_letter: bool = True  # the first send sends each person a letter (SPEC §9)
 
 
 @dataclass(frozen=True)
@@ -192,10 +194,13 @@ class Program:
 
     def participant(self, pid: str) -> Participant:
         """The participant with id ``pid`` (KeyError if none)."""
-        for p in self.participants:
-            if p.id == pid:
-                return p
-        raise KeyError(pid)
+        index = self.__dict__.get("_participants_by_id")
+        if index is None:  # built once per program: a plan folder asks thousands of times
+            index = {}
+            for p in self.participants:
+                index.setdefault(p.id, p)  # the first, as a scan would find
+            object.__setattr__(self, "_participants_by_id", index)
+        return index[pid]
 
     def facilitator(self, fid: str) -> Facilitator:
         """The facilitator with id ``fid`` (KeyError if none)."""

@@ -75,6 +75,11 @@ class Language:
         from babel.dates import format_date
         return format_date(value, "EEEE d MMMM y", locale=self.locale)
 
+    def long_date(self, value: date) -> str:
+        """``25 maj 2027`` / ``25 May 2027``: a date without its weekday."""
+        from babel.dates import format_date
+        return format_date(value, "d MMMM y", locale=self.locale)
+
     def short_day(self, value: date) -> str:
         """``11 jan. 2027`` / ``11 Jan 2027``."""
         from babel.dates import format_date

@@ -524,7 +524,7 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
             steps("writing the plan folder ...")
             write_plan_dir(program, plan, args.out, change.stamp, sending, diff,
                            previous=args.previous.parent)
-            messages = len(sending.messages) + len(sending.feeds)
+            messages = sending.count
     if args.quiet:
         return EXIT_OK
     if diff is not None:

@@ -244,7 +244,7 @@ def _print_change(change: Change, out: Console, dry: bool = False) -> None:
 
 
 def _print_outbox(box: Outbox, out: Console, dry: bool = False) -> None:
-    count = len(box.messages) + len(box.feeds)
+    count = box.count
     head = "Messages that would be sent" if dry else "Files to send"
     out.print(f"{head} ({count}):", markup=False, highlight=False)
     for m in box.messages:
@@ -256,4 +256,12 @@ def _print_outbox(box: Outbox, out: Console, dry: bool = False) -> None:
     for f in box.feeds:
         who = ", ".join(f"{r.name} <{r.email}>" for r in f.recipients)
         out.print(f"  {f.method:<7} {f.file} (the facilitator's feed) → {who}",
+                  markup=False, soft_wrap=True, highlight=False)
+    for summary in box.summaries:
+        who = ", ".join(f"{r.name} <{r.email}>" for r in summary.recipients)
+        out.print(f"  {summary.method:<7} {summary.cohort} ({summary.detail}) → {who}",
+                  markup=False, soft_wrap=True, highlight=False)
+    for letter in box.letters:
+        who = ", ".join(f"{r.name} <{r.email}>" for r in letter.recipients)
+        out.print(f"  {letter.method:<7} {letter.file} (welcome letter) → {who}",
                   markup=False, soft_wrap=True, highlight=False)

@@ -16,6 +16,7 @@ from ..publish.send import (
     PASSWORD_ENV,
     SENT,
     SendError,
+    SendReport,
     default_sender,
     send_outbox,
 )
@@ -111,7 +112,16 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             f"Dry run: wrote {report.written} e-mail(s) to {args.plan_dir / EML_DIR}/"
             f"{already}; nothing was sent.", soft_wrap=True,
         )
+        _print_kinds(report, out, "would go")
     else:
         host, port = args.smtp
         out.print(f"Sent {report.sent} e-mail(s) via {host}:{port}{already}.", soft_wrap=True)
+        _print_kinds(report, out, "went")
     return EXIT_OK
+
+
+def _print_kinds(report: SendReport, out: Console, verb: str) -> None:
+    """One line per kind of mail: how many e-mails go to how many people (SPEC §9)."""
+    for kind, mails, people in report.kinds:
+        out.print(f"  {kind:<13}{mails:>6} e-mail(s) {verb} to {people} "
+                  f"{'person' if people == 1 else 'people'}", markup=False, highlight=False)

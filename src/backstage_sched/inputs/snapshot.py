@@ -145,6 +145,8 @@ def program_to_dict(program: Program) -> dict[str, Any]:
             "currency": pol.currency,
             "vat_rate": pol.vat_rate,
             "join_until_session": pol.join_until_session,
+            "member_updates": pol.member_updates,
+            "welcome_letter": pol.welcome_letter,
         },
         "facilitators": [_facilitator_out(f) for f in program.facilitators],
         "venues": [_venue_out(v) for v in program.venues],
@@ -241,6 +243,8 @@ def _policy_in(pol: dict[str, Any]) -> Policy:
         currency=pol["currency"],
         vat_rate=pol["vat_rate"],
         join_until_session=pol.get("join_until_session", 2),
+        member_updates=pol.get("member_updates", "summary"),
+        welcome_letter=pol.get("welcome_letter", True),
     )
 
 

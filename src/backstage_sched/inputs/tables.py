@@ -377,9 +377,31 @@ def _policy(file: str, data: dict[str, Any]) -> Policy:
     )
     vat = keys.read("vat_rate", d.vat_rate, lambda w, v: _number(file, w, "vat_rate", v, 0, 1))
     join = keys.num("join_until_session", d.join_until_session, 0)
+    updates = keys.read("member_updates", d.member_updates,
+                        lambda w, v: _member_updates(file, w, v))
+    letter = keys.read("welcome_letter", d.welcome_letter, lambda w, v: _flag(file, w, v))
     keys.problems.raise_any()
     return Policy(cancellation_days=days, fee=fee, currency=currency, vat_rate=vat,
-                  join_until_session=join)
+                  join_until_session=join, member_updates=updates, welcome_letter=letter)
+
+
+MEMBER_UPDATES = ("summary", "calendar", "none")
+
+
+def _member_updates(file: str, where: str, value: object) -> str:
+    """``[policy] member_updates``: one of :data:`MEMBER_UPDATES`."""
+    if value not in MEMBER_UPDATES:
+        raise InputError(file, where, f"expected one of {', '.join(MEMBER_UPDATES)}, "
+                                      f"not {value!r}")
+    return str(value)
+
+
+def _flag(file: str, where: str, value: object) -> bool:
+    """A TOML boolean (``true`` or ``false``)."""
+    if not isinstance(value, bool):
+        raise InputError(file, where, f"expected true or false, not {value!r}")
+    return value
+
 
 
 def _facilitators(file: str, data: dict[str, Any]) -> tuple[Facilitator, ...]:

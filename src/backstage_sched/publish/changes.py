@@ -9,13 +9,25 @@ attendee for a session that disappears, and a CANCEL naming only the
 leaving people for members who leave a session (RFC 5546 §3.2.5).
 Sessions before ``today`` are history: never re-sent.
 
+Mail goes to those a change concerns (SPEC §9). When a session to come
+changes only in who is a member (transfer, withdraw, fill), whoever joins gets
+the invitation (``joined``), whoever leaves the per-person CANCEL, and the
+others, with ``[policy] member_updates = "summary"`` (the default), one plain
+*summary* per cohort and change instead of an update per session
+(``"calendar"``: the update per session; ``"none"``: nothing). An update goes
+to every attendee only when a session's time, place, facilitator or case owner
+changes. Someone newly absent gets their own message (``absent``) saying where
+their case went; the others hear only of the case turn.
+
 The facilitator is in the loop (SPEC §6). With ``organizer_email`` the
 facilitator attends every invitation and whole-session cancellation of their
-sessions, so they are among its recipients (and a facilitator who hands a
-session over gets the per-person CANCEL). Without it the facilitator
+sessions, so they are among its recipients. Without it the facilitator
 organises, and the outbox's *feeds* send them their own feed
 (``people/<id>.ics``, METHOD:PUBLISH): on a first plan to every facilitator
-with a cohort, after a change whenever the feed's bytes changed.
+with a cohort, after a change whenever the feed's bytes changed. Either way
+a session that leaves a facilitator's calendar (cancelled, or handed to
+another facilitator) reaches them as a CANCEL of its UID, so no one has to
+remove it by hand.
 
 Texts for people (``detail``, ``changes.txt``) are in the program's language,
 from the ``calendar`` catalogue.
@@ -33,6 +45,7 @@ from ..domain import Program
 from ..i18n import Language
 from ..plan import Cohort, Plan, Session
 from .ical import cancel, feed_path, person_feed, words
+from .letters import Letter, facilitator_letter, participant_letter
 
 OUTBOX = "outbox.json"
 CHANGES = "changes.txt"
@@ -66,9 +79,11 @@ class Message:
     change: str  # new, changed, cancelled, removed
     detail: str
     recipients: tuple[Recipient, ...]
+    reason: str = ""  # why a cancelled cohort was cancelled (cancel-cohort --reason)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form (``outbox.json``)."""
+        extra = {"reason": self.reason} if self.reason else {}
         return {
             "file": self.file,
             "method": self.method,
@@ -78,6 +93,7 @@ class Message:
             "session": self.session,
             "change": self.change,
             "detail": self.detail,
+            **extra,
             "recipients": _recipients_dict(self.recipients),
         }
 
@@ -112,19 +128,90 @@ class Feed:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """One plain e-mail (no calendar part) telling a cohort's remaining members and
+    facilitator who left and who joined (SPEC §9, ``member_updates = "summary"``).
+
+    ``id`` is a digest of the cohort, who left, who joined and the UID/SEQUENCE
+    of the sessions to come: ``send`` records ``SUMMARY|cohort|id|email``, so
+    the same change is never mailed twice, and a later change has a new id.
+    """
+
+    cohort: str
+    id: str
+    left: tuple[str, ...]  # names
+    joined: tuple[str, ...]  # names
+    detail: str
+    recipients: tuple[Recipient, ...]
+    sessions_unchanged: bool = True  # no other message of the outbox changes its sessions
+    method: str = "SUMMARY"
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form (``outbox.json``'s ``summaries``)."""
+        return {
+            "method": self.method,
+            "cohort": self.cohort,
+            "id": self.id,
+            "left": list(self.left),
+            "joined": list(self.joined),
+            "detail": self.detail,
+            "sessions_unchanged": self.sessions_unchanged,
+            "recipients": _recipients_dict(self.recipients),
+        }
+
+
+@dataclass(frozen=True)
+class Welcome:
+    """A welcome letter to send (SPEC §9): ``letters/<person>.txt`` and ``.html``.
+
+    ``sha256`` is the digest of the text file: ``send`` refuses a letter that
+    changed since, and records ``LETTER|person|sha256|email``.
+    """
+
+    person: str
+    file: str
+    html: str
+    sha256: str
+    subject: str
+    recipients: tuple[Recipient, ...]
+    method: str = "LETTER"
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form (``outbox.json``'s ``letters``)."""
+        return {
+            "method": self.method,
+            "person": self.person,
+            "file": self.file,
+            "html": self.html,
+            "sha256": self.sha256,
+            "subject": self.subject,
+            "recipients": _recipients_dict(self.recipients),
+        }
+
+
+@dataclass(frozen=True)
 class Outbox:
-    """Messages, facilitators' feeds, and the cancellation files they refer to."""
+    """Letters, messages, facilitators' feeds, summaries, and the files they refer to."""
 
     messages: tuple[Message, ...]
-    files: dict[str, bytes]  # path -> bytes of the cancellations
+    files: dict[str, bytes]  # path -> bytes of the cancellations and letters
     feeds: tuple[Feed, ...] = ()
+    summaries: tuple[Summary, ...] = ()
+    letters: tuple[Welcome, ...] = ()
+
+    @property
+    def count(self) -> int:
+        """How many entries ``send`` works through (each goes to its recipients)."""
+        return len(self.letters) + len(self.messages) + len(self.feeds) + len(self.summaries)
 
     def to_json(self, program_id: str) -> str:
         """``outbox.json`` text."""
         data = {
             "program": program_id,
+            "letters": [m.to_dict() for m in self.letters],
             "messages": [m.to_dict() for m in self.messages],
             "feeds": [f.to_dict() for f in self.feeds],
+            "summaries": [s.to_dict() for s in self.summaries],
         }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -202,6 +289,21 @@ def _differs(old: Pair, new: Pair) -> bool:
     )
 
 
+def _for_everyone(old: Pair, new: Pair) -> bool:
+    """Whether a session changed what every attendee's calendar must show (SPEC §9):
+    its time, place or link, facilitator or case owner. A case turn the newcomer
+    takes over from the person they replace is part of the membership change."""
+    (oc, os_), (nc, ns) = old, new
+    gone = set(oc.members) - set(nc.members)
+    came = set(nc.members) - set(oc.members)
+    handed = os_.case_owner in gone and ns.case_owner in came
+    return (
+        (os_.start, os_.end, os_.venue) != (ns.start, ns.end, ns.venue)
+        or oc.leader(os_) != nc.leader(ns)
+        or (os_.case_owner != ns.case_owner and not handed)
+    )
+
+
 def session_changes(old: Pair, new: Pair, w: Words, leader: bool = True) -> list[str]:
     """What differs between two versions of one session, in words ([] = same);
     ``leader=False`` leaves out a change of facilitator (said once for the cohort)."""
@@ -270,10 +372,9 @@ def carry_over(old: Plan, new: Plan, today: date) -> Plan:
 
 
 def _members(program: Program, ids: list[str]) -> tuple[Recipient, ...]:
-    people = {p.id: p for p in program.participants}
+    people = [program.participant(pid) for pid in ids]
     return tuple(
-        Recipient(pid, people[pid].name, people[pid].email)
-        for pid in sorted(ids, key=lambda i: (people[i].name, i))
+        Recipient(p.id, p.name, p.email) for p in sorted(people, key=lambda p: (p.name, p.id))
     )
 
 
@@ -282,17 +383,22 @@ def _facilitator(program: Program, fid: str) -> Recipient:
     return Recipient(f.id, f.name, f.email)
 
 
+def _chair(program: Program, cohort: Cohort, session: Session) -> tuple[Recipient, ...]:
+    """The session's facilitator as a recipient when the coordinator organises (SPEC §6)."""
+    if not program.organizer_email:
+        return ()
+    return (_facilitator(program, cohort.leader(session)),)
+
+
 def _attendees(program: Program, cohort: Cohort, session: Session) -> tuple[Recipient, ...]:
     """Who an invitation or a whole-session cancellation goes to: the members, and
     the session's facilitator when the coordinator organises (SPEC §6)."""
-    chair = (
-        (_facilitator(program, cohort.leader(session)),) if program.organizer_email else ()
-    )
-    return _members(program, list(cohort.members)) + chair
+    return _members(program, list(cohort.members)) + _chair(program, cohort, session)
 
 
 def _invite_message(
-    program: Program, cohort: Cohort, session: Session, change: str, detail: str
+    program: Program, cohort: Cohort, session: Session, change: str, detail: str,
+    recipients: tuple[Recipient, ...] | None = None,
 ) -> Message:
     return Message(
         file=f"invites/{cohort.id}/{session.index}.ics",
@@ -303,7 +409,7 @@ def _invite_message(
         session=session.index,
         change=change,
         detail=detail,
-        recipients=_attendees(program, cohort, session),
+        recipients=_attendees(program, cohort, session) if recipients is None else recipients,
     )
 
 
@@ -340,8 +446,13 @@ def _first_feeds(program: Program, plan: Plan, stamp: datetime) -> tuple[Feed, .
 def _changed_feeds(
     old_program: Program, old_plan: Plan, program: Program, plan: Plan,
     lines: list[tuple[Pair | None, Pair | None, str]], stamp: datetime,
+    told: frozenset[tuple[str, int]] = frozenset(),
 ) -> tuple[Feed, ...]:
-    """The feeds of facilitators whose feed's bytes changed (``lines``: what changed)."""
+    """The feeds of facilitators whose feed's bytes changed (``lines``: what changed).
+
+    ``told``: sessions whose only change (who is a member) a summary tells; a
+    facilitator whose every changed session is among them gets the summary,
+    not the feed (whose lines would tell them the same)."""
     if program.organizer_email:
         return ()
     known = {f.id for f in old_program.facilitators}
@@ -353,10 +464,14 @@ def _changed_feeds(
         data = person_feed(program, plan, f.id, stamp)
         if led and data == person_feed(old_program, old_plan, f.id, stamp):
             continue
-        mine = [
-            text for old, new, text in lines
+        ours = [
+            (old, new, text) for old, new, text in lines
             if any(pair is not None and pair[0].leader(pair[1]) == f.id for pair in (old, new))
         ]
+        if led and ours and all(_key(*(new or old)) in told  # type: ignore[misc]
+                                for old, new, _ in ours):
+            continue
+        mine = [text for _, _, text in ours]
         if led:
             feeds.append(_feed(program, f.id, data, "changed", "\n".join(mine)))
         else:
@@ -369,16 +484,44 @@ def _changed_feeds(
 # Outboxes
 
 
+def _welcome(letter: Letter, recipient: Recipient, files: dict[str, bytes]) -> Welcome:
+    """The outbox entry of ``letter``; its two files go into ``files``."""
+    data = letter.text.encode("utf-8")
+    files[letter.text_file] = data
+    files[letter.html_file] = letter.html.encode("utf-8")
+    return Welcome(letter.person, letter.text_file, letter.html_file,
+                   hashlib.sha256(data).hexdigest(), letter.subject, (recipient,))
+
+
+def _participant_letters(program: Program, plan: Plan, pids: list[str],
+                         files: dict[str, bytes]) -> list[Welcome]:
+    if not program.policy.welcome_letter:
+        return []
+    return [_welcome(participant_letter(program, plan, pid), r, files)
+            for pid in pids for r in _members(program, [pid])]
+
+
 def first_outbox(program: Program, plan: Plan, stamp: datetime) -> Outbox:
     """Every invitation of a brand-new plan, and the facilitators' feeds when no
-    organizer is set (``stamp``: the DTSTAMP the feeds are written with)."""
+    organizer is set (``stamp``: the DTSTAMP the feeds are written with); with
+    ``[policy] welcome_letter`` (the default) a letter to every placed
+    participant and every facilitator who leads a session."""
     detail = words(program)._("new session")
     messages = tuple(
         _invite_message(program, c, s, "new", detail)
         for c in plan.cohorts
         for s in c.sessions
     )
-    return Outbox(messages, {}, _first_feeds(program, plan, stamp))
+    files: dict[str, bytes] = {}
+    placed = sorted((m for c in plan.cohorts for m in c.members),
+                    key=lambda pid: (program.participant(pid).name, pid))
+    letters = _participant_letters(program, plan, placed, files)
+    if program.policy.welcome_letter:
+        letters += [
+            _welcome(facilitator_letter(program, plan, f.id), _facilitator(program, f.id), files)
+            for f in sorted(program.facilitators, key=lambda f: f.id) if _leads(plan, f.id)
+        ]
+    return Outbox(messages, files, _first_feeds(program, plan, stamp), letters=tuple(letters))
 
 
 def handovers(old_plan: Plan, plan: Plan, today: date) -> dict[str, tuple[int, str, str]]:
@@ -455,8 +598,11 @@ def outbox(
     after = _sessions(plan)
     w = Words(program, old_program)
     lang = w.lang
+    mode = program.policy.member_updates
     messages: list[Message] = []
     files: dict[str, bytes] = {}
+    told: set[tuple[str, int]] = set()  # membership-only changes, told by summary or not at all
+    reasons = _new_cancellations(old_plan, plan)
     for key in sorted(set(before) | set(after)):
         old = before.get(key)
         new = after.get(key)
@@ -467,9 +613,14 @@ def outbox(
             gone = replace(os_, sequence=os_.sequence + 1)
             path = f"cancellations/{oc.id}/{os_.index}.ics"
             files[path] = cancel(old_program, old_plan, oc, gone, stamp)
+            # without an organizer the facilitator organises it: the CANCEL of its
+            # UID goes to them too, so their calendar drops what their feed no longer has
+            chair = () if old_program.organizer_email else (
+                _facilitator(old_program, oc.leader(os_)),)
             messages.append(
                 Message(path, "CANCEL", gone.uid, gone.sequence, oc.id, os_.index, "cancelled",
-                        lang._("session cancelled"), _attendees(old_program, oc, os_))
+                        lang._("session cancelled"), _attendees(old_program, oc, os_) + chair,
+                        reasons.get(oc.id, ""))
             )
             continue
         nc, ns = new
@@ -479,26 +630,121 @@ def outbox(
         what = session_changes(old, new, w)
         if not what:
             continue
-        oc = old[0]
+        oc, os_ = old
         leaving = sorted(set(oc.members) - set(nc.members))
         recipients = _members(old_program, leaving)
-        was_led_by = oc.leader(old[1])
-        if old_program.organizer_email and was_led_by != nc.leader(ns):
+        was_led_by = oc.leader(os_)
+        if was_led_by != nc.leader(ns):
             leaving.append(was_led_by)  # hands the session over: it leaves their calendar
             recipients += (_facilitator(old_program, was_led_by),)
         if leaving:
             path = f"cancellations/{nc.id}/{ns.index}-removed.ics"
             # the old version of the session (its owner and members may be gone now)
-            was = replace(old[1], sequence=ns.sequence)
+            was = replace(os_, sequence=ns.sequence)
             files[path] = cancel(old_program, old_plan, oc, was, stamp, attendees=leaving)
             messages.append(
                 Message(path, "CANCEL", ns.uid, ns.sequence, nc.id, ns.index, "removed",
                         lang._("no longer taking part"), recipients)
             )
-        messages.append(_invite_message(program, nc, ns, "changed", "; ".join(what)))
+        came = sorted(set(nc.members) - set(oc.members))
+        if came:  # an invitation, worded as one, to whoever joins
+            messages.append(_invite_message(program, nc, ns, "joined", lang._("new session"),
+                                            _members(program, came)))
+        missing = sorted(set(ns.absent) - set(os_.absent) - set(came))
+        for pid in missing:  # the absent person hears of their own absence
+            messages.append(_invite_message(program, nc, ns, "absent",
+                                            _absence(w, plan, nc, ns, pid, old_plan),
+                                            _members(program, [pid])))
+        stay = [m for m in nc.members if m in oc.members and m not in missing]
+        membership = bool(came) or bool(set(oc.members) - set(nc.members))
+        # the others: what changed, without the absence (told to the absent person)
+        others = session_changes(old, (nc, replace(ns, absent=os_.absent)), w)
+        if _for_everyone(old, new) or (mode == "calendar" and membership):
+            messages.append(_invite_message(program, nc, ns, "changed", "; ".join(others),
+                                            _members(program, stay) + _chair(program, nc, ns)))
+        elif membership:
+            told.add(key)
     lines = _changes(old_plan, plan, today, w)
-    feeds = _changed_feeds(old_program, old_plan, program, plan, lines, stamp)
-    return Outbox(tuple(messages), files, feeds)
+    summary_told = frozenset(told) if mode == "summary" else frozenset()
+    feeds = _changed_feeds(old_program, old_plan, program, plan, lines, stamp, summary_told)
+    summaries = (
+        _summaries(old_plan, program, plan, told, w, {
+            m.cohort for m in messages if m.change in ("new", "changed", "cancelled")
+        }, {f.person for f in feeds}) if mode == "summary" else ()
+    )
+    # a newcomer to the program (fill, transfer) gets a welcome letter too
+    seated_before = {m for c in old_plan.cohorts for m in c.members}
+    newcomers = sorted(
+        {m for c in plan.cohorts for m in c.members} - seated_before,
+        key=lambda pid: (program.participant(pid).name, pid),
+    )
+    letters = _participant_letters(program, plan, newcomers, files)
+    return Outbox(tuple(messages), files, feeds, summaries, tuple(letters))
+
+
+def _new_cancellations(old_plan: Plan, plan: Plan) -> dict[str, str]:
+    """Cohorts cancelled since ``old_plan`` (``cancel-cohort``) -> the reason recorded."""
+    known = {c.cohort for c in old_plan.history.cancelled}
+    return {c.cohort: c.reason for c in plan.history.cancelled if c.cohort not in known}
+
+
+def _absence(w: Words, plan: Plan, cohort: Cohort, session: Session, pid: str,
+             old_plan: Plan) -> str:
+    """What the absent person reads: their absence is noted, and where their case went."""
+    lang = w.lang
+    day = lang.long_date(plan.day_of(session))
+    was_owner = {
+        s.index for c in old_plan.cohorts if c.id == cohort.id for s in c.sessions
+        if s.case_owner == pid
+    }
+    turn = next((s for s in cohort.sessions
+                 if s.case_owner == pid and s.index not in was_owner), None)
+    if turn is None:
+        return lang._("We have noted that you cannot come on {day}.").format(day=day)
+    return lang._("We have noted that you cannot come on {day}; your case moves to {when}."
+                  ).format(day=day, when=w.when(turn))
+
+
+def _summaries(
+    old_plan: Plan, program: Program, plan: Plan, told: set[tuple[str, int]], w: Words,
+    updated: set[str], fed: set[str],
+) -> tuple[Summary, ...]:
+    """One summary per cohort whose sessions to come changed only in who is a member:
+    to the members who stay and the facilitators of those sessions. ``updated``:
+    cohorts whose sessions other messages change (their summary does not say the
+    sessions stay as they are); ``fed``: facilitators whose feed goes out, its
+    lines telling them the change."""
+    old_cohorts = {c.id: c for c in old_plan.cohorts}
+    lang = w.lang
+    found = []
+    for c in plan.cohorts:
+        keys = sorted(k for k in told if k[0] == c.id)
+        if not keys:
+            continue
+        was = old_cohorts[c.id]
+        gone = sorted(set(was.members) - set(c.members))
+        came = sorted(set(c.members) - set(was.members))
+        parts = []
+        if gone:
+            parts.append(lang.n_("{names} leaves the cohort", "{names} leave the cohort",
+                                 len(gone)).format(names=w.names(gone)))
+        if came:
+            parts.append(lang.n_("{names} joins the cohort", "{names} join the cohort",
+                                 len(came)).format(names=w.names(came)))
+        sessions = {s.index: s for s in c.sessions}
+        leaders = sorted({c.leader(sessions[i]) for _, i in keys})
+        stay = [m for m in c.members if m in was.members]
+        recipients = _members(program, stay)
+        recipients += tuple(_facilitator(program, f) for f in leaders if f not in fed)
+        digest = hashlib.sha256(json.dumps(
+            [c.id, gone, came, [[sessions[i].uid, sessions[i].sequence] for _, i in keys]]
+        ).encode("utf-8")).hexdigest()[:16]
+        found.append(Summary(
+            cohort=c.id, id=digest, left=tuple(w.person(p) for p in gone),
+            joined=tuple(w.person(p) for p in came), detail="; ".join(parts),
+            recipients=recipients, sessions_unchanged=c.id not in updated,
+        ))
+    return tuple(found)
 
 
 def describe(

@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import ClassVar
 from zoneinfo import TZPATH, ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -36,6 +37,7 @@ from icalendar import (
     TimezoneStandard,
     vCalAddress,
 )
+from icalendar.caselessdict import canonsort_keys
 from icalendar.prop import vText
 
 from ..domain import Program, Venue
@@ -406,18 +408,122 @@ def _event(
     )
 
 
-def _calendar(program: Program, method: str, events: Iterable[Event], name: str | None) -> bytes:
+_END = b"END:VCALENDAR\r\n"
+
+
+@lru_cache(maxsize=16)
+def _vtimezone_bytes(tzid: str) -> bytes:
+    return vtimezone(tzid).to_ical()
+
+
+_BEGIN = b"BEGIN:VCALENDAR\r\n"
+
+
+@lru_cache(maxsize=8)
+def _head(method: str) -> bytes:
+    """BEGIN:VCALENDAR and its fixed properties (VERSION, PRODID, CALSCALE, METHOD)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
-    if name:
-        cal.add("x-wr-calname", vText(name))  # an X- property is not escaped unless typed
-    cal.add_component(vtimezone(program.timezone))
-    for event in events:
-        cal.add_component(event)
-    return cal.to_ical()
+    head = cal.to_ical()
+    assert head.endswith(_END)
+    return head[: -len(_END)]
+
+
+def _calendar_name(name: str) -> bytes:
+    """The X-WR-CALNAME content line: it comes last of the calendar's properties."""
+    cal = Calendar()
+    cal.add("x-wr-calname", vText(name))  # an X- property is not escaped unless typed
+    data = cal.to_ical()
+    assert data.startswith(_BEGIN) and data.endswith(_END)
+    return data[len(_BEGIN): -len(_END)]
+
+
+def _calendar_bytes(program: Program, method: str, events: Iterable[bytes],
+                    name: str | None) -> bytes:
+    """A VCALENDAR from events already rendered: every content line is folded on its
+    own and the properties keep icalendar's order, so the bytes are those of the
+    calendar built as a whole."""
+    named = _calendar_name(name) if name else b""
+    return b"".join([_head(method), named, _vtimezone_bytes(program.timezone), *events, _END])
+
+
+def _calendar(program: Program, method: str, events: Iterable[Event], name: str | None) -> bytes:
+    return _calendar_bytes(program, method, (e.to_ical() for e in events), name)
+
+
+class _Rendered:
+    """Feed events (no attendees, with reminders) of one program, plan and stamp,
+    each rendered once: the cohort's feed and every member's and facilitator's
+    feed hold the same VEVENT bytes. A few recent sets are kept, holding their
+    program and plan, so an identity match is never a reused id."""
+
+    _recent: ClassVar[list[_Rendered]] = []
+
+    def __init__(self, program: Program, plan: Plan, stamp: datetime) -> None:
+        self.program, self.plan, self.stamp = program, plan, stamp
+        self.events: dict[tuple[str, int], bytes] = {}
+        self._people: dict[str, list[tuple[Cohort, Session]]] | None = None
+
+    @classmethod
+    def of(cls, program: Program, plan: Plan, stamp: datetime) -> _Rendered:
+        for r in cls._recent:
+            if r.program is program and r.plan is plan and r.stamp == stamp:
+                return r
+        r = cls(program, plan, stamp)
+        cls._recent = [r, *cls._recent[:3]]
+        return r
+
+    def sessions_of(self, person_id: str) -> list[tuple[Cohort, Session]]:
+        """The sessions ``person_id`` attends or leads, in plan order (indexed once)."""
+        if self._people is None:
+            self._people = {}
+            for c in self.plan.cohorts:
+                for s in c.sessions:
+                    for pid in dict.fromkeys((*c.members, c.leader(s))):
+                        self._people.setdefault(pid, []).append((c, s))
+        return self._people.get(person_id, [])
+
+    def event(self, cohort: Cohort, session: Session) -> bytes:
+        key = (cohort.id, session.index)
+        data = self.events.get(key)
+        if data is None:
+            data = _event(self.program, cohort, session, self.stamp).to_ical()
+            self.events[key] = data
+        return data
+
+
+def _properties(event: bytes) -> tuple[list[tuple[str, bytes]], bytes]:
+    """A rendered VEVENT's properties as ``(NAME, content line with its folds)``, in
+    order, and what follows them (its subcomponents and END:VEVENT)."""
+    lines = event.split(b"\r\n")
+    if lines[0] != b"BEGIN:VEVENT":
+        raise ValueError("not a VEVENT")
+    found: list[tuple[str, bytes]] = []
+    i = 1
+    while not (lines[i].startswith(b"BEGIN:") or lines[i] == b"END:VEVENT"):
+        j = i + 1
+        while lines[j].startswith(b" "):  # a folded line goes on
+            j += 1
+        name = re.split(rb"[;:]", lines[i], maxsplit=1)[0].decode("ascii").upper()
+        found.append((name, b"".join(line + b"\r\n" for line in lines[i:j])))
+        i = j
+    return found, b"\r\n".join(lines[i:])
+
+
+def _adding(base: bytes, extra: Event) -> bytes:
+    """``base`` (a rendered VEVENT) with the properties of ``extra`` added, in the
+    order icalendar writes them; each content line is folded on its own, so the
+    bytes are those of the event built with all of them."""
+    props, rest = _properties(base)
+    more, _ = _properties(extra.to_ical())
+    by_name: dict[str, list[bytes]] = {}
+    for name, block in [*props, *more]:
+        by_name.setdefault(name, []).append(block)
+    order = canonsort_keys(list(by_name), Event.canonical_order)
+    return b"".join([b"BEGIN:VEVENT\r\n", *(b for n in order for b in by_name[n]), rest])
 
 
 def _sessions(cohort: Cohort) -> list[Session]:
@@ -426,10 +532,11 @@ def _sessions(cohort: Cohort) -> list[Session]:
 
 def cohort_feed(program: Program, plan: Plan, cohort: Cohort, stamp: datetime) -> bytes:
     """The cohort's PUBLISH feed: one VEVENT per session, no attendees."""
-    events = [_event(program, cohort, s, stamp) for s in _sessions(cohort)]
+    rendered = _Rendered.of(program, plan, stamp)
+    events = [rendered.event(cohort, s) for s in _sessions(cohort)]
     name = words(program)._("Backstage {cohort} — {program}").format(
         cohort=cohort.id, program=program.name)
-    return _calendar(program, "PUBLISH", events, name)
+    return _calendar_bytes(program, "PUBLISH", events, name)
 
 
 def person_feed(program: Program, plan: Plan, person_id: str, stamp: datetime) -> bytes:
@@ -441,16 +548,12 @@ def person_feed(program: Program, plan: Plan, person_id: str, stamp: datetime) -
     names += [f.name for f in program.facilitators if f.id == person_id]
     if not names:
         raise KeyError(person_id)
-    pairs = [
-        (c, s)
-        for c in plan.cohorts
-        for s in c.sessions
-        if person_id in c.members or c.leader(s) == person_id
-    ]
-    pairs.sort(key=lambda cs: (_local(program, cs[1].start), cs[1].uid))
-    events = [_event(program, c, s, stamp) for c, s in pairs]
+    rendered = _Rendered.of(program, plan, stamp)
+    pairs = sorted(rendered.sessions_of(person_id),
+                   key=lambda cs: (_local(program, cs[1].start), cs[1].uid))
+    events = [rendered.event(c, s) for c, s in pairs]
     name = words(program)._("{program} — {person}").format(program=program.name, person=names[0])
-    return _calendar(program, "PUBLISH", events, name)
+    return _calendar_bytes(program, "PUBLISH", events, name)
 
 
 def invite(
@@ -468,8 +571,13 @@ def invite(
     if program.organizer_email:
         f = program.facilitator(cohort.leader(session))
         people.append(_chair(f.name, f.email))
-    event = _event(program, cohort, session, stamp, attendees=people, status="CONFIRMED")
-    return _calendar(program, "REQUEST", [event], None)
+    # the session's feed event, rendered once, with the attendees and status added
+    extra = Event()
+    for person in people:
+        extra.add("attendee", person)
+    extra.add("status", "CONFIRMED")
+    base = _Rendered.of(program, plan, stamp).event(cohort, session)
+    return _calendar_bytes(program, "REQUEST", [_adding(base, extra)], None)
 
 
 def cancel(

@@ -4,14 +4,17 @@ Every message of ``outbox.json`` goes to each of its recipients as its own
 e-mail: a text part in the program's language (``Content-Language``; texts
 from the ``calendar`` catalogue, dates from Babel) saying what the message is
 and a ``text/calendar; method=...`` part whose bytes are exactly the ``.ics``
-file. The outbox's ``feeds`` (a facilitator's own feed when the program names
-no organizer) go out the same way with ``method=PUBLISH``.
+file. The outbox's ``letters`` (welcome letters, SPEC §9) go first, as text
+and HTML. Its ``feeds`` (a facilitator's own feed when the program names
+no organizer) go out the same way with ``method=PUBLISH``; its ``summaries``
+(who left and joined a cohort, SPEC §9) as plain text, with no calendar part.
 Sending is resumable: ``sent.json`` in the plan folder records every e-mail
 the server accepted (``method|uid|sequence|email``; for a feed
-``PUBLISH|file|sha256|email``), rewritten atomically after each one, and a
-rerun skips what it lists. It is never sent twice across plans either: the
-``sent.json`` of every earlier folder of the chain (the folders a re-plan or
-change was made from, :mod:`.history`) counts as sent (SPEC §8).
+``PUBLISH|file|sha256|email``; for a summary ``SUMMARY|cohort|id|email``),
+rewritten atomically after each one, and a rerun skips what it lists. It is
+never sent twice across plans either: the ``sent.json`` of every earlier
+folder of the chain (the folders a re-plan or change was made from,
+:mod:`.history`) counts as sent (SPEC §8).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from ..i18n import Language
 from ..inputs.snapshot import program_from_dict
 from .history import SENT, sent_before
 from .ical import words
+from .letters import first_name
 
 EML_DIR = "sent-eml"
 OUTBOX = "outbox.json"
@@ -68,6 +72,41 @@ class SendReport:
     written: int = 0
     sent_earlier: int = 0
     broken: tuple[str, ...] = ()
+    #: per kind of mail (:data:`KINDS`) that this run sent or wrote:
+    #: ``(kind, e-mails, people)``, in the order of KINDS, kinds with none left out
+    kinds: tuple[tuple[str, int, int], ...] = ()
+
+
+#: The kinds of mail ``send`` counts, in the order it reports them.
+KINDS = ("letter", "invitation", "update", "cancellation", "summary", "calendar")
+
+
+def mail_kind(message: dict[str, Any]) -> str:
+    """What kind of mail an outbox entry is, as ``send`` counts it: a welcome
+    ``letter``, an ``invitation`` (new session, or one the reader joins), an
+    ``update`` (changed, or the reader's absence), a ``cancellation``, a
+    ``summary``, or a facilitator's own ``calendar`` (feed)."""
+    method = str(message.get("method", "")).upper()
+    if method == "LETTER":
+        return "letter"
+    if method == "SUMMARY":
+        return "summary"
+    if method == "PUBLISH":
+        return "calendar"
+    if method == "CANCEL":
+        return "cancellation"
+    return "invitation" if message.get("change") in ("new", "joined") else "update"
+
+
+def _kinds(todo: list[tuple[dict[str, Any], dict[str, Any], str]]
+           ) -> tuple[tuple[str, int, int], ...]:
+    mails: dict[str, int] = {}
+    people: dict[str, set[str]] = {}
+    for m, r, _ in todo:
+        kind = mail_kind(m)
+        mails[kind] = mails.get(kind, 0) + 1
+        people.setdefault(kind, set()).add(str(r["email"]).strip().lower())
+    return tuple((k, mails[k], len(people[k])) for k in KINDS if k in mails)
 
 
 @dataclass(frozen=True)
@@ -101,13 +140,19 @@ class Context:
     lang: Language
     name: str
     signature: str
+    organizer: tuple[str, str] | None = None  # the coordinator's (name, e-mail), if named
 
     @classmethod
     def of(cls, program: Program | None, fallback_name: str = "Backstage") -> Context:
         """From the folder's program (its ``input.json``); Swedish defaults without one."""
         if program is None:
             return cls(Language("sv", "calendar"), fallback_name, fallback_name)
-        return cls(words(program), program.name, program.organizer_name or program.name)
+        organizer = (
+            (program.organizer_name or program.name, program.organizer_email)
+            if program.organizer_email else None
+        )
+        return cls(words(program), program.name, program.organizer_name or program.name,
+                   organizer)
 
 
 def _read_file(path: Path, data: bytes) -> _File:
@@ -149,11 +194,17 @@ def _when(lang: Language, start: datetime, end: datetime) -> str:
     return f"{first} {lang.clock(start)} – {last} {lang.clock(end)}"
 
 
+def _hello(lang: Language, name: str) -> str:
+    return lang._("Hello {name},").format(name=first_name(name))
+
+
 def _subject(lang: Language, change: str, method: str, summary: str) -> str:
-    if change == "new":
+    if change in ("new", "joined"):
         text = lang._("Invitation: {summary}")
     elif change == "removed":
         text = lang._("You no longer take part: {summary}")
+    elif change == "absent":
+        text = lang._("Absence noted: {summary}")
     elif change == "cancelled" or method == "CANCEL":
         text = lang._("Cancelled: {summary}")
     else:
@@ -162,7 +213,7 @@ def _subject(lang: Language, change: str, method: str, summary: str) -> str:
 
 
 def _opening(lang: Language, change: str, method: str, session: str) -> str:
-    if change == "new":
+    if change in ("new", "joined"):
         text = lang._("Here is the invitation to {session}.")
     elif change == "removed":
         text = lang._("You no longer take part in {session}.")
@@ -178,7 +229,7 @@ def _closing(lang: Language, method: str, change: str, chair: bool) -> str:
         return lang._("Opening the attached message removes the session from your calendar.")
     if chair:
         return lang._("You lead this session as its facilitator; it is already accepted for you.")
-    if change == "new":
+    if change in ("new", "joined"):
         return lang._("Please answer the invitation; that puts the session in your calendar.")
     return lang._("Opening the invitation updates the session in your calendar.")
 
@@ -193,17 +244,23 @@ def _body(ctx: Context, event: _Event, method: str, message: dict[str, Any],
     lang = ctx.lang
     change = str(message.get("change", ""))
     session = lang._("{summary} in {program}").format(summary=event.summary, program=ctx.name)
+    detail = str(message.get("detail", ""))
+    opening = detail if change == "absent" else _opening(lang, change, method, session)
     lines = [
-        lang._("Hello {name},").format(name=recipient["name"]),
+        _hello(lang, str(recipient["name"])),
         "",
-        _opening(lang, change, method, session),
+        opening,
         "",
         lang._("When: {when}").format(when=_when(lang, event.start, event.end)),
     ]
-    detail = str(message.get("detail", ""))
     if change == "changed" and detail:
         lines.append(lang._("What has changed: {detail}").format(detail=detail))
-    about = event.description.splitlines()[1:]  # the first line repeats the title
+    reason = str(message.get("reason", ""))
+    if change == "cancelled" and reason:
+        lines.append(lang._("Why: {reason}").format(reason=reason))
+    # a cancellation says neither the members (the reader among them) nor the last
+    # day to cancel free of charge: only an invitation carries the session's details
+    about = event.description.splitlines()[1:] if method != "CANCEL" else []
     if about:
         lines += ["", *about]
     chair = event.roles.get(str(recipient["email"]).lower()) == "CHAIR"
@@ -215,7 +272,7 @@ def _feed_body(ctx: Context, file: _File, message: dict[str, Any],
                recipient: dict[str, Any]) -> str:
     """The text of the e-mail carrying a facilitator's own feed."""
     lang = ctx.lang
-    lines = [lang._("Hello {name},").format(name=recipient["name"]), ""]
+    lines = [_hello(lang, str(recipient["name"])), ""]
     changes = str(message.get("detail", "")).splitlines()
     if message.get("change") == "changed" and changes:
         lines.append(lang._("Your sessions as facilitator in {program} have changed:").format(
@@ -226,7 +283,7 @@ def _feed_body(ctx: Context, file: _File, message: dict[str, Any],
             program=ctx.name))
     if message.get("change") == "changed":
         closing = lang._("Open the attached calendar file to update your calendar; "
-                         "remove a cancelled session yourself.")
+                         "a cancelled session comes with its own cancellation.")
     else:
         closing = lang._("Open the attached calendar file to add the sessions to your calendar.")
     lines.append("")
@@ -241,6 +298,21 @@ def _feed_body(ctx: Context, file: _File, message: dict[str, Any],
     else:
         lines.append(lang._("You lead no sessions now."))
     lines += ["", closing]
+    return _signed(ctx, lines)
+
+
+def _summary_body(ctx: Context, message: dict[str, Any], recipient: dict[str, Any]) -> str:
+    """The text of a summary: who left and who joined the recipient's cohort."""
+    lang = ctx.lang
+    cohort = lang._("Backstage cohort {cohort}").format(cohort=message.get("cohort", ""))
+    lines = [
+        _hello(lang, str(recipient["name"])),
+        "",
+        lang._("A change in your {cohort} in {program}: {detail}.").format(
+            cohort=cohort, program=ctx.name, detail=message.get("detail", "")),
+    ]
+    if message.get("sessions_unchanged"):
+        lines += ["", lang._("Your sessions stay as they are: the same dates, times and place.")]
     return _signed(ctx, lines)
 
 
@@ -259,11 +331,18 @@ def _sender_address(sender: str) -> Address:
 
 
 def message_key(message: dict[str, Any], recipient: dict[str, Any]) -> str:
-    """The key ``sent.json`` records for one e-mail: ``method|uid|sequence|email``, or
-    ``PUBLISH|file|sha256|email`` for a facilitator's feed."""
+    """The key ``sent.json`` records for one e-mail: ``method|uid|sequence|email``,
+    ``PUBLISH|file|sha256|email`` for a facilitator's feed, or
+    ``SUMMARY|cohort|id|email`` for a summary, ``LETTER|person|sha256|email`` for a
+    welcome letter."""
     email = str(recipient["email"]).strip().lower()
-    if str(message.get("method", "")).upper() == "PUBLISH":
+    method = str(message.get("method", "")).upper()
+    if method == "PUBLISH":
         return f"PUBLISH|{message['file']}|{message['sha256']}|{email}"
+    if method == "SUMMARY":
+        return f"SUMMARY|{message['cohort']}|{message['id']}|{email}"
+    if method == "LETTER":
+        return f"LETTER|{message['person']}|{message['sha256']}|{email}"
     return f"{message['method']}|{message['uid']}|{message['sequence']}|{email}"
 
 
@@ -294,9 +373,16 @@ def _checked_event(where: str, outbox: str, file: _File,
             f"outbox UID/SEQUENCE {message.get('uid')}/{message.get('sequence')} differ from "
             f"the file's {event.uid}/{event.sequence}",
         )
-    if email.lower() not in event.roles:
+    organizes = method_is_cancel(message) and email.lower() == event.organizer_email.lower()
+    if email.lower() not in event.roles and not organizes:
         raise InputError(outbox, where, f"{email} is not an attendee of the calendar file")
     return event
+
+
+def method_is_cancel(message: dict[str, Any]) -> bool:
+    """Whether an outbox entry is a cancellation (its organizer may receive it too:
+    a facilitator who organises a session drops it from their calendar)."""
+    return str(message.get("method", "")).upper() == "CANCEL"
 
 
 def _check_feed(where: str, outbox: str, data: bytes, message: dict[str, Any],
@@ -328,6 +414,10 @@ def build_message(
     """
     plan_dir = Path(plan_dir)
     ctx = context or folder_context(plan_dir)
+    if str(message.get("method", "")).upper() == "SUMMARY":
+        return _plain_message(ctx, message, recipient, sender)
+    if str(message.get("method", "")).upper() == "LETTER":
+        return _letter_message(plan_dir, ctx, message, recipient, sender)
     outbox = str(plan_dir / OUTBOX)
     path = _ics_path(plan_dir, message)
     data = path.read_bytes()
@@ -376,6 +466,53 @@ def build_message(
         del part["MIME-Version"]
         if part.get_content_type() == "text/plain":
             part["Content-Language"] = lang.code
+    return msg
+
+
+def _plain_message(ctx: Context, message: dict[str, Any], recipient: dict[str, Any],
+                   sender: str) -> EmailMessage:
+    """A summary: text only, in the program's language, no calendar part."""
+    lang = ctx.lang
+    msg = EmailMessage()
+    msg["Subject"] = lang._("Change in your Backstage cohort: {program}").format(
+        program=ctx.name)
+    msg["From"] = _sender_address(sender)
+    msg["To"] = _address(str(recipient["name"]), str(recipient["email"]))
+    if ctx.organizer:
+        msg["Reply-To"] = _address(*ctx.organizer)
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Message-ID"] = _message_id(message_key(message, recipient))
+    msg.set_content(_summary_body(ctx, message, recipient), charset="utf-8")
+    msg["Content-Language"] = lang.code
+    return msg
+
+
+def _letter_message(plan_dir: Path, ctx: Context, message: dict[str, Any],
+                    recipient: dict[str, Any], sender: str) -> EmailMessage:
+    """A welcome letter: its text and HTML files as multipart/alternative, unchanged
+    since the outbox was written, to its own person."""
+    outbox = str(plan_dir / OUTBOX)
+    where = str(message.get("file", ""))
+    text = _ics_path(plan_dir, message).read_bytes()
+    page = _ics_path(plan_dir, {"file": message.get("html", "")}).read_bytes()
+    if hashlib.sha256(text).hexdigest() != message.get("sha256"):
+        raise InputError(outbox, where, "the letter changed since the outbox was written")
+    if recipient.get("id") != message.get("person"):
+        raise InputError(outbox, where, f"{recipient.get('id')} is not this letter's reader")
+    msg = EmailMessage()
+    msg["Subject"] = str(message.get("subject", ""))
+    msg["From"] = _sender_address(sender)
+    msg["To"] = _address(str(recipient["name"]), str(recipient["email"]))
+    if ctx.organizer:
+        msg["Reply-To"] = _address(*ctx.organizer)
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Message-ID"] = _message_id(message_key(message, recipient))
+    msg.set_content(text.decode("utf-8"), charset="utf-8")
+    msg.add_alternative(page.decode("utf-8"), subtype="html", charset="utf-8")
+    msg["Content-Language"] = ctx.lang.code
+    for part in msg.iter_parts():
+        del part["MIME-Version"]
+        part["Content-Language"] = ctx.lang.code
     return msg
 
 
@@ -435,27 +572,51 @@ def default_sender(plan_dir: Path) -> str | None:
 
 
 Pairs = list[tuple[dict[str, Any], dict[str, Any]]]
+SECTIONS = ("letters", "messages", "feeds", "summaries")
+
+
+def outbox_entries(box: dict[str, Any], where: str = OUTBOX) -> list[dict[str, Any]]:
+    """Every entry of a read ``outbox.json``, in sending order: the welcome letters,
+    the invitations and cancellations, the facilitators' feeds, the summaries
+    (absent sections are empty)."""
+    entries: list[dict[str, Any]] = []
+    for section in SECTIONS:
+        items = box.get(section, [])
+        if not isinstance(items, list):
+            raise InputError(where, section, "expected a list")
+        entries += items
+    return entries
 
 
 def _work(plan_dir: Path) -> tuple[Context, Pairs]:
     """The e-mails' context and every (message, recipient) pair, in outbox order:
-    the invitations and cancellations, then the facilitators' feeds."""
+    the invitations and cancellations, the facilitators' feeds, the summaries."""
     box = _load_json(plan_dir / OUTBOX)
     if not isinstance(box, dict) or not isinstance(box.get("messages"), list):
         raise InputError(str(plan_dir / OUTBOX), None, "expected {'program', 'messages': [...]}")
-    feeds = box.get("feeds", [])
-    if not isinstance(feeds, list):
-        raise InputError(str(plan_dir / OUTBOX), "feeds", "expected a list")
     ctx = folder_context(plan_dir, str(box.get("program") or "Backstage"))
-    pairs = [(m, r) for m in [*box["messages"], *feeds] for r in m.get("recipients", [])]
+    pairs = [(m, r) for m in outbox_entries(box, str(plan_dir / OUTBOX))
+             for r in m.get("recipients", [])]
     return ctx, pairs
 
 
 def _eml_path(plan_dir: Path, message: dict[str, Any], recipient: dict[str, Any]) -> Path:
-    if str(message.get("method", "")).upper() == "PUBLISH":
+    method = str(message.get("method", "")).upper()
+    if method == "PUBLISH":
         return plan_dir / EML_DIR / "people" / f"{recipient['id']}-PUBLISH.eml"
+    if method == "SUMMARY":
+        return plan_dir / EML_DIR / str(message["cohort"]) / f"SUMMARY-{recipient['id']}.eml"
+    if method == "LETTER":
+        return plan_dir / EML_DIR / "letters" / f"{recipient['id']}.eml"
     name = f"{message['session']}-{message['method']}-{recipient['id']}.eml"
     return plan_dir / EML_DIR / str(message["cohort"]) / name
+
+
+def _what(message: dict[str, Any]) -> str:
+    """The outbox entry as progress names it: its file, or a summary's cohort."""
+    if "file" in message:
+        return str(message["file"])
+    return f"summary for {message.get('cohort', '')}"
 
 
 def send_outbox(
@@ -505,7 +666,7 @@ def send_outbox(
             if progress:
                 progress(i, total, f"wrote {path.relative_to(plan_dir)}")
         return SendReport(sent=0, skipped=skipped, written=total,
-                          sent_earlier=from_earlier, broken=tuple(broken))
+                          sent_earlier=from_earlier, broken=tuple(broken), kinds=_kinds(todo))
 
     host, port = smtp
     envelope_from = _sender_address(sender).addr_spec
@@ -520,13 +681,13 @@ def send_outbox(
             if username:
                 server.login(username, password or "")
             for msg, m, r, key in built:
-                current = f"{r['name']} <{r['email']}> ({m['file']}, {m['method']})"
+                current = f"{r['name']} <{r['email']}> ({_what(m)}, {m['method']})"
                 server.send_message(msg, from_addr=envelope_from, to_addrs=[str(r["email"])])
                 done.append(key)
                 _save_sent(plan_dir, done)
                 sent += 1
                 if progress:
-                    progress(sent, total, f"sent to {r['name']} <{r['email']}>: {m['file']}")
+                    progress(sent, total, f"sent to {r['name']} <{r['email']}>: {_what(m)}")
     except (smtplib.SMTPException, OSError) as exc:
         left = total - sent
         raise SendError(
@@ -535,4 +696,4 @@ def send_outbox(
             "run send again to continue without duplicates"
         ) from exc
     return SendReport(sent=sent, skipped=skipped, written=0,
-                      sent_earlier=from_earlier, broken=tuple(broken))
+                      sent_earlier=from_earlier, broken=tuple(broken), kinds=_kinds(todo))
