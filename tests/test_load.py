@@ -623,15 +623,17 @@ ROW_B = "p002;Jonas Lindqvist;jonas@kungsbacka.se;Kungsbacka kommun;;;\n"
     ("csv", "where", "words"),
     [
         (
-            "id;name;organization;e-mail\n" + ROW_A,
+            "id;name;organization;emial\n" + ROW_A,
             "row 1",
-            "missing required column(s) 'email' (header names are exact: "
-            "'e-mail' should read 'email')",
+            "missing required column(s) 'email' (accepted headings: email / E-post / "
+            "E-postadress; or map yours in [participants.columns]); did you mean 'emial' "
+            '(map it in [participants.columns], e.g. "emial" = "email")?',
         ),
         (
             "ID;namn;email\n",
             "row 1",
-            "missing required column(s) 'id', 'name', 'organization'",
+            "missing required column(s) 'organization' (accepted headings: organization / "
+            "Organisation / Arbetsplats / Förvaltning; or map",
         ),
         (
             HEADER + ROW_A + ROW_B + ROW_A.replace("asa@", "asa.oberg@"),
@@ -876,3 +878,20 @@ def test_default_holiday_categories_fit_the_country(tmp_path: Path) -> None:
     se = path.read_text(encoding="utf-8").replace('"DE"', '"SE"')
     path.write_text(se, encoding="utf-8")
     assert load_program(path).holiday_categories == ("public", "de_facto")
+
+
+def test_participants_in_the_toml_may_carry_the_office_fields(tmp_path: Path) -> None:
+    toml = MINIMAL + """
+[[participants]]
+id = "p001"
+name = "Åsa Öberg"
+email = "asa@malmo.se"
+organization = "Malmö stad"
+title = "Enhetschef"
+phone = "070-123 45 67"
+org_number = "212000-1124"
+invoice_reference = "Ref 4711"
+"""
+    (asa,) = load_program(program_file(tmp_path, toml)).participants
+    assert (asa.title, asa.phone, asa.org_number, asa.invoice_reference) == (
+        "Enhetschef", "070-123 45 67", "212000-1124", "Ref 4711")
