@@ -132,6 +132,8 @@ class Participant:
     title: str = ""
     org_number: str = ""  # the employer's organisation number, e.g. 212000-1234
     invoice_reference: str = ""  # the employer's reference for the invoice
+    #: The colleague whose place they took over (``transfer``), by name; "" for a registration.
+    took_over_from: str = ""
 
 
 @dataclass(frozen=True)

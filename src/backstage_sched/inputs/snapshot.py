@@ -111,7 +111,7 @@ def _participant_out(p: Participant) -> dict[str, Any]:
         ],
         "calendar": p.calendar,
         **({"registered": p.registered.isoformat()} if p.registered else {}),
-        **{key: getattr(p, key) for key in OFFICE_FIELDS if getattr(p, key)},
+        **{key: getattr(p, key) for key in (*OFFICE_FIELDS, "took_over_from") if getattr(p, key)},
     }
 
 
@@ -283,7 +283,7 @@ def _participant_in(p: dict[str, Any], source: str) -> Participant:
         busy=tuple(_busy_in(b) for b in p["busy"]),
         calendar=p.get("calendar"),
         registered=datetime.fromisoformat(p["registered"]) if p.get("registered") else None,
-        **{key: str(p.get(key, "")) for key in OFFICE_FIELDS},
+        **{key: str(p.get(key, "")) for key in (*OFFICE_FIELDS, "took_over_from")},
     )
 
 
