@@ -895,3 +895,31 @@ invoice_reference = "Ref 4711"
     (asa,) = load_program(program_file(tmp_path, toml)).participants
     assert (asa.title, asa.phone, asa.org_number, asa.invoice_reference) == (
         "Enhetschef", "070-123 45 67", "212000-1124", "Ref 4711")
+
+
+def test_swedish_headings_in_any_case_and_accent(tmp_path: Path) -> None:
+    csv = (
+        "NAMN;e-post;Förvaltning;Befattning;TELEFON;kan inte;Undvik;Inte med;Erfarenhet;Anmäld\n"
+        "Åsa Öberg;asa@malmo.se;Malmö stad;Chef;070-1;fri;mon;;ny;2027-01-02\n"
+        "Jonas Lind;jonas@kungsbacka.se;Kungsbacka;;;;;;;\n"
+    )
+    people = load_program(program_file(tmp_path), write(tmp_path, "d.csv", csv)).participants
+    asa, jonas = people
+    assert (asa.name, asa.email, asa.organization, asa.title, asa.phone) == (
+        "Åsa Öberg", "asa@malmo.se", "Malmö stad", "Chef", "070-1")
+    assert asa.unavailable[0].weekday == 4 and asa.avoid[0].weekday == 0
+    assert asa.experience == "ny" and asa.registered is not None
+    # not_with names ids; here the ids come from the addresses
+    again = csv.replace(";;ny;", f";{jonas.id};ny;")
+    asa = load_program(program_file(tmp_path), write(tmp_path, "d.csv", again)).participants[0]
+    assert asa.not_with == (jonas.id,)
+
+
+def test_of_two_columns_for_one_field_the_left_one_with_text_gives_it(tmp_path: Path) -> None:
+    csv = (
+        "Namn;E-post;E-postadress;Organisation\n"
+        "Åsa Öberg;asa@malmo.se;asa.privat@example.org;Malmö stad\n"
+        "Jonas Lind;;jonas@kungsbacka.se;Kungsbacka\n"
+    )
+    asa, jonas = load_program(program_file(tmp_path), write(tmp_path, "d.csv", csv)).participants
+    assert (asa.email, jonas.email) == ("asa@malmo.se", "jonas@kungsbacka.se")

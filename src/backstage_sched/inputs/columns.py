@@ -73,17 +73,16 @@ def _names(field: str, *headings: str) -> dict[str, str]:
 ALIASES: dict[str, str] = {
     **_names("id", "ID", "Id-nummer", "Deltagar-id", "Deltagarnummer", "Participant id"),
     **_names("name", "Namn", "Name", "Ditt namn", "Fullständigt namn", "För- och efternamn",
-             "Full name", "Your name", "Deltagare", "Participant"),
+             "Full name", "Your name"),
     **_names("first_name", "Förnamn", "First name", "Given name"),
     **_names("last_name", "Efternamn", "Last name", "Surname", "Family name"),
     **_names("email", "E-post", "E-postadress", "Epost", "Epostadress", "Mejl",
              "Mejladress", "Din e-postadress", "Din e-post", "E-mail", "Email address",
-             "E-mail address", "Your email", "Mail"),
+             "E-mail address", "Your email"),
     **_names("organization", "Organisation", "Arbetsplats", "Förvaltning", "Arbetsgivare",
-             "Företag", "Kommun", "Myndighet", "Organization", "Organisation name",
-             "Employer", "Company", "Workplace"),
-    **_names("title", "Befattning", "Titel", "Roll", "Tjänst", "Title", "Job title",
-             "Position", "Role"),
+             "Företag", "Organization", "Organisation name", "Employer", "Company",
+             "Workplace"),
+    **_names("title", "Befattning", "Titel", "Tjänst", "Title", "Job title"),
     **_names("phone", "Telefon", "Telefonnummer", "Mobil", "Mobilnummer", "Mobiltelefon",
              "Tel", "Phone", "Phone number", "Mobile", "Mobile phone"),
     **_names("org_number", "Organisationsnummer", "Org.nr", "Orgnr", "Org nummer",
@@ -91,7 +90,7 @@ ALIASES: dict[str, str] = {
     **_names("invoice_reference", "Fakturareferens", "Referens", "Er referens",
              "Referens på fakturan", "Invoice reference", "Reference", "PO number"),
     **_names("experience", "Erfarenhet", "Ledarerfarenhet", "Experience"),
-    **_names("unavailable", "Kan inte", "Förhinder", "Upptagen", "Ej tillgänglig",
+    **_names("unavailable", "Kan inte", "Förhinder", "Ej tillgänglig",
              "Unavailable", "Not available"),
     **_names("avoid", "Undvik", "Helst inte", "Avoid", "Rather not"),
     **_names("not_with", "Inte med", "Inte i grupp med", "Ej i samma grupp som",
@@ -166,7 +165,8 @@ def read_columns(file: str, data: Mapping[str, Any], problems: Problems) -> dict
 
 
 def header_fields(header: Sequence[str], mapped: Mapping[str, str]) -> list[Column]:
-    """The columns of ``header`` that hold a field, best first for each field.
+    """The columns of ``header`` that hold a field, best first for each field (of two
+    alike, the one further left).
 
     ``mapped`` is :func:`read_columns`. A heading the program maps, or one of
     SPEC §3's exact names, ranks :data:`EXACT`; one of :data:`ALIASES`
@@ -193,7 +193,7 @@ def header_fields(header: Sequence[str], mapped: Mapping[str, str]) -> list[Colu
             out.append(Column(i, heading, ALIASES[key], FORMS))  # the respondent's
         elif key in ALIASES:
             out.append(Column(i, heading, ALIASES[key], ALIAS))
-    out.sort(key=lambda c: (FIELDS.index(c.field), -c.rank, -c.index))
+    out.sort(key=lambda c: (FIELDS.index(c.field), -c.rank, c.index))
     return out
 
 
