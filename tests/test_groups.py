@@ -81,3 +81,14 @@ def test_a_substitute_facilitator_is_named_with_their_sessions() -> None:
     book = openpyxl.load_workbook(io.BytesIO(groups_xlsx(program, plan, STAMP)))
     lines = [row[0] for row in book["c01"].iter_rows(values_only=True)]
     assert "Träff 2, 3 leds av Bo Leder, f2@example.org" in lines
+
+
+def test_text_never_runs_as_a_formula() -> None:
+    program, plan = make("sv")
+    evil = '=HYPERLINK("http://x","klicka")'
+    program = program.replace(participants=tuple(
+        replace(p, name=evil, phone="+46 70 1") if p.id == "p1" else p
+        for p in program.participants))
+    sheet = openpyxl.load_workbook(io.BytesIO(groups_xlsx(program, plan, STAMP)))["c01"]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value in (evil, "+46 70 1")]
+    assert len(cells) >= 3 and all(c.data_type == "s" for c in cells)  # member, phone, owner
