@@ -488,3 +488,23 @@ def test_the_office_fields_survive_input_json(tmp_path: Path) -> None:
     assert data["participants"][0]["org_number"] == "212000-1124"
     assert "invoice_reference" not in data["participants"][1]  # only when given
     assert program_from_dict(data).participants == program.participants
+
+
+def test_english_forms_exports_read_as_they_come(tmp_path: Path) -> None:
+    ms = ["ID", "Start time", "Completion time", "Email", "Name", "Last modified time",
+          "Full name", "Workplace", "Job title", "Mobile"]
+    rows = [[5, datetime(2027, 1, 3, 9, 0), datetime(2027, 1, 3, 9, 4), "Anonymous", None, None,
+             "Åsa Öberg", "Malmö stad", "Head of unit", "+46 70 123"]]
+    with pytest.raises(InputError, match=r"column D \(Email\): email is empty"):
+        load_program(_program(tmp_path), _workbook(tmp_path / "ms.xlsx", ms, rows))
+    rows[0][3] = "asa@malmo.se"  # a form that asks people to sign in
+    (asa,) = load_program(_program(tmp_path), _workbook(tmp_path / "ms.xlsx", ms, rows)
+                          ).participants
+    assert (asa.id, asa.name, asa.organization, asa.title, asa.phone) == (
+        derived_id("asa@malmo.se"), "Åsa Öberg", "Malmö stad", "Head of unit", "+46 70 123")
+    assert asa.registered == datetime(2027, 1, 3, 9, 4)
+    google = ["Timestamp", "Email Address", "First name", "Last name", "Organization"]
+    rows = [[datetime(2027, 1, 2, 8, 0), "per@lund.se", "Per", "Holm", "Lunds kommun"]]
+    (per,) = load_program(_program(tmp_path), _workbook(tmp_path / "g.xlsx", google, rows)
+                          ).participants
+    assert (per.name, per.registered) == ("Per Holm", datetime(2027, 1, 2, 8, 0))

@@ -69,8 +69,10 @@ def _names(field: str, *headings: str) -> dict[str, str]:
     return {normalize(h): field for h in headings}
 
 
-#: Headings offices use, normalised, and the field each holds.
+#: Headings offices use, normalised, and the field each holds (a field's own name in
+#: another case, ``Email`` or ``NOT WITH``, too).
 ALIASES: dict[str, str] = {
+    **{normalize(field): field for field in FIELDS},
     **_names("id", "ID", "Id-nummer", "Deltagar-id", "Deltagarnummer", "Participant id"),
     **_names("name", "Namn", "Name", "Ditt namn", "Fullständigt namn", "För- och efternamn",
              "Full name", "Your name"),
