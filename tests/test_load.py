@@ -923,3 +923,20 @@ def test_of_two_columns_for_one_field_the_left_one_with_text_gives_it(tmp_path: 
     )
     asa, jonas = load_program(program_file(tmp_path), write(tmp_path, "d.csv", csv)).participants
     assert (asa.email, jonas.email) == ("asa@malmo.se", "jonas@kungsbacka.se")
+
+
+def test_not_with_may_name_a_colleague_by_e_mail_address(tmp_path: Path) -> None:
+    """A form's "Inte med" answer is an address: ids are made from addresses there."""
+    csv = (
+        "Namn;E-post;Organisation;Inte med\n"
+        "Åsa Öberg;asa@malmo.se;Malmö stad;Jonas@Kungsbacka.se\n"
+        "Jonas Lind;jonas@kungsbacka.se;Kungsbacka;\n"
+    )
+    asa, jonas = load_program(program_file(tmp_path), write(tmp_path, "d.csv", csv)).participants
+    assert asa.not_with == (jonas.id,)
+    err = error(tmp_path, MINIMAL, csv.replace("Jonas@Kungsbacka.se", "jonas@lund.se"))
+    assert (err.where, err.message) == (
+        "row 2, column 'Inte med'",
+        "unknown e-mail 'jonas@lund.se' in not_with: no participant has that address (name a "
+        "participant by id or by e-mail address)",
+    )

@@ -23,6 +23,7 @@ from .people import (
     _check_people,
     _file_participants,
     _toml_participants,
+    not_with_by_email,
     one_registration_per_person,
 )
 from .previous import read_previous
@@ -136,6 +137,7 @@ def load_program(
             people += found
             warnings += read_warnings
     people, merged = one_registration_per_person(people, problems)
+    people = not_with_by_email(people)
     warnings += merged
     _check_people(file, facilitators, people, problems)
     earlier: tuple[tuple[MetBefore, ...], tuple[str, ...]] = ((), ())

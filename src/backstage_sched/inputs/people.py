@@ -584,6 +584,21 @@ def one_registration_per_person(
     return fixed, warnings
 
 
+def not_with_by_email(
+    people: list[tuple[Participant, _Origin]],
+) -> list[tuple[Participant, _Origin]]:
+    """``not_with`` may name a participant by e-mail address (ignoring case), as a form's
+    "Inte med" answer does when ids are made from the addresses: each address that is a
+    participant's becomes their id. Anything else is left for :func:`_check_people`."""
+    ids = {p.email.casefold(): p.id for p, _ in people}
+    out = []
+    for p, origin in people:
+        named = tuple(dict.fromkeys(
+            ids.get(x.casefold(), x) if "@" in x else x for x in p.not_with))
+        out.append((replace(p, not_with=named) if named != p.not_with else p, origin))
+    return out
+
+
 def _check_people(
     file: str,
     facilitators: tuple[Facilitator, ...],
@@ -716,6 +731,13 @@ def _check_not_with(
             if other_id == p.id:
                 problems.add(InputError(
                     origin.file, origin.at("not_with"), f"not_with names '{p.id}' itself"
+                ))
+            elif "@" in other_id and other_id not in by_id:
+                problems.add(InputError(
+                    origin.file,
+                    origin.at("not_with"),
+                    f"unknown e-mail {_show(other_id)} in not_with: no participant has that "
+                    "address (name a participant by id or by e-mail address)",
                 ))
             elif other_id not in by_id:
                 what = (
