@@ -508,3 +508,19 @@ def test_english_forms_exports_read_as_they_come(tmp_path: Path) -> None:
     (per,) = load_program(_program(tmp_path), _workbook(tmp_path / "g.xlsx", google, rows)
                           ).participants
     assert (per.name, per.registered) == ("Per Holm", datetime(2027, 1, 2, 8, 0))
+
+
+def test_rows_that_leave_the_id_empty_are_named_in_a_warning(tmp_path: Path) -> None:
+    header = ["ID", "Namn", "E-post", "Organisation"]
+    rows = [["p001", "Åsa Öberg", "asa@malmo.se", "Malmö stad"],
+            [None, "Jonas Lind", "jonas@kungsbacka.se", "Kungsbacka"]]
+    program = load_program(_program(tmp_path), _workbook(tmp_path / "x.xlsx", header, rows))
+    assert [p.id for p in program.participants] == ["p001", derived_id("jonas@kungsbacka.se")]
+    (warning,) = program.warnings
+    assert warning == (
+        f'{tmp_path / "x.xlsx"}: 1 row(s) leave the id empty (sheet "Svar", row 3); each gets an '
+        "id made from its e-mail address, the same in every new export (e.g. sheet \"Svar\", "
+        f"row 3: '{derived_id('jonas@kungsbacka.se')}')")
+    # a form without an id column is what it is: no warning
+    forms = load_program(_program(tmp_path), _workbook(tmp_path / "f.xlsx", MS_HEADER, MS_ROWS))
+    assert forms.warnings == ()

@@ -336,16 +336,19 @@ def _table_participants(
     allow_outside: bool,
     rows: Problems,
     mapped: Mapping[str, str] | None = None,
+    notes: list[str] | None = None,
 ) -> list[tuple[Participant, _Origin]]:
     """The participants of ``table``: the first row with text is the header, blank rows are
     skipped, and every other row is one participant. Which column holds which field is
     :func:`.columns.header_fields` of the header and ``mapped`` (the program's
-    ``[participants.columns]``). Row problems go to ``rows``; header problems raise."""
+    ``[participants.columns]``). Row problems go to ``rows``; header problems raise.
+    Rows that leave an id column empty get an id from their address, said in ``notes``."""
     file = table.file
     header: list[str] | None = None
     header_row = 0
     fields: list[cols.Column] = []
     out: list[tuple[Participant, _Origin]] = []
+    derived: list[tuple[int, str]] = []  # (row, id) of rows whose id column is empty
     for row_no, row in table.rows:
         cells = [c.strip() for c in row]
         if not any(cells):
@@ -363,8 +366,19 @@ def _table_participants(
                     f"has {len(header)} columns{table.overflow}",
                 )
             record, shown = _record(cells, fields, table.sheet is not None)
+            id_cells = [cells[c.index] for c in fields if c.field == "id" and c.index < len(cells)]
+            if any(c.field == "id" for c in fields) and not any(id_cells) and record["id"]:
+                derived.append((row_no, record["id"]))
             origin = _Origin(file, table.row(row_no), column_style=True, columns=shown)
             out.append((_participant(record, origin, base_dir, window, allow_outside), origin))
+    if derived and notes is not None:
+        shown_rows = ", ".join(table.row(n) for n, _ in derived[:5])
+        more = f" and {len(derived) - 5} more" if len(derived) > 5 else ""
+        notes.append(
+            f"{file}: {len(derived)} row(s) leave the id empty ({shown_rows}{more}); each gets "
+            f"an id made from its e-mail address, the same in every new export (e.g. "
+            f"{table.row(derived[0][0])}: '{derived[0][1]}')"
+        )
     return out
 
 
@@ -400,12 +414,14 @@ def _csv_participants(
         # every row is read (and counted) before the first is checked
         read = list(limit.capped(file, enumerate(reader, start=1), lambda n: f"row {n}"))
         table = _Table(file, read, overflow=hint)
-        out = _table_participants(table, path.parent, window, allow_outside, rows, columns)
+        notes: list[str] = []
+        out = _table_participants(table, path.parent, window, allow_outside, rows, columns,
+                                  notes)
     except csv.Error as exc:
         raise InputError(file, f"row {reader.line_num}", f"cannot read CSV: {exc}") from exc
     if problems is None:
         rows.raise_any()
-    return out, [] if warning is None else [warning]
+    return out, ([] if warning is None else [warning]) + notes
 
 
 def _xlsx_participants(
@@ -415,9 +431,11 @@ def _xlsx_participants(
     problems: Problems | None = None,
     limit: limits.Registrations = limits.ALONE,
     columns: Mapping[str, str] | None = None,
+    notes: list[str] | None = None,
 ) -> list[tuple[Participant, _Origin]]:
     """Every row of the first sheet of the workbook at ``path``, as
-    :func:`_csv_participants` reads a CSV's (within the limits of :mod:`.limits`)."""
+    :func:`_csv_participants` reads a CSV's (within the limits of :mod:`.limits`);
+    what is worth a warning goes to ``notes``."""
     file = str(path)
     sheet = workbook.read_sheet(_file_bytes(path, limits.MAX_WORKBOOK_BYTES), file, limit)
     if not any(c.strip() for _, cells in sheet.rows for c in cells):
@@ -430,7 +448,7 @@ def _xlsx_participants(
     rows = problems if problems is not None else Problems()  # every row is checked
     out = _table_participants(
         _Table(file, sheet.rows, sheet=sheet.name), path.parent, window, allow_outside, rows,
-        columns,
+        columns, notes,
     )
     if problems is None:
         rows.raise_any()
@@ -449,7 +467,9 @@ def _file_participants(
     CSV), and the warnings of reading it; at most ``limit.room`` of them. ``columns`` is
     the program's ``[participants.columns]`` (:func:`.columns.read_columns`)."""
     if path.suffix.lower() == ".xlsx":
-        return _xlsx_participants(path, window, allow_outside, problems, limit, columns), []
+        notes: list[str] = []
+        found = _xlsx_participants(path, window, allow_outside, problems, limit, columns, notes)
+        return found, notes
     return _csv_participants(path, window, allow_outside, problems, limit, columns)
 
 
