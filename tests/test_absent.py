@@ -141,7 +141,7 @@ def test_the_overview_shows_who_will_miss_which_session(planned) -> None:
     assert "Missar träff" not in overview_html(program, plan)
     change = absent(program, plan, guest, 2, BEFORE)
     page = overview_html(change.program, change.plan)
-    assert "Missar träff" in page and page.count("Missar träff") == 1
+    assert page.count("<th>Missar träff</th>") == 1  # the column of that cohort only
 
 
 def test_the_absent_member_has_declined_in_the_invitation(planned) -> None:

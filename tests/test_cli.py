@@ -203,7 +203,8 @@ def test_repair_passes_reach_the_solver(tmp_path: Path, monkeypatch: pytest.Monk
 def test_bad_input_is_exit_code_2_and_writes_nothing(tmp_path: Path) -> None:
     program, participants = write_templates(tmp_path, year=2027)
     text = participants.read_text(encoding="utf-8-sig")
-    participants.write_text(text.replace(";email;", ";e-mail;", 1), encoding="utf-8-sig")
+    # "e-mail" would be read as the address (SPEC §10); "emial" is a slip
+    participants.write_text(text.replace(";email;", ";emial;", 1), encoding="utf-8-sig")
     result = run("plan", str(program), str(participants), "--out", str(tmp_path / "plan"))
     assert result.code == EXIT_INPUT
     assert "participants.csv" in result.err and "email" in result.err

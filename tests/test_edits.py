@@ -349,7 +349,7 @@ def test_the_number_people_read_is_the_number_move_takes(base: Path, tmp_path: P
     uid = titled[str(number)]
     overview = (base / "overview.html").read_text(encoding="utf-8")
     section = overview.split('id="cohort-c01"')[1].split("</section>")[0]
-    row = re.search(rf'<tr><td class="num">{number}</td><td class="date">([0-9-]+)</td>',
+    row = re.search(rf'<tr><td class="num"[^>]*>{number}</td><td class="date"[^>]*>([0-9-]+)</td>',
                     section)
     assert row is not None
     day = row.group(1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import signal
 import subprocess
 import sys
@@ -29,10 +30,11 @@ import vobject
 from backstage_sched.actions.planner import plan_program
 from backstage_sched.cli.app import main
 from backstage_sched.domain import Facilitator, GroupRules, Participant, Program, SessionRules
-from backstage_sched.errors import InputError
+from backstage_sched.errors import InputError, InputErrors
 from backstage_sched.inputs import busy as busy_mod
 from backstage_sched.inputs import limits, workbook
 from backstage_sched.inputs import people as people_mod
+from backstage_sched.inputs.columns import derived_id
 from backstage_sched.inputs.load import load_program
 from backstage_sched.plan import Plan
 from backstage_sched.publish import folder as output
@@ -111,9 +113,17 @@ def test_unsafe_participant_id_is_refused(tmp_path: Path, pid: str, words: str) 
     assert words in err.message
 
 
-def test_empty_id_is_refused(tmp_path: Path) -> None:
-    err = _error(tmp_path, HEADER + ";Eve;eve@example.org;Evil AB;\n")
-    assert (err.where, err.message) == ("row 2, column 'id'", "id is empty")
+def test_an_empty_id_comes_from_the_address_and_is_a_safe_file_name(tmp_path: Path) -> None:
+    (eve,) = _load(tmp_path, HEADER + ";Eve;../../Eve@example.org;Evil AB;\n").participants
+    assert eve.id == derived_id("../../eve@example.org")  # SPEC §10: stable, from the e-mail
+    assert re.fullmatch(r"p[0-9a-f]{10}", eve.id)
+
+
+def test_an_empty_id_without_an_address_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputErrors) as info:
+        _load(tmp_path, HEADER + ";Eve;;Evil AB;\n")
+    found = {e.where: e.message for e in info.value.errors}
+    assert found == {"row 2, column 'id'": "id is empty", "row 2, column 'email'": "email is empty"}
 
 
 def test_unsafe_facilitator_id_is_refused(tmp_path: Path) -> None:

@@ -5,7 +5,8 @@ A phrase is three words running in a catalogue text (placeholders removed):
 the English msgids of every catalogue on one side, their Swedish msgstrs on
 the other; phrases both languages share (names, numbers) are left out. The
 human files are those people read: the overview, the cost sheet for Excel,
-the calendar texts, changes.txt, the reasons in waitlist.csv and the e-mails.
+the invoice basis and the group lists, the calendar texts, changes.txt, the
+reasons in waitlist.csv and the e-mails.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import icalendar
+import openpyxl
 import pytest
 from babel.messages.pofile import read_po
 
@@ -75,6 +77,14 @@ def _human_text(folder: Path) -> str:
     page.feed((folder / "overview.html").read_text(encoding="utf-8"))
     parts.append(" ".join(page.parts))
     parts.append((folder / "costs-excel.csv").read_text(encoding="utf-8-sig").splitlines()[0])
+    parts.append((folder / "invoices.csv").read_text(encoding="utf-8-sig"))
+    for name in ("invoices.xlsx", "groups.xlsx"):
+        if (folder / name).exists():
+            book = openpyxl.load_workbook(folder / name, read_only=True)
+            parts += [" ".join(book.sheetnames)] + [
+                str(v) for sheet in book.worksheets
+                for row in sheet.iter_rows(values_only=True) for v in row if v is not None
+            ]
     rows = list(csv.DictReader(io.StringIO((folder / "waitlist.csv").read_text("utf-8"))))
     parts += [r["reason"] for r in rows]
     for ics in sorted(folder.rglob("*.ics")):

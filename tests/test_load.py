@@ -623,15 +623,17 @@ ROW_B = "p002;Jonas Lindqvist;jonas@kungsbacka.se;Kungsbacka kommun;;;\n"
     ("csv", "where", "words"),
     [
         (
-            "id;name;organization;e-mail\n" + ROW_A,
+            "id;name;organization;emial\n" + ROW_A,
             "row 1",
-            "missing required column(s) 'email' (header names are exact: "
-            "'e-mail' should read 'email')",
+            "missing required column(s) 'email' (accepted headings: email / E-post / "
+            "E-postadress; or map yours in [participants.columns]); did you mean 'emial' "
+            '(map it in [participants.columns], e.g. "emial" = "email")?',
         ),
         (
             "ID;namn;email\n",
             "row 1",
-            "missing required column(s) 'id', 'name', 'organization'",
+            "missing required column(s) 'organization' (accepted headings: organization / "
+            "Organisation / Arbetsplats / Förvaltning; or map",
         ),
         (
             HEADER + ROW_A + ROW_B + ROW_A.replace("asa@", "asa.oberg@"),
@@ -876,3 +878,65 @@ def test_default_holiday_categories_fit_the_country(tmp_path: Path) -> None:
     se = path.read_text(encoding="utf-8").replace('"DE"', '"SE"')
     path.write_text(se, encoding="utf-8")
     assert load_program(path).holiday_categories == ("public", "de_facto")
+
+
+def test_participants_in_the_toml_may_carry_the_office_fields(tmp_path: Path) -> None:
+    toml = MINIMAL + """
+[[participants]]
+id = "p001"
+name = "Åsa Öberg"
+email = "asa@malmo.se"
+organization = "Malmö stad"
+title = "Enhetschef"
+phone = "070-123 45 67"
+org_number = "212000-1124"
+invoice_reference = "Ref 4711"
+"""
+    (asa,) = load_program(program_file(tmp_path, toml)).participants
+    assert (asa.title, asa.phone, asa.org_number, asa.invoice_reference) == (
+        "Enhetschef", "070-123 45 67", "212000-1124", "Ref 4711")
+
+
+def test_swedish_headings_in_any_case_and_accent(tmp_path: Path) -> None:
+    csv = (
+        "NAMN;e-post;Förvaltning;Befattning;TELEFON;kan inte;Undvik;Inte med;Erfarenhet;Anmäld\n"
+        "Åsa Öberg;asa@malmo.se;Malmö stad;Chef;070-1;fri;mon;;ny;2027-01-02\n"
+        "Jonas Lind;jonas@kungsbacka.se;Kungsbacka;;;;;;;\n"
+    )
+    people = load_program(program_file(tmp_path), write(tmp_path, "d.csv", csv)).participants
+    asa, jonas = people
+    assert (asa.name, asa.email, asa.organization, asa.title, asa.phone) == (
+        "Åsa Öberg", "asa@malmo.se", "Malmö stad", "Chef", "070-1")
+    assert asa.unavailable[0].weekday == 4 and asa.avoid[0].weekday == 0
+    assert asa.experience == "ny" and asa.registered is not None
+    # not_with names ids; here the ids come from the addresses
+    again = csv.replace(";;ny;", f";{jonas.id};ny;")
+    asa = load_program(program_file(tmp_path), write(tmp_path, "d.csv", again)).participants[0]
+    assert asa.not_with == (jonas.id,)
+
+
+def test_of_two_columns_for_one_field_the_left_one_with_text_gives_it(tmp_path: Path) -> None:
+    csv = (
+        "Namn;E-post;E-postadress;Organisation\n"
+        "Åsa Öberg;asa@malmo.se;asa.privat@example.org;Malmö stad\n"
+        "Jonas Lind;;jonas@kungsbacka.se;Kungsbacka\n"
+    )
+    asa, jonas = load_program(program_file(tmp_path), write(tmp_path, "d.csv", csv)).participants
+    assert (asa.email, jonas.email) == ("asa@malmo.se", "jonas@kungsbacka.se")
+
+
+def test_not_with_may_name_a_colleague_by_e_mail_address(tmp_path: Path) -> None:
+    """A form's "Inte med" answer is an address: ids are made from addresses there."""
+    csv = (
+        "Namn;E-post;Organisation;Inte med\n"
+        "Åsa Öberg;asa@malmo.se;Malmö stad;Jonas@Kungsbacka.se\n"
+        "Jonas Lind;jonas@kungsbacka.se;Kungsbacka;\n"
+    )
+    asa, jonas = load_program(program_file(tmp_path), write(tmp_path, "d.csv", csv)).participants
+    assert asa.not_with == (jonas.id,)
+    err = error(tmp_path, MINIMAL, csv.replace("Jonas@Kungsbacka.se", "jonas@lund.se"))
+    assert (err.where, err.message) == (
+        "row 2, column 'Inte med'",
+        "unknown e-mail 'jonas@lund.se' in not_with: no participant has that address (name a "
+        "participant by id or by e-mail address)",
+    )

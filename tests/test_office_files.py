@@ -19,8 +19,11 @@ from backstage_sched.cli.app import EXIT_INPUT, EXIT_OK, main
 from backstage_sched.domain import TimeRule
 from backstage_sched.errors import InputError, InputErrors
 from backstage_sched.inputs import limits
+from backstage_sched.inputs.columns import derived_id
 from backstage_sched.inputs.load import load_program
+from backstage_sched.inputs.snapshot import program_from_dict, program_to_dict
 from backstage_sched.inputs.templates import template_rows
+from backstage_sched.inputs.values import _id_problem
 
 PROGRAM = """\
 [program]
@@ -178,12 +181,14 @@ def test_excel_row_numbers_count_blank_rows_and_every_problem_is_reported(
 
 
 def test_a_missing_column_names_the_header_row_of_the_sheet(tmp_path: Path) -> None:
-    path = _workbook(tmp_path / "svar.xlsx", ["ID", "Namn", "E-post", "organization"], [])
+    path = _workbook(tmp_path / "svar.xlsx", ["ID", "Namn", "emial", "Befattning"], [])
     with pytest.raises(InputError) as caught:
         load_program(_program(tmp_path), path)
     assert caught.value.where == 'sheet "Svar", row 1'
-    assert "missing required column(s) 'id', 'name', 'email'" in caught.value.message
-    assert "'ID' should read 'id'" in caught.value.message
+    message = caught.value.message
+    assert "missing required column(s) 'email', 'organization'" in message
+    assert "email / E-post / E-postadress" in message and "Arbetsplats" in message
+    assert "'emial' (map it in [participants.columns], e.g. \"emial\" = \"email\")" in message
 
 
 def test_an_empty_sheet_and_a_file_that_is_no_workbook_are_refused(tmp_path: Path) -> None:
@@ -300,7 +305,13 @@ def test_init_xlsx_writes_the_template_as_a_workbook_that_plans(tmp_path: Path) 
     assert f"plan {folder / 'program.toml'} {workbook} --out" in out
     book = openpyxl.load_workbook(workbook)
     rows = [[c or "" for c in row] for row in book.worksheets[0].iter_rows(values_only=True)]
-    assert rows == template_rows(2027)  # the header and rows of participants.csv
+    assert rows[1:] == template_rows(2027)[1:]  # the rows of participants.csv
+    # headed in Swedish, as the program template is (country SE)
+    assert rows[0] == [
+        "ID", "Namn", "E-post", "Organisation", "Erfarenhet", "Kan inte", "Undvik", "Inte med",
+        "Kalender",
+    ]
+    assert rows[0] == template_rows(2027, "sv")[0]
     csv_program, csv = write_templates(tmp_path / "csv", year=2027)
     assert (
         load_program(folder / "program.toml", workbook).participants
@@ -320,3 +331,196 @@ def test_init_xlsx_refuses_to_overwrite_a_workbook(tmp_path: Path) -> None:
     code, _, err = _run("init", str(tmp_path), "--xlsx")
     assert code == EXIT_INPUT and "already exist" in err
     assert workbook.read_bytes() == before
+
+
+# --------------------------------------------------------------------------- forms as they come
+
+
+# Microsoft Forms in Swedish, a form that asks people to sign in: its own columns hold
+# the respondent's address and name; the questions are headed as the office wrote them.
+MS_HEADER = [
+    "ID", "Starttid", "Sluttid", "E-post", "Namn",
+    "Arbetsplats", "Befattning", "Mobilnummer", "Organisationsnummer", "Fakturareferens",
+    "Kan inte", "Undvik",
+]
+MS_ROWS = [
+    [1, datetime(2027, 1, 3, 9, 15, 22), datetime(2027, 1, 3, 9, 17, 40),
+     "asa.oberg@malmo.se", "Åsa Öberg", "Malmö stad", "Enhetschef", "070-123 45 67",
+     "212000-1124", "Ref 4711", "2027-03-01", None],
+    [2, datetime(2027, 1, 4, 13, 2, 5), datetime(2027, 1, 4, 13, 4, 0),
+     "Jonas@Kungsbacka.se", "Jonas Lindqvist", "Kungsbacka kommun", "Rektor", None,
+     "212000-1355", None, None, "fri 13:00-17:00"],
+]
+# Google Forms in Swedish: Tidstämpel, the collected address, then the questions.
+GOOGLE_HEADER = [
+    "Tidstämpel", "E-postadress", "Förnamn", "Efternamn", "FÖRVALTNING", "titel",
+    "Telefon", "anmald", "Inte med",
+]
+GOOGLE_ROWS = [
+    [datetime(2027, 1, 2, 10, 0, 1), "marta@ystad.se", "Märta", "Ek", "Ystads kommun",
+     "Förvaltningschef", "0411-57 70 00", None, None],
+    [datetime(2027, 1, 2, 11, 30, 0), "per@lund.se", "Per", "Håkansson", "Lunds kommun",
+     None, None, date(2027, 1, 1), None],
+]
+
+
+def test_a_microsoft_forms_export_in_swedish_reads_as_it_comes(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "Backstage-anmälan.xlsx", MS_HEADER, MS_ROWS, sheet="Blad1")
+    program = load_program(_program(tmp_path), path)
+    asa, jonas = program.participants
+    assert (asa.name, asa.email, asa.organization) == (
+        "Åsa Öberg", "asa.oberg@malmo.se", "Malmö stad")
+    assert (asa.title, asa.phone, asa.org_number, asa.invoice_reference) == (
+        "Enhetschef", "070-123 45 67", "212000-1124", "Ref 4711")
+    assert asa.unavailable[0].first == date(2027, 3, 1)
+    assert jonas.avoid[0].weekday == 4 and jonas.invoice_reference == ""
+    # the answer's completion time is when they registered (the waiting list's order)
+    assert asa.registered == datetime(2027, 1, 3, 9, 17, 40)
+    # Forms' response number is no id: the id comes from the address, the same every export
+    assert asa.id == derived_id("asa.oberg@malmo.se") and jonas.id == derived_id(
+        "jonas@kungsbacka.se")
+    assert all(_id_problem(p.id) is None for p in program.participants)
+
+
+def test_a_new_export_gives_everyone_the_same_id(tmp_path: Path) -> None:
+    first = _workbook(tmp_path / "a.xlsx", MS_HEADER, MS_ROWS)
+    later_rows = [list(MS_ROWS[1]), list(MS_ROWS[0])]  # sorted otherwise, numbered anew
+    later_rows[0][0], later_rows[1][0] = 7, 8
+    later_rows[0][3] = "jonas@kungsbacka.se"
+    later = _workbook(tmp_path / "b.xlsx", MS_HEADER, later_rows)
+    ids = {p.email.lower(): p.id for p in load_program(_program(tmp_path), first).participants}
+    again = {p.email.lower(): p.id for p in load_program(_program(tmp_path), later).participants}
+    assert ids == again and len(set(ids.values())) == 2
+
+
+def test_an_anonymous_microsoft_form_takes_name_and_address_from_its_questions(
+    tmp_path: Path,
+) -> None:
+    header = ["ID", "Starttid", "Sluttid", "E-post", "Namn", "Namn", "E-postadress",
+              "Organisation", "Anmäld"]
+    rows = [[1, datetime(2027, 1, 3, 9, 0), datetime(2027, 1, 3, 9, 5), "anonymous", None,
+             "Åsa Öberg", "asa.oberg@malmo.se", "Malmö stad", date(2027, 1, 1)]]
+    program = load_program(_program(tmp_path), _workbook(tmp_path / "x.xlsx", header, rows))
+    (asa,) = program.participants
+    assert (asa.name, asa.email, asa.organization) == (
+        "Åsa Öberg", "asa.oberg@malmo.se", "Malmö stad")
+    assert asa.registered == datetime(2027, 1, 1)  # a column saying so beats Sluttid
+
+
+def test_a_google_forms_export_reads_as_it_comes(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "Formulärsvar.xlsx", GOOGLE_HEADER, GOOGLE_ROWS,
+                     sheet="Formulärsvar 1")
+    marta, per = load_program(_program(tmp_path), path).participants
+    assert (marta.name, marta.organization, marta.title, marta.phone) == (
+        "Märta Ek", "Ystads kommun", "Förvaltningschef", "0411-57 70 00")
+    assert marta.registered == datetime(2027, 1, 2, 10, 0, 1)  # the Tidstämpel
+    assert per.name == "Per Håkansson" and per.registered == datetime(2027, 1, 1)
+    assert marta.id == derived_id("marta@ystad.se")
+
+
+def test_an_error_in_a_forms_export_names_the_column_by_its_heading(tmp_path: Path) -> None:
+    rows = [list(r) for r in GOOGLE_ROWS]
+    rows[1][1] = "per@@lund.se"
+    rows[0][4] = None
+    path = _workbook(tmp_path / "svar.xlsx", GOOGLE_HEADER, rows, sheet="Formulärsvar 1")
+    with pytest.raises(InputErrors) as caught:
+        load_program(_program(tmp_path), path)
+    found = {e.where: e.message for e in caught.value.errors}
+    assert found['sheet "Formulärsvar 1", row 3, column B (E-postadress)'].startswith(
+        "bad e-mail 'per@@lund.se'")
+    assert found['sheet "Formulärsvar 1", row 2, column E (FÖRVALTNING)'] == (
+        "organization is empty")
+    csv = tmp_path / "svar.csv"
+    csv.write_text("Namn;E-post;Arbetsplats\nPer;per@@lund.se;Lund\n", encoding="utf-8")
+    with pytest.raises(InputError) as from_csv:
+        load_program(_program(tmp_path), csv)
+    assert from_csv.value.where == "row 2, column 'E-post'"
+
+
+def test_the_program_maps_any_other_heading(tmp_path: Path) -> None:
+    program = _program(tmp_path)
+    program.write_text(PROGRAM + """
+[participants.columns]
+"Vilken förvaltning arbetar du på?" = "organization"
+"Ditt mobilnummer" = "phone"
+"Deltagarens namn" = "name"
+"Mejla oss" = "email"
+""", encoding="utf-8")
+    header = ["Deltagarens namn", "Mejla oss", "Vilken förvaltning arbetar du på?",
+              "Ditt mobilnummer", "Organisation"]
+    rows = [["Åsa Öberg", "asa@malmo.se", "Kulturförvaltningen", "070-1", "Malmö stad"]]
+    (asa,) = load_program(program, _workbook(tmp_path / "x.xlsx", header, rows)).participants
+    assert (asa.name, asa.email, asa.organization, asa.phone) == (
+        "Åsa Öberg", "asa@malmo.se", "Kulturförvaltningen", "070-1")
+
+
+def test_a_mapping_to_an_unknown_field_names_the_key(tmp_path: Path) -> None:
+    program = _program(tmp_path)
+    program.write_text(PROGRAM + """
+[participants.columns]
+"Mobil" = "telefon"
+"Kommun" = "organisation"
+""", encoding="utf-8")
+    csv = tmp_path / "d.csv"
+    csv.write_text("Namn;E-post;Kommun\nPer;per@lund.se;Lund\n", encoding="utf-8")
+    with pytest.raises(InputErrors) as caught:
+        load_program(program, csv)
+    found = {e.where: e.message for e in caught.value.errors}
+    assert found['[participants.columns] "Mobil"'].startswith(
+        "unknown field 'telefon' for the column \"Mobil\"; fields: id, name")
+    assert "did you mean 'organization'?" in found['[participants.columns] "Kommun"']
+    program.write_text(PROGRAM + '\n[participants]\ncolumn = {"Mobil" = "phone"}\n', "utf-8")
+    with pytest.raises(InputError, match="unknown key 'column' in \\[participants\\]; did you "
+                                         "mean 'columns'"):
+        load_program(program, csv)
+
+
+def test_the_exact_names_of_the_spec_win_over_forms_own_columns(tmp_path: Path) -> None:
+    program = load_program(_program(tmp_path), _forms(tmp_path))  # FORMS_HEADER: both kinds
+    assert [p.id for p in program.participants] == ["1001", "1002", "0042"]
+    assert program.participants[0].registered == datetime(2027, 1, 3)
+
+
+def test_the_office_fields_survive_input_json(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "x.xlsx", MS_HEADER, MS_ROWS)
+    program = load_program(_program(tmp_path), path)
+    data = program_to_dict(program)
+    assert data["participants"][0]["org_number"] == "212000-1124"
+    assert "invoice_reference" not in data["participants"][1]  # only when given
+    assert program_from_dict(data).participants == program.participants
+
+
+def test_english_forms_exports_read_as_they_come(tmp_path: Path) -> None:
+    ms = ["ID", "Start time", "Completion time", "Email", "Name", "Last modified time",
+          "Full name", "Workplace", "Job title", "Mobile"]
+    rows = [[5, datetime(2027, 1, 3, 9, 0), datetime(2027, 1, 3, 9, 4), "Anonymous", None, None,
+             "Åsa Öberg", "Malmö stad", "Head of unit", "+46 70 123"]]
+    with pytest.raises(InputError, match=r"column D \(Email\): email is empty"):
+        load_program(_program(tmp_path), _workbook(tmp_path / "ms.xlsx", ms, rows))
+    rows[0][3] = "asa@malmo.se"  # a form that asks people to sign in
+    (asa,) = load_program(_program(tmp_path), _workbook(tmp_path / "ms.xlsx", ms, rows)
+                          ).participants
+    assert (asa.id, asa.name, asa.organization, asa.title, asa.phone) == (
+        derived_id("asa@malmo.se"), "Åsa Öberg", "Malmö stad", "Head of unit", "+46 70 123")
+    assert asa.registered == datetime(2027, 1, 3, 9, 4)
+    google = ["Timestamp", "Email Address", "First name", "Last name", "Organization"]
+    rows = [[datetime(2027, 1, 2, 8, 0), "per@lund.se", "Per", "Holm", "Lunds kommun"]]
+    (per,) = load_program(_program(tmp_path), _workbook(tmp_path / "g.xlsx", google, rows)
+                          ).participants
+    assert (per.name, per.registered) == ("Per Holm", datetime(2027, 1, 2, 8, 0))
+
+
+def test_rows_that_leave_the_id_empty_are_named_in_a_warning(tmp_path: Path) -> None:
+    header = ["ID", "Namn", "E-post", "Organisation"]
+    rows = [["p001", "Åsa Öberg", "asa@malmo.se", "Malmö stad"],
+            [None, "Jonas Lind", "jonas@kungsbacka.se", "Kungsbacka"]]
+    program = load_program(_program(tmp_path), _workbook(tmp_path / "x.xlsx", header, rows))
+    assert [p.id for p in program.participants] == ["p001", derived_id("jonas@kungsbacka.se")]
+    (warning,) = program.warnings
+    assert warning == (
+        f'{tmp_path / "x.xlsx"}: 1 row(s) leave the id empty (sheet "Svar", row 3); each gets an '
+        "id made from its e-mail address, the same in every new export (e.g. sheet \"Svar\", "
+        f"row 3: '{derived_id('jonas@kungsbacka.se')}')")
+    # a form without an id column is what it is: no warning
+    forms = load_program(_program(tmp_path), _workbook(tmp_path / "f.xlsx", MS_HEADER, MS_ROWS))
+    assert forms.warnings == ()

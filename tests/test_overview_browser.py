@@ -8,13 +8,17 @@ sideways, a wide table scrolls inside its own box, the timeline fits the
 width with every month label and the whole legend on screen, and no two
 labels of the picture overlap. The same plan is also shown in English and
 stretched to a program of 18 months (one letter per month on a phone).
-Screenshots of each page and of its timeline are saved under the test's
-``tmp_path``.
+On a phone every group is a card: its tables turn into one labelled card per
+row, so nothing in a group scrolls sideways. Printed (print media, the width
+inside an A4 portrait page) every table fits the page and each group starts
+a new page. Screenshots of each page and of its timeline are saved under
+the test's ``tmp_path``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -46,7 +50,8 @@ _FACTS = """() => {
   const tables = [...document.querySelectorAll('table')].map((t) => {
     const wrap = t.parentElement;
     return {wrapper: wrap.className, overflowX: getComputedStyle(wrap).overflowX,
-            box: box(wrap), scrollWidth: wrap.scrollWidth, clientWidth: wrap.clientWidth};
+            box: box(wrap), scrollWidth: wrap.scrollWidth, clientWidth: wrap.clientWidth,
+            cards: t.classList.contains('cards'), inCohort: !!t.closest('.cohort')};
   });
   return {
     lang: document.documentElement.lang,
@@ -163,7 +168,73 @@ def test_wide_tables_scroll_inside_their_own_box(
         assert table["box"]["left"] >= 0 and table["box"]["right"] <= width + 0.5
     wide = [t for t in facts["tables"] if t["scrollWidth"] > t["clientWidth"]]
     if width < 600:
-        assert wide, "on a phone the cohort tables are wider than the screen and scroll"
+        assert wide, "on a phone the wide summary tables scroll inside their box"
+
+
+def test_on_a_phone_each_group_is_a_card_that_never_scrolls_sideways(
+    view: tuple[str, int, dict[str, Any], list[str]],
+) -> None:
+    _, width, facts, _ = view
+    groups = [t for t in facts["tables"] if t["inCohort"]]
+    assert groups and all(t["cards"] for t in groups)
+    if width < 600:
+        for table in groups:
+            assert table["scrollWidth"] <= table["clientWidth"], table
+
+
+_CARD = """() => {
+  const td = document.querySelector('.cohort table.cards td');
+  const section = document.querySelector('.cohort').getBoundingClientRect();
+  return {label: getComputedStyle(td, '::before').content, display: getComputedStyle(td).display,
+          head: getComputedStyle(document.querySelector('.cohort thead')).position,
+          right: section.right};
+}"""
+
+A4_WIDTH = 703  # CSS pixels inside A4 portrait (210 mm) less the page's margins (2 × 12 mm)
+
+_PRINT = """() => [...document.querySelectorAll('table')].map((t) => ({
+  right: t.getBoundingClientRect().right, scrollWidth: t.parentElement.scrollWidth,
+  clientWidth: t.parentElement.clientWidth}))"""
+
+
+def test_a_group_card_labels_every_value(browser: Any, pages: dict[str, Path]) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(pages["sv"].as_uri())
+    card = page.evaluate(_CARD)
+    page.close()
+    assert card["label"] == '"Deltagare"' and card["display"] == "block"
+    assert card["head"] == "absolute"  # the header row is there for screen readers only
+    assert card["right"] <= 390
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_the_overview_prints_on_a4_portrait(
+    browser: Any, pages: dict[str, Path], tmp_path: Path, name: str
+) -> None:
+    """Every table fits the width of an A4 page, and each group starts a new page."""
+    page = browser.new_page(viewport={"width": A4_WIDTH, "height": 1000})
+    page.emulate_media(media="print")
+    page.goto(pages[name].as_uri())
+    page.screenshot(path=str(tmp_path / f"{name}-print.png"), full_page=True)
+    tables = page.evaluate(_PRINT)
+    breaks = page.evaluate(
+        "[...document.querySelectorAll('.cohort')].map((c) => getComputedStyle(c).breakBefore)")
+    pdf = page.pdf(format="A4")
+    page.close()
+    assert document_width_fits(tables)
+    assert breaks and set(breaks) == {"page"}
+    assert _pages(pdf) >= len(breaks) + 1  # the summary, then a page (or more) per group
+
+
+def document_width_fits(tables: list[dict[str, float]]) -> bool:
+    """Whether every table lies inside the printed page's width, unscrolled."""
+    return bool(tables) and all(
+        t["right"] <= A4_WIDTH + 0.5 and t["scrollWidth"] <= t["clientWidth"] for t in tables)
+
+
+def _pages(pdf: bytes) -> int:
+    """The number of pages of ``pdf`` (its /Type /Page objects, not /Pages)."""
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
 
 
 def test_the_timeline_fits_with_every_month_and_the_whole_legend(

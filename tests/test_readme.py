@@ -54,7 +54,8 @@ def test_the_five_minute_walkthrough(tmp_path: Path, monkeypatch: pytest.MonkeyP
     (send,) = _blocks("**5. Send the invitations.**", 1)
     _run(send.strip())
     assert sorted(p.name for p in (tmp_path / "ht2027" / "plan" / "sent-eml").iterdir())
-    for name in ("overview.html", "plan.json", "costs.csv", "costs-excel.csv"):
+    for name in ("overview.html", "plan.json", "costs.csv", "costs-excel.csv", "invoices.xlsx",
+                 "invoices.csv", "groups.xlsx"):
         assert (tmp_path / "ht2027" / "plan" / name).is_file(), name
 
 

@@ -129,6 +129,13 @@ class Participant:
     busy: tuple[Busy, ...] = ()
     calendar: str | None = None
     registered: datetime | None = None  # when they registered: ranks the waiting list
+    #: What the office needs for the group lists and the invoices (SPEC §10); "" when not given.
+    phone: str = ""
+    title: str = ""
+    org_number: str = ""  # the employer's organisation number, e.g. 212000-1234
+    invoice_reference: str = ""  # the employer's reference for the invoice
+    #: The colleague whose place they took over (``transfer``), by name; "" for a registration.
+    took_over_from: str = ""
 
 
 @dataclass(frozen=True)

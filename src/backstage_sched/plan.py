@@ -86,6 +86,9 @@ class Unplaced:
     reason: str
 
 
+_BILLING = ("email", "org_number", "invoice_reference")
+
+
 @dataclass(frozen=True)
 class Withdrawal:
     """A person who left the program (SPEC §5): kept for the costs and the checker.
@@ -103,10 +106,15 @@ class Withdrawal:
     cancellation_deadline: date | None = None
     fee_due: bool = False
     held_session: int | None = None
+    #: Who is invoiced when the fee is due (``invoices.xlsx``); "" when not known.
+    email: str = ""
+    org_number: str = ""
+    invoice_reference: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """As ``plan.json`` lists it under ``objective.withdrawals``."""
         deadline = self.cancellation_deadline
+        billing = {key: getattr(self, key) for key in _BILLING if getattr(self, key)}
         return {
             "participant": self.participant,
             "name": self.name,
@@ -116,6 +124,7 @@ class Withdrawal:
             "cancellation_deadline": None if deadline is None else deadline.isoformat(),
             "fee_due": self.fee_due,
             "held_session": self.held_session,
+            **billing,
         }
 
     @classmethod
@@ -132,6 +141,7 @@ class Withdrawal:
             cancellation_deadline=None if deadline is None else date.fromisoformat(deadline),
             fee_due=bool(data.get("fee_due", False)),
             held_session=held if isinstance(held, int) else None,
+            **{key: str(data.get(key) or "") for key in _BILLING},
         )
 
 

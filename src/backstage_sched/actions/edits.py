@@ -112,7 +112,8 @@ def transfer(
 
     new = Participant(
         id=to_id, name=name.strip(), email=email, organization=old.organization,
-        experience=old.experience,
+        experience=old.experience, org_number=old.org_number,
+        invoice_reference=old.invoice_reference, took_over_from=old.name,
     )
     people = tuple(new if p.id == from_id else p for p in program.participants)
     new_program = _without_person(program.replace(participants=people), from_id)
@@ -184,7 +185,10 @@ def withdraw(program: Program, plan: Plan, pid: str, on: date) -> Result:
     """
     person = _participant(program, pid, "participant")
     cohort = plan.cohort_of(pid)
-    record = Withdrawal(pid, person.name, person.organization, on)
+    record = Withdrawal(
+        pid, person.name, person.organization, on, email=person.email,
+        org_number=person.org_number, invoice_reference=person.invoice_reference,
+    )
     notes: list[str] = []
     new_plan = plan
     if cohort is None:

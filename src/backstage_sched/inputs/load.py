@@ -17,11 +17,13 @@ from typing import Any
 
 from ..domain import MetBefore, Program
 from ..errors import InputError, Problems
+from .columns import read_columns
 from .limits import MAX_PROGRAM_BYTES, Registrations, read_capped
 from .people import (
     _check_people,
     _file_participants,
     _toml_participants,
+    not_with_by_email,
     one_registration_per_person,
 )
 from .previous import read_previous
@@ -123,17 +125,19 @@ def load_program(
     window = None if head is None else (head["timezone"], head["start"], head["end"])
     outside = allow_outside_calendars
     people = _toml_participants(file, data, path.parent, window, outside, problems)
+    columns = read_columns(file, data, problems)
     warnings: list[str] = []
     if participants_path is not None:
         listed = data.get("participants")
         limit = Registrations(len(listed) if isinstance(listed, list) else 0, file)
         with problems.check():
             found, read_warnings = _file_participants(
-                Path(participants_path), window, outside, problems, limit
+                Path(participants_path), window, outside, problems, limit, columns
             )
             people += found
             warnings += read_warnings
     people, merged = one_registration_per_person(people, problems)
+    people = not_with_by_email(people)
     warnings += merged
     _check_people(file, facilitators, people, problems)
     earlier: tuple[tuple[MetBefore, ...], tuple[str, ...]] = ((), ())

@@ -25,7 +25,9 @@ from ..domain import Facilitator, Participant
 from ..errors import InputError, Problems
 from ..rules import ONE_PERSON, enforces
 from . import busy as busy_mod
+from . import columns as cols
 from . import limits, workbook
+from .snapshot import OFFICE_FIELDS
 from .values import (
     _array,
     _check_keys,
@@ -51,6 +53,7 @@ _PARTICIPANT_KEYS = (
     "not_with",
     "calendar",
     "registered",
+    *OFFICE_FIELDS,
 )
 _REQUIRED_COLUMNS = ("id", "name", "email", "organization")
 
@@ -58,7 +61,8 @@ _REQUIRED_COLUMNS = ("id", "name", "email", "organization")
 class _Origin:
     """Where one participant record came from, for messages.
 
-    ``columns`` (a workbook) maps each header name to its column letter.
+    ``columns`` (a participants file) maps each field to how its column is
+    shown: ``column D (E-post)`` in a workbook, ``column 'E-post'`` in a CSV.
     """
 
     def __init__(
@@ -77,7 +81,7 @@ class _Origin:
         """The ``where`` of one field: ``row 5, column 'email'``, ``sheet "Svar", row 5,
         column D (email)`` or ``participants[2] email``."""
         if self.columns is not None and key in self.columns:
-            return f"{self.label}, column {self.columns[key]} ({key})"
+            return f"{self.label}, {self.columns[key]}"
         return f"{self.label}, column '{key}'" if self.column_style else f"{self.label} {key}"
 
     def __str__(self) -> str:
@@ -145,6 +149,7 @@ def _participant(
         "not_with": lambda: _ids(file, at("not_with"), "not_with", record.get("not_with") or ""),
         "calendar": lambda: _text(file, at("calendar"), "calendar", record.get("calendar") or ""),
         "registered": lambda: _registered(file, at("registered"), record.get("registered")),
+        **{key: _office_field(file, at(key), key, record.get(key)) for key in OFFICE_FIELDS},
     }
     problems = Problems()  # every cell of the row is checked
     values: dict[str, Any] = {}
@@ -160,6 +165,11 @@ def _participant(
     cal_path = _calendar_path(file, at("calendar"), base_dir, calendar, allow_outside)
     busy = busy_mod.load_busy(cal_path, tz, first, last, file, at("calendar"))
     return replace(person, busy=busy, calendar=calendar)
+
+
+def _office_field(file: str, where: str, key: str, value: object) -> Any:
+    """How :func:`_participant` reads an optional office field (phone, title, ...)."""
+    return lambda: _text(file, where, key, value or "")
 
 
 def _registered(file: str, where: str, value: object) -> datetime | None:
@@ -188,6 +198,8 @@ def _toml_participants(
 ) -> list[tuple[Participant, _Origin]]:
     out: list[tuple[Participant, _Origin]] = []
     tables: list[dict[str, Any]] = []
+    if isinstance(data.get("participants"), dict):
+        return out  # [participants.columns]: the participants are in their own file
     with problems.check():
         tables = _array(file, data, "participants")
     if len(tables) > limits.MAX_REGISTRATIONS:  # refused before a table is checked
@@ -323,24 +335,27 @@ def _table_participants(
     window: tuple[str, date, date] | None,
     allow_outside: bool,
     rows: Problems,
+    mapped: Mapping[str, str] | None = None,
+    notes: list[str] | None = None,
 ) -> list[tuple[Participant, _Origin]]:
     """The participants of ``table``: the first row with text is the header, blank rows are
-    skipped, and every other row is one participant. Row problems go to ``rows``;
-    header problems raise."""
+    skipped, and every other row is one participant. Which column holds which field is
+    :func:`.columns.header_fields` of the header and ``mapped`` (the program's
+    ``[participants.columns]``). Row problems go to ``rows``; header problems raise.
+    Rows that leave an id column empty get an id from their address, said in ``notes``."""
     file = table.file
     header: list[str] | None = None
     header_row = 0
-    letters: dict[str, str] | None = None
+    fields: list[cols.Column] = []
     out: list[tuple[Participant, _Origin]] = []
+    derived: list[tuple[int, str]] = []  # (row, id) of rows whose id column is empty
     for row_no, row in table.rows:
         cells = [c.strip() for c in row]
         if not any(cells):
             continue  # a blank row
         if header is None:
             header, header_row = cells, row_no
-            _check_header(file, table.row(row_no), header)
-            if table.sheet is not None:
-                letters = {name: workbook.column_letter(i) for i, name in enumerate(header) if name}
+            fields = _check_header(file, table.row(row_no), header, mapped or {})
             continue
         with rows.check():
             if table.overflow is not None and any(cells[len(header) :]):
@@ -350,12 +365,20 @@ def _table_participants(
                     f"the row has {len(cells)} cells but the header (row {header_row}) "
                     f"has {len(header)} columns{table.overflow}",
                 )
-            record = {
-                name: (cells[i] if i < len(cells) else "")
-                for i, name in enumerate(header) if name
-            }
-            origin = _Origin(file, table.row(row_no), column_style=True, columns=letters)
+            record, shown = _record(cells, fields, table.sheet is not None)
+            id_cells = [cells[c.index] for c in fields if c.field == "id" and c.index < len(cells)]
+            if any(c.field == "id" for c in fields) and not any(id_cells) and record["id"]:
+                derived.append((row_no, record["id"]))
+            origin = _Origin(file, table.row(row_no), column_style=True, columns=shown)
             out.append((_participant(record, origin, base_dir, window, allow_outside), origin))
+    if derived and notes is not None:
+        shown_rows = ", ".join(table.row(n) for n, _ in derived[:5])
+        more = f" and {len(derived) - 5} more" if len(derived) > 5 else ""
+        notes.append(
+            f"{file}: {len(derived)} row(s) leave the id empty ({shown_rows}{more}); each gets "
+            f"an id made from its e-mail address, the same in every new export (e.g. "
+            f"{table.row(derived[0][0])}: '{derived[0][1]}')"
+        )
     return out
 
 
@@ -365,6 +388,7 @@ def _csv_participants(
     allow_outside: bool = False,
     problems: Problems | None = None,
     limit: limits.Registrations = limits.ALONE,
+    columns: Mapping[str, str] | None = None,
 ) -> tuple[list[tuple[Participant, _Origin]], list[str]]:
     """Every row of the participants CSV at ``path``, and the warnings of reading it;
     row problems go to ``problems`` (raised at the end when None), header and file
@@ -376,7 +400,7 @@ def _csv_participants(
     first_line = next((ln for ln in _lines(text) if ln.strip()), None)
     if first_line is None:
         raise InputError(
-            file, None, f"empty file; expected a header row with {', '.join(_REQUIRED_COLUMNS)}"
+            file, None, f"empty file; expected a header row with {', '.join(cols.REQUIRED)}"
         )
     delimiter = _detect_delimiter(first_line)
     reader = csv.reader(_lines(text), delimiter=delimiter)
@@ -390,12 +414,14 @@ def _csv_participants(
         # every row is read (and counted) before the first is checked
         read = list(limit.capped(file, enumerate(reader, start=1), lambda n: f"row {n}"))
         table = _Table(file, read, overflow=hint)
-        out = _table_participants(table, path.parent, window, allow_outside, rows)
+        notes: list[str] = []
+        out = _table_participants(table, path.parent, window, allow_outside, rows, columns,
+                                  notes)
     except csv.Error as exc:
         raise InputError(file, f"row {reader.line_num}", f"cannot read CSV: {exc}") from exc
     if problems is None:
         rows.raise_any()
-    return out, [] if warning is None else [warning]
+    return out, ([] if warning is None else [warning]) + notes
 
 
 def _xlsx_participants(
@@ -404,21 +430,25 @@ def _xlsx_participants(
     allow_outside: bool = False,
     problems: Problems | None = None,
     limit: limits.Registrations = limits.ALONE,
+    columns: Mapping[str, str] | None = None,
+    notes: list[str] | None = None,
 ) -> list[tuple[Participant, _Origin]]:
     """Every row of the first sheet of the workbook at ``path``, as
-    :func:`_csv_participants` reads a CSV's (within the limits of :mod:`.limits`)."""
+    :func:`_csv_participants` reads a CSV's (within the limits of :mod:`.limits`);
+    what is worth a warning goes to ``notes``."""
     file = str(path)
     sheet = workbook.read_sheet(_file_bytes(path, limits.MAX_WORKBOOK_BYTES), file, limit)
     if not any(c.strip() for _, cells in sheet.rows for c in cells):
         raise InputError(
             file,
             f'sheet "{sheet.name}"',
-            f"empty sheet; expected a header row with {', '.join(_REQUIRED_COLUMNS)} "
+            f"empty sheet; expected a header row with {', '.join(cols.REQUIRED)} "
             "(the participants are read from the workbook's first sheet)",
         )
     rows = problems if problems is not None else Problems()  # every row is checked
     out = _table_participants(
-        _Table(file, sheet.rows, sheet=sheet.name), path.parent, window, allow_outside, rows
+        _Table(file, sheet.rows, sheet=sheet.name), path.parent, window, allow_outside, rows,
+        columns, notes,
     )
     if problems is None:
         rows.raise_any()
@@ -431,36 +461,89 @@ def _file_participants(
     allow_outside: bool = False,
     problems: Problems | None = None,
     limit: limits.Registrations = limits.ALONE,
+    columns: Mapping[str, str] | None = None,
 ) -> tuple[list[tuple[Participant, _Origin]], list[str]]:
     """The participants of the file at ``path`` (a workbook when named ``.xlsx``, else a
-    CSV), and the warnings of reading it; at most ``limit.room`` of them."""
+    CSV), and the warnings of reading it; at most ``limit.room`` of them. ``columns`` is
+    the program's ``[participants.columns]`` (:func:`.columns.read_columns`)."""
     if path.suffix.lower() == ".xlsx":
-        return _xlsx_participants(path, window, allow_outside, problems, limit), []
-    return _csv_participants(path, window, allow_outside, problems, limit)
+        notes: list[str] = []
+        found = _xlsx_participants(path, window, allow_outside, problems, limit, columns, notes)
+        return found, notes
+    return _csv_participants(path, window, allow_outside, problems, limit, columns)
 
 
-def _check_header(file: str, where: str, header: list[str]) -> None:
+def _record(
+    cells: Sequence[str], fields: Sequence[cols.Column], workbook_style: bool
+) -> tuple[dict[str, str], dict[str, str]]:
+    """One row's text per field, and how the column each came from is shown.
+
+    Of the columns holding a field (best first) the first with text gives it; a
+    column Forms adds of its own counts only with an answer (not ``anonymous``).
+    ``name`` is ``first_name`` and ``last_name`` joined when no column holds it;
+    a row without an id gets :func:`.columns.derived_id` of its e-mail address.
+    """
+    record: dict[str, str] = {}
+    shown: dict[str, str] = {}
+    for column in fields:
+        text = cells[column.index] if column.index < len(cells) else ""
+        if column.rank == cols.FORMS and text.casefold() in cols.ANONYMOUS:
+            text = ""
+        if column.field in record and (record[column.field] or not text):
+            continue  # a better column gave it, or this one has nothing either
+        record[column.field] = text
+        letter = workbook.column_letter(column.index)
+        shown[column.field] = (
+            f"column {letter} ({column.heading})" if workbook_style
+            else f"column '{column.heading}'"
+        )
+    parts = [record.pop(key, "") for key in ("first_name", "last_name")]
+    for key in ("first_name", "last_name"):
+        where = shown.pop(key, None)
+        if where is not None and "name" not in shown:
+            shown["name"] = where
+    if not record.get("name"):
+        record["name"] = " ".join(p for p in parts if p)
+    if not record.get("id") and record.get("email", "").strip():
+        record["id"] = cols.derived_id(record["email"])
+    record.setdefault("id", "")
+    return record, shown
+
+
+def _check_header(
+    file: str, where: str, header: list[str], mapped: Mapping[str, str]
+) -> list[cols.Column]:
+    """The columns of ``header`` that hold a field (:func:`.columns.header_fields`).
+
+    Raises when a heading appears twice or a required field has no column.
+    """
     seen: set[str] = set()
-    for name in header:
+    own = cols.forms_own(header)  # Forms' "Namn" may sit beside a question "Namn"
+    for i, name in enumerate(header):
+        if i in own:
+            continue
         if name and name in seen:
             raise InputError(file, where, f"column '{name}' appears twice in the header")
         seen.add(name)
-    missing = [c for c in _REQUIRED_COLUMNS if c not in seen]
+    fields = cols.header_fields(header, mapped)
+    missing = cols.missing_fields(fields)
     if missing:
-        hints = []
-        for col in missing:
-            close = difflib.get_close_matches(col, [h for h in header if h], n=1, cutoff=0.6)
-            lower = [h for h in header if h.lower() == col]
-            if lower or close:
-                hints.append(f"'{(lower or close)[0]}' should read '{col}'")
-        hint = f" (header names are exact: {', '.join(hints)})" if hints else ""
+        named = "; ".join(" / ".join(cols.known_headings(field)) for field in missing)
+        close = [
+            f"'{h}' (map it in [participants.columns], e.g. \"{h}\" = \"{field}\")"
+            for field in missing
+            for h in difflib.get_close_matches(field, [h for h in header if h], n=1, cutoff=0.6)
+        ]
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
         found = ", ".join(h for h in header if h) or "nothing"
         raise InputError(
             file,
             where,
-            f"missing required column(s) {', '.join(repr(c) for c in missing)}{hint}; "
+            f"missing required column(s) {', '.join(repr(c) for c in missing)} (accepted "
+            f"headings: {named}; or map yours in [participants.columns]){hint}; "
             f"the header has: {found}",
         )
+    return fields
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -519,6 +602,21 @@ def one_registration_per_person(
                                     dropped.get(x, x) != p.id))
         fixed.append((replace(p, not_with=named) if named != p.not_with else p, origin))
     return fixed, warnings
+
+
+def not_with_by_email(
+    people: list[tuple[Participant, _Origin]],
+) -> list[tuple[Participant, _Origin]]:
+    """``not_with`` may name a participant by e-mail address (ignoring case), as a form's
+    "Inte med" answer does when ids are made from the addresses: each address that is a
+    participant's becomes their id. Anything else is left for :func:`_check_people`."""
+    ids = {p.email.casefold(): p.id for p, _ in people}
+    out = []
+    for p, origin in people:
+        named = tuple(dict.fromkeys(
+            ids.get(x.casefold(), x) if "@" in x else x for x in p.not_with))
+        out.append((replace(p, not_with=named) if named != p.not_with else p, origin))
+    return out
 
 
 def _check_people(
@@ -653,6 +751,13 @@ def _check_not_with(
             if other_id == p.id:
                 problems.add(InputError(
                     origin.file, origin.at("not_with"), f"not_with names '{p.id}' itself"
+                ))
+            elif "@" in other_id and other_id not in by_id:
+                problems.add(InputError(
+                    origin.file,
+                    origin.at("not_with"),
+                    f"unknown e-mail {_show(other_id)} in not_with: no participant has that "
+                    "address (name a participant by id or by e-mail address)",
                 ))
             elif other_id not in by_id:
                 what = (

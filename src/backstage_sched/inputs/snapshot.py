@@ -91,6 +91,10 @@ def _facilitator_out(f: Facilitator) -> dict[str, Any]:
     }
 
 
+#: The participant's optional office fields, in ``input.json`` only when given.
+OFFICE_FIELDS = ("phone", "title", "org_number", "invoice_reference")
+
+
 def _participant_out(p: Participant) -> dict[str, Any]:
     return {
         "id": p.id,
@@ -107,6 +111,7 @@ def _participant_out(p: Participant) -> dict[str, Any]:
         ],
         "calendar": p.calendar,
         **({"registered": p.registered.isoformat()} if p.registered else {}),
+        **{key: getattr(p, key) for key in (*OFFICE_FIELDS, "took_over_from") if getattr(p, key)},
     }
 
 
@@ -282,6 +287,7 @@ def _participant_in(p: dict[str, Any], source: str) -> Participant:
         busy=tuple(_busy_in(b) for b in p["busy"]),
         calendar=p.get("calendar"),
         registered=datetime.fromisoformat(p["registered"]) if p.get("registered") else None,
+        **{key: str(p.get(key, "")) for key in (*OFFICE_FIELDS, "took_over_from")},
     )
 
 

@@ -1,4 +1,5 @@
-"""Write a plan folder atomically: plan.json, input.json, calendars, overview, costs."""
+"""Write a plan folder atomically: plan.json, input.json, calendars, overview, costs,
+the invoice basis, the group lists."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ from ..plan import Plan
 from .attendance import attendance_csv
 from .changes import CHANGES, OUTBOX, Outbox, first_outbox
 from .costs import costs_csv, costs_excel_csv
+from .groups import GROUPS_XLSX, groups_xlsx
 from .history import MANIFEST, SENT, previous_link, sent_keys, was_sent
 from .ical import write_calendars
+from .invoices import INVOICES_CSV, INVOICES_XLSX, invoices_csv, invoices_xlsx
 from .overview import overview_html
 from .replies_log import REPLIES, RepliesLog, read_replies_log
 from .waitlist import waiting_list, waitlist_csv
@@ -93,6 +96,9 @@ def write_plan_dir(
         with open(tmp / "costs.csv", "w", encoding="utf-8", newline="") as fh:
             fh.write(costs_csv(program, plan))
         (tmp / "costs-excel.csv").write_bytes(costs_excel_csv(program, plan))
+        (tmp / INVOICES_XLSX).write_bytes(invoices_xlsx(program, plan, stamp))
+        (tmp / INVOICES_CSV).write_bytes(invoices_csv(program, plan))
+        (tmp / GROUPS_XLSX).write_bytes(groups_xlsx(program, plan, stamp))
         with open(tmp / "attendance.csv", "w", encoding="utf-8", newline="") as fh:
             fh.write(attendance_csv(program, plan))
         with open(tmp / "waitlist.csv", "w", encoding="utf-8", newline="") as fh:

@@ -109,7 +109,34 @@ summary {{ cursor: pointer; }}
   .timeline svg.dense .month {{ display: none; }}
   .timeline svg.dense .month-narrow {{ display: inline; }}
 }}
-@media print {{ .scroll {{ overflow: visible; background: none; }} }}
+@media (max-width: 40rem) {{
+  .cohort {{ border: 1px solid #d8dee9; border-radius: 8px; padding: 0.2rem 0.7rem 0.4rem; }}
+  table.cards, table.cards tbody, table.cards tr, table.cards td {{ display: block; }}
+  table.cards thead {{ position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip: rect(0 0 0 0); white-space: nowrap; }}
+  table.cards tr {{ border: 1px solid #d8dee9; border-radius: 6px; margin: 0 0 0.5rem;
+    padding: 0.3rem 0.5rem; background: #f8fafc; }}
+  table.cards td {{ position: relative; border: none; padding: 0.1rem 0 0.1rem 40%;
+    text-align: left; white-space: normal; }}
+  table.cards td::before {{ content: attr(data-label); position: absolute; left: 0;
+    width: 38%; color: #5c6773; }}
+  table.cards td:first-child {{ font-weight: 600; }}
+  table.cards td:first-child::before {{ font-weight: normal; }}
+}}
+@page {{ size: A4 portrait; margin: 14mm 12mm; }}
+@media print {{
+  body {{ max-width: none; margin: 0; padding: 0; font-size: 9pt; }}
+  .scroll {{ overflow: visible; background: none; margin: 0.3rem 0 0.6rem; }}
+  table {{ width: 100%; }}
+  th, td {{ padding: 0.1rem 0.3rem; }}
+  td {{ overflow-wrap: anywhere; }}
+  td.num, td.date {{ overflow-wrap: normal; }}
+  td.why {{ min-width: 0; }}
+  tr {{ break-inside: avoid; }}
+  h2, h3 {{ break-after: avoid; }}
+  .cohort {{ break-before: page; }}
+  .timeline svg {{ min-width: 0; }}
+}}
 """
 
 
@@ -127,25 +154,27 @@ def _table(
     num: tuple[int, ...] = (),
     foot: Sequence[str] | None = None,
     cls: dict[int, str] | None = None,
+    cards: bool = False,
 ) -> str:
     """An HTML table in a horizontally scrolling box; cells are already escaped.
 
     Columns in ``num`` are right-aligned, header included; ``cls`` gives other
     columns a class (``date``: never wrapped, ``why``: a wide text column).
+    With ``cards`` each row becomes a card on a phone, every cell labelled
+    with its column's heading (``data-label``), so nothing scrolls sideways.
     """
     classes = {i: "num" for i in num} | (cls or {})
 
-    def row(cells: Sequence[str]) -> str:
-        return (
-            "<tr>"
-            + "".join(
-                f'<td class="{classes[i]}">{c}</td>' if i in classes else f"<td>{c}</td>"
-                for i, c in enumerate(cells)
-            )
-            + "</tr>"
-        )
+    def cell(i: int, c: str) -> str:
+        attrs = f' class="{classes[i]}"' if i in classes else ""
+        if cards and i < len(head):
+            attrs += f' data-label="{_e(head[i])}"'
+        return f"<td{attrs}>{c}</td>"
 
-    out = ['<div class="scroll">', "<table>"]
+    def row(cells: Sequence[str]) -> str:
+        return "<tr>" + "".join(cell(i, c) for i, c in enumerate(cells)) + "</tr>"
+
+    out = ['<div class="scroll">', '<table class="cards">' if cards else "<table>"]
     out.append(
         "<thead><tr>"
         + "".join(
@@ -199,7 +228,7 @@ def _member_table(program: Program, cohort: Cohort, lang: Language) -> str:
         )
     head = (lang._("Member"), lang._("Organisation"), lang._("Experience"), lang._("Own case"),
             *([lang._("Will miss session")] if absences else []))
-    return _table(head, rows, cls={3: "date"})
+    return _table(head, rows, cls={3: "date"}, cards=True)
 
 
 def _session_table(program: Program, cohort: Cohort, lang: Language, venues: bool) -> str:
@@ -236,7 +265,7 @@ def _session_table(program: Program, cohort: Cohort, lang: Language, venues: boo
         head += (lang._("Accepted"), lang._("Tentative"), lang._("Declined"),
                  lang._("Not answered"))
     num = (0, *range(columns, columns + 4)) if answered else (0,)
-    return _table(head, rows, num=num, cls={1: "date", 3: "date"})
+    return _table(head, rows, num=num, cls={1: "date", 3: "date"}, cards=True)
 
 
 def _answers(cohort: Cohort, session: Session) -> tuple[int, int, int, int]:

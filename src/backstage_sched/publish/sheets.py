@@ -1,0 +1,138 @@
+"""Excel workbooks of the plan folder (``invoices.xlsx``, ``groups.xlsx``): the shared parts.
+
+A workbook is written with openpyxl and then made deterministic: the same
+plan gives the same bytes (the zip's timestamps and the document's
+created/modified dates are the plan's stamp, not the clock), as every other
+file of the plan folder. Sheet names follow Excel's rules (at most 31
+characters, none of ``[]:*?/\\``, unique ignoring case).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from ..i18n import Language
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+_MAX_SHEET_NAME = 31
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """``name`` as a sheet name Excel accepts, not in ``taken`` (case-folded; updated).
+
+    >>> taken = set()
+    >>> sheet_title("Skogsägarna / IT", taken), sheet_title("skogsägarna - IT", taken)
+    ('Skogsägarna - IT', 'skogsägarna - IT (2)')
+    >>> sheet_title("'[x]'", set())
+    '-x-'
+    """
+    base = _SHEET_FORBIDDEN.sub("-", name).strip().strip("'").strip() or "-"
+    title = base[:_MAX_SHEET_NAME]
+    n = 1
+    while title.casefold() in taken:
+        n += 1
+        suffix = f" ({n})"
+        title = base[: _MAX_SHEET_NAME - len(suffix)] + suffix
+    taken.add(title.casefold())
+    return title
+
+
+def money_format(lang: Language, currency: str) -> str:
+    """An Excel number format showing an amount in ``currency`` as the language writes it.
+
+    >>> money_format(Language("sv"), "SEK"), money_format(Language("en"), "SEK")
+    ('#,##0.00 "kr"', '"SEK" #,##0.00')
+    """
+    from babel.numbers import get_currency_symbol
+    symbol = get_currency_symbol(currency, locale=lang.locale).replace('"', "")
+    return f'#,##0.00 "{symbol}"' if lang.code == "sv" else f'"{symbol}" #,##0.00'
+
+
+def fill_sheet(
+    sheet: Any,
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    money_columns: Sequence[int] = (),
+    money: str = "",
+) -> int:
+    """Write a bold, frozen ``header`` and ``rows`` into ``sheet``; return the next free row.
+
+    Text stays text, never a formula (``=HYPERLINK(…)`` in a name is shown as
+    typed, not run); a :class:`~decimal.Decimal` becomes a number in
+    the columns ``money_columns`` (0-based) with the number format ``money``.
+    Columns get a width that fits their text.
+    """
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    widths = [len(h) for h in header]
+    sheet.append(list(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    r = 2
+    for row in rows:
+        values: list[object] = []
+        for c, value in enumerate(row):
+            if isinstance(value, Decimal):
+                values.append(float(value))
+            else:
+                values.append(value)
+            width = len(f"{value:,.2f}") + 4 if isinstance(value, Decimal) else len(str(value))
+            if c < len(widths):
+                widths[c] = max(widths[c], width)
+            else:
+                widths.append(width)
+        sheet.append(values)
+        for cell in sheet[r]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl takes a text starting with = for a formula
+        for c in money_columns:
+            sheet.cell(row=r, column=c + 1).number_format = money
+        r += 1
+    for c, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = min(width + 2, 60)
+    return r
+
+
+def bold_row(sheet: Any, row: int) -> None:
+    """Make every cell of ``row`` bold (a subtotal)."""
+    from openpyxl.styles import Font
+    for cell in sheet[row]:
+        cell.font = Font(bold=True)
+
+
+def workbook_bytes(book: Any, stamp: datetime) -> bytes:
+    """The ``.xlsx`` bytes of openpyxl workbook ``book``, the same for the same content.
+
+    The document's created and modified dates are ``stamp`` (UTC), the zip
+    entries' times a fixed date, instead of the clock's.
+    """
+    stamp = stamp.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    book.properties.creator = "backstage-sched"
+    book.properties.created = stamp
+    raw = io.BytesIO()
+    book.save(raw)
+    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + when.encode() + rb"\g<2>",
+                    data,
+                )
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, data)
+    return out.getvalue()
