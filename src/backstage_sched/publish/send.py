@@ -469,19 +469,27 @@ def build_message(
     return msg
 
 
-def _plain_message(ctx: Context, message: dict[str, Any], recipient: dict[str, Any],
-                   sender: str) -> EmailMessage:
-    """A summary: text only, in the program's language, no calendar part."""
-    lang = ctx.lang
+def _plain_envelope(ctx: Context, message: dict[str, Any], recipient: dict[str, Any],
+                    sender: str, subject: str) -> EmailMessage:
+    """The headers of a mail without a calendar part (a summary, a letter): replies go
+    to the coordinator's mailbox when the program names one."""
     msg = EmailMessage()
-    msg["Subject"] = lang._("Change in your Backstage cohort: {program}").format(
-        program=ctx.name)
+    msg["Subject"] = subject
     msg["From"] = _sender_address(sender)
     msg["To"] = _address(str(recipient["name"]), str(recipient["email"]))
     if ctx.organizer:
         msg["Reply-To"] = _address(*ctx.organizer)
     msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = _message_id(message_key(message, recipient))
+    return msg
+
+
+def _plain_message(ctx: Context, message: dict[str, Any], recipient: dict[str, Any],
+                   sender: str) -> EmailMessage:
+    """A summary: text only, in the program's language, no calendar part."""
+    lang = ctx.lang
+    subject = lang._("Change in your Backstage cohort: {program}").format(program=ctx.name)
+    msg = _plain_envelope(ctx, message, recipient, sender, subject)
     msg.set_content(_summary_body(ctx, message, recipient), charset="utf-8")
     msg["Content-Language"] = lang.code
     return msg
@@ -499,14 +507,7 @@ def _letter_message(plan_dir: Path, ctx: Context, message: dict[str, Any],
         raise InputError(outbox, where, "the letter changed since the outbox was written")
     if recipient.get("id") != message.get("person"):
         raise InputError(outbox, where, f"{recipient.get('id')} is not this letter's reader")
-    msg = EmailMessage()
-    msg["Subject"] = str(message.get("subject", ""))
-    msg["From"] = _sender_address(sender)
-    msg["To"] = _address(str(recipient["name"]), str(recipient["email"]))
-    if ctx.organizer:
-        msg["Reply-To"] = _address(*ctx.organizer)
-    msg["Date"] = format_datetime(datetime.now(UTC))
-    msg["Message-ID"] = _message_id(message_key(message, recipient))
+    msg = _plain_envelope(ctx, message, recipient, sender, str(message.get("subject", "")))
     msg.set_content(text.decode("utf-8"), charset="utf-8")
     msg.add_alternative(page.decode("utf-8"), subtype="html", charset="utf-8")
     msg["Content-Language"] = ctx.lang.code
