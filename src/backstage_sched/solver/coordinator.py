@@ -290,15 +290,6 @@ class _Method:
             return False
         return room is None or not diary.room_grid[room][days, slot].any()
 
-    def _room(self, need: int, days: np.ndarray, slot: int) -> int | None:
-        """The first free room seating ``need`` people (-1 when none), or None without rooms."""
-        if not self.program.venues:
-            return None
-        for r, venue in enumerate(self.program.venues):
-            if venue.capacity >= need and not self.diary.room_grid[r][days, slot].any():
-                return r
-        return -1
-
     def _refresh(self, f: int) -> None:
         """Which of facilitator ``f``'s series are still free for a smallest cohort."""
         mine = np.flatnonzero(self.fac == f)
@@ -310,19 +301,36 @@ class _Method:
         self.usable[mine] &= ~taken
 
     def _book(self, c: _Cohort) -> bool:
-        """Book the earliest free series of the least-loaded facilitator that fits."""
+        """Book the earliest free series of the least-loaded facilitator that fits, with
+        the first room free at every session when the program has rooms. Every
+        candidate is judged at once on the diary's grids."""
         need = len(c.members) + 1
         viable = c.idx[(c.fit >= need) & self.usable[c.idx]]
+        if not len(viable):
+            return False
         load = np.array(self.diary.load)[self.fac[viable]]
-        for s in viable[np.lexsort((self.slot[viable], self.days[viable, 0], load))]:
-            f, slot, days = int(self.fac[s]), int(self.slot[s]), self.days[s, :need]
-            room = self._room(need, days, slot)  # the members and the facilitator
-            if room == -1 or not self._free(f, room, days, slot):
-                continue
-            c.series, c.room, c.days = int(s), room, days.tolist()
-            self._take(f, room, c.days, slot, new_cohort=True)
-            return True
-        return False
+        order = viable[np.lexsort((self.slot[viable], self.days[viable, 0], load))]
+        days, slots = self.days[order, :need], self.slot[order][:, None]
+        free = np.ones(len(order), dtype=bool)
+        for f in np.unique(self.fac[order]):
+            mine = self.fac[order] == f
+            free[mine] = ~self.diary.fac_grid[int(f)][days[mine], slots[mine]].any(axis=1)
+        room = np.full(len(order), -1)
+        for r, venue in enumerate(self.program.venues):  # the first room that seats them
+            if venue.capacity >= need:  # the members and the facilitator
+                empty = ~self.diary.room_grid[r][days, slots].any(axis=1)
+                room = np.where((room < 0) & empty, r, room)
+        if self.program.venues:
+            free &= room >= 0
+        hits = np.flatnonzero(free)
+        if not len(hits):
+            return False
+        k = int(hits[0])
+        s, booked = int(order[k]), days[k].tolist()
+        c.series, c.days = s, booked
+        c.room = int(room[k]) if self.program.venues else None
+        self._take(int(self.fac[s]), c.room, booked, int(self.slot[s]), new_cohort=True)
+        return True
 
     def _take(self, f: int, room: int | None, days: list[int], slot: int,
               new_cohort: bool) -> None:
@@ -332,35 +340,42 @@ class _Method:
 
     # -- step 5 ----------------------------------------------------------------------
 
-    def _extend(self, c: _Cohort, p: int) -> bool:
-        """Seat ``p`` in ``c`` with one more session after its last, if every rule allows."""
+    def _extendable(self, c: _Cohort) -> bool:
+        """Whether ``c`` can take one more member: a free seat, and one more session of
+        its series after its last that every member, the facilitator and the room
+        can take."""
         n, s = len(c.members), c.series
         if n >= self.groups.max_size or self.days[s, n + 1] < 0:
             return False
-        if not self._may_join(c.members, p) or self.prefix[p, s] < n + 2:
+        if c.room is not None and self.program.venues[c.room].capacity < n + 2:
             return False
         if any(self.prefix[q, s] < n + 2 for q in c.members):
             return False
-        extra = self.days[s, n + 1: n + 2]
-        f, slot = int(self.fac[s]), int(self.slot[s])
-        if not self._free(f, c.room, extra, slot):
+        return self._free(int(self.fac[s]), c.room, self.days[s, n + 1: n + 2],
+                          int(self.slot[s]))
+
+    def _extend(self, c: _Cohort, p: int) -> bool:
+        """Seat ``p`` in ``c`` (one that is :meth:`_extendable`) with one more session."""
+        n, s = len(c.members), c.series
+        if self.prefix[p, s] < n + 2 or not self._may_join(c.members, p):
             return False
-        if c.room is not None and self.program.venues[c.room].capacity < n + 2:
-            return False
+        extra = int(self.days[s, n + 1])
         c.members.append(p)
-        c.days.append(int(extra[0]))
-        self._take(f, c.room, [int(extra[0])], slot, new_cohort=False)
+        c.days.append(extra)
+        self._take(int(self.fac[s]), c.room, [extra], int(self.slot[s]), new_cohort=False)
         return True
 
-    def _trade(self, booked: list[_Cohort], p: int) -> bool:
+    def _trade(self, booked: list[_Cohort], extendable: list[_Cohort], p: int) -> bool:
         """Seat ``p`` in place of a member who moves to a free seat of another cohort."""
+        if not extendable:
+            return False
         for c in booked:
             if self.prefix[p, c.series] < len(c.members) + 1:
                 continue
             for q in list(c.members):
                 if not self._may_join([m for m in c.members if m != q], p):
                     continue
-                for other in booked:
+                for other in extendable:
                     if other is not c and self._extend(other, q):
                         c.members[c.members.index(q)] = p
                         return True
@@ -401,9 +416,11 @@ class _Method:
             taken = set(c.members)
             waiting = [p for p in waiting if p not in taken]
         rank = {p: n for n, p in enumerate(fits)}
+        extendable = [c for c in booked if self._extendable(c)]
         for p in sorted([*left, *waiting], key=rank.__getitem__):
-            if not any(self._extend(c, p) for c in booked):
-                self._trade(booked, p)
+            if any(self._extend(c, p) for c in extendable) or \
+                    self._trade(booked, extendable, p):
+                extendable = [c for c in booked if self._extendable(c)]
         return booked
 
 
