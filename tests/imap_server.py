@@ -21,14 +21,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from local_servers import free_port, stop
+
 USER, PASSWORD = "kurs", "hemligt-123"
 _START = "from pymap.main import main; main()"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -92,12 +88,7 @@ def running() -> Iterator[ImapServer]:
                 time.sleep(0.05)
         yield ImapServer(port)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         if proc.stderr:
             proc.stderr.close()
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import http.client
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -37,6 +36,7 @@ from backstage_sched.cli.app import main
 from backstage_sched.plan import Plan
 from backstage_sched.publish import ical
 from backstage_sched.publish.folder import default_stamp, read_plan_dir
+from local_servers import free_port, stop
 from tiny_programs import loop_program, tiny_program
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,12 +59,6 @@ PLAN_NAMES = ["company", *TINY_PROGRAMS, "loop"]
 
 # ---------------------------------------------------------------------------
 # The server
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -95,7 +89,7 @@ class Server:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     base = tmp_path_factory.mktemp("radicale")
-    port = _free_port()
+    port = free_port()
     config = base / "config"
     config.write_text(
         "[server]\n"
@@ -136,12 +130,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
             time.sleep(0.05)
         yield srv
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc)
         log.close()
 
 
