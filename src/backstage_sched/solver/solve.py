@@ -1,29 +1,35 @@
-"""Plan a program: whole, as a portfolio of seeds, or split into groups; then polish.
+"""Plan a program: whole, or by the series search; then polish and say why.
 
-The search itself is :func:`.levels.solve_instance` (one CP-SAT model, level
-by level), started from :mod:`.hints`; large programs go through
-:func:`.split.solve_in_groups`. Settings are :class:`.options.SolveOptions`.
+Up to :data:`WHOLE_UP_TO` people (and on every re-plan) the search is
+:func:`.levels.solve_instance` (one CP-SAT model, level by level), from
+24 people as a portfolio of seeds; larger programs go through
+:func:`.neighbourhood.search_series` from two constructions. Settings are
+:class:`.options.SolveOptions`.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import date
+from multiprocessing.synchronize import Event as EventType
 
 from ..domain import Program
 from .bound import placed_bound
-from .decompose import group_count
+from .construct import greedy
+from .coordinator import coordinator_cohorts
 from .explain import unplaced_reasons
 from .instance import EarlierCohort, Instance
 from .levels import solve_instance
+from .neighbourhood import perfect_key, search_series
 from .objective import objective_levels
 from .options import Progress, SolveOptions, Tuning, time_left, tuned
-from .readback import level_value, loads, plan_key
+from .pool import SeriesPool
+from .readback import greedy_schedule, level_value, loads, plan_key
 from .regular import regularize
-from .schedule import Schedule
-from .split import solve_in_groups
+from .schedule import Schedule, ScheduledCohort
 from .swap import swap_off_avoid
 
 
@@ -49,8 +55,8 @@ def solve(
     bound = placed_bound(inst)
     say(f"at most {bound.value} of {len(program.participants)} can be placed "
         f"(bound: {bound.binding})")
-    if not earlier and options.split and group_count(program) > 1:
-        schedule = solve_in_groups(inst, options, say, started, bound.value)
+    if not earlier and len(program.participants) > WHOLE_UP_TO:
+        schedule = _solve_by_series(inst, options, say, started, bound.value)
     elif _portfolio(options, inst):
         schedule = _solve_portfolio(inst, options, say, started, bound.value)
     else:
@@ -75,6 +81,81 @@ def _with_reasons(inst: Instance, schedule: Schedule) -> Schedule:
     why = unplaced_reasons(inst, placed, len(schedule.cohorts), loads(schedule.cohorts),
                            schedule.cohorts)
     return replace(schedule, unplaced=tuple(why.items()))
+
+
+WHOLE_UP_TO = 40
+"""Programs of up to this many people are planned by the whole CP-SAT model, level by
+level, which proves each level optimal in seconds; larger ones from a construction
+by the neighbourhood search over series (:mod:`.neighbourhood`)."""
+
+
+_STOP: list[EventType] = []
+"""In a process of the series portfolio: the event that tells it to stop."""
+
+
+def _stop_with(event: EventType) -> None:
+    _STOP[:] = [event]
+
+
+def _series_search(
+    program: Program, start: str, options: Tuning, ceiling: int, say: Progress | None = None,
+) -> list[ScheduledCohort]:
+    """One search of the series portfolio: the ``start`` construction ("coordinator"
+    or "greedy") improved by the neighbourhood search (top level, so a process can
+    run it); it stops early when the process's stop event is set."""
+    say = say or (lambda _msg: None)
+    inst = Instance.of(program)
+    pool = SeriesPool(inst)
+    if start == "greedy":
+        cohorts = greedy_schedule(inst, greedy(inst))
+    else:
+        cohorts = coordinator_cohorts(inst, pool)
+    say(f"start: {plan_key(inst, cohorts)[0]} placed by the {start} construction")
+    stop = _STOP[0].is_set if _STOP else None
+    return search_series(inst, cohorts, options, say, ceiling, pool, stop=stop)
+
+
+def _solve_by_series(
+    inst: Instance, options: Tuning, say: Progress, started: float, ceiling: int
+) -> Schedule:
+    """Plan a fresh program by the neighbourhood search over series, from the
+    coordinator's method and, in a second process, from the greedy construction
+    (measured: each start leads the search to the better plan on some programs);
+    with one process, the same two one after the other.
+
+    The plan from the coordinator's method is kept when it places everyone it can
+    with no avoid-time hit or irregular session (the second search is then told to
+    stop); otherwise the better of the two by every level, a tie going to the first.
+    Either way the choice does not depend on which search ends first."""
+    program = inst.program
+    second = replace(options, seed=options.seed + 7_919)
+    if options.processes <= 1:  # the same two searches, one after the other
+        found = [_series_search(program, "coordinator", options, ceiling, say)]
+        if plan_key(inst, found[0]) < perfect_key(inst, ceiling):
+            found.append(_series_search(program, "greedy", second, ceiling))
+    else:
+        event = multiprocessing.get_context().Event()
+        with ProcessPoolExecutor(max_workers=1, initializer=_stop_with,
+                                 initargs=(event,)) as workers:
+            other = workers.submit(_series_search, program, "greedy", second, ceiling)
+            first = _series_search(program, "coordinator", options, ceiling, say)
+            found = [first]
+            if plan_key(inst, first) < perfect_key(inst, ceiling):
+                found.append(other.result())
+            else:
+                event.set()
+                other.result()
+    keys = [plan_key(inst, cohorts, every_level=True) for cohorts in found]
+    best = max(range(len(found)), key=lambda n: (keys[n], -n))
+    if best:
+        say("the search from the greedy construction found the better plan")
+    cohorts = found[best]
+    values = {lvl.name: level_value(inst, lvl, cohorts) for lvl in objective_levels(inst)}
+    optimal = {name: False for name in values}
+    optimal["placed"] = values["placed"] >= ceiling
+    say(f"{values['placed']} of {len(inst.participants)} placed in {len(cohorts)} cohorts")
+    return Schedule(cohorts=tuple(cohorts), unplaced=(), objective=values, optimal=optimal,
+                    runtime=time.monotonic() - started)
 
 
 def _polish(inst: Instance, schedule: Schedule, say: Progress) -> Schedule:
