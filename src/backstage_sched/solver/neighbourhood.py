@@ -22,7 +22,7 @@ deterministic time limit, and the rounds are drawn from the seed.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import MutableSequence
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import pairwise
@@ -41,9 +41,10 @@ from .readback import plan_key
 from .schedule import ScheduledCohort
 
 ROUNDS = 30
-"""Most rounds of one search."""
+"""Most rounds of one search (more on a large plan: four passes over its cohorts)."""
 STALL = 6
-"""Rounds without a better plan after which the search stops."""
+"""Rounds without a better plan after which the search stops (more on a large plan:
+one pass over its cohorts)."""
 OFFER = 2
 """Facilitators whose free series a round offers."""
 ALTERNATIVES = 36
@@ -74,11 +75,11 @@ class _Plan:
 
 def search_series(
     inst: Instance, cohorts: list[ScheduledCohort], options: Tuning, say: Progress,
-    ceiling: int, pool: SeriesPool | None = None, stop: Callable[[], bool] | None = None,
+    ceiling: int, pool: SeriesPool | None = None, race: tuple[Race, int] | None = None,
 ) -> list[ScheduledCohort]:
     """``cohorts`` improved by neighbourhood search over series (a fresh program: no
-    held sessions); never worse by :func:`.readback.plan_key`. ``stop``: asked before
-    each round whether to stop at once."""
+    held sessions); never worse by :func:`.readback.plan_key`. With ``race`` (a
+    :class:`Race` and this search's place in it) it stops once it can no longer win."""
     if inst.earlier or not inst.facilitators:
         return cohorts
     pool = pool or SeriesPool(inst)
@@ -89,10 +90,15 @@ def search_series(
     best = list(cohorts)
     best_key = plan_key(inst, best)
     stall = 0
-    for n in range(ROUNDS):
+    passes = -(-len(cohorts) // NEIGHBOURHOOD)  # rounds that free every cohort once
+    for n in range(max(ROUNDS, 4 * passes)):
         needy = search.needy(plan)
-        if best_key >= perfect_key(inst, ceiling) or time_left(options) <= 1 or \
-                stall >= STALL or (stop is not None and stop()):
+        if best_key >= perfect_key(inst, ceiling):
+            if race is not None:
+                race[0].finish(race[1], n)
+            break
+        if time_left(options) <= 1 or stall >= max(STALL, passes) or \
+                (race is not None and race[0].hopeless(race[1], n)):
             break
         found = search.round(plan, search.draw(plan, needy, n), n)
         if found is None:
@@ -109,6 +115,36 @@ def search_series(
                 plan = found  # as good: go on from here, for variety
     best.sort(key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator, c.members))
     return best
+
+
+class Race:
+    """Searches racing to a perfect plan (:func:`perfect_key`), run side by side or one
+    after the other. The winner is the search that needed the fewest rounds, a tie
+    going to the lower place, whichever process is faster: so a search stops once
+    another has won in fewer rounds than it could, and the outcome is the same in
+    one process or two. ``rounds`` (shared between processes) holds, per place,
+    the rounds its search needed, or :data:`NEVER`."""
+
+    NEVER = 1 << 30
+
+    def __init__(self, rounds: MutableSequence[int]) -> None:
+        self.rounds = rounds
+
+    def finish(self, place: int, rounds: int) -> None:
+        """The search at ``place`` reached a perfect plan after ``rounds`` rounds."""
+        self.rounds[place] = rounds
+
+    def hopeless(self, place: int, done: int) -> bool:
+        """Whether the search at ``place``, ``done`` rounds in, can no longer win."""
+        return any((done + 1, place) > (r, other)
+                   for other, r in enumerate(list(self.rounds))
+                   if other != place and r < self.NEVER)
+
+    def winner(self) -> int | None:
+        """The place of the winning search, or None when no search reached a perfect plan."""
+        rounds = list(self.rounds)
+        finished = [(r, place) for place, r in enumerate(rounds) if r < self.NEVER]
+        return min(finished)[1] if finished else None
 
 
 def perfect_key(inst: Instance, ceiling: int) -> tuple[int, ...]:

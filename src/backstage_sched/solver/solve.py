@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from collections.abc import MutableSequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import date
-from multiprocessing.synchronize import Event as EventType
 
 from ..domain import Program
 from .bound import placed_bound
@@ -23,7 +23,7 @@ from .coordinator import coordinator_cohorts
 from .explain import unplaced_reasons
 from .instance import EarlierCohort, Instance
 from .levels import solve_instance
-from .neighbourhood import perfect_key, search_series
+from .neighbourhood import Race, search_series
 from .objective import objective_levels
 from .options import Progress, SolveOptions, Tuning, time_left, tuned
 from .pool import SeriesPool
@@ -89,30 +89,36 @@ level, which proves each level optimal in seconds; larger ones from a constructi
 by the neighbourhood search over series (:mod:`.neighbourhood`)."""
 
 
-_STOP: list[EventType] = []
-"""In a process of the series portfolio: the event that tells it to stop."""
+_RACE: list[Race] = []
+"""In the second process of the series portfolio: the race it takes part in."""
 
 
-def _stop_with(event: EventType) -> None:
-    _STOP[:] = [event]
+def _join(rounds: MutableSequence[int]) -> None:
+    _RACE[:] = [Race(rounds)]
+
+
+STARTS = ("coordinator", "greedy")
+"""The constructions the series searches start from, in their places in the race."""
 
 
 def _series_search(
-    program: Program, start: str, options: Tuning, ceiling: int, say: Progress | None = None,
+    program: Program, place: int, options: Tuning, ceiling: int,
+    say: Progress | None = None, race: Race | None = None,
 ) -> list[ScheduledCohort]:
-    """One search of the series portfolio: the ``start`` construction ("coordinator"
-    or "greedy") improved by the neighbourhood search (top level, so a process can
-    run it); it stops early when the process's stop event is set."""
+    """The search at ``place`` of the series portfolio: the construction
+    ``STARTS[place]`` improved by the neighbourhood search (top level, so a
+    process can run it); seeds differ by place."""
     say = say or (lambda _msg: None)
+    race = race or _RACE[0]
     inst = Instance.of(program)
     pool = SeriesPool(inst)
-    if start == "greedy":
+    if STARTS[place] == "greedy":
         cohorts = greedy_schedule(inst, greedy(inst))
     else:
         cohorts = coordinator_cohorts(inst, pool)
-    say(f"start: {plan_key(inst, cohorts)[0]} placed by the {start} construction")
-    stop = _STOP[0].is_set if _STOP else None
-    return search_series(inst, cohorts, options, say, ceiling, pool, stop=stop)
+    say(f"start: {plan_key(inst, cohorts)[0]} placed by the {STARTS[place]} construction")
+    options = replace(options, seed=options.seed + 7_919 * place)
+    return search_series(inst, cohorts, options, say, ceiling, pool, race=(race, place))
 
 
 def _solve_by_series(
@@ -123,32 +129,28 @@ def _solve_by_series(
     (measured: each start leads the search to the better plan on some programs);
     with one process, the same two one after the other.
 
-    The plan from the coordinator's method is kept when it places everyone it can
-    with no avoid-time hit or irregular session (the second search is then told to
-    stop); otherwise the better of the two by every level, a tie going to the first.
-    Either way the choice does not depend on which search ends first."""
+    When a search reaches a perfect plan (:func:`.neighbourhood.perfect_key`), the
+    one that needed the fewest rounds wins (:class:`.neighbourhood.Race`);
+    otherwise the better plan by every level, a tie going to the first. Either way
+    the choice does not depend on which search ends first."""
     program = inst.program
-    second = replace(options, seed=options.seed + 7_919)
-    if options.processes <= 1:  # the same two searches, one after the other
-        found = [_series_search(program, "coordinator", options, ceiling, say)]
-        if plan_key(inst, found[0]) < perfect_key(inst, ceiling):
-            found.append(_series_search(program, "greedy", second, ceiling))
+    if options.processes <= 1:
+        race = Race([Race.NEVER] * len(STARTS))
+        found = [_series_search(program, 0, options, ceiling, say, race),
+                 _series_search(program, 1, options, ceiling, race=race)]
     else:
-        event = multiprocessing.get_context().Event()
-        with ProcessPoolExecutor(max_workers=1, initializer=_stop_with,
-                                 initargs=(event,)) as workers:
-            other = workers.submit(_series_search, program, "greedy", second, ceiling)
-            first = _series_search(program, "coordinator", options, ceiling, say)
-            found = [first]
-            if plan_key(inst, first) < perfect_key(inst, ceiling):
-                found.append(other.result())
-            else:
-                event.set()
-                other.result()
-    keys = [plan_key(inst, cohorts, every_level=True) for cohorts in found]
-    best = max(range(len(found)), key=lambda n: (keys[n], -n))
+        rounds = multiprocessing.get_context().Array("i", [Race.NEVER] * len(STARTS))
+        race = Race(rounds)
+        with ProcessPoolExecutor(max_workers=1, initializer=_join,
+                                 initargs=(rounds,)) as workers:
+            other = workers.submit(_series_search, program, 1, options, ceiling)
+            found = [_series_search(program, 0, options, ceiling, say, race), other.result()]
+    best = race.winner()
+    if best is None:
+        keys = [plan_key(inst, cohorts, every_level=True) for cohorts in found]
+        best = max(range(len(found)), key=lambda n: (keys[n], -n))
     if best:
-        say("the search from the greedy construction found the better plan")
+        say(f"the search from the {STARTS[best]} construction found the better plan")
     cohorts = found[best]
     values = {lvl.name: level_value(inst, lvl, cohorts) for lvl in objective_levels(inst)}
     optimal = {name: False for name in values}
