@@ -213,7 +213,7 @@ def test_overview_is_valid_self_contained_html() -> None:
 
 def test_overview_content_and_escaping() -> None:
     program, plan = make()
-    page = overview_html(program, plan)
+    page = _unlabelled(overview_html(program, plan))
     text = "".join(_check(page).text)
     assert "Backstage 2027 — Stockholm" in page
     assert "11 Jan 2027 – 17 Dec 2027" in page
@@ -360,7 +360,7 @@ def test_overview_escapes_every_user_text() -> None:
 
 
 def _unlabelled(page: str) -> str:
-    """``page`` without the cells' ``data-label`` (a group's tables are cards on a phone)."""
+    """``page`` without the cells' ``data-label`` (every table is cards on a phone)."""
     return re.sub(r' data-label="[^"]*"', "", page)
 
 
@@ -388,7 +388,7 @@ def test_overview_has_every_session_owner_and_deadline() -> None:
 def test_overview_venue_use() -> None:
     program, plan = make()
     program = program.replace(venues=(*program.venues, Venue("hall", "Hall <B>", 20)))
-    page = overview_html(program, plan)
+    page = _unlabelled(overview_html(program, plan))
     section = page[page.index('<section id="venues">') :]
     # Room Ä: capacity 8, used by c02 for its 3 sessions, 2 members + facilitator
     assert (
@@ -397,13 +397,14 @@ def test_overview_venue_use() -> None:
     ) in section
     hall = '<td>Hall &lt;B&gt;</td><td class="num">20</td><td>—</td>'
     assert hall + '<td class="num">0</td>' in section
-    page = overview_html(program.replace(venues=()), replace(plan, cohorts=(plan.cohorts[0],)))
+    page = _unlabelled(
+        overview_html(program.replace(venues=()), replace(plan, cohorts=(plan.cohorts[0],))))
     assert "No venues in this program" in page
 
 
 def test_overview_cost_table_and_totals() -> None:
     program, plan = make()
-    page = overview_html(program, plan)
+    page = _unlabelled(overview_html(program, plan))
     section = page[page.index('<section id="costs">') : page.index('<section id="withdrawals">')]
     nb = "\u00a0"
     assert (
@@ -437,7 +438,7 @@ def test_overview_withdrawals() -> None:
         "held_session": None,
     }
     early = {**late, "participant": "py", "name": "Ulla Tid", "on": "2027-01-02", "fee_due": False}
-    page = overview_html(program, replace(plan, history=_left(late, early)))
+    page = _unlabelled(overview_html(program, replace(plan, history=_left(late, early))))
     section = page[page.index('<section id="withdrawals">') :]
     assert (
         '<td>Per Sen <span class="id">(px)</span></td><td>Ceta</td><td>c02</td>'
@@ -452,7 +453,7 @@ def test_overview_withdrawals() -> None:
 def test_overview_timeline_shades_holidays_blackouts_closed_days() -> None:
     program, plan = make()
     program = program.replace(extra_closed=(date(2027, 5, 7),))
-    page = overview_html(program, plan)
+    page = _unlabelled(overview_html(program, plan))
     svg = page[page.index("<svg") : page.index("</svg>")]
     assert svg.count('<rect class="blackout"') == 1
     holidays = public_holidays("SE", ("public", "de_facto"), [2027])
@@ -718,13 +719,15 @@ def test_costs_excel_csv_neutralises_formulas() -> None:
     assert all(r[5] == "'=SUM(A1)" for r in table[1:])
     assert all(r[2].isdigit() for r in table[1:])
     # the HTML page shows the organisation as typed, escaped, without the quote
-    page = overview_html(program, plan)
+    page = _unlabelled(overview_html(program, plan))
     assert "<td>-Minus AB</td>" in page and "'-Minus AB" not in page
 
 
 def test_a_groups_cells_carry_their_column_for_the_phone_cards() -> None:
     page = overview_html(*make(None))
-    assert page.count('<table class="cards">') == 4  # members and sessions of two groups
+    # every table is cards: the summary tables too (cohorts, load, venues, unplaced,
+    # costs, closed days), then members and sessions of two groups
+    assert page.count("<table") == page.count('<table class="cards">') >= 4
     assert '<td data-label="Deltagare">Åsa Öberg <span class="id">(p1)</span></td>' in page
     assert '<td class="date" data-label="Datum">2027-03-02</td>' in page
     assert '<td data-label="Fallägare">Björn &lt;Ärlig&gt; &amp; Son</td>' in page

@@ -4,9 +4,10 @@ Summary, timeline (:mod:`.timeline`), cohorts, facilitators' load, venue use,
 unplaced people and why, costs per organisation (:mod:`.costs`) and
 withdrawals, as HTML5 with inline CSS and SVG and no script. Every text is in
 the program's language (the ``reports`` catalogue), dates, numbers and money
-in its conventions. Readable on a phone: the page never scrolls sideways;
-a wide table scrolls inside its own box. A deterministic function of the
-program and the plan; every user-typed text is HTML-escaped.
+in its conventions. Readable on a phone: the page never scrolls sideways,
+and every table turns into labelled cards (one per row) that fit the width.
+A deterministic function of the program and the plan; every user-typed text
+is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -111,17 +112,26 @@ summary {{ cursor: pointer; }}
 }}
 @media (max-width: 40rem) {{
   .cohort {{ border: 1px solid #d8dee9; border-radius: 8px; padding: 0.2rem 0.7rem 0.4rem; }}
-  table.cards, table.cards tbody, table.cards tr, table.cards td {{ display: block; }}
+  table.cards, table.cards tbody, table.cards tfoot, table.cards tr, table.cards td {{
+    display: block; }}
   table.cards thead {{ position: absolute; width: 1px; height: 1px; overflow: hidden;
     clip: rect(0 0 0 0); white-space: nowrap; }}
   table.cards tr {{ border: 1px solid #d8dee9; border-radius: 6px; margin: 0 0 0.5rem;
     padding: 0.3rem 0.5rem; background: #f8fafc; }}
-  table.cards td {{ position: relative; border: none; padding: 0.1rem 0 0.1rem 40%;
-    text-align: left; white-space: normal; }}
-  table.cards td::before {{ content: attr(data-label); position: absolute; left: 0;
-    width: 38%; color: #5c6773; }}
+  table.cards td {{ display: flow-root; border: none; padding: 0.1rem 0 0.1rem 40%;
+    text-align: left; white-space: normal; min-width: 0; background: none; }}
+  /* the label floats in the cell's left padding (40 % of the card = 66.67 % of the
+     value's width); its margin box is 0 wide, so the value is not pushed aside, and
+     the cell grows to the taller of label and value (flow-root holds the float) */
+  table.cards td::before {{ content: attr(data-label); float: left; width: 63.33%;
+    margin: 0 3.34% 0 -66.67%; color: #5c6773; font-weight: normal; }}
+  table.cards td:empty {{ display: none; }}
+  table.cards td.why {{ padding-left: 0; }}
+  table.cards td.why::before {{ float: none; display: block; width: auto; margin: 0; }}
+  table.cards tfoot tr {{ background: #f1f4f8; font-weight: 600; }}
+  table.cards tfoot td:first-child {{ padding-left: 0; }}
+  table.cards tfoot td:first-child::before {{ content: none; }}
   table.cards td:first-child {{ font-weight: 600; }}
-  table.cards td:first-child::before {{ font-weight: normal; }}
 }}
 @page {{ size: A4 portrait; margin: 14mm 12mm; }}
 @media print {{
@@ -154,20 +164,21 @@ def _table(
     num: tuple[int, ...] = (),
     foot: Sequence[str] | None = None,
     cls: dict[int, str] | None = None,
-    cards: bool = False,
+    cards: bool = True,
 ) -> str:
     """An HTML table in a horizontally scrolling box; cells are already escaped.
 
     Columns in ``num`` are right-aligned, header included; ``cls`` gives other
     columns a class (``date``: never wrapped, ``why``: a wide text column).
-    With ``cards`` each row becomes a card on a phone, every cell labelled
-    with its column's heading (``data-label``), so nothing scrolls sideways.
+    With ``cards`` (every table of the overview) each row becomes a card on a
+    phone, every cell labelled with its column's heading (``data-label``), so
+    nothing scrolls sideways at 390 px; the footer row becomes a card too.
     """
     classes = {i: "num" for i in num} | (cls or {})
 
     def cell(i: int, c: str) -> str:
         attrs = f' class="{classes[i]}"' if i in classes else ""
-        if cards and i < len(head):
+        if cards and i < len(head) and head[i]:
             attrs += f' data-label="{_e(head[i])}"'
         return f"<td{attrs}>{c}</td>"
 
