@@ -228,3 +228,22 @@ def test_covers_agrees_with_minute_by_minute(
     assert (rule.weekday, rule.start, rule.end) == (weekday, _t(lo), _t(hi))
     expected = day.weekday() == weekday and any(lo <= m < hi for m in range(qlo, qhi))
     assert covers(rule, day, _t(qlo), _t(qhi)) == expected
+
+
+def test_every_bad_item_is_reported_in_one_error() -> None:
+    """A cell with several expressions: each bad one named with its own hint, not the first."""
+    with pytest.raises(InputError) as err:
+        parse_rules("mon 13:00-17:00; tisdag; xx; 11.01.2027; fri 9-12", "p.csv",
+                    "row 3, column 'avoid'")
+    message = err.value.message
+    assert err.value.where == "row 3, column 'avoid'"
+    assert message.startswith("3 of the time expressions cannot be read: ")
+    assert "unknown weekday 'xx' (use mon, tue" in message
+    assert "bad date '11.01.2027' in '11.01.2027' (write dates as YYYY-MM-DD)" in message
+    assert "'fri 9-12'" in message
+    assert "tisdag" not in message and "mon 13:00" not in message
+
+
+def test_a_swedish_weekday_is_offered_in_the_hint() -> None:
+    with pytest.raises(InputError, match="mån, tis, ons, tor, fre, lör, sön"):
+        parse_rules("fredg")
