@@ -578,7 +578,7 @@ def test_swedish_calendar_texts_are_what_a_coordinator_writes() -> None:
     kickoff, second = (str(e["DESCRIPTION"]).split("\n") for e in evs[:2])
     assert kickoff == [
         "Backstage 2027 – Backstage-grupp c01, uppstartsträff (träff 1 av 4)",
-        "Uppstartsträff – ingen fallägare",
+        "Uppstartsträff – inget fall tas upp den här gången",
         "Samtalsledare: Anna Fält",
         "Plats: meddelas senare",
         "Sista dag för kostnadsfri avbokning: lördag 13 mars 2027",

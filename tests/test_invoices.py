@@ -62,7 +62,7 @@ def test_a_row_per_billable_person_says_why() -> None:
     why = {r.participant: r.why for r in rows}
     assert why == {
         "p1": "Anmäld",
-        "p3": "Tog över platsen från Olle Alm",
+        "p3": "Har tagit över platsen efter Olle Alm",
         "p2": "Anmäld",
         "p4": "Anmäld",
         "px": "Avbokade 2027-01-12, efter sista dag för kostnadsfri avbokning (2027-01-09)",
@@ -168,7 +168,7 @@ def test_a_transfer_and_a_late_withdrawal_are_billed_as_such() -> None:
                                 date(2027, 1, 4))
     program, plan, _ = withdraw(program, plan, "p4", date(2027, 1, 15))  # after c02's deadline
     rows = {r.participant: r for r in invoice_rows(program, plan)}
-    assert rows["p9"].why == "Tog över platsen från Åsa Öberg"
+    assert rows["p9"].why == "Har tagit över platsen efter Åsa Öberg"
     assert (rows["p9"].org_number, rows["p9"].invoice_reference) == ("556000-0001", "Ref 12")
     assert rows["p4"].why.startswith("Avbokade 2027-01-15, efter sista dag")
     assert rows["p4"].email == "dana@ceta.se"

@@ -203,7 +203,7 @@ def test_an_absence_tells_the_absent_person_in_their_own_words(
     assert len(absence) == 1
     text = absence[0].get_body(preferencelist=("plain",)).get_content()
     assert "Vi har noterat att du inte kan komma den" in text
-    assert "ditt fall flyttas till" in text
+    assert "Ditt fall tas i stället upp" in text
     assert "kommer inte" not in text
     for r, m in mails:
         if r != people[pid]:

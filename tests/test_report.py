@@ -225,8 +225,9 @@ def test_overview_content_and_escaping() -> None:
     assert "Room Ä" in page
     assert "Anna Fält" in page
     # summary figures
-    for label, value in (("Registrations", 6), ("Placed", 4), ("Unplaced", 2), ("Cohorts", 2)):
+    for label, value in (("registrations", 6), ("placed", 4), ("unplaced", 2), ("cohorts", 2)):
         assert f"<li><b>{value}</b>{label}</li>" in page
+    assert "times in Europe/Stockholm" not in text and "Swedish time" in text
     # sessions: date, weekday, time, case owner (British dates in English)
     assert "02/03/2027" in text and "Tuesday" in text and "09:00–12:00" in text
     assert "19/01/2027" in text and "13:00–16:00" in text
@@ -421,7 +422,7 @@ def test_overview_cost_table_and_totals() -> None:
         f'<td class="num">SEK{nb}17,500</td><td class="num">SEK{nb}87,500</td>'
         '<td class="date">09/01/2027</td><td class="num">0</td></tr></tfoot>'
     ) in section
-    assert f"<li><b>SEK{nb}87,500</b>Total incl. VAT</li>" in page
+    assert f"<li><b>SEK{nb}87,500</b>in all incl. VAT</li>" in page
     assert f"Fee SEK{nb}17,500 per participant excl. VAT; VAT 25%." in section
 
 
@@ -446,7 +447,7 @@ def test_overview_withdrawals() -> None:
         "<td>yes, SEK\u00a017,500 excl. VAT</td>"
     ) in section
     assert '<td class="date">02/01/2027</td><td class="date">09/01/2027</td><td>no</td>' in section
-    assert "<li><b>2</b>Withdrawals</li>" in page
+    assert "<li><b>2</b>withdrawals</li>" in page
     assert "No withdrawals." in overview_html(program, plan)
 
 
@@ -508,7 +509,10 @@ def test_overview_is_in_swedish_by_default_in_sweden() -> None:
         "Fallägare",
         "Träff 2 av 3",
         "Sista dag för kostnadsfri avbokning",
-        "Ej placerade",
+        "Sista avbokningsdag",
+        "Utan plats",
+        "Varför ingen plats",
+        "svensk tid",
         "Avgift exkl. moms",
         "Kostnader per organisation",
         "Grupp c01",
@@ -522,7 +526,9 @@ def test_overview_is_in_swedish_by_default_in_sweden() -> None:
     assert "Sista dag för kostnadsfri avbokning: lördag 20 februari 2027" in text
     assert '<td class="date">2027-03-02</td><td>tisdag</td>' in page
     assert f'<td class="num">35{NB}000{NB}kr</td>' in page
-    assert f"<li><b>87{NB}500{NB}kr</b>Totalt inkl. moms</li>" in page
+    assert f"<li><b>87{NB}500{NB}kr</b>totalt inkl. moms</li>" in page
+    assert "<li><b>6</b>anmälda</li>" in page and "<li><b>2</b>grupper</li>" in page
+    assert "tider i" not in text and "Europe/Stockholm" not in text
     assert f"Avgift 17{NB}500{NB}kr per deltagare exkl. moms; moms 25{NB}%." in text
     # the reasons are shown as the plan gives them (translated at their source)
     assert "Alfa AB already has a member in every cohort" in text
@@ -559,7 +565,7 @@ def test_costs_excel_header_is_in_the_programs_language() -> None:
     text = costs_excel_csv(program, plan).decode("utf-8-sig")
     assert text.splitlines()[0] == (
         "Organisation;Deltagare;Avgift exkl. moms;Moms;Totalt inkl. moms;Valuta;"
-        "Tidigaste sista dag för kostnadsfri avbokning;Sena avbokningar (debiteras)"
+        "Avboka utan kostnad senast;Sena avbokningar som debiteras"
     )
     assert "Alfa AB;2;35000;8750;43750;SEK;2027-01-09;0\r\n" in text
     # costs.csv is a machine file: its field names never change with the language
@@ -731,3 +737,75 @@ def test_a_groups_cells_carry_their_column_for_the_phone_cards() -> None:
     assert '<td data-label="Deltagare">Åsa Öberg <span class="id">(p1)</span></td>' in page
     assert '<td class="date" data-label="Datum">2027-03-02</td>' in page
     assert '<td data-label="Fallägare">Björn &lt;Ärlig&gt; &amp; Son</td>' in page
+
+
+def _proof_text(program: Program, plan: Plan, **objective: object) -> str:
+    from backstage_sched.plan import Objective
+    page = overview_html(program, replace(plan, objective=Objective(**objective)))
+    summary = page[page.index('<section id="summary">'):page.index("</section>") + 10]
+    return " ".join(_check(summary).text)
+
+
+def test_the_summary_says_what_is_proven_as_a_coordinator_would() -> None:
+    """Everyone placed, the most placeable placed, or the best found in time; never
+    "placed 4 of at most 4: proven" (issue 21 item 5)."""
+    program, plan = make(None)  # Swedish; 6 registered, 4 placed
+    text = _proof_text(program, plan, placed=4, registered=6, optimal=True, placed_bound=4)
+    assert "4 av 6 anmälda har fått plats – fler går inte att placera med de här " \
+        "anmälningarna och reglerna." in text
+    assert "bevisat" not in text and "högst 4 placerade" not in text
+    everyone = replace(plan, unplaced=())
+    program4 = program.replace(participants=program.participants[:4])
+    text = _proof_text(program4, everyone, placed=4, registered=4, optimal=True, placed_bound=4)
+    assert "Alla 4 anmälda har fått plats." in text
+    text = _proof_text(program, plan, placed=4, registered=6, optimal=False, placed_bound=5)
+    assert "det kan finnas en plan som placerar fler. Fler än 5 går inte att placera." in text
+    english = _proof_text(program.replace(language="en"), plan, placed=4, registered=6,
+                          optimal=True, placed_bound=4)
+    assert "4 of 6 registrants placed: no plan of these registrations and rules places " \
+        "more." in english
+
+
+def test_figures_take_the_plural_form_of_their_number() -> None:
+    """"1 avbokning", "2 grupper": each key figure's label agrees with its number."""
+    program, plan = make(None)
+    one = replace(plan, history=_left({
+        "participant": "px", "name": "Per Sen", "organization": "Ceta", "on": "2027-01-12",
+        "fee_due": True, "cancellation_deadline": "2027-01-09", "cohort": "c02",
+        "held_session": None,
+    }), cohorts=plan.cohorts[:1])
+    page = overview_html(program, one)
+    assert "<li><b>1</b>avbokning</li>" in page and "<li><b>1</b>grupp</li>" in page
+    assert "<li><b>3</b>träffar</li>" in page and "<li><b>3</b>samtalsledare</li>" in page
+    assert "Avbokningar" not in page[:page.index('<section id="timeline"')]
+    english = overview_html(program.replace(language="en"), one)
+    assert "<li><b>1</b>withdrawal</li>" in english and "<li><b>1</b>cohort</li>" in english
+
+
+def test_experience_levels_show_in_the_programs_language() -> None:
+    """The data keeps "new" and "experienced"; a Swedish overview shows "ny" and
+    "erfaren", any other label as typed."""
+    program, plan = make(None)
+    page = _unlabelled(overview_html(program, plan))
+    members = page[page.index('<section class="cohort"'):]
+    assert "<td>ny</td>" in members and "<td>erfaren</td>" in members
+    assert "<td>senior</td>" in members
+    assert ">new<" not in members and ">experienced<" not in members
+    assert program.participant("p4").experience == "experienced"
+    english = _unlabelled(overview_html(*make("en")))
+    assert "<td>experienced</td>" in english and "<td>new</td>" in english
+
+
+def test_a_blackout_without_a_name_is_named_in_the_programs_language() -> None:
+    program, plan = make(None)
+    nameless = program.replace(blackouts=(Blackout("Blackout", date(2027, 6, 21),
+                                                   date(2027, 8, 13)),))
+    page = overview_html(nameless, plan)
+    assert "Uppehåll: Uppehåll (21 juni 2027 – 13 aug. 2027)" in page
+    assert "Blackout" not in page
+
+
+def test_another_time_zone_keeps_its_name() -> None:
+    program, plan = make(None)
+    page = overview_html(program.replace(timezone="Europe/Helsinki"), plan)
+    assert "tider i tidszonen Europe/Helsinki" in page and "svensk tid" not in page

@@ -22,6 +22,7 @@ from ..i18n import Language
 from ..plan import Cohort, Plan, Session
 from .costs import cost_rows
 from .labels import (
+    blackout_name,
     country_name,
     facilitator_name,
     language,
@@ -35,6 +36,7 @@ from .labels import (
     session_label,
     venue_name,
     weekday,
+    zone_words,
 )
 from .labels import escaped as _e
 from .timeline import (
@@ -232,7 +234,7 @@ def _member_table(program: Program, cohort: Cohort, lang: Language) -> str:
             [
                 _person(program, pid),
                 _e(participant_org(program, pid)),
-                _e(participant_experience(program, pid)),
+                _e(participant_experience(program, pid, lang)),
                 _e(when),
                 *([_e(missed or "—")] if absences else []),
             ]
@@ -350,7 +352,8 @@ def _closed_list(program: Program, lang: Language) -> str:
     for b in sorted(program.blackouts, key=lambda b: (b.start, b.end, b.name)):
         if b.end >= program.start and b.start <= program.end:
             span = f"{numeric_day(lang, b.start)} – {numeric_day(lang, b.end)}"
-            listed.append((b.start, [_e(span), "", _e(b.name), _e(lang._("blackout"))]))
+            name = blackout_name(lang, b.name)
+            listed.append((b.start, [_e(span), "", _e(name), _e(lang._("blackout"))]))
     if not listed:
         return ""
     listed.sort(key=lambda item: item[0])
@@ -598,26 +601,32 @@ def _withdrawal_table(program: Program, plan: Plan, lang: Language) -> str:
 
 
 def _figures(program: Program, plan: Plan, lang: Language) -> list[tuple[str, str]]:
-    """(label, value) of the summary's key figures, in the order shown."""
+    """(label, value) of the summary's key figures, in the order shown.
+
+    Each label is the plural form for its number (ngettext): ``1 avbokning``,
+    ``2 avbokningar``, as the figure reads with its number above the label.
+    """
     costs = cost_rows(program, plan)
     total = sum((r.total for r in costs), Decimal(0))
-    figures = [
-        (lang._("Registrations"), lang.number(len(program.participants))),
-        (lang._("Placed"), lang.number(plan.placed)),
-    ]
+    registered, placed, unplaced = len(program.participants), plan.placed, len(plan.unplaced)
+    cohorts, facilitators = len(plan.cohorts), len(program.facilitators)
+    sessions = sum(len(c.sessions) for c in plan.cohorts)
+    withdrawn = len(plan.history.withdrawals)
     bound = plan.objective.placed_bound
-    if bound is not None:
-        figures.append((lang._("At most placeable"), lang.number(bound)))
-    figures += [
-        (lang._("Unplaced"), lang.number(len(plan.unplaced))),
-        (lang._("Cohorts"), lang.number(len(plan.cohorts))),
-        (lang._("Sessions"), lang.number(sum(len(c.sessions) for c in plan.cohorts))),
-        (lang._("Facilitators"), lang.number(len(program.facilitators))),
+    figures = [
+        (lang.n_("registration", "registrations", registered), registered),
+        (lang.n_("placed", "placed", placed), placed),
+        *([(lang.n_("at most placeable", "at most placeable", bound), bound)]
+          if bound is not None else []),
+        (lang.n_("unplaced", "unplaced", unplaced), unplaced),
+        (lang.n_("cohort", "cohorts", cohorts), cohorts),
+        (lang.n_("session", "sessions", sessions), sessions),
+        (lang.n_("facilitator", "facilitators", facilitators), facilitators),
+        *([(lang.n_("withdrawal", "withdrawals", withdrawn), withdrawn)] if withdrawn else []),
     ]
-    if plan.history.withdrawals:
-        figures.append((lang._("Withdrawals"), lang.number(len(plan.history.withdrawals))))
-    figures.append((lang._("Total incl. VAT"), lang.money(total, program.policy.currency)))
-    return figures
+    shown = [(label, lang.number(count)) for label, count in figures]
+    shown.append((lang._("in all incl. VAT"), lang.money(total, program.policy.currency)))
+    return shown
 
 
 def _page_head(program: Program, lang: Language) -> list[str]:
@@ -625,12 +634,12 @@ def _page_head(program: Program, lang: Language) -> list[str]:
     title = lang._("{name} – overview").format(name=program.name)
     mode = lang._("company-tailored run") if program.mode == "company" else lang._("mixed run")
     sub = lang._(
-        "Program {id} · {start} – {end} · times in {zone} · {mode} · public holidays of {country}"
+        "Program {id} · {start} – {end} · {times} · {mode} · public holidays of {country}"
     ).format(
         id=program.id,
         start=lang.short_day(program.start),
         end=lang.short_day(program.end),
-        zone=program.timezone,
+        times=zone_words(lang, program.timezone),
         mode=mode,
         country=country_name(lang, program.country),
     )
@@ -651,22 +660,32 @@ def _page_head(program: Program, lang: Language) -> list[str]:
     ]
 
 
-def _proof(plan: Plan, lang: Language) -> list[str]:
+def _proof(program: Program, plan: Plan, lang: Language) -> list[str]:
     """What is proven about the number placed: nothing, a bound met, or optimality."""
     bound = plan.objective.placed_bound
     optimal = plan.objective.optimal
+    registered = len(program.participants)
     if bound is not None and plan.placed >= bound:
-        text = lang._(
-            "Placed {placed} of at most {bound}: proven, no plan of these registrations "
-            "places more people."
-        ).format(placed=lang.number(plan.placed), bound=lang.number(bound))
+        if plan.placed >= registered:
+            text = lang.n_(
+                "The one registrant is placed.", "All {count} registrants are placed.", registered
+            ).format(count=lang.number(registered))
+        else:
+            text = lang.n_(
+                "{placed} of {count} registrant placed: no plan of these registrations and "
+                "rules places more.",
+                "{placed} of {count} registrants placed: no plan of these registrations and "
+                "rules places more.",
+                registered,
+            ).format(placed=lang.number(plan.placed), count=lang.number(registered))
         return [f"<p>{_e(text)}</p>"]
     if optimal is True:
-        return [f"<p>{_e(lang._('The solver proved that no plan places more people.'))}</p>"]
+        text = lang._("No plan of these registrations and rules places more people.")
+        return [f"<p>{_e(text)}</p>"]
     if optimal is False:
         text = lang._(
-            "Best placement found within the time limit; the solver did not prove that no "
-            "plan places more people."
+            "This is the best placement found within the time limit; a plan that places "
+            "more people may exist."
         )
         if bound is not None:
             text += " " + lang._("No plan places more than {bound}.").format(
@@ -682,7 +701,7 @@ def _summary(program: Program, plan: Plan, lang: Language) -> list[str]:
     figures = _figures(program, plan, lang)
     out += [f"<li><b>{_e(value)}</b>{_e(label)}</li>" for label, value in figures]
     out.append("</ul>")
-    out += _proof(plan, lang)
+    out += _proof(program, plan, lang)
     retired = plan.history.retired_cohorts
     if retired:
         text = lang._("Cancelled cohorts: {ids}.").format(ids=", ".join(map(str, retired)))
@@ -699,7 +718,8 @@ def _summary(program: Program, plan: Plan, lang: Language) -> list[str]:
         out.append(f"<p>{_e(text)}</p>")
     if program.blackouts:
         items = ", ".join(
-            f"{b.name} ({lang.short_day(b.start)} – {lang.short_day(b.end)})"
+            f"{blackout_name(lang, b.name)} ({lang.short_day(b.start)} – "
+            f"{lang.short_day(b.end)})"
             for b in sorted(program.blackouts, key=lambda b: (b.start, b.end, b.name))
         )
         out.append(f"<p>{_e(lang._('Blackout periods: {periods}').format(periods=items))}</p>")
