@@ -508,8 +508,7 @@ def test_overview_is_in_swedish_by_default_in_sweden() -> None:
         "Uppstartsträff",
         "Fallägare",
         "Träff 2 av 3",
-        "Sista dag för kostnadsfri avbokning",
-        "Sista avbokningsdag",
+        "Bindande från",
         "Utan plats",
         "Varför ingen plats",
         "svensk tid",
@@ -523,7 +522,8 @@ def test_overview_is_in_swedish_by_default_in_sweden() -> None:
         assert words in text, words
     # dates, weekdays, numbers and money as Swedes write them
     assert "11 jan. 2027 – 17 dec. 2027" in text
-    assert "Sista dag för kostnadsfri avbokning: lördag 20 februari 2027" in text
+    assert "Anmälan är bindande från och med lördag 20 februari 2027" in text
+    assert "kostnadsfri" not in text  # the overview names the day the fee is due from
     assert '<td class="date">2027-03-02</td><td>tisdag</td>' in page
     assert f'<td class="num">35{NB}000{NB}kr</td>' in page
     assert f"<li><b>87{NB}500{NB}kr</b>totalt inkl. moms</li>" in page
@@ -565,7 +565,7 @@ def test_costs_excel_header_is_in_the_programs_language() -> None:
     text = costs_excel_csv(program, plan).decode("utf-8-sig")
     assert text.splitlines()[0] == (
         "Organisation;Deltagare;Avgift exkl. moms;Moms;Totalt inkl. moms;Valuta;"
-        "Avboka utan kostnad senast;Sena avbokningar som debiteras"
+        "Bindande från (tidigast);Sena avbokningar som debiteras"
     )
     assert "Alfa AB;2;35000;8750;43750;SEK;2027-01-09;0\r\n" in text
     # costs.csv is a machine file: its field names never change with the language

@@ -9,7 +9,7 @@ from Babel's data for that language.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from html import escape
 from zoneinfo import ZoneInfo
@@ -116,6 +116,17 @@ def participant_experience(program: Program, pid: str, lang: Language | None = N
         level = label.strip().lower()
         return lang._("new") if level == "new" else lang._("experienced")
     return label
+
+
+def last_free_day(deadline: date) -> date:
+    """The last day a participant may cancel free of charge: the day before the
+    cohort's cancellation deadline, since a withdrawal on or after the deadline is
+    charged (SPEC §5; ``withdraw`` bills ``on >= cancellation_deadline``).
+
+    >>> last_free_day(date(2027, 1, 2))
+    datetime.date(2027, 1, 1)
+    """
+    return deadline - timedelta(days=1)
 
 
 def blackout_name(lang: Language, name: str) -> str:
