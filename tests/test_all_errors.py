@@ -196,3 +196,22 @@ def test_every_key_of_a_table_is_checked(files: tuple[Path, Path]) -> None:
     wheres = {e.where for e in caught.value.errors}
     assert {"[program] timezone", "[program] country", "[sessions] day_start",
             "[sessions] buffer_minutes"} <= wheres, wheres
+
+
+def test_every_bad_expression_of_a_participants_cell_is_reported(
+    files: tuple[Path, Path],
+) -> None:
+    """A cell with several time expressions (quoted, as Excel writes a cell holding the
+    separator) names every bad one with its hint, in one error for the cell."""
+    program, csv = files
+    text = csv.read_text(encoding="utf-8-sig")
+    text = text.replace(";experienced;wed;;;", ';experienced;"wed; xx; fre 25:00-26:00";;;', 1)
+    csv.write_text(text, encoding="utf-8-sig")
+    with pytest.raises(InputError) as caught:
+        load_program(program, csv)
+    error = caught.value
+    assert not isinstance(error, InputErrors)
+    assert error.where is not None and error.where.startswith("row 3")
+    assert "unavailable" in error.where
+    assert "2 of the time expressions cannot be read" in error.message
+    assert "unknown weekday 'xx'" in error.message and "bad time '25:00'" in error.message
