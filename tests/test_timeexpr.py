@@ -142,6 +142,10 @@ def test_time_end_not_after_start(text: str) -> None:
     [
         ("2027-02-30", "bad date '2027-02-30'"),
         ("2027-13-01..2027-13-05", "bad date '2027-13-01'"),
+        ("2027-13-01..2027-13-05", "there is no month 13; write dates as YYYY-MM-DD"),
+        ("2027-02-30", "month 2 of 2027 has no day 30"),
+        ("11.01.2027 fri", "here 2027-01-11"),
+        ("2027/03/01..2027/03/07", "here 2027-03-01"),
         ("fri 25:00-26:00", "bad time '25:00'"),
         ("fri 13:00-17:00 extra", "cannot read time expression"),
         ("fri 1pm-5pm", "bad time range '1pm-5pm'"),
@@ -239,7 +243,8 @@ def test_every_bad_item_is_reported_in_one_error() -> None:
     assert err.value.where == "row 3, column 'avoid'"
     assert message.startswith("3 of the time expressions cannot be read: ")
     assert "unknown weekday 'xx' (use mon, tue" in message
-    assert "bad date '11.01.2027' in '11.01.2027' (write dates as YYYY-MM-DD)" in message
+    assert ("bad date '11.01.2027' in '11.01.2027' (write dates as YYYY-MM-DD "
+            "(year-month-day), here 2027-01-11)") in message
     assert "'fri 9-12'" in message
     assert "tisdag" not in message and "mon 13:00" not in message
 

@@ -18,6 +18,7 @@ from typing import Any
 from ..domain import MetBefore, Program
 from ..errors import InputError, InputErrors, Problems
 from .columns import read_columns
+from .dates import date_like, date_problem
 from .limits import MAX_PROGRAM_BYTES, Registrations, read_capped
 from .people import (
     _check_people,
@@ -28,7 +29,7 @@ from .people import (
 )
 from .previous import read_previous
 from .tables import _facilitators, _groups, _policy, _program_table, _sessions, _venues
-from .values import DateError, _check_keys, date_like, date_problem
+from .values import DateError, _check_keys
 
 __all__ = ["load_program"]
 

@@ -24,6 +24,7 @@ from datetime import date, time
 
 from ..domain import WEEKDAYS, TimeRule
 from ..errors import InputError
+from .dates import date_hint
 
 __all__ = ["WEEKDAY_NAMES", "covers", "parse_rules", "parse_time", "weekday_index"]
 
@@ -141,9 +142,7 @@ def _parse_item(text: str, file: str | None, where: str | None) -> TimeRule:
             first, last = _parse_date(a), _parse_date(b)
             if first is None or last is None:
                 bad = a if first is None else b
-                raise InputError(
-                    file, where, f"bad date '{bad}' in '{text}'; write dates as YYYY-MM-DD"
-                )
+                raise InputError(file, where, f"bad date '{bad}' in '{text}'; {date_hint(bad)}")
             if last < first:
                 raise InputError(
                     file,
@@ -155,7 +154,7 @@ def _parse_item(text: str, file: str | None, where: str | None) -> TimeRule:
             first = last = _parse_date(day_token)
             if first is None:
                 raise InputError(
-                    file, where, f"bad date '{day_token}' in '{text}'; write dates as YYYY-MM-DD"
+                    file, where, f"bad date '{day_token}' in '{text}'; {date_hint(day_token)}"
                 )
         else:
             weekday = weekday_index(day_token)

@@ -19,6 +19,7 @@ from typing import Any
 from ..domain import TimeRule
 from ..errors import InputError, Problems
 from . import timeexpr
+from .dates import date_problem
 
 _ID = re.compile(r"[\w.\-]+")
 #: Longest id accepted; ids name files (``people/<id>.ics``) and go into UIDs.
@@ -112,58 +113,6 @@ def _text(file: str, where: str, key: str, value: object, *, required: bool = Fa
             "only printable text is allowed (no line breaks, tabs or direction overrides)",
         )
     return value
-
-
-DATE_HINT = "write dates as YYYY-MM-DD (year-month-day)"
-"""The hint every date written another way gets (SPEC §3: dates are ISO)."""
-
-_DATE_LIKE = re.compile(r"(?<![\w.:/-])(\d{1,4})([-./])(\d{1,2})\2(\d{1,4})(?![\w.:/-])")
-"""Three numbers joined by ``-``, ``.`` or ``/``: how people write a date."""
-
-
-def date_like(text: str) -> list[str]:
-    """The date-like words in ``text`` (``11.01.2027``, ``2027/01/11``, ``2027-13-11``)."""
-    return [m.group(0) for m in _DATE_LIKE.finditer(text)]
-
-
-def date_problem(key: str, text: str) -> str | None:
-    """What is wrong with a date written ``text`` for ``key``, with the hint to write it
-    as YYYY-MM-DD; ``None`` when it is such a date already or looks like no date.
-
-    A year first reads year-month-day; a year last reads day-month-year, as in
-    Sweden (``11.01.2027``, ``11/1/2027``), or month-day-year when only that is a date.
-
-    >>> date_problem("start", "11.01.2027")
-    'start = 11.01.2027: write dates as YYYY-MM-DD (year-month-day), here start = 2027-01-11'
-    >>> print(date_problem("start", "2027-13-11").replace("; ", ";\\n"))
-    start = 2027-13-11 is not a date (there is no month 13);
-    write dates as YYYY-MM-DD (year-month-day), e.g. start = 2027-01-11
-    >>> date_problem("start", "2027-01-11") is None
-    True
-    """
-    found = _DATE_LIKE.fullmatch(text.strip())
-    if not found:
-        return None
-    text = found.group(0)
-    a, _, b, c = found.groups()
-    if len(a) == 4:
-        readings = [(int(a), int(b), int(c))]
-    elif len(c) == 4:
-        readings = [(int(c), int(b), int(a)), (int(c), int(a), int(b))]
-    else:  # no four-digit year: which number is the year is anybody's guess
-        return f"{key} = {text} is not a date; {DATE_HINT}, e.g. {key} = 2027-01-11"
-    for year, month, day in readings:
-        try:
-            meant = date(year, month, day)
-        except ValueError:
-            continue
-        if meant.isoformat() == text:
-            return None
-        return f"{key} = {text}: {DATE_HINT}, here {key} = {meant}"
-    year, month, day = readings[0]
-    why = (f"there is no month {month}" if not 1 <= month <= 12
-           else f"month {month} of {year} has no day {day}")
-    return f"{key} = {text} is not a date ({why}); {DATE_HINT}, e.g. {key} = 2027-01-11"
 
 
 class DateError(InputError):
