@@ -148,11 +148,11 @@ def test_every_date_written_another_way_is_reported_at_once(files: tuple[Path, P
     """Unquoted slips stop TOML at the first, yet each is named with its line."""
     program, _ = files
     text = program.read_text(encoding="utf-8")
-    for key in ("start", "end"):
+    for key, quote in (("start", ""), ("end", '"')):  # a quoted one is named as well
         found = re.search(rf"^{key} = (\d{{4}})-(\d{{2}})-(\d{{2}})\b", text, re.M)
         assert found, key
         year, month, day = found.groups()
-        text = text.replace(found.group(0), f"{key} = {day}.{month}.{year}", 1)
+        text = text.replace(found.group(0), f"{key} = {quote}{day}.{month}.{year}{quote}", 1)
     program.write_text(text, encoding="utf-8")
     with pytest.raises(InputErrors) as caught:
         load_program(program)

@@ -59,7 +59,7 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
             number = int(m.group(1))
             if _date_slip(lines, number) is not None:  # then every such date at once
                 slips = [InputError(file, *slip) for i in range(1, len(lines) + 1)
-                         if (slip := _date_slip(lines, i)) is not None]
+                         if (slip := _date_slip(lines, i, quoted=True)) is not None]
                 raise (slips[0] if len(slips) == 1 else InputErrors(slips)) from exc
             hint = _toml_hint(lines[number - 1] if 0 < number <= len(lines) else "")
         raise InputError(file, where, f"not valid TOML: {msg}{hint}") from exc
@@ -92,14 +92,22 @@ def _key_of(lines: list[str], number: int) -> str:
     return "the date"
 
 
-def _date_slip(lines: list[str], number: int) -> tuple[str, str] | None:
-    """(where, message) when the TOML error on line ``number`` is a date written another
-    way than YYYY-MM-DD (``start = 11.01.2027``, ``2027/01/11``, ``2027-13-11``)."""
+def _date_slip(lines: list[str], number: int, quoted: bool = False) -> tuple[str, str] | None:
+    """(where, message) when line ``number`` holds a date written another way than
+    YYYY-MM-DD (``start = 11.01.2027``, ``2027/01/11``, ``2027-13-11``); with ``quoted``
+    a quoted one (``"11.01.2027"``) too."""
     if not 0 < number <= len(lines):
         return None
-    line = _QUOTED.sub(lambda m: " " * len(m.group(0)), lines[number - 1].split("#")[0])
+    raw = lines[number - 1]
+    bare = _QUOTED.sub(lambda m: " " * len(m.group(0)), raw)  # quotes blanked
+    comment = bare.find("#")
+    bare = bare if comment < 0 else bare[:comment]
+    words = date_like(bare.partition("=")[2] if _KEY.match(bare) else bare)
+    if quoted:
+        words += [m.group(0)[1:-1] for m in _QUOTED.finditer(raw)
+                  if comment < 0 or m.start() < comment]
     key = _key_of(lines, number)
-    for word in date_like(line.partition("=")[2] if _KEY.match(line) else line):
+    for word in words:
         problem = date_problem(key, word)
         if problem is not None:
             return _line_of(lines, number), problem
