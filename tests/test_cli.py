@@ -96,7 +96,7 @@ def test_init_writes_commented_templates(tmp_path: Path) -> None:
     data = tomllib.loads(toml)
     assert set(data) == {"program", "sessions", "groups", "policy", "facilitators"}
     assert data["program"]["start"].year == 2031
-    assert data["program"]["blackout"][0]["name"] == "Summer"
+    assert data["program"]["blackout"][0]["name"] == "Sommaruppehåll"
     assert data["sessions"]["min_gap_days"] == 28 and data["groups"]["size"] == 6
     assert data["policy"]["fee"] == 17500 and len(data["facilitators"]) == 1
     assert "# Rooms" in toml and "[[venues]]" in toml  # documented, commented out
