@@ -79,7 +79,7 @@ def search_series(
 ) -> list[ScheduledCohort]:
     """``cohorts`` improved by neighbourhood search over series (a fresh program: no
     held sessions); never worse by :func:`.readback.plan_key`. With ``race`` (a
-    :class:`Race` and this search's place in it) it stops once it can no longer win."""
+    :class:`Race` and this search's place in it) it stops once it has fallen behind."""
     if inst.earlier or not inst.facilitators:
         return cohorts
     pool = pool or SeriesPool(inst)
@@ -93,12 +93,10 @@ def search_series(
     passes = -(-len(cohorts) // NEIGHBOURHOOD)  # rounds that free every cohort once
     for n in range(max(ROUNDS, 4 * passes)):
         needy = search.needy(plan)
-        if best_key >= perfect_key(inst, ceiling):
-            if race is not None:
-                race[0].finish(race[1], n)
-            break
-        if time_left(options) <= 1 or stall >= max(STALL, passes) or \
-                (race is not None and race[0].hopeless(race[1], n)):
+        if race is not None:
+            race[0].record(race[1], n, best_key[0])
+        if best_key >= perfect_key(inst, ceiling) or time_left(options) <= 1 or \
+                stall >= max(STALL, passes) or (race is not None and race[0].lost(race[1])):
             break
         found = search.round(plan, search.draw(plan, needy, n), n)
         if found is None:
@@ -118,33 +116,51 @@ def search_series(
 
 
 class Race:
-    """Searches racing to a perfect plan (:func:`perfect_key`), run side by side or one
-    after the other. The winner is the search that needed the fewest rounds, a tie
-    going to the lower place, whichever process is faster: so a search stops once
-    another has won in fewer rounds than it could, and the outcome is the same in
-    one process or two. ``rounds`` (shared between processes) holds, per place,
-    the rounds its search needed, or :data:`NEVER`."""
+    """Two searches run side by side (or one after the other); the one that falls
+    behind stops.
 
-    NEVER = 1 << 30
+    After each round ``n`` a search records how many its best plan places
+    (``placed[place * LONGEST + n]``, shared between processes; round 0 is its
+    start). The first round from 1 on that both searches have recorded and where
+    one places at least ``MARGIN`` more decides: the other stops as soon as it
+    sees it. With no such round, both run to their end and the better plan wins.
+    Each search's records are the same however fast it runs, so the winner is
+    the same in one process or two.
+    """
 
-    def __init__(self, rounds: MutableSequence[int]) -> None:
-        self.rounds = rounds
+    LONGEST = 1024
+    """Most rounds recorded per search."""
+    MARGIN = 2
+    """People ahead, in one round, that decide the race."""
 
-    def finish(self, place: int, rounds: int) -> None:
-        """The search at ``place`` reached a perfect plan after ``rounds`` rounds."""
-        self.rounds[place] = rounds
+    def __init__(self, placed: MutableSequence[int]) -> None:
+        self.placed = placed
 
-    def hopeless(self, place: int, done: int) -> bool:
-        """Whether the search at ``place``, ``done`` rounds in, can no longer win."""
-        return any((done + 1, place) > (r, other)
-                   for other, r in enumerate(list(self.rounds))
-                   if other != place and r < self.NEVER)
+    @classmethod
+    def blank(cls) -> list[int]:
+        """Records of two searches with no round run yet."""
+        return [-1] * (2 * cls.LONGEST)
 
-    def winner(self) -> int | None:
-        """The place of the winning search, or None when no search reached a perfect plan."""
-        rounds = list(self.rounds)
-        finished = [(r, place) for place, r in enumerate(rounds) if r < self.NEVER]
-        return min(finished)[1] if finished else None
+    def record(self, place: int, n: int, placed: int) -> None:
+        """The search at ``place`` places ``placed`` after round ``n``."""
+        if n < self.LONGEST:
+            self.placed[place * self.LONGEST + n] = placed
+
+    def leader(self) -> int | None:
+        """The place of the search ahead in the deciding round, or None (not yet, or never)."""
+        longest = self.LONGEST
+        for n in range(1, longest):
+            a, b = self.placed[n], self.placed[longest + n]
+            if a < 0 or b < 0:
+                return None
+            if abs(a - b) >= self.MARGIN:
+                return 0 if a > b else 1
+        return None
+
+    def lost(self, place: int) -> bool:
+        """Whether the search at ``place`` has fallen behind."""
+        leader = self.leader()
+        return leader is not None and leader != place
 
 
 def perfect_key(inst: Instance, ceiling: int) -> tuple[int, ...]:

@@ -129,23 +129,22 @@ def _solve_by_series(
     (measured: each start leads the search to the better plan on some programs);
     with one process, the same two one after the other.
 
-    When a search reaches a perfect plan (:func:`.neighbourhood.perfect_key`), the
-    one that needed the fewest rounds wins (:class:`.neighbourhood.Race`);
-    otherwise the better plan by every level, a tie going to the first. Either way
-    the choice does not depend on which search ends first."""
+    A search that falls behind the other stops (:class:`.neighbourhood.Race`); the
+    one ahead wins, else the better plan by every level, a tie going to the first.
+    Either way the choice does not depend on which search ends first."""
     program = inst.program
     if options.processes <= 1:
-        race = Race([Race.NEVER] * len(STARTS))
+        race = Race(Race.blank())
         found = [_series_search(program, 0, options, ceiling, say, race),
                  _series_search(program, 1, options, ceiling, race=race)]
     else:
-        rounds = multiprocessing.get_context().Array("i", [Race.NEVER] * len(STARTS))
+        rounds = multiprocessing.get_context().Array("i", Race.blank())
         race = Race(rounds)
         with ProcessPoolExecutor(max_workers=1, initializer=_join,
                                  initargs=(rounds,)) as workers:
             other = workers.submit(_series_search, program, 1, options, ceiling)
             found = [_series_search(program, 0, options, ceiling, say, race), other.result()]
-    best = race.winner()
+    best = race.leader()
     if best is None:
         keys = [plan_key(inst, cohorts, every_level=True) for cohorts in found]
         best = max(range(len(found)), key=lambda n: (keys[n], -n))
