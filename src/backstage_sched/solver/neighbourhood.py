@@ -49,6 +49,10 @@ OFFER = 2
 """Facilitators whose free series a round offers."""
 ALTERNATIVES = 36
 """Free series offered per facilitator in a round."""
+LEFT_OUT = 40
+"""Most people left out a round offers seats to (drawn from the seed when more could
+come to its facilitators' series): at 1 200 people, all of them made rounds of
+80 000 variables."""
 NEIGHBOURHOOD = 18
 """Cohorts a round frees (with their facilitators, whole): the rest stay as they are."""
 ROUND_EFFORT = 1.5
@@ -192,6 +196,12 @@ class _Search:
             if len(pool) else np.zeros(0, dtype=np.int64)
         self.waited = {inst.participant_index[p] for p in program.waited_before
                        if p in inst.participant_index}
+        # fac_fit[p, f]: some series of facilitator f fits person p in a smallest cohort
+        self.fac_fit = np.zeros((len(inst.participants), len(inst.facilitators)), dtype=bool)
+        for f in range(len(inst.facilitators)):
+            mine = pool.fac == f
+            if mine.any():
+                self.fac_fit[:, f] = pool.prefix[:, mine].max(axis=1) >= shortest
 
     # -- the plan as series ------------------------------------------------------------
 
@@ -240,18 +250,24 @@ class _Search:
         placed |= {self.inst.participant_index[m] for c in plan.fixed for m in c.members}
         return np.array([p for p in self.fittable if p not in placed], dtype=np.int64)
 
+    def waiting(self, plan: _Plan, facs: list[int], n: int) -> np.ndarray:
+        """The people left out whom round ``n`` offers seats: those some series of
+        ``facs`` fits, at most ``LEFT_OUT`` of them, drawn from the seed."""
+        needy = self.needy(plan)
+        needy = needy[self.fac_fit[np.ix_(needy, facs)].any(axis=1)] if len(needy) else needy
+        if len(needy) > LEFT_OUT:
+            rng = np.random.default_rng(self.options.seed * 1_000_003 + n + 500_009)
+            needy = np.sort(rng.choice(needy, size=LEFT_OUT, replace=False))
+        return needy
+
     def draw(self, plan: _Plan, needy: np.ndarray, n: int) -> list[int]:
         """The facilitators of a round, in a random order drawn from the seed: the more
         of the people left out can come to their series, and the more free seats their
         cohorts have, the earlier. The round frees the first of them, up to
         ``NEIGHBOURHOOD`` cohorts, and offers the free series of the first two."""
-        pool, shortest = self.pool, self.groups.min_size + 1
+        pool = self.pool
         facs = len(self.inst.facilitators)
-        weight = np.ones(facs)
-        if len(needy):
-            fits = pool.prefix[needy] >= shortest
-            for f in range(facs):
-                weight[f] += fits[:, pool.fac == f].any(axis=1).sum()
+        weight = 1.0 + self.fac_fit[needy].sum(axis=0)
         top = self.inst.largest_cohort
         for cand, people in zip(plan.chosen, plan.members, strict=True):
             weight[int(pool.fac[cand.series])] += top - len(people)
@@ -315,7 +331,6 @@ class _Search:
         ``order`` and the free series of the first two, the rest kept as they are;
         None when CP-SAT finds none in its time."""
         pool = self.pool
-        needy = self.needy(plan)
         count = Counter(int(pool.fac[c.series]) for c in plan.chosen)
         free: set[int] = set()
         for f in order:
@@ -327,8 +342,10 @@ class _Search:
         local = _Plan([plan.chosen[j] for j in inside], [plan.members[j] for j in inside],
                       plan.fixed)
         kept = [(plan.chosen[j], plan.members[j]) for j in outside]
-        candidates = list(local.chosen) + self.alternatives(plan, order[:OFFER], needy)
-        model = _SeriesModel(self, candidates, plan.fixed, kept)
+        waiting = self.waiting(plan, sorted(free), n)
+        candidates = list(local.chosen) + self.alternatives(plan, order[:OFFER], waiting)
+        movable = sorted({p for ms in local.members for p in ms} | {int(p) for p in waiting})
+        model = _SeriesModel(self, candidates, plan.fixed, kept, movable)
         model.hint(local)
         found = model.solve(self.options, n)
         if found is None:
@@ -342,7 +359,7 @@ class _SeriesModel:
 
     def __init__(self, search: _Search, candidates: list[Candidate],
                  fixed: list[ScheduledCohort],
-                 kept: list[tuple[Candidate, list[int]]]) -> None:
+                 kept: list[tuple[Candidate, list[int]]], movable: list[int]) -> None:
         self.search = search
         self.candidates = candidates
         self.fixed = fixed
@@ -350,9 +367,7 @@ class _SeriesModel:
         groups = search.groups
         self.model = m = cp_model.CpModel()
         lo, hi = groups.min_size, inst.largest_cohort
-        fixed_members = {inst.participant_index[p] for c in fixed for p in c.members}
-        fixed_members |= {p for _, ms in kept for p in ms}
-        people = [int(p) for p in search.fittable if int(p) not in fixed_members]
+        people = list(movable)
         self.diary = diary = Diary(inst)  # the fixed cohorts' facilitators and rooms
         for c in fixed:
             f = search.fac_index[c.facilitator]
