@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..domain import Program
+from ..said import said
 from .instance import Instance
 from .series import series_fits
 
@@ -165,7 +166,8 @@ def solve_split(
     rooms = len(program.venues)
     wave = max(1, min(workers, rooms)) if rooms else max(1, len(program.facilitators))
     groups = split(inst, group_count(program), wave)
-    say(f"split into {len(groups)} groups of about {GROUP_PARTICIPANTS} participants")
+    say(said("split into {groups} groups of about {size} participants", groups=len(groups),
+             size=GROUP_PARTICIPANTS))
     results: list[Any] = []
     pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(groups) > 1 else None
     try:
@@ -181,7 +183,8 @@ def solve_split(
                 results.extend(pool.map(solve_one, *zip(*jobs, strict=True)))
             if len(results) < len(groups):
                 seated = sum(len(c.members) for r in results for c in r.cohorts)
-                say(f"planned {len(results)} of {len(groups)} groups ({seated} seated)")
+                say(said("planned {done} of {groups} groups ({seated} seated)", done=len(results),
+                          groups=len(groups), seated=seated))
     finally:
         if pool is not None:
             pool.shutdown()

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..domain import Program
+from ..said import said
 from .decompose import venue_bookings, who_can_serve
 from .instance import Instance
 
@@ -188,12 +189,13 @@ def improve(
                 break
             kept = 0
             groups = facilitator_groups(inst, seed, round_no)
-            say(f"repair pass {round_no + 1}: {len(unplaced)} unseated; facilitators "
-                f"re-planned {PIECE_FACILITATORS} at a time")
+            say(said("repair pass {number}: {count} unseated; facilitators re-planned {size} at "
+                     "a time", number=round_no + 1, count=len(unplaced),
+                     size=PIECE_FACILITATORS))
             step = max(1, workers)
             for n in range(0, len(groups), step):
                 if time_left() <= 0:
-                    say("the time limit is up: the repair stops with the plan so far")
+                    say(said("the time limit is up: the repair stops with the plan so far"))
                     break
                 placed = {inst.participant_index[m] for c in cohorts for m in c.members}
                 unplaced = [
@@ -223,7 +225,8 @@ def improve(
                     fresh.extend(out.cohorts)
                     kept += 1
                     names = ", ".join(inst.facilitators[f].id for f in piece.facilitators)
-                    say(f"repair: {names}: placed {out.before[0]} -> {out.after[0]}")
+                    say(said("repair: {names}: placed {before} -> {after}", names=names,
+                              before=out.before[0], after=out.after[0]))
             if not kept or time_left() <= 0:
                 break
     finally:

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 
 from ..domain import Program
+from ..said import said
 from .bound import placed_bound
 from .decompose import group_count
 from .explain import unplaced_reasons
@@ -47,8 +48,8 @@ def solve(
     started = time.monotonic()
     inst = Instance.of(program, earlier, today)
     bound = placed_bound(inst)
-    say(f"at most {bound.value} of {len(program.participants)} can be placed "
-        f"(bound: {bound.binding})")
+    say(said("at most {bound} of {total} can be placed (bound: {binding})", bound=bound.value,
+             total=len(program.participants), binding=said(bound.binding)))
     if not earlier and options.split and group_count(program) > 1:
         schedule = solve_in_groups(inst, options, say, started, bound.value)
     elif _portfolio(options, inst):
@@ -64,7 +65,8 @@ def solve(
             optimal[lvl.name] = True  # nothing is below zero
     stopped = time_left(options) <= 0
     if stopped:
-        say(f"the time limit ({options.time_limit:g} s) is up: the best plan found so far")
+        say(said("the time limit ({seconds} s) is up: the best plan found so far",
+                 seconds=f"{options.time_limit:g}"))
     return replace(schedule, bound=bound.to_dict(), optimal=optimal, stopped_early=stopped)
 
 
@@ -85,9 +87,9 @@ def _polish(inst: Instance, schedule: Schedule, say: Progress) -> Schedule:
     values = {lvl.name: level_value(inst, lvl, cohorts) for lvl in objective_levels(inst)}
     if values == schedule.objective:
         return schedule
-    say("polished: " + ", ".join(
+    say(said("polished: {levels}", levels=", ".join(
         f"{name} {schedule.objective.get(name)} -> {value}"
-        for name, value in values.items() if value != schedule.objective.get(name)))
+        for name, value in values.items() if value != schedule.objective.get(name))))
     return replace(schedule, cohorts=tuple(cohorts), objective=values)
 
 
@@ -138,7 +140,7 @@ def _solve_portfolio(
 
     best = max(range(len(found)), key=lambda n: (key(found[n]), -n))
     if best:
-        say(f"the search with seed {seeds[best]} found the better plan")
+        say(said("the search with seed {seed} found the better plan", seed=seeds[best]))
     chosen = found[best]
     # a level is proven when any search proved it (all keep the levels before it equal)
     optimal = dict(chosen.optimal)

@@ -14,6 +14,7 @@ from dataclasses import replace
 from functools import partial
 
 from ..domain import Program
+from ..said import said
 from .construct import greedy
 from .coordinator import constructions
 from .decompose import solve_split
@@ -75,11 +76,12 @@ def solve_in_groups(
         for made in constructions(inst, floor=len({m for c in cohorts for m in c.members})):
             # the coordinator's plan of the whole program can beat the merged groups
             if plan_key(inst, made.cohorts) > plan_key(inst, cohorts):
-                say(f"{made.name} beats the groups")
+                say(said("{name} beats the groups", name=said(made.name)))
                 cohorts = list(made.cohorts)
     placed = {m for c in cohorts for m in c.members}
     if len(placed) < ceiling:
-        say(f"groups placed {len(placed)} of {len(program.participants)}; repairing")
+        say(said("groups placed {placed} of {total}; repairing", placed=len(placed),
+                 total=len(program.participants)))
         search = options.search_pieces(len(program.participants))
         cohorts = improve(
             inst, cohorts, partial(_solve_piece, options=options, search=search),
@@ -94,7 +96,8 @@ def solve_in_groups(
     # group optima need not add up to a global one: only placing all one can is proven
     optimal = {name: False for name in values}
     optimal["placed"] = len(placed) >= ceiling
-    say(f"{len(placed)} of {len(program.participants)} placed in {len(cohorts)} cohorts")
+    say(said("{placed} of {total} placed in {cohorts} cohorts", placed=len(placed),
+             total=len(program.participants), cohorts=len(cohorts)))
     return Schedule(
         cohorts=tuple(cohorts),
         unplaced=(),  # said of the final cohorts, after polishing (solve._with_reasons)
