@@ -43,6 +43,7 @@ from ..plan import Plan
 from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
 from ..solver import SolveOptions
 from ..solver.preflight import preflight
+from ..solver.wording import Words
 from . import edits as cli_edits
 from . import explain as cli_explain
 from . import init as cli_init
@@ -437,8 +438,9 @@ def _preflight(program: Program, err: Console, strict: bool, quiet: bool) -> boo
     """Print what cannot work in ``program`` (:func:`preflight`), one warning a line;
     False when ``strict`` and there is any: then planning stops there."""
     found = preflight(program)
+    words = Words.of(program)
     for warning in found:
-        warn(err, warning)
+        warn(err, f"[{words.rule_name(warning.rule)}] {t.say(warning.message)}")
     if found and strict:
         err.print(t._("Stopped before planning (--strict). Nothing was written."))
         return False

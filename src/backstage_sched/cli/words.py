@@ -124,6 +124,9 @@ _PLACES = [
     (re.compile(r"\bline (\d+)"), "line {0}"),
     (re.compile(r"\bcolumn\b"), "column"),
     (re.compile(r"^sheet\b"), "sheet"),
+    (re.compile(r"^cohort$"), "cohort"),
+    (re.compile(r"^participant$"), "participant"),
+    (re.compile(r"^session$"), "session"),
 ]
 """The places an :class:`~backstage_sched.errors.InputError` names most often."""
 
