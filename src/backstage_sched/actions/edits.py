@@ -94,23 +94,28 @@ def transfer(
         raise InputError(
             None,
             "--organization",
-            f"a place can only pass to a colleague of the same organisation: {from_id} is "
-            f"with {old.organization!r}, {to_id} with {organization.strip()!r}",
+            said("a place can only pass to a colleague of the same organisation: {old} is with "
+                 "{organization!r}, {new} with {other!r}", old=from_id,
+                 organization=old.organization, new=to_id, other=organization.strip()),
         )
     if any(p.id == to_id for p in program.participants) or any(
         f.id == to_id for f in program.facilitators
     ):
-        raise InputError(None, "--to", f"id {to_id!r} is already used in program {program.id}")
+        raise InputError(None, "--to", said("id {id!r} is already used in program {program}",
+                                            id=to_id, program=program.id))
     if not _ID.fullmatch(to_id):
-        raise InputError(None, "--to", f"{to_id!r} is not a valid id (letters, digits, . _ -)")
+        raise InputError(None, "--to", said("{id!r} is not a valid id (letters, digits, . _ -)",
+                                            id=to_id))
     if not name.strip():
-        raise InputError(None, "--name", "the new participant needs a name")
+        raise InputError(None, "--name", said("the new participant needs a name"))
     problem = email_problem(email)
     if problem:
-        raise InputError(None, "--email", f"bad e-mail {email!r}: {problem}")
+        raise InputError(None, "--email", said("bad e-mail {email!r}: {problem}", email=email,
+                                               problem=problem))
     for person in (*program.participants, *program.facilitators):
         if person.email.lower() == email.lower() and person.id != from_id:
-            raise InputError(None, "--email", f"e-mail {email!r} is already used by {person.id}")
+            raise InputError(None, "--email", said("e-mail {email!r} is already used by {id}",
+                                                   email=email, id=person.id))
 
     new = Participant(
         id=to_id, name=name.strip(), email=email, organization=old.organization,
@@ -356,13 +361,13 @@ def move(
     never move.
     """
     if (to is None) == (not_on is None):
-        raise InputError(None, "move", "give exactly one of --to and --not-on")
+        raise InputError(None, "move", said("give exactly one of --to and --not-on"))
     cohort = _cohort(plan, cohort_id)
     if not 0 <= index < len(cohort.sessions):
         raise InputError(
             None, "session",
-            f"{cohort_id} has sessions 1..{len(cohort.sessions)} (1 is the kick-off), "
-            f"not {index + 1}",
+            said("{cohort} has sessions 1..{count} (1 is the kick-off), not {number}",
+                 cohort=cohort_id, count=len(cohort.sessions), number=index + 1),
         )
     mover = Mover(program, plan, cohort)
     session = cohort.sessions[index]
@@ -412,7 +417,7 @@ def _move_to(
         raise InputError(None, "--to", said("{moment} is in the past (today is {today})",
                                             moment=f"{local:%Y-%m-%d %H:%M}", today=today))
     if local.second or local.microsecond:
-        raise InputError(None, "--to", "time grid: give whole minutes")
+        raise InputError(None, "--to", said("time grid: give whole minutes"))
     slot = Slot(local.date(), local.hour * 60 + local.minute)
     if slot == here:
         raise InputError(None, "--to", said("{session} is already at {moment}", session=where,

@@ -131,7 +131,8 @@ def replan_program(
     if previous.program != program.id:
         raise InputError(
             None, "--previous",
-            f"that plan is for program '{previous.program}', not '{program.id}'",
+            said("that plan is for program '{previous}', not '{program}'",
+                 previous=previous.program, program=program.id),
         )
     options = options or SolveOptions()
     tz = ZoneInfo(program.timezone)
@@ -186,10 +187,11 @@ def _reopened(history: History, reopen: tuple[str, ...], today: date) -> History
     cancelled = {r.cohort for r in history.cancelled}
     for cid in reopen:
         if cid not in cancelled:
-            known = ", ".join(sorted(cancelled)) or "none"
+            known = ", ".join(sorted(cancelled)) or said("none")
             raise InputError(
                 None, "--reopen",
-                f"{cid!r} is not a cancelled cohort of the previous plan (cancelled: {known})",
+                said("{id!r} is not a cancelled cohort of the previous plan (cancelled: "
+                     "{known})", id=cid, known=known),
             )
     if not reopen:
         return history
