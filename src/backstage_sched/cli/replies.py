@@ -140,10 +140,10 @@ def _print_report(program: Program, report: Report, total: int, source: str, fol
     """Counts per outcome and reason, the absences, the list for the coordinator."""
     already = report.counts.get("already_read", 0)
     none = report.counts.get("not_a_reply", 0)
-    _line(out, t.n_("Read {count} e-mail from {source}: {new} new, {already} already read, "
-                    "{none} without a calendar answer.",
-                    "Read {count} e-mails from {source}: {new} new, {already} already read, "
-                    "{none} without a calendar answer.", total).format(
+    _line(out, t.n_("Read {count} e-mail(s) from {source}: {new} new, {already} already "
+                    "read, {none} without a calendar answer.",
+                    "Read {count} e-mail(s) from {source}: {new} new, {already} already "
+                    "read, {none} without a calendar answer.", total).format(
         count=total, source=source, new=report.new_mails, already=already, none=none))
     counted = [(k, n) for k, n in report.counts.items() if k in LABELS and k not in IGNORED]
     ignored = [(k, n) for k, n in report.counts.items() if k in IGNORED]

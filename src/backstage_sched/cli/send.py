@@ -13,6 +13,7 @@ from ..errors import BackstageError, InputError
 from ..publish.send import (
     DEFAULT_SENDER,
     EML_DIR,
+    KINDS,
     PASSWORD_ENV,
     SENT,
     SendError,
@@ -125,8 +126,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             count=report.sent_earlier)
     if dry:
         out.print(
-            t.n_("Dry run: wrote {count} e-mail to {folder}/{already}; nothing was sent.",
-                 "Dry run: wrote {count} e-mails to {folder}/{already}; nothing was sent.",
+            t.n_("Dry run: wrote {count} e-mail(s) to {folder}/{already}; nothing was sent.",
+                 "Dry run: wrote {count} e-mail(s) to {folder}/{already}; nothing was sent.",
                  report.written).format(count=report.written,
                                         folder=args.plan_dir / EML_DIR, already=already),
             soft_wrap=True, markup=False,
@@ -134,24 +135,18 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         _print_kinds(report, out, dry=True)
     else:
         host, port = args.smtp
-        out.print(t.n_("Sent {count} e-mail via {server}{already}.",
-                       "Sent {count} e-mails via {server}{already}.", report.sent).format(
+        out.print(t.n_("Sent {count} e-mail(s) via {server}{already}.",
+                       "Sent {count} e-mail(s) via {server}{already}.", report.sent).format(
             count=report.sent, server=f"{host}:{port}", already=already),
             soft_wrap=True, markup=False)
         _print_kinds(report, out, dry=False)
     return EXIT_OK
 
 
-KIND_NAMES = {"letter": "welcome letters", "invitation": "invitations", "update": "updates",
-              "cancellation": "cancellations", "summary": "summaries", "calendar": "calendars"}
-"""How the counts table names each kind of mail (:data:`~backstage_sched.publish.send.KINDS`)."""
-
-
 def _print_kinds(report: SendReport, out: Console, dry: bool) -> None:
     """One line per kind of mail: how many e-mails go to how many people (SPEC §9)."""
-    rows = [(t._(KIND_NAMES.get(kind, kind)), mails, people)
-            for kind, mails, people in report.kinds]
-    width = max((len(name) for name, _, _ in rows), default=0) + 2
+    rows = [(t._(kind), mails, people) for kind, mails, people in report.kinds]
+    width = max(len(t._(kind)) + 1 for kind in KINDS)  # one width in every run
     for name, mails, people in rows:
         if dry:
             line = t.n_("{mails} e-mail(s) would go to {count} person",
@@ -159,14 +154,15 @@ def _print_kinds(report: SendReport, out: Console, dry: bool) -> None:
         else:
             line = t.n_("{mails} e-mail(s) went to {count} person",
                         "{mails} e-mail(s) went to {count} people", people)
-        out.print(f"  {name:<{width}}" + line.format(mails=f"{mails:>4}", count=people),
+        out.print(f"  {name:<{width}}" + line.format(mails=f"{mails:>6}", count=people),
                   markup=False, highlight=False)
 
 
 def _kind_names() -> None:
-    """The kinds of mail, so that the catalogue holds them (never called)."""
-    for text in (t._("welcome letters"), t._("invitations"), t._("updates"),
-                 t._("cancellations"), t._("summaries"), t._("calendars")):
+    """The kinds of mail (:data:`~backstage_sched.publish.send.KINDS`), so that the
+    catalogue holds them (never called)."""
+    for text in (t._("letter"), t._("invitation"), t._("update"), t._("cancellation"),
+                 t._("summary"), t._("calendar")):
         del text
 
 
