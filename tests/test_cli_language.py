@@ -307,7 +307,7 @@ def test_the_language_of_a_run_does_not_leak_into_the_next(tmp_path: Path,
     monkeypatch.setenv("LANG", "C.UTF-8")
     program = _program(tmp_path / "sv", "sv")
     _run(["plan", str(program), "--out", str(tmp_path / "plan"), "-q", "--effort", "1"])
-    assert speech.code == "sv"  # the Swedish program was read
+    assert speech.code == "en"  # the Swedish program was read, and the run is over
     code, printed = _run(["--help"])
     assert code == 0 and printed.startswith("usage:")
 

@@ -378,7 +378,15 @@ def _same_help_style(sub: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code. It speaks the environment's language
+    until a program is read, then the program's; afterwards the environment's again."""
+    try:
+        return _main(argv)
+    finally:
+        t.use(environment_language())
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     out = Console(stderr=False, highlight=False)
     if not out.is_terminal:
