@@ -369,12 +369,38 @@ def _same_help_style(sub: Any) -> None:
     one way, and the raw formatter (the epilogs are laid out by hand).
     """
     texts = epilogs()
+    for child in sub.choices.values():
+        _name_values(child)
     for name, child in sub.choices.items():
         if name in texts and not child.epilog:
             child.epilog = texts[name]
         elif child.epilog and child.epilog.startswith("example:"):
             child.epilog = "E" + child.epilog[1:]  # one spelling in every help
         child.formatter_class = _RAW
+
+
+def _name_values(parser: argparse.ArgumentParser) -> None:
+    """Name every value in the usage and the help as the command line's language does:
+    ``planmapp``, ``--out MAPP`` in Swedish; ``plan_dir``, ``--out OUT`` (argparse's own
+    names) in English."""
+    for action in parser._actions:
+        if action.metavar is not None or action.nargs == 0 or not action.dest:
+            continue
+        name = action.dest if not action.option_strings else action.dest.upper()
+        action.metavar = t._(name)
+
+
+def _value_names() -> None:
+    """The names :func:`_name_values` looks up, so that the catalogue holds them (never
+    called)."""
+    for text in (t._("program"), t._("participants"), t._("plan_dir"), t._("cohort"),
+                 t._("session"), t._("participant"), t._("folder"), t._("OUT"),
+                 t._("SEED"), t._("EFFORT"), t._("WORKERS"), t._("STAMP"), t._("TODAY"),
+                 t._("TO"), t._("NOT_ON"), t._("ON"), t._("FROM_ID"), t._("TO_ID"),
+                 t._("NAME"), t._("EMAIL"), t._("ORGANIZATION"), t._("REASON"),
+                 t._("FACILITATOR"), t._("YEAR"), t._("PROGRAM"), t._("PARTICIPANTS"),
+                 t._("SESSION"), t._("TIME_LIMIT")):
+        del text
 
 
 def main(argv: list[str] | None = None) -> int:
