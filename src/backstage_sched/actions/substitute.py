@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from ..check.local import listed
 from ..check.verify import Violation, verify
 from ..domain import Program
 from ..errors import InfeasibleError, InputError
@@ -104,7 +105,7 @@ def substitute(
         raise InfeasibleError(said(
             "{name} ({id}) cannot take over {cohort} from session {number}: {problems}",
             name=new.name, id=facilitator, cohort=cohort_id, number=first.number,
-            problems="; ".join(str(v) for v in problems),
+            problems=listed([v.told() for v in problems], "{first}; {then}"),
         ))
     before = sorted({cohort.leader(s) for s in taken} - {facilitator})
     names = ", ".join(f"{program.facilitator(f).name} ({f})" for f in before)

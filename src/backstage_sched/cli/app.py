@@ -712,17 +712,6 @@ def _summary(program: Program, plan: Plan, out: Console) -> None:
         )
 
 
-def violation_text(v: Any, words: Words) -> str:
-    """``[rule] c01 session 3: message`` with the rule's name and the place in the command
-    line's language (the checker's message itself is English)."""
-    where = " ".join(part for part in (
-        v.cohort, None if v.session is None else t._("session {number}").format(
-            number=v.session + 1)) if part)
-    rule = words.rule_name(v.rule)
-    message = t.say(v.message)
-    return f"[{rule}] {where}: {message}" if where else f"[{rule}] {message}"
-
-
 SHOWN_REASONS = 20
 """Reasons for people not placed that plan prints; the rest are in the plan folder."""
 
@@ -736,9 +725,8 @@ def _check(args: argparse.Namespace, out: Console, err: Console) -> int:
     _warn(program, err)
     violations = verify(program, plan)
     if violations:
-        words = Words.of(program)
         for v in violations:
-            out.print(violation_text(v, words), soft_wrap=True, markup=False)
+            out.print(t.say(v.told()), soft_wrap=True, markup=False)
         err.print(t.n_("{count} violation of hard rules in {folder}",
                        "{count} violations of hard rules in {folder}",
                        len(violations)).format(count=len(violations), folder=args.plan_dir),

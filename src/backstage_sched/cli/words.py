@@ -79,8 +79,12 @@ class Speech:
             self.language = Language(code, DOMAIN)
 
     def _(self, text: str) -> str:
-        """``text`` in this language."""
-        return self.language._(text)
+        """``text`` in this language; a text the ``cli`` catalogue lacks is looked up in
+        ``reasons`` (the names of the rules)."""
+        told = self.language._(text)
+        if told == text and self.code != "en":
+            return self.language.of("reasons")._(text)
+        return told
 
     def n_(self, one: str, many: str, count: int) -> str:
         """The form of ``one``/``many`` for ``count`` in this language."""
