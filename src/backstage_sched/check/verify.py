@@ -162,7 +162,8 @@ def _check_session_order(c: Cohort, orphaned: AbstractSet[int] = frozenset()) ->
         out.append(
             Violation(
                 SESSION_COUNT.code,
-                f"session indexes are {indexes}, expected 0..{len(c.sessions) - 1} in order",
+                said("session indexes are {indexes}, expected 0..{last} in order",
+                     indexes=indexes, last=len(c.sessions) - 1),
                 c.id,
             )
         )
@@ -171,8 +172,9 @@ def _check_session_order(c: Cohort, orphaned: AbstractSet[int] = frozenset()) ->
             out.append(
                 Violation(
                     SESSION_COUNT.code,
-                    f"starts {cur.start.isoformat()}, not after session {prev.index + 1} "
-                    f"({prev.start.isoformat()})",
+                    said("starts {start}, not after session {number} ({before})",
+                         start=cur.start.isoformat(), number=prev.index + 1,
+                         before=prev.start.isoformat()),
                     c.id,
                     cur.index,
                 )
@@ -235,7 +237,8 @@ def _check_placement(
     if plan.program != program.id:
         out.append(
             Violation(
-                PLACEMENT.code, f"the plan is for program {plan.program!r}, not {program.id!r}"
+                PLACEMENT.code, said("the plan is for program {plan!r}, not {program!r}",
+                                     plan=plan.program, program=program.id)
             )
         )
     seen_cohorts: set[str] = set()
@@ -245,11 +248,13 @@ def _check_placement(
             out.append(Violation(PLACEMENT.code, "duplicate cohort id", c.id))
         seen_cohorts.add(c.id)
         if c.facilitator not in facilitators:
-            out.append(Violation(PLACEMENT.code, f"unknown facilitator {c.facilitator!r}", c.id))
+            out.append(Violation(PLACEMENT.code, said("unknown facilitator {id!r}",
+                                                      id=c.facilitator), c.id))
         for s in c.sessions:
             if s.facilitator is not None and s.facilitator not in facilitators:
                 out.append(Violation(
-                    PLACEMENT.code, f"unknown facilitator {s.facilitator!r}", c.id, s.index
+                    PLACEMENT.code, said("unknown facilitator {id!r}", id=s.facilitator), c.id,
+                    s.index
                 ))
         for m in c.members:
             if m not in participants:
@@ -259,7 +264,8 @@ def _check_placement(
     for u in plan.unplaced:
         if u.participant not in participants:
             out.append(Violation(
-                PLACEMENT.code, f"unknown participant {u.participant!r} in unplaced"
+                PLACEMENT.code, said("unknown participant {id!r} in unplaced",
+                                     id=u.participant)
             ))
         where[u.participant].append(said("unplaced"))
     for pid, places in where.items():
@@ -306,9 +312,10 @@ def _check_one_person(plan: Plan, participants: dict[str, Participant]) -> list[
         if w.participant in members or w.participant in charged:
             out.append(Violation(
                 ONE_PERSON.code,
-                f"{w.participant} is billed twice: charged the fee for withdrawing "
-                f"on {w.on.isoformat()} and " + ("seated" if w.participant in members
-                                                  else "charged again"),
+                said("{id} is billed twice: charged the fee for withdrawing on {day} and seated"
+                     if w.participant in members else
+                     "{id} is billed twice: charged the fee for withdrawing on {day} and charged "
+                     "again", id=w.participant, day=w.on.isoformat()),
                 w.cohort,
             ))
         charged.add(w.participant)
@@ -328,17 +335,19 @@ def _check_counts(program: Program, plan: Plan) -> list[Violation]:
     people = len(program.participants)
     if o.placed != seated:
         out.append(Violation(
-            PLACEMENT.code, f"objective.placed is {o.placed}, but {seated} are in cohorts"))
+            PLACEMENT.code, said("objective.placed is {placed}, but {seated} are in cohorts",
+                                 placed=o.placed, seated=seated)))
     if o.registered != people:
         out.append(Violation(
             PLACEMENT.code,
-            f"objective.registered is {o.registered}, but the program has {people} participants"))
+            said("objective.registered is {registered}, but the program has {people} "
+                 "participants", registered=o.registered, people=people)))
     bound = o.placed_bound
     if bound is not None and not seated <= bound <= people:
         out.append(Violation(
             PLACEMENT.code,
-            f"objective.placed_bound is {bound}: it must lie between the {seated} placed "
-            f"and the {people} registered"))
+            said("objective.placed_bound is {bound}: it must lie between the {seated} placed "
+                 "and the {people} registered", bound=bound, seated=seated, people=people)))
     return out
 
 
@@ -348,13 +357,14 @@ def _check_uids(plan: Plan) -> list[Violation]:
     first: dict[str, str] = {}
     for c in plan.cohorts:
         for s in c.sessions:
-            here = f"{c.id} session {s.index + 1}"
+            here = said("{cohort} session {number}", cohort=c.id, number=s.index + 1)
             if not s.uid or not s.uid.strip():
-                out.append(Violation(UID.code, "empty UID", c.id, s.index))
+                out.append(Violation(UID.code, said("empty UID"), c.id, s.index))
             elif s.uid in first:
                 out.append(
                     Violation(
-                        UID.code, f"UID {s.uid!r} is also used by {first[s.uid]}", c.id, s.index
+                        UID.code, said("UID {uid!r} is also used by {other}", uid=s.uid,
+                                       other=first[s.uid]), c.id, s.index
                     )
                 )
             else:

@@ -87,9 +87,13 @@ def _polish(inst: Instance, schedule: Schedule, say: Progress) -> Schedule:
     values = {lvl.name: level_value(inst, lvl, cohorts) for lvl in objective_levels(inst)}
     if values == schedule.objective:
         return schedule
-    say(said("polished: {levels}", levels=", ".join(
-        f"{name} {schedule.objective.get(name)} -> {value}"
-        for name, value in values.items() if value != schedule.objective.get(name))))
+    changed = [said("{level} {before} -> {after}", level=said(name),
+                    before=schedule.objective.get(name), after=value)
+               for name, value in values.items() if value != schedule.objective.get(name)]
+    levels = changed[0]
+    for more in changed[1:]:
+        levels = said("{first}, {then}", first=levels, then=more)
+    say(said("polished: {levels}", levels=levels))
     return replace(schedule, cohorts=tuple(cohorts), objective=values)
 
 
