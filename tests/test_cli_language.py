@@ -214,7 +214,7 @@ def test_what_a_swedish_coordinator_reads(swedish: dict[str, tuple[int, str]],
     waiting = [ln for ln in english["fill after cancel"][1].splitlines()
                if "fits no free seat now" in ln]
     assert waiting and all(re.search(r"fits no free seat now: \S", ln) for ln in waiting)
-    assert "passar inte på någon ledig plats nu: " in swedish["fill after cancel"][1]
+    assert "får ingen ledig plats nu: " in swedish["fill after cancel"][1]
     assert "Plan verified and written to" in english["plan"][1]
     assert "placed " in english["plan"][1] and "proven" in english["plan"][1]
 

@@ -78,7 +78,7 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("plan_dir", type=Path, help=t._("current plan folder"))
     p.add_argument(
-        "source", metavar="SOURCE",
+        "source", metavar=t._("SOURCE"),
         help=t._("an .mbox file, a folder of .eml files, or imaps://user@host[:port]/INBOX"),
     )
     p.add_argument("--out", type=Path,

@@ -52,7 +52,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         ).format(variable=PASSWORD_ENV),
     )
     p.add_argument("plan_dir", type=Path, help=t._("plan folder with outbox.json"))
-    p.add_argument("--smtp", type=_host_port, metavar="HOST:PORT", help=t._("SMTP server"))
+    p.add_argument("--smtp", type=_host_port, metavar=t._("HOST:PORT"), help=t._("SMTP server"))
     p.add_argument(
         "--from", dest="sender", metavar=t._("ADDRESS"),
         help=t._(
