@@ -16,7 +16,6 @@ import contextlib
 import io
 import json
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from backstage_sched.i18n import LOCALE_DIR
 from backstage_sched.publish.folder import read_plan_dir
 from published import mark_sent
 from test_replies import Answers, _mbox
+from test_waitlist import BEFORE, late  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANY = ROOT / "examples" / "company-2027"
@@ -315,4 +315,26 @@ def test_the_language_of_a_run_does_not_leak_into_the_next(tmp_path: Path,
 def test_dates_in_the_terminal_are_iso(swedish: dict[str, tuple[int, str]]) -> None:
     dates = re.findall(r"\b\d{4}-\d\d-\d\d\b", swedish["plan"][1] + swedish["move"][1])
     assert dates and all(date.fromisoformat(d) for d in dates)
-    assert shutil.which  # the module imports what it uses
+
+
+def test_fill_says_why_someone_fits_no_free_seat(late) -> None:  # noqa: F811
+    """Someone who can come on no weekday is told so, per cohort with a free seat, and
+    nobody is left with only "fits no free seat now" (issue 21)."""
+    from dataclasses import replace
+    from datetime import datetime
+
+    from backstage_sched import fill
+    from backstage_sched.inputs.timeexpr import parse_rules
+    from backstage_sched.plan import Unplaced
+
+    program, plan = late
+    never = replace(program.participant("p101"), id="p103", email="p103@sent.example",
+                    organization="Sent AB p103", registered=datetime(2026, 11, 1, 9, 0),
+                    unavailable=parse_rules(["mon", "tue", "wed", "thu", "fri"]))
+    program = program.replace(participants=(*program.participants, never))
+    plan = replace(plan, unplaced=(*plan.unplaced, Unplaced("p103", "registered late")))
+    notes = fill(program, plan, BEFORE).notes
+    (note,) = [n for n in notes if "p103" in n]
+    assert "fits no free seat now: " in note
+    for cohort in plan.cohorts:
+        assert f"{cohort.id}: they cannot come to a session still ahead" in note

@@ -158,22 +158,3 @@ def test_fill_dry_run_writes_nothing(late, tmp_path: Path) -> None:
     assert not out.exists() and sorted(p.name for p in folder.rglob("*")) == before
     assert main(["fill", str(folder), "--today", BEFORE.isoformat(), "--out", str(out)]) == 0
     assert (out / "plan.json").exists()
-
-
-def test_fill_says_why_someone_fits_no_free_seat(late) -> None:
-    """Someone who can come on no weekday is told so, per cohort with a free seat, and
-    nobody is left with only "fits no free seat now" (issue 21)."""
-    from backstage_sched import fill
-    from backstage_sched.inputs.timeexpr import parse_rules
-
-    program, plan = late
-    never = replace(program.participant("p101"), id="p103", email="p103@sent.example",
-                    organization="Sent AB p103", registered=datetime(2026, 11, 1, 9, 0),
-                    unavailable=parse_rules(["mon", "tue", "wed", "thu", "fri"]))
-    program = program.replace(participants=(*program.participants, never))
-    plan = replace(plan, unplaced=(*plan.unplaced, Unplaced("p103", "registered late")))
-    notes = fill(program, plan, BEFORE).notes
-    (note,) = [n for n in notes if "p103" in n]
-    assert "fits no free seat now: " in note
-    for cohort in plan.cohorts:
-        assert f"{cohort.id}: they cannot come to a session still ahead" in note

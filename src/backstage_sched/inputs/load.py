@@ -17,7 +17,6 @@ from typing import Any
 
 from ..domain import MetBefore, Program
 from ..errors import InputError, Problems
-from ..said import said
 from .columns import read_columns
 from .limits import MAX_PROGRAM_BYTES, Registrations, read_capped
 from .people import (
@@ -43,8 +42,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(file, f"line {line}",
-                         said("not UTF-8 text; save the file as UTF-8")) from exc
+        raise InputError(file, f"line {line}", "not UTF-8 text; save the file as UTF-8") from exc
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
