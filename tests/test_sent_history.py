@@ -79,7 +79,7 @@ def test_plan_refuses_to_write_over_a_folder_that_was_sent_from(
     before = _tree(sent_plan)
     assert cli.main(["plan", str(PROGRAM), "--out", str(sent_plan), "-q"]) == 2
     err = capsys.readouterr().err
-    assert "history" in err and "--previous" in err and "plan.json" in err
+    assert "historik" in err and "--previous" in err and "plan.json" in err  # Swedish program
     assert _tree(sent_plan) == before
 
 
