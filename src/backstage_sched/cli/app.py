@@ -50,7 +50,13 @@ from . import init as cli_init
 from . import replies as cli_replies
 from . import send
 from .summary import placement_text
-from .words import SpeakingParser, environment_language, input_error, program_language
+from .words import (
+    SpeakingParser,
+    environment_language,
+    folder_language,
+    input_error,
+    program_language,
+)
 from .words import speech as t
 
 EXIT_OK, EXIT_RULES, EXIT_INPUT, EXIT_SEND = 0, 1, 2, 3
@@ -418,7 +424,9 @@ def _main(argv: list[str] | None) -> int:
     if not out.is_terminal:
         out = Console(stderr=False, highlight=False, width=120)
     err = Console(stderr=True, highlight=False)
-    t.use(program_language(getattr(args, "program", None)))  # read for its errors' sake
+    # the program's language, for what goes wrong before the program itself is read
+    t.use(program_language(getattr(args, "program", None))
+          or folder_language(getattr(args, "plan_dir", None)))
     try:
         if args.command == "init":
             return cli_init.run(args, out, err)

@@ -20,6 +20,7 @@ change) are said again from their template (:meth:`Speech.say`).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import tomllib
@@ -58,6 +59,21 @@ def program_language(path: Path | None) -> str | None:
             table = tomllib.load(fh).get("program", {})
         language = table.get("language") or ("sv" if table.get("country", "SE") == "SE"
                                               else "en")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return language if language in LANGUAGES else None
+
+
+def folder_language(folder: Path | None) -> str | None:
+    """The language of the program a plan folder was written for (its ``input.json``), or
+    None when it cannot be read: so that an early error about the folder or ``--out`` is
+    said in the program's language."""
+    if folder is None:
+        return None
+    try:
+        data = json.loads((Path(folder) / "input.json").read_text(encoding="utf-8"))
+        language = data.get("language") or ("sv" if data.get("country", "SE") == "SE"
+                                             else "en")
     except (OSError, ValueError, AttributeError):
         return None
     return language if language in LANGUAGES else None
