@@ -338,3 +338,18 @@ def test_fill_says_why_someone_fits_no_free_seat(late) -> None:  # noqa: F811
     assert "fits no free seat now: " in note
     for cohort in plan.cohorts:
         assert f"{cohort.id}: they cannot come to a session still ahead" in note
+
+
+def test_an_early_error_is_said_in_the_language_of_the_program_it_is_about(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--out`` forgotten on a Swedish plan folder, a bad participants file of a Swedish
+    program: the program is not read yet, but its language is known."""
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    program = _program(tmp_path / "sv", "sv")
+    _run(["plan", str(program), "--out", str(tmp_path / "plan"), "-q", "--effort", "1"])
+    code, printed = _run(["withdraw", str(tmp_path / "plan"), "n01", "--on", "2027-03-01"])
+    assert code == EXIT_INPUT and "ange --out NY" in printed
+    missing = tmp_path / "sv" / "nobody.csv"
+    code, printed = _run(["plan", str(program), str(missing), "--out", str(tmp_path / "x")])
+    assert code == EXIT_INPUT and "deltagarfilen finns inte" in printed
