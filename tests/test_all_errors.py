@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,6 @@ def test_more_than_fifty_problems_are_cut_with_a_count(files: tuple[Path, Path])
 @pytest.mark.parametrize(
     ("line", "hint"),
     [
-        ("start = 2027-1-11", "YYYY-MM-DD"),
         ('day_start = 08:30', 'in quotes, e.g. day_start = "08:30"'),
         ("vat_rate = 0,25", "a point, not a comma"),
         ('name = "Backstage 2027', "closing quote"),
@@ -100,6 +100,90 @@ def test_toml_slips_get_line_column_and_a_hint(tmp_path: Path, line: str, hint: 
     assert hint in caught.value.message
 
 
+def test_a_date_slip_in_a_list_names_the_list(tmp_path: Path) -> None:
+    path = tmp_path / "program.toml"
+    path.write_text('[program]\nid = "ht2027"\nextra_closed = [\n  2027-05-07,\n  7/5/2027,\n]\n',
+                    encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_program(path)
+    assert caught.value.where == "line 5, [program] extra_closed"
+    assert "extra_closed = 2027-05-07" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("2027-1-11", "start = 2027-01-11"),
+        ("11.01.2027", "start = 2027-01-11"),
+        ("2027/01/11", "start = 2027-01-11"),
+        ("11/1/2027", "start = 2027-01-11"),
+        ("11-01-2027", "start = 2027-01-11"),
+        ("2027-13-11", "there is no month 13"),
+        ("2027-02-30", "month 2 of 2027 has no day 30"),
+        ('"11.01.2027"', "start = 2027-01-11"),
+        ('"2027/01/11"', "start = 2027-01-11"),
+        ('"11/1/2027"', "start = 2027-01-11"),
+        ('"2027-13-11"', "there is no month 13"),
+    ],
+)
+def test_a_date_written_another_way_gets_the_hint_with_key_and_line(
+    tmp_path: Path, value: str, says: str
+) -> None:
+    """The common spellings of a date, quoted (valid TOML) or not (a TOML syntax error),
+    get one hint: the line, the table and key, and the date as YYYY-MM-DD."""
+    program, _ = write_templates(tmp_path / "ht2027", year=2027)
+    lines = program.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines, 1) if line.startswith("start = "))
+    lines[number - 1] = f"start = {value}"
+    program.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_program(program)
+    error = caught.value
+    assert not isinstance(error, InputErrors), str(error)
+    assert error.where == f"line {number}, [program] start"
+    assert "write dates as YYYY-MM-DD" in error.message and says in error.message
+    assert "not valid TOML" not in error.message
+
+
+def test_every_date_written_another_way_is_reported_at_once(files: tuple[Path, Path]) -> None:
+    """Unquoted slips stop TOML at the first, yet each is named with its line."""
+    program, _ = files
+    text = program.read_text(encoding="utf-8")
+    for key, quote in (("start", ""), ("end", '"')):  # a quoted one is named as well
+        found = re.search(rf"^{key} = (\d{{4}})-(\d{{2}})-(\d{{2}})\b", text, re.M)
+        assert found, key
+        year, month, day = found.groups()
+        text = text.replace(found.group(0), f"{key} = {quote}{day}.{month}.{year}{quote}", 1)
+    program.write_text(text, encoding="utf-8")
+    with pytest.raises(InputErrors) as caught:
+        load_program(program)
+    lines = text.splitlines()
+    wheres = [e.where for e in caught.value.errors]
+    assert len(wheres) >= 2
+    for where, error in zip(wheres, caught.value.errors, strict=True):
+        number = int(where.split(",")[0].removeprefix("line "))
+        written = re.search(r"\d+\.\d+\.\d+", lines[number - 1])
+        assert written and f"= {written.group(0)}:" in error.message
+        assert "write dates as YYYY-MM-DD" in error.message
+
+
+def test_every_bad_time_expression_of_a_list_is_reported(files: tuple[Path, Path]) -> None:
+    program, csv = files
+    text = program.read_text(encoding="utf-8")
+    found = re.search(r"^unavailable = .*$", text, re.M)
+    assert found
+    text = text.replace(
+        found.group(0), 'unavailable = ["mon 13:00-17:00", "tisdag", "xx", "fre 25:00-26:00"]', 1)
+    program.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_program(program, csv)
+    message = str(caught.value)
+    assert "2 of the time expressions cannot be read" in message
+    assert "unknown weekday 'xx' (use mon" in message
+    assert "bad time '25:00' in 'fre 25:00-26:00' (use HH:MM" in message
+    assert "tisdag" not in message.replace("mån, tis,", "")
+
+
 def test_every_key_of_a_table_is_checked(files: tuple[Path, Path]) -> None:
     program, csv = files
     text = program.read_text(encoding="utf-8")
@@ -113,3 +197,22 @@ def test_every_key_of_a_table_is_checked(files: tuple[Path, Path]) -> None:
     wheres = {e.where for e in caught.value.errors}
     assert {"[program] timezone", "[program] country", "[sessions] day_start",
             "[sessions] buffer_minutes"} <= wheres, wheres
+
+
+def test_every_bad_expression_of_a_participants_cell_is_reported(
+    files: tuple[Path, Path],
+) -> None:
+    """A cell with several time expressions (quoted, as Excel writes a cell holding the
+    separator) names every bad one with its hint, in one error for the cell."""
+    program, csv = files
+    text = csv.read_text(encoding="utf-8-sig")
+    text = text.replace(";experienced;wed;;;", ';experienced;"wed; xx; fre 25:00-26:00";;;', 1)
+    csv.write_text(text, encoding="utf-8-sig")
+    with pytest.raises(InputError) as caught:
+        load_program(program, csv)
+    error = caught.value
+    assert not isinstance(error, InputErrors)
+    assert error.where is not None and error.where.startswith("row 3")
+    assert "unavailable" in error.where
+    assert "2 of the time expressions cannot be read" in error.message
+    assert "unknown weekday 'xx'" in error.message and "bad time '25:00'" in error.message

@@ -56,4 +56,4 @@ def test_solve_options_show_only_the_users_settings() -> None:
     from dataclasses import fields
 
     names = {f.name for f in fields(backstage_sched.SolveOptions)}
-    assert names == {"seed", "workers", "effort", "time_limit", "repair"}
+    assert names == {"seed", "workers", "effort", "time_limit"}

@@ -17,7 +17,6 @@ from backstage_sched.cli import app as cli
 from backstage_sched.cli.app import EXIT_INPUT, EXIT_OK, EXIT_RULES, main
 from backstage_sched.errors import InfeasibleError
 from backstage_sched.inputs.load import load_program
-from backstage_sched.solver import SolveOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,7 +96,7 @@ def test_init_writes_commented_templates(tmp_path: Path) -> None:
     data = tomllib.loads(toml)
     assert set(data) == {"program", "sessions", "groups", "policy", "facilitators"}
     assert data["program"]["start"].year == 2031
-    assert data["program"]["blackout"][0]["name"] == "Summer"
+    assert data["program"]["blackout"][0]["name"] == "Sommaruppehåll"
     assert data["sessions"]["min_gap_days"] == 28 and data["groups"]["size"] == 6
     assert data["policy"]["fee"] == 17500 and len(data["facilitators"]) == 1
     assert "# Rooms" in toml and "[[venues]]" in toml  # documented, commented out
@@ -177,27 +176,6 @@ def test_quiet_prints_nothing_on_stdout(tmp_path: Path) -> None:
     assert result.code == EXIT_OK, result.err
     assert result.out == "" and result.err == ""
     assert (tmp_path / "plan" / "plan.json").is_file()
-
-
-def test_repair_passes_reach_the_solver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    paths = write_templates(tmp_path, year=2027)
-    seen: list[SolveOptions] = []
-    real = cli.plan_program
-
-    def spy(program, options, progress=None):
-        seen.append(options)
-        return real(program, options, progress)
-
-    monkeypatch.setattr(cli, "plan_program", spy)
-    out = str(tmp_path / "plan")
-    result = run("plan", *map(str, paths), "--out", out, "-q", "--effort", "0.5",
-                 "--repair-passes", "2")
-    assert result.code == EXIT_OK, result.err
-    assert seen[-1].repair == 2
-    run("plan", *map(str, paths), "--out", out, "-q", "--effort", "0.5")
-    assert seen[-1].repair is None  # the size decides (SolveOptions.repair_passes)
-    with pytest.raises(SystemExit):
-        run("plan", *map(str, paths), "--out", out, "--repair-passes", "-1")
 
 
 # --------------------------------------------------------------------------- exit codes

@@ -174,7 +174,7 @@ def test_facilitator_capacity(tmp_path: Path) -> None:
     assert "the facilitators may lead 1 cohort in all (Greta Ahlqvist (f1): 1)" in f.message
     # every number is a bound all plans obey, or this plan's own
     assert "at most 6 of the 10 registrants can be placed, so at least 4 must wait" in f.message
-    assert "; this plan forms it and leaves out 4" in f.message
+    assert "; this plan forms that cohort and leaves 4 people without a seat" in f.message
     assert f.fix == "raise max_cohorts or add a facilitator"
 
 
@@ -183,8 +183,8 @@ def test_facilitator_capacity_in_swedish(tmp_path: Path) -> None:
     f = _only(diagnose(load_program(path)), "facilitator capacity")
     assert f.message == (
         "samtalsledarna får leda 1 grupp sammanlagt (Greta Ahlqvist (f1): 1), med högst 6 "
-        "deltagare: högst 6 av de 10 anmälda kan placeras, så minst 4 måste vänta; den här "
-        "planen bildar den och lämnar 4 utan plats")
+        "deltagare: högst 6 av de 10 anmälda kan placeras, så minst 4 måste vänta; "
+        "planen bildar den gruppen, och 4 personer står utan plats")
     assert f.fix == "höj max_cohorts eller lägg till en samtalsledare"
 
 
@@ -286,8 +286,8 @@ def test_interchangeable_people_are_named_as_such(
     names = {"p004": "Göran Åkesson (p004)", "p005": "Linnéa Sjödin (p005)"}
     both = "Göran Åkesson (p004), Linnéa Sjödin (p005)"
     assert pair.note(orebro) == (  # in the program's language: Swedish
-        f"utbytbara: valfri 1 av dessa 2 kan placeras ({both}); den här planen lämnar "
-        f"{names[out]} utan plats")
+        f"utbytbara: 1 av dessa 2 kan placeras, vem som helst av dem ({both}); i den här "
+        f"planen står {names[out]} utan plats")
     assert pair.note(orebro.replace(language="en")) == (
         f"interchangeable: any 1 of these 2 can be placed ({both}); this plan leaves out "
         f"{names[out]}")

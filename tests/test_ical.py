@@ -578,10 +578,11 @@ def test_swedish_calendar_texts_are_what_a_coordinator_writes() -> None:
     kickoff, second = (str(e["DESCRIPTION"]).split("\n") for e in evs[:2])
     assert kickoff == [
         "Backstage 2027 – Backstage-grupp c01, uppstartsträff (träff 1 av 4)",
-        "Uppstartsträff – ingen fallägare",
+        "Uppstartsträff – inget fall tas upp den här gången",
         "Samtalsledare: Anna Fält",
         "Plats: meddelas senare",
-        "Sista dag för kostnadsfri avbokning: lördag 13 mars 2027",
+        # the deadline (13 March) is the first day a withdrawal is charged
+        "Sista dag för kostnadsfri avbokning: fredag 12 mars 2027",
         "",
         "Deltagare:",
         "- Björn Ärlig (Beta, Gamma & Co)",
@@ -608,7 +609,7 @@ def test_english_calendar_texts() -> None:
         "Kick-off: no case owner",
         "Facilitator: Bo Leder",
         "Location: Room A",
-        "Last day to cancel free of charge: Saturday 23 January 2027",
+        "Last day to cancel free of charge: Friday 22 January 2027",
     ]
     assert "Members:" in lines
 

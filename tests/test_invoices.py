@@ -62,10 +62,10 @@ def test_a_row_per_billable_person_says_why() -> None:
     why = {r.participant: r.why for r in rows}
     assert why == {
         "p1": "Anmäld",
-        "p3": "Tog över platsen från Olle Alm",
+        "p3": "Har tagit över platsen efter Olle Alm",
         "p2": "Anmäld",
         "p4": "Anmäld",
-        "px": "Avbokade 2027-01-12, efter sista dag för kostnadsfri avbokning (2027-01-09)",
+        "px": "Avbokade 2027-01-12, då anmälan var bindande (från och med 2027-01-09)",
     }
     asa = rows[1]
     assert (asa.email, asa.org_number, asa.invoice_reference, asa.cohort) == (
@@ -168,11 +168,33 @@ def test_a_transfer_and_a_late_withdrawal_are_billed_as_such() -> None:
                                 date(2027, 1, 4))
     program, plan, _ = withdraw(program, plan, "p4", date(2027, 1, 15))  # after c02's deadline
     rows = {r.participant: r for r in invoice_rows(program, plan)}
-    assert rows["p9"].why == "Tog över platsen från Åsa Öberg"
+    assert rows["p9"].why == "Har tagit över platsen efter Åsa Öberg"
     assert (rows["p9"].org_number, rows["p9"].invoice_reference) == ("556000-0001", "Ref 12")
-    assert rows["p4"].why.startswith("Avbokade 2027-01-15, efter sista dag")
+    assert rows["p4"].why.startswith("Avbokade 2027-01-15, då anmälan var bindande")
     assert rows["p4"].email == "dana@ceta.se"
     assert "p1" not in rows
     # the withdrawal's billing details survive plan.json
     again = Plan.from_dict(json.loads(plan.to_json()))
     assert again.history.withdrawals[0].email == "dana@ceta.se"
+
+
+def test_the_last_free_day_people_are_told_is_the_last_day_not_billed() -> None:
+    """A withdrawal on the cancellation deadline is billed (SPEC §5), so the calendar
+    and the welcome letter name the day before as the last day to cancel free of
+    charge, and the overview calls the deadline the day the registration is binding."""
+    from backstage_sched.publish.ical import cohort_feed
+    from backstage_sched.publish.labels import last_free_day
+    from backstage_sched.publish.overview import overview_html
+
+    program, plan = make("sv")
+    cohort = plan.cohort("c02")
+    deadline = cohort.cancellation_deadline
+    free = last_free_day(deadline)
+    _, on_free_day, _ = withdraw(program, plan, "p4", free)
+    _, on_deadline, _ = withdraw(program, plan, "p4", deadline)
+    assert on_free_day.history.withdrawals[-1].fee_due is False
+    assert on_deadline.history.withdrawals[-1].fee_due is True
+    feed = cohort_feed(program, plan, cohort, STAMP).decode("utf-8").replace("\r\n ", "")
+    assert f"Sista dag för kostnadsfri avbokning: fredag {free.day} januari 2027" in feed
+    page = overview_html(program, plan)
+    assert f"Anmälan är bindande från och med lördag {deadline.day} januari 2027" in page

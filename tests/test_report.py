@@ -213,7 +213,7 @@ def test_overview_is_valid_self_contained_html() -> None:
 
 def test_overview_content_and_escaping() -> None:
     program, plan = make()
-    page = overview_html(program, plan)
+    page = _unlabelled(overview_html(program, plan))
     text = "".join(_check(page).text)
     assert "Backstage 2027 — Stockholm" in page
     assert "11 Jan 2027 – 17 Dec 2027" in page
@@ -225,8 +225,9 @@ def test_overview_content_and_escaping() -> None:
     assert "Room Ä" in page
     assert "Anna Fält" in page
     # summary figures
-    for label, value in (("Registrations", 6), ("Placed", 4), ("Unplaced", 2), ("Cohorts", 2)):
+    for label, value in (("registrations", 6), ("placed", 4), ("unplaced", 2), ("cohorts", 2)):
         assert f"<li><b>{value}</b>{label}</li>" in page
+    assert "times in Europe/Stockholm" not in text and "Swedish time" in text
     # sessions: date, weekday, time, case owner (British dates in English)
     assert "02/03/2027" in text and "Tuesday" in text and "09:00–12:00" in text
     assert "19/01/2027" in text and "13:00–16:00" in text
@@ -360,7 +361,7 @@ def test_overview_escapes_every_user_text() -> None:
 
 
 def _unlabelled(page: str) -> str:
-    """``page`` without the cells' ``data-label`` (a group's tables are cards on a phone)."""
+    """``page`` without the cells' ``data-label`` (every table is cards on a phone)."""
     return re.sub(r' data-label="[^"]*"', "", page)
 
 
@@ -388,7 +389,7 @@ def test_overview_has_every_session_owner_and_deadline() -> None:
 def test_overview_venue_use() -> None:
     program, plan = make()
     program = program.replace(venues=(*program.venues, Venue("hall", "Hall <B>", 20)))
-    page = overview_html(program, plan)
+    page = _unlabelled(overview_html(program, plan))
     section = page[page.index('<section id="venues">') :]
     # Room Ä: capacity 8, used by c02 for its 3 sessions, 2 members + facilitator
     assert (
@@ -397,13 +398,14 @@ def test_overview_venue_use() -> None:
     ) in section
     hall = '<td>Hall &lt;B&gt;</td><td class="num">20</td><td>—</td>'
     assert hall + '<td class="num">0</td>' in section
-    page = overview_html(program.replace(venues=()), replace(plan, cohorts=(plan.cohorts[0],)))
+    page = _unlabelled(
+        overview_html(program.replace(venues=()), replace(plan, cohorts=(plan.cohorts[0],))))
     assert "No venues in this program" in page
 
 
 def test_overview_cost_table_and_totals() -> None:
     program, plan = make()
-    page = overview_html(program, plan)
+    page = _unlabelled(overview_html(program, plan))
     section = page[page.index('<section id="costs">') : page.index('<section id="withdrawals">')]
     nb = "\u00a0"
     assert (
@@ -420,7 +422,7 @@ def test_overview_cost_table_and_totals() -> None:
         f'<td class="num">SEK{nb}17,500</td><td class="num">SEK{nb}87,500</td>'
         '<td class="date">09/01/2027</td><td class="num">0</td></tr></tfoot>'
     ) in section
-    assert f"<li><b>SEK{nb}87,500</b>Total incl. VAT</li>" in page
+    assert f"<li><b>SEK{nb}87,500</b>in all incl. VAT</li>" in page
     assert f"Fee SEK{nb}17,500 per participant excl. VAT; VAT 25%." in section
 
 
@@ -437,7 +439,7 @@ def test_overview_withdrawals() -> None:
         "held_session": None,
     }
     early = {**late, "participant": "py", "name": "Ulla Tid", "on": "2027-01-02", "fee_due": False}
-    page = overview_html(program, replace(plan, history=_left(late, early)))
+    page = _unlabelled(overview_html(program, replace(plan, history=_left(late, early))))
     section = page[page.index('<section id="withdrawals">') :]
     assert (
         '<td>Per Sen <span class="id">(px)</span></td><td>Ceta</td><td>c02</td>'
@@ -445,14 +447,14 @@ def test_overview_withdrawals() -> None:
         "<td>yes, SEK\u00a017,500 excl. VAT</td>"
     ) in section
     assert '<td class="date">02/01/2027</td><td class="date">09/01/2027</td><td>no</td>' in section
-    assert "<li><b>2</b>Withdrawals</li>" in page
+    assert "<li><b>2</b>withdrawals</li>" in page
     assert "No withdrawals." in overview_html(program, plan)
 
 
 def test_overview_timeline_shades_holidays_blackouts_closed_days() -> None:
     program, plan = make()
     program = program.replace(extra_closed=(date(2027, 5, 7),))
-    page = overview_html(program, plan)
+    page = _unlabelled(overview_html(program, plan))
     svg = page[page.index("<svg") : page.index("</svg>")]
     assert svg.count('<rect class="blackout"') == 1
     holidays = public_holidays("SE", ("public", "de_facto"), [2027])
@@ -506,8 +508,10 @@ def test_overview_is_in_swedish_by_default_in_sweden() -> None:
         "Uppstartsträff",
         "Fallägare",
         "Träff 2 av 3",
-        "Sista dag för kostnadsfri avbokning",
-        "Ej placerade",
+        "Bindande från",
+        "Utan plats",
+        "Varför ingen plats",
+        "svensk tid",
         "Avgift exkl. moms",
         "Kostnader per organisation",
         "Grupp c01",
@@ -518,10 +522,13 @@ def test_overview_is_in_swedish_by_default_in_sweden() -> None:
         assert words in text, words
     # dates, weekdays, numbers and money as Swedes write them
     assert "11 jan. 2027 – 17 dec. 2027" in text
-    assert "Sista dag för kostnadsfri avbokning: lördag 20 februari 2027" in text
+    assert "Anmälan är bindande från och med lördag 20 februari 2027" in text
+    assert "kostnadsfri" not in text  # the overview names the day the fee is due from
     assert '<td class="date">2027-03-02</td><td>tisdag</td>' in page
     assert f'<td class="num">35{NB}000{NB}kr</td>' in page
-    assert f"<li><b>87{NB}500{NB}kr</b>Totalt inkl. moms</li>" in page
+    assert f"<li><b>87{NB}500{NB}kr</b>totalt inkl. moms</li>" in page
+    assert "<li><b>6</b>anmälda</li>" in page and "<li><b>2</b>grupper</li>" in page
+    assert "tider i" not in text and "Europe/Stockholm" not in text
     assert f"Avgift 17{NB}500{NB}kr per deltagare exkl. moms; moms 25{NB}%." in text
     # the reasons are shown as the plan gives them (translated at their source)
     assert "Alfa AB already has a member in every cohort" in text
@@ -558,7 +565,7 @@ def test_costs_excel_header_is_in_the_programs_language() -> None:
     text = costs_excel_csv(program, plan).decode("utf-8-sig")
     assert text.splitlines()[0] == (
         "Organisation;Deltagare;Avgift exkl. moms;Moms;Totalt inkl. moms;Valuta;"
-        "Tidigaste sista dag för kostnadsfri avbokning;Sena avbokningar (debiteras)"
+        "Bindande från (tidigast);Sena avbokningar som debiteras"
     )
     assert "Alfa AB;2;35000;8750;43750;SEK;2027-01-09;0\r\n" in text
     # costs.csv is a machine file: its field names never change with the language
@@ -718,13 +725,87 @@ def test_costs_excel_csv_neutralises_formulas() -> None:
     assert all(r[5] == "'=SUM(A1)" for r in table[1:])
     assert all(r[2].isdigit() for r in table[1:])
     # the HTML page shows the organisation as typed, escaped, without the quote
-    page = overview_html(program, plan)
+    page = _unlabelled(overview_html(program, plan))
     assert "<td>-Minus AB</td>" in page and "'-Minus AB" not in page
 
 
 def test_a_groups_cells_carry_their_column_for_the_phone_cards() -> None:
     page = overview_html(*make(None))
-    assert page.count('<table class="cards">') == 4  # members and sessions of two groups
+    # every table is cards: the summary tables too (cohorts, load, venues, unplaced,
+    # costs, closed days), then members and sessions of two groups
+    assert page.count("<table") == page.count('<table class="cards">') >= 4
     assert '<td data-label="Deltagare">Åsa Öberg <span class="id">(p1)</span></td>' in page
     assert '<td class="date" data-label="Datum">2027-03-02</td>' in page
     assert '<td data-label="Fallägare">Björn &lt;Ärlig&gt; &amp; Son</td>' in page
+
+
+def _proof_text(program: Program, plan: Plan, **objective: object) -> str:
+    from backstage_sched.plan import Objective
+    page = overview_html(program, replace(plan, objective=Objective(**objective)))
+    summary = page[page.index('<section id="summary">'):page.index("</section>") + 10]
+    return " ".join(_check(summary).text)
+
+
+def test_the_summary_says_what_is_proven_as_a_coordinator_would() -> None:
+    """Everyone placed, the most placeable placed, or the best found in time; never
+    "placed 4 of at most 4: proven" (issue 21 item 5)."""
+    program, plan = make(None)  # Swedish; 6 registered, 4 placed
+    text = _proof_text(program, plan, placed=4, registered=6, optimal=True, placed_bound=4)
+    assert "4 av 6 anmälda har fått plats – fler går inte att placera med de här " \
+        "anmälningarna och reglerna." in text
+    assert "bevisat" not in text and "högst 4 placerade" not in text
+    everyone = replace(plan, unplaced=())
+    program4 = program.replace(participants=program.participants[:4])
+    text = _proof_text(program4, everyone, placed=4, registered=4, optimal=True, placed_bound=4)
+    assert "Alla 4 anmälda har fått plats." in text
+    text = _proof_text(program, plan, placed=4, registered=6, optimal=False, placed_bound=5)
+    assert "det kan finnas en plan som placerar fler. Fler än 5 går inte att placera." in text
+    english = _proof_text(program.replace(language="en"), plan, placed=4, registered=6,
+                          optimal=True, placed_bound=4)
+    assert "4 of 6 registrants placed: no plan of these registrations and rules places " \
+        "more." in english
+
+
+def test_figures_take_the_plural_form_of_their_number() -> None:
+    """"1 avbokning", "2 grupper": each key figure's label agrees with its number."""
+    program, plan = make(None)
+    one = replace(plan, history=_left({
+        "participant": "px", "name": "Per Sen", "organization": "Ceta", "on": "2027-01-12",
+        "fee_due": True, "cancellation_deadline": "2027-01-09", "cohort": "c02",
+        "held_session": None,
+    }), cohorts=plan.cohorts[:1])
+    page = overview_html(program, one)
+    assert "<li><b>1</b>avbokning</li>" in page and "<li><b>1</b>grupp</li>" in page
+    assert "<li><b>3</b>träffar</li>" in page and "<li><b>3</b>samtalsledare</li>" in page
+    assert "Avbokningar" not in page[:page.index('<section id="timeline"')]
+    english = overview_html(program.replace(language="en"), one)
+    assert "<li><b>1</b>withdrawal</li>" in english and "<li><b>1</b>cohort</li>" in english
+
+
+def test_experience_levels_show_in_the_programs_language() -> None:
+    """The data keeps "new" and "experienced"; a Swedish overview shows "ny" and
+    "erfaren", any other label as typed."""
+    program, plan = make(None)
+    page = _unlabelled(overview_html(program, plan))
+    members = page[page.index('<section class="cohort"'):]
+    assert "<td>ny</td>" in members and "<td>erfaren</td>" in members
+    assert "<td>senior</td>" in members
+    assert ">new<" not in members and ">experienced<" not in members
+    assert program.participant("p4").experience == "experienced"
+    english = _unlabelled(overview_html(*make("en")))
+    assert "<td>experienced</td>" in english and "<td>new</td>" in english
+
+
+def test_a_blackout_without_a_name_is_named_in_the_programs_language() -> None:
+    program, plan = make(None)
+    nameless = program.replace(blackouts=(Blackout("Blackout", date(2027, 6, 21),
+                                                   date(2027, 8, 13)),))
+    page = overview_html(nameless, plan)
+    assert "Uppehåll: Uppehåll (21 juni 2027 – 13 aug. 2027)" in page
+    assert "Blackout" not in page
+
+
+def test_another_time_zone_keeps_its_name() -> None:
+    program, plan = make(None)
+    page = overview_html(program.replace(timezone="Europe/Helsinki"), plan)
+    assert "tider i tidszonen Europe/Helsinki" in page and "svensk tid" not in page

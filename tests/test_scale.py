@@ -1,10 +1,11 @@
-"""Large programs are split into independent groups; the merged plan is still exact."""
+"""Large programs: planned by the neighbourhood search over series, and the constructions
+it starts from."""
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import replace
 from datetime import timedelta
-from functools import partial
 from itertools import pairwise, permutations
 from pathlib import Path
 
@@ -15,18 +16,18 @@ from backstage_sched.check.verify import verify
 from backstage_sched.domain import Venue
 from backstage_sched.inputs.load import load_program
 from backstage_sched.inputs.timeexpr import parse_rules
-from backstage_sched.solver import construct, decompose, repair
+from backstage_sched.solver import construct
 from backstage_sched.solver.chains import chain_days
 from backstage_sched.solver.construct import greedy
 from backstage_sched.solver.instance import Instance
-from backstage_sched.solver.levels import solve_instance
+from backstage_sched.solver.neighbourhood import perfect_key, search_series
 from backstage_sched.solver.options import Tuning
-from backstage_sched.solver.readback import greedy_schedule
+from backstage_sched.solver.readback import greedy_schedule, plan_key
 from backstage_sched.solver.schedule import Schedule
 from backstage_sched.solver.solve import solve
-from backstage_sched.solver.split import _solve_piece
 
 ROOT = Path(__file__).resolve().parent.parent
+solve_module = importlib.import_module("backstage_sched.solver.solve")
 MIXED = ROOT / "examples" / "mixed-2027"
 
 
@@ -35,25 +36,19 @@ def program():
     return load_program(MIXED / "program.toml", MIXED / "participants.csv")
 
 
-def test_split_deals_everyone_to_exactly_one_group(program) -> None:
-    inst = Instance.of(program)
-    groups = decompose.split(inst, 2)
-    dealt = sorted(p for g in groups for p in g.participants)
-    assert dealt == list(range(len(program.participants)))
-    assert sorted(f for g in groups for f in g.facilitators) == [0, 1]
-    # organisations are spread: no group holds more of one than it has facilitators' room for
-    for g in groups:
-        orgs = [program.participants[p].organization for p in g.participants]
-        assert max(orgs.count(o) for o in set(orgs)) <= 4
+@pytest.fixture()
+def by_series(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plan the 36-person example as a large program: by the series search."""
+    monkeypatch.setattr(solve_module, "WHOLE_UP_TO", 20)
 
 
 @pytest.mark.parametrize("processes", [1, 2])
-def test_split_plan_verifies_and_accounts_for_everyone(
-    program, monkeypatch: pytest.MonkeyPatch, processes: int
+def test_series_plan_verifies_and_accounts_for_everyone(
+    program, by_series: None, processes: int
 ) -> None:
-    monkeypatch.setattr(decompose, "GROUP_PARTICIPANTS", 18)  # 36 people: 2 groups
-    assert decompose.group_count(program) == 2
-    plan = plan_program(program, Tuning(processes=processes))
+    said: list[str] = []
+    plan = plan_program(program, Tuning(processes=processes), said.append)
+    assert any("construction" in line for line in said)
     assert verify(program, plan) == []
     members = [m for c in plan.cohorts for m in c.members]
     unplaced = [u.participant for u in plan.unplaced]
@@ -62,48 +57,60 @@ def test_split_plan_verifies_and_accounts_for_everyone(
     assert {c.facilitator for c in plan.cohorts} == {"f-karin", "f-mats"}
 
 
-def test_split_plan_is_the_same_with_one_or_two_processes(
-    program, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(decompose, "GROUP_PARTICIPANTS", 18)
+def test_series_plan_is_the_same_with_one_or_two_processes(program, by_series: None) -> None:
     one = plan_program(program, Tuning(processes=1))
     two = plan_program(program, Tuning(processes=2))
     assert one.to_json() == two.to_json()
 
 
-@pytest.mark.parametrize("search", [True, False], ids=["cp-sat", "construction-only"])
-def test_repair_seats_someone_the_groups_left_out(program, search: bool) -> None:
-    victim = program.participants[0].id
-    rest = program.replace(participants=program.participants[1:])
-    without = solve(rest, Tuning(split=False, last_level=False))
-    assert victim not in {m for c in without.cohorts for m in c.members}
+def _without(cohorts: list, person: str) -> list:
+    """``cohorts`` with ``person`` taken out of theirs (and its last session)."""
+    out = []
+    for c in cohorts:
+        if person in c.members:
+            members = tuple(m for m in c.members if m != person)
+            slots = c.slots[: len(members) + 1]
+            c = replace(c, members=members, slots=slots,
+                        case_owners=tuple(m for m in c.case_owners if m != person)[:len(members)])
+        out.append(c)
+    return out
+
+
+def test_series_search_seats_someone_the_start_left_out(program) -> None:
     inst = Instance.of(program)
+    whole = list(solve(program, Tuning(last_level=False)).cohorts)
+    big = max(whole, key=lambda c: len(c.members))
+    assert len(big.members) > program.groups.min_size
+    victim = big.members[-1]
+    start = _without(whole, victim)
     said: list[str] = []
-    cohorts = repair.improve(
-        inst, list(without.cohorts),
-        partial(_solve_piece, options=Tuning(), search=search), 1, said.append,
-    )
-    homes = [c for c in cohorts if victim in c.members]
-    assert len(homes) == 1, "seated exactly once, by the repair"
+    found = search_series(inst, start, Tuning(), said.append, len(program.participants))
+    homes = [c for c in found if victim in c.members]
+    assert len(homes) == 1, "seated exactly once, by the search"
     assert len(homes[0].slots) == len(homes[0].members) + 1
-    assert sorted(o for o in homes[0].case_owners) == sorted(homes[0].members)
-    assert any("repair pass 1" in line for line in said)
-    plan = schedule_to_plan(program, Schedule(tuple(cohorts), ()))
+    assert any("series search, round" in line for line in said)
+    plan = schedule_to_plan(program, Schedule(tuple(found), ()))
     assert verify(program, plan) == []
-    assert sum(len(c.members) for c in cohorts) > sum(len(c.members) for c in without.cohorts)
+    assert plan_key(inst, found) > plan_key(inst, start)
 
 
-def test_repair_changes_nothing_when_everyone_is_seated(program) -> None:
-    whole = solve(program, Tuning(split=False, last_level=False))
-    assert {m for c in whole.cohorts for m in c.members} == {p.id for p in program.participants}
+def test_series_search_changes_nothing_when_the_plan_cannot_be_better(program) -> None:
+    inst = Instance.of(program)
+    whole = list(solve(program, Tuning(last_level=False)).cohorts)
+    assert plan_key(inst, whole) == perfect_key(inst, len(program.participants))
+    found = search_series(inst, whole, Tuning(), print, len(program.participants))
+    assert found == sorted(
+        whole, key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator, c.members))
 
-    def never(*_args):
-        raise AssertionError("no piece to re-plan")
 
-    cohorts = repair.improve(Instance.of(program), list(whole.cohorts), never, 1, print)
-    assert cohorts == sorted(
-        whole.cohorts, key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator, c.members)
-    )
+def test_series_plan_with_one_room_gives_every_cohort_the_room(program, by_series: None) -> None:
+    one_room = program.replace(venues=(Venue("sal", "Salen", 8),))
+    plan = plan_program(one_room, Tuning(processes=2))
+    assert verify(one_room, plan) == []
+    assert plan.cohorts and {c.venue for c in plan.cohorts} == {"sal"}
+    starts = sorted(s.start for c in plan.cohorts for s in c.sessions)
+    duration = timedelta(minutes=one_room.sessions.duration_minutes)
+    assert all(b - a >= duration for a, b in pairwise(starts))
 
 
 def test_greedy_books_the_smallest_room_that_seats_the_cohort(program) -> None:
@@ -114,40 +121,6 @@ def test_greedy_books_the_smallest_room_that_seats_the_cohort(program) -> None:
     assert state.venue_for(chain, 7, 6) == 0  # 6 members need the large one
     state.book(0, 1, chain, range(5))
     assert state.venue_for(chain, 5, 4) == 0  # the small room is taken at those times
-
-
-def test_rooms_other_cohorts_hold_are_respected(program) -> None:
-    """A piece of a large plan sees the rooms' bookings by cohorts outside it."""
-    roomy = program.replace(venues=(Venue("sal", "Salen", 8),))
-    free = solve(roomy, Tuning(split=False, last_level=False))
-    first = free.cohorts[0]
-    taken = tuple(
-        (s.day - roomy.start).days * 1440 + s.minute for c in free.cohorts for s in c.slots
-    )
-    inst = Instance.of(roomy, venue_busy=(taken,))
-    for built in (greedy_schedule(inst, greedy(inst)),
-                  list(solve_instance(inst, Tuning(last_level=False), print).cohorts)):
-        assert sum(len(c.members) for c in built) >= len(first.members)
-        duration = roomy.sessions.duration_minutes
-        for c in built:
-            for s in c.slots:
-                start = (s.day - roomy.start).days * 1440 + s.minute
-                assert all(abs(start - t) >= duration for t in taken), (c, s)
-
-
-def test_split_with_fewer_rooms_than_groups_gives_every_cohort_a_room(
-    program, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Groups run in waves that share no room; later waves see earlier bookings."""
-    monkeypatch.setattr(decompose, "GROUP_PARTICIPANTS", 12)  # 2 groups (one per facilitator)
-    one_room = program.replace(venues=(Venue("sal", "Salen", 8),))
-    assert decompose.group_count(one_room) == 2
-    plan = plan_program(one_room, Tuning(processes=2))
-    assert verify(one_room, plan) == []
-    assert plan.cohorts and {c.venue for c in plan.cohorts} == {"sal"}
-    starts = sorted(s.start for c in plan.cohorts for s in c.sessions)
-    duration = timedelta(minutes=one_room.sessions.duration_minutes)
-    assert all(b - a >= duration for a, b in pairwise(starts))
 
 
 def test_a_re_routed_chain_returns_to_the_kick_off_weekday(program) -> None:
@@ -166,52 +139,6 @@ def test_a_re_routed_chain_returns_to_the_kick_off_weekday(program) -> None:
     assert routed[2] not in blocked and (routed[2] - first) % 7 != 0
     assert len(routed) == len(plain)
     assert all((c - first) % 7 == 0 for c in routed[3:])
-
-
-def test_repair_is_the_same_with_one_or_two_processes(
-    program, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Pieces solved side by side are judged in order: the plan does not depend on it."""
-    monkeypatch.setattr(repair, "PIECE_FACILITATORS", 1)  # two pieces, one per facilitator
-    left_out = {p.id for p in program.participants[:3]}
-    rest = program.replace(
-        participants=tuple(p for p in program.participants if p.id not in left_out)
-    )
-    start = list(solve(rest, Tuning(split=False, last_level=False)).cohorts)
-    inst = Instance.of(program)
-    solve_piece = partial(_solve_piece, options=Tuning())
-    one = repair.improve(inst, start, solve_piece, 1, lambda _m: None)
-    two = repair.improve(inst, start, solve_piece, 2, lambda _m: None)
-    assert one == two
-    assert sum(len(c.members) for c in two) > sum(len(c.members) for c in start)
-    assert verify(program, schedule_to_plan(program, Schedule(tuple(two), ()))) == []
-
-
-def test_company_repair_offers_people_only_to_pieces_they_could_join() -> None:
-    company = ROOT / "examples" / "company-2027"
-    program = load_program(company / "program.toml")
-    inst = Instance.of(program)
-    by_org: dict[str, list[int]] = {}
-    for p, person in enumerate(program.participants):
-        by_org.setdefault(person.organization, []).append(p)
-    a_people = sorted(by_org.items())[0][1]
-    others = [p for p in range(len(program.participants)) if p not in a_people]
-    members = a_people[:-1]
-    need = program.groups.min_size
-    # one of organisation a (it has members here) and fewer than min_size of another
-    kept = repair._company_fits(inst, members, [a_people[-1], *others[: need - 1]])
-    assert kept == [a_people[-1]]
-    # min_size of another organisation could open a cohort of their own
-    same_org = [p for p in others if program.participants[p].organization
-                == program.participants[others[0]].organization][:need]
-    if len(same_org) == need:
-        assert repair._company_fits(inst, members, same_org) == same_org
-
-
-def test_pieces_are_searched_with_cp_sat_only_up_to_600_people() -> None:
-    assert Tuning().search_pieces(600) and not Tuning().search_pieces(601)
-    assert Tuning(piece_search=True).search_pieces(1200)
-    assert not Tuning(piece_search=False).search_pieces(36)
 
 
 def test_company_greedy_splits_a_company_evenly_so_nobody_is_left_over() -> None:

@@ -458,7 +458,7 @@ def test_an_english_program_writes_english_e_mail(
     body = msg.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
     assert "\nWhen: Tuesday 2 February 2027, 09:00–12:00\n" in body
     assert "\nLocation: Rum Vattenfallet, plan 3\n" in body
-    assert "\nLast day to cancel free of charge: Saturday 23 January 2027\n" in body
+    assert "\nLast day to cancel free of charge: Friday 22 January 2027\n" in body
 
 
 def test_after_a_change_the_facilitator_hears_of_it_in_both_modes(

@@ -222,7 +222,7 @@ def test_substitute_hands_the_sessions_to_come_to_the_new_facilitator(
     assert not uids(new / "people/f-jonas.ics") & {c01[0], c01[1], c01[2]}
     # said once, in the program's language (Swedish for SE)
     changes = (new / "changes.txt").read_text(encoding="utf-8")
-    line = "Samtalsledare från träff 4: Jonas Berg (i stället för Eva Lindahl)"
+    line = "samtalsledare från och med träff 4: Jonas Berg (i stället för Eva Lindahl)"
     assert line in changes and line in printed
     assert "träff 4:" not in changes.replace(line, "")  # no session line repeats it
     assert "Träff 1–3 leds av Eva Lindahl" in (new / "overview.html").read_text(encoding="utf-8")
@@ -260,7 +260,7 @@ def test_with_an_organizer_the_old_facilitator_gets_cancellations_and_the_new_on
     _, ev = event(new / "invites/c01/3.ics")  # session 4: Eva still chairs it
     assert [str(a) for a in attendees(ev) if a.params["ROLE"] == "CHAIR"] == [
         "mailto:eva@backstage.example"]
-    assert "Samtalsledare från träff 5: Jonas Berg (i stället för Eva Lindahl)" in (
+    assert "samtalsledare från och med träff 5: Jonas Berg (i stället för Eva Lindahl)" in (
         new / "changes.txt").read_text(encoding="utf-8")
     assert main(["check", str(new)]) == 0
 
@@ -275,7 +275,7 @@ def test_dry_run_prints_the_changes_and_messages_and_writes_nothing(
     assert main(["substitute", str(base), "c01", "--facilitator", "f-jonas",
                  "--today", TODAY.isoformat(), "--out", str(new), "--dry-run"]) == 0
     printed = capsys.readouterr().out
-    assert "Samtalsledare från träff 4: Jonas Berg (i stället för Eva Lindahl)" in printed
+    assert "samtalsledare från och med träff 4: Jonas Berg (i stället för Eva Lindahl)" in printed
     assert "REQUEST invites/c01/3.ics" in printed and "people/f-eva.ics" in printed
     assert "Provkörning: inget har skrivits" in printed
     assert not new.exists() and digest(base.parent) == before
@@ -400,7 +400,8 @@ def test_replan_hands_a_sick_facilitators_sessions_over_instead_of_moving_them(
     assert {(c.id, s.index): s.start for c in change.plan.cohorts for s in c.sessions} == starts
     assert change.plan.objective.value("moved_sessions") == 2  # two sessions change leader
     assert change.diff.count("\n~ ") == 1 and "flyttad" not in change.diff
-    assert "Samtalsledare från träff 4: Jonas Berg (i stället för Eva Lindahl)" in change.diff
+    assert "samtalsledare från och med träff 4: Jonas Berg (i stället för Eva Lindahl)" in (
+        change.diff)
     (note,) = change.notes
     assert "Eva Lindahl (f-eva) can no longer lead session 4" in note and "Jonas Berg" in note
     requests = sorted(m.file for m in change.outbox.messages if m.method == "REQUEST")

@@ -142,6 +142,10 @@ def test_time_end_not_after_start(text: str) -> None:
     [
         ("2027-02-30", "bad date '2027-02-30'"),
         ("2027-13-01..2027-13-05", "bad date '2027-13-01'"),
+        ("2027-13-01..2027-13-05", "there is no month 13; write dates as YYYY-MM-DD"),
+        ("2027-02-30", "month 2 of 2027 has no day 30"),
+        ("11.01.2027 fri", "here 2027-01-11"),
+        ("2027/03/01..2027/03/07", "here 2027-03-01"),
         ("fri 25:00-26:00", "bad time '25:00'"),
         ("fri 13:00-17:00 extra", "cannot read time expression"),
         ("fri 1pm-5pm", "bad time range '1pm-5pm'"),
@@ -228,3 +232,23 @@ def test_covers_agrees_with_minute_by_minute(
     assert (rule.weekday, rule.start, rule.end) == (weekday, _t(lo), _t(hi))
     expected = day.weekday() == weekday and any(lo <= m < hi for m in range(qlo, qhi))
     assert covers(rule, day, _t(qlo), _t(qhi)) == expected
+
+
+def test_every_bad_item_is_reported_in_one_error() -> None:
+    """A cell with several expressions: each bad one named with its own hint, not the first."""
+    with pytest.raises(InputError) as err:
+        parse_rules("mon 13:00-17:00; tisdag; xx; 11.01.2027; fri 9-12", "p.csv",
+                    "row 3, column 'avoid'")
+    message = err.value.message
+    assert err.value.where == "row 3, column 'avoid'"
+    assert message.startswith("3 of the time expressions cannot be read: ")
+    assert "unknown weekday 'xx' (use mon, tue" in message
+    assert ("bad date '11.01.2027' in '11.01.2027' (write dates as YYYY-MM-DD "
+            "(year-month-day), here 2027-01-11)") in message
+    assert "'fri 9-12'" in message
+    assert "tisdag" not in message and "mon 13:00" not in message
+
+
+def test_a_swedish_weekday_is_offered_in_the_hint() -> None:
+    with pytest.raises(InputError, match="mån, tis, ons, tor, fre, lör, sön"):
+        parse_rules("fredg")

@@ -305,12 +305,6 @@ def _add_plan(sub: Any) -> None:
             default=f"{SolveOptions.effort:g}"),
     )
     plan.add_argument(
-        "--repair-passes", type=_passes, default=None, metavar="N",
-        help=t._("large programs: passes of the repair that re-plans three facilitators at "
-                 "a time with the people left out (default 3 up to 600 people, 1 above); "
-                 "more may place more people, at more time and some irregular series"),
-    )
-    plan.add_argument(
         "--workers", type=int, default=1,
         help=t._("parallel CP-SAT workers; more than 1 is faster but not reproducible"),
     )
@@ -576,7 +570,7 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
             return EXIT_INPUT
         options = SolveOptions(
             seed=args.seed, workers=args.workers, effort=args.effort,
-            time_limit=args.time_limit, repair=args.repair_passes,
+            time_limit=args.time_limit,
         )
         if not args.quiet:
             facilitators = t.n_("{count} facilitator", "{count} facilitators",
@@ -634,13 +628,6 @@ def _day(text: str) -> date:
     except ValueError:
         raise argparse.ArgumentTypeError(
             t._("{text!r} is not a date like 2027-03-01").format(text=text)) from None
-
-
-def _passes(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(
-            t._("{text!r} is not a number of passes like 3").format(text=text))
-    return int(text)
 
 
 def solve_status(plan: Plan) -> str:

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ..domain import MetBefore, Program
-from ..errors import InputError, Problems
+from ..errors import InputError, InputErrors, Problems
 from .columns import read_columns
+from .dates import date_like, date_problem
 from .limits import MAX_PROGRAM_BYTES, Registrations, read_capped
 from .people import (
     _check_people,
@@ -28,14 +29,16 @@ from .people import (
 )
 from .previous import read_previous
 from .tables import _facilitators, _groups, _policy, _program_table, _sessions, _venues
-from .values import _check_keys
+from .values import DateError, _check_keys
 
 __all__ = ["load_program"]
 
 _TOP_KEYS = ("program", "sessions", "groups", "policy", "facilitators", "venues", "participants")
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """The program file's tables and its text; a TOML error names the line and column,
+    and a date written another way than YYYY-MM-DD names the line and the key."""
     file = str(path)
     raw = read_capped(path, MAX_PROGRAM_BYTES, "program file")
     try:
@@ -44,7 +47,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(file, f"line {line}", "not UTF-8 text; save the file as UTF-8") from exc
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
@@ -54,8 +57,74 @@ def _read_toml(path: Path) -> dict[str, Any]:
             msg = msg[: m.start()].rstrip()
             lines = text.splitlines()
             number = int(m.group(1))
+            if _date_slip(lines, number) is not None:  # then every such date at once
+                slips = [InputError(file, *slip) for i in range(1, len(lines) + 1)
+                         if (slip := _date_slip(lines, i, quoted=True)) is not None]
+                raise (slips[0] if len(slips) == 1 else InputErrors(slips)) from exc
             hint = _toml_hint(lines[number - 1] if 0 < number <= len(lines) else "")
         raise InputError(file, where, f"not valid TOML: {msg}{hint}") from exc
+
+
+_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
+_HEADER = re.compile(r"^\s*(\[\[?[^\]]+\]\]?)")
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
+
+
+def _line_of(lines: list[str], number: int) -> str:
+    """``line 12, [program] start``: a line and the table and key it belongs to."""
+    key = table = None
+    for line in reversed(lines[:number]):
+        if key is None and (found := _KEY.match(line)):
+            key = found.group(1)
+        if found := _HEADER.match(line):
+            table = found.group(1)
+            break
+    return ", ".join(p for p in (f"line {number}", " ".join(filter(None, (table, key)))) if p)
+
+
+def _key_of(lines: list[str], number: int) -> str:
+    """The key of line ``number`` (1-based), or of the list it continues."""
+    for line in reversed(lines[:number]):
+        if found := _KEY.match(line):
+            return found.group(1)
+        if _HEADER.match(line):
+            break
+    return "the date"
+
+
+def _date_slip(lines: list[str], number: int, quoted: bool = False) -> tuple[str, str] | None:
+    """(where, message) when line ``number`` holds a date written another way than
+    YYYY-MM-DD (``start = 11.01.2027``, ``2027/01/11``, ``2027-13-11``); with ``quoted``
+    a quoted one (``"11.01.2027"``) too."""
+    if not 0 < number <= len(lines):
+        return None
+    raw = lines[number - 1]
+    bare = _QUOTED.sub(lambda m: " " * len(m.group(0)), raw)  # quotes blanked
+    comment = bare.find("#")
+    bare = bare if comment < 0 else bare[:comment]
+    words = date_like(bare.partition("=")[2] if _KEY.match(bare) else bare)
+    if quoted:
+        words += [m.group(0)[1:-1] for m in _QUOTED.finditer(raw)
+                  if comment < 0 or m.start() < comment]
+    key = _key_of(lines, number)
+    for word in words:
+        problem = date_problem(key, word)
+        if problem is not None:
+            return _line_of(lines, number), problem
+    return None
+
+
+def _lines_of_dates(text: str, problems: Problems) -> None:
+    """Give each date written another way (as quoted text) the line it stands on."""
+    lines = text.splitlines()
+    for error in problems.errors:
+        if not isinstance(error, DateError) or (error.where or "").startswith("line "):
+            continue
+        quoted = re.compile(rf"""["']{re.escape(error.text)}["']""")
+        keyed = [i for i, line in enumerate(lines, 1)
+                 if quoted.search(line) and _key_of(lines, i) == error.key]
+        if keyed:
+            error.where = ", ".join(filter(None, (f"line {keyed[0]}", error.where)))
 
 
 _TOML_SLIPS = (
@@ -111,7 +180,7 @@ def load_program(
     """
     path = Path(program_path)
     file = str(path)
-    data = _read_toml(path)
+    data, text = _read_toml(path)
     problems = Problems()  # every table and row is checked; all problems are raised
     with problems.check():
         _check_keys(file, "the program file", data, _TOP_KEYS)
@@ -146,6 +215,7 @@ def load_program(
         earlier = problems.attempt(
             lambda: read_previous(file, path.parent, head["previous_plans"], listed), earlier
         )
+    _lines_of_dates(text, problems)
     problems.raise_any()
     assert head is not None and sessions is not None and groups is not None
     assert policy is not None

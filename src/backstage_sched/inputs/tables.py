@@ -256,7 +256,8 @@ def _extra_closed(file: str, where: str, table: dict[str, Any]) -> tuple[date, .
     closed = table.get("extra_closed", [])
     if not isinstance(closed, list):  # a single day
         closed = [closed]
-    return tuple(sorted({_date(file, where, "each item of extra_closed", d) for d in closed}))
+    key = "each item of extra_closed"
+    return tuple(sorted({_date(file, where, key, d, "extra_closed") for d in closed}))
 
 
 def _blackouts(file: str, where: str, table: dict[str, Any]) -> tuple[Blackout, ...]:

@@ -24,6 +24,7 @@ from datetime import date, time
 
 from ..domain import WEEKDAYS, TimeRule
 from ..errors import InputError
+from .dates import date_hint
 
 __all__ = ["WEEKDAY_NAMES", "covers", "parse_rules", "parse_time", "weekday_index"]
 
@@ -53,7 +54,10 @@ WEEKDAY_NAMES: dict[str, int] = {
 _DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
 _TIME_RANGE = re.compile(r"(\d{1,2}[:.]\d{2})\s*[-–]\s*(\d{1,2}[:.]\d{2})")
-_WEEKDAY_HINT = "use mon, tue, wed, thu, fri, sat, sun (or a date like 2027-03-01)"
+_WEEKDAY_HINT = (
+    "use mon, tue, wed, thu, fri, sat, sun, mån, tis, ons, tor, fre, lör, sön "
+    "or a date like 2027-03-01"
+)
 
 
 def weekday_index(name: str) -> int | None:
@@ -138,9 +142,7 @@ def _parse_item(text: str, file: str | None, where: str | None) -> TimeRule:
             first, last = _parse_date(a), _parse_date(b)
             if first is None or last is None:
                 bad = a if first is None else b
-                raise InputError(
-                    file, where, f"bad date '{bad}' in '{text}'; write dates as YYYY-MM-DD"
-                )
+                raise InputError(file, where, f"bad date '{bad}' in '{text}'; {date_hint(bad)}")
             if last < first:
                 raise InputError(
                     file,
@@ -152,7 +154,7 @@ def _parse_item(text: str, file: str | None, where: str | None) -> TimeRule:
             first = last = _parse_date(day_token)
             if first is None:
                 raise InputError(
-                    file, where, f"bad date '{day_token}' in '{text}'; write dates as YYYY-MM-DD"
+                    file, where, f"bad date '{day_token}' in '{text}'; {date_hint(day_token)}"
                 )
         else:
             weekday = weekday_index(day_token)
@@ -195,9 +197,39 @@ def parse_rules(
 
     ``value`` is a ``;``-separated string or a list of items; empty items are
     skipped, so ``""`` gives ``()``. Raises :class:`InputError` (with ``file``
-    and ``where``) naming the item that cannot be read.
+    and ``where``) naming the item that cannot be read; when several cannot,
+    one error names every one of them, each with its hint:
+
+    >>> try:
+    ...     parse_rules(["mon 13:00-17:00", "tisdag", "xx", "fri 25:00-26:00"])
+    ... except InputError as exc:
+    ...     text = exc.message.replace(" (", "\\n  (").replace("; ", ";\\n")
+    ...     print(text.replace(" or a", "\\n   or a"))
+    2 of the time expressions cannot be read: unknown weekday 'xx'
+      (use mon, tue, wed, thu, fri, sat, sun, mån, tis, ons, tor, fre, lör, sön
+       or a date like 2027-03-01);
+    bad time '25:00' in 'fri 25:00-26:00'
+      (use HH:MM between 00:00 and 23:59)
     """
-    return tuple(_parse_item(item, file, where) for item in _split(value, file, where))
+    rules: list[TimeRule] = []
+    bad: list[InputError] = []
+    for item in _split(value, file, where):
+        try:
+            rules.append(_parse_item(item, file, where))
+        except InputError as exc:
+            bad.append(exc)
+    if len(bad) == 1:
+        raise bad[0]
+    if bad:
+        raise InputError(file, where, f"{len(bad)} of the time expressions cannot be read: "
+                         + "; ".join(_with_hint(e.message) for e in bad))
+    return tuple(rules)
+
+
+def _with_hint(message: str) -> str:
+    """``problem; hint`` as ``problem (hint)``, so that several read as a list."""
+    problem, _, hint = message.partition("; ")
+    return f"{problem} ({hint})" if hint else problem
 
 
 def covers(rule: TimeRule, day: date, start: time, end: time) -> bool:

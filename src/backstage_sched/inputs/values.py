@@ -19,6 +19,7 @@ from typing import Any
 from ..domain import TimeRule
 from ..errors import InputError, Problems
 from . import timeexpr
+from .dates import date_problem
 
 _ID = re.compile(r"[\w.\-]+")
 #: Longest id accepted; ids name files (``people/<id>.ics``) and go into UIDs.
@@ -114,7 +115,18 @@ def _text(file: str, where: str, key: str, value: object, *, required: bool = Fa
     return value
 
 
-def _date(file: str, where: str, key: str, value: object) -> date:
+class DateError(InputError):
+    """A date written another way than YYYY-MM-DD, as typed for ``key``: the program file
+    adds the line it stands on (:func:`.load.load_program`)."""
+
+    def __init__(self, file: str, where: str, message: str, key: str, text: str) -> None:
+        self.key, self.text = key, text
+        super().__init__(file, where, message)
+
+
+def _date(file: str, where: str, key: str, value: object, toml_key: str | None = None) -> date:
+    """A date: a TOML date, or text written YYYY-MM-DD. Text written another way
+    (``"11.01.2027"``, ``"2027-13-11"``) gets the same hint as an unquoted one."""
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     if isinstance(value, str):
@@ -122,6 +134,10 @@ def _date(file: str, where: str, key: str, value: object) -> date:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
+        name = toml_key or key
+        problem = date_problem(name, value)
+        if problem is not None:
+            raise DateError(file, where, problem, name, value.strip())
     raise InputError(file, where, f"{key} must be a date like 2027-01-11, got {value!r}")
 
 

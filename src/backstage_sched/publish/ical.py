@@ -43,6 +43,7 @@ from icalendar.prop import vText
 from ..domain import Program, Venue
 from ..i18n import Language
 from ..plan import Cohort, Plan, Session
+from .labels import last_free_day
 
 PRODID = "-//backstage-sched//Backstage planner//EN"
 
@@ -334,7 +335,7 @@ def _description(program: Program, cohort: Cohort, session: Session) -> str:
         lines.append(lang._("Join online: {url}").format(url=url))
     if session.index == 0:
         lines.append(lang._("Last day to cancel free of charge: {day}").format(
-            day=lang.day(cohort.cancellation_deadline)))
+            day=lang.day(last_free_day(cohort.cancellation_deadline))))
     lines.append("")
     lines.append(lang._("Members:"))
     for pid in _sorted_members(program, cohort.members):

@@ -98,8 +98,8 @@ def invoice_rows(program: Program, plan: Plan) -> list[InvoiceRow]:
             continue
         deadline = "" if w.cancellation_deadline is None else numeric_day(
             lang, w.cancellation_deadline)
-        why = lang._("Withdrew on {day}, after the last day to cancel free of charge "
-                     "({deadline})").format(day=numeric_day(lang, w.on), deadline=deadline)
+        why = lang._("Withdrew on {day}, when the registration was binding (from "
+                     "{deadline})").format(day=numeric_day(lang, w.on), deadline=deadline)
         by_org[w.organization].append(_row(w.participant, w.name, w.email, w.organization,
                                            w.org_number, w.invoice_reference, w.cohort or "",
                                            why))

@@ -9,7 +9,7 @@ from Babel's data for that language.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from html import escape
 from zoneinfo import ZoneInfo
@@ -92,12 +92,59 @@ def participant_org(program: Program, pid: str) -> str:
         return ""
 
 
-def participant_experience(program: Program, pid: str) -> str:
-    """The participant's free experience label; ``""`` when unknown."""
+EXPERIENCE_LEVELS = ("new", "experienced")
+"""The experience levels the templates and docs use; shown in the program's language."""
+
+
+def participant_experience(program: Program, pid: str, lang: Language | None = None) -> str:
+    """The participant's experience label; ``""`` when unknown.
+
+    The data keeps the label as typed (``new``, ``experienced``); with ``lang``
+    those two are shown in its words (``ny``, ``erfaren``), any other label as typed.
+
+    >>> from backstage_sched.domain import Participant
+    >>> p = Program("t", "T", date(2027, 1, 11), date(2027, 6, 30),
+    ...             participants=(Participant("p1", "A", "a@x.se", "X", "experienced"),))
+    >>> participant_experience(p, "p1", Language("sv")), participant_experience(p, "p1")
+    ('erfaren', 'experienced')
+    """
     try:
-        return program.participant(pid).experience
+        label = program.participant(pid).experience
     except KeyError:
         return ""
+    if lang is not None and label.strip().lower() in EXPERIENCE_LEVELS:
+        level = label.strip().lower()
+        return lang._("new") if level == "new" else lang._("experienced")
+    return label
+
+
+def last_free_day(deadline: date) -> date:
+    """The last day a participant may cancel free of charge: the day before the
+    cohort's cancellation deadline, since a withdrawal on or after the deadline is
+    charged (SPEC §5; ``withdraw`` bills ``on >= cancellation_deadline``).
+
+    >>> last_free_day(date(2027, 1, 2))
+    datetime.date(2027, 1, 1)
+    """
+    return deadline - timedelta(days=1)
+
+
+def blackout_name(lang: Language, name: str) -> str:
+    """A blackout's name as typed; the name given to one without a name (``Blackout``)
+    in the program's language (``Uppehåll``)."""
+    return lang._("Blackout") if name == "Blackout" else name
+
+
+def zone_words(lang: Language, zone: str) -> str:
+    """How the overview says which clock its times are on: ``svensk tid`` /
+    ``Swedish time`` for Europe/Stockholm, else ``tider i America/New_York``.
+
+    >>> zone_words(Language("sv"), "Europe/Stockholm"), zone_words(Language("en"), "Asia/Tokyo")
+    ('svensk tid', 'times in Asia/Tokyo')
+    """
+    if zone == "Europe/Stockholm":
+        return lang._("Swedish time")
+    return lang._("times in {zone}").format(zone=zone)
 
 
 def facilitator_name(program: Program, fid: str) -> str:

@@ -22,6 +22,7 @@ from ..domain import Program
 from ..i18n import Language
 from ..plan import Cohort, Plan, Session
 from .ical import location, online_url, words
+from .labels import last_free_day
 
 LETTERS = "letters"
 
@@ -146,7 +147,7 @@ def participant_letter(program: Program, plan: Plan, pid: str) -> Letter:
     blocks.append(lang._(
         "The fee is {fee} excluding VAT. You can cancel free of charge until {day}."
     ).format(fee=lang.money(program.policy.fee, program.policy.currency),
-             day=lang.day(cohort.cancellation_deadline)))
+             day=lang.day(last_free_day(cohort.cancellation_deadline))))
     blocks.append(lang._(
         "If you cannot take part, a colleague from your organisation can take your "
         "place: tell us their name and e-mail address and we move the invitations to them."

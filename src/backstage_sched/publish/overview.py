@@ -4,9 +4,10 @@ Summary, timeline (:mod:`.timeline`), cohorts, facilitators' load, venue use,
 unplaced people and why, costs per organisation (:mod:`.costs`) and
 withdrawals, as HTML5 with inline CSS and SVG and no script. Every text is in
 the program's language (the ``reports`` catalogue), dates, numbers and money
-in its conventions. Readable on a phone: the page never scrolls sideways;
-a wide table scrolls inside its own box. A deterministic function of the
-program and the plan; every user-typed text is HTML-escaped.
+in its conventions. Readable on a phone: the page never scrolls sideways,
+and every table turns into labelled cards (one per row) that fit the width.
+A deterministic function of the program and the plan; every user-typed text
+is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..i18n import Language
 from ..plan import Cohort, Plan, Session
 from .costs import cost_rows
 from .labels import (
+    blackout_name,
     country_name,
     facilitator_name,
     language,
@@ -34,6 +36,7 @@ from .labels import (
     session_label,
     venue_name,
     weekday,
+    zone_words,
 )
 from .labels import escaped as _e
 from .timeline import (
@@ -111,17 +114,26 @@ summary {{ cursor: pointer; }}
 }}
 @media (max-width: 40rem) {{
   .cohort {{ border: 1px solid #d8dee9; border-radius: 8px; padding: 0.2rem 0.7rem 0.4rem; }}
-  table.cards, table.cards tbody, table.cards tr, table.cards td {{ display: block; }}
+  table.cards, table.cards tbody, table.cards tfoot, table.cards tr, table.cards td {{
+    display: block; }}
   table.cards thead {{ position: absolute; width: 1px; height: 1px; overflow: hidden;
     clip: rect(0 0 0 0); white-space: nowrap; }}
   table.cards tr {{ border: 1px solid #d8dee9; border-radius: 6px; margin: 0 0 0.5rem;
     padding: 0.3rem 0.5rem; background: #f8fafc; }}
-  table.cards td {{ position: relative; border: none; padding: 0.1rem 0 0.1rem 40%;
-    text-align: left; white-space: normal; }}
-  table.cards td::before {{ content: attr(data-label); position: absolute; left: 0;
-    width: 38%; color: #5c6773; }}
+  table.cards td {{ display: flow-root; border: none; padding: 0.1rem 0 0.1rem 40%;
+    text-align: left; white-space: normal; min-width: 0; background: none; }}
+  /* the label floats in the cell's left padding (40 % of the card = 66.67 % of the
+     value's width); its margin box is 0 wide, so the value is not pushed aside, and
+     the cell grows to the taller of label and value (flow-root holds the float) */
+  table.cards td::before {{ content: attr(data-label); float: left; width: 63.33%;
+    margin: 0 3.34% 0 -66.67%; color: #5c6773; font-weight: normal; }}
+  table.cards td:empty {{ display: none; }}
+  table.cards td.why {{ padding-left: 0; }}
+  table.cards td.why::before {{ float: none; display: block; width: auto; margin: 0; }}
+  table.cards tfoot tr {{ background: #f1f4f8; font-weight: 600; }}
+  table.cards tfoot td:first-child {{ padding-left: 0; }}
+  table.cards tfoot td:first-child::before {{ content: none; }}
   table.cards td:first-child {{ font-weight: 600; }}
-  table.cards td:first-child::before {{ font-weight: normal; }}
 }}
 @page {{ size: A4 portrait; margin: 14mm 12mm; }}
 @media print {{
@@ -154,20 +166,21 @@ def _table(
     num: tuple[int, ...] = (),
     foot: Sequence[str] | None = None,
     cls: dict[int, str] | None = None,
-    cards: bool = False,
+    cards: bool = True,
 ) -> str:
     """An HTML table in a horizontally scrolling box; cells are already escaped.
 
     Columns in ``num`` are right-aligned, header included; ``cls`` gives other
     columns a class (``date``: never wrapped, ``why``: a wide text column).
-    With ``cards`` each row becomes a card on a phone, every cell labelled
-    with its column's heading (``data-label``), so nothing scrolls sideways.
+    With ``cards`` (every table of the overview) each row becomes a card on a
+    phone, every cell labelled with its column's heading (``data-label``), so
+    nothing scrolls sideways at 390 px; the footer row becomes a card too.
     """
     classes = {i: "num" for i in num} | (cls or {})
 
     def cell(i: int, c: str) -> str:
         attrs = f' class="{classes[i]}"' if i in classes else ""
-        if cards and i < len(head):
+        if cards and i < len(head) and head[i]:
             attrs += f' data-label="{_e(head[i])}"'
         return f"<td{attrs}>{c}</td>"
 
@@ -221,7 +234,7 @@ def _member_table(program: Program, cohort: Cohort, lang: Language) -> str:
             [
                 _person(program, pid),
                 _e(participant_org(program, pid)),
-                _e(participant_experience(program, pid)),
+                _e(participant_experience(program, pid, lang)),
                 _e(when),
                 *([_e(missed or "—")] if absences else []),
             ]
@@ -339,7 +352,8 @@ def _closed_list(program: Program, lang: Language) -> str:
     for b in sorted(program.blackouts, key=lambda b: (b.start, b.end, b.name)):
         if b.end >= program.start and b.start <= program.end:
             span = f"{numeric_day(lang, b.start)} – {numeric_day(lang, b.end)}"
-            listed.append((b.start, [_e(span), "", _e(b.name), _e(lang._("blackout"))]))
+            name = blackout_name(lang, b.name)
+            listed.append((b.start, [_e(span), "", _e(name), _e(lang._("blackout"))]))
     if not listed:
         return ""
     listed.sort(key=lambda item: item[0])
@@ -587,26 +601,32 @@ def _withdrawal_table(program: Program, plan: Plan, lang: Language) -> str:
 
 
 def _figures(program: Program, plan: Plan, lang: Language) -> list[tuple[str, str]]:
-    """(label, value) of the summary's key figures, in the order shown."""
+    """(label, value) of the summary's key figures, in the order shown.
+
+    Each label is the plural form for its number (ngettext): ``1 avbokning``,
+    ``2 avbokningar``, as the figure reads with its number above the label.
+    """
     costs = cost_rows(program, plan)
     total = sum((r.total for r in costs), Decimal(0))
-    figures = [
-        (lang._("Registrations"), lang.number(len(program.participants))),
-        (lang._("Placed"), lang.number(plan.placed)),
-    ]
+    registered, placed, unplaced = len(program.participants), plan.placed, len(plan.unplaced)
+    cohorts, facilitators = len(plan.cohorts), len(program.facilitators)
+    sessions = sum(len(c.sessions) for c in plan.cohorts)
+    withdrawn = len(plan.history.withdrawals)
     bound = plan.objective.placed_bound
-    if bound is not None:
-        figures.append((lang._("At most placeable"), lang.number(bound)))
-    figures += [
-        (lang._("Unplaced"), lang.number(len(plan.unplaced))),
-        (lang._("Cohorts"), lang.number(len(plan.cohorts))),
-        (lang._("Sessions"), lang.number(sum(len(c.sessions) for c in plan.cohorts))),
-        (lang._("Facilitators"), lang.number(len(program.facilitators))),
+    figures = [
+        (lang.n_("registration", "registrations", registered), registered),
+        (lang.n_("placed", "placed", placed), placed),
+        *([(lang.n_("at most placeable", "at most placeable", bound), bound)]
+          if bound is not None else []),
+        (lang.n_("unplaced", "unplaced", unplaced), unplaced),
+        (lang.n_("cohort", "cohorts", cohorts), cohorts),
+        (lang.n_("session", "sessions", sessions), sessions),
+        (lang.n_("facilitator", "facilitators", facilitators), facilitators),
+        *([(lang.n_("withdrawal", "withdrawals", withdrawn), withdrawn)] if withdrawn else []),
     ]
-    if plan.history.withdrawals:
-        figures.append((lang._("Withdrawals"), lang.number(len(plan.history.withdrawals))))
-    figures.append((lang._("Total incl. VAT"), lang.money(total, program.policy.currency)))
-    return figures
+    shown = [(label, lang.number(count)) for label, count in figures]
+    shown.append((lang._("in all incl. VAT"), lang.money(total, program.policy.currency)))
+    return shown
 
 
 def _page_head(program: Program, lang: Language) -> list[str]:
@@ -614,12 +634,12 @@ def _page_head(program: Program, lang: Language) -> list[str]:
     title = lang._("{name} – overview").format(name=program.name)
     mode = lang._("company-tailored run") if program.mode == "company" else lang._("mixed run")
     sub = lang._(
-        "Program {id} · {start} – {end} · times in {zone} · {mode} · public holidays of {country}"
+        "Program {id} · {start} – {end} · {times} · {mode} · public holidays of {country}"
     ).format(
         id=program.id,
         start=lang.short_day(program.start),
         end=lang.short_day(program.end),
-        zone=program.timezone,
+        times=zone_words(lang, program.timezone),
         mode=mode,
         country=country_name(lang, program.country),
     )
@@ -640,22 +660,32 @@ def _page_head(program: Program, lang: Language) -> list[str]:
     ]
 
 
-def _proof(plan: Plan, lang: Language) -> list[str]:
+def _proof(program: Program, plan: Plan, lang: Language) -> list[str]:
     """What is proven about the number placed: nothing, a bound met, or optimality."""
     bound = plan.objective.placed_bound
     optimal = plan.objective.optimal
+    registered = len(program.participants)
     if bound is not None and plan.placed >= bound:
-        text = lang._(
-            "Placed {placed} of at most {bound}: proven, no plan of these registrations "
-            "places more people."
-        ).format(placed=lang.number(plan.placed), bound=lang.number(bound))
+        if plan.placed >= registered:
+            text = lang.n_(
+                "The one registrant is placed.", "All {count} registrants are placed.", registered
+            ).format(count=lang.number(registered))
+        else:
+            text = lang.n_(
+                "{placed} of {count} registrant placed: no plan of these registrations and "
+                "rules places more.",
+                "{placed} of {count} registrants placed: no plan of these registrations and "
+                "rules places more.",
+                registered,
+            ).format(placed=lang.number(plan.placed), count=lang.number(registered))
         return [f"<p>{_e(text)}</p>"]
     if optimal is True:
-        return [f"<p>{_e(lang._('The solver proved that no plan places more people.'))}</p>"]
+        text = lang._("No plan of these registrations and rules places more people.")
+        return [f"<p>{_e(text)}</p>"]
     if optimal is False:
         text = lang._(
-            "Best placement found within the time limit; the solver did not prove that no "
-            "plan places more people."
+            "This is the best placement found within the time limit; a plan that places "
+            "more people may exist."
         )
         if bound is not None:
             text += " " + lang._("No plan places more than {bound}.").format(
@@ -671,7 +701,7 @@ def _summary(program: Program, plan: Plan, lang: Language) -> list[str]:
     figures = _figures(program, plan, lang)
     out += [f"<li><b>{_e(value)}</b>{_e(label)}</li>" for label, value in figures]
     out.append("</ul>")
-    out += _proof(plan, lang)
+    out += _proof(program, plan, lang)
     retired = plan.history.retired_cohorts
     if retired:
         text = lang._("Cancelled cohorts: {ids}.").format(ids=", ".join(map(str, retired)))
@@ -688,7 +718,8 @@ def _summary(program: Program, plan: Plan, lang: Language) -> list[str]:
         out.append(f"<p>{_e(text)}</p>")
     if program.blackouts:
         items = ", ".join(
-            f"{b.name} ({lang.short_day(b.start)} – {lang.short_day(b.end)})"
+            f"{blackout_name(lang, b.name)} ({lang.short_day(b.start)} – "
+            f"{lang.short_day(b.end)})"
             for b in sorted(program.blackouts, key=lambda b: (b.start, b.end, b.name))
         )
         out.append(f"<p>{_e(lang._('Blackout periods: {periods}').format(periods=items))}</p>")

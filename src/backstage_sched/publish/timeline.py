@@ -21,8 +21,8 @@ from ..domain import Program
 from ..i18n import Language
 from ..inputs.workdays import holiday_language, public_holidays
 from ..plan import Cohort, Plan
-from .labels import escaped as _e
 from .labels import (
+    blackout_name,
     facilitator_name,
     local_time,
     month_name,
@@ -30,6 +30,7 @@ from .labels import (
     participant_name,
     session_label,
 )
+from .labels import escaped as _e
 
 _YEAR_Y = 12  # baseline of the year labels
 _MONTH_Y = 27  # baseline of the month labels
@@ -143,9 +144,10 @@ def _blackout_rects(program: Program, f: _Frame, lang: Language) -> list[str]:
         lo, hi = max(b.start, f.first), min(b.end + timedelta(days=1), f.end)
         if lo >= hi:
             continue
+        name = blackout_name(lang, b.name)
         out.append(
             f'<rect class="blackout" x="{f.x(lo)}" y="{_TOP - 2}" width="{f.width(lo, hi)}" '
-            f'height="{f.rows_bottom - _TOP + 2}" fill="{BLACKOUT}"><title>{_e(b.name)}: '
+            f'height="{f.rows_bottom - _TOP + 2}" fill="{BLACKOUT}"><title>{_e(name)}: '
             f"{_e(lang.short_day(b.start))} – {_e(lang.short_day(b.end))}</title></rect>"
         )
     return out
@@ -244,7 +246,7 @@ def legend_html(program: Program, plan: Plan, lang: Language) -> str:
         shown.add("blackout")
     items = (
         ("kick-off", lang._("kick-off")),
-        ("session", lang._("session")),
+        ("session", lang.n_("session", "sessions", 1)),  # one entry with the key figures
         ("blackout", lang._("blackout")),
         ("holiday", lang._("public holiday")),
         ("closed", lang._("extra closed day")),

@@ -385,8 +385,7 @@ def add_venue(
     model: cp_model.CpModel, v: Variables, inst: Instance, switch: Switch = None
 ) -> None:
     """Venue: with venues listed, every open cohort has one with room for the
-    cohort and its facilitator, and a venue never hosts overlapping sessions
-    (nor overlaps sessions other cohorts already hold there, ``inst.venue_busy``)."""
+    cohort and its facilitator, and a venue never hosts overlapping sessions."""
     venues = inst.program.venues
     if not venues:
         return
@@ -397,11 +396,10 @@ def add_venue(
         for r, venue in enumerate(venues):
             model.add(v.size[k] + 1 <= venue.capacity).only_enforce_if(v.venue[k, r])
     for r in range(len(venues)):
-        taken = [model.new_fixed_size_interval_var(s, duration, "") for s in inst.venue_taken(r)]
         model.add_no_overlap(
             _session_intervals(
                 model, v, inst, lambda k, r=r: v.venue[k, r], v.minute, duration, cache
-            ) + taken
+            )
         )
 
 

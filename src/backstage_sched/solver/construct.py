@@ -77,9 +77,6 @@ class _Greedy:
         self.rooms_by_size = sorted(range(len(venues)), key=lambda r: (venues[r].capacity, r))
         self.fac_blocked: list[set[int]] = [set() for _ in inst.facilitators]
         self.room_blocked: list[set[int]] = [set() for _ in program.venues]
-        for r in range(len(program.venues)):
-            for start in inst.venue_taken(r):
-                self._block_room(r, start // 1440, start)
         # _detour(): per (chain, facilitator, room) the re-routed chain, valid while
         # neither the facilitator's nor the room's bookings change
         self.version = [0] * len(inst.facilitators)

@@ -30,7 +30,6 @@ one that places fewer (SPEC §2, objective 1).
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -38,8 +37,10 @@ from datetime import timedelta
 import numpy as np
 
 from ..inputs.workdays import Slot
+from .diary import Diary
 from .instance import Instance
 from .owners import assign_case_owners
+from .pool import SeriesPool
 from .schedule import ScheduledCohort
 
 
@@ -49,130 +50,6 @@ class Construction:
 
     name: str
     cohorts: tuple[ScheduledCohort, ...]
-
-
-class Diary:
-    """Who leads how many cohorts, and at which starts each facilitator and room can
-    take no further session: as sets of ``day * n_slots + slot`` values and as
-    boolean grids ``[day index, slot]`` (True: taken)."""
-
-    def __init__(self, inst: Instance) -> None:
-        self.inst = inst
-        program = inst.program
-        g = self.g = inst.n_slots
-        cal = inst.calendar
-        self.every = frozenset(c * g + s for c in cal.calendar_number for s in range(g))
-        self.duration = program.sessions.duration_minutes
-        self.load = [0] * len(inst.facilitators)
-        self.held: list[dict[int, int]] = [{} for _ in inst.facilitators]  # day -> sessions
-        shape = (inst.n_days, g)
-        self.fac_blocked: list[set[int]] = [set() for _ in inst.facilitators]
-        self.room_blocked: list[set[int]] = [set() for _ in program.venues]
-        self.fac_grid = [np.zeros(shape, dtype=bool) for _ in inst.facilitators]
-        self.room_grid = [np.zeros(shape, dtype=bool) for _ in program.venues]
-        self._minutes = cal.slot_minutes
-        # the gap window of each day: the next session's day index lies in [lo, hi)
-        rules = program.sessions
-        cal_no, eff_no = cal.calendar_number, cal.effective_number
-        lo = [bisect_left(cal_no, c + rules.min_gap_days) for c in cal_no]
-        self._lo = np.array([*lo, len(cal_no)])
-        self._hi = np.array([*(bisect_right(eff_no, e + rules.max_gap_days) for e in eff_no), 0])
-        self.weekday = np.array([c % 7 for c in cal_no])  # counted from the first day's
-        self._grids: dict[frozenset[int] | None, np.ndarray] = {}
-        for r in range(len(program.venues)):
-            for start in inst.venue_taken(r):
-                day, minute = divmod(start, 1440)
-                self._block(self.room_blocked[r], self.room_grid[r], day, minute, self.duration)
-
-    def grid(self, allowed: frozenset[int] | None) -> np.ndarray:
-        """``allowed`` (``when`` values; None: all) as a boolean grid [day index, slot]."""
-        if allowed not in self._grids:
-            g = self.g
-            grid = np.ones((self.inst.n_days, g), dtype=bool)
-            if allowed is not None:
-                grid[:] = False
-                index = self.inst.calendar_index
-                for w in allowed:
-                    grid[index[w // g], w % g] = True
-            self._grids[allowed] = grid
-        return self._grids[allowed]
-
-    def _block(
-        self, blocked: set[int], grid: np.ndarray, day: int, minute: int, reach: int
-    ) -> None:
-        """Block the starts of ``day`` less than ``reach`` minutes from ``minute``."""
-        i = self.inst.calendar_index.get(day)
-        for s, other in enumerate(self._minutes):
-            if abs(other - minute) < reach:
-                blocked.add(day * self.g + s)
-                if i is not None:
-                    grid[i, s] = True
-
-    def book(self, f: int, room: int | None, sessions: list[tuple[int, int]],
-             new_cohort: bool = True) -> None:
-        """Record dated sessions (calendar day, slot) of a cohort of facilitator ``f`` in
-        ``room``; ``new_cohort``: they start a cohort (it counts in ``f``'s load)."""
-        program = self.inst.program
-        fac = self.inst.facilitators[f]
-        gap = self.duration + program.buffer(fac)
-        self.load[f] += new_cohort
-        for c, slot in sessions:
-            minute = self._minutes[slot]
-            self.held[f][c] = self.held[f].get(c, 0) + 1
-            if self.held[f][c] >= program.sessions_per_day(fac):
-                self.fac_blocked[f].update(c * self.g + s for s in range(self.g))
-                self.fac_grid[f][self.inst.calendar_index[c], :] = True
-            self._block(self.fac_blocked[f], self.fac_grid[f], c, minute, gap)
-            if room is not None:
-                self._block(self.room_blocked[room], self.room_grid[room], c, minute,
-                            self.duration)
-
-    def chains(
-        self, allowed: np.ndarray, need: int, skip: int = 0
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Every start ``(day index, slot)`` open in ``allowed``, in (day, slot) order,
-        and the day indexes of its chain of ``need`` sessions as
-        :func:`.chains.chain_days` builds it (-1 where the chain stops short).
-
-        The same rule, for all starts at once: each next session is the earliest
-        open day in the gap window on the kick-off's weekday, else on the previous
-        session's weekday, else any. With ``skip`` = k > 0, session k is the next
-        such day after the first choice, as if that day were closed.
-        """
-        n, g = allowed.shape
-        order = np.arange(n)[:, None]
-
-        def next_open(grid: np.ndarray) -> np.ndarray:
-            """[k, slot]: the first day index >= k open in ``grid`` (n: none)."""
-            where = np.where(grid, order, n)
-            first = np.minimum.accumulate(where[::-1], axis=0)[::-1]
-            return np.vstack([first, np.full((2, g), n)])
-
-        weekday = self.weekday
-        any_day = next_open(allowed)
-        on_day = np.stack([next_open(allowed & (weekday == w)[:, None]) for w in range(7)])
-        starts = np.argwhere(allowed)
-        cur, slot = starts[:, 0], starts[:, 1]
-        kick = weekday[cur]
-        days = np.full((len(starts), need), -1)
-        days[:, 0] = cur
-        alive = np.ones(len(starts), dtype=bool)
-
-        def choose(lo: np.ndarray, hi: np.ndarray, prev: np.ndarray) -> np.ndarray:
-            a = on_day[kick, lo, slot]
-            b = on_day[weekday[prev], lo, slot]
-            c = any_day[lo, slot]
-            return np.where(a < hi, a, np.where(b < hi, b, np.where(c < hi, c, -1)))
-
-        for k in range(1, need):
-            lo, hi = self._lo[cur], self._hi[cur]
-            nxt = choose(lo, hi, cur)
-            if k == skip:
-                nxt = np.where(nxt >= 0, choose(np.maximum(nxt, 0) + 1, hi, cur), -1)
-            alive &= nxt >= 0
-            cur = np.where(alive, nxt, cur)
-            days[:, k] = np.where(alive, nxt, -1)
-        return starts, days
 
 
 @dataclass
@@ -192,58 +69,15 @@ class _Cohort:
 class _Method:
     """One run of the coordinator's method on ``inst``."""
 
-    def __init__(self, inst: Instance) -> None:
+    def __init__(self, inst: Instance, pool: SeriesPool | None = None) -> None:
         self.inst = inst
         self.program = program = inst.program
         self.groups = program.groups
         self.diary = diary = Diary(inst)
-        longest = self.groups.max_size + 1
-        facs, slots, days = [], [], []
-        seen: set[tuple[int, int, tuple[int, ...]]] = set()
-        for f in range(len(inst.facilitators)):
-            allowed = diary.grid(inst.facilitator_open[f])
-            for skip in range(longest):
-                starts, chains = diary.chains(allowed, longest, skip)
-                long_enough = (chains >= 0).sum(axis=1) >= self.groups.min_size + 1
-                for (_, slot), chain in zip(starts[long_enough], chains[long_enough],
-                                            strict=True):
-                    key = (f, int(slot), tuple(chain.tolist()))
-                    if key not in seen:
-                        seen.add(key)
-                        facs.append(f)
-                        slots.append(int(slot))
-                        days.append(chain)
-        self.fac = np.array(facs, dtype=np.int64)
-        self.slot = np.array(slots, dtype=np.int64)
-        self.days = np.array(days, dtype=np.int64).reshape(len(days), longest)
-        self.usable = np.ones(len(facs), dtype=bool)
-        self.kick_weekday = diary.weekday[self.days[:, 0]] if len(facs) else np.zeros(0, int)
-        self.prefix = self._prefixes()
-
-    def _prefixes(self) -> np.ndarray:
-        """prefix[p, s]: how many leading sessions of series s person p can come to."""
-        inst = self.inst
-        out = np.zeros((len(inst.participants), len(self.fac)), dtype=np.int8)
-        if not len(self.fac):
-            return out
-        g = inst.n_slots
-        # every session as a cell of the flattened [day index, slot] grid; a session
-        # the series does not have points at an extra cell that is never open
-        never = inst.n_days * g
-        cells = np.where(self.days >= 0, self.days * g + self.slot[:, None], never)
-        # leading ones of a session mask packed in a byte: a lookup, not a scan
-        trailing = np.array([(b ^ (b + 1)).bit_length() - 1 for b in range(256)],
-                            dtype=np.int8)
-        for p, open_when in enumerate(inst.participant_open):
-            grid = np.append(self.diary.grid(open_when).ravel(), False)
-            packed = np.packbits(grid[cells], axis=1, bitorder="little")
-            count = trailing[packed[:, 0]]
-            whole = packed[:, 0] == 255
-            for b in range(1, packed.shape[1]):  # series of more than 8 sessions
-                count = np.where(whole, count + trailing[packed[:, b]], count)
-                whole &= packed[:, b] == 255
-            out[p] = count
-        return out
+        pool = self.pool = pool or SeriesPool(inst)
+        self.fac, self.slot, self.days, self.prefix = pool.fac, pool.slot, pool.days, pool.prefix
+        self.usable = np.ones(len(pool), dtype=bool)
+        self.kick_weekday = diary.weekday[self.days[:, 0]] if len(pool) else np.zeros(0, int)
 
     # -- steps 2 and 3 ---------------------------------------------------------------
 
@@ -424,9 +258,9 @@ class _Method:
         return booked
 
 
-def coordinator_cohorts(inst: Instance) -> list[ScheduledCohort]:
+def coordinator_cohorts(inst: Instance, pool: SeriesPool | None = None) -> list[ScheduledCohort]:
     """The coordinator's plan of ``inst`` (a fresh program: no held sessions)."""
-    method = _Method(inst)
+    method = _Method(inst, pool)
     program = inst.program
     cal_no = inst.calendar.calendar_number
     people = inst.participants
@@ -444,9 +278,12 @@ def coordinator_cohorts(inst: Instance) -> list[ScheduledCohort]:
     return result
 
 
-def constructions(inst: Instance, floor: int = 0) -> list[Construction]:
-    """The coordinator's plan of ``inst``, unless it places fewer than ``floor``."""
-    cohorts = coordinator_cohorts(inst)
+def constructions(
+    inst: Instance, floor: int = 0, pool: SeriesPool | None = None
+) -> list[Construction]:
+    """The coordinator's plan of ``inst`` (its series from ``pool`` when given), unless
+    it places fewer than ``floor``."""
+    cohorts = coordinator_cohorts(inst, pool)
     if sum(len(c.members) for c in cohorts) < floor:
         return []
     return [Construction("the coordinator's method", tuple(cohorts))]

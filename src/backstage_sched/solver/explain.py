@@ -135,9 +135,11 @@ def _series_problem(inst: Instance, everyone: tuple[str, ...]) -> Finding | None
         return Finding(
             PROGRAM_WINDOW.code,
             everyone,
-            w._("the program window {window} is too short for {need} sessions {gap} "
-                "(needs at least {least} days from first to last session; it has {span})",
-                window=window, need=need, gap=gap, least=least, span=span),
+            w.n_("the program window {window} is too short for {need} sessions {gap} "
+                 "(needs at least {count} day from first to last session; it has {span})",
+                 "the program window {window} is too short for {need} sessions {gap} "
+                 "(needs at least {count} days from first to last session; it has {span})",
+                 least, window=window, need=need, gap=gap, span=span),
             w._("move the end to {day} or later, start earlier, or lower min_gap_days or "
                 "min_size", day=program.start + timedelta(days=least)),
         )
@@ -406,14 +408,21 @@ def capacity_finding(
             "the facilitators may lead {count} cohorts in all ({detail}), of at most {largest} "
             "members: at most {most} of the {registered} registrants can be placed",
             total, **fields)]
-    if formed >= total and waiting is not None:
-        parts.append(w.n_("this plan forms it and leaves out {waiting}",
-                          "this plan uses all {count} cohorts and leaves out {waiting}",
-                          formed, **fields))
+    if formed >= total and waiting is not None and formed == 1:
+        parts.append(w.n_("this plan forms that cohort and leaves {count} person without a seat",
+                          "this plan forms that cohort and leaves {count} people without a seat",
+                          waiting))
+    elif formed >= total and waiting is not None:
+        parts.append(w.n_(
+            "this plan forms all {cohorts} cohorts and leaves {count} person without a seat",
+            "this plan forms all {cohorts} cohorts and leaves {count} people without a seat",
+            waiting, cohorts=formed))
     elif formed >= total:
-        parts.append(w.n_("this plan forms it", "this plan uses all {count} cohorts", formed))
+        parts.append(w.n_("this plan forms that cohort", "this plan forms all {count} cohorts",
+                          formed))
     elif waiting is not None:
-        parts.append(w._("this plan leaves out {waiting}", **fields))
+        parts.append(w.n_("this plan leaves {count} person without a seat",
+                          "this plan leaves {count} people without a seat", waiting))
     return Finding(
         FACILITATOR_CAPACITY.code, tuple(people), "; ".join(parts),
         w._("raise max_cohorts or add a facilitator"),

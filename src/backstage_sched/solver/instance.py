@@ -42,16 +42,12 @@ class Instance:
     ``earlier`` holds the cohorts of a previous plan when re-planning; cohort
     slot ``k < len(earlier)`` stands for ``earlier[k]``. On a re-plan, no
     session that is not already held may fall before ``today``.
-    ``venue_busy`` (per venue, absolute start minutes ``day * 1440 + minute``)
-    holds sessions that cohorts outside this instance already have in each
-    room: when a large program is repaired piece by piece, the rest stays put.
     """
 
     program: Program
     calendar: WorkCalendar
     earlier: tuple[EarlierCohort, ...] = ()
     today: date | None = None
-    venue_busy: tuple[tuple[int, ...], ...] = ()
 
     @classmethod
     def of(
@@ -59,15 +55,9 @@ class Instance:
         program: Program,
         earlier: tuple[EarlierCohort, ...] = (),
         today: date | None = None,
-        venue_busy: tuple[tuple[int, ...], ...] = (),
     ) -> Instance:
-        """Build the instance of ``program`` (re-planning ``earlier`` cohorts on ``today``;
-        rooms taken at ``venue_busy`` by cohorts outside it)."""
-        return cls(program, WorkCalendar(program), earlier, today, venue_busy)
-
-    def venue_taken(self, r: int) -> tuple[int, ...]:
-        """Start minutes at which venue ``r`` is taken by cohorts outside this instance."""
-        return self.venue_busy[r] if r < len(self.venue_busy) else ()
+        """Build the instance of ``program`` (re-planning ``earlier`` cohorts on ``today``)."""
+        return cls(program, WorkCalendar(program), earlier, today)
 
     @cached_property
     def participant_index(self) -> dict[str, int]:

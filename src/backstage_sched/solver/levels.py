@@ -50,7 +50,6 @@ def solve_instance(
     say: Progress,
     started: float | None = None,
     start: list[ScheduledCohort] | None = None,
-    patience: float | None = None,
     ceiling: int | None = None,
 ) -> Schedule:
     """Plan ``inst`` with one CP-SAT model, objective level by objective level.
@@ -60,8 +59,6 @@ def solve_instance(
 
     The search starts from ``start`` when given (a valid plan of ``inst``),
     else from the earlier plan on a re-plan, else from :func:`.hints.best_start`.
-    With ``patience``, each level stops after that much effort when it has
-    found no better value than the start's.
     """
     started = time.monotonic() if started is None else started
     if inst.cohort_slots == 0 or inst.n_days == 0 or inst.n_slots == 0:
@@ -72,7 +69,7 @@ def solve_instance(
     current = _hint_start(model, v, inst, start, say)
     if not options.last_level:
         levels = levels[:-1]
-    search = _Search(inst, options, say, started, patience, ceiling, model, v, levels, current)
+    search = _Search(inst, options, say, started, ceiling, model, v, levels, current)
     for n in range(len(levels)):
         search.level(n)
     return search.schedule()
@@ -113,7 +110,6 @@ class _Search:
     options: Tuning
     say: Progress
     started: float
-    patience: float | None
     ceiling: int | None
     model: cp_model.CpModel
     v: Variables
@@ -141,7 +137,7 @@ class _Search:
             self.say(said("{level} = {value} (optimal)", level=said(level.name), value=now))
             return
         self.model.maximize(self._goal(n))
-        solver, status = self._search(n, now)
+        solver, status = self._search(n)
         if status in FOUND:
             self._take(level, solver)
         # else: no solution within the budget; keep the plan we have
@@ -189,9 +185,9 @@ class _Search:
             goal = goal * scale + (nxt_expr if nxt.maximize else -nxt_expr)
         return goal
 
-    def _search(self, n: int, now: int | None) -> tuple[cp_model.CpSolver, Any]:
+    def _search(self, n: int) -> tuple[cp_model.CpSolver, Any]:
         """Search level ``n`` with its share of the effort and of the time left."""
-        options, level, expr = self.options, *self.levels[n]
+        options, level = self.options, self.levels[n][0]
         levels = len(self.levels)
         # placing people matters most; the last level (size, balance, mix) least; a small
         # program gets more for its later levels: each solves in a fraction of a second
@@ -203,12 +199,7 @@ class _Search:
                         time_left(options))
         solver = _parameters(options, effort, remaining / (levels - n))
         self.say(said("optimising {level} ...", level=said(level.name)))
-        patience = self.patience
-        if patience is not None and now is not None and patience < effort:
-            solver, status = _patient_solve(self.model, expr, level, options, now, patience,
-                                            effort, remaining / (levels - n))
-        else:
-            status = solver.solve(self.model)
+        status = solver.solve(self.model)
         if self.current is None and status not in FOUND:
             solver, status = self._insist(level, effort, remaining, solver, status)
         return solver, status
@@ -285,30 +276,6 @@ def _parameters(options: Tuning, effort: float, budget: float) -> cp_model.CpSol
     # at least a second when the time limit allows it, never past the deadline
     params.max_time_in_seconds = max(min(1.0, time_left(options)), budget, 0.05)
     return solver
-
-
-def _patient_solve(
-    model: cp_model.CpModel,
-    expr: Any,
-    level: Level,
-    options: Tuning,
-    now: int,
-    patience: float,
-    effort: float,
-    budget: float,
-) -> tuple[cp_model.CpSolver, Any]:
-    """Search ``patience`` first; go on to the full ``effort`` only when that found
-    a better level value than ``now`` without proving it optimal."""
-    solver = _parameters(options, patience, budget)
-    status = solver.solve(model)
-    if status != cp_model.FEASIBLE:
-        return solver, status
-    value = solver.value(expr)
-    if (value > now) if level.maximize else (value < now):
-        hint_solution(model, solver)
-        solver = _parameters(options, effort - patience, budget)
-        status = solver.solve(model)
-    return solver, status
 
 
 def _level_expr(model: cp_model.CpModel, v: Variables, inst: Instance, level: Level) -> object:

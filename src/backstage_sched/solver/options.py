@@ -8,10 +8,6 @@ from dataclasses import dataclass, fields
 
 Progress = Callable[[str], None]
 
-LARGE = 600
-"""Above this many participants a split plan gets one repair pass, of pieces
-kept or rebuilt by construction alone (see :class:`SolveOptions`)."""
-
 
 @dataclass(frozen=True)
 class SolveOptions:
@@ -25,21 +21,13 @@ class SolveOptions:
     by every stage and process (:attr:`Tuning.deadline`); when it is up the
     best plan found so far is returned (``Schedule.stopped_early``); a plan
     stopped by the clock is the one case where the same seed may give another
-    plan. ``repair``: passes of the repair of a split plan (None: 3, or 1
-    above :data:`LARGE` people).
+    plan.
     """
 
     seed: int = 0
     workers: int = 1
     effort: float = 6.0
     time_limit: float = 600.0
-    repair: int | None = None
-
-    def repair_passes(self, participants: int) -> int:
-        """How many repair passes (see :mod:`.repair`) a split plan of this size gets."""
-        if self.repair is not None:
-            return self.repair
-        return 3 if participants <= LARGE else 1
 
 
 @dataclass(frozen=True)
@@ -47,28 +35,12 @@ class Tuning(SolveOptions):
     """The user's settings plus how the search runs inside; not a user setting.
 
     The solver turns every :class:`SolveOptions` into one (:func:`tuned`);
-    tests and benchmarks set these fields to reach one path. Inside a split
-    program (groups and repair pieces) each level gives up after ``patience``
-    (deterministic time) when it has not beaten the start: measured on tight
-    and venue-limited programs, the full effort there never placed more than
-    the greedy start.
+    tests and benchmarks set these fields to reach one path.
     """
 
-    processes: int = 2  # large programs: groups solved side by side (still reproducible)
-    split: bool = True  # large programs are split into independent groups
-    last_level: bool = True  # optimise size, balance and mix (skipped inside split groups)
-    patience: float = 1.5  # split groups, repair pieces: search per level without a gain
+    processes: int = 2  # searches side by side (the plan is the same with one)
+    last_level: bool = True  # optimise size, balance and mix in the whole model
     deadline: float | None = None  # time.time() at which the whole solve must end
-    piece_search: bool | None = None  # CP-SAT in repair pieces (None: up to LARGE people)
-
-    def search_pieces(self, participants: int) -> bool:
-        """Whether repair pieces are searched with CP-SAT after their construction.
-
-        Above :data:`LARGE` people the rooms and facilitators left to a piece are crowded:
-        on the generated tight, venue and company programs CP-SAT never improved
-        on the better of a piece's current plan and its fresh construction.
-        """
-        return self.piece_search if self.piece_search is not None else participants <= LARGE
 
 
 def time_left(options: Tuning) -> float:

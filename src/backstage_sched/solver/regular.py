@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from ..inputs.workdays import Slot
 from .chains import chain_days
-from .coordinator import Diary
+from .diary import Diary
 from .instance import Instance
 from .owners import assign_case_owners
 from .schedule import ScheduledCohort

@@ -1,13 +1,17 @@
-"""Plan a program: whole, as a portfolio of seeds, or split into groups; then polish.
+"""Plan a program: whole, or by the series search; then polish and say why.
 
-The search itself is :func:`.levels.solve_instance` (one CP-SAT model, level
-by level), started from :mod:`.hints`; large programs go through
-:func:`.split.solve_in_groups`. Settings are :class:`.options.SolveOptions`.
+Up to :data:`WHOLE_UP_TO` people (and on every re-plan) the search is
+:func:`.levels.solve_instance` (one CP-SAT model, level by level), from
+24 people as a portfolio of seeds; larger programs go through
+:func:`.neighbourhood.search_series` from two constructions. Settings are
+:class:`.options.SolveOptions`.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import time
+from collections.abc import MutableSequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import date
@@ -15,16 +19,18 @@ from datetime import date
 from ..domain import Program
 from ..said import said
 from .bound import placed_bound
-from .decompose import group_count
+from .construct import greedy
+from .coordinator import coordinator_cohorts
 from .explain import unplaced_reasons
 from .instance import EarlierCohort, Instance
 from .levels import solve_instance
+from .neighbourhood import Race, search_series
 from .objective import objective_levels
 from .options import Progress, SolveOptions, Tuning, time_left, tuned
-from .readback import level_value, loads, plan_key
+from .pool import SeriesPool
+from .readback import greedy_schedule, level_value, loads, plan_key
 from .regular import regularize
-from .schedule import Schedule
-from .split import solve_in_groups
+from .schedule import Schedule, ScheduledCohort
 from .swap import swap_off_avoid
 
 
@@ -50,8 +56,8 @@ def solve(
     bound = placed_bound(inst)
     say(said("at most {bound} of {total} can be placed (bound: {binding})", bound=bound.value,
              total=len(program.participants), binding=said(bound.binding)))
-    if not earlier and options.split and group_count(program) > 1:
-        schedule = solve_in_groups(inst, options, say, started, bound.value)
+    if not earlier and len(program.participants) > WHOLE_UP_TO:
+        schedule = _solve_by_series(inst, options, say, started, bound.value)
     elif _portfolio(options, inst):
         schedule = _solve_portfolio(inst, options, say, started, bound.value)
     else:
@@ -77,6 +83,85 @@ def _with_reasons(inst: Instance, schedule: Schedule) -> Schedule:
     why = unplaced_reasons(inst, placed, len(schedule.cohorts), loads(schedule.cohorts),
                            schedule.cohorts)
     return replace(schedule, unplaced=tuple(why.items()))
+
+
+WHOLE_UP_TO = 40
+"""Programs of up to this many people are planned by the whole CP-SAT model, level by
+level, which proves each level optimal in seconds; larger ones from a construction
+by the neighbourhood search over series (:mod:`.neighbourhood`)."""
+
+
+_RACE: list[Race] = []
+"""In the second process of the series portfolio: the race it takes part in."""
+
+
+def _join(rounds: MutableSequence[int]) -> None:
+    _RACE[:] = [Race(rounds)]
+
+
+STARTS = ("coordinator", "greedy")
+"""The constructions the series searches start from, in their places in the race."""
+
+
+def _series_search(
+    program: Program, place: int, options: Tuning, ceiling: int,
+    say: Progress | None = None, race: Race | None = None,
+) -> list[ScheduledCohort]:
+    """The search at ``place`` of the series portfolio: the construction
+    ``STARTS[place]`` improved by the neighbourhood search (top level, so a
+    process can run it); seeds differ by place."""
+    say = say or (lambda _msg: None)
+    race = race or _RACE[0]
+    inst = Instance.of(program)
+    pool = SeriesPool(inst)
+    if STARTS[place] == "greedy":
+        cohorts = greedy_schedule(inst, greedy(inst))
+    else:
+        cohorts = coordinator_cohorts(inst, pool)
+    say(said("start: {placed} placed by the {name} construction",
+             placed=plan_key(inst, cohorts)[0], name=said(STARTS[place])))
+    options = replace(options, seed=options.seed + 7_919 * place)
+    return search_series(inst, cohorts, options, say, ceiling, pool, race=(race, place))
+
+
+def _solve_by_series(
+    inst: Instance, options: Tuning, say: Progress, started: float, ceiling: int
+) -> Schedule:
+    """Plan a fresh program by the neighbourhood search over series, from the
+    coordinator's method and, in a second process, from the greedy construction
+    (measured: each start leads the search to the better plan on some programs);
+    with one process, the same two one after the other.
+
+    A search that falls behind the other stops (:class:`.neighbourhood.Race`); the
+    one ahead wins, else the better plan by every level, a tie going to the first.
+    Either way the choice does not depend on which search ends first."""
+    program = inst.program
+    if options.processes <= 1:
+        race = Race(Race.blank())
+        found = [_series_search(program, 0, options, ceiling, say, race),
+                 _series_search(program, 1, options, ceiling, race=race)]
+    else:
+        rounds = multiprocessing.get_context().Array("i", Race.blank())
+        race = Race(rounds)
+        with ProcessPoolExecutor(max_workers=1, initializer=_join,
+                                 initargs=(rounds,)) as workers:
+            other = workers.submit(_series_search, program, 1, options, ceiling)
+            found = [_series_search(program, 0, options, ceiling, say, race), other.result()]
+    best = race.leader()
+    if best is None:
+        keys = [plan_key(inst, cohorts, every_level=True) for cohorts in found]
+        best = max(range(len(found)), key=lambda n: (keys[n], -n))
+    if best:
+        say(said("the search from the {name} construction found the better plan",
+                 name=said(STARTS[best])))
+    cohorts = found[best]
+    values = {lvl.name: level_value(inst, lvl, cohorts) for lvl in objective_levels(inst)}
+    optimal = {name: False for name in values}
+    optimal["placed"] = values["placed"] >= ceiling
+    say(said("{placed} of {total} placed in {cohorts} cohorts", placed=values["placed"],
+             total=len(inst.participants), cohorts=len(cohorts)))
+    return Schedule(cohorts=tuple(cohorts), unplaced=(), objective=values, optimal=optimal,
+                    runtime=time.monotonic() - started)
 
 
 def _polish(inst: Instance, schedule: Schedule, say: Progress) -> Schedule:

@@ -1,0 +1,103 @@
+"""Candidate series: every regular run of dates a cohort could take, and who fits each.
+
+A *series* is a facilitator, a start time and its session days: the
+kick-off, then the same weekday every 28 days (else 35, else 29–34,
+stretched across a blackout), on days the facilitator is open
+(:meth:`.coordinator.Diary.chains`); and for each later session a variant
+taken one step further, as a member's absence that day would force. A
+cohort of ``n`` members uses the first ``n + 1`` days of its series.
+
+Who fits which series is ``prefix[p, s]``: how many leading sessions of
+series ``s`` person ``p`` can come to. Person ``p`` may sit in a cohort of
+``n`` on ``s`` exactly when ``prefix[p, s] >= n + 1``. Both the coordinator's
+method and the neighbourhood search read the pool.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .diary import Diary
+from .instance import Instance
+
+_TRAILING = np.array([(b ^ (b + 1)).bit_length() - 1 for b in range(256)], dtype=np.int8)
+"""The number of leading ones (low bits first) of each byte."""
+
+
+class SeriesPool:
+    """The candidate series of an instance: ``fac[s]``, ``slot[s]``, ``days[s, i]``
+    (day indexes, -1 where the series stops short) and ``prefix[p, s]``."""
+
+    def __init__(self, inst: Instance, diary: Diary | None = None) -> None:
+        self.inst = inst
+        self.diary = diary = diary or Diary(inst)
+        groups = inst.program.groups
+        self.longest = longest = groups.max_size + 1
+        facs, slots, days = [], [], []
+        seen: set[tuple[int, int, tuple[int, ...]]] = set()
+        for f in range(len(inst.facilitators)):
+            allowed = diary.grid(inst.facilitator_open[f])
+            for skip in range(longest):
+                starts, chains = diary.chains(allowed, longest, skip)
+                long_enough = (chains >= 0).sum(axis=1) >= groups.min_size + 1
+                for (_, slot), chain in zip(starts[long_enough], chains[long_enough],
+                                            strict=True):
+                    key = (f, int(slot), tuple(chain.tolist()))
+                    if key not in seen:
+                        seen.add(key)
+                        facs.append(f)
+                        slots.append(int(slot))
+                        days.append(chain)
+        self.fac = np.array(facs, dtype=np.int64)
+        self.slot = np.array(slots, dtype=np.int64)
+        self.days = np.array(days, dtype=np.int64).reshape(len(days), longest)
+        self.index = {(int(f), int(s), tuple(d.tolist())): n
+                      for n, (f, s, d) in enumerate(zip(self.fac, self.slot, self.days,
+                                                        strict=True))}
+        self.prefix = self.prefixes(self.days, self.slot)
+
+    def __len__(self) -> int:
+        return len(self.fac)
+
+    def prefixes(self, days: np.ndarray, slot: np.ndarray,
+                 people: list[int] | None = None) -> np.ndarray:
+        """[p, s]: how many leading sessions of each series (``days``, ``slot``) each of
+        ``people`` (default: everyone) can come to."""
+        inst = self.inst
+        people = list(range(len(inst.participants))) if people is None else people
+        out = np.zeros((len(people), len(days)), dtype=np.int8)
+        if not len(days):
+            return out
+        g = inst.n_slots
+        # every session as a cell of the flattened [day index, slot] grid; a session
+        # the series does not have points at an extra cell that is never open
+        never = inst.n_days * g
+        cells = np.where(days >= 0, days * g + slot[:, None], never)
+        for row, p in enumerate(people):
+            grid = np.append(self.diary.grid(inst.participant_open[p]).ravel(), False)
+            packed = np.packbits(grid[cells], axis=1, bitorder="little")
+            count = _TRAILING[packed[:, 0]]
+            whole = packed[:, 0] == 255
+            for b in range(1, packed.shape[1]):  # series of more than 8 sessions
+                count = np.where(whole, count + _TRAILING[packed[:, b]], count)
+                whole &= packed[:, b] == 255
+            out[row] = count
+        return out
+
+    def find(self, f: int, slot: int, days: list[int]) -> int:
+        """The series of facilitator ``f`` at ``slot`` whose leading days are ``days``,
+        added to the pool when no candidate has them (an irregular cohort's dates)."""
+        key = (f, slot, tuple(days) + (-1,) * (self.longest - len(days)))
+        if key in self.index:
+            return self.index[key]
+        for n in np.flatnonzero((self.fac == f) & (self.slot == slot)):
+            if self.days[n, : len(days)].tolist() == list(days):
+                return int(n)  # the regular continuation of those days
+        row = np.array([key[2]], dtype=np.int64)
+        column = self.prefixes(row, np.array([slot]))
+        self.fac = np.append(self.fac, f)
+        self.slot = np.append(self.slot, slot)
+        self.days = np.vstack([self.days, row])
+        self.prefix = np.hstack([self.prefix, column])
+        self.index[key] = len(self.fac) - 1
+        return len(self.fac) - 1
