@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import MutableSequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import date
+from multiprocessing.connection import Connection
 
 from ..domain import Program
 from ..said import said
@@ -91,27 +91,18 @@ level, which proves each level optimal in seconds; larger ones from a constructi
 by the neighbourhood search over series (:mod:`.neighbourhood`)."""
 
 
-_RACE: list[Race] = []
-"""In the second process of the series portfolio: the race it takes part in."""
-
-
-def _join(rounds: MutableSequence[int]) -> None:
-    _RACE[:] = [Race(rounds)]
-
-
 STARTS = ("coordinator", "greedy")
 """The constructions the series searches start from, in their places in the race."""
 
 
 def _series_search(
     program: Program, place: int, options: Tuning, ceiling: int,
-    say: Progress | None = None, race: Race | None = None,
+    race: Race, say: Progress | None = None,
 ) -> list[ScheduledCohort]:
     """The search at ``place`` of the series portfolio: the construction
     ``STARTS[place]`` improved by the neighbourhood search (top level, so a
     process can run it); seeds differ by place."""
     say = say or (lambda _msg: None)
-    race = race or _RACE[0]
     inst = Instance.of(program)
     pool = SeriesPool(inst)
     if STARTS[place] == "greedy":
@@ -122,6 +113,15 @@ def _series_search(
              placed=plan_key(inst, cohorts)[0], name=said(STARTS[place])))
     options = replace(options, seed=options.seed + 7_919 * place)
     return search_series(inst, cohorts, options, say, ceiling, pool, race=(race, place))
+
+
+def _send_search(
+    send: Connection, program: Program, place: int, options: Tuning, ceiling: int,
+    race: Race,
+) -> None:
+    """Run :func:`_series_search` in a process of its own and send its plan."""
+    send.send(_series_search(program, place, options, ceiling, race))
+    send.close()
 
 
 def _solve_by_series(
@@ -138,16 +138,24 @@ def _solve_by_series(
     program = inst.program
     if options.processes <= 1:
         race = Race(Race.blank())
-        found = [_series_search(program, 0, options, ceiling, say, race),
-                 _series_search(program, 1, options, ceiling, race=race)]
+        found = [_series_search(program, 0, options, ceiling, race, say),
+                 _series_search(program, 1, options, ceiling, race)]
     else:
-        rounds = multiprocessing.get_context().Array("i", Race.blank())
-        race = Race(rounds)
-        with ProcessPoolExecutor(max_workers=1, initializer=_join,
-                                 initargs=(rounds,)) as workers:
-            other = workers.submit(_series_search, program, 1, options, ceiling)
-            found = [_series_search(program, 0, options, ceiling, say, race), other.result()]
-    best = race.leader()
+        context = multiprocessing.get_context()
+        race = Race(context.Array("i", Race.blank()))
+        receive, send = context.Pipe(duplex=False)
+        second = context.Process(target=_send_search, daemon=True,
+                                 args=(send, program, 1, options, ceiling, race))
+        second.start()
+        found = [_series_search(program, 0, options, ceiling, race, say)]
+        # past the time limit the second search is not waited for: the plan so far
+        if receive.poll(None if options.deadline is None else time_left(options) + 1):
+            found.append(receive.recv())
+        else:
+            say("the second search ran out of time")
+        second.terminate()
+        second.join()
+    best = race.leader() if len(found) == len(STARTS) else 0
     if best is None:
         keys = [plan_key(inst, cohorts, every_level=True) for cohorts in found]
         best = max(range(len(found)), key=lambda n: (keys[n], -n))
