@@ -152,7 +152,7 @@ def _solve_by_series(
         if receive.poll(None if options.deadline is None else time_left(options) + 1):
             found.append(receive.recv())
         else:
-            say("the second search ran out of time")
+            say(said("the second search ran out of time"))
         second.terminate()
         second.join()
     best = race.leader() if len(found) == len(STARTS) else 0
