@@ -353,3 +353,24 @@ def test_an_early_error_is_said_in_the_language_of_the_program_it_is_about(
     missing = tmp_path / "sv" / "nobody.csv"
     code, printed = _run(["plan", str(program), str(missing), "--out", str(tmp_path / "x")])
     assert code == EXIT_INPUT and "deltagarfilen finns inte" in printed
+
+
+def test_the_solver_says_its_progress_through_said() -> None:
+    """A progress line written as a plain string would stay English in a Swedish terminal:
+    every ``say(...)``/``self.say(...)`` of the solver passes a :func:`said` sentence."""
+    import ast
+
+    import backstage_sched
+
+    solver = Path(backstage_sched.__file__).parent / "solver"
+    plain = []
+    for path in sorted(solver.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
+                node.func, "id", "")
+            if name == "say" and isinstance(node.args[0], ast.Constant | ast.JoinedStr
+                                            | ast.BinOp):
+                plain.append(f"{path.name}:{node.lineno}")
+    assert plain == []
