@@ -374,3 +374,28 @@ def test_the_solver_says_its_progress_through_said() -> None:
                                             | ast.BinOp):
                 plain.append(f"{path.name}:{node.lineno}")
     assert plain == []
+
+
+def test_every_said_sentence_is_in_the_cli_catalogue() -> None:
+    """A sentence made with said() that the catalogue lacks would stay English."""
+    import ast
+
+    import backstage_sched
+
+    with (LOCALE_DIR / "sv" / "LC_MESSAGES" / "cli.po").open("rb") as fh:
+        known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
+
+    def texts(node: ast.expr) -> list[str]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return [node.value]
+        if isinstance(node, ast.IfExp):
+            return texts(node.body) + texts(node.orelse)
+        return []
+
+    missing = set()
+    for path in Path(backstage_sched.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "said" and node.args):
+                missing |= {t for t in texts(node.args[0]) if t not in known}
+    assert missing == set()
