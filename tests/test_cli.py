@@ -109,7 +109,8 @@ def test_init_writes_commented_templates(tmp_path: Path) -> None:
     assert lines[0] == "id;name;email;organization;experience;unavailable;avoid;not_with;calendar"
     assert len(lines) == 9
     assert any(ch in raw.decode("utf-8") for ch in "åäöÅÄÖ")
-    assert "Next steps" in result.out and "backstage-sched plan" in result.out
+    # the templates are a Swedish program (country SE): init says what is next in Swedish
+    assert "Så här går du vidare" in result.out and "backstage-sched plan" in result.out
 
 
 def test_init_refuses_to_overwrite_unless_forced(tmp_path: Path) -> None:
@@ -150,18 +151,20 @@ def test_init_then_plan_works_out_of_the_box(started: tuple[Path, Run]) -> None:
 def test_plan_prints_a_summary_table_and_line(started: tuple[Path, Run]) -> None:
     _, planned = started
     assert "Ingrid Sjöström" in planned.out  # the facilitator column
-    assert "kick-off" in planned.out and "last session" in planned.out
-    summary = next(ln for ln in planned.out.splitlines() if ln.startswith("placed "))
+    # the templates are a Swedish program: the terminal speaks Swedish (SPEC §10)
+    assert "uppstartsträff" in planned.out and "sista träffen" in planned.out
+    summary = next(ln for ln in planned.out.splitlines() if ln.startswith("placerade "))
     assert summary.startswith(
-        "placed 8 of at most 8 (8 registered; proven: no plan places more) · "
-        "solve status: placed optimal"
+        "placerade 8 av högst 8 (8 anmälda; bevisat: ingen plan placerar fler) · "
+        "sökningens status: placerade optimalt"
     )
-    assert summary.endswith(" s") and "· time " in summary
+    assert summary.endswith(" s") and "· tid " in summary
+    assert "Planen är kontrollerad och sparad i" in planned.out
 
 
 def test_plan_progress_is_plain_lines_when_not_a_terminal(started: tuple[Path, Run]) -> None:
     _, planned = started
-    assert "start: " in planned.err and "construction" in planned.err
+    assert "start: " in planned.err and "placerade med" in planned.err
     assert "\x1b[" not in planned.err  # no spinner or colour codes in a log file
 
 
@@ -186,7 +189,7 @@ def test_bad_input_is_exit_code_2_and_writes_nothing(tmp_path: Path) -> None:
     result = run("plan", str(program), str(participants), "--out", str(tmp_path / "plan"))
     assert result.code == EXIT_INPUT
     assert "participants.csv" in result.err and "email" in result.err
-    assert "Nothing was written" in result.err
+    assert "Inget har skrivits" in result.err  # the program is Swedish
     assert not (tmp_path / "plan").exists()
 
 
@@ -209,7 +212,7 @@ def test_infeasible_is_exit_code_1_with_its_message(
     paths = write_templates(tmp_path, year=2027)
     result = run("plan", *map(str, paths), "--out", str(tmp_path / "plan"), "-q")
     assert result.code == EXIT_RULES
-    assert "cannot plan" in result.err and "10 are needed" in result.err
+    assert "kan inte planera" in result.err and "10 are needed" in result.err
     assert not (tmp_path / "plan").exists()
 
 
@@ -225,7 +228,9 @@ def test_check_finds_violations_exit_code_1(started: tuple[Path, Run], tmp_path:
     (edited / "plan.json").write_text(json.dumps(data), encoding="utf-8")
     result = run("check", str(edited))
     assert result.code == EXIT_RULES
-    assert "violation" in result.err and result.out.strip()
+    # the templates are a Swedish program: the count and the places are said in Swedish
+    assert "brott mot de skarpa reglerna" in result.err and result.out.strip()
+    assert "träff " in result.out or "] c0" in result.out
 
 
 def test_check_of_a_missing_folder_is_exit_code_2(tmp_path: Path) -> None:
@@ -249,7 +254,7 @@ def test_loader_warnings_are_printed(
         "--participants", str(folder / "participants.csv"),
     )
     assert result.code == EXIT_OK
-    assert "warning: two people share anna@example.org" in result.err
+    assert "varning: two people share anna@example.org" in result.err
 
 
 def test_calendars_outside_the_folder_need_the_flag(tmp_path: Path) -> None:

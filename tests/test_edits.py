@@ -175,7 +175,7 @@ def test_withdraw_before_the_deadline_no_fee_and_one_session_less(
 ) -> None:
     new = tmp_path / "w"
     text = run("withdraw", str(base), "n03", "--on", "2027-01-20", "--out", str(new))
-    assert "no fee" in text
+    assert "ingen avgift" in text  # the company program is Swedish: so is the terminal
     data = plan_json(new)
     (w,) = data["objective"]["withdrawals"]
     assert w["participant"] == "n03" and w["fee_due"] is False and w["on"] == "2027-01-20"
@@ -198,7 +198,7 @@ def test_withdraw_after_the_deadline_fee_due_and_history_kept(
 ) -> None:
     new = tmp_path / "w"
     text = run("withdraw", str(base), "n02", "--on", "2027-04-20", "--out", str(new))
-    assert "fee due" in text and "already held" in text
+    assert "avgift tas ut" in text and "redan har hållits" in text
     data = plan_json(new)
     (w,) = read_plan_dir(new)[1].history.withdrawals
     assert w.fee_due is True and w.organization == "Nordvik Energi AB"
@@ -360,7 +360,7 @@ def test_the_number_people_read_is_the_number_move_takes(base: Path, tmp_path: P
               "--today", "2027-04-01")
     after = {s["uid"]: s for s in sessions(new).values()}
     assert after[uid]["start"] != before[uid]["start"]
-    assert f"c01 session {number} moves" in out
+    assert f"c01 träff {number} flyttas" in out
     changes = (new / "changes.txt").read_text(encoding="utf-8")
     assert f"~ Backstage-grupp c01, träff {number}: flyttad från" in changes
 

@@ -199,7 +199,7 @@ def test_check_reports_a_hand_edited_violation(
         session[key] = moved.isoformat()
     (edited / "plan.json").write_text(json.dumps(data), encoding="utf-8")
     assert main(["check", str(edited)]) == 1
-    assert "[time grid]" in capsys.readouterr().out
+    assert "[tidsraster]" in capsys.readouterr().out  # the mixed example is Swedish
 
 
 def test_same_input_and_seed_give_byte_identical_files_on_both_cores(

@@ -802,7 +802,7 @@ def test_plan_refuses_too_many_registrations_writing_nothing(
     csv = _write(tmp_path, "people.csv", HEADER + rows)
     assert main(["plan", str(program), str(csv), "--out", str(tmp_path / "plan")]) == 2
     err = capsys.readouterr().err
-    assert "row 5002: registration number 5001 of this file is one too many" in " ".join(
+    assert "rad 5002: registration number 5001 of this file is one too many" in " ".join(
         err.split())
-    assert "Nothing was written." in err
+    assert "Inget har skrivits." in err
     assert not (tmp_path / "plan").exists()

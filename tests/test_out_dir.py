@@ -53,9 +53,9 @@ def test_out_on_the_input_folder_is_refused_and_left_byte_for_byte(ht2027: Path)
         "--out", str(ht2027),
     )
     assert code == EXIT_INPUT
-    assert str(ht2027) in text and "not a plan folder" in text
+    assert str(ht2027) in text and "ingen planmapp" in text
     assert f"--out {ht2027 / 'plan'}" in text  # the likely slip, named
-    assert "Nothing was written" in text
+    assert "Inget har skrivits" in text  # the templates are a Swedish program
     assert fingerprint(ht2027) == before
     assert not [p for p in ht2027.parent.iterdir() if p.name.startswith(".ht2027.")]
 

@@ -37,7 +37,7 @@ def _run(line: str) -> str:
 def _same(shown: str, printed: str) -> None:
     def norm(text: str) -> list[str]:
         lines = [ln.rstrip() for ln in text.strip().splitlines() if ln.strip()]
-        return [re.sub(r"time \d+(\.\d+)? s$", "time N s", ln) for ln in lines]
+        return [re.sub(r"(time|tid) \d+([.,]\d+)? s$", r"\1 N s", ln) for ln in lines]
 
     assert norm(printed) == norm(shown)
 

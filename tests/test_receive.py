@@ -349,8 +349,9 @@ def test_a_dry_run_counts_each_kind_of_mail(
     placed = sum(len(c["members"]) for c in data["cohorts"])
     sessions = sum(len(c["sessions"]) * (len(c["members"]) + 1) for c in data["cohorts"])
     people = placed + len({c["facilitator"] for c in data["cohorts"]})
-    assert f"  letter       {people:>6} e-mail(s) would go to {people} people" in out
-    assert f"  invitation   {sessions:>6} e-mail(s) would go to {people} people" in out
+    # the program is Swedish: so is the table (a column of 17 for the longest kind)
+    assert f"  {'välkomstbrev':<17}{people:>6} e-brev skulle gå till {people} personer" in out
+    assert f"  {'inbjudningar':<17}{sessions:>6} e-brev skulle gå till {people} personer" in out
     # after a transfer that was sent: the newcomer's letter and invitations, the
     # leaver's cancellations, one summary to each other member and the facilitator
     _send(plan, server)
@@ -362,8 +363,8 @@ def test_a_dry_run_counts_each_kind_of_mail(
     cohort = _cohort_of(plan, "n03")
     upcoming = _to_come(cohort)
     others = len(cohort["members"]) - 1 + 1  # the members who stay, and the facilitator
-    assert "  letter            1 e-mail(s) would go to 1 person" in out
-    assert f"  invitation   {upcoming:>6} e-mail(s) would go to 1 person" in out
-    assert f"  cancellation {upcoming:>6} e-mail(s) would go to 1 person" in out
-    assert f"  summary      {others:>6} e-mail(s) would go to {others} people" in out
-    assert "update" not in out
+    assert f"  {'välkomstbrev':<17}     1 e-brev skulle gå till 1 person" in out
+    assert f"  {'inbjudningar':<17}{upcoming:>6} e-brev skulle gå till 1 person" in out
+    assert f"  {'avbokningar':<17}{upcoming:>6} e-brev skulle gå till 1 person" in out
+    assert f"  {'sammanfattningar':<17}{others:>6} e-brev skulle gå till {others} personer" in out
+    assert "uppdateringar" not in out

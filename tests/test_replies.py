@@ -358,7 +358,7 @@ def test_a_counter_is_listed_with_the_move_command_never_applied(
     printed = capsys.readouterr().out
     assert f"backstage-sched move {out} {cohort.id} 4 --to 2027-05-12T13:00 --out NEW" \
         in printed
-    assert "1  new time proposed" in printed
+    assert "1  föreslår ny tid" in printed
     listed = json.loads((out / REPLIES).read_text(encoding="utf-8"))["listed"]
     assert listed[0]["kind"] == "counter"
     assert listed[0]["proposed_start"].startswith("2027-05-12T13:00")
@@ -460,9 +460,10 @@ def test_a_dry_run_writes_nothing(published, tmp_path: Path,
     assert main(["replies", str(folder), str(box), "--today", TODAY.isoformat(),
                  "--dry-run", "--out", str(out)]) == EXIT_OK
     printed = capsys.readouterr().out
-    assert "1  declined (absence recorded)" in printed
-    assert f"will miss session 3 of {cohort.id}" in printed
-    assert "Dry run: nothing was written." in printed
+    # the company example is Swedish: so is what the command line says
+    assert "1  tackat nej (frånvaro noterad)" in printed
+    assert f"missar träff 3 i grupp {cohort.id}" in printed
+    assert "Provkörning: inget har skrivits." in printed
     assert not out.exists() and _tree(folder) == source
     assert sorted(p.name for p in tmp_path.iterdir()) == ["svar.mbox"]
 
@@ -524,8 +525,9 @@ def test_answers_are_read_from_an_imap_mailbox_that_stays_as_it_was(
         assert all(m.replies == () and m.sender == "" for m in known)
         after = server.state()
     assert after == before  # nothing read was marked \Seen, moved or deleted
-    assert "Read 4 e-mail(s)" in printed and "1 without a calendar answer" in printed
-    assert "0 new, 4 already read" in second and "No new calendar answers." in second
+    assert "Läste 4 e-brev" in printed and "1 utan kalendersvar" in printed
+    assert "0 nya, 4 lästa tidigare" in second
+    assert "Inga nya svar på kalenderinbjudningar." in second
     assert (again / "plan.json").read_bytes() == (out / "plan.json").read_bytes()
     new_program, new_plan = read_plan_dir(out)
     new = new_plan.cohort(cohort.id)

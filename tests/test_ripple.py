@@ -120,13 +120,13 @@ def test_dry_run_prints_the_change_and_the_messages_and_writes_nothing(
     assert result.code == EXIT_OK, result.err
     assert not new.exists()
     assert snapshot(waiting) == before
-    assert "Dry run: nothing was written." in result.out
+    assert "Provkörning: inget har skrivits." in result.out  # a Swedish program
     # the diff (changes.txt, in the program's language) and the outbox it would send
     assert "Ändringar mot förra planen" in result.out
     messages = re.findall(r"^\s+(REQUEST|CANCEL|PUBLISH|SUMMARY|LETTER)\s+(\S+) .*→ .*@",
                           result.out, flags=re.M)
     assert messages, result.out
-    count = int(re.search(r"Messages that would be sent \((\d+)\)", result.out).group(1))
+    count = int(re.search(r"Meddelanden som skulle skickas \((\d+)\)", result.out).group(1))
     assert count == len(messages)
 
 
@@ -176,12 +176,12 @@ def test_a_move_across_the_summer_needs_yes(orebro: Path, tmp_path: Path) -> Non
     refused = run("move", orebro, cohort, "5", "--to", to, "--today", TODAY, "--out", new)
     assert refused.code == EXIT_RULES
     assert not new.exists()
-    assert "needs --yes" in refused.err and "Sommaruppehåll" in refused.err
-    assert "Nothing was written" in refused.err
+    assert "kräver --yes" in refused.err and "Sommaruppehåll" in refused.err
+    assert "Inget har skrivits" in refused.err
     assert re.search(r"^~ .*träff 6: flyttad från .*juni.* till .*augusti", refused.out,
                      flags=re.M), refused.out
     preview = run("move", orebro, cohort, "5", "--to", to, "--today", TODAY, "--dry-run")
-    assert preview.code == EXIT_OK and "needs --yes" in preview.out
+    assert preview.code == EXIT_OK and "kräver --yes" in preview.out
     done = run("move", orebro, cohort, "5", "--to", to, "--today", TODAY, "--out", new,
                "--yes")
     assert done.code == EXIT_OK, done.err

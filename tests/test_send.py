@@ -353,14 +353,14 @@ def test_cli_sends_and_reports(
     args = _args(str(plan_dir), "--smtp", f"127.0.0.1:{smtp_server.port}", "--from", SENDER, "-q")
     assert run(args, out, err) == 0
     total = len(_expected(plan_dir))
-    assert f"Sent {total} e-mail(s)" in out.export_text()
+    assert f"Skickade {total} e-brev" in out.export_text()  # the program is Swedish
     assert len(smtp_server.received()) == total
 
 
 def test_cli_defaults_to_dry_run_and_has_no_password_flag(plan_dir: Path) -> None:
     out, err = Console(record=True, width=200), Console(record=True, width=200)
     assert run(_args(str(plan_dir), "-q"), out, err) == 0
-    assert "nothing was sent" in out.export_text()
+    assert "inget har skickats" in out.export_text()
     assert len(list((plan_dir / "sent-eml").rglob("*.eml"))) == len(_expected(plan_dir))
     with pytest.raises(SystemExit):
         _args(str(plan_dir), "--password", "secret")

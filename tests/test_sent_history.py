@@ -79,7 +79,7 @@ def test_plan_refuses_to_write_over_a_folder_that_was_sent_from(
     before = _tree(sent_plan)
     assert cli.main(["plan", str(PROGRAM), "--out", str(sent_plan), "-q"]) == 2
     err = capsys.readouterr().err
-    assert "history" in err and "--previous" in err and "plan.json" in err
+    assert "historik" in err and "--previous" in err and "plan.json" in err  # Swedish program
     assert _tree(sent_plan) == before
 
 
@@ -90,7 +90,7 @@ def test_a_change_refuses_to_write_over_a_folder_that_was_sent_from(
     code = cli.main(["withdraw", str(sent_plan), "n03", "--on", "2027-01-10",
                      "--out", str(sent_plan)])
     assert code == 2
-    assert "--out NEW" in capsys.readouterr().err
+    assert "--out NY" in capsys.readouterr().err  # the folder's program is Swedish
     assert _tree(sent_plan) == before
 
 
@@ -156,7 +156,7 @@ def test_a_change_before_the_first_send_invites_everyone(
     capsys.readouterr()
     assert cli.main(["withdraw", str(v1), "n03", "--on", "2027-01-10",
                      "--out", str(v2)]) == 0
-    assert "every invitation of the new plan goes out" in capsys.readouterr().out
+    assert "alla inbjudningar i den nya planen skickas" in capsys.readouterr().out
     messages = _outbox(v2)
     # nobody had anything: no cancellations, an invitation per member and session
     assert {m[0] for m in messages} == {"REQUEST"}
@@ -173,7 +173,7 @@ def test_a_change_counts_from_the_last_folder_sent_from(
                      "--out", str(v2)]) == 0  # never sent
     assert cli.main(["withdraw", str(v2), "n09", "--on", "2027-01-10",
                      "--out", str(v3)]) == 0
-    assert "the last plan folder that was sent from" in capsys.readouterr().out
+    assert "den senaste planmappen som det skickades från" in capsys.readouterr().out
     # the messages that bring people from what they have (the sent folder) to v3
     program, plan = read_plan_dir(sent_plan)
     final_program, final = read_plan_dir(v3)

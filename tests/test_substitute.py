@@ -277,7 +277,7 @@ def test_dry_run_prints_the_changes_and_messages_and_writes_nothing(
     printed = capsys.readouterr().out
     assert "samtalsledare från och med träff 4: Jonas Berg (i stället för Eva Lindahl)" in printed
     assert "REQUEST invites/c01/3.ics" in printed and "people/f-eva.ics" in printed
-    assert "nothing was written" in printed
+    assert "Provkörning: inget har skrivits" in printed
     assert not new.exists() and digest(base.parent) == before
 
 
@@ -327,11 +327,12 @@ def test_a_handover_that_breaks_a_rule_is_refused_naming_session_and_rule(
 @pytest.mark.parametrize(
     ("argv", "said"),
     [
-        (["c01", "--facilitator", "f-nobody"], "unknown facilitator 'f-nobody'"),
-        (["c01", "--facilitator", "f-eva"], "already leads c01 from session 4"),
-        (["c09", "--facilitator", "f-jonas"], "unknown cohort 'c09'"),
-        (["c01", "--facilitator", "f-jonas", "--from-session", "2"], "was held on 2027-02-15"),
-        (["c01", "--facilitator", "f-jonas", "--from-session", "6"], "sessions 1..5"),
+        # the program is Swedish: so is what the command line says
+        (["c01", "--facilitator", "f-nobody"], "okänd samtalsledare 'f-nobody'"),
+        (["c01", "--facilitator", "f-eva"], "leder redan grupp c01 från och med träff 4"),
+        (["c09", "--facilitator", "f-jonas"], "grupp: okänd grupp 'c09'"),
+        (["c01", "--facilitator", "f-jonas", "--from-session", "2"], "hölls 2027-02-15"),
+        (["c01", "--facilitator", "f-jonas", "--from-session", "6"], "har träff 1..5"),
     ],
 )
 def test_bad_arguments_are_input_errors_and_write_nothing(
@@ -349,7 +350,9 @@ def test_the_command_exits_1_and_writes_nothing_when_the_rules_refuse(
     code = main(["substitute", str(base), "c01", "--facilitator", "f-kim", "--from-session", "3",
                  "--today", "2027-03-01", "--out", str(new)])
     err = capsys.readouterr().err
-    assert code == 1 and "facilitator no-overlap" in err and "Nothing was written" in err
+    # the program is Swedish: the broken rule is said in Swedish
+    assert code == 1 and "samtalsledaren f-kim är samtidigt med i c01 träff 3" in err
+    assert "Inget har skrivits" in err
     assert not new.exists()
 
 

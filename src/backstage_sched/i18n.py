@@ -6,8 +6,8 @@ catalogues: ``locale/<language>/LC_MESSAGES/<domain>.po``, compiled to
 of the output has its own domain: ``calendar`` for calendar files, e-mail and
 ``changes.txt`` (which tells what changed in the words of the invitations);
 ``reports`` for the overview and costs; ``reasons`` for why someone is not
-placed; ``common`` for shared patterns. A third language is four catalogues,
-not a code change.
+placed; ``common`` for shared patterns; ``cli`` for what the command line
+prints (SPEC §10). A third language is five catalogues, not a code change.
 Dates, times, numbers and money come from Babel's locale data, never from
 tables of our own. Babel is imported where it is used, here and in the
 modules that format dates: ``babel.dates`` reads the system's time zones
@@ -34,7 +34,7 @@ from functools import cache
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
-DOMAINS: tuple[str, ...] = ("common", "calendar", "reports", "reasons")
+DOMAINS: tuple[str, ...] = ("common", "calendar", "reports", "reasons", "cli")
 LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 """The Babel locale of each language (British English writes 11 January 2027)."""
 

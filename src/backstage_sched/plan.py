@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from .errors import InputError
 from .rules import UID, enforces
+from .said import said
 
 FORMAT_VERSION = 1
 
@@ -480,7 +481,7 @@ class Plan:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise InputError(str(path), None, "file not found") from None
+            raise InputError(str(path), None, said("file not found")) from None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InputError(str(path), None, f"not readable JSON: {exc}") from None
         return cls.from_dict(data, source=str(path))

@@ -15,6 +15,7 @@ from datetime import date
 from ..domain import Program
 from ..errors import InfeasibleError, InputError
 from ..plan import Cohort, Plan, Session
+from ..said import said
 
 Result = tuple[Program, Plan, list[str]]
 
@@ -29,37 +30,43 @@ def absent(program: Program, plan: Plan, pid: str, number: int, today: date) -> 
     cohort = plan.cohort_of(pid)
     if cohort is None:
         waiting = pid in {u.participant for u in plan.unplaced}
-        why = "is not placed in a cohort" if waiting else "is not a participant of this plan"
-        raise InputError(None, "participant", f"{pid} {why}")
+        why = said("{id} is not placed in a cohort", id=pid) if waiting else \
+            said("{id} is not a participant of this plan", id=pid)
+        raise InputError(None, "participant", why)
     if not 1 <= number <= len(cohort.sessions):
-        raise InputError(None, "--session", f"{cohort.id} has sessions 1–{len(cohort.sessions)}, "
-                                            f"not {number}")
+        raise InputError(None, "--session", said("{cohort} has sessions 1–{count}, not {number}",
+                                                 cohort=cohort.id, count=len(cohort.sessions),
+                                                 number=number))
     j = number - 1
     to_come = [plan.day_of(s) >= today for s in cohort.sessions]
     session = cohort.sessions[j]
     if not to_come[j]:
-        raise InputError(None, "--session", f"session {number} of {cohort.id} was held before "
-                                            f"{today.isoformat()}")
+        raise InputError(None, "--session", said(
+            "session {number} of {cohort} was held before {day}", number=number,
+            cohort=cohort.id, day=today.isoformat()))
     if pid in session.absent:
-        raise InputError(None, "--session", f"{pid} is already recorded absent from session "
-                                            f"{number} of {cohort.id}")
+        raise InputError(None, "--session", said(
+            "{id} is already recorded absent from session {number} of {cohort}", id=pid,
+            number=number, cohort=cohort.id))
     sessions = list(cohort.sessions)
     answered = tuple(r for r in session.replies if r[0] != pid)  # an earlier yes is void
     sessions[j] = replace(session, absent=(*session.absent, pid), replies=answered)
-    notes = [f"{pid} will miss session {number} of {cohort.id}"]
+    notes: list[str] = [said("{id} will miss session {number} of {cohort}", id=pid, number=number,
+                             cohort=cohort.id)]
     if session.case_owner == pid:
         k = _swap_with(cohort, j, to_come)
         if k is None:
-            raise InfeasibleError(
-                f"{pid} owns the case of session {number}, the last of {cohort.id}, and every "
+            raise InfeasibleError(said(
+                "{id} owns the case of session {number}, the last of {cohort}, and every "
                 "other member's turn has been held: the turn cannot move. Keep the session, "
-                "or move it (backstage-sched move) to a date they can come"
-            )
+                "or move it (backstage-sched move) to a date they can come", id=pid,
+                number=number, cohort=cohort.id,
+            ))
         other = sessions[k].case_owner
         sessions[j] = replace(sessions[j], case_owner=other)
         sessions[k] = replace(sessions[k], case_owner=pid)
-        notes.append(f"case turns swapped: {other} now owns session {number}, {pid} session "
-                     f"{k + 1}")
+        notes.append(said("case turns swapped: {other} now owns session {number}, {id} session "
+                          "{turn}", other=other, number=number, id=pid, turn=k + 1))
     new = replace(cohort, sessions=tuple(sessions))
     cohorts = tuple(new if c.id == cohort.id else c for c in plan.cohorts)
     return program, replace(plan, cohorts=cohorts), notes

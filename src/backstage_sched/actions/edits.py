@@ -24,6 +24,7 @@ from ..inputs.values import email_problem
 from ..inputs.workdays import Slot
 from ..plan import Cancellation, Cohort, Plan, Unplaced, Withdrawal
 from ..publish.changes import Outbox, carry_over, describe, outbox
+from ..said import moment, said
 from ..solver.wording import Words
 from .moving import Mover
 
@@ -40,15 +41,16 @@ def _participant(program: Program, pid: str, where: str) -> Participant:
     try:
         return program.participant(pid)
     except KeyError:
-        raise InputError(None, where, f"unknown participant {pid!r}") from None
+        raise InputError(None, where, said("unknown participant {id!r}", id=pid)) from None
 
 
 def _cohort(plan: Plan, cid: str) -> Cohort:
     try:
         return plan.cohort(cid)
     except KeyError:
-        known = ", ".join(c.id for c in plan.cohorts) or "none"
-        raise InputError(None, "cohort", f"unknown cohort {cid!r} (cohorts: {known})") from None
+        known = ", ".join(c.id for c in plan.cohorts) or said("none")
+        raise InputError(None, "cohort", said("unknown cohort {id!r} (cohorts: {known})",
+                                              id=cid, known=known)) from None
 
 
 def _with_cohort(plan: Plan, cohort: Cohort) -> Plan:
@@ -92,23 +94,28 @@ def transfer(
         raise InputError(
             None,
             "--organization",
-            f"a place can only pass to a colleague of the same organisation: {from_id} is "
-            f"with {old.organization!r}, {to_id} with {organization.strip()!r}",
+            said("a place can only pass to a colleague of the same organisation: {old} is with "
+                 "{organization!r}, {new} with {other!r}", old=from_id,
+                 organization=old.organization, new=to_id, other=organization.strip()),
         )
     if any(p.id == to_id for p in program.participants) or any(
         f.id == to_id for f in program.facilitators
     ):
-        raise InputError(None, "--to", f"id {to_id!r} is already used in program {program.id}")
+        raise InputError(None, "--to", said("id {id!r} is already used in program {program}",
+                                            id=to_id, program=program.id))
     if not _ID.fullmatch(to_id):
-        raise InputError(None, "--to", f"{to_id!r} is not a valid id (letters, digits, . _ -)")
+        raise InputError(None, "--to", said("{id!r} is not a valid id (letters, digits, . _ -)",
+                                            id=to_id))
     if not name.strip():
-        raise InputError(None, "--name", "the new participant needs a name")
+        raise InputError(None, "--name", said("the new participant needs a name"))
     problem = email_problem(email)
     if problem:
-        raise InputError(None, "--email", f"bad e-mail {email!r}: {problem}")
+        raise InputError(None, "--email", said("bad e-mail {email!r}: {problem}", email=email,
+                                               problem=problem))
     for person in (*program.participants, *program.facilitators):
         if person.email.lower() == email.lower() and person.id != from_id:
-            raise InputError(None, "--email", f"e-mail {email!r} is already used by {person.id}")
+            raise InputError(None, "--email", said("e-mail {email!r} is already used by {id}",
+                                                   email=email, id=person.id))
 
     new = Participant(
         id=to_id, name=name.strip(), email=email, organization=old.organization,
@@ -128,7 +135,8 @@ def transfer(
         unplaced = tuple(
             Unplaced(to_id, u.reason) if u.participant == from_id else u for u in plan.unplaced
         )
-        notes.append(f"{from_id} was not placed; {to_id} takes the registration (still unplaced)")
+        notes.append(said("{old} was not placed; {new} takes the registration (still unplaced)",
+                          old=from_id, new=to_id))
         # the registration waits as it did: a cancelled cohort's place stays on hold
         cancelled = tuple(
             replace(r, members=tuple(to_id if m == from_id else m for m in r.members))
@@ -141,18 +149,21 @@ def transfer(
     )
     members = tuple(to_id if m == from_id else m for m in cohort.members)
     owned = [s for s in cohort.sessions if s.case_owner == from_id]
-    notes.append(
-        f"{old.name} ({from_id}) hands the place in {cohort.id} to {new.name} ({to_id}), "
-        f"{old.organization}; dates and fees are unchanged"
-    )
+    notes.append(said(
+        "{old} ({old_id}) hands the place in {cohort} to {new} ({new_id}), {organization}; "
+        "dates and fees are unchanged", old=old.name, old_id=from_id, cohort=cohort.id,
+        new=new.name, new_id=to_id, organization=old.organization,
+    ))
     for s in owned:
         if plan.day_of(s) < today:
-            notes.append(
-                f"{from_id} was case owner of {cohort.id} session {s.number}, already held; "
-                f"the plan now lists {to_id} as its case owner"
-            )
+            notes.append(said(
+                "{old} was case owner of {cohort} session {number}, already held; the plan "
+                "now lists {new} as its case owner", old=from_id, cohort=cohort.id,
+                number=s.number, new=to_id,
+            ))
         else:
-            notes.append(f"{to_id} becomes case owner of {cohort.id} session {s.number}")
+            notes.append(said("{id} becomes case owner of {cohort} session {number}",
+                              id=to_id, cohort=cohort.id, number=s.number))
     new_cohort = replace(cohort, members=members, sessions=sessions)
     return new_program, _with_cohort(plan, new_cohort), notes
 
@@ -193,7 +204,8 @@ def withdraw(program: Program, plan: Plan, pid: str, on: date) -> Result:
     new_plan = plan
     if cohort is None:
         new_plan = replace(plan, unplaced=tuple(u for u in plan.unplaced if u.participant != pid))
-        notes.append(f"{person.name} ({pid}) was not placed in a cohort: no fee is due")
+        notes.append(said("{name} ({id}) was not placed in a cohort: no fee is due",
+                          name=person.name, id=pid))
     else:
         new_cohort, more, held = _leave_cohort(program, plan, cohort, pid, on)
         notes += more
@@ -202,18 +214,22 @@ def withdraw(program: Program, plan: Plan, pid: str, on: date) -> Result:
             record, cohort=cohort.id, cancellation_deadline=cohort.cancellation_deadline,
             fee_due=fee_due, held_session=held,
         )
-        fee = f"{program.policy.fee:g} {program.policy.currency} excl. VAT"
+        fee = said("{amount} {currency} excl. VAT", amount=f"{program.policy.fee:g}",
+                   currency=program.policy.currency)
         if fee_due:
-            notes.append(
-                f"fee due: {person.name} ({pid}, {person.organization}) withdraws on "
-                f"{on.isoformat()}, on or after the cancellation deadline "
-                f"{cohort.cancellation_deadline.isoformat()} of {cohort.id}: {fee} is charged"
-            )
+            notes.append(said(
+                "fee due: {name} ({id}, {organization}) withdraws on {day}, on or after the "
+                "cancellation deadline {deadline} of {cohort}: {fee} is charged",
+                name=person.name, id=pid, organization=person.organization,
+                day=on.isoformat(), deadline=cohort.cancellation_deadline.isoformat(),
+                cohort=cohort.id, fee=fee,
+            ))
         else:
-            notes.append(
-                f"no fee: {person.name} ({pid}) withdraws on {on.isoformat()}, before the "
-                f"cancellation deadline {cohort.cancellation_deadline.isoformat()} of {cohort.id}"
-            )
+            notes.append(said(
+                "no fee: {name} ({id}) withdraws on {day}, before the cancellation deadline "
+                "{deadline} of {cohort}", name=person.name, id=pid, day=on.isoformat(),
+                deadline=cohort.cancellation_deadline.isoformat(), cohort=cohort.id,
+            ))
         new_plan = _with_cohort(plan, new_cohort)
     history = replace(new_plan.history, withdrawals=(*new_plan.history.withdrawals, record))
     objective = replace(new_plan.objective, placed=new_plan.placed)
@@ -229,37 +245,39 @@ def _leave_cohort(
     held: int | None = None
     future = [s for s in cohort.sessions if plan.day_of(s) >= on]
     if not future:
-        raise InputError(
-            None, "--on", f"cohort {cohort.id} held its last session before {on.isoformat()}"
-        )
+        raise InputError(None, "--on", said("cohort {cohort} held its last session before {day}",
+                                            cohort=cohort.id, day=on.isoformat()))
     members = tuple(m for m in cohort.members if m != pid)
     sessions = list(cohort.sessions)
     own = next((s for s in sessions if s.case_owner == pid), None)
     if own is not None and plan.day_of(own) < on:
         sessions[own.index] = replace(own, case_owner=None)
         held = own.index
-        notes.append(
-            f"{pid} was case owner of {cohort.id} session {own.number}, already held: that "
-            f"session stays in the plan (without a case owner); no session is dropped"
-        )
+        notes.append(said(
+            "{id} was case owner of {cohort} session {number}, already held: that session "
+            "stays in the plan (without a case owner); no session is dropped",
+            id=pid, cohort=cohort.id, number=own.number,
+        ))
     else:
         last = sessions.pop()
-        notes.append(
-            f"{cohort.id} has one session less: session {last.number} "
-            f"({last.start:%Y-%m-%d %H:%M}) is cancelled"
-        )
+        notes.append(said(
+            "{cohort} has one session less: session {number} ({start}) is cancelled",
+            cohort=cohort.id, number=last.number, start=f"{last.start:%Y-%m-%d %H:%M}",
+        ))
         if own is not None and own.index != last.index:
             sessions[own.index] = replace(own, case_owner=last.case_owner)
-            notes.append(
-                f"{last.case_owner} becomes case owner of session {own.number} "
-                f"({own.start:%Y-%m-%d %H:%M}) instead of session {last.number}"
-            )
+            notes.append(said(
+                "{id} becomes case owner of session {number} ({start}) instead of session "
+                "{last}", id=last.case_owner, number=own.number,
+                start=f"{own.start:%Y-%m-%d %H:%M}", last=last.number,
+            ))
     left = len(members)
     if left < program.groups.min_size:
-        notes.append(
-            f"{cohort.id} now has {left} member(s), below the minimum of "
-            f"{program.groups.min_size}: the organiser may cancel it (cancel-cohort)"
-        )
+        notes.append(said(
+            "{cohort} now has {count} member(s), below the minimum of {minimum}: the "
+            "organiser may cancel it (cancel-cohort)", cohort=cohort.id, count=left,
+            minimum=program.groups.min_size,
+        ))
     return replace(cohort, members=members, sessions=tuple(sessions)), notes, held
 
 
@@ -276,28 +294,30 @@ def cancel_cohort(
     cohort = _cohort(plan, cohort_id)
     held = [s for s in cohort.sessions if plan.day_of(s) < today]
     if len(held) == len(cohort.sessions):
-        raise InputError(
-            None, "--today", f"cohort {cohort_id} held all its sessions before {today.isoformat()}"
-        )
+        raise InputError(None, "--today", said(
+            "cohort {cohort} held all its sessions before {day}", cohort=cohort_id,
+            day=today.isoformat()))
     words = Words.of(program)
     record = Cancellation(
         cohort_id, today, reason or words._("too few participants"), cohort.members,
         cohort.facilitator,
     )
-    said = cancelled_reason(program, record)
-    unplaced = plan.unplaced + tuple(Unplaced(m, said) for m in cohort.members)
-    why = (f"cohort {cohort_id} cancelled ({reason or 'too few participants'}) "
-           f"on {today.isoformat()}")
+    because = cancelled_reason(program, record)
+    unplaced = plan.unplaced + tuple(Unplaced(m, because) for m in cohort.members)
+    why = said("cohort {cohort} cancelled ({reason}) on {day}", cohort=cohort_id,
+               reason=reason or said("too few participants"), day=today.isoformat())
     cohorts = tuple(c for c in plan.cohorts if c.id != cohort_id)
     objective = replace(plan.objective, placed=sum(len(c.members) for c in cohorts))
-    notes = [
-        f"{why}: {len(cohort.sessions) - len(held)} session(s) get a cancellation; "
-        f"{len(cohort.members)} member(s) wait on the waiting list "
-        f"({', '.join(cohort.members)}); a re-plan keeps them out until asked: "
-        f"fill, or plan --previous ... --reopen {cohort_id}"
-    ]
+    notes = [said(
+        "{why}: {sessions} session(s) get a cancellation; {count} member(s) wait on the "
+        "waiting list ({members}); a re-plan keeps them out until asked: fill, or plan "
+        "--previous ... --reopen {cohort}", why=why,
+        sessions=len(cohort.sessions) - len(held), count=len(cohort.members),
+        members=", ".join(cohort.members), cohort=cohort_id,
+    )]
     if held:
-        notes.append(f"{len(held)} session(s) of {cohort_id} were already held")
+        notes.append(said("{count} session(s) of {cohort} were already held", count=len(held),
+                          cohort=cohort_id))
     # its UIDs were published: a later re-plan must never reuse the cohort id
     retired = tuple(sorted({*plan.history.retired_cohorts, cohort_id}))
     history = replace(plan.history, retired_cohorts=retired,
@@ -341,43 +361,43 @@ def move(
     never move.
     """
     if (to is None) == (not_on is None):
-        raise InputError(None, "move", "give exactly one of --to and --not-on")
+        raise InputError(None, "move", said("give exactly one of --to and --not-on"))
     cohort = _cohort(plan, cohort_id)
     if not 0 <= index < len(cohort.sessions):
         raise InputError(
             None, "session",
-            f"{cohort_id} has sessions 1..{len(cohort.sessions)} (1 is the kick-off), "
-            f"not {index + 1}",
+            said("{cohort} has sessions 1..{count} (1 is the kick-off), not {number}",
+                 cohort=cohort_id, count=len(cohort.sessions), number=index + 1),
         )
     mover = Mover(program, plan, cohort)
     session = cohort.sessions[index]
     here = mover.slot_of(session)
-    where = f"{cohort_id} session {index + 1}"
+    where = said("{cohort} session {number}", cohort=cohort_id, number=index + 1)
     if here.day < today:
-        raise InputError(None, where, f"was already held on {here.day.isoformat()}")
+        raise InputError(None, where, said("was already held on {day}",
+                                           day=here.day.isoformat()))
     notes: list[str] = []
     if to is not None:
         notes += _move_to(mover, index, here, to, today, where)
     else:
         assert not_on is not None
         if here.day != not_on:
-            raise InputError(
-                None, "--not-on", f"{where} is on {here.day.isoformat()}, not {not_on.isoformat()}"
-            )
+            raise InputError(None, "--not-on", said(
+                "{session} is on {day}, not {other}", session=where, day=here.day.isoformat(),
+                other=not_on.isoformat()))
         notes += mover.off_date(index, here, today, where)
     moved = mover.sessions[index]
-    notes.insert(
-        0,
-        f"{where} moves: {mover.local(session.start):%a %Y-%m-%d %H:%M} → "
-        f"{mover.local(moved.start):%a %Y-%m-%d %H:%M}",
-    )
+    notes.insert(0, said("{session} moves: {old} → {new}", session=where,
+                         old=moment(mover.local(session.start)),
+                         new=moment(mover.local(moved.start))))
     if moved.venue != session.venue:
-        notes.append(f"{where} changes venue: {session.venue} → {moved.venue}")
+        notes.append(said("{session} changes venue: {old} → {new}", session=where,
+                          old=session.venue, new=moved.venue))
     if index == 0:
-        notes.append(
-            f"the kick-off moved; the cancellation deadline of {cohort_id} stays "
-            f"{cohort.cancellation_deadline.isoformat()}"
-        )
+        notes.append(said(
+            "the kick-off moved; the cancellation deadline of {cohort} stays {day}",
+            cohort=cohort_id, day=cohort.cancellation_deadline.isoformat(),
+        ))
     new_cohort = replace(cohort, sessions=tuple(mover.sessions))
     return program, _with_cohort(plan, new_cohort), notes
 
@@ -394,18 +414,20 @@ def _move_to(
     """
     local = to.replace(tzinfo=mover.tz) if to.tzinfo is None else to.astimezone(mover.tz)
     if local.date() < today:
-        raise InputError(None, "--to", f"{local:%Y-%m-%d %H:%M} is in the past (today is {today})")
+        raise InputError(None, "--to", said("{moment} is in the past (today is {today})",
+                                            moment=f"{local:%Y-%m-%d %H:%M}", today=today))
     if local.second or local.microsecond:
-        raise InputError(None, "--to", "time grid: give whole minutes")
+        raise InputError(None, "--to", said("time grid: give whole minutes"))
     slot = Slot(local.date(), local.hour * 60 + local.minute)
     if slot == here:
-        raise InputError(None, "--to", f"{where} is already at {local:%Y-%m-%d %H:%M}")
+        raise InputError(None, "--to", said("{session} is already at {moment}", session=where,
+                                            moment=f"{local:%Y-%m-%d %H:%M}"))
     problem, venue = mover.feasible(index, slot)
     if problem:
         hint = mover.nearest_hint(index, local.date())
-        raise InputError(
-            None, "--to", f"{where} cannot move to {local:%Y-%m-%d %H:%M}: {problem}{hint}"
-        )
+        raise InputError(None, "--to", said(
+            "{session} cannot move to {moment}: {problem}{hint}", session=where,
+            moment=f"{local:%Y-%m-%d %H:%M}", problem=problem, hint=hint))
     return mover.move_to(index, slot, venue)
 
 

@@ -28,6 +28,7 @@ from ..domain import Facilitator, Program
 from ..errors import InputError
 from ..inputs.workdays import Slot, WorkCalendar
 from ..plan import Cohort, Plan, Session
+from ..said import moment, said
 
 LARGE_END_SHIFT = 14  # days the cohort's end may move without the coordinator's yes
 
@@ -92,9 +93,10 @@ class Mover:
         extra = self._blackout_between(before, after)
         if rules.min_gap_days <= gap <= rules.max_gap_days + extra:
             return None
-        return (
-            f"gap rule: {gap} days after the previous session on {before.isoformat()} "
-            f"(allowed {rules.min_gap_days}–{rules.max_gap_days}, +{extra} blackout days)"
+        return said(
+            "gap rule: {gap} days after the previous session on {day} (allowed "
+            "{least}–{most}, +{extra} blackout days)", gap=gap, day=before.isoformat(),
+            least=rules.min_gap_days, most=rules.max_gap_days, extra=extra,
         )
 
     def feasible(self, j: int, slot: Slot) -> tuple[str | None, str | None]:
@@ -112,23 +114,27 @@ class Mover:
         if slot.minute not in self.cal.slot_minutes:
             first, last = self.cal.slot_minutes[0], self.cal.slot_minutes[-1]
             if first <= slot.minute <= last:
-                return f"time grid: not on the {p.sessions.grid_minutes}-minute grid", None
+                return said("time grid: not on the {minutes}-minute grid",
+                            minutes=p.sessions.grid_minutes), None
             return (
-                f"day window: a session must lie within {p.sessions.day_start:%H:%M}–"
-                f"{p.sessions.day_end:%H:%M}",
+                said("day window: a session must lie within {start}–{end}",
+                     start=f"{p.sessions.day_start:%H:%M}", end=f"{p.sessions.day_end:%H:%M}"),
                 None,
             )
         if not p.start <= slot.day <= p.end:
-            return f"program window: outside {p.start.isoformat()}..{p.end.isoformat()}", None
+            return said("program window: outside {start}..{end}", start=p.start.isoformat(),
+                        end=p.end.isoformat()), None
         closed = self.cal.closed_reason(slot.day)
         if closed:
-            return f"allowed day: {slot.day.isoformat()} is closed ({closed})", None
+            return said("allowed day: {day} is closed ({why})", day=slot.day.isoformat(),
+                        why=closed), None
         leader = self.leader(j)
         if self.cal.blocked(leader.unavailable, (), slot):
-            return f"facilitator availability: {leader.id} is unavailable", None
+            return said("facilitator availability: {id} is unavailable", id=leader.id), None
         busy = [m.id for m in self.members if self.cal.blocked(m.unavailable, m.busy, slot)]
         if busy:
-            return f"participant availability: {', '.join(busy)} unavailable", None
+            return said("participant availability: {ids} unavailable",
+                        ids=", ".join(busy)), None
         start, end = self.cal.start_datetime(slot), self.cal.end_datetime(slot)
         clash = self._facilitator_clash(j, slot.day, start, end)
         if clash:
@@ -142,14 +148,16 @@ class Mover:
         same_day = [(c.id, s) for c, s in self.by_day.get(day, ()) if c.leader(s) == f.id]
         limit = self.program.sessions_per_day(f)
         if len(same_day) >= limit:
-            return f"facilitator sessions per day: {f.id} already leads {limit} on {day}"
+            return said("facilitator sessions per day: {id} already leads {limit} on {day}",
+                        id=f.id, limit=limit, day=day)
         buffer = timedelta(minutes=self.program.buffer(f))
         for cid, s in same_day:
             if s.start < end + buffer and start < s.end + buffer:
-                return (
-                    f"facilitator no-overlap/buffer: {f.id} leads {cid} session {s.number} "
-                    f"{self.local(s.start):%H:%M}–{self.local(s.end):%H:%M} "
-                    f"(needs {self.program.buffer(f)} min between)"
+                return said(
+                    "facilitator no-overlap/buffer: {id} leads {cohort} session {number} "
+                    "{start}–{end} (needs {minutes} min between)", id=f.id, cohort=cid,
+                    number=s.number, start=f"{self.local(s.start):%H:%M}",
+                    end=f"{self.local(s.end):%H:%M}", minutes=self.program.buffer(f),
                 )
         return None
 
@@ -164,7 +172,7 @@ class Mover:
         def taken(vid: str) -> str | None:
             for c, s in same_day:
                 if s.venue == vid and s.start < end and start < s.end:
-                    return f"{c.id} session {s.number}"
+                    return said("{cohort} session {number}", cohort=c.id, number=s.number)
             return None
 
         who = taken(current)
@@ -174,7 +182,8 @@ class Mover:
         for v in sorted(self.program.venues, key=lambda v: (v.capacity, v.id)):
             if v.id != current and v.capacity >= need and taken(v.id) is None:
                 return None, v.id
-        return f"venue: {current} is booked by {who} and no other venue is free", None
+        return said("venue: {venue} is booked by {who} and no other venue is free",
+                    venue=current, who=who), None
 
     def place(self, j: int, slot: Slot, venue: str | None) -> None:
         self.sessions[j] = replace(
@@ -248,9 +257,10 @@ class Mover:
                 after = sorted(states)[0]
                 raise InputError(
                     None,
-                    f"{self.cohort.id} session {k + 1}",
-                    f"must move to keep the gap rule after {after.isoformat()}, but no day "
-                    "in the allowed gap is free for the facilitator, the members and a venue",
+                    said("{cohort} session {number}", cohort=self.cohort.id, number=k + 1),
+                    said("must move to keep the gap rule after {day}, but no day in the "
+                         "allowed gap is free for the facilitator, the members and a venue",
+                         day=after.isoformat()),
                 )
             states = found
         end = old[-1].day
@@ -268,11 +278,11 @@ class Mover:
         for k, slot, venue in chain.steps:
             old = self.sessions[k]
             self.place(k, slot, venue)
-            notes.append(
-                f"{self.cohort.id} session {k + 1} moves with it (gap rule): "
-                f"{self.local(old.start):%a %Y-%m-%d %H:%M} → "
-                f"{self.local(self.sessions[k].start):%a %Y-%m-%d %H:%M}"
-            )
+            notes.append(said(
+                "{cohort} session {number} moves with it (gap rule): {old} → {new}",
+                cohort=self.cohort.id, number=k + 1, old=moment(self.local(old.start)),
+                new=moment(self.local(self.sessions[k].start)),
+            ))
         return notes
 
     def move_to(self, index: int, slot: Slot, venue: str | None) -> list[str]:
@@ -289,9 +299,10 @@ class Mover:
         nearest = min(range(len(dates)), key=lambda i: (abs((dates[i] - day).days), i))
         if nearest == index or abs((dates[nearest] - day).days) >= abs((dates[index] - day).days):
             return ""
-        return (
-            f" (session {nearest + 1} is on {dates[nearest].isoformat()}, session "
-            f"{index + 1} on {dates[index].isoformat()}: did you mean session {nearest + 1}?)"
+        return said(
+            " (session {nearest} is on {day}, session {number} on {other}: did you mean "
+            "session {nearest}?)", nearest=nearest + 1, day=dates[nearest].isoformat(),
+            number=index + 1, other=dates[index].isoformat(),
         )
 
     def off_date(self, index: int, here: Slot, today: date, where: str) -> list[str]:
@@ -346,8 +357,8 @@ class Mover:
             raise InputError(
                 None,
                 "--not-on",
-                f"no other feasible day found for {where} (gap rule, availability, "
-                "facilitator and venue checked)",
+                said("no other feasible day found for {session} (gap rule, availability, "
+                     "facilitator and venue checked)", session=where),
             )
         _, slot, venue, chain = best
         self.place(index, slot, venue)
@@ -384,17 +395,19 @@ class Ripple:
 
     def reasons(self) -> list[str]:
         """Why the coordinator must confirm it, one line each ([] when not)."""
-        lines = [
-            f"{self.cohort} session {s.number} moves across the {name} blackout: "
-            f"{s.before:%a %Y-%m-%d} → {s.after:%a %Y-%m-%d}"
+        lines: list[str] = [
+            said("{cohort} session {number} moves across the {name} blackout: {old} → {new}",
+                 cohort=self.cohort, number=s.number, name=name,
+                 old=moment(s.before, "%Y-%m-%d"), new=moment(s.after, "%Y-%m-%d"))
             for s, name in self.crossed
         ]
         if abs(self.end_shift) > LARGE_END_SHIFT:
-            lines.append(
-                f"the end of {self.cohort} moves by {abs(self.end_shift)} days "
-                f"({'later' if self.end_shift > 0 else 'earlier'}; more than "
-                f"{LARGE_END_SHIFT} needs --yes)"
-            )
+            lines.append(said(
+                "the end of {cohort} moves by {days} days (later; more than {limit} needs "
+                "--yes)" if self.end_shift > 0 else
+                "the end of {cohort} moves by {days} days (earlier; more than {limit} needs "
+                "--yes)", cohort=self.cohort, days=abs(self.end_shift), limit=LARGE_END_SHIFT,
+            ))
         return lines
 
 

@@ -14,6 +14,7 @@ from ..inputs.workdays import Slot, WorkCalendar
 from ..plan import Cohort, History, Objective, Plan, Session, Unplaced, uid_for
 from ..publish.changes import carry_over, describe, outbox
 from ..publish.folder import update_stamp
+from ..said import said
 from ..solver import Schedule, SolveOptions, solve
 from ..solver.diagnose import diagnose
 from ..solver.explain import Finding
@@ -130,7 +131,8 @@ def replan_program(
     if previous.program != program.id:
         raise InputError(
             None, "--previous",
-            f"that plan is for program '{previous.program}', not '{program.id}'",
+            said("that plan is for program '{previous}', not '{program}'",
+                 previous=previous.program, program=program.id),
         )
     options = options or SolveOptions()
     tz = ZoneInfo(program.timezone)
@@ -159,8 +161,9 @@ def replan_program(
     for cid in dict.fromkeys(reopen):
         members = next(r.members for r in history.cancelled if r.cohort == cid)
         placed = [m for m in members if plan.cohort_of(m) is not None]
-        notes.append(f"cohort {cid} reopened: {len(placed)} of its {len(members)} member(s) "
-                     f"placed ({', '.join(placed) or 'none'}); {cid} stays cancelled")
+        notes.append(said("cohort {cohort} reopened: {placed} of its {count} member(s) placed "
+                          "({who}); {cohort} stays cancelled", cohort=cid, placed=len(placed),
+                          count=len(members), who=", ".join(placed) or said("none")))
     kept = {c.id for c in plan.cohorts}
     # their UIDs were published: a new cohort must never reuse the id
     gone = sorted(set(retired) | {cid for cid in ids if cid not in kept})
@@ -184,10 +187,11 @@ def _reopened(history: History, reopen: tuple[str, ...], today: date) -> History
     cancelled = {r.cohort for r in history.cancelled}
     for cid in reopen:
         if cid not in cancelled:
-            known = ", ".join(sorted(cancelled)) or "none"
+            known = ", ".join(sorted(cancelled)) or said("none")
             raise InputError(
                 None, "--reopen",
-                f"{cid!r} is not a cancelled cohort of the previous plan (cancelled: {known})",
+                said("{id!r} is not a cancelled cohort of the previous plan (cancelled: "
+                     "{known})", id=cid, known=known),
             )
     if not reopen:
         return history
@@ -211,11 +215,11 @@ def _held_back(
     for r in history.cancelled:
         who = [pid for pid in r.members if records.get(pid) is r and pid in held]
         if who:
-            notes.append(
-                f"cohort {r.cohort} was cancelled on {r.on.isoformat()} ({r.reason}): "
-                f"{', '.join(who)} stay on the waiting list; --reopen {r.cohort} plans "
-                "them again, fill offers them free seats"
-            )
+            notes.append(said(
+                "cohort {cohort} was cancelled on {day} ({reason}): {who} stay on the waiting "
+                "list; --reopen {cohort} plans them again, fill offers them free seats",
+                cohort=r.cohort, day=r.on.isoformat(), reason=r.reason, who=", ".join(who),
+            ))
     return held, notes
 
 
@@ -289,13 +293,15 @@ def _handover_notes(
             continue
         session = before.sessions[index]
         was = before.leader(session)
-        why = (f"{cid}: {name(was)} can no longer lead session {session.number} "
-               f"({previous.day_of(session).isoformat()})")
+        why = said("{cohort}: {name} can no longer lead session {number} ({day})", cohort=cid,
+                   name=name(was), number=session.number,
+                   day=previous.day_of(session).isoformat())
         if index < len(after.sessions) and after.leader(after.sessions[index]) != was:
-            notes.append(f"{why}; {name(after.leader(after.sessions[index]))} leads the "
-                         f"sessions from {session.number} on, on their dates")
+            notes.append(said("{why}; {name} leads the sessions from {number} on, on their "
+                              "dates", why=why, name=name(after.leader(after.sessions[index])),
+                              number=session.number))
         else:
-            notes.append(f"{why}; the dates move instead (see the changes)")
+            notes.append(said("{why}; the dates move instead (see the changes)", why=why))
     return tuple(notes)
 
 

@@ -34,6 +34,7 @@ from ..errors import InfeasibleError
 from ..inputs.mail import Mail, Reply
 from ..plan import Plan
 from ..publish.replies_log import RepliesLog
+from ..said import said
 from . import absence
 
 Result = tuple[Program, Plan, list[str]]
@@ -166,8 +167,8 @@ class _State:
         if pid in session.absent:
             self.listed.append(Listed(
                 "accept", mail.key, pid, cid, number,
-                reason="recorded absent from this session; an acceptance does not undo an "
-                       "absence (re-plan, or ask them)"))
+                reason=said("recorded absent from this session; an acceptance does not undo "
+                            "an absence (re-plan, or ask them)")))
             return "not_applied"
         if dict(session.replies).get(pid) == reply.partstat:
             return "unchanged"
@@ -187,7 +188,8 @@ class _State:
             self.program, self.plan, notes = absence.absent(
                 self.program, self.plan, pid, number, self.today)
         except InfeasibleError as exc:
-            self.listed.append(Listed("decline", mail.key, pid, cid, number, reason=str(exc)))
+            why = exc.args[0] if exc.args else str(exc)  # a said sentence stays one
+            self.listed.append(Listed("decline", mail.key, pid, cid, number, reason=why))
             return "not_applied"
         self.notes += notes
         self.absences.append((pid, cid, number))

@@ -19,11 +19,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from ..check.local import listed
 from ..check.verify import Violation, verify
 from ..domain import Program
 from ..errors import InfeasibleError, InputError
 from ..plan import Cohort, Plan
 from ..rules import FACILITATOR_AVAILABILITY
+from ..said import said
 from .edits import Result, _cohort, _with_cohort
 
 
@@ -63,58 +65,64 @@ def substitute(
     try:
         new = program.facilitator(facilitator)
     except KeyError:
-        known = ", ".join(f.id for f in program.facilitators) or "none"
-        raise InputError(
-            None, "--facilitator", f"unknown facilitator {facilitator!r} (facilitators: {known})"
-        ) from None
+        known = ", ".join(f.id for f in program.facilitators) or said("none")
+        raise InputError(None, "--facilitator", said(
+            "unknown facilitator {id!r} (facilitators: {known})", id=facilitator, known=known,
+        )) from None
     if index is None:
         to_come = [s for s in cohort.sessions if plan.day_of(s) >= today]
         if not to_come:
             raise InputError(
                 None, "--today",
-                f"cohort {cohort_id} held all its sessions before {today.isoformat()}",
+                said("cohort {cohort} held all its sessions before {day}", cohort=cohort_id,
+                     day=today.isoformat()),
             )
         index = to_come[0].index
     if not 0 <= index < len(cohort.sessions):
         raise InputError(
             None, "--from-session",
-            f"{cohort_id} has sessions 1..{len(cohort.sessions)} (1 is the kick-off), "
-            f"not {index + 1}",
+            said("{cohort} has sessions 1..{count} (1 is the kick-off), not {number}",
+                 cohort=cohort_id, count=len(cohort.sessions), number=index + 1),
         )
     first = cohort.sessions[index]
     if plan.day_of(first) < today:
         raise InputError(
             None, "--from-session",
-            f"{cohort_id} session {first.number} was held on {plan.day_of(first).isoformat()} "
-            f"(today is {today.isoformat()}): a held session keeps its facilitator",
+            said("{cohort} session {number} was held on {day} (today is {today}): a held "
+                 "session keeps its facilitator", cohort=cohort_id, number=first.number,
+                 day=plan.day_of(first).isoformat(), today=today.isoformat()),
         )
     taken = [s for s in cohort.sessions if s.index >= index]
     if all(cohort.leader(s) == facilitator for s in taken):
         raise InputError(
             None, "--facilitator",
-            f"{new.name} ({facilitator}) already leads {cohort_id} from session {first.number}",
+            said("{name} ({id}) already leads {cohort} from session {number}", name=new.name,
+                 id=facilitator, cohort=cohort_id, number=first.number),
         )
     new_plan = _with_cohort(plan, hand_over(cohort, facilitator, index))
     problems = handover_problems(program, plan, new_plan)
     if problems:
-        raise InfeasibleError(
-            f"{new.name} ({facilitator}) cannot take over {cohort_id} from session "
-            f"{first.number}: " + "; ".join(str(v) for v in problems)
-        )
+        raise InfeasibleError(said(
+            "{name} ({id}) cannot take over {cohort} from session {number}: {problems}",
+            name=new.name, id=facilitator, cohort=cohort_id, number=first.number,
+            problems=listed([v.told() for v in problems], "{first}; {then}"),
+        ))
     before = sorted({cohort.leader(s) for s in taken} - {facilitator})
     names = ", ".join(f"{program.facilitator(f).name} ({f})" for f in before)
     last = taken[-1].number
-    span = f"session {first.number}" if last == first.number else (
-        f"sessions {first.number}–{last}")
-    notes = [
-        f"{cohort_id}: {new.name} ({facilitator}) leads {span} instead of {names}; "
-        "dates, members and case owners are unchanged"
-    ]
+    span = said("session {number}", number=first.number) if last == first.number else \
+        said("sessions {first}–{last}", first=first.number, last=last)
+    notes: list[str] = [said(
+        "{cohort}: {name} ({id}) leads {span} instead of {names}; dates, members and case "
+        "owners are unchanged", cohort=cohort_id, name=new.name, id=facilitator, span=span,
+        names=names,
+    )]
     if index > 0:
         notes.append(
-            f"{cohort_id}: the plan keeps who led sessions 1–{index} "
-            "(plan.json names them on those sessions)"
-            if index > 1 else f"{cohort_id}: the plan keeps who led session 1"
+            said("{cohort}: the plan keeps who led sessions 1–{count} (plan.json names them "
+                 "on those sessions)", cohort=cohort_id, count=index)
+            if index > 1 else said("{cohort}: the plan keeps who led session 1",
+                                   cohort=cohort_id)
         )
     return program, new_plan, notes
 

@@ -19,6 +19,7 @@ from ..plan import Plan
 from ..publish.changes import Outbox, first_outbox, outbox
 from ..publish.folder import read_plan_dir
 from ..publish.history import ancestors, was_sent
+from ..said import said
 
 
 def outbox_since_sent(
@@ -43,10 +44,12 @@ def outbox_since_sent(
     for folder in earlier:
         if was_sent(folder):
             old_program, old_plan = read_plan_dir(folder)
-            return outbox(old_program, old_plan, program, plan, today, stamp), (
-                f"nothing was sent from {source}: the messages bring calendars up to date "
-                f"from {folder}, the last plan folder that was sent from"
+            return outbox(old_program, old_plan, program, plan, today, stamp), said(
+                "nothing was sent from {source}: the messages bring calendars up to date "
+                "from {folder}, the last plan folder that was sent from", source=source,
+                folder=folder,
             )
-    return first_outbox(program, plan, stamp), (
-        f"nothing was sent from {source} yet: every invitation of the new plan goes out"
+    return first_outbox(program, plan, stamp), said(
+        "nothing was sent from {source} yet: every invitation of the new plan goes out",
+        source=source,
     )

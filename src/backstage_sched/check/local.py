@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from ..plan import Cohort, Session
+from ..said import said
 
 
 @dataclass(frozen=True)
@@ -21,17 +22,22 @@ class Violation:
     session: int | None = None
 
     def __str__(self) -> str:
-        where = " ".join(
-            part
-            for part in (
-                self.cohort,
-                None if self.session is None else f"session {self.session + 1}",
-            )
-            if part
-        )
-        return (
-            f"[{self.rule}] {where}: {self.message}" if where else f"[{self.rule}] {self.message}"
-        )
+        return str(self.told())
+
+    def told(self) -> str:
+        """``[rule] c01 session 3: message`` as :func:`~backstage_sched.said.said` makes it,
+        so that a front end can say it in its language."""
+        number = None if self.session is None else self.session + 1
+        if self.cohort and number is not None:
+            where = said("{cohort} session {number}", cohort=self.cohort, number=number)
+        elif number is not None:
+            where = said("session {number}", number=number)
+        else:
+            where = self.cohort
+        if where:
+            return said("[{rule}] {where}: {message}", rule=said(self.rule), where=where,
+                        message=self.message)
+        return said("[{rule}] {message}", rule=said(self.rule), message=self.message)
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,7 @@ def utc(value: datetime) -> datetime:
 
 
 def label(x: Local) -> str:
-    return f"{x.cohort.id} session {x.session.index + 1}"
+    return said("{cohort} session {number}", cohort=x.cohort.id, number=x.session.index + 1)
 
 
 def ordered(xs: list[Local]) -> list[Local]:
@@ -93,3 +99,12 @@ def overlapping_pairs(xs: list[Local]) -> list[tuple[Local, Local]]:
         for b in xs[i + 1 :]
         if a.ustart < b.uend and b.ustart < a.uend
     ]
+
+
+def listed(parts: list[str], pattern: str = "{first}, {then}") -> str:
+    """``a, b, c``: parts joined so that a front end can say each again (:mod:`..said`);
+    ``pattern`` joins two (``"{first}; {then}"``: ``a; b; c``)."""
+    told = parts[0]
+    for part in parts[1:]:
+        told = said(pattern, first=told, then=part)
+    return told

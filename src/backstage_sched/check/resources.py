@@ -16,7 +16,8 @@ from ..rules import (
     VENUE,
     checks,
 )
-from .local import Local, Violation, label, minutes, ordered, overlapping_pairs
+from ..said import said
+from .local import Local, Violation, label, listed, minutes, ordered, overlapping_pairs
 
 
 @checks(VENUE)
@@ -25,10 +26,12 @@ def check_cohort_venue(program: Program, c: Cohort) -> list[Violation]:
         return []
     if not program.venues:
         return [Violation(
-            VENUE.code, f"cohort venue is {c.venue!r}, but no venues are listed", c.id
+            VENUE.code, said("cohort venue is {venue!r}, but no venues are listed",
+                             venue=c.venue), c.id
         )]
     if c.venue not in {v.id for v in program.venues}:
-        return [Violation(VENUE.code, f"cohort venue {c.venue!r} is not a listed venue", c.id)]
+        return [Violation(VENUE.code, said("cohort venue {venue!r} is not a listed venue",
+                                           venue=c.venue), c.id)]
     return []
 
 
@@ -38,21 +41,23 @@ def check_venue(program: Program, x: Local) -> list[Violation]:
     if not program.venues:
         if venue is not None:
             return [Violation(
-                VENUE.code, f"venue is {venue!r}, but no venues are listed", cid, idx
+                VENUE.code, said("venue is {venue!r}, but no venues are listed", venue=venue),
+                cid, idx
             )]
         return []
     if venue is None:
-        return [Violation(VENUE.code, "has no venue", cid, idx)]
+        return [Violation(VENUE.code, said("has no venue"), cid, idx)]
     known = {v.id: v for v in program.venues}
     if venue not in known:
-        return [Violation(VENUE.code, f"venue {venue!r} is not a listed venue", cid, idx)]
+        return [Violation(VENUE.code, said("venue {venue!r} is not a listed venue", venue=venue),
+                          cid, idx)]
     need = len(x.cohort.members) + 1
     if known[venue].capacity < need:
         return [
             Violation(
                 VENUE.code,
-                f"venue {venue} holds {known[venue].capacity}, "
-                f"but {need} people meet (members + facilitator)",
+                said("venue {venue} holds {capacity}, but {need} people meet (members + "
+                     "facilitator)", venue=venue, capacity=known[venue].capacity, need=need),
                 cid,
                 idx,
             )
@@ -74,8 +79,9 @@ def check_venue_overlaps(program: Program, xs: list[Local]) -> list[Violation]:
             out.append(
                 Violation(
                     VENUE.code,
-                    f"venue {venue} is double-booked: overlaps {label(a)} "
-                    f"({a.start.strftime('%Y-%m-%d %H:%M')}–{a.end.strftime('%H:%M')})",
+                    said("venue {venue} is double-booked: overlaps {other} ({start}–{end})",
+                         venue=venue, other=label(a), start=a.start.strftime("%Y-%m-%d %H:%M"),
+                         end=a.end.strftime("%H:%M")),
                     b.cohort.id,
                     b.session.index,
                 )
@@ -102,8 +108,9 @@ def check_facilitators(
             out.append(
                 Violation(
                     FACILITATOR_CAPACITY.code,
-                    f"facilitator {f.id} leads {len(cohorts)} cohorts ({', '.join(cohorts)}), "
-                    f"at most {f.max_cohorts} allowed",
+                    said("facilitator {id} leads {count} cohorts ({cohorts}), at most {most} "
+                         "allowed", id=f.id, count=len(cohorts), cohorts=", ".join(cohorts),
+                         most=f.max_cohorts),
                 )
             )
         mine = ordered([x for x in xs if x.cohort.leader(x.session) == f.id])
@@ -117,8 +124,10 @@ def check_facilitators(
                 out.append(
                     Violation(
                         FACILITATOR_SESSIONS_PER_DAY.code,
-                        f"facilitator {f.id} leads {len(group)} sessions on {day.isoformat()} "
-                        f"({', '.join(label(x) for x in group)}), at most {limit} a day",
+                        said("facilitator {id} leads {count} sessions on {day} ({sessions}), at "
+                             "most {limit} a day", id=f.id, count=len(group),
+                             day=day.isoformat(), sessions=listed([label(x) for x in group]),
+                             limit=limit),
                         first_excess.cohort.id,
                         first_excess.session.index,
                     )
@@ -130,8 +139,9 @@ def check_facilitators(
                     out.append(
                         Violation(
                             FACILITATOR_NO_OVERLAP.code,
-                            f"facilitator {f.id} is also in {label(a)} "
-                            f"({a.start.strftime('%Y-%m-%d %H:%M')}–{a.end.strftime('%H:%M')})",
+                            said("facilitator {id} is also in {other} ({start}–{end})", id=f.id,
+                                 other=label(a), start=a.start.strftime("%Y-%m-%d %H:%M"),
+                                 end=a.end.strftime("%H:%M")),
                             b.cohort.id,
                             b.session.index,
                         )
@@ -140,10 +150,12 @@ def check_facilitators(
                     out.append(
                         Violation(
                             FACILITATOR_BUFFER.code,
-                            f"facilitator {f.id} has {minutes(b.ustart - a.uend)} min after "
-                            f"{label(a)}, needs {program.buffer(f)}",
+                            said("facilitator {id} has {minutes} min after {other}, needs "
+                                 "{needs}", id=f.id, minutes=minutes(b.ustart - a.uend),
+                                 other=label(a), needs=program.buffer(f)),
                             b.cohort.id,
                             b.session.index,
                         )
                     )
     return out
+

@@ -23,6 +23,7 @@ from ..rules import (
     Rule,
     checks,
 )
+from ..said import said
 from .local import Local, Violation, hm, minutes
 
 
@@ -80,20 +81,23 @@ def check_session_time(program: Program, x: Local, closed: dict[date, str]) -> l
         if not program.start <= d <= program.end:
             add(
                 PROGRAM_WINDOW,
-                f"{d.isoformat()} is outside the program window "
-                f"{program.start.isoformat()}..{program.end.isoformat()}",
+                said("{day} is outside the program window {start}..{end}", day=d.isoformat(),
+                     start=program.start.isoformat(), end=program.end.isoformat()),
             )
 
     name = day.strftime("%a").lower()
     if day.weekday() not in rules.weekdays:
-        add(ALLOWED_DAY, f"{day.isoformat()} is a {name}, not an allowed weekday")
+        add(ALLOWED_DAY, said("{day} is a {weekday}, not an allowed weekday",
+                              day=day.isoformat(), weekday=said(name)))
     if day in closed:
-        add(ALLOWED_DAY, f"{day.isoformat()} is a public holiday ({closed[day]})")
+        add(ALLOWED_DAY, said("{day} is a public holiday ({holiday})", day=day.isoformat(),
+                              holiday=closed[day]))
     if day in program.extra_closed:
-        add(ALLOWED_DAY, f"{day.isoformat()} is an extra closed day")
+        add(ALLOWED_DAY, said("{day} is an extra closed day", day=day.isoformat()))
     blackout = _blackout_of(program, day)
     if blackout is not None:
-        add(ALLOWED_DAY, f"{day.isoformat()} lies in the blackout {blackout!r}")
+        add(ALLOWED_DAY, said("{day} lies in the blackout {name!r}", day=day.isoformat(),
+                              name=blackout))
 
     start_min = x.start.hour * 60 + x.start.minute
     day_start_min = rules.day_start.hour * 60 + rules.day_start.minute
@@ -101,16 +105,18 @@ def check_session_time(program: Program, x: Local, closed: dict[date, str]) -> l
     if rules.grid_minutes > 0 and (off_grid or (start_min - day_start_min) % rules.grid_minutes):
         add(
             TIME_GRID,
-            f"starts at {x.start.strftime('%H:%M:%S' if off_grid else '%H:%M')}, not on the "
-            f"{rules.grid_minutes}-minute grid from {hm(rules.day_start)}",
+            said("starts at {time}, not on the {minutes}-minute grid from {start}",
+                 time=x.start.strftime("%H:%M:%S" if off_grid else "%H:%M"),
+                 minutes=rules.grid_minutes, start=hm(rules.day_start)),
         )
 
     window = f"{hm(rules.day_start)}–{hm(rules.day_end)}"
     span = f"{x.start.strftime('%Y-%m-%d %H:%M')}–{x.end.strftime('%Y-%m-%d %H:%M')}"
     if x.end.date() != day:
-        add(DAY_WINDOW, f"{span} does not end on the day it starts")
+        add(DAY_WINDOW, said("{span} does not end on the day it starts", span=span))
     elif x.start.time() < rules.day_start or x.end.time() > rules.day_end:
-        add(DAY_WINDOW, f"{span} is not inside the day window {window}")
+        add(DAY_WINDOW, said("{span} is not inside the day window {window}", span=span,
+                             window=window))
 
     want = timedelta(minutes=rules.duration_minutes)
     elapsed = x.uend - x.ustart
@@ -118,8 +124,8 @@ def check_session_time(program: Program, x: Local, closed: dict[date, str]) -> l
     if elapsed != want or wall != want:
         add(
             DURATION,
-            f"lasts {minutes(elapsed)} min (wall clock {minutes(wall)} min), "
-            f"not {rules.duration_minutes} min",
+            said("lasts {minutes} min (wall clock {wall} min), not {want} min",
+                 minutes=minutes(elapsed), wall=minutes(wall), want=rules.duration_minutes),
         )
     return out
 
@@ -141,9 +147,9 @@ def check_gaps(program: Program, xs: list[Local]) -> list[Violation]:
             out.append(
                 Violation(
                     GAP.code,
-                    f"{gap} days after session {prev.session.index + 1} "
-                    f"(allowed {rules.min_gap_days}–{rules.max_gap_days}, "
-                    f"+{extra} blackout days)",
+                    said("{gap} days after session {number} (allowed {least}–{most}, +{extra} "
+                         "blackout days)", gap=gap, number=prev.session.index + 1,
+                         least=rules.min_gap_days, most=rules.max_gap_days, extra=extra),
                     cur.cohort.id,
                     cur.session.index,
                 )
@@ -197,19 +203,21 @@ def check_availability(
                 out.append(
                     Violation(
                         PARTICIPANT_AVAILABILITY.code,
-                        f"{p.id} is unavailable ({r.text}) at {span}",
+                        said("{id} is unavailable ({times}) at {span}", id=p.id, times=r.text,
+                             span=span),
                         cid,
                         idx,
                     )
                 )
         for b in p.busy:
             if _busy_overlaps(b, x.start, x.end, tz):
-                what = f" {b.summary!r}" if b.summary else ""
+                what = said(" {summary!r}", summary=b.summary) if b.summary else ""
                 out.append(
                     Violation(
                         PARTICIPANT_AVAILABILITY.code,
-                        f"{p.id} is busy{what} {b.start.isoformat(' ', 'minutes')}–"
-                        f"{b.end.isoformat(' ', 'minutes')}, overlapping {span}",
+                        said("{id} is busy{what} {start}–{end}, overlapping {span}", id=p.id,
+                             what=what, start=b.start.isoformat(" ", "minutes"),
+                             end=b.end.isoformat(" ", "minutes"), span=span),
                         cid,
                         idx,
                     )
@@ -220,7 +228,8 @@ def check_availability(
                 out.append(
                     Violation(
                         FACILITATOR_AVAILABILITY.code,
-                        f"facilitator {facilitator.id} is unavailable ({r.text}) at {span}",
+                        said("facilitator {id} is unavailable ({times}) at {span}",
+                             id=facilitator.id, times=r.text, span=span),
                         cid,
                         idx,
                     )

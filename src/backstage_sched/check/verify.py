@@ -27,7 +27,8 @@ from ..rules import (
     UID,
     checks,
 )
-from .local import Violation, localize, utc
+from ..said import said
+from .local import Violation, listed, localize, utc
 from .resources import check_cohort_venue, check_facilitators, check_venue, check_venue_overlaps
 from .times import check_availability, check_gaps, check_session_time, public_holidays
 
@@ -88,7 +89,8 @@ def _check_group(
     low = 1 if shrunk else g.min_size
     if not low <= n <= g.max_size:
         out.append(
-            Violation(GROUP_SIZE.code, f"has {n} members, allowed {g.min_size}–{g.max_size}", c.id)
+            Violation(GROUP_SIZE.code, said("has {count} members, allowed {least}–{most}",
+                                            count=n, least=g.min_size, most=g.max_size), c.id)
         )
     orgs = Counter(p.organization for p in members)
     if program.mode == "mixed":
@@ -98,7 +100,9 @@ def _check_group(
                 out.append(
                     Violation(
                         ORGANISATION_MIX.code,
-                        f"{count} members from {org!r} ({ids}), at most {g.max_per_organization}",
+                        said("{count} members from {organization!r} ({ids}), at most {most}",
+                             count=count, organization=org, ids=ids,
+                             most=g.max_per_organization),
                         c.id,
                     )
                 )
@@ -106,8 +110,8 @@ def _check_group(
         out.append(
             Violation(
                 COMPANY_MODE.code,
-                f"members come from {len(orgs)} organisations "
-                f"({', '.join(sorted(orgs))}), a company run allows one",
+                said("members come from {count} organisations ({names}), a company run "
+                     "allows one", count=len(orgs), names=", ".join(sorted(orgs))),
                 c.id,
             )
         )
@@ -115,7 +119,8 @@ def _check_group(
         for b in members[i + 1 :]:
             if b.id in a.not_with or a.id in b.not_with:
                 out.append(
-                    Violation(NOT_WITH.code, f"{a.id} and {b.id} must not share a cohort", c.id)
+                    Violation(NOT_WITH.code, said("{one} and {other} must not share a cohort",
+                                                  one=a.id, other=b.id), c.id)
                 )
     return out
 
@@ -129,7 +134,8 @@ def _check_met_before(program: Program, c: Cohort) -> list[Violation]:
         if len(again) >= 2:
             out.append(Violation(
                 MET_BEFORE.code,
-                f"{', '.join(again)} met before in cohort {earlier.cohort} of {earlier.plan}",
+                said("{ids} met before in cohort {cohort} of {plan}", ids=", ".join(again),
+                     cohort=earlier.cohort, plan=earlier.plan),
                 c.id,
             ))
     return out
@@ -144,8 +150,10 @@ def _check_session_order(c: Cohort, orphaned: AbstractSet[int] = frozenset()) ->
         out.append(
             Violation(
                 SESSION_COUNT.code,
-                f"has {len(c.sessions)} sessions, a cohort of {n} needs {need}"
-                + (f" ({len(orphaned)} held for members since withdrawn)" if orphaned else ""),
+                said("has {count} sessions, a cohort of {members} needs {need}{held}",
+                     count=len(c.sessions), members=n, need=need,
+                     held=said(" ({count} held for members since withdrawn)",
+                               count=len(orphaned)) if orphaned else ""),
                 c.id,
             )
         )
@@ -154,7 +162,8 @@ def _check_session_order(c: Cohort, orphaned: AbstractSet[int] = frozenset()) ->
         out.append(
             Violation(
                 SESSION_COUNT.code,
-                f"session indexes are {indexes}, expected 0..{len(c.sessions) - 1} in order",
+                said("session indexes are {indexes}, expected 0..{last} in order",
+                     indexes=indexes, last=len(c.sessions) - 1),
                 c.id,
             )
         )
@@ -163,8 +172,9 @@ def _check_session_order(c: Cohort, orphaned: AbstractSet[int] = frozenset()) ->
             out.append(
                 Violation(
                     SESSION_COUNT.code,
-                    f"starts {cur.start.isoformat()}, not after session {prev.index + 1} "
-                    f"({prev.start.isoformat()})",
+                    said("starts {start}, not after session {number} ({before})",
+                         start=cur.start.isoformat(), number=prev.index + 1,
+                         before=prev.start.isoformat()),
                     c.id,
                     cur.index,
                 )
@@ -181,18 +191,20 @@ def _check_case_owner(c: Cohort, orphaned: AbstractSet[int] = frozenset()) -> li
             if s.case_owner is not None:
                 out.append(
                     Violation(
-                        CASE_OWNER.code, f"the kick-off has case owner {s.case_owner}", c.id, 0
+                        CASE_OWNER.code, said("the kick-off has case owner {id}",
+                                              id=s.case_owner), c.id, 0
                     )
                 )
             continue
         if s.case_owner is None:
             if s.index not in orphaned:
-                out.append(Violation(CASE_OWNER.code, "has no case owner", c.id, s.index))
+                out.append(Violation(CASE_OWNER.code, said("has no case owner"), c.id, s.index))
             continue
         if s.case_owner not in c.members:
             out.append(
                 Violation(
-                    CASE_OWNER.code, f"case owner {s.case_owner} is not a member", c.id, s.index
+                    CASE_OWNER.code, said("case owner {id} is not a member", id=s.case_owner),
+                    c.id, s.index
                 )
             )
             continue
@@ -200,12 +212,13 @@ def _check_case_owner(c: Cohort, orphaned: AbstractSet[int] = frozenset()) -> li
     for m in c.members:
         times = owned.get(m, [])
         if not times:
-            out.append(Violation(CASE_OWNER.code, f"{m} is never case owner", c.id))
+            out.append(Violation(CASE_OWNER.code, said("{id} is never case owner", id=m), c.id))
         elif len(times) > 1:
             out.append(
                 Violation(
                     CASE_OWNER.code,
-                    f"{m} is case owner {len(times)} times (sessions {', '.join(map(str, times))})",
+                    said("{id} is case owner {count} times (sessions {numbers})", id=m,
+                         count=len(times), numbers=", ".join(map(str, times))),
                     c.id,
                     times[1],
                 )
@@ -224,7 +237,8 @@ def _check_placement(
     if plan.program != program.id:
         out.append(
             Violation(
-                PLACEMENT.code, f"the plan is for program {plan.program!r}, not {program.id!r}"
+                PLACEMENT.code, said("the plan is for program {plan!r}, not {program!r}",
+                                     plan=plan.program, program=program.id)
             )
         )
     seen_cohorts: set[str] = set()
@@ -234,32 +248,38 @@ def _check_placement(
             out.append(Violation(PLACEMENT.code, "duplicate cohort id", c.id))
         seen_cohorts.add(c.id)
         if c.facilitator not in facilitators:
-            out.append(Violation(PLACEMENT.code, f"unknown facilitator {c.facilitator!r}", c.id))
+            out.append(Violation(PLACEMENT.code, said("unknown facilitator {id!r}",
+                                                      id=c.facilitator), c.id))
         for s in c.sessions:
             if s.facilitator is not None and s.facilitator not in facilitators:
                 out.append(Violation(
-                    PLACEMENT.code, f"unknown facilitator {s.facilitator!r}", c.id, s.index
+                    PLACEMENT.code, said("unknown facilitator {id!r}", id=s.facilitator), c.id,
+                    s.index
                 ))
         for m in c.members:
             if m not in participants:
-                out.append(Violation(PLACEMENT.code, f"unknown participant {m!r}", c.id))
-            where[m].append(f"cohort {c.id}")
+                out.append(Violation(PLACEMENT.code, said("unknown participant {id!r}", id=m),
+                                     c.id))
+            where[m].append(said("cohort {id}", id=c.id))
     for u in plan.unplaced:
         if u.participant not in participants:
             out.append(Violation(
-                PLACEMENT.code, f"unknown participant {u.participant!r} in unplaced"
+                PLACEMENT.code, said("unknown participant {id!r} in unplaced",
+                                     id=u.participant)
             ))
-        where[u.participant].append("unplaced")
+        where[u.participant].append(said("unplaced"))
     for pid, places in where.items():
         if len(places) > 1:
             out.append(
                 Violation(
-                    PLACEMENT.code, f"{pid} appears {len(places)} times ({', '.join(places)})"
+                    PLACEMENT.code, said("{id} appears {count} times ({places})", id=pid,
+                                         count=len(places), places=listed(places))
                 )
             )
     for p in program.participants:
         if p.id not in where:
-            out.append(Violation(PLACEMENT.code, f"{p.id} is neither in a cohort nor unplaced"))
+            out.append(Violation(PLACEMENT.code, said("{id} is neither in a cohort nor unplaced",
+                                                      id=p.id)))
     return out
 
 
@@ -277,8 +297,9 @@ def _check_one_person(plan: Plan, participants: dict[str, Participant]) -> list[
             if address in seated:
                 out.append(Violation(
                     ONE_PERSON.code,
-                    f"{m} and {seated[address]} share the e-mail address "
-                    f"{participants[m].email}: one person placed twice",
+                    said("{id} and {other} share the e-mail address {email}: one person "
+                         "placed twice", id=m, other=seated[address],
+                         email=participants[m].email),
                     c.id,
                 ))
             else:
@@ -291,9 +312,10 @@ def _check_one_person(plan: Plan, participants: dict[str, Participant]) -> list[
         if w.participant in members or w.participant in charged:
             out.append(Violation(
                 ONE_PERSON.code,
-                f"{w.participant} is billed twice: charged the fee for withdrawing "
-                f"on {w.on.isoformat()} and " + ("seated" if w.participant in members
-                                                  else "charged again"),
+                said("{id} is billed twice: charged the fee for withdrawing on {day} and seated"
+                     if w.participant in members else
+                     "{id} is billed twice: charged the fee for withdrawing on {day} and charged "
+                     "again", id=w.participant, day=w.on.isoformat()),
                 w.cohort,
             ))
         charged.add(w.participant)
@@ -313,17 +335,19 @@ def _check_counts(program: Program, plan: Plan) -> list[Violation]:
     people = len(program.participants)
     if o.placed != seated:
         out.append(Violation(
-            PLACEMENT.code, f"objective.placed is {o.placed}, but {seated} are in cohorts"))
+            PLACEMENT.code, said("objective.placed is {placed}, but {seated} are in cohorts",
+                                 placed=o.placed, seated=seated)))
     if o.registered != people:
         out.append(Violation(
             PLACEMENT.code,
-            f"objective.registered is {o.registered}, but the program has {people} participants"))
+            said("objective.registered is {registered}, but the program has {people} "
+                 "participants", registered=o.registered, people=people)))
     bound = o.placed_bound
     if bound is not None and not seated <= bound <= people:
         out.append(Violation(
             PLACEMENT.code,
-            f"objective.placed_bound is {bound}: it must lie between the {seated} placed "
-            f"and the {people} registered"))
+            said("objective.placed_bound is {bound}: it must lie between the {seated} placed "
+                 "and the {people} registered", bound=bound, seated=seated, people=people)))
     return out
 
 
@@ -333,13 +357,14 @@ def _check_uids(plan: Plan) -> list[Violation]:
     first: dict[str, str] = {}
     for c in plan.cohorts:
         for s in c.sessions:
-            here = f"{c.id} session {s.index + 1}"
+            here = said("{cohort} session {number}", cohort=c.id, number=s.index + 1)
             if not s.uid or not s.uid.strip():
-                out.append(Violation(UID.code, "empty UID", c.id, s.index))
+                out.append(Violation(UID.code, said("empty UID"), c.id, s.index))
             elif s.uid in first:
                 out.append(
                     Violation(
-                        UID.code, f"UID {s.uid!r} is also used by {first[s.uid]}", c.id, s.index
+                        UID.code, said("UID {uid!r} is also used by {other}", uid=s.uid,
+                                       other=first[s.uid]), c.id, s.index
                     )
                 )
             else:

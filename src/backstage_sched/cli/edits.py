@@ -36,6 +36,7 @@ from ..errors import InputError
 from ..publish.changes import Outbox
 from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
 from .summary import placement_text
+from .words import speech as t
 
 COMMANDS: tuple[str, ...] = (
     "transfer", "withdraw", "move", "absent", "fill", "cancel-cohort", "substitute"
@@ -45,86 +46,94 @@ EXIT_OK, EXIT_RULES = 0, 1
 
 def add_parsers(sub: Any) -> None:
     """Add the edit subcommands to ``sub`` (from ``ArgumentParser.add_subparsers``)."""
-    p = sub.add_parser("transfer", help="hand a place to a colleague of the same organisation")
-    p.add_argument("plan_dir", type=Path, help="current plan folder")
-    p.add_argument("--from", dest="from_id", required=True, help="id of the leaving participant")
+    current = t._("current plan folder")
+    p = sub.add_parser("transfer",
+                       help=t._("hand a place to a colleague of the same organisation"))
+    p.add_argument("plan_dir", type=Path, help=current)
+    p.add_argument("--from", dest="from_id", required=True,
+                   help=t._("id of the leaving participant"))
     p.add_argument(
-        "--to", dest="to_id", required=True, help="the new participant's id (unique in the program)"
+        "--to", dest="to_id", required=True,
+        help=t._("the new participant's id (unique in the program)"),
     )
-    p.add_argument("--name", required=True, help="new participant's name")
-    p.add_argument("--email", required=True, help="new participant's e-mail")
+    p.add_argument("--name", required=True, help=t._("new participant's name"))
+    p.add_argument("--email", required=True, help=t._("new participant's e-mail"))
     p.add_argument(
-        "--organization", help="new participant's organisation (must equal the leaving one's)"
+        "--organization",
+        help=t._("new participant's organisation (must equal the leaving one's)"),
     )
     _common(p, today=True)
 
-    p = sub.add_parser("withdraw", help="withdraw a participant; says whether the fee is due")
-    p.add_argument("plan_dir", type=Path, help="current plan folder")
-    p.add_argument("participant", help="participant id")
+    p = sub.add_parser("withdraw",
+                       help=t._("withdraw a participant; says whether the fee is due"))
+    p.add_argument("plan_dir", type=Path, help=current)
+    p.add_argument("participant", help=t._("participant id"))
     p.add_argument(
-        "--on", type=date.fromisoformat, required=True,
-        help="date of the withdrawal (YYYY-MM-DD); sessions before it are history",
+        "--on", type=_date, required=True,
+        help=t._("date of the withdrawal (YYYY-MM-DD); sessions before it are history"),
     )
     _common(p, today=False)
 
-    p = sub.add_parser("move", help="move one session; later ones follow where the gap rule says")
-    p.add_argument("plan_dir", type=Path, help="current plan folder")
-    p.add_argument("cohort", help="cohort id, e.g. c01")
-    p.add_argument(
-        "session", type=_session_number,
-        help="session number as the calendars and the overview show it (1 = kick-off)",
-    )
+    p = sub.add_parser(
+        "move", help=t._("move one session; later ones follow where the gap rule says"))
+    p.add_argument("plan_dir", type=Path, help=current)
+    p.add_argument("cohort", help=t._("cohort id, e.g. {example}").format(example="c01"))
+    number = t._("session number as the calendars and the overview show it (1 = kick-off)")
+    p.add_argument("session", type=_session_number, help=number)
     when = p.add_mutually_exclusive_group(required=True)
     when.add_argument(
-        "--to", type=datetime.fromisoformat, help="new start, YYYY-MM-DDTHH:MM (local time)"
+        "--to", type=_moment, help=t._("new start, YYYY-MM-DDTHH:MM (local time)")
     )
     when.add_argument(
-        "--not-on", type=date.fromisoformat,
-        help="the session's current date, which is no longer possible: take the other day "
-        "that moves the fewest other sessions",
+        "--not-on", type=_date,
+        help=t._("the session's current date, which is no longer possible: take the other "
+                 "day that moves the fewest other sessions"),
     )
     p.add_argument(
         "--yes", action="store_true",
-        help="accept a move that pushes a session across a blackout or the cohort's end by "
-        "more than 14 days (without it such a move is shown and refused, exit code 1)",
+        help=t._("accept a move that pushes a session across a blackout or the cohort's end "
+                 "by more than 14 days (without it such a move is shown and refused, exit "
+                 "code 1)"),
     )
     _common(p, today=True)
 
     p = sub.add_parser(
-        "absent", help="record that someone will miss a session; their case turn moves if needed"
+        "absent",
+        help=t._("record that someone will miss a session; their case turn moves if needed"),
     )
-    p.add_argument("plan_dir", type=Path, help="current plan folder")
-    p.add_argument("participant", help="participant id")
-    p.add_argument(
-        "--session", type=_session_number, required=True,
-        help="session number as the calendars and the overview show it (1 = kick-off)",
-    )
+    p.add_argument("plan_dir", type=Path, help=current)
+    p.add_argument("participant", help=t._("participant id"))
+    p.add_argument("--session", type=_session_number, required=True, help=number)
     _common(p, today=True)
 
-    p = sub.add_parser("fill", help="give free seats to the waiting list in rank order")
-    p.add_argument("plan_dir", type=Path, help="current plan folder")
+    p = sub.add_parser("fill", help=t._("give free seats to the waiting list in rank order"))
+    p.add_argument("plan_dir", type=Path, help=current)
     _common(p, today=True)
 
-    p = sub.add_parser("cancel-cohort", help="cancel a cohort; its members become unplaced")
-    p.add_argument("plan_dir", type=Path, help="current plan folder")
-    p.add_argument("cohort", help="cohort id, e.g. c03")
+    p = sub.add_parser("cancel-cohort",
+                       help=t._("cancel a cohort; its members become unplaced"))
+    p.add_argument("plan_dir", type=Path, help=current)
+    p.add_argument("cohort", help=t._("cohort id, e.g. {example}").format(example="c03"))
     p.add_argument(
         "--reason", default=None,
-        help="why, in the program's language (default: too few participants, translated)",
+        help=t._("why, in the program's language (default: too few participants, "
+                 "translated)"),
     )
     _common(p, today=True)
 
     p = sub.add_parser(
         "substitute",
-        help="another facilitator takes a cohort's sessions from one on, on the same dates",
+        help=t._("another facilitator takes a cohort's sessions from one on, on the same "
+                 "dates"),
     )
-    p.add_argument("plan_dir", type=Path, help="current plan folder")
-    p.add_argument("cohort", help="cohort id, e.g. c02")
-    p.add_argument("--facilitator", required=True, help="id of the facilitator who takes over")
+    p.add_argument("plan_dir", type=Path, help=current)
+    p.add_argument("cohort", help=t._("cohort id, e.g. {example}").format(example="c02"))
+    p.add_argument("--facilitator", required=True,
+                   help=t._("id of the facilitator who takes over"))
     p.add_argument(
         "--from-session", type=_session_number, default=None, metavar="N",
-        help="first session they lead, as the calendars number it (1 = kick-off; "
-        "default: the first not yet held, on or after --today)",
+        help=t._("first session they lead, as the calendars number it (1 = kick-off; "
+                 "default: the first not yet held, on or after --today)"),
     )
     _common(p, today=True)
 
@@ -132,26 +141,46 @@ def add_parsers(sub: Any) -> None:
 def _session_number(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a session number like 3 (1 is the kick-off)"
+            t._("{text!r} is not a session number like 3 (1 is the kick-off)").format(text=text)
         )
     return int(text)
 
 
+def _date(text: str) -> date:
+    """A date written YYYY-MM-DD; argparse says which option it is for."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            t._("{text!r} is not a date like 2027-03-01").format(text=text)) from None
+
+
+def _moment(text: str) -> datetime:
+    """A date and time written YYYY-MM-DDTHH:MM."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            t._("{text!r} is not a date and time like 2027-03-01T13:00").format(text=text)
+        ) from None
+
+
 def _common(p: argparse.ArgumentParser, today: bool) -> None:
-    p.add_argument("--out", type=Path, help="new plan folder to write (not needed with --dry-run)")
+    p.add_argument("--out", type=Path,
+                   help=t._("new plan folder to write (not needed with --dry-run)"))
     p.add_argument(
         "--dry-run", action="store_true",
-        help="print the changes and the messages that would be sent; write nothing",
+        help=t._("print the changes and the messages that would be sent; write nothing"),
     )
     if today:
         p.add_argument(
-            "--today", type=date.fromisoformat, default=None,
-            help="sessions before this date are history (default: today)",
+            "--today", type=_date, default=None,
+            help=t._("sessions before this date are history (default: today)"),
         )
     p.add_argument(
-        "--stamp", type=datetime.fromisoformat,
-        help="DTSTAMP for calendar files (ISO date-time; default: midnight UTC of "
-        + ("--today" if today else "--on") + ")",
+        "--stamp", type=_moment,
+        help=t._("DTSTAMP for calendar files (ISO date-time; default: midnight UTC of "
+                 "{option})").format(option="--today" if today else "--on"),
     )
 
 
@@ -159,10 +188,12 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Run one edit subcommand; returns the exit code (errors propagate)."""
     dry = getattr(args, "dry_run", False)
     if args.out is None and not dry:
-        raise InputError(None, "--out", "give --out NEW (the new plan folder), or --dry-run")
+        raise InputError(None, "--out",
+                         t._("give --out NEW (the new plan folder), or --dry-run"))
     if not dry:
         check_out_dir(args.out)
     program, plan = read_plan_dir(args.plan_dir)
+    t.use(program.lang)
     today = args.on if args.command == "withdraw" else args.today or date.today()
     if args.command == "transfer":
         change = transfer(
@@ -194,7 +225,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     change = _since_sent(change, args.plan_dir, today)
     if dry:
         _print_change(change, out, dry=True)
-        out.print("Dry run: nothing was written.", markup=False, highlight=False)
+        out.print(t._("Dry run: nothing was written."), markup=False, highlight=False)
         return EXIT_OK
     write_plan_dir(
         change.program, change.plan, args.out, change.stamp, sending=change.outbox,
@@ -203,7 +234,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     _print_change(change, out)
     out.print(placement_text(change.program, change.plan), markup=False, soft_wrap=True,
               highlight=False)  # counted again after the change (SPEC §8)
-    out.print(f"New plan verified and written to {args.out}/", markup=False, highlight=False)
+    out.print(t._("New plan verified and written to {folder}/").format(folder=args.out),
+              markup=False, highlight=False)
     return EXIT_OK
 
 
@@ -222,15 +254,15 @@ def _unconfirmed(large: NeedsConfirmation, dry: bool, out: Console, err: Console
     it would be, exit 0; otherwise exit 1)."""
     _print_change(large.change, out, dry=True)
     console = out if dry else err
-    console.print("This move needs --yes:", markup=False, highlight=False)
+    console.print(t._("This move needs --yes:"), markup=False, highlight=False)
     for line in large.ripple.reasons():
-        console.print(f"  - {line}", markup=False, soft_wrap=True, highlight=False)
+        console.print(f"  - {t.say(line)}", markup=False, soft_wrap=True, highlight=False)
     if dry:
-        out.print("Dry run: nothing was written.", markup=False, highlight=False)
+        out.print(t._("Dry run: nothing was written."), markup=False, highlight=False)
         return EXIT_OK
     err.print(
-        "Nothing was written. Run it again with --yes to make this move, or choose the date "
-        "with --to.", markup=False, soft_wrap=True, highlight=False,
+        t._("Nothing was written. Run it again with --yes to make this move, or choose the "
+            "date with --to."), markup=False, soft_wrap=True, highlight=False,
     )
     return EXIT_RULES
 
@@ -239,29 +271,31 @@ def _print_change(change: Change, out: Console, dry: bool = False) -> None:
     """The diff (every session that changes, old and new date), the notes, the outbox."""
     out.print(change.diff.rstrip("\n"), markup=False, soft_wrap=True, highlight=False)
     for note in change.notes:
-        out.print(f"note: {note}", markup=False, soft_wrap=True, highlight=False)
+        out.print(t._("note: {note}").format(note=t.say(note)), markup=False, soft_wrap=True,
+                  highlight=False)
     _print_outbox(change.outbox, out, dry)
 
 
 def _print_outbox(box: Outbox, out: Console, dry: bool = False) -> None:
     count = box.count
-    head = "Messages that would be sent" if dry else "Files to send"
-    out.print(f"{head} ({count}):", markup=False, highlight=False)
+    head = t._("Messages that would be sent ({count}):") if dry else \
+        t._("Files to send ({count}):")
+    out.print(head.format(count=count), markup=False, highlight=False)
     for m in box.messages:
         who = ", ".join(f"{r.name} <{r.email}>" for r in m.recipients)
         out.print(
-            f"  {m.method:<7} {m.file} (SEQUENCE {m.sequence}, {m.detail}) → {who}",
+            f"  {m.method:<7} {m.file} (SEQUENCE {m.sequence}, {t.say(m.detail)}) → {who}",
             markup=False, soft_wrap=True, highlight=False,
         )
     for f in box.feeds:
         who = ", ".join(f"{r.name} <{r.email}>" for r in f.recipients)
-        out.print(f"  {f.method:<7} {f.file} (the facilitator's feed) → {who}",
+        out.print(f"  {f.method:<7} {f.file} ({t._('the facilitator’s feed')}) → {who}",
                   markup=False, soft_wrap=True, highlight=False)
     for summary in box.summaries:
         who = ", ".join(f"{r.name} <{r.email}>" for r in summary.recipients)
-        out.print(f"  {summary.method:<7} {summary.cohort} ({summary.detail}) → {who}",
+        out.print(f"  {summary.method:<7} {summary.cohort} ({t.say(summary.detail)}) → {who}",
                   markup=False, soft_wrap=True, highlight=False)
     for letter in box.letters:
         who = ", ".join(f"{r.name} <{r.email}>" for r in letter.recipients)
-        out.print(f"  {letter.method:<7} {letter.file} (welcome letter) → {who}",
+        out.print(f"  {letter.method:<7} {letter.file} ({t._('welcome letter')}) → {who}",
                   markup=False, soft_wrap=True, highlight=False)

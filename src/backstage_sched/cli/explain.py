@@ -21,11 +21,14 @@ from ..inputs.load import load_program
 from ..solver import SolveOptions
 from ..solver.diagnose import Finding
 from ..solver.wording import Words
+from .words import speech as t
 
 COMMAND = "explain"
 EXIT_OK, EXIT_BLOCKED = 0, 1
 
-EPILOG = """\
+def epilog() -> str:
+    """The help's epilog: an example and what the command does."""
+    return t._("""\
 Example:
   backstage-sched explain examples/mixed-2027/program.toml \\
       examples/mixed-2027/participants.csv
@@ -39,38 +42,39 @@ Example:
 
 Exit codes: 0 everybody is placed, 1 someone is left out (causes printed),
 2 bad input.
-"""
+""")
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
     """Add ``explain PROGRAM.toml [PARTICIPANTS.csv]`` to ``sub`` (from ``add_subparsers``)."""
     p = sub.add_parser(
         COMMAND,
-        help="say in plain words why someone cannot be placed, and what would fix it",
-        description=(
+        help=t._("say in plain words why someone cannot be placed, and what would fix it"),
+        description=t._(
             "Explain who the plan leaves out and why: the rule, the people and dates, "
             "and a fix. Plans as `plan` does (same --seed and --effort), then uses the "
             "CP-SAT solver to find the rules that really bind."
         ),
-        epilog=EPILOG,
+        epilog=epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("program", type=Path, help="program file (TOML)")
+    p.add_argument("program", type=Path, help=t._("program file (TOML)"))
     p.add_argument(
-        "participants", type=Path, nargs="?", help="participants file (CSV or XLSX)"
+        "participants", type=Path, nargs="?", help=t._("participants file (CSV or XLSX)")
     )
-    p.add_argument("--seed", type=int, default=0, help="as for plan (default 0)")
-    p.add_argument("--effort", type=float, default=6.0, help="as for plan (default 6)")
+    p.add_argument("--seed", type=int, default=0, help=t._("as for plan (default 0)"))
+    p.add_argument("--effort", type=float, default=6.0, help=t._("as for plan (default 6)"))
     p.add_argument(
         "--time-limit", type=float, default=20.0,
-        help="seconds the diagnosis may spend after planning (default 20)",
+        help=t._("seconds the diagnosis may spend after planning (default 20)"),
     )
-    p.add_argument("--plain", action="store_true", help="plain lines instead of a table")
+    p.add_argument("--plain", action="store_true",
+                   help=t._("plain lines instead of a table"))
     p.add_argument("--json", action="store_true",
-                   help="print the explanation as JSON (for tools)")
+                   help=t._("print the explanation as JSON (for tools)"))
     p.add_argument(
         "--allow-outside-calendars", action="store_true",
-        help="accept busy-calendar paths outside the participants file's folder",
+        help=t._("accept busy-calendar paths outside the participants file's folder"),
     )
     return p
 
@@ -81,6 +85,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         args.program, args.participants,
         allow_outside_calendars=args.allow_outside_calendars,
     )
+    t.use(program.lang)
     options = SolveOptions(seed=args.seed, effort=args.effort)
     found = explain_program(program, options, time_limit=args.time_limit)
     plan = found.plan
@@ -90,7 +95,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_BLOCKED if plan.unplaced else EXIT_OK
     if not plan.unplaced:
         out.print(
-            f"{program.name}: all {len(program.participants)} participants can be placed.",
+            t._("{name}: all {count} participants can be placed.").format(
+                name=program.name, count=len(program.participants)),
             markup=False,
         )
         return EXIT_OK
@@ -104,8 +110,11 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     for group in found.interchangeable:
         out.print(group.note(program), markup=False, soft_wrap=True)
     err.print(
-        f"This plan places {plan.placed} of {len(program.participants)} (no plan places more "
-        f"than {found.placed_bound}); {len(plan.unplaced)} left out."
+        t._("This plan places {placed} of {registered} (no plan places more than {bound}); "
+            "{unplaced} left out.").format(
+            placed=plan.placed, registered=len(program.participants),
+            bound=found.placed_bound, unplaced=len(plan.unplaced)),
+        markup=False,
     )
     return EXIT_BLOCKED
 
@@ -124,11 +133,11 @@ def _line(f: Finding, names: dict[str, str], words: Words) -> str:
 
 
 def _table(findings: list[Finding], names: dict[str, str], words: Words) -> Table:
-    table = Table(title="Why they cannot be placed", show_lines=True)
-    table.add_column("who")
-    table.add_column("rule", no_wrap=True)
-    table.add_column("why")
-    table.add_column("fix")
+    table = Table(title=t._("Why they cannot be placed"), show_lines=True)
+    table.add_column(t._("who"))
+    table.add_column(t._("rule"), no_wrap=True)
+    table.add_column(t._("why"))
+    table.add_column(t._("fix"))
     for f in findings:
         table.add_row(Text(_people(f, names, words)), Text(words.rule_name(f.rule)),
                       Text(f.message), Text(f.fix))

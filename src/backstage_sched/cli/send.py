@@ -13,13 +13,17 @@ from ..errors import BackstageError, InputError
 from ..publish.send import (
     DEFAULT_SENDER,
     EML_DIR,
+    KINDS,
     PASSWORD_ENV,
     SENT,
     SendError,
     SendReport,
     default_sender,
+    folder_context,
     send_outbox,
 )
+from .words import input_error
+from .words import speech as t
 
 EXIT_OK, EXIT_INPUT, EXIT_SEND = 0, 2, 3
 
@@ -31,7 +35,8 @@ def _host_port(text: str) -> tuple[str, int]:
         host, port = text, "25"
     host = host.strip("[]")
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            t._("expected HOST:PORT, got {text!r}").format(text=text))
     return host, int(port)
 
 
@@ -39,51 +44,59 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     """Add the ``send`` subcommand."""
     p = sub.add_parser(
         "send",
-        help="e-mail the plan folder's outbox as calendar invitations (iMIP)",
-        description=(
+        help=t._("e-mail the plan folder's outbox as calendar invitations (iMIP)"),
+        description=t._(
             "Send one e-mail per person and invitation in outbox.json. Without --smtp "
             "(or with --dry-run) .eml files are written to PLAN_DIR/sent-eml/ instead. "
-            f"The SMTP password is read from ${PASSWORD_ENV}, never from a flag."
-        ),
+            "The SMTP password is read from ${variable}, never from a flag."
+        ).format(variable=PASSWORD_ENV),
     )
-    p.add_argument("plan_dir", type=Path, help="plan folder with outbox.json")
-    p.add_argument("--smtp", type=_host_port, metavar="HOST:PORT", help="SMTP server")
+    p.add_argument("plan_dir", type=Path, help=t._("plan folder with outbox.json"))
+    p.add_argument("--smtp", type=_host_port, metavar=t._("HOST:PORT"), help=t._("SMTP server"))
     p.add_argument(
-        "--from", dest="sender", metavar="ADDRESS",
-        help=(
+        "--from", dest="sender", metavar=t._("ADDRESS"),
+        help=t._(
             "sender address (default: the program's organizer_name/organizer_email; "
-            f"without them required with --smtp, {DEFAULT_SENDER} on a dry run)"
-        ),
+            "without them required with --smtp, {sender} on a dry run)"
+        ).format(sender=DEFAULT_SENDER),
     )
-    p.add_argument("--dry-run", action="store_true", help="write .eml files, send nothing")
-    p.add_argument("--starttls", action="store_true", help="upgrade the connection with STARTTLS")
-    p.add_argument("--user", metavar="NAME", help=f"SMTP login name (password: ${PASSWORD_ENV})")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only the summary and errors")
+    p.add_argument("--dry-run", action="store_true",
+                   help=t._("write .eml files, send nothing"))
+    p.add_argument("--starttls", action="store_true",
+                   help=t._("upgrade the connection with STARTTLS"))
+    p.add_argument("--user", metavar=t._("NAME"),
+                   help=t._("SMTP login name (password: ${variable})").format(
+                       variable=PASSWORD_ENV))
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help=t._("print only the summary and errors"))
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Carry out ``send``; 0 on success, 2 on bad input, 3 when sending failed."""
     dry = bool(args.dry_run) or args.smtp is None
     try:
+        t.use(folder_context(args.plan_dir).lang.code)
         sender = args.sender or default_sender(args.plan_dir)
     except InputError as exc:
-        err.print(f"[bold red]input error:[/] {escape(str(exc))}", soft_wrap=True)
+        _input_error(err, input_error(exc))
         return EXIT_INPUT
     if not dry and not sender:
-        err.print("[bold red]input error:[/] --from ADDRESS is required with --smtp "
-                  "(or organizer_email in the program)")
+        _input_error(err, t._("--from ADDRESS is required with --smtp (or organizer_email in "
+                              "the program)"))
         return EXIT_INPUT
     password = os.environ.get(PASSWORD_ENV)
     if args.user and not dry and password is None:
-        err.print(f"[bold red]input error:[/] --user needs the password in ${PASSWORD_ENV}")
+        _input_error(err, t._("--user needs the password in ${variable}").format(
+            variable=PASSWORD_ENV))
         return EXIT_INPUT
     local = ("localhost", "127.0.0.1", "::1")
     if args.user and not args.starttls and not dry and args.smtp[0] not in local:
-        err.print("warning: logging in without --starttls sends the password in clear text")
+        err.print(t._("warning:") + " " + t._(
+            "logging in without --starttls sends the password in clear text"), markup=False)
 
     def progress(i: int, total: int, what: str) -> None:
         if not getattr(args, "quiet", False):
-            err.print(f"  [{i}/{total}] {what}", markup=False, soft_wrap=True)
+            err.print(f"  [{i}/{total}] {t.say(what)}", markup=False, soft_wrap=True)
 
     try:
         report = send_outbox(
@@ -91,37 +104,67 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             starttls=args.starttls, username=args.user, password=password, progress=progress,
         )
     except InputError as exc:
-        err.print(f"[bold red]input error:[/] {escape(str(exc))}", soft_wrap=True)
-        err.print("Nothing was sent.")
+        _input_error(err, input_error(exc))
+        err.print(t._("Nothing was sent."), markup=False)
         return EXIT_INPUT
     except SendError as exc:
-        err.print(f"[bold red]send failed:[/] {escape(str(exc))}", soft_wrap=True)
+        err.print(f"[bold red]{escape(t._('send failed:'))}[/] {escape(t.say(exc.args[0]))}",
+                  soft_wrap=True)
         return EXIT_SEND
     except BackstageError as exc:
-        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        err.print(f"[bold red]{escape(t._('error:'))}[/] {escape(str(exc))}", soft_wrap=True)
         return EXIT_SEND
     for note in report.broken:
-        err.print(f"warning: {note}; what was sent from there cannot be told apart, so it "
-                  "may go out again", markup=False, soft_wrap=True)
+        err.print(t._("warning:") + " " + t._(
+            "{problem}; what was sent from there cannot be told apart, so it may go out "
+            "again").format(problem=t.say(note)), markup=False, soft_wrap=True)
     here = report.skipped - report.sent_earlier
-    already = f", {here} already sent (in {SENT})" if here else ""
+    already = t._(", {count} already sent (in {file})").format(count=here, file=SENT) \
+        if here else ""
     if report.sent_earlier:
-        already += f", {report.sent_earlier} already sent from an earlier plan folder"
+        already += t._(", {count} already sent from an earlier plan folder").format(
+            count=report.sent_earlier)
     if dry:
         out.print(
-            f"Dry run: wrote {report.written} e-mail(s) to {args.plan_dir / EML_DIR}/"
-            f"{already}; nothing was sent.", soft_wrap=True,
+            t.n_("Dry run: wrote {count} e-mail(s) to {folder}/{already}; nothing was sent.",
+                 "Dry run: wrote {count} e-mail(s) to {folder}/{already}; nothing was sent.",
+                 report.written).format(count=report.written,
+                                        folder=args.plan_dir / EML_DIR, already=already),
+            soft_wrap=True, markup=False,
         )
-        _print_kinds(report, out, "would go")
+        _print_kinds(report, out, dry=True)
     else:
         host, port = args.smtp
-        out.print(f"Sent {report.sent} e-mail(s) via {host}:{port}{already}.", soft_wrap=True)
-        _print_kinds(report, out, "went")
+        out.print(t.n_("Sent {count} e-mail(s) via {server}{already}.",
+                       "Sent {count} e-mail(s) via {server}{already}.", report.sent).format(
+            count=report.sent, server=f"{host}:{port}", already=already),
+            soft_wrap=True, markup=False)
+        _print_kinds(report, out, dry=False)
     return EXIT_OK
 
 
-def _print_kinds(report: SendReport, out: Console, verb: str) -> None:
+def _print_kinds(report: SendReport, out: Console, dry: bool) -> None:
     """One line per kind of mail: how many e-mails go to how many people (SPEC §9)."""
-    for kind, mails, people in report.kinds:
-        out.print(f"  {kind:<13}{mails:>6} e-mail(s) {verb} to {people} "
-                  f"{'person' if people == 1 else 'people'}", markup=False, highlight=False)
+    rows = [(t._(kind), mails, people) for kind, mails, people in report.kinds]
+    width = max(len(t._(kind)) + 1 for kind in KINDS)  # one width in every run
+    for name, mails, people in rows:
+        if dry:
+            line = t.n_("{mails} e-mail(s) would go to {count} person",
+                        "{mails} e-mail(s) would go to {count} people", people)
+        else:
+            line = t.n_("{mails} e-mail(s) went to {count} person",
+                        "{mails} e-mail(s) went to {count} people", people)
+        out.print(f"  {name:<{width}}" + line.format(mails=f"{mails:>6}", count=people),
+                  markup=False, highlight=False)
+
+
+def _kind_names() -> None:
+    """The kinds of mail (:data:`~backstage_sched.publish.send.KINDS`), so that the
+    catalogue holds them (never called)."""
+    for text in (t._("letter"), t._("invitation"), t._("update"), t._("cancellation"),
+                 t._("summary"), t._("calendar")):
+        del text
+
+
+def _input_error(err: Console, text: str) -> None:
+    err.print(f"[bold red]{escape(t._('input error:'))}[/] {escape(text)}", soft_wrap=True)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..said import said
 
 __all__ = [
     "ALONE",
@@ -91,7 +92,7 @@ def read_capped(path: Path, most: int, what: str) -> bytes:
     """
     file = str(path)
     if not path.is_file():
-        raise InputError(file, None, f"{what} not found")
+        raise InputError(file, None, said("{what} not found", what=said(what)))
     try:
         size = path.stat().st_size
         if size <= most:

@@ -24,6 +24,7 @@ from typing import Any
 from ..domain import Facilitator, Participant
 from ..errors import InputError, Problems
 from ..rules import ONE_PERSON, enforces
+from ..said import said
 from . import busy as busy_mod
 from . import columns as cols
 from . import limits, workbook
@@ -286,10 +287,10 @@ def _csv_text(path: Path) -> tuple[str, str | None]:
             f"not text: it holds the control character U+{ord(binary.group()):04X}, as binary "
             f"files do; {_SAVE_UTF8}",
         )
-    warning = (
-        f"{file} is Windows-1252 text (Swedish Excel's \"CSV (semikolonavgränsad)\"), not "
+    warning = said(
+        "{file} is Windows-1252 text (Swedish Excel's \"CSV (semikolonavgränsad)\"), not "
         "UTF-8; read as Windows-1252. Should a name look wrong, save the file from Excel as "
-        "'CSV UTF-8'"
+        "'CSV UTF-8'", file=file,
     )
     return text, warning
 
@@ -373,12 +374,13 @@ def _table_participants(
             out.append((_participant(record, origin, base_dir, window, allow_outside), origin))
     if derived and notes is not None:
         shown_rows = ", ".join(table.row(n) for n, _ in derived[:5])
-        more = f" and {len(derived) - 5} more" if len(derived) > 5 else ""
-        notes.append(
-            f"{file}: {len(derived)} row(s) leave the id empty ({shown_rows}{more}); each gets "
-            f"an id made from its e-mail address, the same in every new export (e.g. "
-            f"{table.row(derived[0][0])}: '{derived[0][1]}')"
-        )
+        more = said(" and {count} more", count=len(derived) - 5) if len(derived) > 5 else ""
+        notes.append(said(
+            "{file}: {count} row(s) leave the id empty ({rows}{more}); each gets an id made "
+            "from its e-mail address, the same in every new export (e.g. {row}: '{id}')",
+            file=file, count=len(derived), rows=shown_rows, more=more,
+            row=table.row(derived[0][0]), id=derived[0][1],
+        ))
     return out
 
 
@@ -585,11 +587,12 @@ def one_registration_per_person(
                 "address or the name in one of the two rows",
             ))
             continue
-        warnings.append(
-            f"{origin.file}: {first.name} <{p.email}> registered twice ({where}, id "
-            f"'{first.id}', and {origin.label}, id '{p.id}'): one registration, the later "
-            f"row ({origin.label}, id '{p.id}') is kept"
-        )
+        warnings.append(said(
+            "{file}: {name} <{email}> registered twice ({where}, id '{first}', and {label}, "
+            "id '{id}'): one registration, the later row ({label}, id '{id}') is kept",
+            file=origin.file, name=first.name, email=p.email, where=where, first=first.id,
+            label=origin.label, id=p.id,
+        ))
         dropped = {old: (p.id if new == first.id else new) for old, new in dropped.items()}
         if first.id != p.id:
             dropped[first.id] = p.id

@@ -27,6 +27,7 @@ from ..domain import (
     Venue,
 )
 from ..errors import InputError
+from ..said import said
 from . import timeexpr
 
 __all__ = ["program_from_dict", "program_to_dict"]
@@ -338,7 +339,8 @@ def read_snapshot(path: Path) -> Program:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(str(path), None, "file not found (is this a plan folder?)") from None
+        raise InputError(str(path), None,
+                         said("file not found (is this a plan folder?)")) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(str(path), None, f"not readable JSON: {exc}") from None
     return program_from_dict(data, source=str(path))

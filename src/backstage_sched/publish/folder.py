@@ -17,6 +17,7 @@ from ..domain import Program
 from ..errors import InputError
 from ..inputs.snapshot import program_to_dict, read_snapshot
 from ..plan import Plan
+from ..said import said
 from .attendance import attendance_csv
 from .changes import CHANGES, OUTBOX, Outbox, first_outbox
 from .costs import costs_csv, costs_excel_csv
@@ -172,22 +173,21 @@ def check_out_dir(out: str | Path) -> None:
     if not out.exists() and not out.is_symlink():
         return
     if not out.is_dir():
-        raise InputError(str(out), "--out", "exists and is not a folder; choose a new folder")
+        raise InputError(str(out), "--out",
+                         said("exists and is not a folder; choose a new folder"))
     if not any(out.iterdir()):
         return
     if was_sent(out):
         sent = len(sent_keys(out))
         raise InputError(
             str(out), "--out",
-            f"e-mail was sent from this plan folder ({SENT} records {sent}), so it is "
-            "history and is never written over; write the new plan to a new folder, "
-            f"e.g. plan ... --previous {out / 'plan.json'} --out NEW, or a change "
-            f"command {out} ... --out NEW",
+            said("e-mail was sent from this plan folder ({file} records {count}), so it is "
+                 "history and is never written over; write the new plan to a new folder, "
+                 "e.g. plan ... --previous {plan} --out NEW, or a change command {folder} "
+                 "... --out NEW", file=SENT, count=sent, plan=out / "plan.json", folder=out),
         )
-    hint = (
-        f"choose a new folder, e.g. --out {out / 'plan'}, "
-        "or an earlier plan folder to replace"
-    )
+    hint = said("choose a new folder, e.g. --out {folder}, or an earlier plan folder to "
+                "replace", folder=out / "plan")
     try:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         listed = set(manifest["files"]) | {MANIFEST}
@@ -195,19 +195,19 @@ def check_out_dir(out: str | Path) -> None:
         shown = ", ".join(sorted(p.name for p in out.iterdir())[:5])
         raise InputError(
             str(out), "--out",
-            f"this folder is not a plan folder written by backstage-sched (it holds {shown}"
-            f"{', ...' if len(list(out.iterdir())) > 5 else ''}) and is left untouched; "
-            + hint,
+            said("this folder is not a plan folder written by backstage-sched (it holds "
+                 "{files}{more}) and is left untouched; {hint}", files=shown,
+                 more=", ..." if len(list(out.iterdir())) > 5 else "", hint=hint),
         ) from None
     foreign = [f for f in _tree(out) if f not in listed and not _SEND_FILES.fullmatch(f)]
     if foreign:
-        more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
-        shown = ", ".join(foreign[:5]) + more
+        more = said(" and {count} more", count=len(foreign) - 5) if len(foreign) > 5 else ""
         raise InputError(
             str(out), "--out",
-            f"this plan folder also holds files backstage-sched did not write ({shown}); "
-            "replacing it would delete them, so it is left untouched; move them out, or "
-            + hint,
+            said("this plan folder also holds files backstage-sched did not write "
+                 "({files}{more}); replacing it would delete them, so it is left untouched; "
+                 "move them out, or {hint}", files=", ".join(foreign[:5]), more=more,
+                 hint=hint),
         )
 
 

@@ -41,6 +41,7 @@ from ..domain import Program
 from ..errors import BackstageError, InputError
 from ..i18n import Language
 from ..inputs.snapshot import program_from_dict
+from ..said import said
 from .history import SENT, sent_before
 from .ical import words
 from .letters import first_name
@@ -617,7 +618,7 @@ def _what(message: dict[str, Any]) -> str:
     """The outbox entry as progress names it: its file, or a summary's cohort."""
     if "file" in message:
         return str(message["file"])
-    return f"summary for {message.get('cohort', '')}"
+    return said("summary for {cohort}", cohort=message.get("cohort", ""))
 
 
 def send_outbox(
@@ -665,14 +666,14 @@ def send_outbox(
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(msg.as_bytes(policy=msg.policy.clone(linesep="\r\n")))
             if progress:
-                progress(i, total, f"wrote {path.relative_to(plan_dir)}")
+                progress(i, total, said("wrote {file}", file=path.relative_to(plan_dir)))
         return SendReport(sent=0, skipped=skipped, written=total,
                           sent_earlier=from_earlier, broken=tuple(broken), kinds=_kinds(todo))
 
     host, port = smtp
     envelope_from = _sender_address(sender).addr_spec
     sent = 0
-    current = "the server"
+    current: str = said("the server")
     try:
         with smtplib.SMTP(host, port, timeout=60) as server:
             server.ehlo()
@@ -682,19 +683,22 @@ def send_outbox(
             if username:
                 server.login(username, password or "")
             for msg, m, r, key in built:
-                current = f"{r['name']} <{r['email']}> ({_what(m)}, {m['method']})"
+                current = said("{name} <{email}> ({what}, {method})", name=r["name"],
+                               email=r["email"], what=_what(m), method=m["method"])
                 server.send_message(msg, from_addr=envelope_from, to_addrs=[str(r["email"])])
                 done.append(key)
                 _save_sent(plan_dir, done)
                 sent += 1
                 if progress:
-                    progress(sent, total, f"sent to {r['name']} <{r['email']}>: {_what(m)}")
+                    progress(sent, total, said("sent to {name} <{email}>: {what}",
+                                               name=r["name"], email=r["email"], what=_what(m)))
     except (smtplib.SMTPException, OSError) as exc:
         left = total - sent
-        raise SendError(
-            f"sending stopped: {sent} e-mail(s) sent this run, {left} not sent; failed at "
-            f"{current}: {exc}. {len(done)} recorded in {plan_dir / SENT}; "
-            "run send again to continue without duplicates"
-        ) from exc
+        raise SendError(said(
+            "sending stopped: {sent} e-mail(s) sent this run, {left} not sent; failed at "
+            "{current}: {problem}. {done} recorded in {file}; run send again to continue "
+            "without duplicates", sent=sent, left=left, current=current, problem=exc,
+            done=len(done), file=plan_dir / SENT,
+        )) from exc
     return SendReport(sent=sent, skipped=skipped, written=0,
                       sent_earlier=from_earlier, broken=tuple(broken), kinds=_kinds(todo))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from ..said import said
 from .construct import Built, greedy
 from .coordinator import constructions
 from .earlier import grow_earlier
@@ -31,7 +32,8 @@ def best_start(inst: Instance, say: Progress) -> list[ScheduledCohort]:
         key = plan_key(inst, made.cohorts)
         if key > best_key:
             best, best_key, name = list(made.cohorts), key, made.name
-    say(f"start: {best_key[0]} placed by the {name} construction")
+    say(said("start: {placed} placed by the {name} construction", placed=best_key[0],
+              name=said(name)))
     return best
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from ..errors import InfeasibleError
+from ..said import said
 from .constraints import HARD_RULES
 from .explain import unplaced_reasons
 from .held import held_conflicts
@@ -87,7 +88,7 @@ def _hint_start(
         # the earlier plan hints the search; under edited inputs it may break a
         # rule, so it is no fallback and no shortcut
         add_earlier_hint(model, v, inst)
-        say(f"re-planning {len(inst.earlier)} earlier cohorts")
+        say(said("re-planning {count} earlier cohorts", count=len(inst.earlier)))
         return None
     current = list(start) if start is not None else best_start(inst, say)
     add_schedule_hint(model, v, inst, current)
@@ -133,7 +134,7 @@ class _Search:
             self.values[level.name] = now
             self.optimal[level.name] = True
             self.model.add(expr == now)
-            self.say(f"{level.name} = {now} (optimal)")
+            self.say(said("{level} = {value} (optimal)", level=said(level.name), value=now))
             return
         self.model.maximize(self._goal(n))
         solver, status = self._search(n)
@@ -143,7 +144,8 @@ class _Search:
         assert self.current is not None
         value = self.values[level.name] = level_value(self.inst, level, self.current)
         self.optimal[level.name] = status == cp_model.OPTIMAL or value == best_possible
-        self.say(f"{level.name} = {value}{' (optimal)' if self.optimal[level.name] else ''}")
+        self.say(said("{level} = {value} (optimal)" if self.optimal[level.name] else
+                      "{level} = {value}", level=said(level.name), value=value))
         if level.maximize:
             self.model.add(expr >= value)
         else:
@@ -196,7 +198,7 @@ class _Search:
         remaining = min(options.time_limit - (time.monotonic() - self.started),
                         time_left(options))
         solver = _parameters(options, effort, remaining / (levels - n))
-        self.say(f"optimising {level.name} ...")
+        self.say(said("optimising {level} ...", level=said(level.name)))
         status = solver.solve(self.model)
         if self.current is None and status not in FOUND:
             solver, status = self._insist(level, effort, remaining, solver, status)
@@ -209,7 +211,8 @@ class _Search:
         """A re-plan has no plan to fall back on: search four times longer when the
         search ran out of time, and report what blocks a plan when none is found."""
         if status == cp_model.UNKNOWN:
-            self.say(f"no plan yet at {level.name}; searching four times longer")
+            self.say(said("no plan yet at {level}; searching four times longer",
+                          level=said(level.name)))
             solver = _parameters(self.options, effort * 4, remaining)
             status = solver.solve(self.model)
         if status in FOUND:

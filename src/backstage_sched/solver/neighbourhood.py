@@ -31,6 +31,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from ..inputs.workdays import Slot
+from ..said import said
 from .diary import Diary
 from .instance import Instance
 from .objective import objective_levels
@@ -109,7 +110,8 @@ def search_series(
         made = search.cohorts(found)
         key = plan_key(inst, made)
         if key > best_key:
-            say(f"series search, round {n + 1}: {key[0]} placed")
+            say(said("series search, round {number}: {placed} placed", number=n + 1,
+                     placed=key[0]))
             best, best_key, plan, stall = made, key, found, 0
         else:
             stall += 1

@@ -34,6 +34,7 @@ from ..rules import (
     GAP,
     PROGRAM_WINDOW,
 )
+from ..said import said
 from .instance import Instance
 from .series import series_fits
 
@@ -67,8 +68,8 @@ def preflight(program: Program) -> list[PreflightWarning]:
     if not leading:
         return [PreflightWarning(
             FACILITATOR_CAPACITY.code,
-            "no facilitator may lead a cohort (max_cohorts is 0 for every facilitator), "
-            "so nobody can be placed",
+            said("no facilitator may lead a cohort (max_cohorts is 0 for every facilitator), "
+                 "so nobody can be placed"),
         )]
     for f in leading:
         found = _facilitator_warning(inst, f)
@@ -76,13 +77,14 @@ def preflight(program: Program) -> list[PreflightWarning]:
             warnings.append(found)
     if len(warnings) == len(leading) == 1:
         only = warnings[0]
-        return [PreflightWarning(only.rule, only.message + "; they are the only facilitator, "
-                                 "so nobody can be placed", only.facilitator)]
+        return [PreflightWarning(only.rule, said(
+            "{problem}; they are the only facilitator, so nobody can be placed",
+            problem=only.message), only.facilitator)]
     if len(warnings) == len(leading):
         ids = ", ".join(inst.facilitators[f].id for f in leading)
         warnings.append(PreflightWarning(
             FACILITATOR_AVAILABILITY.code,
-            f"no facilitator can lead a cohort ({ids}), so nobody can be placed",
+            said("no facilitator can lead a cohort ({ids}), so nobody can be placed", ids=ids),
         ))
     return warnings
 
@@ -90,10 +92,9 @@ def preflight(program: Program) -> list[PreflightWarning]:
 def _series(program: Program) -> str:
     """``a kick-off and 4 more sessions, 28–35 days apart``: the smallest cohort's."""
     rules = program.sessions
-    return (
-        f"a kick-off and {program.groups.min_size} more sessions, "
-        f"{rules.min_gap_days}–{rules.max_gap_days} days apart"
-    )
+    return said("a kick-off and {count} more sessions, {least}–{most} days apart",
+                count=program.groups.min_size, least=rules.min_gap_days,
+                most=rules.max_gap_days)
 
 
 def _window(program: Program) -> str:
@@ -110,14 +111,16 @@ def _program_warning(inst: Instance) -> PreflightWarning | None:
     if inst.n_slots == 0:
         return PreflightWarning(
             DAY_WINDOW.code,
-            f"the day window {rules.day_start:%H:%M}–{rules.day_end:%H:%M} is shorter than a "
-            f"session ({rules.duration_minutes} minutes): no session can be held",
+            said("the day window {start}–{end} is shorter than a session ({minutes} minutes): "
+                 "no session can be held", start=f"{rules.day_start:%H:%M}",
+                 end=f"{rules.day_end:%H:%M}", minutes=rules.duration_minutes),
         )
     if inst.n_days == 0:
         return PreflightWarning(
             ALLOWED_DAY.code,
-            f"no day of the program window {window} allows a session (weekdays, public "
-            "holidays, extra closed days and blackouts close every one): nothing can be planned",
+            said("no day of the program window {window} allows a session (weekdays, public "
+                 "holidays, extra closed days and blackouts close every one): nothing can be "
+                 "planned", window=window),
         )
     need = program.groups.min_size + 1
     if series_fits(inst, None, need):
@@ -126,15 +129,16 @@ def _program_warning(inst: Instance) -> PreflightWarning | None:
     if (program.end - program.start).days < least:
         return PreflightWarning(
             PROGRAM_WINDOW.code,
-            f"the program window {window} is too short for a cohort: {_series(program)}, "
-            f"take at least {least} days from first to last session; no cohort can be planned",
+            said("the program window {window} is too short for a cohort: {series}, take at "
+                 "least {least} days from first to last session; no cohort can be planned",
+                 window=window, series=_series(program), least=least),
         )
     return PreflightWarning(
         GAP.code,
-        f"the {inst.n_days} days sessions may fall on in the program window {window} "
-        f"(weekdays, public holidays, extra closed days and blackouts counted) hold no series "
-        f"of {_series(program)} (blackout days between two sessions stretch the gap); no "
-        "cohort can be planned",
+        said("the {days} days sessions may fall on in the program window {window} (weekdays, "
+             "public holidays, extra closed days and blackouts counted) hold no series of "
+             "{series} (blackout days between two sessions stretch the gap); no cohort can be "
+             "planned", days=inst.n_days, window=window, series=_series(program)),
     )
 
 
@@ -146,14 +150,15 @@ def _facilitator_warning(inst: Instance, f: int) -> PreflightWarning | None:
     if free is None:  # no unavailable times: the program's days hold a series
         return None
     days = sorted({w // inst.n_slots for w in free})
-    who = f"facilitator {fac.name} ({fac.id})"
+    who = said("facilitator {name} ({id})", name=fac.name, id=fac.id)
     if not days:
         return PreflightWarning(
             FACILITATOR_AVAILABILITY.code,
-            f"{who} has no session time in the program window {_window(program)}: their "
-            f"unavailable times ({_unavailable(fac)}) cover all {inst.n_days} days sessions "
-            "may fall on (weekdays, public holidays, extra closed days and blackouts "
-            "counted), so they can lead no cohort",
+            said("{who} has no session time in the program window {window}: their unavailable "
+                 "times ({times}) cover all {days} days sessions may fall on (weekdays, public "
+                 "holidays, extra closed days and blackouts counted), so they can lead no "
+                 "cohort", who=who, window=_window(program), times=_unavailable(fac),
+                 days=inst.n_days),
             fac.id,
         )
     if series_fits(inst, free, program.groups.min_size + 1):
@@ -161,10 +166,11 @@ def _facilitator_warning(inst: Instance, f: int) -> PreflightWarning | None:
     first, last = (program.start + timedelta(days=d) for d in (days[0], days[-1]))
     return PreflightWarning(
         FACILITATOR_AVAILABILITY.code,
-        f"{who} is free on only {len(days)} of the {inst.n_days} days sessions may fall on "
-        f"(between {first.isoformat()} and {last.isoformat()}), which hold no series of "
-        f"{_series(program)} ({GAP.code}), so they can lead no cohort; their unavailable "
-        f"times: {_unavailable(fac)}",
+        said("{who} is free on only {free} of the {days} days sessions may fall on (between "
+             "{first} and {last}), which hold no series of {series} ({rule}), so they can lead "
+             "no cohort; their unavailable times: {times}", who=who, free=len(days),
+             days=inst.n_days, first=first.isoformat(), last=last.isoformat(),
+             series=_series(program), rule=GAP.code, times=_unavailable(fac)),
         fac.id,
     )
 

@@ -17,6 +17,7 @@ from datetime import date
 from multiprocessing.connection import Connection
 
 from ..domain import Program
+from ..said import said
 from .bound import placed_bound
 from .construct import greedy
 from .coordinator import coordinator_cohorts
@@ -53,8 +54,8 @@ def solve(
     started = time.monotonic()
     inst = Instance.of(program, earlier, today)
     bound = placed_bound(inst)
-    say(f"at most {bound.value} of {len(program.participants)} can be placed "
-        f"(bound: {bound.binding})")
+    say(said("at most {bound} of {total} can be placed (bound: {binding})", bound=bound.value,
+             total=len(program.participants), binding=said(bound.binding)))
     if not earlier and len(program.participants) > WHOLE_UP_TO:
         schedule = _solve_by_series(inst, options, say, started, bound.value)
     elif _portfolio(options, inst):
@@ -70,7 +71,8 @@ def solve(
             optimal[lvl.name] = True  # nothing is below zero
     stopped = time_left(options) <= 0
     if stopped:
-        say(f"the time limit ({options.time_limit:g} s) is up: the best plan found so far")
+        say(said("the time limit ({seconds} s) is up: the best plan found so far",
+                 seconds=f"{options.time_limit:g}"))
     return replace(schedule, bound=bound.to_dict(), optimal=optimal, stopped_early=stopped)
 
 
@@ -107,7 +109,8 @@ def _series_search(
         cohorts = greedy_schedule(inst, greedy(inst))
     else:
         cohorts = coordinator_cohorts(inst, pool)
-    say(f"start: {plan_key(inst, cohorts)[0]} placed by the {STARTS[place]} construction")
+    say(said("start: {placed} placed by the {name} construction",
+             placed=plan_key(inst, cohorts)[0], name=said(STARTS[place])))
     options = replace(options, seed=options.seed + 7_919 * place)
     return search_series(inst, cohorts, options, say, ceiling, pool, race=(race, place))
 
@@ -149,7 +152,7 @@ def _solve_by_series(
         if receive.poll(None if options.deadline is None else time_left(options) + 1):
             found.append(receive.recv())
         else:
-            say("the second search ran out of time")
+            say(said("the second search ran out of time"))
         second.terminate()
         second.join()
     best = race.leader() if len(found) == len(STARTS) else 0
@@ -157,12 +160,14 @@ def _solve_by_series(
         keys = [plan_key(inst, cohorts, every_level=True) for cohorts in found]
         best = max(range(len(found)), key=lambda n: (keys[n], -n))
     if best:
-        say(f"the search from the {STARTS[best]} construction found the better plan")
+        say(said("the search from the {name} construction found the better plan",
+                 name=said(STARTS[best])))
     cohorts = found[best]
     values = {lvl.name: level_value(inst, lvl, cohorts) for lvl in objective_levels(inst)}
     optimal = {name: False for name in values}
     optimal["placed"] = values["placed"] >= ceiling
-    say(f"{values['placed']} of {len(inst.participants)} placed in {len(cohorts)} cohorts")
+    say(said("{placed} of {total} placed in {cohorts} cohorts", placed=values["placed"],
+             total=len(inst.participants), cohorts=len(cohorts)))
     return Schedule(cohorts=tuple(cohorts), unplaced=(), objective=values, optimal=optimal,
                     runtime=time.monotonic() - started)
 
@@ -175,9 +180,13 @@ def _polish(inst: Instance, schedule: Schedule, say: Progress) -> Schedule:
     values = {lvl.name: level_value(inst, lvl, cohorts) for lvl in objective_levels(inst)}
     if values == schedule.objective:
         return schedule
-    say("polished: " + ", ".join(
-        f"{name} {schedule.objective.get(name)} -> {value}"
-        for name, value in values.items() if value != schedule.objective.get(name)))
+    changed = [said("{level} {before} -> {after}", level=said(name),
+                    before=schedule.objective.get(name), after=value)
+               for name, value in values.items() if value != schedule.objective.get(name)]
+    levels = changed[0]
+    for more in changed[1:]:
+        levels = said("{first}, {then}", first=levels, then=more)
+    say(said("polished: {levels}", levels=levels))
     return replace(schedule, cohorts=tuple(cohorts), objective=values)
 
 
@@ -228,7 +237,7 @@ def _solve_portfolio(
 
     best = max(range(len(found)), key=lambda n: (key(found[n]), -n))
     if best:
-        say(f"the search with seed {seeds[best]} found the better plan")
+        say(said("the search with seed {seed} found the better plan", seed=seeds[best]))
     chosen = found[best]
     # a level is proven when any search proved it (all keep the levels before it equal)
     optimal = dict(chosen.optimal)
