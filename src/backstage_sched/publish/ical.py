@@ -513,12 +513,11 @@ def _properties(event: bytes) -> tuple[list[tuple[str, bytes]], bytes]:
     return found, b"\r\n".join(lines[i:])
 
 
-def _adding(base: bytes, extra: Event) -> bytes:
-    """``base`` (a rendered VEVENT) with the properties of ``extra`` added, in the
-    order icalendar writes them; each content line is folded on its own, so the
-    bytes are those of the event built with all of them."""
+def _adding(base: bytes, more: list[tuple[str, bytes]]) -> bytes:
+    """``base`` (a rendered VEVENT) with the properties ``more`` (rendered, split by
+    :func:`_properties`) added, in the order icalendar writes them; each content line
+    is folded on its own, so the bytes are those of the event built with all of them."""
     props, rest = _properties(base)
-    more, _ = _properties(extra.to_ical())
     by_name: dict[str, list[bytes]] = {}
     for name, block in [*props, *more]:
         by_name.setdefault(name, []).append(block)
@@ -564,20 +563,34 @@ def invite(
     With ``organizer_email`` the coordinator organises and the facilitator
     attends as CHAIR (accepted); otherwise the facilitator organises.
     """
-    people = []
+    people: list[tuple[str, str, bool]] = []  # (name, email, chair or absent)
     for pid in _sorted_members(program, cohort.members):
         name, _, email = _person(program, pid)
-        people.append(_member(name, email, absent=pid in session.absent))
+        people.append((name, email, pid in session.absent))
+    chair = None
     if program.organizer_email:
         f = program.facilitator(cohort.leader(session))
-        people.append(_chair(f.name, f.email))
+        chair = (f.name, f.email)
     # the session's feed event, rendered once, with the attendees and status added
-    extra = Event()
-    for person in people:
-        extra.add("attendee", person)
-    extra.add("status", "CONFIRMED")
+    # (rendered once for every session with the same people)
     base = _Rendered.of(program, plan, stamp).event(cohort, session)
-    return _calendar_bytes(program, "REQUEST", [_adding(base, extra)], None)
+    return _calendar_bytes(program, "REQUEST", [_adding(base, _invited(tuple(people), chair))],
+                           None)
+
+
+@lru_cache(maxsize=1024)
+def _invited(members: tuple[tuple[str, str, bool], ...], chair: tuple[str, str] | None
+             ) -> list[tuple[str, bytes]]:
+    """The ATTENDEE and STATUS lines of an invitation to ``members`` (name, e-mail,
+    absent) and the ``chair``, rendered and split (:func:`_properties`); not to be
+    changed (the list is shared)."""
+    extra = Event()
+    for name, email, absent in members:
+        extra.add("attendee", _member(name, email, absent=absent))
+    if chair is not None:
+        extra.add("attendee", _chair(*chair))
+    extra.add("status", "CONFIRMED")
+    return _properties(extra.to_ical())[0]
 
 
 def cancel(
