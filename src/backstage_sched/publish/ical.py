@@ -478,19 +478,35 @@ def _head(method: str) -> bytes:
 
 def _calendar_name(name: str) -> bytes:
     """The X-WR-CALNAME content line: it comes last of the calendar's properties."""
+    return _calendar_names([name])[name]
+
+
+def _calendar_names(names: list[str]) -> dict[str, bytes]:
+    """The X-WR-CALNAME content lines of ``names``, rendered in one calendar (one
+    content line each, folded on its own: the line a calendar of its own would hold)."""
     cal = Calendar()
-    cal.add("x-wr-calname", vText(name))  # an X- property is not escaped unless typed
+    for name in names:
+        cal.add("x-wr-calname", vText(name))  # an X- property is not escaped unless typed
     data = cal.to_ical()
     assert data.startswith(_BEGIN) and data.endswith(_END)
-    return data[len(_BEGIN): -len(_END)]
+    lines = data[len(_BEGIN): -len(_END)].split(b"\r\n")[:-1]
+    out: list[bytes] = []
+    for line in lines:
+        if line.startswith(b" "):  # a fold goes on with the line before
+            out[-1] += line + b"\r\n"
+        else:
+            out.append(line + b"\r\n")
+    assert len(out) == len(names)
+    return dict(zip(names, out, strict=True))
 
 
 def _calendar_bytes(program: Program, method: str, events: Iterable[bytes],
-                    name: str | None) -> bytes:
+                    name: str | None, named: bytes | None = None) -> bytes:
     """A VCALENDAR from events already rendered: every content line is folded on its
     own and the properties keep icalendar's order, so the bytes are those of the
-    calendar built as a whole."""
-    named = _calendar_name(name) if name else b""
+    calendar built as a whole. ``named``: the name's line, rendered already."""
+    if named is None:
+        named = _calendar_name(name) if name else b""
     return b"".join([_head(method), named, _vtimezone_bytes(program.timezone), *events, _END])
 
 
@@ -510,6 +526,8 @@ class _Rendered:
         self.program, self.plan, self.stamp = program, plan, stamp
         self.events: dict[tuple[str, int], bytes] = {}
         self.told: dict[tuple[str, int], _Said] = {}
+        self.digests: dict[tuple[str, int], str] = {}
+        self.names: dict[str, bytes] = {}  # calendar name -> its line, rendered together
         self._people: dict[str, list[tuple[Cohort, Session]]] | None = None
 
     @classmethod
@@ -538,6 +556,15 @@ class _Rendered:
         if said is None:
             said = self.told[key] = _said(self.program, cohort, session)
         return said
+
+    def digest(self, cohort: Cohort, session: Session) -> str:
+        """A digest of :meth:`said` (worked out once)."""
+        key = (cohort.id, session.index)
+        found = self.digests.get(key)
+        if found is None:
+            text = repr(self.said(cohort, session)).encode("utf-8")
+            found = self.digests[key] = hashlib.sha256(text).hexdigest()
+        return found
 
     def event(self, cohort: Cohort, session: Session) -> bytes:
         key = (cohort.id, session.index)
@@ -605,7 +632,7 @@ def _person_parts(program: Program, rendered: _Rendered, person_id: str
 def _feed(program: Program, rendered: _Rendered, name: str,
           pairs: list[tuple[Cohort, Session]]) -> bytes:
     events = [rendered.event(c, s) for c, s in pairs]
-    return _calendar_bytes(program, "PUBLISH", events, name)
+    return _calendar_bytes(program, "PUBLISH", events, name, rendered.names.get(name))
 
 
 def cohort_feed(program: Program, plan: Plan, cohort: Cohort, stamp: datetime) -> bytes:
@@ -754,19 +781,26 @@ RENDER = _render_version()
 """Recorded with the content keys: keys of another version are never trusted."""
 
 
+@lru_cache(maxsize=16)
+def _zone_digest(tzid: str) -> str:
+    return hashlib.sha256(_vtimezone_bytes(tzid)).hexdigest()
+
+
 def _content_key(program: Program, what: tuple[object, ...]) -> str:
-    text = repr((RENDER, program.timezone, _vtimezone_bytes(program.timezone), what))
+    text = repr((RENDER, program.timezone, _zone_digest(program.timezone), what))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def _feed_key(program: Program, rendered: _Rendered, name: str,
               pairs: list[tuple[Cohort, Session]]) -> str:
-    return _content_key(program, ("PUBLISH", name, tuple(rendered.said(c, s) for c, s in pairs)))
+    """What each event says, by digest (:meth:`_Rendered.digest`), and the name."""
+    return _content_key(program, ("PUBLISH", name,
+                                  tuple(rendered.digest(c, s) for c, s in pairs)))
 
 
 def _invite_key(program: Program, rendered: _Rendered, cohort: Cohort, session: Session) -> str:
-    said = rendered.said(cohort, session)
-    return _content_key(program, ("REQUEST", said, _invite_parts(program, cohort, session)))
+    return _content_key(program, ("REQUEST", rendered.digest(cohort, session),
+                                  _invite_parts(program, cohort, session)))
 
 
 @lru_cache(maxsize=16)
@@ -865,6 +899,13 @@ def write_calendars(program: Program, plan: Plan, out_dir: Path, stamp: datetime
     for sub in ("cohorts", "people", "invites"):
         (out_dir / sub).mkdir(parents=True, exist_ok=True)
     people: set[str] = {f.id for f in program.facilitators}
+    for cohort in plan.cohorts:
+        people.update(cohort.members)
+        people.update(cohort.leaders())
+    feeds = [_cohort_parts(program, c) for c in sorted(plan.cohorts, key=lambda c: c.id)]
+    feeds += [_person_parts(program, rendered, pid) for pid in sorted(people)]
+    rendered.names.update(_calendar_names([title for title, _ in feeds
+                                           if title not in rendered.names]))
     for cohort in sorted(plan.cohorts, key=lambda c: c.id):
         name = _file_name(cohort.id)
         title, pairs = _cohort_parts(program, cohort)
@@ -875,8 +916,6 @@ def write_calendars(program: Program, plan: Plan, out_dir: Path, stamp: datetime
             put(f"invites/{name}/{session.index}.ics",
                 _invite_key(program, rendered, cohort, session),
                 lambda c=cohort, s=session: invite(program, plan, c, s, stamp))  # type: ignore[misc]
-        people.update(cohort.members)
-        people.update(cohort.leaders())
     for pid in sorted(people):
         title, pairs = _person_parts(program, rendered, pid)
         put(feed_path(pid), _feed_key(program, rendered, title, pairs),
