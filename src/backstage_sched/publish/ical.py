@@ -619,13 +619,16 @@ def _cohort_parts(program: Program, cohort: Cohort) -> tuple[str, list[tuple[Coh
 def _person_parts(program: Program, rendered: _Rendered, person_id: str
                   ) -> tuple[str, list[tuple[Cohort, Session]]]:
     """The calendar name and the sessions of a person's own feed (KeyError: unknown)."""
-    names = [p.name for p in program.participants if p.id == person_id]
-    names += [f.name for f in program.facilitators if f.id == person_id]
-    if not names:
-        raise KeyError(person_id)
+    try:
+        person = program.participant(person_id).name
+    except KeyError:
+        leader = next((f for f in program.facilitators if f.id == person_id), None)
+        if leader is None:
+            raise
+        person = leader.name
     pairs = sorted(rendered.sessions_of(person_id),
                    key=lambda cs: (_local(program, cs[1].start), cs[1].uid))
-    name = words(program)._("{program} — {person}").format(program=program.name, person=names[0])
+    name = words(program)._("{program} — {person}").format(program=program.name, person=person)
     return name, pairs
 
 
@@ -902,13 +905,14 @@ def write_calendars(program: Program, plan: Plan, out_dir: Path, stamp: datetime
     for cohort in plan.cohorts:
         people.update(cohort.members)
         people.update(cohort.leaders())
-    feeds = [_cohort_parts(program, c) for c in sorted(plan.cohorts, key=lambda c: c.id)]
-    feeds += [_person_parts(program, rendered, pid) for pid in sorted(people)]
-    rendered.names.update(_calendar_names([title for title, _ in feeds
-                                           if title not in rendered.names]))
-    for cohort in sorted(plan.cohorts, key=lambda c: c.id):
+    cohorts = sorted(plan.cohorts, key=lambda c: c.id)
+    feeds = {c.id: _cohort_parts(program, c) for c in cohorts}
+    own = {pid: _person_parts(program, rendered, pid) for pid in sorted(people)}
+    rendered.names.update(_calendar_names([
+        title for title, _ in [*feeds.values(), *own.values()] if title not in rendered.names]))
+    for cohort in cohorts:
         name = _file_name(cohort.id)
-        title, pairs = _cohort_parts(program, cohort)
+        title, pairs = feeds[cohort.id]
         put(f"cohorts/{name}.ics", _feed_key(program, rendered, title, pairs),
             lambda t=title, p=pairs: _feed(program, rendered, t, p))  # type: ignore[misc]
         (out_dir / "invites" / name).mkdir(parents=True, exist_ok=True)
@@ -916,8 +920,7 @@ def write_calendars(program: Program, plan: Plan, out_dir: Path, stamp: datetime
             put(f"invites/{name}/{session.index}.ics",
                 _invite_key(program, rendered, cohort, session),
                 lambda c=cohort, s=session: invite(program, plan, c, s, stamp))  # type: ignore[misc]
-    for pid in sorted(people):
-        title, pairs = _person_parts(program, rendered, pid)
+    for pid, (title, pairs) in own.items():
         put(feed_path(pid), _feed_key(program, rendered, title, pairs),
             lambda t=title, p=pairs: _feed(program, rendered, t, p))  # type: ignore[misc]
     return {"render": RENDER, "stamp": line.decode("ascii"), "files": files}
