@@ -70,6 +70,7 @@ def fill_sheet(
     the columns ``money_columns`` (0-based) with the number format ``money``.
     Columns get a width that fits their text.
     """
+    from openpyxl.cell.cell import ERROR_CODES
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -98,10 +99,13 @@ def fill_sheet(
                 widths.append(width)
         sheet.append(values)
         widest = max(widest, len(values))
-        for c in range(1, widest + 1):
-            cell = sheet.cell(row=r, column=c)
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # openpyxl takes a text starting with = for a formula
+        for c in range(len(values) + 1, widest + 1):
+            sheet.cell(row=r, column=c)  # the row's empty cells, as sheet[r] makes them
+        for c, value in enumerate(values, start=1):
+            # openpyxl takes a text starting with = for a formula (and #N/A and the
+            # like for an error): text stays text; other texts are text already
+            if isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES):
+                sheet.cell(row=r, column=c).data_type = "s"
         for c in money_columns:
             cell = sheet.cell(row=r, column=c + 1)
             if styled is None:
