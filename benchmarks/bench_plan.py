@@ -538,8 +538,8 @@ def _best_yardstick(r: dict[str, Any]) -> int:
 
 def print_table(results: list[dict[str, Any]], effort: float) -> None:
     headers = [
-        "program", "size", "wall s", "peak MB", "placed", "bound", "gap", "first-fit",
-        "coord.", "vs best", "avoid", "ff avoid", "coord. avoid", "irreg. cohorts",
+        "program", "size", "wall s", "solve s", "write s", "peak MB", "placed", "bound", "gap",
+        "first-fit", "coord.", "vs best", "avoid", "ff avoid", "coord. avoid", "irreg. cohorts",
         "coord. irreg.", "cohorts", "optimal", "status",
     ]
     rows = []
@@ -547,13 +547,15 @@ def print_table(results: list[dict[str, Any]], effort: float) -> None:
         problems = failures(r)
         if "error" in r:
             rows.append([label(r), r.get("size", "?"),
-                         f"{r.get('wall_s', math.nan):.1f}",
+                         f"{r.get('wall_s', math.nan):.1f}", "-", "-",
                          f"{r.get('peak_rss_mb', math.nan):.0f}"] + ["-"] * 13 + ["FAIL"])
             continue
         rows.append([
             label(r),
             r["size"],
             f"{r['wall_s']:.1f}",
+            f"{r['plan_s']:.1f}",
+            f"{r['write_s']:.2f}",
             f"{r['peak_rss_mb']:.0f}",
             f"{r['placed']}/{r['total']}",
             str(r["bound"]),
@@ -587,9 +589,11 @@ def print_table(results: list[dict[str, Any]], effort: float) -> None:
                              no_wrap=True)
         for row in rows:
             table.add_row(*row)
-        Console(width=max(200, os.get_terminal_size(0).columns if sys.stdin.isatty() else 200)
+        Console(width=max(230, os.get_terminal_size(0).columns if sys.stdin.isatty() else 230)
                 ).print(table)
-    print("program: generator variant, or folder of benchmarks/programs/; bound: the plan's"
+    print("program: generator variant, or folder of benchmarks/programs/; solve s: plan_program"
+          " (solve, repair, verify); write s: write_plan_dir (the whole plan folder);"
+          " bound: the plan's"
           " proven placed_bound (or the runner's own, when lower); gap: (bound - placed) /"
           " bound; first-fit: the best first-fit yardstick of three orders; coord.: the"
           " coordinator's method (dates first); vs best: placed minus the better"

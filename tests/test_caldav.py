@@ -23,8 +23,10 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
@@ -509,3 +511,121 @@ def test_the_server_keeps_location_link_reminders_and_the_chair(
         chairs = [a for a in event["ATTENDEE"] if a.params["ROLE"] == "CHAIR"]
         assert [(str(a), a.params["PARTSTAT"]) for a in chairs] == [
             ("mailto:frida@backstage.example", "ACCEPTED")]
+
+
+# ---------------------------------------------------------------------------
+# The whole life of a program, as each person's calendar lives it (issue 20 item 7)
+
+
+def _client_files(server: Server, path: str, msg: EmailMessage) -> str:
+    """What a calendar client does with one e-mail in the calendar at ``path``; returns
+    the kind of e-mail (for the counts).
+
+    A letter or a summary is no calendar object: nothing is stored. An invitation
+    or an update is filed under its UID (without METHOD, RFC 4791 §4.1) unless the
+    stored one has a higher SEQUENCE; a cancellation removes its UID; a feed
+    (PUBLISH) is imported event by event, as Outlook and Thunderbird import one: it
+    adds and updates, it removes nothing, so a cancelled session must come as a
+    CANCEL to leave the calendar.
+    """
+    parts = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+    if not parts:
+        assert not any("BEGIN:VCALENDAR" in str(p.get_payload(decode=True) or b"")
+                       for p in msg.walk() if not p.is_multipart())
+        return "no calendar"
+    (part,) = parts
+    cal = icalendar.Calendar.from_ical(part.get_payload(decode=True))
+    method = str(cal["METHOD"])
+    zones = cal.walk("VTIMEZONE")
+    for event in cal.walk("VEVENT"):
+        uid = str(event["UID"])
+        href = f"{path}{uid}.ics"
+        if method == "CANCEL":
+            status, _ = server.request("DELETE", href)
+            assert status in (200, 204, 404), (href, status)
+            continue
+        status, body = server.request("GET", href)
+        if status == 200:
+            (stored,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
+            if int(stored.get("SEQUENCE", 0)) > int(event.get("SEQUENCE", 0)):
+                continue  # an older version arriving late changes nothing
+        one = icalendar.Calendar()
+        for key in ("VERSION", "PRODID", "CALSCALE"):
+            one.add(key, cal[key])
+        for zone in zones:
+            one.add_component(zone)
+        one.add_component(event)
+        _put(server, href, one.to_ical())
+    return method
+
+
+@pytest.mark.parametrize("organizer", [True, False], ids=["coordinator", "facilitator"])
+def test_a_chain_of_changes_leaves_every_calendar_right(
+    server: Server, tmp_path: Path, organizer: bool
+) -> None:
+    """plan → send → transfer → send → fill → send → absent → send → cancel-cohort →
+    send through aiosmtpd; every e-mail is filed by its recipient's calendar client
+    in their own Radicale calendar. At the end each calendar, the facilitator's too,
+    holds exactly the sessions the last plan gives that person, at the plan's instants,
+    and nothing of the cancelled cohort."""
+    from smtp_server import running
+    from test_mail_chain import LATE, TODAY, _program, _with_a_late_registration
+
+    planned = tmp_path / "planned"
+    assert main(["plan", str(_program(tmp_path, organizer)), "--out", str(planned), "-q"]) == 0
+    v1 = _with_a_late_registration(planned, tmp_path / "v1")
+    first = json.loads((v1 / "plan.json").read_text(encoding="utf-8"))
+    c01, c02 = first["cohorts"][:2]
+    steps = [
+        ["transfer", "--from", c01["members"][2], "--to", "n13", "--name", "Nils Nyström",
+         "--email", "nils.nystrom@nordvik.example"],
+        ["fill"],
+        ["absent", c02["sessions"][2]["case_owner"], "--session", "3"],
+        ["cancel-cohort", c01["id"], "--reason", "kursledaren är sjuk"],
+    ]
+    scenario = "life-" + ("coordinator" if organizer else "facilitator")
+    calendars: dict[str, str] = {}  # e-mail address -> its collection
+    kinds: Counter[str] = Counter()
+    folders = [v1]
+    with running() as smtp:
+        for n, step in enumerate([None, *steps], start=1):
+            if step is not None:
+                new = tmp_path / f"v{n}"
+                assert main([step[0], str(folders[-1]), *step[1:], "--today", TODAY,
+                             "--out", str(new)]) == 0
+                folders.append(new)
+            before = len(smtp.received())
+            assert main(["send", str(folders[-1]), "--smtp", f"127.0.0.1:{smtp.port}",
+                         "--from", "Backstage <backstage@nordvik.example>", "-q"]) == 0
+            for rcpt, msg in smtp.received()[before:]:
+                if rcpt not in calendars:
+                    calendars[rcpt] = f"/{USER}/{scenario}-{len(calendars):02d}/"
+                    _mkcalendar(server, calendars[rcpt])
+                kinds[_client_files(server, calendars[rcpt], msg)] += 1
+    assert kinds["no calendar"] and kinds["CANCEL"] and kinds["REQUEST"]  # letters, summaries
+    assert bool(kinds["PUBLISH"]) is not organizer  # the facilitator's feed, without one
+    last = json.loads((folders[-1] / "plan.json").read_text(encoding="utf-8"))
+    program = json.loads((folders[-1] / "input.json").read_text(encoding="utf-8"))
+    email = {p["id"]: p["email"] for p in program["participants"]}
+    email |= {f["id"]: f["email"] for f in program["facilitators"]}
+    want: dict[str, dict[str, tuple[str, str]]] = {address: {} for address in calendars}
+    for cohort in last["cohorts"]:
+        for s in cohort["sessions"]:
+            for pid in {*cohort["members"], s.get("facilitator") or cohort["facilitator"]}:
+                want[email[pid]][s["uid"]] = (_stamp(s["start"]), _stamp(s["end"]))
+    gone = {s["uid"] for s in c01["sessions"]}
+    assert email[LATE[0]] in calendars and email["n13"] in calendars
+    for address, path in calendars.items():
+        got = {}
+        for href in _members(server, path):
+            status, body = server.request("GET", href)
+            assert status == 200
+            (event,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
+            assert str(event.get("STATUS", "CONFIRMED")) != "CANCELLED", (address, href)
+            got[str(event["UID"])] = (
+                event["DTSTART"].dt.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"),
+                event["DTEND"].dt.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
+        assert got == want[address], address
+        assert not set(got) & gone, address
+    lena = email[c02["facilitator"]]
+    assert want[lena] and set(want[lena]) == {s["uid"] for s in last["cohorts"][0]["sessions"]}

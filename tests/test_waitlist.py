@@ -158,3 +158,19 @@ def test_fill_dry_run_writes_nothing(late, tmp_path: Path) -> None:
     assert not out.exists() and sorted(p.name for p in folder.rglob("*")) == before
     assert main(["fill", str(folder), "--today", BEFORE.isoformat(), "--out", str(out)]) == 0
     assert (out / "plan.json").exists()
+
+
+def test_the_neighbourhood_without_rooms_is_the_facilitators_cohorts(late) -> None:
+    """No venue is no shared room: a cohort without one does not pull in every other
+    cohort (which made the waiting list check the whole plan for each proposal)."""
+    from backstage_sched.solver.join import neighbourhood
+
+    program, plan = late
+    first, second = plan.cohorts[:2]
+    assert first.venue is None and all(s.venue is None for s in first.sessions)
+    other = replace(program.facilitators[0], id="f-other", name="Annan Ledare",
+                    email="annan@example.org")
+    program = program.replace(facilitators=(*program.facilitators, other))
+    plan = replace(plan, cohorts=(first, replace(second, facilitator="f-other"),
+                                  *plan.cohorts[2:]))
+    assert [c.id for c in neighbourhood(program, plan, first.id).cohorts] == [first.id]

@@ -44,7 +44,7 @@ from zoneinfo import ZoneInfo
 from ..domain import Program
 from ..i18n import Language
 from ..plan import Cohort, Plan, Session
-from .ical import cancel, feed_path, person_feed, words
+from .ical import cancel, feed_path, person_feed, person_feed_key, words
 from .letters import Letter, facilitator_letter, participant_letter
 
 OUTBOX = "outbox.json"
@@ -461,6 +461,9 @@ def _changed_feeds(
         led = f.id in known and _leads(old_plan, f.id)
         if not (led or _leads(plan, f.id)):
             continue
+        if led and (person_feed_key(program, plan, f.id, stamp)
+                    == person_feed_key(old_program, old_plan, f.id, stamp)):
+            continue  # the same content key: the same bytes, nothing rendered to see it
         data = person_feed(program, plan, f.id, stamp)
         if led and data == person_feed(old_program, old_plan, f.id, stamp):
             continue

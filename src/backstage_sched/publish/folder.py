@@ -22,8 +22,8 @@ from .attendance import attendance_csv
 from .changes import CHANGES, OUTBOX, Outbox, first_outbox
 from .costs import costs_csv, costs_excel_csv
 from .groups import GROUPS_XLSX, groups_xlsx
-from .history import MANIFEST, SENT, previous_link, sent_keys, was_sent
-from .ical import write_calendars
+from .history import MANIFEST, SENT, previous_link, read_manifest, sent_keys, was_sent
+from .ical import CalendarReuse, write_calendars
 from .invoices import INVOICES_CSV, INVOICES_XLSX, invoices_csv, invoices_xlsx
 from .overview import overview_html
 from .replies_log import REPLIES, RepliesLog, read_replies_log
@@ -36,6 +36,9 @@ the files it lists (and what a dry-run ``send`` adds: ``sent-eml/``) and
 nothing was sent from it (no ``sent.json``). Any other non-empty folder is the
 user's, or history, and is refused."""
 _SEND_FILES = re.compile(r"sent\.json|\.sent-[^/]*\.json|sent-eml(/.*)?")
+CALENDARS = "calendars"
+"""The manifest's record of the calendar files: their content keys and digests, so the
+next folder of the chain copies what did not change (:class:`~.ical.CalendarReuse`)."""
 
 
 def default_stamp(program: Program) -> datetime:
@@ -89,7 +92,9 @@ def write_plan_dir(
         (tmp / "plan.json").write_text(plan.to_json(), encoding="utf-8")
         snapshot = json.dumps(program_to_dict(program), indent=2, ensure_ascii=False)
         (tmp / INPUT_SNAPSHOT).write_text(snapshot + "\n", encoding="utf-8")
-        write_calendars(program, plan, tmp, stamp)
+        reuse = None if previous is None else CalendarReuse.of(
+            Path(previous), (read_manifest(Path(previous)) or {}).get(CALENDARS))
+        calendars = write_calendars(program, plan, tmp, stamp, reuse)
         today = stamp.astimezone(ZoneInfo(program.timezone)).date()
         waiting = waiting_list(program, plan, today)
         page = overview_html(program, plan, waiting)
@@ -117,7 +122,7 @@ def write_plan_dir(
         if replies:
             (tmp / REPLIES).write_text(replies.to_json(), encoding="utf-8")
         _write_manifest(tmp, program.id, previous_link(out, None if previous is None
-                                                       else Path(previous)))
+                                                       else Path(previous)), calendars)
         check_out_dir(out)  # the folder may have changed while the solver ran
         _swap(tmp, out)
     except BaseException:
@@ -151,12 +156,14 @@ def _tree(folder: Path) -> list[str]:
     )
 
 
-def _write_manifest(folder: Path, program_id: str, previous: str | None) -> None:
+def _write_manifest(folder: Path, program_id: str, previous: str | None,
+                    calendars: dict[str, object]) -> None:
     files = _tree(folder)
     data: dict[str, object] = {"written_by": "backstage-sched", "program": program_id}
     if previous is not None:
         data["previous"] = previous
     data["files"] = files
+    data[CALENDARS] = calendars
     (folder / MANIFEST).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 

@@ -27,7 +27,7 @@ from .labels import (
     venue_name,
     weekday,
 )
-from .sheets import sheet_title, workbook_bytes
+from .sheets import same_style, sheet_title, workbook_bytes
 
 GROUPS_XLSX = "groups.xlsx"
 _WIDEST = 50
@@ -103,17 +103,23 @@ def _group_sheet(program: Program, cohort: Cohort, lang: Language, sheet: Any) -
         rows.append([str(s.number), weekday(lang, start.date()), numeric_day(lang, start.date()),
                      f"{lang.clock(start)}–{lang.clock(end)}", owner, place])
     widths: dict[int, int] = {}
+    aligned: Any = None  # the first table cell; the others copy its style
     for r, row in enumerate(rows, start=1):
         for c, text in enumerate(row, start=1):
             cell = sheet.cell(row=r, column=c, value=text)
             cell.data_type = "s"  # text, never a formula
             if len(row) > 1:  # a table's cell (the title lines run wide, unwrapped)
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
+                if aligned is None:
+                    cell.alignment = Alignment(vertical="top", wrap_text=True)
+                    aligned = cell
+                else:
+                    same_style(cell, aligned)
                 widths[c] = max(widths.get(c, 0), len(text))
     sheet["A1"].font = Font(bold=True, size=14)
+    strong = Font(bold=True)
     for r in bold:
         for cell in sheet[r]:
-            cell.font = Font(bold=True)
+            cell.font = strong
     from openpyxl.utils import get_column_letter
     for c, width in widths.items():
         sheet.column_dimensions[get_column_letter(c)].width = min(width + 2, _WIDEST)

@@ -17,8 +17,9 @@ names never change.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -37,6 +38,7 @@ from icalendar import (
     TimezoneStandard,
     vCalAddress,
 )
+from icalendar import __version__ as icalendar_version
 from icalendar.caselessdict import canonsort_keys
 from icalendar.prop import vText
 
@@ -344,15 +346,6 @@ def _description(program: Program, cohort: Cohort, session: Session) -> str:
     return "\n".join(lines)
 
 
-def _organizer(program: Program, cohort: Cohort, session: Session) -> vCalAddress:
-    """The coordinator's mailbox when the program names one, else the session's
-    facilitator."""
-    if program.organizer_email:
-        return vCalAddress.new(program.organizer_email, cn=program.organizer_name)
-    f = program.facilitator(cohort.leader(session))
-    return vCalAddress.new(f.email, cn=f.name)
-
-
 def _chair(name: str, email: str) -> vCalAddress:
     """The facilitator as an attendee who leads the session and has accepted it."""
     return vCalAddress.new(email, cn=name, cutype="INDIVIDUAL", role="CHAIR",
@@ -371,13 +364,78 @@ def _member(name: str, email: str, reply: bool = True, absent: bool = False) -> 
     return vCalAddress.new(email, cn=name, cutype="INDIVIDUAL", role="REQ-PARTICIPANT")
 
 
-def _alarms(program: Program, text: str) -> list[Alarm]:
-    """One DISPLAY reminder per ``reminder_minutes`` value, earliest first."""
+def _reminders(program: Program, text: str) -> tuple[tuple[int, str], ...]:
+    """``(minutes before, message)`` of each DISPLAY reminder, earliest first."""
     message = words(program)._("Reminder: {summary}").format(summary=text)
-    return [
-        Alarm.new_display(description=message, trigger=-timedelta(minutes=minutes))
-        for minutes in sorted(program.reminder_minutes, reverse=True)
-    ]
+    return tuple((minutes, message) for minutes in sorted(program.reminder_minutes, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Said:
+    """Everything a session's VEVENT says but its DTSTAMP: the event's bytes are a
+    function of this, the stamp and what is added to it (attendees, status)."""
+
+    uid: str
+    sequence: int
+    start: datetime
+    end: datetime
+    summary: str
+    description: str
+    location: str
+    url: str | None
+    organizer: tuple[str, str | None]  # (e-mail, name)
+    reminders: tuple[tuple[int, str], ...]
+
+
+def _said(program: Program, cohort: Cohort, session: Session) -> _Said:
+    title = summary(program, cohort, session)
+    if program.organizer_email:
+        organizer = (program.organizer_email, program.organizer_name)
+    else:
+        f = program.facilitator(cohort.leader(session))
+        organizer = (f.email, f.name)
+    return _Said(
+        uid=session.uid,
+        sequence=session.sequence,
+        start=_local(program, session.start),
+        end=_local(program, session.end),
+        summary=title,
+        description=_description(program, cohort, session),
+        location=location(program, cohort, session),
+        url=online_url(program, cohort, session),
+        organizer=organizer,
+        reminders=_reminders(program, title),
+    )
+
+
+def _render(
+    said: _Said,
+    stamp: datetime,
+    *,
+    attendees: Iterable[vCalAddress] = (),
+    status: str | None = None,
+    alarms: bool = True,
+) -> Event:
+    """The VEVENT of ``said``; ``alarms`` adds its reminders (never in a CANCEL)."""
+    email, name = said.organizer
+    return Event.new(
+        uid=said.uid,
+        sequence=said.sequence,
+        stamp=_utc(stamp),
+        start=said.start,
+        end=said.end,
+        summary=said.summary,
+        description=said.description,
+        location=said.location,
+        url=said.url,
+        organizer=vCalAddress.new(email, cn=name),
+        attendees=list(attendees) or None,
+        status=status,  # type: ignore[arg-type]
+        subcomponents=[
+            Alarm.new_display(description=message, trigger=-timedelta(minutes=minutes))
+            for minutes, message in said.reminders
+        ] if alarms else None,
+    )
 
 
 def _event(
@@ -391,22 +449,8 @@ def _event(
     alarms: bool = True,
 ) -> Event:
     """One VEVENT; ``alarms`` adds the program's reminders (never in a CANCEL)."""
-    title = summary(program, cohort, session)
-    return Event.new(
-        uid=session.uid,
-        sequence=session.sequence,
-        stamp=_utc(stamp),
-        start=_local(program, session.start),
-        end=_local(program, session.end),
-        summary=title,
-        description=_description(program, cohort, session),
-        location=location(program, cohort, session),
-        url=online_url(program, cohort, session),
-        organizer=_organizer(program, cohort, session),
-        attendees=list(attendees) or None,
-        status=status,  # type: ignore[arg-type]
-        subcomponents=_alarms(program, title) if alarms else None,
-    )
+    return _render(_said(program, cohort, session), stamp, attendees=attendees,
+                   status=status, alarms=alarms)
 
 
 _END = b"END:VCALENDAR\r\n"
@@ -435,19 +479,35 @@ def _head(method: str) -> bytes:
 
 def _calendar_name(name: str) -> bytes:
     """The X-WR-CALNAME content line: it comes last of the calendar's properties."""
+    return _calendar_names([name])[name]
+
+
+def _calendar_names(names: list[str]) -> dict[str, bytes]:
+    """The X-WR-CALNAME content lines of ``names``, rendered in one calendar (one
+    content line each, folded on its own: the line a calendar of its own would hold)."""
     cal = Calendar()
-    cal.add("x-wr-calname", vText(name))  # an X- property is not escaped unless typed
+    for name in names:
+        cal.add("x-wr-calname", vText(name))  # an X- property is not escaped unless typed
     data = cal.to_ical()
     assert data.startswith(_BEGIN) and data.endswith(_END)
-    return data[len(_BEGIN): -len(_END)]
+    lines = data[len(_BEGIN): -len(_END)].split(b"\r\n")[:-1]
+    out: list[bytes] = []
+    for line in lines:
+        if line.startswith(b" "):  # a fold goes on with the line before
+            out[-1] += line + b"\r\n"
+        else:
+            out.append(line + b"\r\n")
+    assert len(out) == len(names)
+    return dict(zip(names, out, strict=True))
 
 
 def _calendar_bytes(program: Program, method: str, events: Iterable[bytes],
-                    name: str | None) -> bytes:
+                    name: str | None, named: bytes | None = None) -> bytes:
     """A VCALENDAR from events already rendered: every content line is folded on its
     own and the properties keep icalendar's order, so the bytes are those of the
-    calendar built as a whole."""
-    named = _calendar_name(name) if name else b""
+    calendar built as a whole. ``named``: the name's line, rendered already."""
+    if named is None:
+        named = _calendar_name(name) if name else b""
     return b"".join([_head(method), named, _vtimezone_bytes(program.timezone), *events, _END])
 
 
@@ -466,6 +526,9 @@ class _Rendered:
     def __init__(self, program: Program, plan: Plan, stamp: datetime) -> None:
         self.program, self.plan, self.stamp = program, plan, stamp
         self.events: dict[tuple[str, int], bytes] = {}
+        self.told: dict[tuple[str, int], _Said] = {}
+        self.digests: dict[tuple[str, int], str] = {}
+        self.names: dict[str, bytes] = {}  # calendar name -> its line, rendered together
         self._people: dict[str, list[tuple[Cohort, Session]]] | None = None
 
     @classmethod
@@ -487,11 +550,28 @@ class _Rendered:
                         self._people.setdefault(pid, []).append((c, s))
         return self._people.get(person_id, [])
 
+    def said(self, cohort: Cohort, session: Session) -> _Said:
+        """What the session's event says (worked out once)."""
+        key = (cohort.id, session.index)
+        said = self.told.get(key)
+        if said is None:
+            said = self.told[key] = _said(self.program, cohort, session)
+        return said
+
+    def digest(self, cohort: Cohort, session: Session) -> str:
+        """A digest of :meth:`said` (worked out once)."""
+        key = (cohort.id, session.index)
+        found = self.digests.get(key)
+        if found is None:
+            text = repr(self.said(cohort, session)).encode("utf-8")
+            found = self.digests[key] = hashlib.sha256(text).hexdigest()
+        return found
+
     def event(self, cohort: Cohort, session: Session) -> bytes:
         key = (cohort.id, session.index)
         data = self.events.get(key)
         if data is None:
-            data = _event(self.program, cohort, session, self.stamp).to_ical()
+            data = _render(self.said(cohort, session), self.stamp).to_ical()
             self.events[key] = data
         return data
 
@@ -514,12 +594,11 @@ def _properties(event: bytes) -> tuple[list[tuple[str, bytes]], bytes]:
     return found, b"\r\n".join(lines[i:])
 
 
-def _adding(base: bytes, extra: Event) -> bytes:
-    """``base`` (a rendered VEVENT) with the properties of ``extra`` added, in the
-    order icalendar writes them; each content line is folded on its own, so the
-    bytes are those of the event built with all of them."""
+def _adding(base: bytes, more: list[tuple[str, bytes]]) -> bytes:
+    """``base`` (a rendered VEVENT) with the properties ``more`` (rendered, split by
+    :func:`_properties`) added, in the order icalendar writes them; each content line
+    is folded on its own, so the bytes are those of the event built with all of them."""
     props, rest = _properties(base)
-    more, _ = _properties(extra.to_ical())
     by_name: dict[str, list[bytes]] = {}
     for name, block in [*props, *more]:
         by_name.setdefault(name, []).append(block)
@@ -531,13 +610,38 @@ def _sessions(cohort: Cohort) -> list[Session]:
     return sorted(cohort.sessions, key=lambda s: s.index)
 
 
-def cohort_feed(program: Program, plan: Plan, cohort: Cohort, stamp: datetime) -> bytes:
-    """The cohort's PUBLISH feed: one VEVENT per session, no attendees."""
-    rendered = _Rendered.of(program, plan, stamp)
-    events = [rendered.event(cohort, s) for s in _sessions(cohort)]
+def _cohort_parts(program: Program, cohort: Cohort) -> tuple[str, list[tuple[Cohort, Session]]]:
+    """The calendar name and the sessions of the cohort's feed."""
     name = words(program)._("Backstage {cohort} — {program}").format(
         cohort=cohort.id, program=program.name)
-    return _calendar_bytes(program, "PUBLISH", events, name)
+    return name, [(cohort, s) for s in _sessions(cohort)]
+
+
+def _person_parts(program: Program, rendered: _Rendered, person_id: str
+                  ) -> tuple[str, list[tuple[Cohort, Session]]]:
+    """The calendar name and the sessions of a person's own feed (KeyError: unknown)."""
+    try:
+        person = program.participant(person_id).name
+    except KeyError:
+        leader = next((f for f in program.facilitators if f.id == person_id), None)
+        if leader is None:
+            raise
+        person = leader.name
+    pairs = sorted(rendered.sessions_of(person_id),
+                   key=lambda cs: (_local(program, cs[1].start), cs[1].uid))
+    name = words(program)._("{program} — {person}").format(program=program.name, person=person)
+    return name, pairs
+
+
+def _feed(program: Program, rendered: _Rendered, name: str,
+          pairs: list[tuple[Cohort, Session]]) -> bytes:
+    events = [rendered.event(c, s) for c, s in pairs]
+    return _calendar_bytes(program, "PUBLISH", events, name, rendered.names.get(name))
+
+
+def cohort_feed(program: Program, plan: Plan, cohort: Cohort, stamp: datetime) -> bytes:
+    """The cohort's PUBLISH feed: one VEVENT per session, no attendees."""
+    return _feed(program, _Rendered.of(program, plan, stamp), *_cohort_parts(program, cohort))
 
 
 def person_feed(program: Program, plan: Plan, person_id: str, stamp: datetime) -> bytes:
@@ -545,16 +649,16 @@ def person_feed(program: Program, plan: Plan, person_id: str, stamp: datetime) -
 
     Raises KeyError when ``person_id`` is neither a participant nor a facilitator.
     """
-    names = [p.name for p in program.participants if p.id == person_id]
-    names += [f.name for f in program.facilitators if f.id == person_id]
-    if not names:
-        raise KeyError(person_id)
     rendered = _Rendered.of(program, plan, stamp)
-    pairs = sorted(rendered.sessions_of(person_id),
-                   key=lambda cs: (_local(program, cs[1].start), cs[1].uid))
-    events = [rendered.event(c, s) for c, s in pairs]
-    name = words(program)._("{program} — {person}").format(program=program.name, person=names[0])
-    return _calendar_bytes(program, "PUBLISH", events, name)
+    return _feed(program, rendered, *_person_parts(program, rendered, person_id))
+
+
+def person_feed_key(program: Program, plan: Plan, person_id: str, stamp: datetime) -> str:
+    """The content key of :func:`person_feed` (see :func:`write_calendars`): two feeds
+    with the same key and stamp have the same bytes. Nothing is rendered."""
+    rendered = _Rendered.of(program, plan, stamp)
+    name, pairs = _person_parts(program, rendered, person_id)
+    return _feed_key(program, rendered, name, pairs)
 
 
 def invite(
@@ -565,20 +669,41 @@ def invite(
     With ``organizer_email`` the coordinator organises and the facilitator
     attends as CHAIR (accepted); otherwise the facilitator organises.
     """
-    people = []
+    # the session's feed event, rendered once, with the attendees and status added
+    # (rendered once for every session with the same people)
+    base = _Rendered.of(program, plan, stamp).event(cohort, session)
+    extra = _invited(*_invite_parts(program, cohort, session))
+    return _calendar_bytes(program, "REQUEST", [_adding(base, extra)], None)
+
+
+def _invite_parts(program: Program, cohort: Cohort, session: Session
+                  ) -> tuple[tuple[tuple[str, str, bool], ...], tuple[str, str] | None]:
+    """The members (name, e-mail, absent) and the chair (name, e-mail) an invitation
+    adds to the session's event."""
+    people: list[tuple[str, str, bool]] = []
     for pid in _sorted_members(program, cohort.members):
         name, _, email = _person(program, pid)
-        people.append(_member(name, email, absent=pid in session.absent))
+        people.append((name, email, pid in session.absent))
+    chair = None
     if program.organizer_email:
         f = program.facilitator(cohort.leader(session))
-        people.append(_chair(f.name, f.email))
-    # the session's feed event, rendered once, with the attendees and status added
+        chair = (f.name, f.email)
+    return tuple(people), chair
+
+
+@lru_cache(maxsize=1024)
+def _invited(members: tuple[tuple[str, str, bool], ...], chair: tuple[str, str] | None
+             ) -> list[tuple[str, bytes]]:
+    """The ATTENDEE and STATUS lines of an invitation to ``members`` (name, e-mail,
+    absent) and the ``chair``, rendered and split (:func:`_properties`); not to be
+    changed (the list is shared)."""
     extra = Event()
-    for person in people:
-        extra.add("attendee", person)
+    for name, email, absent in members:
+        extra.add("attendee", _member(name, email, absent=absent))
+    if chair is not None:
+        extra.add("attendee", _chair(*chair))
     extra.add("status", "CONFIRMED")
-    base = _Rendered.of(program, plan, stamp).event(cohort, session)
-    return _calendar_bytes(program, "REQUEST", [_adding(base, extra)], None)
+    return _properties(extra.to_ical())[0]
 
 
 def cancel(
@@ -643,28 +768,160 @@ def feed_path(person_id: str) -> str:
     return f"people/{_file_name(person_id)}.ics"
 
 
-def write_calendars(program: Program, plan: Plan, out_dir: Path, stamp: datetime) -> None:
+# ---------------------------------------------------------------------------
+# Writing the files, copying what an earlier folder already holds
+
+
+def _render_version() -> str:
+    """What the bytes depend on besides the content: icalendar and this module."""
+    try:
+        source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    except OSError:  # no source to read (a frozen build): the package version
+        from .._version import __version__ as source
+    return f"icalendar {icalendar_version}; ical.py {source}"
+
+
+RENDER = _render_version()
+"""Recorded with the content keys: keys of another version are never trusted."""
+
+
+@lru_cache(maxsize=16)
+def _zone_digest(tzid: str) -> str:
+    return hashlib.sha256(_vtimezone_bytes(tzid)).hexdigest()
+
+
+def _content_key(program: Program, what: tuple[object, ...]) -> str:
+    text = repr((RENDER, program.timezone, _zone_digest(program.timezone), what))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _feed_key(program: Program, rendered: _Rendered, name: str,
+              pairs: list[tuple[Cohort, Session]]) -> str:
+    """What each event says, by digest (:meth:`_Rendered.digest`), and the name."""
+    return _content_key(program, ("PUBLISH", name,
+                                  tuple(rendered.digest(c, s) for c, s in pairs)))
+
+
+def _invite_key(program: Program, rendered: _Rendered, cohort: Cohort, session: Session) -> str:
+    return _content_key(program, ("REQUEST", rendered.digest(cohort, session),
+                                  _invite_parts(program, cohort, session)))
+
+
+@lru_cache(maxsize=16)
+def stamp_line(stamp: datetime) -> bytes:
+    """The DTSTAMP content line (without its CRLF) of events written with ``stamp``."""
+    event = Event()
+    event.add("dtstamp", _utc(stamp))
+    lines = event.to_ical().split(b"\r\n")
+    return next(line for line in lines if line.startswith(b"DTSTAMP"))
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+@dataclass
+class CalendarReuse:
+    """The calendar files of an earlier plan folder, to be copied where a new one
+    would render the same content (SPEC §4: a change is written in time
+    proportional to what changed).
+
+    The earlier folder's manifest records, per calendar file, its content key
+    (:func:`write_calendars`) and a digest of its bytes; a file is copied only
+    when the key is the one the new file has and its bytes are still the ones
+    written (a file edited by hand is rendered again). When the stamps differ,
+    the copy gets the new DTSTAMP line in place of the old one, which is all a
+    fresh render would change: the bytes are those of a fresh render.
+    """
+
+    folder: Path
+    stamp: bytes  # the earlier DTSTAMP line
+    files: dict[str, tuple[str, str]]  # path -> (content key, digest of the bytes)
+    copied: int = 0
+
+    @classmethod
+    def of(cls, folder: Path, record: object) -> CalendarReuse | None:
+        """The reuse of ``folder`` from its manifest's ``calendars`` record, if usable."""
+        if not isinstance(record, dict) or record.get("render") != RENDER:
+            return None
+        stamp, files = record.get("stamp"), record.get("files")
+        if not isinstance(stamp, str) or not isinstance(files, dict):
+            return None
+        kept = {
+            path: (entry[0], entry[1]) for path, entry in files.items()
+            if isinstance(path, str) and isinstance(entry, list) and len(entry) == 2
+            and all(isinstance(x, str) for x in entry)
+        }
+        return cls(Path(folder), stamp.encode("ascii"), kept)
+
+    def take(self, path: str, key: str, stamp: bytes) -> bytes | None:
+        """The bytes of ``path`` for content ``key`` and DTSTAMP line ``stamp``, or None."""
+        entry = self.files.get(path)
+        if entry is None or entry[0] != key:
+            return None
+        try:
+            data = (self.folder / path).read_bytes()
+        except OSError:
+            return None
+        if _digest(data) != entry[1]:
+            return None
+        if stamp != self.stamp:
+            old, new = b"\r\n" + self.stamp + b"\r\n", b"\r\n" + stamp + b"\r\n"
+            if data.count(old) != data.count(b"\r\nBEGIN:VEVENT\r\n"):
+                return None
+            data = data.replace(old, new)
+        self.copied += 1
+        return data
+
+
+def write_calendars(program: Program, plan: Plan, out_dir: Path, stamp: datetime,
+                    reuse: CalendarReuse | None = None) -> dict[str, object]:
     """Write ``cohorts/``, ``people/`` and ``invites/`` calendar files under ``out_dir``.
 
     People feeds go to every placed participant and every facilitator (an
     empty feed, holding only the VTIMEZONE, for a facilitator without cohorts).
+
+    Each file has a content key: a digest of everything its bytes are made
+    from but the stamp (what each event says, the attendees, the calendar's
+    name, the time zone, the versions of icalendar and of this module). A file
+    whose key ``reuse`` holds is copied from that folder instead of rendered.
+    Returns the record for the manifest: the render version, the DTSTAMP line,
+    and per file its key and a digest of its bytes.
     """
     out_dir = Path(out_dir)
+    rendered = _Rendered.of(program, plan, stamp)
+    line = stamp_line(stamp)
+    files: dict[str, list[str]] = {}
+
+    def put(path: str, key: str, render: Callable[[], bytes]) -> None:
+        data = reuse.take(path, key, line) if reuse is not None else None
+        if data is None:
+            data = render()
+        (out_dir / path).write_bytes(data)
+        files[path] = [key, _digest(data)]
+
     for sub in ("cohorts", "people", "invites"):
         (out_dir / sub).mkdir(parents=True, exist_ok=True)
     people: set[str] = {f.id for f in program.facilitators}
-    for cohort in sorted(plan.cohorts, key=lambda c: c.id):
-        name = _file_name(cohort.id)
-        (out_dir / "cohorts" / f"{name}.ics").write_bytes(cohort_feed(program, plan, cohort, stamp))
-        invite_dir = out_dir / "invites" / name
-        invite_dir.mkdir(parents=True, exist_ok=True)
-        for session in _sessions(cohort):
-            (invite_dir / f"{session.index}.ics").write_bytes(
-                invite(program, plan, cohort, session, stamp)
-            )
+    for cohort in plan.cohorts:
         people.update(cohort.members)
         people.update(cohort.leaders())
-    for pid in sorted(people):
-        (out_dir / feed_path(pid)).write_bytes(
-            person_feed(program, plan, pid, stamp)
-        )
+    cohorts = sorted(plan.cohorts, key=lambda c: c.id)
+    feeds = {c.id: _cohort_parts(program, c) for c in cohorts}
+    own = {pid: _person_parts(program, rendered, pid) for pid in sorted(people)}
+    rendered.names.update(_calendar_names([
+        title for title, _ in [*feeds.values(), *own.values()] if title not in rendered.names]))
+    for cohort in cohorts:
+        name = _file_name(cohort.id)
+        title, pairs = feeds[cohort.id]
+        put(f"cohorts/{name}.ics", _feed_key(program, rendered, title, pairs),
+            lambda t=title, p=pairs: _feed(program, rendered, t, p))  # type: ignore[misc]
+        (out_dir / "invites" / name).mkdir(parents=True, exist_ok=True)
+        for session in _sessions(cohort):
+            put(f"invites/{name}/{session.index}.ics",
+                _invite_key(program, rendered, cohort, session),
+                lambda c=cohort, s=session: invite(program, plan, c, s, stamp))  # type: ignore[misc]
+    for pid, (title, pairs) in own.items():
+        put(feed_path(pid), _feed_key(program, rendered, title, pairs),
+            lambda t=title, p=pairs: _feed(program, rendered, t, p))  # type: ignore[misc]
+    return {"render": RENDER, "stamp": line.decode("ascii"), "files": files}

@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
+from copy import copy
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -69,15 +70,21 @@ def fill_sheet(
     the columns ``money_columns`` (0-based) with the number format ``money``.
     Columns get a width that fits their text.
     """
+    from openpyxl.cell.cell import ERROR_CODES
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     widths = [len(h) for h in header]
     sheet.append(list(header))
+    bold = Font(bold=True)  # one font object for every bold cell (the workbook keeps one)
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = bold
     sheet.freeze_panes = "A2"
     r = 2
+    styled: Any = None  # the first money cell; the others copy its style
+    # sheet[r] would be the row's cells up to the sheet's widest row, found by looking
+    # at every cell (quadratic in the rows); rows are only appended, so it is tracked
+    widest = sheet.max_column
     for row in rows:
         values: list[object] = []
         for c, value in enumerate(row):
@@ -91,22 +98,67 @@ def fill_sheet(
             else:
                 widths.append(width)
         sheet.append(values)
-        for cell in sheet[r]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # openpyxl takes a text starting with = for a formula
+        widest = max(widest, len(values))
+        for c in range(len(values) + 1, widest + 1):
+            sheet.cell(row=r, column=c)  # the row's empty cells, as sheet[r] makes them
+        for c, value in enumerate(values, start=1):
+            # openpyxl takes a text starting with = for a formula (and #N/A and the
+            # like for an error): text stays text; other texts are text already
+            if isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES):
+                sheet.cell(row=r, column=c).data_type = "s"
         for c in money_columns:
-            sheet.cell(row=r, column=c + 1).number_format = money
+            cell = sheet.cell(row=r, column=c + 1)
+            if styled is None:
+                cell.number_format = money
+                styled = cell
+            else:
+                same_style(cell, styled)
         r += 1
     for c, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(c)].width = min(width + 2, 60)
     return r
 
 
+def same_style(cell: Any, model: Any) -> None:
+    """Give ``cell`` the style of ``model``, as openpyxl copies a style between cells.
+
+    Setting a style attribute looks the value up among the workbook's styles on
+    every cell; a copy of the index array skips that and writes the same file.
+    """
+    cell._style = copy(model._style)
+
+
 def bold_row(sheet: Any, row: int) -> None:
     """Make every cell of ``row`` bold (a subtotal)."""
     from openpyxl.styles import Font
+    bold = Font(bold=True)
     for cell in sheet[row]:
-        cell.font = Font(bold=True)
+        cell.font = bold
+
+
+def _writer() -> type:
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.worksheet._writer import WorksheetWriter
+    from openpyxl.writer.excel import ExcelWriter
+
+    class InMemory(ExcelWriter):  # type: ignore[misc]
+        """openpyxl's writer, each worksheet serialised in memory instead of in a
+        temporary file that is written, read back and removed (its own code otherwise)."""
+
+        def write_worksheet(self, ws: Any) -> None:
+            if self.workbook.write_only:
+                super().write_worksheet(ws)
+                return
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            writer = WorksheetWriter(ws, io.BytesIO())
+            writer.write()
+            ws._rels = writer._rels
+            self._archive.writestr(ws.path[1:], writer.read())
+            self.manifest.append(ws)
+
+    return InMemory
 
 
 def workbook_bytes(book: Any, stamp: datetime) -> bytes:
@@ -118,8 +170,11 @@ def workbook_bytes(book: Any, stamp: datetime) -> bytes:
     stamp = stamp.astimezone(UTC).replace(tzinfo=None, microsecond=0)
     book.properties.creator = "backstage-sched"
     book.properties.created = stamp
+    book.properties.modified = stamp
     raw = io.BytesIO()
-    book.save(raw)
+    # openpyxl's own writer into a zip that stores, not compresses: the entries are
+    # compressed once, below, where they get their fixed times
+    _writer()(book, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True)).save()
     when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:

@@ -16,7 +16,10 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
+from zoneinfo import ZoneInfo
 
+from ..check.local import localize
+from ..check.times import check_availability
 from ..check.verify import verify
 from ..domain import Participant, Program
 from ..plan import Cohort, Plan
@@ -75,9 +78,35 @@ def confirmed_seat(
     """
     for join in islice(proposals(program, plan, cohort, person, today, openings), TRIES):
         after = joined(program, plan, join)
+        if _unavailable(program, after, join.cohort):
+            continue  # the checker would say the same, after checking much more
         if not verify(program, neighbourhood(program, after, cohort.id)):
             return join
     return None
+
+
+def _unavailable(program: Program, plan: Plan, cohort_id: str) -> bool:
+    """Whether a member or the leader of a session of ``cohort_id`` cannot come.
+
+    :func:`~backstage_sched.check.verify.verify` makes this very check on each
+    of these sessions (the same members, leader and held sessions), so a plan
+    that fails here fails there; most proposals fail on the facilitator's days,
+    and this looks at one cohort instead of the neighbourhood.
+    """
+    tz = ZoneInfo(program.timezone)
+    cohort = plan.cohort(cohort_id)
+    participants = {p.id: p for p in program.participants}
+    facilitators = {f.id: f for f in program.facilitators}
+    members = [participants[m] for m in cohort.members if m in participants]
+    held_before = plan.history.held_before
+    judged = [
+        (x, facilitators.get(cohort.leader(x.session)))
+        for x in (localize(cohort, s, tz) for s in cohort.sessions)
+        if held_before is None or x.start.date() >= held_before
+    ]
+    # the leader first: one person, and the usual reason
+    return any(check_availability(x, [], leader, tz) for x, leader in judged) or any(
+        check_availability(x, members, None, tz) for x, _ in judged)
 
 
 def waitlist_csv(program: Program, waiting: list[Waiting]) -> str:

@@ -140,7 +140,7 @@ def neighbourhood(program: Program, plan: Plan, cohort: str) -> Plan:
     (the rest of a valid plan stays valid), at a fraction of the cost.
     """
     target = plan.cohort(cohort)
-    rooms = {target.venue} | {s.venue for s in target.sessions} - {None}
+    rooms = ({target.venue} | {s.venue for s in target.sessions}) - {None}
 
     def near(c: Cohort) -> bool:
         return c.facilitator == target.facilitator or bool(
