@@ -35,7 +35,7 @@ from ..said import said
 from .diary import Diary
 from .instance import Instance
 from .objective import objective_levels
-from .options import Progress, Tuning, time_left
+from .options import RESERVE, Progress, Tuning, time_left
 from .owners import assign_case_owners
 from .pool import SeriesPool
 from .readback import plan_key
@@ -100,7 +100,7 @@ def search_series(
         needy = search.needy(plan)
         if race is not None:
             race[0].record(race[1], n, best_key[0])
-        if best_key >= perfect_key(inst, ceiling) or time_left(options) <= 1 or \
+        if best_key >= perfect_key(inst, ceiling) or time_left(options) <= RESERVE or \
                 stall >= max(STALL, passes) or (race is not None and race[0].lost(race[1])):
             break
         found = search.round(plan, search.draw(plan, needy, n), n)
@@ -572,7 +572,7 @@ class _SeriesModel:
         solver.parameters.max_deterministic_time = ROUND_EFFORT
         # probing took the whole effort of a round before the search began
         solver.parameters.cp_model_probing_level = 0
-        solver.parameters.max_time_in_seconds = max(0.5, time_left(options) - 1)
+        solver.parameters.max_time_in_seconds = max(0.5, time_left(options) - RESERVE)
         status = solver.solve(self.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None

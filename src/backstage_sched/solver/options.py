@@ -43,6 +43,11 @@ class Tuning(SolveOptions):
     deadline: float | None = None  # time.time() at which the whole solve must end
 
 
+RESERVE = 1.0
+"""Seconds before the deadline at which a search stops starting new work (the plan
+still has to be polished and explained); a solve that ends inside it was cut short."""
+
+
 def time_left(options: Tuning) -> float:
     """Seconds until ``options.deadline`` (the end of ``time_limit`` for the whole solve,
     shared by every process of it); infinite without one."""

@@ -26,7 +26,7 @@ from .instance import EarlierCohort, Instance
 from .levels import solve_instance
 from .neighbourhood import Race, search_series
 from .objective import objective_levels
-from .options import Progress, SolveOptions, Tuning, time_left, tuned
+from .options import RESERVE, Progress, SolveOptions, Tuning, time_left, tuned
 from .pool import SeriesPool
 from .readback import greedy_schedule, level_value, loads, plan_key
 from .regular import regularize
@@ -69,7 +69,7 @@ def solve(
     for lvl in objective_levels(inst):
         if not lvl.maximize and schedule.objective.get(lvl.name) == 0:
             optimal[lvl.name] = True  # nothing is below zero
-    stopped = time_left(options) <= 0
+    stopped = time_left(options) <= RESERVE
     if stopped:
         say(said("the time limit ({seconds} s) is up: the best plan found so far",
                  seconds=f"{options.time_limit:g}"))
