@@ -592,7 +592,7 @@ def print_table(results: list[dict[str, Any]], effort: float) -> None:
         Console(width=max(230, os.get_terminal_size(0).columns if sys.stdin.isatty() else 230)
                 ).print(table)
     print("program: generator variant, or folder of benchmarks/programs/; solve s: plan_program"
-          " (solve, repair, verify); write s: write_plan_dir (the whole plan folder);"
+          " (solve, polish, verify); write s: write_plan_dir (the whole plan folder);"
           " bound: the plan's"
           " proven placed_bound (or the runner's own, when lower); gap: (bound - placed) /"
           " bound; first-fit: the best first-fit yardstick of three orders; coord.: the"
