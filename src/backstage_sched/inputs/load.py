@@ -187,7 +187,7 @@ def load_program(
     data, text = _read_toml(path)
     problems = Problems()  # every table and row is checked; all problems are raised
     with problems.check():
-        _check_keys(file, "the program file", data, _TOP_KEYS)
+        _check_keys(file, said("the program file"), data, _TOP_KEYS)
     head = problems.attempt(lambda: _program_table(file, data), None)
     sessions = problems.attempt(lambda: _sessions(file, data), None)
     groups = problems.attempt(lambda: _groups(file, data), None)
