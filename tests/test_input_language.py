@@ -119,3 +119,43 @@ def test_several_mistakes_at_once_are_each_told_in_swedish(tmp_path: Path) -> No
     assert "fel i indata: 2 fel hittades:" in flat, printed
     assert "den ska ha exakt ett @" in flat and "delen efter @ ska vara en domän" in flat
     assert not _foreign(printed, ENGLISH), (_foreign(printed, ENGLISH), printed)
+
+
+def test_a_place_and_a_list_inside_a_sentence_are_said_too() -> None:
+    """place() (a row inside a sentence) and joined() (sentences in a list) are said in
+    the command line's language, and read as plain English text elsewhere."""
+    from backstage_sched.cli.words import Speech
+    from backstage_sched.said import joined, place, said
+
+    one = said("duplicate id '{id}': also on {where}", id="x1", where=place("row 7"))
+    two = said("unknown weekday '{day}'", day="fre")
+    both = said("{count} of the time expressions cannot be read: {problems}", count=2,
+                problems=joined([one, two], "; "))
+    assert both == ("2 of the time expressions cannot be read: duplicate id 'x1': also on "
+                    "row 7; unknown weekday 'fre'")
+    assert Speech("sv").say(both) == ("2 av tidsuttrycken går inte att läsa: id 'x1' finns "
+                                      "redan på rad 7; okänd veckodag 'fre'")
+    assert Speech("en").say(both) == both
+
+
+def test_every_plural_said_sentence_is_in_the_cli_catalogue() -> None:
+    """said(one, many, ...) is looked up with its plural: both must be in the catalogue."""
+    import ast
+
+    from babel.messages.pofile import read_po
+
+    import backstage_sched
+    from backstage_sched.i18n import LOCALE_DIR
+
+    with (LOCALE_DIR / "sv" / "LC_MESSAGES" / "cli.po").open("rb") as fh:
+        plurals = {m.id for m in read_po(fh) if isinstance(m.id, tuple)}
+    missing = []
+    for path in Path(backstage_sched.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "said" and len(node.args) == 2
+                    and all(isinstance(a, ast.Constant) for a in node.args)):
+                pair = (node.args[0].value, node.args[1].value)
+                if pair not in plurals:
+                    missing.append(pair)
+    assert missing == []
