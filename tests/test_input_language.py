@@ -159,3 +159,13 @@ def test_every_plural_said_sentence_is_in_the_cli_catalogue() -> None:
                 if pair not in plurals:
                     missing.append(pair)
     assert missing == []
+
+
+def test_a_registration_sent_twice_is_a_swedish_warning(tmp_path: Path) -> None:
+    """A warning of the loader names its rows in the program's language too."""
+    code, printed = _plan(tmp_path / "sv", "sv", {"csv": HEADER
+                                                  + "x1;Åsa Öberg;asa@malmo.se;Malmö stad\n"
+                                                  + "x2;Åsa Öberg;asa@malmo.se;Malmö stad\n"})
+    flat = " ".join(printed.split())
+    assert "(rad 2, id 'x1', och rad 3, id 'x2')" in flat, printed
+    assert "row 2" not in flat and "row 3" not in flat

@@ -599,7 +599,6 @@ def one_registration_per_person(
             out.append((p, origin))
             continue
         first, first_origin = out[k]
-        where = first_origin.label if first_origin.file == origin.file else str(first_origin)
         if not _same_name(first.name, p.name):
             problems.add(InputError(
                 origin.file, origin.at("email"),
@@ -612,8 +611,8 @@ def one_registration_per_person(
         warnings.append(said(
             "{file}: {name} <{email}> registered twice ({where}, id '{first}', and {label}, "
             "id '{id}'): one registration, the later row ({label}, id '{id}') is kept",
-            file=origin.file, name=first.name, email=p.email, where=where, first=first.id,
-            label=origin.label, id=p.id,
+            file=origin.file, name=first.name, email=p.email, where=first_origin.said(origin),
+            first=first.id, label=place(origin.label), id=p.id,
         ))
         dropped = {old: (p.id if new == first.id else new) for old, new in dropped.items()}
         if first.id != p.id:
