@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from backstage_sched.cli.app import EXIT_INPUT
+from backstage_sched.cli.app import EXIT_INPUT, EXIT_OK
 from test_cli_language import ENGLISH, SWEDISH, _foreign, _program, _run
 
 HEADER = "id;name;email;organization\n"
@@ -166,6 +166,7 @@ def test_a_registration_sent_twice_is_a_swedish_warning(tmp_path: Path) -> None:
     code, printed = _plan(tmp_path / "sv", "sv", {"csv": HEADER
                                                   + "x1;Åsa Öberg;asa@malmo.se;Malmö stad\n"
                                                   + "x2;Åsa Öberg;asa@malmo.se;Malmö stad\n"})
+    assert code == EXIT_OK, printed
     flat = " ".join(printed.split())
     assert "(rad 2, id 'x1', och rad 3, id 'x2')" in flat, printed
     assert "row 2" not in flat and "row 3" not in flat
