@@ -802,7 +802,8 @@ def test_plan_refuses_too_many_registrations_writing_nothing(
     csv = _write(tmp_path, "people.csv", HEADER + rows)
     assert main(["plan", str(program), str(csv), "--out", str(tmp_path / "plan")]) == 2
     err = capsys.readouterr().err
-    assert "rad 5002: registration number 5001 of this file is one too many" in " ".join(
+    # a Swedish program: the place and the sentence are both Swedish (SPEC §10)
+    assert "rad 5002: anmälan nummer 5001 i den här filen är en för mycket" in " ".join(
         err.split())
     assert "Inget har skrivits." in err
     assert not (tmp_path / "plan").exists()

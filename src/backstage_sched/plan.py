@@ -470,9 +470,11 @@ class Plan:
                 history=history,
             )
         except KeyError as exc:
-            raise InputError(source, None, f"missing key {exc.args[0]!r}") from None
+            raise InputError(source, None, said("missing key {key}",
+                                                         key=repr(exc.args[0]))) from None
         except (TypeError, ValueError) as exc:
-            raise InputError(source, None, f"malformed plan: {exc}") from None
+            raise InputError(source, None, said("malformed plan: {problem}",
+                                                         problem=str(exc))) from None
 
     @classmethod
     def load(cls, path: str | Path) -> Plan:
@@ -483,7 +485,8 @@ class Plan:
         except FileNotFoundError:
             raise InputError(str(path), None, said("file not found")) from None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(str(path), None, f"not readable JSON: {exc}") from None
+            raise InputError(str(path), None, said("not readable JSON: {problem}",
+                                                   problem=str(exc))) from None
         return cls.from_dict(data, source=str(path))
 
 
@@ -496,7 +499,8 @@ def _replies(data: object, source: str, where: str) -> tuple[tuple[str, str], ..
     if data is None:
         return ()
     if not isinstance(data, dict) or any(v not in REPLY_ANSWERS for v in data.values()):
-        raise InputError(source, where, "expected {person: \"ACCEPTED\" or \"TENTATIVE\"}")
+        raise InputError(source, where, said(
+            "expected {{person: \"ACCEPTED\" or \"TENTATIVE\"}}"))
     return tuple(sorted((str(k), str(v)) for k, v in data.items()))
 
 
@@ -508,7 +512,8 @@ def _other(fid: object, cohort_facilitator: str) -> str | None:
 def _aware(text: str, source: str, where: str) -> datetime:
     value = datetime.fromisoformat(text)
     if value.tzinfo is None:
-        raise InputError(source, where, f"{text!r} has no UTC offset")
+        raise InputError(source, where, said("{value} has no UTC offset",
+                                                   value=repr(text)))
     return value
 
 

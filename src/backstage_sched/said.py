@@ -44,6 +44,39 @@ def said(template: str, many: str | None = None, /, *, plural: str | None = None
     return made
 
 
+class Joined(Said):
+    """Sentences joined by a separator, each said again on its own (:func:`joined`)."""
+
+    parts: tuple[Any, ...]
+    separator: str
+
+
+def joined(parts: Any, separator: str = "; ") -> Joined:
+    """``separator.join(parts)`` as one value of a :func:`said` sentence: a front end says
+    every part that is a :class:`Said` in its language and joins them the same way.
+
+    >>> joined([said("row {n}", n=2), "x"], ", ")
+    'row 2, x'
+    """
+    parts = tuple(parts)
+    made = Joined(separator.join(str(p) for p in parts))
+    made.template, made.plural, made.count, made.values = "{0}", None, None, {}
+    made.parts, made.separator = parts, separator
+    return made
+
+
+class Place(Said):
+    """Where in a file (``row 7``, ``line 3``, ``column 'email'``): a front end says it as
+    it says an input error's place."""
+
+
+def place(text: str) -> Place:
+    """``text``, a place in a file, as a value of a :func:`said` sentence."""
+    made = Place(text)
+    made.template, made.plural, made.count, made.values = "{0}", None, None, {}
+    return made
+
+
 def moment(value: datetime, form: str = "%Y-%m-%d %H:%M") -> Said:
     """``Mon 2027-01-18 08:30``: a session's start with its weekday, which a front end
     says in its language (``mån 2027-01-18 08:30``); ``form`` writes the rest."""

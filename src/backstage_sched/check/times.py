@@ -37,14 +37,16 @@ def public_holidays(program: Program, years: Iterable[int]) -> dict[date, str]:
         return {}
     entity = getattr(holidays, program.country, None)
     if entity is None or not hasattr(entity, "supported_categories"):
-        raise InputError(None, "program.country", f"unknown country {program.country!r}")
+        raise InputError(None, "program.country", said("unknown country {country}",
+                                                                 country=repr(program.country)))
     unknown = sorted(set(program.holiday_categories) - set(entity.supported_categories))
     if unknown:
         raise InputError(
             None,
             "program.holiday_categories",
-            f"{', '.join(unknown)} not supported for {program.country} "
-            f"(supported: {', '.join(sorted(entity.supported_categories))})",
+            said("{categories} not supported for {country} (supported: {supported})",
+                 categories=", ".join(unknown), country=program.country,
+                 supported=", ".join(sorted(entity.supported_categories))),
         )
     options: dict[str, object] = {}
     if "include_sundays" in entity.get_supported_options():

@@ -32,7 +32,7 @@ from typing import Any
 from ..domain import LANGUAGES
 from ..errors import InputError, InputErrors
 from ..i18n import Language
-from ..said import Said
+from ..said import Joined, Place, Said
 
 DOMAIN = "cli"
 
@@ -111,6 +111,10 @@ class Speech:
         too), else as it is."""
         if not isinstance(text, Said):
             return str(text)
+        if isinstance(text, Place):
+            return self.where(str(text)) or ""
+        if isinstance(text, Joined):
+            return text.separator.join(self.say(p) for p in text.parts)
         values = {k: self.say(v) if isinstance(v, Said) else v for k, v in text.values.items()}
         if text.plural is not None and text.count is not None:
             pattern = self.n_(text.template, text.plural, text.count)
@@ -120,7 +124,7 @@ class Speech:
 
     def where(self, text: str | None) -> str | None:
         """An input error's place (``row 4``, ``line 12``, ``column 'email'``) in this language."""
-        if not text or isinstance(text, Said):
+        if not text or (isinstance(text, Said) and not isinstance(text, Place)):
             return self.say(text) if text else text
         for pattern, template in _PLACES:
             text = pattern.sub(lambda m, t=template: self._(t).format(*m.groups()), text)

@@ -36,6 +36,7 @@ import x_wr_timezone
 
 from ..domain import Busy
 from ..errors import InputError
+from ..said import said
 
 __all__ = [
     "MAX_CALENDAR_BYTES",
@@ -133,35 +134,42 @@ def _check_nesting(text: str, path: Path, file: str, where: str) -> None:
                 raise InputError(
                     file,
                     where,
-                    f"calendar file '{path}' line {number}: components nested more than "
-                    f"{MAX_NESTING} deep; this is not a calendar export",
+                    said("calendar file '{path}' line {line}: components nested more than "
+                         "{most} deep; this is not a calendar export", path=str(path),
+                         line=number, most=MAX_NESTING),
                 )
         elif head.startswith("END:"):
             depth -= 1
             if depth < 0:
                 raise InputError(
-                    file, where, f"calendar file '{path}' line {number}: END without BEGIN"
+                    file, where, said("calendar file '{path}' line {line}: END without BEGIN",
+                                      path=str(path), line=number)
                 )
 
 
 def _read_text(path: Path, file: str, where: str) -> str:
     """The file's text: at most :data:`MAX_CALENDAR_BYTES`, UTF-8 (with or without BOM)."""
     if not path.is_file():
-        raise InputError(file, where, f"calendar file '{path}' not found")
+        raise InputError(file, where, said("calendar file '{path}' not found",
+                                           path=str(path)))
     limit = f"{MAX_CALENDAR_BYTES // (1024 * 1024)} MiB"
     try:
         if path.stat().st_size > MAX_CALENDAR_BYTES:
             raise InputError(
                 file,
                 where,
-                f"calendar file '{path}' is larger than {limit}; export only the program's months",
+                said("calendar file '{path}' is larger than {limit}; export only the "
+                     "program's months", path=str(path), limit=limit),
             )
         with path.open("rb") as fh:
             data = fh.read(MAX_CALENDAR_BYTES + 1)
     except OSError as exc:
-        raise InputError(file, where, f"calendar file '{path}' cannot be read: {exc}") from exc
+        raise InputError(file, where, said(
+            "calendar file '{path}' cannot be read: {problem}", path=str(path),
+            problem=str(exc))) from exc
     if len(data) > MAX_CALENDAR_BYTES:  # grew while we looked
-        raise InputError(file, where, f"calendar file '{path}' is larger than {limit}")
+        raise InputError(file, where, said(
+            "calendar file '{path}' is larger than {limit}", path=str(path), limit=limit))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -169,8 +177,8 @@ def _read_text(path: Path, file: str, where: str) -> str:
         raise InputError(
             file,
             where,
-            f"calendar file '{path}' line {line}: not UTF-8 text (iCalendar files are "
-            "UTF-8); export it again or save it as UTF-8",
+            said("calendar file '{path}' line {line}: not UTF-8 text (iCalendar files are "
+                 "UTF-8); export it again or save it as UTF-8", path=str(path), line=line),
         ) from exc
 
 
@@ -181,12 +189,14 @@ def _read_calendars(path: Path, file: str, where: str) -> list[icalendar.Calenda
         components = icalendar.Calendar.from_ical(text, multiple=True)
     except Exception as exc:  # icalendar raises ValueError and friends
         raise InputError(
-            file, where, f"calendar file '{path}' is not iCalendar (.ics): {exc}"
+            file, where, said("calendar file '{path}' is not iCalendar (.ics): {problem}",
+                              path=str(path), problem=str(exc))
         ) from exc
     calendars = [c for c in components if c.name == "VCALENDAR"]
     if not calendars:
         raise InputError(
-            file, where, f"calendar file '{path}' is not iCalendar (.ics): no VCALENDAR in it"
+            file, where, said("calendar file '{path}' is not iCalendar (.ics): no VCALENDAR "
+                              "in it", path=str(path))
         )
     return calendars
 
@@ -233,10 +243,10 @@ def _check_rules(calendar: icalendar.Calendar, window: tuple[datetime, datetime]
             if total > MAX_OCCURRENCES:
                 what = str(component.get("SUMMARY", component.get("UID", ""))).strip()
                 text = rule.to_ical().decode("utf-8", "replace")
-                return (
-                    f"the recurrence 'RRULE:{text}' of event '{what}' repeats too often: "
-                    f"expanding it over the program window would take more than "
-                    f"{MAX_OCCURRENCES} steps"
+                return said(
+                    "the recurrence 'RRULE:{rule}' of event '{event}' repeats too often: "
+                    "expanding it over the program window would take more than {most} steps",
+                    rule=text, event=what, most=MAX_OCCURRENCES,
                 )
     return None
 
@@ -288,7 +298,8 @@ def load_busy(
             calendar = x_wr_timezone.to_standard(calendar)
             too_costly = _check_rules(calendar, span)
             if too_costly:
-                raise InputError(file_for_errors, where, f"calendar file '{path}': {too_costly}")
+                raise InputError(file_for_errors, where, said(
+                    "calendar file '{path}': {problem}", path=str(path), problem=too_costly))
             _BUDGET.left, _BUDGET.per_rule = MAX_CALENDAR_MONTHS, {}
             try:
                 with _month_guard():
@@ -299,8 +310,9 @@ def load_busy(
                 raise InputError(
                     file_for_errors,
                     where,
-                    f"calendar file '{path}' has {len(occurrences)} events in the program "
-                    f"window; at most {MAX_OCCURRENCES} are read",
+                    said("calendar file '{path}' has {count} events in the program window; "
+                         "at most {most} are read", path=str(path), count=len(occurrences),
+                         most=MAX_OCCURRENCES),
                 )
             for event in occurrences:
                 if not _blocks(event):
@@ -317,19 +329,21 @@ def load_busy(
             raise InputError(
                 file_for_errors,
                 where,
-                f"calendar file '{path}': a recurrence rule searches too far for its "
-                f"occurrences (more than {MAX_RULE_MONTHS} months for one rule or "
-                f"{MAX_CALENDAR_MONTHS} for the file); it may never occur or start centuries "
-                "before the program",
+                said("calendar file '{path}': a recurrence rule searches too far for its "
+                     "occurrences (more than {rule} months for one rule or {file} for the "
+                     "file); it may never occur or start centuries before the program",
+                     path=str(path), rule=MAX_RULE_MONTHS, file=MAX_CALENDAR_MONTHS),
             ) from None
         except RecursionError:
             raise InputError(
-                file_for_errors, where, f"calendar file '{path}' is nested too deeply"
+                file_for_errors, where, said("calendar file '{path}' is nested too deeply",
+                                             path=str(path))
             ) from None
         except Exception as exc:
             raise InputError(
                 file_for_errors,
                 where,
-                f"calendar file '{path}' cannot be read as iCalendar: {exc}",
+                said("calendar file '{path}' cannot be read as iCalendar: {problem}",
+                     path=str(path), problem=str(exc)),
             ) from exc
     return tuple(sorted(found, key=lambda b: (b.start, b.end, b.summary)))

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError, Problems
+from ..said import said
 from .values import _check_keys, _suggest
 
 #: Every field a column may hold; ``first_name`` and ``last_name`` make ``name``.
@@ -148,19 +149,23 @@ def read_columns(file: str, data: Mapping[str, Any], problems: Problems) -> dict
     columns = table.get("columns", {})
     if not isinstance(columns, dict):
         problems.add(InputError(file, "[participants.columns]",
-                                f"[participants.columns] must be a table, got {columns!r}"))
+                                said("{label} must be a table, got {value}",
+                                     label="[participants.columns]", value=repr(columns))))
         return {}
     out: dict[str, str] = {}
     for heading, field in columns.items():
         where = f'[participants.columns] "{heading}"'
         if not isinstance(field, str) or field.strip() not in FIELDS:
             shown = field if isinstance(field, str) else repr(field)
-            hint = _suggest(str(field), FIELDS) or f"; fields: {', '.join(FIELDS)}"
-            problems.add(InputError(file, where, f"unknown field '{shown}' for the column "
-                                                 f"\"{heading}\"{hint}"))
+            hint = _suggest(str(field), FIELDS) or said("; fields: {fields}",
+                                                        fields=", ".join(FIELDS))
+            problems.add(InputError(file, where, said(
+                "unknown field '{field}' for the column \"{heading}\"{hint}", field=shown,
+                heading=heading, hint=hint)))
             continue
         if not normalize(heading):
-            problems.add(InputError(file, where, "a column heading needs letters or digits"))
+            problems.add(InputError(file, where, said(
+                "a column heading needs letters or digits")))
             continue
         out[normalize(heading)] = field.strip()
     return out

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-DATE_HINT = "write dates as YYYY-MM-DD (year-month-day)"
+from ..said import Said, said
+
+DATE_HINT = said("write dates as YYYY-MM-DD (year-month-day)")
 """The hint every date written another way gets (SPEC §3: dates are ISO)."""
 
 _DATE_LIKE = re.compile(r"(?<![\w.:/-])(\d{1,4})([-./])(\d{1,2})\2(\d{1,4})(?![\w.:/-])")
@@ -24,7 +26,7 @@ def date_like(text: str) -> list[str]:
     return [m.group(0) for m in _DATE_LIKE.finditer(text)]
 
 
-def date_problem(key: str, text: str) -> str | None:
+def date_problem(key: str, text: str) -> Said | None:
     """What is wrong with a date written ``text`` for ``key``, with the hint to write it
     as YYYY-MM-DD; ``None`` when it is such a date already or looks like no date.
 
@@ -47,12 +49,16 @@ def date_problem(key: str, text: str) -> str | None:
     if meant is not None:
         if meant.isoformat() == text:
             return None
-        return f"{key} = {text}: {DATE_HINT}, here {key} = {meant}"
-    why = f" ({why})" if why else ""
-    return f"{key} = {text} is not a date{why}; {DATE_HINT}, e.g. {key} = 2027-01-11"
+        return said("{key} = {text}: {hint}, here {key} = {meant}", key=key, text=text,
+                    hint=DATE_HINT, meant=meant.isoformat())
+    if why:
+        return said("{key} = {text} is not a date ({why}); {hint}, e.g. {key} = 2027-01-11",
+                    key=key, text=text, why=why, hint=DATE_HINT)
+    return said("{key} = {text} is not a date; {hint}, e.g. {key} = 2027-01-11",
+                key=key, text=text, hint=DATE_HINT)
 
 
-def read_date_like(text: str) -> tuple[date | None, str | None]:
+def read_date_like(text: str) -> tuple[date | None, Said | None]:
     """(the date ``text`` most likely means, or ``None`` with why it is no date).
 
     >>> read_date_like("11/1/2027"), read_date_like("1/13/2027")
@@ -76,11 +82,12 @@ def read_date_like(text: str) -> tuple[date | None, str | None]:
         except ValueError:
             continue
     year, month, day = readings[0]
-    return None, (f"there is no month {month}" if not 1 <= month <= 12
-                  else f"month {month} of {year} has no day {day}")
+    return None, (said("there is no month {month}", month=month) if not 1 <= month <= 12
+                  else said("month {month} of {year} has no day {day}", month=month,
+                            year=year, day=day))
 
 
-def date_hint(text: str) -> str:
+def date_hint(text: str) -> Said:
     """The hint for a date in a time expression: ``write dates as YYYY-MM-DD
     (year-month-day), here 2027-01-11`` (or why it is no date).
 
@@ -91,7 +98,7 @@ def date_hint(text: str) -> str:
     """
     meant, why = read_date_like(text)
     if meant is not None and meant.isoformat() != text:
-        return f"{DATE_HINT}, here {meant}"
-    return f"{why}; {DATE_HINT}" if why else DATE_HINT
+        return said("{hint}, here {meant}", hint=DATE_HINT, meant=meant.isoformat())
+    return said("{why}; {hint}", why=why, hint=DATE_HINT) if why else DATE_HINT
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..said import said
+from ..said import Said, said
 
 __all__ = [
     "ALONE",
@@ -70,6 +70,12 @@ PACKED_PARTS_FROM = 1 * MIB
 SPLIT = "split the program, e.g. by region, into programs of at most {most} registrations"
 
 
+def split() -> Said:
+    """:data:`SPLIT` with the limit in it, said in the front end's language."""
+    return said("split the program, e.g. by region, into programs of at most {most} "
+                "registrations", most=MAX_REGISTRATIONS)
+
+
 def mib(size: int) -> str:
     """``20 MiB``, ``73.4 MiB``: a size as the limits are written.
 
@@ -102,18 +108,20 @@ def read_capped(path: Path, most: int, what: str) -> bytes:
                     data += fh.read(most + 1 - len(data))
             size = max(size, len(data))
     except OSError as exc:
-        raise InputError(file, None, f"cannot be read: {exc}") from exc
+        raise InputError(file, None, said("cannot be read: {problem}",
+                                          problem=str(exc))) from exc
     if size > most:
-        raise InputError(file, None, too_large(f"the file is {mib(size)}", most, what))
+        raise InputError(file, None, too_large(said("the file is {size}", size=mib(size)),
+                                               most, what))
     return data
 
 
-def too_large(found: str, most: int, what: str) -> str:
+def too_large(found: str, most: int, what: str) -> Said:
     """The message for a file over a byte limit: what was ``found``, the limit, the way on."""
-    return (
-        f"{found}, more than the {mib(most)} a {what} may be (one program has at most "
-        f"{MAX_REGISTRATIONS} registrations, which take far less); is this the right file? "
-        f"If it is, {SPLIT.format(most=MAX_REGISTRATIONS)}"
+    return said(
+        "{found}, more than the {limit} a {what} may be (one program has at most {most} "
+        "registrations, which take far less); is this the right file? If it is, {split}",
+        found=found, limit=mib(most), what=said(what), most=MAX_REGISTRATIONS, split=split(),
     )
 
 
@@ -135,19 +143,19 @@ class Registrations:
 
     def refused(self, file: str, where: str) -> InputError:
         """The error for the registration at ``where`` of ``file``: the first one too many."""
-        limit = (
-            f"one program may have at most {MAX_REGISTRATIONS} registrations (the largest "
-            "real one has about 1 500)"
-        )
+        limit: str = said("one program may have at most {most} registrations (the largest "
+                          "real one has about 1 500)", most=MAX_REGISTRATIONS)
         if self.listed:
-            lists = f"the program file {self.program_file}" if self.program_file else (
-                "the program file")
-            limit += f", and {lists} already lists {self.listed}, so this file may hold {self.room}"
+            lists = (said("the program file {file}", file=self.program_file)
+                     if self.program_file else said("the program file"))
+            limit = said("{limit}, and {lists} already lists {listed}, so this file may hold "
+                         "{room}", limit=limit, lists=lists, listed=self.listed, room=self.room)
         return InputError(
             file,
             where,
-            f"registration number {self.room + 1} of this file is one too many: {limit}. "
-            f"Is this the right file? If it is, {SPLIT.format(most=MAX_REGISTRATIONS)}",
+            said("registration number {number} of this file is one too many: {limit}. Is "
+                 "this the right file? If it is, {split}", number=self.room + 1, limit=limit,
+                 split=split()),
         )
 
     def capped(

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..domain import MetBefore, Program
 from ..errors import InputError, InputErrors, Problems
+from ..said import said
 from .columns import read_columns
 from .dates import date_like, date_problem
 from .limits import MAX_PROGRAM_BYTES, Registrations, read_capped
@@ -45,14 +46,15 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(file, f"line {line}", "not UTF-8 text; save the file as UTF-8") from exc
+        raise InputError(file, f"line {line}",
+                         said("not UTF-8 text; save the file as UTF-8")) from exc
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
         where = f"line {m.group(1)}, column {m.group(2)}" if m else None
-        hint = ""
+        hint: str = ""
         if m:
             msg = msg[: m.start()].rstrip()
             lines = text.splitlines()
@@ -62,7 +64,8 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
                          if (slip := _date_slip(lines, i, quoted=True)) is not None]
                 raise (slips[0] if len(slips) == 1 else InputErrors(slips)) from exc
             hint = _toml_hint(lines[number - 1] if 0 < number <= len(lines) else "")
-        raise InputError(file, where, f"not valid TOML: {msg}{hint}") from exc
+        raise InputError(file, where, said("not valid TOML: {problem}{hint}",
+                                                problem=msg, hint=hint)) from exc
 
 
 _KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
@@ -130,15 +133,16 @@ def _lines_of_dates(text: str, problems: Problems) -> None:
 _TOML_SLIPS = (
     (re.compile(r"=\s*\d{4}-\d{1,2}-\d{1,2}\b(?!-)"),
      lambda m: not re.search(r"=\s*\d{4}-\d{2}-\d{2}\b", m.string),
-     "write a date as YYYY-MM-DD with two-digit month and day, e.g. start = 2027-01-11"),
+     said("write a date as YYYY-MM-DD with two-digit month and day, e.g. "
+          "start = 2027-01-11")),
     (re.compile(r"=\s*\d{1,2}:\d{2}\b"), None,
-     'write a time in quotes, e.g. day_start = "08:30"'),
+     said('write a time in quotes, e.g. day_start = "08:30"')),
     (re.compile(r"=\s*-?\d+,\d+\s*(#.*)?$"), None,
-     "write decimals with a point, not a comma, e.g. vat_rate = 0.25"),
+     said("write decimals with a point, not a comma, e.g. vat_rate = 0.25")),
     (re.compile(r'^[^#"]*=\s*"[^"]*$'), None,
-     "a text value needs a closing quote, e.g. name = \"Backstage 2027\""),
+     said("a text value needs a closing quote, e.g. name = \"Backstage 2027\"")),
     (re.compile(r"=\s*[^\s\"'\[\{\d#+-]"), None,
-     'put text in quotes, e.g. mode = "mixed"'),
+     said('put text in quotes, e.g. mode = "mixed"')),
 )
 """Common slips in a hand-edited TOML line: (pattern, extra test or None, hint)."""
 
@@ -150,7 +154,7 @@ def _toml_hint(line: str) -> str:
         if found and (also is None or also(found)):
             if "quotes, e.g. mode" in hint and re.search(r"=\s*(true|false)\b", line):
                 continue
-            return f"; hint: {hint}"
+            return said("; hint: {hint}", hint=hint)
     return ""
 
 
@@ -183,7 +187,7 @@ def load_program(
     data, text = _read_toml(path)
     problems = Problems()  # every table and row is checked; all problems are raised
     with problems.check():
-        _check_keys(file, "the program file", data, _TOP_KEYS)
+        _check_keys(file, said("the program file"), data, _TOP_KEYS)
     head = problems.attempt(lambda: _program_table(file, data), None)
     sessions = problems.attempt(lambda: _sessions(file, data), None)
     groups = problems.attempt(lambda: _groups(file, data), None)

@@ -34,6 +34,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..errors import InputError
+from ..said import said
 
 PASSWORD_ENV = "BACKSTAGE_IMAP_PASSWORD"
 """The environment variable that holds the IMAP password (never a flag)."""
@@ -87,7 +88,7 @@ def read_mailbox(source: str | Path, known: Collection[str] = ()) -> Iterator[Ma
     if path.is_dir():
         files = sorted(path.glob("*.eml"))
         if not files:
-            raise InputError(str(path), None, "the folder holds no .eml files")
+            raise InputError(str(path), None, said("the folder holds no .eml files"))
         for eml in files:
             yield parse_mail(eml.read_bytes())
     elif path.is_file() and path.suffix.lower() == ".eml":
@@ -97,13 +98,13 @@ def read_mailbox(source: str | Path, known: Collection[str] = ()) -> Iterator[Ma
         try:
             keys = box.keys()
             if not keys and path.stat().st_size:
-                raise InputError(str(path), None, "not an mbox file (no 'From ' line)")
+                raise InputError(str(path), None, said("not an mbox file (no 'From ' line)"))
             for key in keys:
                 yield parse_mail(box.get_bytes(key))
         finally:
             box.close()
     else:
-        raise InputError(str(path), None, "no such mbox file or folder of .eml files")
+        raise InputError(str(path), None, said("no such mbox file or folder of .eml files"))
 
 
 def parse_mail(data: bytes) -> Mail:
@@ -251,15 +252,16 @@ class ImapSource:
         try:
             port = parts.port or (993 if secure else 143)
         except ValueError:
-            raise InputError(url, None, "the port is not a number") from None
+            raise InputError(url, None, said("the port is not a number")) from None
         host = parts.hostname or ""
         if not host or not parts.username:
-            raise InputError(url, None, "expected imaps://user@host[:port]/INBOX")
+            raise InputError(url, None, said("expected imaps://user@host[:port]/INBOX"))
         if parts.password is not None:
-            raise InputError(url, None, f"never put the password in the URL; set ${PASSWORD_ENV}")
+            raise InputError(url, None, said(
+                "never put the password in the URL; set ${name}", name=PASSWORD_ENV))
         if not secure and host not in LOCAL_HOSTS:
-            raise InputError(url, None, "a plain imap:// connection would send the password "
-                             "in clear text; use imaps://")
+            raise InputError(url, None, said("a plain imap:// connection would send the "
+                                             "password in clear text; use imaps://"))
         box = unquote(parts.path.lstrip("/")) or "INBOX"
         return cls(secure, host, port, unquote(parts.username), box)
 
@@ -268,7 +270,8 @@ def _imap(url: str, known: frozenset[str]) -> Iterator[Mail]:
     source = ImapSource.parse(url)
     password = os.environ.get(PASSWORD_ENV)
     if password is None:
-        raise InputError(url, None, f"set the IMAP password in ${PASSWORD_ENV}")
+        raise InputError(url, None, said("set the IMAP password in ${name}",
+                                         name=PASSWORD_ENV))
     try:
         if source.secure:
             conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(
@@ -276,7 +279,8 @@ def _imap(url: str, known: frozenset[str]) -> Iterator[Mail]:
         else:
             conn = imaplib.IMAP4(source.host, source.port, timeout=60)
     except (OSError, imaplib.IMAP4.error) as exc:
-        raise InputError(url, None, f"cannot connect: {exc}") from None
+        raise InputError(url, None, said("cannot connect: {problem}",
+                                         problem=str(exc))) from None
     try:
         yield from _examine(conn, source, password, url, known)
     finally:
@@ -292,11 +296,13 @@ def _examine(
     try:
         conn.login(source.user, password)
     except imaplib.IMAP4.error as exc:
-        raise InputError(url, None, f"login refused: {exc}") from None
+        raise InputError(url, None, said("login refused: {problem}",
+                                         problem=str(exc))) from None
     try:
         status, _ = conn.select(_quoted(source.mailbox), readonly=True)  # EXAMINE
         if status != "OK":
-            raise InputError(url, None, f"no mailbox {source.mailbox!r}")
+            raise InputError(url, None, said("no mailbox {name}",
+                                             name=repr(source.mailbox)))
         status, found = conn.uid("SEARCH", "ALL")
         uids = found[0].split() if status == "OK" and found and found[0] else []
         for i in range(0, len(uids), _BATCH):
@@ -312,14 +318,15 @@ def _examine(
                 for _, data in _fetch(conn, url, wanted, "BODY.PEEK[]"):
                     yield parse_mail(data)
     except imaplib.IMAP4.error as exc:
-        raise InputError(url, None, f"the server said: {exc}") from None
+        raise InputError(url, None, said("the server said: {problem}",
+                                         problem=str(exc))) from None
 
 
 def _fetch(conn: imaplib.IMAP4, url: str, uids: list[str], part: str) -> list[tuple[str, bytes]]:
     """``UID FETCH`` of ``part`` for ``uids``: (uid, the literal) per message, in order."""
     status, data = conn.uid("FETCH", ",".join(uids), f"(UID {part})")
     if status != "OK":
-        raise InputError(url, None, f"FETCH failed: {data!r}")
+        raise InputError(url, None, said("FETCH failed: {answer}", answer=repr(data)))
     found: list[tuple[str, bytes]] = []
     head, literal = b"", None
     for item in [*data, None]:

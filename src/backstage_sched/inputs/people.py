@@ -24,7 +24,7 @@ from typing import Any
 from ..domain import Facilitator, Participant
 from ..errors import InputError, Problems
 from ..rules import ONE_PERSON, enforces
-from ..said import said
+from ..said import Said, joined, place, said
 from . import busy as busy_mod
 from . import columns as cols
 from . import limits, workbook
@@ -88,6 +88,13 @@ class _Origin:
     def __str__(self) -> str:
         return f"{self.label} of {self.file}"
 
+    def said(self, other: _Origin | None = None) -> Said:
+        """Where this row is, for a message about a row of ``other``'s file: its label
+        when the file is the same, else ``row 5 of people.csv``."""
+        if other is not None and other.file == self.file:
+            return place(self.label)
+        return said("{place} of {file}", place=place(self.label), file=self.file)
+
 
 def _calendar_path(
     file: str, where: str, base_dir: Path, calendar: str, allow_outside: bool
@@ -101,24 +108,27 @@ def _calendar_path(
     if allow_outside:
         return path
     given = Path(calendar)
-    allow = "or let the coordinator allow it (--allow-outside-calendars)"
+    allow = said("or let the coordinator allow it (--allow-outside-calendars)")
     if given.is_absolute() or given.drive or given.root:
         raise InputError(
             file,
             where,
-            f"calendar path {_show(calendar)} is absolute; give it relative to the folder "
-            f"of this file ({base_dir.resolve()}), {allow}",
+            said("calendar path {path} is absolute; give it relative to the folder of this "
+                 "file ({folder}), {allow}", path=_show(calendar), folder=str(base_dir.resolve()),
+                 allow=allow),
         )
     try:
         inside = path.resolve().is_relative_to(base_dir.resolve())
     except (OSError, RuntimeError, ValueError) as exc:
-        raise InputError(file, where, f"calendar path {_show(calendar)}: {exc}") from exc
+        raise InputError(file, where, said("calendar path {path}: {problem}",
+                                                path=_show(calendar), problem=str(exc))) from exc
     if not inside:
         raise InputError(
             file,
             where,
-            f"calendar path {_show(calendar)} points outside the folder of this file "
-            f"({base_dir.resolve()}); move the calendar there, {allow}",
+            said("calendar path {path} points outside the folder of this file ({folder}); "
+                 "move the calendar there, {allow}", path=_show(calendar),
+                 folder=str(base_dir.resolve()), allow=allow),
         )
     return path
 
@@ -185,8 +195,9 @@ def _registered(file: str, where: str, value: object) -> datetime | None:
     try:
         return datetime.fromisoformat(text).replace(tzinfo=None)
     except ValueError:
-        raise InputError(file, where, f"registered must be a date like 2027-01-03 or "
-                                      f"2027-01-03 09:15, got {text!r}") from None
+        raise InputError(file, where, said("registered must be a date like 2027-01-03 or "
+                                           "2027-01-03 09:15, got {value}",
+                                           value=repr(text))) from None
 
 
 def _toml_participants(
@@ -215,7 +226,8 @@ def _toml_participants(
             missing = [key for key in _REQUIRED_COLUMNS if key not in table]
             if missing:
                 raise InputError(file, origin.label,
-                                 f"missing key '{missing[0]}' in {origin.label}")
+                                 said("missing key '{key}' in {label}", key=missing[0],
+                                      label=origin.label))
             out.append((_participant(table, origin, base_dir, window, allow_outside), origin))
     return out
 
@@ -238,15 +250,17 @@ def _file_bytes(path: Path, most: int) -> bytes:
     return limits.read_capped(path, most, "participants file")
 
 
-_SAVE_UTF8 = "save it from the spreadsheet as 'CSV UTF-8'"
+_SAVE_UTF8 = said("save it from the spreadsheet as 'CSV UTF-8'")
 #: What a file starts with when it is no CSV text at all, and what to say then.
 _NOT_TEXT = (
-    (b"PK\x03\x04", "is a zip file (an Excel workbook?), not CSV text; "
-                     "a workbook must be named .xlsx"),
-    (b"\xd0\xcf\x11\xe0", "is an old Excel .xls workbook (or another Office file), not CSV "
-                          f"text; {_SAVE_UTF8} or as 'Excel Workbook (.xlsx)'"),
-    (b"\xff\xfe", f"is UTF-16 text (Excel's 'Unicode text'), not CSV; {_SAVE_UTF8}"),
-    (b"\xfe\xff", f"is UTF-16 text, not CSV; {_SAVE_UTF8}"),
+    (b"PK\x03\x04", said("is a zip file (an Excel workbook?), not CSV text; "
+                          "a workbook must be named .xlsx")),
+    (b"\xd0\xcf\x11\xe0", said("is an old Excel .xls workbook (or another Office file), not "
+                               "CSV text; {save} or as 'Excel Workbook (.xlsx)'",
+                               save=_SAVE_UTF8)),
+    (b"\xff\xfe", said("is UTF-16 text (Excel's 'Unicode text'), not CSV; {save}",
+                       save=_SAVE_UTF8)),
+    (b"\xfe\xff", said("is UTF-16 text, not CSV; {save}", save=_SAVE_UTF8)),
 )
 #: Control characters no CSV text holds (tab, line feed and carriage return are fine).
 _BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -276,7 +290,8 @@ def _csv_text(path: Path) -> tuple[str, str | None]:
         raise InputError(
             file,
             f"row {line}",
-            f"neither UTF-8 nor Windows-1252 text (byte 0x{raw[exc.start]:02X}); {_SAVE_UTF8}",
+            said("neither UTF-8 nor Windows-1252 text (byte 0x{byte}); {save}",
+                 byte=f"{raw[exc.start]:02X}", save=_SAVE_UTF8),
         ) from exc
     binary = _BINARY.search(text)
     if binary is not None:
@@ -284,8 +299,8 @@ def _csv_text(path: Path) -> tuple[str, str | None]:
         raise InputError(
             file,
             f"row {line}",
-            f"not text: it holds the control character U+{ord(binary.group()):04X}, as binary "
-            f"files do; {_SAVE_UTF8}",
+            said("not text: it holds the control character U+{code}, as binary files do; "
+                 "{save}", code=f"{ord(binary.group()):04X}", save=_SAVE_UTF8),
         )
     warning = said(
         "{file} is Windows-1252 text (Swedish Excel's \"CSV (semikolonavgränsad)\"), not "
@@ -363,8 +378,9 @@ def _table_participants(
                 raise InputError(
                     file,
                     table.row(row_no),
-                    f"the row has {len(cells)} cells but the header (row {header_row}) "
-                    f"has {len(header)} columns{table.overflow}",
+                    said("the row has {cells} cells but the header ({row}) has {columns} "
+                         "columns{hint}", cells=len(cells), row=place(f"row {header_row}"),
+                         columns=len(header), hint=table.overflow),
                 )
             record, shown = _record(cells, fields, table.sheet is not None)
             id_cells = [cells[c.index] for c in fields if c.field == "id" and c.index < len(cells)]
@@ -402,14 +418,15 @@ def _csv_participants(
     first_line = next((ln for ln in _lines(text) if ln.strip()), None)
     if first_line is None:
         raise InputError(
-            file, None, f"empty file; expected a header row with {', '.join(cols.REQUIRED)}"
+            file, None, said("empty file; expected a header row with {columns}",
+                             columns=", ".join(cols.REQUIRED))
         )
     delimiter = _detect_delimiter(first_line)
     reader = csv.reader(_lines(text), delimiter=delimiter)
     hint = (
-        "; a cell holding a ';'-list must be quoted"
+        said("; a cell holding a ';'-list must be quoted")
         if delimiter == ";"
-        else "; a cell holding the separator must be quoted"
+        else said("; a cell holding the separator must be quoted")
     )
     rows = problems if problems is not None else Problems()  # every row is checked
     try:
@@ -420,7 +437,8 @@ def _csv_participants(
         out = _table_participants(table, path.parent, window, allow_outside, rows, columns,
                                   notes)
     except csv.Error as exc:
-        raise InputError(file, f"row {reader.line_num}", f"cannot read CSV: {exc}") from exc
+        raise InputError(file, f"row {reader.line_num}", said("cannot read CSV: {problem}",
+                                                                problem=str(exc))) from exc
     if problems is None:
         rows.raise_any()
     return out, ([] if warning is None else [warning]) + notes
@@ -444,8 +462,8 @@ def _xlsx_participants(
         raise InputError(
             file,
             f'sheet "{sheet.name}"',
-            f"empty sheet; expected a header row with {', '.join(cols.REQUIRED)} "
-            "(the participants are read from the workbook's first sheet)",
+            said("empty sheet; expected a header row with {columns} (the participants are "
+                 "read from the workbook's first sheet)", columns=", ".join(cols.REQUIRED)),
         )
     rows = problems if problems is not None else Problems()  # every row is checked
     out = _table_participants(
@@ -525,25 +543,28 @@ def _check_header(
         if i in own:
             continue
         if name and name in seen:
-            raise InputError(file, where, f"column '{name}' appears twice in the header")
+            raise InputError(file, where, said(
+                "column '{name}' appears twice in the header", name=name))
         seen.add(name)
     fields = cols.header_fields(header, mapped)
     missing = cols.missing_fields(fields)
     if missing:
         named = "; ".join(" / ".join(cols.known_headings(field)) for field in missing)
         close = [
-            f"'{h}' (map it in [participants.columns], e.g. \"{h}\" = \"{field}\")"
+            said("'{heading}' (map it in [participants.columns], e.g. \"{heading}\" = "
+                 "\"{field}\")", heading=h, field=field)
             for field in missing
             for h in difflib.get_close_matches(field, [h for h in header if h], n=1, cutoff=0.6)
         ]
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        found = ", ".join(h for h in header if h) or "nothing"
+        hint = said("; did you mean {headings}?", headings=joined(close, ", ")) if close else ""
+        found = ", ".join(h for h in header if h) or said("nothing")
         raise InputError(
             file,
             where,
-            f"missing required column(s) {', '.join(repr(c) for c in missing)} (accepted "
-            f"headings: {named}; or map yours in [participants.columns]){hint}; "
-            f"the header has: {found}",
+            said("missing required column(s) {columns} (accepted headings: {named}; or map "
+                 "yours in [participants.columns]){hint}; the header has: {found}",
+                 columns=", ".join(repr(c) for c in missing), named=named, hint=hint,
+                 found=found),
         )
     return fields
 
@@ -578,20 +599,20 @@ def one_registration_per_person(
             out.append((p, origin))
             continue
         first, first_origin = out[k]
-        where = first_origin.label if first_origin.file == origin.file else str(first_origin)
         if not _same_name(first.name, p.name):
             problems.add(InputError(
                 origin.file, origin.at("email"),
-                f"e-mail '{p.email}' is also used by {first.name} ('{first.id}', {where}) "
-                f"but this row names {p.name}; one address is one person: correct the "
-                "address or the name in one of the two rows",
+                said("e-mail '{email}' is also used by {first} ('{id}', {where}) but this row "
+                     "names {name}; one address is one person: correct the address or the "
+                     "name in one of the two rows", email=p.email, first=first.name,
+                     id=first.id, where=first_origin.said(origin), name=p.name),
             ))
             continue
         warnings.append(said(
             "{file}: {name} <{email}> registered twice ({where}, id '{first}', and {label}, "
             "id '{id}'): one registration, the later row ({label}, id '{id}') is kept",
-            file=origin.file, name=first.name, email=p.email, where=where, first=first.id,
-            label=origin.label, id=p.id,
+            file=origin.file, name=first.name, email=p.email, where=first_origin.said(origin),
+            first=first.id, label=place(origin.label), id=p.id,
         ))
         dropped = {old: (p.id if new == first.id else new) for old, new in dropped.items()}
         if first.id != p.id:
@@ -656,8 +677,9 @@ def _facilitator_id_keys(
             problems.add(InputError(
                 file,
                 f"facilitators[{i}] (id '{f.id}') id",
-                f"id '{f.id}' differs from '{other[0]}' ({other[1].label}) only in upper/lower "
-                "case; they would name the same file on Windows and macOS",
+                said("id '{id}' differs from '{other}' ({where}) only in upper/lower case; "
+                     "they would name the same file on Windows and macOS", id=f.id,
+                     other=other[0], where=place(other[1].label)),
             ))
             continue
         by_key[_id_key(f.id)] = (f.id, _Origin(file, f"facilitators[{i}]", column_style=False))
@@ -674,11 +696,12 @@ def _facilitator_emails(
             problems.add(InputError(
                 file,
                 f"facilitators[{i}] (id '{f.id}') email",
-                f"e-mail '{f.email}' is also used by {emails[f.email.lower()]}; every "
-                "facilitator needs an address of their own (it organises the invitations)",
+                said("e-mail '{email}' is also used by {who}; every facilitator needs an "
+                     "address of their own (it organises the invitations)", email=f.email,
+                     who=emails[f.email.lower()]),
             ))
             continue
-        emails[f.email.lower()] = f"facilitator '{f.id}'"
+        emails[f.email.lower()] = said("facilitator '{id}'", id=f.id)
     return emails
 
 
@@ -697,24 +720,25 @@ def _register_id(
     """
     if p.id in by_id:
         first = by_id[p.id]
-        also = first.label if first.file == origin.file else str(first)
         problems.add(InputError(origin.file, origin.label,
-                                f"duplicate id '{p.id}': also on {also}"))
+                                said("duplicate id '{id}': also on {where}", id=p.id,
+                                     where=first.said(origin))))
         return False
     if p.id in fac_ids:
         problems.add(InputError(
             origin.file,
             origin.at("id"),
-            f"id '{p.id}' is also a facilitator's id; every person needs an id of their own",
+            said("id '{id}' is also a facilitator's id; every person needs an id of their "
+                 "own", id=p.id),
         ))
     other = by_key.get(_id_key(p.id))
     if other is not None:
-        where = other[1].label if other[1].file == origin.file else str(other[1])
         problems.add(InputError(
             origin.file,
             origin.at("id"),
-            f"id '{p.id}' differs from '{other[0]}' ({where}) only in upper/lower case; "
-            "they would name the same file on Windows and macOS",
+            said("id '{id}' differs from '{other}' ({where}) only in upper/lower case; "
+                 "they would name the same file on Windows and macOS", id=p.id,
+                 other=other[0], where=other[1].said(origin)),
         ))
     by_id[p.id] = origin
     by_key[_id_key(p.id)] = (p.id, origin)
@@ -737,8 +761,9 @@ def _register_email(
         problems.add(InputError(
             origin.file,
             origin.at("email"),
-            f"e-mail '{p.email}' is also used by {emails[key]}; a participant cannot share "
-            "the address of a facilitator (who organises the invitations)",
+            said("e-mail '{email}' is also used by {who}; a participant cannot share the "
+                 "address of a facilitator (who organises the invitations)", email=p.email,
+                 who=emails[key]),
         ))
 
 
@@ -753,22 +778,24 @@ def _check_not_with(
         for other_id in p.not_with:
             if other_id == p.id:
                 problems.add(InputError(
-                    origin.file, origin.at("not_with"), f"not_with names '{p.id}' itself"
+                    origin.file, origin.at("not_with"),
+                    said("not_with names '{id}' itself", id=p.id),
                 ))
             elif "@" in other_id and other_id not in by_id:
                 problems.add(InputError(
                     origin.file,
                     origin.at("not_with"),
-                    f"unknown e-mail {_show(other_id)} in not_with: no participant has that "
-                    "address (name a participant by id or by e-mail address)",
+                    said("unknown e-mail {email} in not_with: no participant has that "
+                         "address (name a participant by id or by e-mail address)",
+                         email=_show(other_id)),
                 ))
             elif other_id not in by_id:
-                what = (
-                    "a facilitator, not a participant" if other_id in fac_ids else "no participant"
-                )
+                what = (said("a facilitator, not a participant") if other_id in fac_ids
+                        else said("no participant"))
                 hint = _suggest(other_id, by_id) if len(by_id) <= 5000 else ""
                 problems.add(InputError(
                     origin.file,
                     origin.at("not_with"),
-                    f"unknown id {_show(other_id)} in not_with: {what} has that id{hint}",
+                    said("unknown id {id} in not_with: {what} has that id{hint}",
+                         id=_show(other_id), what=what, hint=hint),
                 ))

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..domain import MetBefore, Participant
 from ..errors import InputError
 from ..plan import Plan
+from ..said import said
 from .snapshot import read_snapshot
 
 
@@ -51,6 +52,7 @@ def _files(file: str, where: str, path: Path) -> tuple[Path, Path]:
     input_json = plan_json.parent / "input.json"
     for needed in (plan_json, input_json):
         if not needed.is_file():
-            raise InputError(file, where, f"earlier plan: {needed} not found; give a plan "
-                                          "folder written by backstage-sched, or its plan.json")
+            raise InputError(file, where, said(
+                "earlier plan: {path} not found; give a plan folder written by "
+                "backstage-sched, or its plan.json", path=str(needed)))
     return plan_json, input_json

@@ -296,7 +296,8 @@ def _program_in(data: dict[str, Any], source: str) -> Program:
     """The program of ``data``; KeyError, TypeError... when a field is missing or wrong."""
     fmt = data.get("format", SNAPSHOT_FORMAT)
     if fmt != SNAPSHOT_FORMAT:
-        raise InputError(source, "format", f"unknown snapshot format {fmt!r}")
+        raise InputError(source, "format", said("unknown snapshot format {value}",
+                                                    value=repr(fmt)))
     s, g, pol = data["sessions"], data["groups"], data["policy"]
     return Program(
         id=data["id"],
@@ -342,7 +343,8 @@ def read_snapshot(path: Path) -> Program:
         raise InputError(str(path), None,
                          said("file not found (is this a plan folder?)")) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(str(path), None, f"not readable JSON: {exc}") from None
+        raise InputError(str(path), None, said("not readable JSON: {problem}",
+                                                   problem=str(exc))) from None
     return program_from_dict(data, source=str(path))
 
 
@@ -353,4 +355,5 @@ def program_from_dict(data: dict[str, Any], source: str = "input.json") -> Progr
     except InputError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise InputError(source, None, f"not a valid program snapshot: {exc!r}") from exc
+        raise InputError(source, None, said(
+            "not a valid program snapshot: {problem}", problem=repr(exc))) from exc

@@ -27,6 +27,7 @@ from ..domain import (
     Venue,
 )
 from ..errors import InputError, Problems
+from ..said import said
 from . import timeexpr
 from .values import (
     _array,
@@ -89,14 +90,15 @@ def _program_table(file: str, data: dict[str, Any]) -> dict[str, Any]:
     """The ``[program]`` table; every key is checked and every problem raised together."""
     label = "[program]"
     if "program" not in data:
-        raise InputError(file, None, "missing table [program] (id, name, start, end)")
+        raise InputError(file, None, said("missing table [program] (id, name, start, end)"))
     table = _table(file, label, data["program"])
     problems = Problems()
     with problems.check():
         _check_keys(file, label, table, _PROGRAM_KEYS)
     for key in ("id", "name", "start", "end"):
         if key not in table:
-            problems.add(InputError(file, label, f"missing key '{key}' in [program]"))
+            problems.add(InputError(file, label, said("missing key '{key}' in {label}",
+                                                    key=key, label="[program]")))
 
     def w(key: str) -> str:
         return f"{label} {key}"
@@ -121,7 +123,8 @@ def _program_table(file: str, data: dict[str, Any]) -> dict[str, Any]:
         problems.add(InputError(
             file,
             w("end"),
-            f"window end {out['end'].isoformat()} is before its start {out['start'].isoformat()}",
+            said("window end {end} is before its start {start}", end=out["end"].isoformat(),
+                 start=out["start"].isoformat()),
         ))
     with problems.check():
         out["country"], out["holiday_categories"] = _holiday_rules(file, w, table)
@@ -140,12 +143,14 @@ def _in_the_loop(file: str, w: Callable[[str], str], table: dict[str, Any]) -> d
             lang = _text(file, w("language"), "language", table["language"], required=True)
             if lang not in LANGUAGES:
                 raise InputError(file, w("language"),
-                                 f"language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+                                 said("language must be one of {languages}, got {value}",
+                                      languages=", ".join(LANGUAGES), value=repr(lang)))
             out["language"] = lang
     named = [k for k in ("organizer_name", "organizer_email") if k in table]
     if len(named) == 1:
         other = "organizer_email" if named == ["organizer_name"] else "organizer_name"
-        problems.add(InputError(file, w(named[0]), f"give {other} too, or neither"))
+        problems.add(InputError(file, w(named[0]), said("give {other} too, or neither",
+                                                                 other=other)))
     elif named:
         with problems.check():
             out["organizer_name"] = _text(
@@ -178,7 +183,8 @@ def _url(file: str, where: str, value: object) -> str:
     """An http(s) link without spaces, as a calendar's URL property needs it."""
     text = _text(file, where, "online_url", value, required=True)
     if not text.startswith(("https://", "http://")) or any(c.isspace() for c in text):
-        raise InputError(file, where, f"online_url must be a link starting https://, got {text!r}")
+        raise InputError(file, where, said(
+            "online_url must be a link starting https://, got {value}", value=repr(text)))
     return text
 
 
@@ -187,10 +193,10 @@ def _reminders(file: str, where: str, value: object) -> tuple[int, ...]:
     minutes = [_int(file, where, "each reminder", m, 0) for m in _list(file, where,
                                                                          "reminder_minutes", value)]
     if any(m > MAX_REMINDER for m in minutes):
-        raise InputError(file, where, f"a reminder is at most {MAX_REMINDER} minutes (4 weeks) "
-                                      "before a session")
+        raise InputError(file, where, said("a reminder is at most {most} minutes (4 weeks) "
+                                           "before a session", most=MAX_REMINDER))
     if len(set(minutes)) != len(minutes):
-        raise InputError(file, where, "a reminder is listed twice")
+        raise InputError(file, where, said("a reminder is listed twice"))
     return tuple(sorted(minutes, reverse=True))
 
 
@@ -200,7 +206,8 @@ def _timezone(file: str, where: str, table: dict[str, Any]) -> str:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise InputError(
-            file, where, f"unknown time zone '{tz}'; use a name like 'Europe/Stockholm'"
+            file, where, said("unknown time zone '{zone}'; use a name like 'Europe/Stockholm'",
+                              zone=tz)
         ) from None
     return tz
 
@@ -217,8 +224,8 @@ def _holiday_rules(
         raise InputError(
             file,
             w("country"),
-            f"unknown country '{country}'; use a two-letter code the holidays package knows, "
-            "e.g. 'SE'",
+            said("unknown country '{country}'; use a two-letter code the holidays package "
+                 "knows, e.g. 'SE'", country=country),
         ) from None
     supported = tuple(country_table.supported_categories)
     # default: public + de_facto, as far as the country has them (SE has both)
@@ -233,14 +240,16 @@ def _holiday_rules(
         raise InputError(
             file,
             w("holiday_categories"),
-            f"holiday_categories is empty; list at least one of {', '.join(supported)}",
+            said("holiday_categories is empty; list at least one of {categories}",
+                 categories=", ".join(supported)),
         )
     for cat in categories:
         if cat not in supported:
             raise InputError(
                 file,
                 w("holiday_categories"),
-                f"unknown holiday category '{cat}' for {country}; use {', '.join(supported)}",
+                said("unknown holiday category '{category}' for {country}; use {categories}",
+                     category=cat, country=country, categories=", ".join(supported)),
             )
     return country, tuple(dict.fromkeys(categories))
 
@@ -248,7 +257,8 @@ def _holiday_rules(
 def _mode(file: str, where: str, table: dict[str, Any]) -> str:
     mode = _text(file, where, "mode", table.get("mode", "mixed"))
     if mode not in _MODES:
-        raise InputError(file, where, f"mode must be 'mixed' or 'company', got '{mode}'")
+        raise InputError(file, where, said(
+            "mode must be 'mixed' or 'company', got '{mode}'", mode=mode))
     return mode
 
 
@@ -274,7 +284,8 @@ def _blackouts(file: str, where: str, table: dict[str, Any]) -> tuple[Blackout, 
             _check_keys(file, b_label, item, _BLACKOUT_KEYS)
             for key in ("start", "end"):
                 if key not in item:
-                    raise InputError(file, b_label, f"missing key '{key}' in {b_label}")
+                    raise InputError(file, b_label, said("missing key '{key}' in {label}",
+                                                         key=key, label=b_label))
             name = _text(file, f"{b_label} name", "name", item.get("name", "Blackout"))
             name = name or "Blackout"
             b_label = f"[[program.blackout]] #{i} ('{name}')"
@@ -284,7 +295,8 @@ def _blackouts(file: str, where: str, table: dict[str, Any]) -> tuple[Blackout, 
                 raise InputError(
                     file,
                     f"{b_label} end",
-                    f"blackout end {end.isoformat()} is before its start {start.isoformat()}",
+                    said("blackout end {end} is before its start {start}",
+                         end=end.isoformat(), start=start.isoformat()),
                 )
             blackouts.append(Blackout(name=name, start=start, end=end))
     problems.raise_any()
@@ -301,7 +313,8 @@ def _sessions(file: str, data: dict[str, Any]) -> SessionRules:
     max_gap = keys.num("max_gap_days", d.max_gap_days, 1)
     if keys.ok("min_gap_days", "max_gap_days") and min_gap > max_gap:
         keys.fail("min_gap_days",
-                  f"min_gap_days ({min_gap}) is larger than max_gap_days ({max_gap})")
+                  said("min_gap_days ({low}) is larger than max_gap_days ({high})",
+                       low=min_gap, high=max_gap))
     grid = keys.num("grid_minutes", d.grid_minutes, 1)
     per_day = keys.num("max_sessions_per_day", d.max_sessions_per_day, 1)
     buffer = keys.num("buffer_minutes", d.buffer_minutes, 0)
@@ -310,13 +323,15 @@ def _sessions(file: str, data: dict[str, Any]) -> SessionRules:
                           lambda w, v: _time(file, w, "day_start", v))
     day_end = keys.read("day_end", d.day_end, lambda w, v: _time(file, w, "day_end", v))
     if keys.ok("day_start", "day_end") and day_end <= day_start:
-        keys.fail("day_end", f"day_end {day_end:%H:%M} is not after day_start {day_start:%H:%M}")
+        keys.fail("day_end", said("day_end {end} is not after day_start {start}",
+                                  end=f"{day_end:%H:%M}", start=f"{day_start:%H:%M}"))
     window = (day_end.hour * 60 + day_end.minute) - (day_start.hour * 60 + day_start.minute)
     if keys.ok("day_start", "day_end", "duration_minutes") and 0 < window < duration:
         keys.fail(
             "duration_minutes",
-            f"duration_minutes ({duration}) is longer than the day window "
-            f"{day_start:%H:%M}-{day_end:%H:%M} ({window} minutes)",
+            said("duration_minutes ({duration}) is longer than the day window {start}-{end} "
+                 "({window} minutes)", duration=duration, start=f"{day_start:%H:%M}",
+                 end=f"{day_end:%H:%M}", window=window),
         )
     keys.problems.raise_any()
     return SessionRules(
@@ -341,10 +356,11 @@ def _weekdays(file: str, where: str, table: dict[str, Any]) -> tuple[int, ...]:
     for name in names:
         idx = timeexpr.weekday_index(name)
         if idx is None:
-            raise InputError(file, where, f"unknown weekday '{name}'; use {', '.join(WEEKDAYS)}")
+            raise InputError(file, where, said(
+                "unknown weekday '{day}'; use {days}", day=name, days=", ".join(WEEKDAYS)))
         days.add(idx)
     if not days:
-        raise InputError(file, where, "weekdays is empty; list at least one day")
+        raise InputError(file, where, said("weekdays is empty; list at least one day"))
     return tuple(sorted(days))
 
 
@@ -355,12 +371,14 @@ def _groups(file: str, data: dict[str, Any]) -> GroupRules:
     min_size = keys.num("min_size", d.min_size, 2)
     max_size = keys.num("max_size", d.max_size, 2)
     if keys.ok("min_size", "max_size") and min_size > max_size:
-        keys.fail("min_size", f"min_size ({min_size}) is larger than max_size ({max_size})")
+        keys.fail("min_size", said(
+            "min_size ({low}) is larger than max_size ({high})", low=min_size, high=max_size))
     size = keys.num("size", d.size, 1)
     if keys.ok("min_size", "max_size", "size") and not min_size <= size <= max_size:
         keys.fail(
             "size",
-            f"size ({size}) must lie between min_size ({min_size}) and max_size ({max_size})",
+            said("size ({size}) must lie between min_size ({low}) and max_size ({high})",
+                 size=size, low=min_size, high=max_size),
         )
     per_org = keys.num("max_per_organization", d.max_per_organization, 1)
     keys.problems.raise_any()
@@ -392,15 +410,17 @@ MEMBER_UPDATES = ("summary", "calendar", "none")
 def _member_updates(file: str, where: str, value: object) -> str:
     """``[policy] member_updates``: one of :data:`MEMBER_UPDATES`."""
     if value not in MEMBER_UPDATES:
-        raise InputError(file, where, f"expected one of {', '.join(MEMBER_UPDATES)}, "
-                                      f"not {value!r}")
+        raise InputError(file, where, said("expected one of {choices}, not {value}",
+                                           choices=", ".join(MEMBER_UPDATES),
+                                           value=repr(value)))
     return str(value)
 
 
 def _flag(file: str, where: str, value: object) -> bool:
     """A TOML boolean (``true`` or ``false``)."""
     if not isinstance(value, bool):
-        raise InputError(file, where, f"expected true or false, not {value!r}")
+        raise InputError(file, where, said("expected true or false, not {value}",
+                                           value=repr(value)))
     return value
 
 
@@ -409,7 +429,7 @@ def _facilitators(file: str, data: dict[str, Any]) -> tuple[Facilitator, ...]:
     """Every ``[[facilitators]]`` entry, each checked; all problems raised together."""
     items = _array(file, data, "facilitators")
     if not items:
-        raise InputError(file, None, "no [[facilitators]]: a cohort needs one")
+        raise InputError(file, None, said("no [[facilitators]]: a cohort needs one"))
     out: list[Facilitator] = []
     seen: dict[str, str] = {}
     problems = Problems()
@@ -436,12 +456,14 @@ def _entry_head(
     _check_keys(file, label, table, allowed)
     for key in required:
         if key not in table:
-            raise InputError(file, label, f"missing key '{key}' in {label}")
+            raise InputError(file, label, said("missing key '{key}' in {label}", key=key,
+                                               label=label))
     eid = _id(file, f"{label} id", "id", table["id"])
     label = f"{array}[{i}] (id '{eid}')"
     if eid in seen:
         kind = array.removesuffix("s")
-        raise InputError(file, label, f"duplicate {kind} id '{eid}': also {seen[eid]}")
+        raise InputError(file, label, said("duplicate {kind} id '{id}': also {where}",
+                                           kind=said(kind), id=eid, where=seen[eid]))
     seen[eid] = label
     return eid, label
 

@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import InputError
+from ..said import said
 from . import workbook
 from .columns import TEMPLATE_HEADINGS
 
@@ -72,14 +73,16 @@ def write_templates(
     year = year if year is not None else date.today().year + 1
     targets = [folder / name for name in (FILES_XLSX if xlsx else FILES)]
     if folder.exists() and not folder.is_dir():
-        raise InputError(str(folder), None, "exists and is not a folder")
+        raise InputError(str(folder), None, said("exists and is not a folder"))
     existing = [p for p in targets if p.exists()]
     if existing and not force:
         names = " and ".join(str(p) for p in existing)
         raise InputError(
             None, None,
-            f"{names} already exist{'s' if len(existing) == 1 else ''}; nothing was written. "
-            "Choose another folder, or add --force to overwrite",
+            said("{names} already exists; nothing was written. Choose another folder, or "
+                 "add --force to overwrite", "{names} already exist; nothing was written. "
+                 "Choose another folder, or add --force to overwrite", names=names,
+                 count=len(existing), plural="count"),
         )
     folder.mkdir(parents=True, exist_ok=True)
     for path in targets:

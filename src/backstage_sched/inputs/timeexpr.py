@@ -24,6 +24,7 @@ from datetime import date, time
 
 from ..domain import WEEKDAYS, TimeRule
 from ..errors import InputError
+from ..said import Said, joined, said
 from .dates import date_hint
 
 __all__ = ["WEEKDAY_NAMES", "covers", "parse_rules", "parse_time", "weekday_index"]
@@ -54,10 +55,16 @@ WEEKDAY_NAMES: dict[str, int] = {
 _DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
 _TIME_RANGE = re.compile(r"(\d{1,2}[:.]\d{2})\s*[-–]\s*(\d{1,2}[:.]\d{2})")
-_WEEKDAY_HINT = (
+_WEEKDAY_HINT = said(
     "use mon, tue, wed, thu, fri, sat, sun, mån, tis, ons, tor, fre, lör, sön "
     "or a date like 2027-03-01"
 )
+
+
+def _hinted(problem: Said, hint: Said) -> Said:
+    """``problem; hint``: one expression's problem and how to write it
+    (:func:`_with_hint` writes it ``problem (hint)`` in a list)."""
+    return said("{problem}; {hint}", problem=problem, hint=hint)
 
 
 def weekday_index(name: str) -> int | None:
@@ -101,11 +108,13 @@ def _split(value: object, file: str | None, where: str | None) -> list[str]:
             if isinstance(item, date):  # a TOML date literal in the array
                 item = item.isoformat()
             if not isinstance(item, str):
-                raise InputError(file, where, f"expected a time expression as text, got {item!r}")
+                raise InputError(file, where, said(
+                    "expected a time expression as text, got {value}", value=repr(item)))
             raw.extend(item.split(";"))
     else:
         raise InputError(
-            file, where, f"expected a time expression (text or a list of text), got {value!r}"
+            file, where, said("expected a time expression (text or a list of text), got {value}",
+                              value=repr(value))
         )
     return [item.strip() for item in raw if item.strip()]
 
@@ -130,8 +139,9 @@ def _parse_item(text: str, file: str | None, where: str | None) -> TimeRule:
         raise InputError(
             file,
             where,
-            f"cannot read time expression '{text}'; write e.g. 'fri', 'fri 13:00-17:00', "
-            "'2027-03-01', '2027-03-01..2027-03-07' or '2027-03-01 08:00-12:00'",
+            _hinted(said("cannot read time expression '{text}'", text=text),
+                    said("write e.g. 'fri', 'fri 13:00-17:00', '2027-03-01', "
+                         "'2027-03-01..2027-03-07' or '2027-03-01 08:00-12:00'")),
         )
 
     first = last = None
@@ -142,24 +152,27 @@ def _parse_item(text: str, file: str | None, where: str | None) -> TimeRule:
             first, last = _parse_date(a), _parse_date(b)
             if first is None or last is None:
                 bad = a if first is None else b
-                raise InputError(file, where, f"bad date '{bad}' in '{text}'; {date_hint(bad)}")
+                raise InputError(file, where, _hinted(
+                    said("bad date '{date}' in '{text}'", date=bad, text=text), date_hint(bad)))
             if last < first:
                 raise InputError(
                     file,
                     where,
-                    f"range end {last.isoformat()} is before its start "
-                    f"{first.isoformat()} in '{text}'",
+                    said("range end {end} is before its start {start} in '{text}'",
+                         end=last.isoformat(), start=first.isoformat(), text=text),
                 )
         elif day_token[:1].isdigit():
             first = last = _parse_date(day_token)
             if first is None:
                 raise InputError(
-                    file, where, f"bad date '{day_token}' in '{text}'; {date_hint(day_token)}"
+                    file, where, _hinted(said("bad date '{date}' in '{text}'", date=day_token,
+                                              text=text), date_hint(day_token))
                 )
         else:
             weekday = weekday_index(day_token)
             if weekday is None:
-                raise InputError(file, where, f"unknown weekday '{day_token}'; {_WEEKDAY_HINT}")
+                raise InputError(file, where, _hinted(
+                    said("unknown weekday '{day}'", day=day_token), _WEEKDAY_HINT))
 
     start = end = None
     if time_token is not None:
@@ -168,7 +181,8 @@ def _parse_item(text: str, file: str | None, where: str | None) -> TimeRule:
             raise InputError(
                 file,
                 where,
-                f"bad time range '{time_token}' in '{text}'; write it as HH:MM-HH:MM",
+                _hinted(said("bad time range '{range}' in '{text}'", range=time_token,
+                             text=text), said("write it as HH:MM-HH:MM")),
             )
         start, end = parse_time(m.group(1)), parse_time(m.group(2))
         for raw_t, t in ((m.group(1), start), (m.group(2), end)):
@@ -176,14 +190,16 @@ def _parse_item(text: str, file: str | None, where: str | None) -> TimeRule:
                 raise InputError(
                     file,
                     where,
-                    f"bad time '{raw_t}' in '{text}'; use HH:MM between 00:00 and 23:59",
+                    _hinted(said("bad time '{time}' in '{text}'", time=raw_t, text=text),
+                            said("use HH:MM between 00:00 and 23:59")),
                 )
         assert start is not None and end is not None
         if end <= start:
             raise InputError(
                 file,
                 where,
-                f"time range end {end:%H:%M} is not after its start {start:%H:%M} in '{text}'",
+                said("time range end {end} is not after its start {start} in '{text}'",
+                     end=f"{end:%H:%M}", start=f"{start:%H:%M}", text=text),
             )
     return TimeRule(text=text, first=first, last=last, weekday=weekday, start=start, end=end)
 
@@ -221,13 +237,16 @@ def parse_rules(
     if len(bad) == 1:
         raise bad[0]
     if bad:
-        raise InputError(file, where, f"{len(bad)} of the time expressions cannot be read: "
-                         + "; ".join(_with_hint(e.message) for e in bad))
+        raise InputError(file, where, said(
+            "{count} of the time expressions cannot be read: {problems}", count=len(bad),
+            problems=joined([_with_hint(e.message) for e in bad], "; ")))
     return tuple(rules)
 
 
 def _with_hint(message: str) -> str:
     """``problem; hint`` as ``problem (hint)``, so that several read as a list."""
+    if isinstance(message, Said) and message.template == "{problem}; {hint}":
+        return said("{problem} ({hint})", **message.values)
     problem, _, hint = message.partition("; ")
     return f"{problem} ({hint})" if hint else problem
 

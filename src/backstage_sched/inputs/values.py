@@ -18,6 +18,7 @@ from typing import Any
 
 from ..domain import TimeRule
 from ..errors import InputError, Problems
+from ..said import said
 from . import timeexpr
 from .dates import date_problem
 
@@ -39,20 +40,23 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return said("; did you mean '{word}'?", word=close[0]) if close else ""
 
 
 def _check_keys(file: str, label: str, table: Mapping[str, Any], allowed: Iterable[str]) -> None:
     allowed = tuple(allowed)
     for key in table:
         if key not in allowed:
-            hint = _suggest(key, allowed) or f"; allowed keys: {', '.join(allowed)}"
-            raise InputError(file, label, f"unknown key '{key}' in {label}{hint}")
+            hint = _suggest(key, allowed) or said("; allowed keys: {keys}",
+                                                  keys=", ".join(allowed))
+            raise InputError(file, label, said("unknown key '{key}' in {label}{hint}",
+                                               key=key, label=label, hint=hint))
 
 
 def _table(file: str, label: str, value: object) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise InputError(file, label, f"{label} must be a table, got {value!r}")
+        raise InputError(file, label, said("{label} must be a table, got {value}",
+                                               label=label, value=repr(value)))
     return value
 
 
@@ -62,10 +66,12 @@ def _is_int(value: object) -> bool:
 
 def _int(file: str, where: str, key: str, value: object, minimum: int | None = None) -> int:
     if not _is_int(value):
-        raise InputError(file, where, f"{key} must be a whole number, got {value!r}")
+        raise InputError(file, where, said("{key} must be a whole number, got {value}",
+                                                key=key, value=repr(value)))
     assert isinstance(value, int)
     if minimum is not None and value < minimum:
-        raise InputError(file, where, f"{key} must be at least {minimum}, got {value}")
+        raise InputError(file, where, said("{key} must be at least {minimum}, got {value}",
+                                           key=key, minimum=minimum, value=value))
     return value
 
 
@@ -78,11 +84,14 @@ def _number(
     maximum: float | None = None,
 ) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(file, where, f"{key} must be a number, got {value!r}")
+        raise InputError(file, where, said("{key} must be a number, got {value}",
+                                           key=key, value=repr(value)))
     if minimum is not None and value < minimum:
-        raise InputError(file, where, f"{key} must be at least {minimum}, got {value}")
+        raise InputError(file, where, said("{key} must be at least {minimum}, got {value}",
+                                           key=key, minimum=minimum, value=value))
     if maximum is not None and value > maximum:
-        raise InputError(file, where, f"{key} must be at most {maximum}, got {value}")
+        raise InputError(file, where, said("{key} must be at most {maximum}, got {value}",
+                                           key=key, maximum=maximum, value=value))
     return float(value)
 
 
@@ -100,17 +109,19 @@ def _control_char(text: str) -> str | None:
 def _text(file: str, where: str, key: str, value: object, *, required: bool = False) -> str:
     """Stripped text; refused when empty (if ``required``) or holding a control character."""
     if not isinstance(value, str):
-        raise InputError(file, where, f"{key} must be text, got {value!r}")
+        raise InputError(file, where, said("{key} must be text, got {value}",
+                                           key=key, value=repr(value)))
     value = value.strip()
     if required and not value:
-        raise InputError(file, where, f"{key} is empty")
+        raise InputError(file, where, said("{key} is empty", key=key))
     bad = _control_char(value)
     if bad is not None:
         raise InputError(
             file,
             where,
-            f"{key} {_show(value)} contains the control character U+{ord(bad):04X}; "
-            "only printable text is allowed (no line breaks, tabs or direction overrides)",
+            said("{key} {value} contains the control character U+{code}; only printable "
+                 "text is allowed (no line breaks, tabs or direction overrides)",
+                 key=key, value=_show(value), code=f"{ord(bad):04X}"),
         )
     return value
 
@@ -138,7 +149,8 @@ def _date(file: str, where: str, key: str, value: object, toml_key: str | None =
         problem = date_problem(name, value)
         if problem is not None:
             raise DateError(file, where, problem, name, value.strip())
-    raise InputError(file, where, f"{key} must be a date like 2027-01-11, got {value!r}")
+    raise InputError(file, where, said("{key} must be a date like 2027-01-11, got {value}",
+                                       key=key, value=repr(value)))
 
 
 def _time(file: str, where: str, key: str, value: object) -> time:
@@ -148,32 +160,36 @@ def _time(file: str, where: str, key: str, value: object) -> time:
         parsed = timeexpr.parse_time(value)
         if parsed is not None:
             return parsed
-    raise InputError(file, where, f"{key} must be a time like 08:30, got {value!r}")
+    raise InputError(file, where, said("{key} must be a time like 08:30, got {value}",
+                                       key=key, value=repr(value)))
 
 
 def _list(file: str, where: str, key: str, value: object) -> list[Any]:
     if not isinstance(value, list):
-        raise InputError(file, where, f"{key} must be a list, got {value!r}")
+        raise InputError(file, where, said("{key} must be a list, got {value}",
+                                           key=key, value=repr(value)))
     return value
 
 
 def _text_list(file: str, where: str, key: str, value: object) -> tuple[str, ...]:
     items = _list(file, where, key, value)
-    return tuple(_text(file, where, f"each item of {key}", item, required=True) for item in items)
+    return tuple(_text(file, where, said("each item of {key}", key=key), item,
+                        required=True) for item in items)
 
 
 def _id_problem(text: str) -> str | None:
     """Why ``text`` cannot be an id (it names a file), or None."""
     if len(text) > MAX_ID_LENGTH:
-        return f"is {len(text)} characters long; at most {MAX_ID_LENGTH} are allowed"
+        return said("is {length} characters long; at most {most} are allowed",
+                    length=len(text), most=MAX_ID_LENGTH)
     if "/" in text or "\\" in text:
-        return "may not contain '/' or '\\' (it names a file in the plan folder)"
+        return said("may not contain '/' or '\\' (it names a file in the plan folder)")
     if text[0] in ".-":
-        return "may not start with '.' or '-'"
+        return said("may not start with '.' or '-'")
     if not _ID.fullmatch(text):
-        return "may hold only letters, digits, '.', '-' and '_'"
+        return said("may hold only letters, digits, '.', '-' and '_'")
     if text.split(".", 1)[0].casefold() in _RESERVED_NAMES:
-        return "is a device name Windows reserves (CON, PRN, AUX, NUL, COM1-9, LPT1-9)"
+        return said("is a device name Windows reserves (CON, PRN, AUX, NUL, COM1-9, LPT1-9)")
     return None
 
 
@@ -183,7 +199,8 @@ def _id(file: str, where: str, key: str, value: object) -> str:
     problem = _id_problem(text)
     if problem:
         raise InputError(
-            file, where, f"{key} {_show(text)} {problem} (ids name calendar files and UIDs)"
+            file, where, said("{key} {value} {problem} (ids name calendar files and UIDs)",
+                              key=key, value=_show(text), problem=problem)
         )
     return text
 
@@ -196,15 +213,15 @@ def _id_key(pid: str) -> str:
 def email_problem(email: str) -> str | None:
     """What is wrong with ``email`` as an address, or None when it looks right."""
     if any(c.isspace() for c in email):
-        return "it contains a space"
+        return said("it contains a space")
     if email.count("@") != 1:
-        return "it needs exactly one @"
+        return said("it needs exactly one @")
     local, domain = email.split("@")
     if not local:
-        return "nothing before the @"
+        return said("nothing before the @")
     labels = domain.split(".")
     if len(labels) < 2 or not all(labels):
-        return "the part after the @ must be a domain like example.org"
+        return said("the part after the @ must be a domain like example.org")
     return None
 
 
@@ -212,7 +229,8 @@ def _email(file: str, where: str, key: str, value: object) -> str:
     text = _text(file, where, key, value, required=True)
     problem = email_problem(text)
     if problem:
-        raise InputError(file, where, f"bad e-mail '{text}': {problem}")
+        raise InputError(file, where, said("bad e-mail '{email}': {problem}",
+                                           email=text, problem=problem))
     return text
 
 
@@ -223,9 +241,11 @@ def _ids(file: str, where: str, key: str, value: object) -> tuple[str, ...]:
     elif isinstance(value, list):
         raw = []
         for item in value:
-            raw.extend(re.split(r"[;,]", _text(file, where, f"each item of {key}", item)))
+            raw.extend(re.split(r"[;,]", _text(file, where, said("each item of {key}", key=key),
+                                                  item)))
     else:
-        raise InputError(file, where, f"{key} must be a list of ids, got {value!r}")
+        raise InputError(file, where, said("{key} must be a list of ids, got {value}",
+                                           key=key, value=repr(value)))
     out: list[str] = []
     for item in raw:
         item = item.strip()
@@ -245,7 +265,8 @@ def _array(file: str, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise InputError(
-            file, f"[[{key}]]", f"{key} must be written as [[{key}]] tables, got {value!r}"
+            file, f"[[{key}]]", said("{key} must be written as [[{key}]] tables, got {value}",
+                                     key=key, value=repr(value))
         )
     return value
 

@@ -24,6 +24,7 @@ from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
 from ..errors import InputError
+from ..said import said
 from . import limits
 
 _ZERO_PADDED = re.compile(r"0+")
@@ -91,6 +92,12 @@ def _timespec(value: time) -> str:
 
 
 _UNREADABLE = "cannot be read as an Excel workbook (.xlsx)"
+
+
+def _unreadable(exc: Exception) -> str:
+    """:data:`_UNREADABLE`, with what went wrong."""
+    return said("cannot be read as an Excel workbook (.xlsx): {problem}",
+                problem=str(exc) or type(exc).__name__)
 _PACKAGE_RELS = "_rels/.rels"
 _WORKSHEET = "/worksheet"  # how a worksheet's relationship type ends (not a chartsheet)
 
@@ -114,27 +121,31 @@ def _check_parts(archive: zipfile.ZipFile, file: str) -> None:
         ):
             raise InputError(
                 file, None,
-                f"not a workbook a spreadsheet program wrote: its part {info.filename} packs "
-                f"{limits.mib(size)} into {info.compress_size} bytes, as a zip bomb does "
-                f"(spreadsheets pack at most about 20 to 1); save the participants from Excel "
-                "as a new workbook or as 'CSV UTF-8'",
+                said("not a workbook a spreadsheet program wrote: its part {part} packs {size} "
+                     "into {packed} bytes, as a zip bomb does (spreadsheets pack at most about "
+                     "20 to 1); save the participants from Excel as a new workbook or as "
+                     "'CSV UTF-8'", part=info.filename, size=limits.mib(size),
+                     packed=info.compress_size),
             )
         name = info.filename.lower()
         if "worksheets/" in name and size > limits.MAX_SHEET_XML_BYTES:
             raise InputError(file, None, limits.too_large(
-                f"a sheet of the workbook ({info.filename}) unpacks to {limits.mib(size)}",
+                said("a sheet of the workbook ({part}) unpacks to {size}", part=info.filename,
+                     size=limits.mib(size)),
                 limits.MAX_SHEET_XML_BYTES, "sheet"))
         if name.endswith("sharedstrings.xml") and size > limits.MAX_SHARED_STRINGS_BYTES:
             raise InputError(file, None, limits.too_large(
-                f"the workbook's text ({info.filename}) unpacks to {limits.mib(size)}",
+                said("the workbook's text ({part}) unpacks to {size}", part=info.filename,
+                     size=limits.mib(size)),
                 limits.MAX_SHARED_STRINGS_BYTES, "workbook's text"))
     if total > limits.MAX_UNPACKED_BYTES:
         raise InputError(
             file, None,
-            f"the workbook unpacks to more than {limits.mib(limits.MAX_UNPACKED_BYTES)} "
-            f"({limits.mib(total)}), far more than one program's registrations take; keep only "
-            "the participants' sheet, or save it as 'CSV UTF-8'. If the registrations are this "
-            f"many, {limits.SPLIT.format(most=limits.MAX_REGISTRATIONS)}",
+            said("the workbook unpacks to more than {most} ({size}), far more than one "
+                 "program's registrations take; keep only the participants' sheet, or save it "
+                 "as 'CSV UTF-8'. If the registrations are this many, {split}",
+                 most=limits.mib(limits.MAX_UNPACKED_BYTES), size=limits.mib(total),
+                 split=limits.split()),
         )
 
 
@@ -242,8 +253,9 @@ def read_sheet(
     if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: .xls, or encrypted .xlsx
         raise InputError(
             file, None,
-            "not an .xlsx workbook but an old Excel .xls or a password-protected one; "
-            "save it from Excel as 'Excel Workbook (.xlsx)' without a password, or as 'CSV UTF-8'",
+            said("not an .xlsx workbook but an old Excel .xls or a password-protected one; "
+                 "save it from Excel as 'Excel Workbook (.xlsx)' without a password, or as "
+                 "'CSV UTF-8'"),
         )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -257,10 +269,10 @@ def read_sheet(
     except InputError:
         raise
     except Exception as exc:  # openpyxl and zipfile raise many kinds on a broken file
-        raise InputError(file, None, f"{_UNREADABLE}: {exc or type(exc).__name__}") from exc
+        raise InputError(file, None, _unreadable(exc)) from exc
     try:
         if not book.worksheets:
-            raise InputError(file, None, "the workbook has no sheet of cells")
+            raise InputError(file, None, said("the workbook has no sheet of cells"))
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # exporters may record too small a sheet size
         rows: Iterable[tuple[int, tuple[str, ...]]] = (
@@ -273,7 +285,7 @@ def read_sheet(
     except InputError:
         raise
     except Exception as exc:
-        raise InputError(file, None, f"{_UNREADABLE}: {exc or type(exc).__name__}") from exc
+        raise InputError(file, None, _unreadable(exc)) from exc
     finally:
         book.close()
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..said import said
 
 REPLIES = "replies.json"
 
@@ -47,5 +48,6 @@ def read_replies_log(folder: str | Path) -> RepliesLog:
         read = tuple(str(k) for k in data.get("read", []))
         listed = tuple(dict(r) for r in data.get("listed", []))
     except (OSError, ValueError, TypeError, AttributeError) as exc:
-        raise InputError(str(path), None, f"not a readable replies file: {exc}") from None
+        raise InputError(str(path), None, said(
+            "not a readable replies file: {problem}", problem=str(exc))) from None
     return RepliesLog(read, listed)

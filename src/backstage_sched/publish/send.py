@@ -180,7 +180,8 @@ def _read_file(path: Path, data: bytes) -> _File:
             ))
         return _File(str(cal.get("METHOD", "")).upper(), tuple(events))
     except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(str(path), None, f"not a readable calendar file: {exc}") from exc
+        raise InputError(str(path), None, said(
+            "not a readable calendar file: {problem}", problem=str(exc))) from exc
 
 
 def _mailto(uri: str) -> str:
@@ -321,13 +322,16 @@ def _address(name: str, email: str) -> Address:
     try:
         return Address(display_name=name, addr_spec=email)
     except (ValueError, IndexError) as exc:
-        raise InputError(None, name, f"bad e-mail address {email!r}: {exc}") from exc
+        raise InputError(None, name, said(
+            "bad e-mail address {email}: {problem}", email=repr(email),
+            problem=str(exc))) from exc
 
 
 def _sender_address(sender: str) -> Address:
     name, addr = parseaddr(sender)
     if "@" not in addr:
-        raise InputError(None, "--from", f"not an e-mail address: {sender!r}")
+        raise InputError(None, "--from", said("not an e-mail address: {sender}",
+                                                   sender=repr(sender)))
     return _address(name, addr)
 
 
@@ -356,9 +360,9 @@ def _ics_path(plan_dir: Path, message: dict[str, Any]) -> Path:
     rel = str(message.get("file", ""))
     path = (plan_dir / rel).resolve()
     if not rel or not path.is_relative_to(plan_dir.resolve()):
-        raise InputError(str(plan_dir / OUTBOX), rel, "file outside the plan folder")
+        raise InputError(str(plan_dir / OUTBOX), rel, said("file outside the plan folder"))
     if not path.is_file():
-        raise InputError(str(plan_dir / OUTBOX), rel, "calendar file is missing")
+        raise InputError(str(plan_dir / OUTBOX), rel, said("calendar file is missing"))
     return path
 
 
@@ -366,17 +370,21 @@ def _checked_event(where: str, outbox: str, file: _File,
                    message: dict[str, Any], email: str) -> _Event:
     """The one VEVENT of an invitation or cancellation, matching its outbox entry."""
     if len(file.events) != 1:
-        raise InputError(outbox, where, f"expected one VEVENT, found {len(file.events)}")
+        raise InputError(outbox, where, said(
+            "expected one VEVENT, found {count}", count=len(file.events)))
     (event,) = file.events
     if event.uid != message.get("uid") or event.sequence != message.get("sequence"):
         raise InputError(
             outbox, where,
-            f"outbox UID/SEQUENCE {message.get('uid')}/{message.get('sequence')} differ from "
-            f"the file's {event.uid}/{event.sequence}",
+            said("outbox UID/SEQUENCE {uid}/{sequence} differ from the file's "
+                 "{file_uid}/{file_sequence}", uid=message.get("uid"),
+                 sequence=message.get("sequence"), file_uid=event.uid,
+                 file_sequence=event.sequence),
         )
     organizes = method_is_cancel(message) and email.lower() == event.organizer_email.lower()
     if email.lower() not in event.roles and not organizes:
-        raise InputError(outbox, where, f"{email} is not an attendee of the calendar file")
+        raise InputError(outbox, where, said(
+            "{email} is not an attendee of the calendar file", email=email))
     return event
 
 
@@ -390,10 +398,11 @@ def _check_feed(where: str, outbox: str, data: bytes, message: dict[str, Any],
                 recipient: dict[str, Any]) -> None:
     """A feed goes, unchanged since the outbox was written, to its own person."""
     if hashlib.sha256(data).hexdigest() != message.get("sha256"):
-        raise InputError(outbox, where, "the feed changed since the outbox was written")
+        raise InputError(outbox, where, said(
+            "the feed changed since the outbox was written"))
     if recipient.get("id") != message.get("person"):
         raise InputError(
-            outbox, where, f"{recipient.get('id')} is not the owner of this feed"
+            outbox, where, said("{id} is not the owner of this feed", id=recipient.get("id"))
         )
 
 
@@ -428,7 +437,8 @@ def build_message(
     if file.method != method:
         raise InputError(
             outbox, where,
-            f"outbox says METHOD {method or '-'} but the file says {file.method or '-'}",
+            said("outbox says METHOD {method} but the file says {file_method}",
+                 method=method or "-", file_method=file.method or "-"),
         )
     email = str(recipient["email"])
     lang = ctx.lang
@@ -505,9 +515,11 @@ def _letter_message(plan_dir: Path, ctx: Context, message: dict[str, Any],
     text = _ics_path(plan_dir, message).read_bytes()
     page = _ics_path(plan_dir, {"file": message.get("html", "")}).read_bytes()
     if hashlib.sha256(text).hexdigest() != message.get("sha256"):
-        raise InputError(outbox, where, "the letter changed since the outbox was written")
+        raise InputError(outbox, where, said(
+            "the letter changed since the outbox was written"))
     if recipient.get("id") != message.get("person"):
-        raise InputError(outbox, where, f"{recipient.get('id')} is not this letter's reader")
+        raise InputError(outbox, where, said(
+            "{id} is not this letter's reader", id=recipient.get("id")))
     msg = _plain_envelope(ctx, message, recipient, sender, str(message.get("subject", "")))
     msg.set_content(text.decode("utf-8"), charset="utf-8")
     msg.add_alternative(page.decode("utf-8"), subtype="html", charset="utf-8")
@@ -522,9 +534,11 @@ def _load_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise InputError(str(path), None, "missing — is this a plan folder?") from exc
+        raise InputError(str(path), None, said(
+            "missing — is this a plan folder?")) from exc
     except (OSError, ValueError) as exc:
-        raise InputError(str(path), None, f"cannot read: {exc}") from exc
+        raise InputError(str(path), None, said("cannot read: {problem}",
+                                                   problem=str(exc))) from exc
 
 
 def _load_sent(plan_dir: Path) -> list[str]:
@@ -533,7 +547,8 @@ def _load_sent(plan_dir: Path) -> list[str]:
         return []
     data = _load_json(path)
     if not isinstance(data, list) or not all(isinstance(k, str) for k in data):
-        raise InputError(str(path), None, "expected a JSON list of sent-message keys")
+        raise InputError(str(path), None, said(
+            "expected a JSON list of sent-message keys"))
     return data
 
 
@@ -585,7 +600,7 @@ def outbox_entries(box: dict[str, Any], where: str = OUTBOX) -> list[dict[str, A
     for section in SECTIONS:
         items = box.get(section, [])
         if not isinstance(items, list):
-            raise InputError(where, section, "expected a list")
+            raise InputError(where, section, said("expected a list"))
         entries += items
     return entries
 
@@ -595,7 +610,8 @@ def _work(plan_dir: Path) -> tuple[Context, Pairs]:
     the invitations and cancellations, the facilitators' feeds, the summaries."""
     box = _load_json(plan_dir / OUTBOX)
     if not isinstance(box, dict) or not isinstance(box.get("messages"), list):
-        raise InputError(str(plan_dir / OUTBOX), None, "expected {'program', 'messages': [...]}")
+        raise InputError(str(plan_dir / OUTBOX), None,
+                         said("expected {{'program', 'messages': [...]}}"))
     ctx = folder_context(plan_dir, str(box.get("program") or "Backstage"))
     pairs = [(m, r) for m in outbox_entries(box, str(plan_dir / OUTBOX))
              for r in m.get("recipients", [])]
