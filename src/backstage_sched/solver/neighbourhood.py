@@ -98,9 +98,10 @@ def search_series(
     passes = -(-len(cohorts) // NEIGHBOURHOOD)  # rounds that free every cohort once
     for n in range(max(ROUNDS, 4 * passes)):
         needy = search.needy(plan)
+        perfect = best_key >= perfect_key(inst, ceiling)
         if race is not None:
-            race[0].record(race[1], n, best_key[0])
-        if best_key >= perfect_key(inst, ceiling) or time_left(options) <= RESERVE or \
+            race[0].record(race[1], n, best_key[0] + Race.PERFECT * perfect)
+        if perfect or time_left(options) <= RESERVE or \
                 stall >= max(STALL, passes) or (race is not None and race[0].lost(race[1])):
             break
         found = search.round(plan, search.draw(plan, needy, n), n)
@@ -127,9 +128,11 @@ class Race:
 
     After each round ``n`` a search records how many its best plan places
     (``placed[place * LONGEST + n]``, shared between processes; round 0 is its
-    start). The first round from 1 on that both searches have recorded and where
-    one places at least ``MARGIN`` more decides: the other stops as soon as it
-    sees it. With no such round, both run to their end and the better plan wins.
+    start), plus ``PERFECT`` once its plan cannot be better (:func:`perfect_key`).
+    The first round that both searches have recorded where one plan is perfect
+    and the other not, or (from round 1 on) where one places at least ``MARGIN``
+    more, decides: the other search stops as soon as it sees it. With no such
+    round, both run to their end and the better plan wins.
     Each search's records are the same however fast it runs, so the winner is
     the same in one process or two.
     """
@@ -138,6 +141,8 @@ class Race:
     """Most rounds recorded per search."""
     MARGIN = 2
     """People ahead, in one round, that decide the race."""
+    PERFECT = 1 << 20
+    """Added to the record of a plan that cannot be better."""
 
     def __init__(self, placed: MutableSequence[int]) -> None:
         self.placed = placed
@@ -155,11 +160,12 @@ class Race:
     def leader(self) -> int | None:
         """The place of the search ahead in the deciding round, or None (not yet, or never)."""
         longest = self.LONGEST
-        for n in range(1, longest):
+        for n in range(longest):
             a, b = self.placed[n], self.placed[longest + n]
             if a < 0 or b < 0:
                 return None
-            if abs(a - b) >= self.MARGIN:
+            if (a >= self.PERFECT) != (b >= self.PERFECT) or \
+                    (n and abs(a - b) >= self.MARGIN):
                 return 0 if a > b else 1
         return None
 
