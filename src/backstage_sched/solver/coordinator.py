@@ -5,27 +5,25 @@ dates; real registrations bind on the weekdays people and facilitators can
 come. So this construction forms every cohort around a *series* still free
 for a facilitator with capacity:
 
-1. A series is a facilitator, a start time and its session days: the
-   kick-off, then the same weekday every 28 days (else 35, else 29–34,
-   stretched across a blackout), on days the facilitator is open
-   (:meth:`Diary.chains`); and for each later session a variant taken one
-   step further, as a member's absence that day would force.
-2. Who fits which series: per person and series, how many leading sessions
-   they can come to (``prefix``). People no series fits wait.
-3. The most constrained first (fewest weekdays a series fits them on), a
+1. The candidate series and who fits which (:class:`.pool.SeriesPool`):
+   per person and series, how many leading sessions they can come to
+   (``prefix``). People no series fits wait.
+2. The most constrained first (fewest weekdays a series fits them on), a
    cohort grows around them first-fit, the largest organisations' people
    first (the organisation cap keeps them out last), while some free series
    fits every member; up to the target size, or the maximum when the
    facilitators cannot seat everyone at the target.
-4. It takes the earliest free series of the least-loaded facilitator that
+3. It takes the earliest free series of the least-loaded facilitator that
    fits, with a free room when the program has rooms; when none is free,
    its least available member leaves, down to ``min_size``.
-5. The people left take a free seat (one more session after the last), or a
+4. The people left take a free seat (one more session after the last), or a
    member's place who moves to a free seat of another cohort.
 
-:func:`constructions` returns the plan; the search starts from the better of
-it and the greedy construction (:func:`.hints.best_start`) and never returns
-one that places fewer (SPEC §2, objective 1).
+:func:`coordinator_cohorts` returns the plan. Above 40 people the series
+search starts from it (:mod:`.neighbourhood`); up to 40 the whole model
+starts from the better of it and the greedy construction
+(:func:`.hints.best_start`). Neither returns a plan that places fewer
+(SPEC §2, objective 1).
 """
 
 from __future__ import annotations
@@ -79,7 +77,7 @@ class _Method:
         self.usable = np.ones(len(pool), dtype=bool)
         self.kick_weekday = diary.weekday[self.days[:, 0]] if len(pool) else np.zeros(0, int)
 
-    # -- steps 2 and 3 ---------------------------------------------------------------
+    # -- step 2 ---------------------------------------------------------------------
 
     def _weekdays(self, p: int) -> tuple[int, ...]:
         """The weekdays of the series person ``p`` fits as a member of a smallest cohort."""
@@ -116,7 +114,7 @@ class _Method:
                 c.fit = fit
         return c
 
-    # -- step 4 ----------------------------------------------------------------------
+    # -- step 3 ----------------------------------------------------------------------
 
     def _free(self, f: int, room: int | None, days: np.ndarray, slot: int) -> bool:
         diary = self.diary
@@ -172,7 +170,7 @@ class _Method:
         self.diary.book(f, room, [(cal_no[d], slot) for d in days], new_cohort)
         self._refresh(f)
 
-    # -- step 5 ----------------------------------------------------------------------
+    # -- step 4 ----------------------------------------------------------------------
 
     def _extendable(self, c: _Cohort) -> bool:
         """Whether ``c`` can take one more member: a free seat, and one more session of
@@ -218,7 +216,7 @@ class _Method:
     # -- the whole method ------------------------------------------------------------
 
     def run(self) -> list[_Cohort]:
-        """Steps 2–5: the booked cohorts."""
+        """Steps 2–4: the booked cohorts."""
         groups = self.groups
         shortest = groups.min_size + 1
         every = range(len(self.inst.participants))
