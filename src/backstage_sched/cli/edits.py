@@ -32,7 +32,9 @@ from ..actions.change import (
     withdraw,
 )
 from ..actions.unsent import outbox_since_sent
+from ..domain import Program
 from ..errors import InputError
+from ..plan import Plan
 from ..publish.changes import Outbox
 from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
 from .summary import placement_text
@@ -184,9 +186,9 @@ def _common(p: argparse.ArgumentParser, today: bool) -> None:
     )
 
 
-def run(args: argparse.Namespace, out: Console, err: Console) -> int:
-    """Run one edit subcommand; returns the exit code (errors propagate)."""
-    dry = getattr(args, "dry_run", False)
+def open_change(args: argparse.Namespace, dry: bool) -> tuple[Program, Plan]:
+    """The plan folder a change starts from, once ``--out`` is known to be usable
+    (or it is a dry run); the terminal speaks the program's language from here."""
     if args.out is None and not dry:
         raise InputError(None, "--out",
                          t._("give --out NEW (the new plan folder), or --dry-run"))
@@ -194,6 +196,13 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         check_out_dir(args.out)
     program, plan = read_plan_dir(args.plan_dir)
     t.use(program.lang)
+    return program, plan
+
+
+def run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """Run one edit subcommand; returns the exit code (errors propagate)."""
+    dry = bool(getattr(args, "dry_run", False))
+    program, plan = open_change(args, dry)
     today = args.on if args.command == "withdraw" else args.today or date.today()
     if args.command == "transfer":
         change = transfer(

@@ -21,11 +21,10 @@ from rich.console import Console
 from ..actions.change import replies
 from ..actions.replies import IGNORED, Listed, Report
 from ..domain import Program
-from ..errors import InputError
 from ..inputs.mail import PASSWORD_ENV, read_mailbox
-from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
+from ..publish.folder import write_plan_dir
 from ..publish.replies_log import REPLIES, read_replies_log
-from .edits import _date, _moment, _print_change, _since_sent
+from .edits import _date, _moment, _print_change, _since_sent, open_change
 from .summary import placement_text
 from .words import speech as t
 
@@ -102,13 +101,7 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Carry out ``replies``; errors propagate (InputError: exit 2)."""
     dry = bool(args.dry_run)
-    if args.out is None and not dry:
-        raise InputError(None, "--out",
-                         t._("give --out NEW (the new plan folder), or --dry-run"))
-    if not dry:
-        check_out_dir(args.out)
-    program, plan = read_plan_dir(args.plan_dir)
-    t.use(program.lang)
+    program, plan = open_change(args, dry)
     today = args.today or date.today()
     log = read_replies_log(args.plan_dir)
     mails = list(read_mailbox(args.source, known=log.read))  # IMAP: what was read stays put

@@ -104,7 +104,7 @@ def search_series(
         if perfect or time_left(options) <= RESERVE or \
                 stall >= max(STALL, passes) or (race is not None and race[0].lost(race[1])):
             break
-        found = search.round(plan, search.draw(plan, needy, n), n)
+        found = search.round(plan, search.draw(plan, needy, n), needy, n)
         if found is None:
             stall += 1
             continue
@@ -258,10 +258,9 @@ class _Search:
         placed |= {self.inst.participant_index[m] for c in plan.fixed for m in c.members}
         return np.array([p for p in self.fittable if p not in placed], dtype=np.int64)
 
-    def waiting(self, plan: _Plan, facs: list[int], n: int) -> np.ndarray:
-        """The people left out whom round ``n`` offers seats: those some series of
-        ``facs`` fits, at most ``LEFT_OUT`` of them, drawn from the seed."""
-        needy = self.needy(plan)
+    def waiting(self, needy: np.ndarray, facs: list[int], n: int) -> np.ndarray:
+        """The people left out (``needy``) whom round ``n`` offers seats: those some
+        series of ``facs`` fits, at most ``LEFT_OUT`` of them, drawn from the seed."""
         needy = needy[self.fac_fit[np.ix_(needy, facs)].any(axis=1)] if len(needy) else needy
         if len(needy) > LEFT_OUT:
             rng = np.random.default_rng(self.options.seed * 1_000_003 + n + 500_009)
@@ -334,7 +333,8 @@ class _Search:
 
     # -- the model of one round --------------------------------------------------------
 
-    def round(self, plan: _Plan, order: list[int], n: int) -> _Plan | None:
+    def round(self, plan: _Plan, order: list[int], needy: np.ndarray,
+              n: int) -> _Plan | None:
         """One round: the best plan over the cohorts of the first facilitators of
         ``order`` and the free series of the first two, the rest kept as they are;
         None when CP-SAT finds none in its time."""
@@ -350,7 +350,7 @@ class _Search:
         local = _Plan([plan.chosen[j] for j in inside], [plan.members[j] for j in inside],
                       plan.fixed)
         kept = [(plan.chosen[j], plan.members[j]) for j in outside]
-        waiting = self.waiting(plan, sorted(free), n)
+        waiting = self.waiting(needy, sorted(free), n)
         candidates = list(local.chosen) + self.alternatives(plan, order[:OFFER], waiting)
         movable = sorted({p for ms in local.members for p in ms} | {int(p) for p in waiting})
         model = _SeriesModel(self, candidates, plan.fixed, kept, movable)

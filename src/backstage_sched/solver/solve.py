@@ -97,13 +97,14 @@ STARTS = ("coordinator", "greedy")
 
 def _series_search(
     program: Program, place: int, options: Tuning, ceiling: int,
-    race: Race, say: Progress | None = None,
+    race: Race, say: Progress | None = None, inst: Instance | None = None,
 ) -> list[ScheduledCohort]:
     """The search at ``place`` of the series portfolio: the construction
     ``STARTS[place]`` improved by the neighbourhood search (top level, so a
-    process can run it); seeds differ by place."""
+    process can run it); seeds differ by place. ``inst``: the program's instance
+    when the caller has it (a second process builds its own)."""
     say = say or (lambda _msg: None)
-    inst = Instance.of(program)
+    inst = inst or Instance.of(program)
     pool = SeriesPool(inst)
     if STARTS[place] == "greedy":
         cohorts = greedy_schedule(inst, greedy(inst))
@@ -138,8 +139,8 @@ def _solve_by_series(
     program = inst.program
     if options.processes <= 1:
         race = Race(Race.blank())
-        found = [_series_search(program, 0, options, ceiling, race, say),
-                 _series_search(program, 1, options, ceiling, race)]
+        found = [_series_search(program, 0, options, ceiling, race, say, inst),
+                 _series_search(program, 1, options, ceiling, race, inst=inst)]
     else:
         context = multiprocessing.get_context()
         race = Race(context.Array("i", Race.blank()))
@@ -147,7 +148,7 @@ def _solve_by_series(
         second = context.Process(target=_send_search, daemon=True,
                                  args=(send, program, 1, options, ceiling, race))
         second.start()
-        found = [_series_search(program, 0, options, ceiling, race, say)]
+        found = [_series_search(program, 0, options, ceiling, race, say, inst)]
         # past the time limit the second search is not waited for: the plan so far
         if receive.poll(None if options.deadline is None else time_left(options) + 1):
             found.append(receive.recv())
