@@ -22,6 +22,11 @@ are, for a program ``P`` with participants ``N``:
     (company run) each cohort is one organisation's, of at least
     ``min_size``: the most members ``sum K_f`` cohorts can hold when each
     organisation has only the people who fit a series.
+``relaxation``
+    (not on a re-plan) the linear relaxation of :mod:`.lp_bound`: cohorts
+    typed by facilitator and kick-off weekday, organisations per cohort,
+    each facilitator's session days, and with rooms the cohorts' series of
+    dates through them week by week.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from functools import cached_property
 from ortools.graph.python import max_flow
 
 from .instance import Instance
+from .lp_bound import lp_bound
 from .series import series_fits
 
 
@@ -159,6 +165,9 @@ def placed_bound(inst: Instance) -> PlacedBound:
     parts["flow"] = _flow(inst, fit, leads, reachable)
     if inst.program.mode == "company" and not inst.earlier:  # shrunk cohorts may be small
         parts["company"] = _company(inst, reachable, sum(leads))
+    relaxed = lp_bound(inst, leads)
+    if relaxed is not None:
+        parts["relaxation"] = relaxed
     binding = min(parts, key=lambda k: (parts[k], k != "everyone"))
     return PlacedBound(parts[binding], parts, binding)
 
