@@ -17,8 +17,9 @@ from backstage_sched.solver import SolveOptions
 from backstage_sched.solver.bound import cohorts_led, placed_bound
 from backstage_sched.solver.instance import EarlierCohort, Instance
 from backstage_sched.solver.levels import solve_instance
-from backstage_sched.solver.lp_bound import lp_bound
+from backstage_sched.solver.lp_bound import fitted_types, lp_bound
 from backstage_sched.solver.options import tuned
+from backstage_sched.solver.series import intersect, series_fits
 from test_bound import _distinct, _program
 from test_property import SETTINGS, programs
 
@@ -40,6 +41,22 @@ def test_relaxation_is_never_below_the_whole_models_optimum(program: Program) ->
     relaxed = _relaxation(program)
     assert relaxed is not None and relaxed >= schedule.objective["placed"]
     assert placed_bound(inst).value >= schedule.objective["placed"]
+
+
+@SETTINGS
+@given(programs())
+def test_fitted_types_agree_with_series_fits(program: Program) -> None:
+    """A person fits some type of facilitator f exactly when a series of min_size + 1
+    sessions fits both (the one-pair search of series.py, with the gap rule and
+    blackouts); each type's weekday is a weekday sessions may fall on."""
+    inst = Instance.of(program)
+    sessions = program.groups.min_size + 1
+    fitted = fitted_types(inst)
+    for p, theirs in enumerate(inst.participant_open):
+        for f, lead in enumerate(inst.facilitator_open):
+            together = series_fits(inst, intersect(theirs, lead), sessions)
+            assert together == any(g == f for g, _ in fitted[p]), (p, f)
+        assert all(w in program.sessions.weekdays for _, w in fitted[p])
 
 
 def _weekday_program() -> Program:

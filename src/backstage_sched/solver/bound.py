@@ -38,8 +38,7 @@ from functools import cached_property
 from ortools.graph.python import max_flow
 
 from .instance import Instance
-from .lp_bound import lp_bound
-from .series import series_fits
+from .lp_bound import fitted_types, lp_bound
 
 
 @dataclass(frozen=True)
@@ -56,21 +55,19 @@ class PlacedBound:
 
 
 class _Fit:
-    """Which facilitators each person can share some series with."""
+    """Which facilitators each person can share some series with.
 
-    def __init__(self, inst: Instance) -> None:
+    ``fitted``: per person the ``(facilitator, kick-off weekday)`` types of
+    :func:`.lp_bound.fitted_types`; a person shares a series of ``min_size + 1``
+    sessions with ``f`` (:func:`.series.series_fits` of both their open times)
+    exactly when they fit some type of ``f``."""
+
+    def __init__(self, inst: Instance, fitted: list[set[tuple[int, int]]]) -> None:
         self.inst = inst
-        self.sessions = inst.program.groups.min_size + 1
-        self._cache: dict[tuple[frozenset[int] | None, int], bool] = {}
+        self.with_whom = [{f for f, _ in mine} for mine in fitted]
 
     def fits(self, p: int, f: int) -> bool:
-        theirs = self.inst.participant_open[p]
-        key = (theirs, f)
-        if key not in self._cache:
-            lead = self.inst.facilitator_open[f]
-            both = lead if theirs is None else theirs if lead is None else theirs & lead
-            self._cache[key] = series_fits(self.inst, both, self.sessions)
-        return self._cache[key]
+        return f in self.with_whom[p]
 
     @cached_property
     def facilitators_of(self) -> list[tuple[int, ...]]:
@@ -152,7 +149,8 @@ def room_members(inst: Instance, cohorts: int) -> int | None:
 
 def placed_bound(inst: Instance) -> PlacedBound:
     """The least of the valid bounds of the module docstring."""
-    fit = _Fit(inst)
+    fitted = fitted_types(inst)
+    fit = _Fit(inst, fitted)
     n = len(inst.participants)
     parts: dict[str, int] = {"everyone": n}
     leads = [cohorts_led(inst, f) for f in range(len(inst.facilitators))]
@@ -165,7 +163,7 @@ def placed_bound(inst: Instance) -> PlacedBound:
     parts["flow"] = _flow(inst, fit, leads, reachable)
     if inst.program.mode == "company" and not inst.earlier:  # shrunk cohorts may be small
         parts["company"] = _company(inst, reachable, sum(leads))
-    relaxed = lp_bound(inst, leads)
+    relaxed = lp_bound(inst, leads, fitted)
     if relaxed is not None:
         parts["relaxation"] = relaxed
     binding = min(parts, key=lambda k: (parts[k], k != "everyone"))

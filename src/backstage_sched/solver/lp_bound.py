@@ -59,18 +59,20 @@ SLACK = 1e-2
 """Added to the solver's optimum before rounding down, for its tolerances."""
 
 
-def lp_bound(inst: Instance, leads: list[int]) -> int | None:
+def lp_bound(inst: Instance, leads: list[int],
+             fitted: list[set[tuple[int, int]]] | None = None) -> int | None:
     """The relaxation's optimum rounded down (module docstring), or None on a re-plan.
 
-    ``leads``: per facilitator the most cohorts they can lead (``K_f``).
+    ``leads``: per facilitator the most cohorts they can lead (``K_f``);
+    ``fitted``: :func:`fitted_types` when the caller has it.
     """
     if inst.earlier:
         return None
-    days = _Days(inst)
-    fits = _fitted_types(inst, days, leads)
+    fits = fitted_types(inst) if fitted is None else fitted
+    fits = [{t for t in mine if leads[t[0]] > 0} for mine in fits]
     if not any(fits):
         return 0
-    return _solve(inst, days, fits, leads)
+    return _solve(inst, _Days(inst), fits, leads)
 
 
 class _Days:
@@ -126,8 +128,11 @@ class _Days:
         return length
 
 
-def _fitted_types(inst: Instance, days: _Days, leads: list[int]) -> list[set[tuple[int, int]]]:
-    """Per participant, the types ``(facilitator, kick-off weekday)`` they fit."""
+def fitted_types(inst: Instance) -> list[set[tuple[int, int]]]:
+    """Per participant, the types ``(facilitator, kick-off weekday)`` they fit: some
+    series of ``min_size + 1`` sessions from a day of that weekday falls on days
+    where they and the facilitator share an open start time."""
+    days = _Days(inst)
     need = inst.program.groups.min_size + 1
     signatures: dict[frozenset[int] | None, int] = {}
     rows = [signatures.setdefault(o, len(signatures)) for o in inst.participant_open]
@@ -135,14 +140,12 @@ def _fitted_types(inst: Instance, days: _Days, leads: list[int]) -> list[set[tup
     fits: list[set[tuple[int, int]]] = [set() for _ in signatures]
     weekdays = sorted(set(days.weekday.tolist()))
     for f, opened in enumerate(inst.facilitator_open):
-        if leads[f] <= 0:
-            continue
         both = (people & days.mask(opened)[None, :, :]).any(axis=2)
         starts = days.longest(both, need) >= need
         for w in weekdays:
             for s in np.flatnonzero(starts[:, days.weekday == w].any(axis=1)).tolist():
                 fits[s].add((f, w))
-    return [fits[r] for r in rows]
+    return [set(fits[r]) for r in rows]
 
 
 def _solve(inst: Instance, days: _Days, fits: list[set[tuple[int, int]]],
