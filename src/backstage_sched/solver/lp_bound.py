@@ -58,6 +58,13 @@ from .instance import Instance
 SLACK = 1e-2
 """Added to the solver's optimum before rounding down, for its tolerances."""
 
+MOST_PAIRS = 100_000
+"""Most (class, type) pairs before facilitators are pooled (:func:`_pools`): keeps
+the program to seconds for the largest programs (5 000 registrations)."""
+
+MOST_ITERATIONS = 200_000
+"""GLOP's iteration limit (deterministic, unlike a time limit); past it, no bound."""
+
 
 def lp_bound(inst: Instance, leads: list[int],
              fitted: list[set[tuple[int, int]]] | None = None) -> int | None:
@@ -119,13 +126,13 @@ class _Days:
     def longest(self, open_days: np.ndarray, cap: int) -> np.ndarray:
         """Per row and day, the most sessions (at most ``cap``) of a series that
         starts that day and keeps to the row's open days (rows x days, bool)."""
-        rows = open_days.shape[0]
-        length = np.zeros((rows, self.n), dtype=np.int16)
+        opened = np.ascontiguousarray(open_days.T)  # day by day, the rows side by side
+        length = np.zeros(opened.shape, dtype=np.int16)
         for d in range(self.n - 1, -1, -1):
             lo, hi = self.lo[d], self.hi[d]
-            after = length[:, lo:hi].max(axis=1) if hi > lo else 0
-            length[:, d] = np.where(open_days[:, d], np.minimum(after + 1, cap), 0)
-        return length
+            after = length[lo:hi].max(axis=0) if hi > lo else 0
+            length[d] = np.where(opened[d], np.minimum(after + 1, cap), 0)
+        return length.T
 
 
 def fitted_types(inst: Instance) -> list[set[tuple[int, int]]]:
@@ -136,11 +143,12 @@ def fitted_types(inst: Instance) -> list[set[tuple[int, int]]]:
     need = inst.program.groups.min_size + 1
     signatures: dict[frozenset[int] | None, int] = {}
     rows = [signatures.setdefault(o, len(signatures)) for o in inst.participant_open]
-    people = np.stack([days.mask(o) for o in signatures])  # signature x day x slot
+    # signature x day x start times packed eight to a byte
+    people = np.packbits(np.stack([days.mask(o) for o in signatures]), axis=2)
     fits: list[set[tuple[int, int]]] = [set() for _ in signatures]
     weekdays = sorted(set(days.weekday.tolist()))
     for f, opened in enumerate(inst.facilitator_open):
-        both = (people & days.mask(opened)[None, :, :]).any(axis=2)
+        both = (people & np.packbits(days.mask(opened), axis=1)[None, :, :]).any(axis=2)
         starts = days.longest(both, need) >= need
         for w in weekdays:
             for s in np.flatnonzero(starts[:, days.weekday == w].any(axis=1)).tolist():
@@ -149,7 +157,7 @@ def fitted_types(inst: Instance) -> list[set[tuple[int, int]]]:
 
 
 def _solve(inst: Instance, days: _Days, fits: list[set[tuple[int, int]]],
-           leads: list[int]) -> int:
+           leads: list[int]) -> int | None:
     program = inst.program
     groups = program.groups
     size = inst.largest_cohort
@@ -158,12 +166,10 @@ def _solve(inst: Instance, days: _Days, fits: list[set[tuple[int, int]]],
     objective = lp.Objective()
     objective.SetMaximization()
 
-    classes: dict[tuple[str, frozenset[tuple[int, int]]], int] = defaultdict(int)
-    for p, person in enumerate(inst.participants):
-        if fits[p]:
-            classes[person.organization, frozenset(fits[p])] += 1
+    fits, most, sessions_led = _pools(inst, days, fits, leads)
+    classes = _classes(inst, fits)
     types = sorted({t for _, fitted in classes for t in fitted})
-    y = {t: lp.NumVar(0, leads[t[0]], "") for t in types}
+    y = {t: lp.NumVar(0, most[t[0]], "") for t in types}
     members = {t: lp.Constraint(-lp.infinity(), 0) for t in types}  # sum x - S y <= 0
     for t in types:
         members[t].SetCoefficient(y[t], -size)
@@ -191,8 +197,8 @@ def _solve(inst: Instance, days: _Days, fits: list[set[tuple[int, int]]],
                     row.SetCoefficient(x, 1)
     for f in sorted({f for f, _ in types}):
         mine = [t for t in types if t[0] == f]
-        led = lp.Constraint(0, leads[f])
-        sessions = lp.Constraint(0, _sessions_led(inst, f))
+        led = lp.Constraint(0, most[f])
+        sessions = lp.Constraint(0, sessions_led[f])
         for t in mine:
             led.SetCoefficient(y[t], 1)
             sessions.SetCoefficient(y[t], 1)
@@ -200,9 +206,49 @@ def _solve(inst: Instance, days: _Days, fits: list[set[tuple[int, int]]],
                 sessions.SetCoefficient(x, 1)
     if program.venues:
         _rooms(inst, days, lp, y, placed)
-    if lp.Solve() != pywraplp.Solver.OPTIMAL:
-        raise RuntimeError("the bound's linear relaxation did not solve")  # finite, feasible
+    lp.SetSolverSpecificParametersAsString(f"max_number_of_iterations: {MOST_ITERATIONS}")
+    status = lp.Solve()
+    if status != pywraplp.Solver.OPTIMAL:
+        return None  # feasible and finite, so only the iteration limit stops it: no bound
     return math.floor(objective.Value() + SLACK)
+
+
+def _classes(inst: Instance, fits: list[set[tuple[int, int]]]
+             ) -> dict[tuple[str, frozenset[tuple[int, int]]], int]:
+    """People by organisation and the types they fit: how many of each."""
+    classes: dict[tuple[str, frozenset[tuple[int, int]]], int] = defaultdict(int)
+    for p, person in enumerate(inst.participants):
+        if fits[p]:
+            classes[person.organization, frozenset(fits[p])] += 1
+    return classes
+
+
+def _pools(inst: Instance, days: _Days, fits: list[set[tuple[int, int]]], leads: list[int]
+           ) -> tuple[list[set[tuple[int, int]]], dict[int, int], dict[int, int]]:
+    """The types with facilitators pooled when the program would be large: the
+    people's types, and per pool the most cohorts and sessions it leads.
+
+    Up to :data:`MOST_PAIRS` (class, type) pairs every facilitator is a pool of
+    one. Beyond, facilitators open on the same weekdays form one pool, which a
+    person fits when they fit one of its facilitators, leading the cohorts and
+    sessions its facilitators lead together: every plan still maps to the
+    program (its cohorts counted by pool), so the bound stays valid.
+    """
+    classes = _classes(inst, fits)
+    alone = sum(len(fitted) for _, fitted in classes) <= MOST_PAIRS
+    pool: list[int] = []
+    kinds: dict[tuple[int, ...], int] = {}
+    for f, opened in enumerate(inst.facilitator_open):
+        weekdays = tuple(sorted(set(days.weekday[days.mask(opened).any(axis=1)].tolist())))
+        pool.append(f if alone else kinds.setdefault(weekdays, f))
+    most: dict[int, int] = defaultdict(int)
+    sessions: dict[int, int] = defaultdict(int)
+    for f, g in enumerate(pool):
+        if leads[f] > 0:
+            most[g] += leads[f]
+            sessions[g] += _sessions_led(inst, f)
+    pooled = [{(pool[f], w) for f, w in mine} for mine in fits]
+    return pooled, dict(most), dict(sessions)
 
 
 def _sessions_led(inst: Instance, f: int) -> int:
