@@ -31,18 +31,30 @@ open, at most ``max_sessions_per_day`` a day: ``sum_w y[f, w] <= K_f`` and
 ``sum_w (sum_k x[k, (f, w)] + y[f, w]) <= open days(f) * sessions a day(f)``.
 
 *Rooms* (when the program lists venues). A cohort keeps one room seating its
-members and the facilitator; a room hosts at most ``window // duration``
-sessions a day. Per room the cohorts are paths through (session ``i``, day)
-nodes, each step between days the gap rule allows; a path may end after
-session ``min_size`` and never goes past the room's largest cohort. A plan's
-cohorts give an integral flow of these paths. The rooms' day limits hold on
-the flow; its paths count the cohorts and their kick-off weekdays
-(``sum_f y[f, w]``), and its steps count the members (``sum x``).
+members and the facilitator, so its last session is number ``top`` at most
+(``min(S, capacity - 1)``); a room hosts at most ``window // duration``
+sessions a day. Rooms of one ``top`` share a network of nodes ``(i, week)``:
+a cohort's session ``i`` on day ``d`` is at ``(i, week of d)``, and a step
+joins two weeks that hold days the gap rule lets follow each other (days a
+series of at least ``min_size + 1`` sessions can pass at that place). A
+cohort is a path of steps from a kick-off, ending after session
+``min_size`` or later. A plan's cohorts give an integral flow of such paths
+in their rooms' networks: a week's nodes hold no more sessions than its
+allowed days times the rooms times their sessions a day; the kick-offs on
+weekday ``w`` are ``sum_f y[f, w]``, and the steps (one per follow-up
+session, one per member) are ``sum x``.
+
+*Pools.* Past :data:`MOST_PAIRS` (class, type) pairs, facilitators open on
+the same weekdays count as one (:func:`_pools`): a person fits the pool's
+type when they fit one of its facilitators', and the pool leads the cohorts
+and sessions of all of them. A plan's cohorts, counted by pool, still map to
+a point of the program.
 
 The optimum is rounded down after adding a small slack for the solver's
 tolerances (rounding a true optimum ``v`` down to ``floor(v + slack)`` can only
 make the bound weaker, never invalid). A re-plan (cohorts kept from an earlier
-plan) is not modelled: :func:`lp_bound` returns None for it.
+plan) is not modelled, and GLOP stops after :data:`MOST_ITERATIONS`
+(deterministically): :func:`lp_bound` returns None for both.
 """
 
 from __future__ import annotations
