@@ -151,6 +151,8 @@ def fitted_types(inst: Instance) -> list[set[tuple[int, int]]]:
     """Per participant, the types ``(facilitator, kick-off weekday)`` they fit: some
     series of ``min_size + 1`` sessions from a day of that weekday falls on days
     where they and the facilitator share an open start time."""
+    if not inst.participants:
+        return []
     days = _Days(inst)
     need = inst.program.groups.min_size + 1
     signatures: dict[frozenset[int] | None, int] = {}
