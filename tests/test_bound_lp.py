@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from datetime import date
+from unittest import mock
 
 from hypothesis import given
 
@@ -14,6 +15,7 @@ from backstage_sched.domain import Facilitator, Participant, Program, Venue
 from backstage_sched.inputs.timeexpr import parse_rules
 from backstage_sched.inputs.workdays import Slot
 from backstage_sched.solver import SolveOptions
+from backstage_sched.solver import lp_bound as lp_module
 from backstage_sched.solver.bound import cohorts_led, placed_bound
 from backstage_sched.solver.instance import EarlierCohort, Instance
 from backstage_sched.solver.levels import solve_instance
@@ -41,6 +43,30 @@ def test_relaxation_is_never_below_the_whole_models_optimum(program: Program) ->
     relaxed = _relaxation(program)
     assert relaxed is not None and relaxed >= schedule.objective["placed"]
     assert placed_bound(inst).value >= schedule.objective["placed"]
+
+
+@SETTINGS
+@given(programs())
+def test_pooled_facilitators_only_relax_the_program(program: Program) -> None:
+    """Pooling the facilitators of the same weekdays (what large programs get) never
+    gives less than the exact program, so it is a bound too."""
+    exact = _relaxation(program)
+    with mock.patch.object(lp_module, "MOST_PAIRS", 0):
+        pooled = _relaxation(program)
+    assert exact is not None and pooled is not None and pooled >= exact
+
+
+def test_pooled_facilitators_still_see_kick_off_weekdays() -> None:
+    with mock.patch.object(lp_module, "MOST_PAIRS", 0):
+        assert _relaxation(_weekday_program()) == 8
+
+
+def test_past_the_iteration_limit_the_relaxation_gives_no_part() -> None:
+    program = _weekday_program()
+    with mock.patch.object(lp_module, "MOST_ITERATIONS", 1):
+        assert _relaxation(program) is None
+        bound = placed_bound(Instance.of(program))
+    assert "relaxation" not in bound.parts and bound.value == 10
 
 
 @SETTINGS
