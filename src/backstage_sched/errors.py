@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .said import said
 
 T = TypeVar("T")
 
@@ -79,6 +83,18 @@ class Problems:
             raise self.errors[0]
         if self.errors:
             raise InputErrors(self.errors)
+
+
+def read_json(path: Path, missing: str) -> Any:
+    """The JSON data of the file at ``path``; an InputError naming the file says
+    ``missing`` when there is none, and what the parser found when it cannot be read."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(str(path), None, missing) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(str(path), None, said("not readable JSON: {problem}",
+                                               problem=str(exc))) from None
 
 
 class InfeasibleError(BackstageError):

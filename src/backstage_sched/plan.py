@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .errors import InputError
+from .errors import InputError, read_json
 from .rules import UID, enforces
 from .said import said
 
@@ -480,14 +480,7 @@ class Plan:
     def load(cls, path: str | Path) -> Plan:
         """Read ``plan.json`` from a file."""
         path = Path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(str(path), None, said("file not found")) from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(str(path), None, said("not readable JSON: {problem}",
-                                                   problem=str(exc))) from None
-        return cls.from_dict(data, source=str(path))
+        return cls.from_dict(read_json(path, said("file not found")), source=str(path))
 
 
 REPLY_ANSWERS = ("ACCEPTED", "TENTATIVE")

@@ -130,7 +130,7 @@ def replan_program(
     with a new id). The notes say who waits and how to reopen."""
     if previous.program != program.id:
         raise InputError(
-            None, "--previous",
+            None, "previous plan",
             said("that plan is for program '{previous}', not '{program}'",
                  previous=previous.program, program=program.id),
         )
@@ -189,7 +189,7 @@ def _reopened(history: History, reopen: tuple[str, ...], today: date) -> History
         if cid not in cancelled:
             known = ", ".join(sorted(cancelled)) or said("none")
             raise InputError(
-                None, "--reopen",
+                None, "cohort to reopen",
                 said("{id!r} is not a cancelled cohort of the previous plan (cancelled: "
                      "{known})", id=cid, known=known),
             )

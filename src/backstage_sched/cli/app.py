@@ -32,12 +32,7 @@ from ..actions.planner import plan_program, replan_program
 from ..actions.unsent import outbox_since_sent
 from ..check.verify import verify
 from ..domain import Program
-from ..errors import (
-    BackstageError,
-    InfeasibleError,
-    InputError,
-    VerificationError,
-)
+from ..errors import InputError
 from ..inputs.load import load_program
 from ..plan import Plan
 from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
@@ -49,19 +44,15 @@ from . import explain as cli_explain
 from . import init as cli_init
 from . import replies as cli_replies
 from . import send
+from .exits import EXIT_INPUT, EXIT_OK, EXIT_RULES, handled, warn
 from .summary import placement_text
 from .words import (
     SpeakingParser,
     environment_language,
     folder_language,
-    input_error,
     program_language,
 )
 from .words import speech as t
-
-EXIT_OK, EXIT_RULES, EXIT_INPUT, EXIT_SEND = 0, 1, 2, 3
-EXIT_INTERRUPTED = 130
-
 
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -421,7 +412,9 @@ def _main(argv: list[str] | None) -> int:
     # the program's language, for what goes wrong before the program itself is read
     t.use(program_language(getattr(args, "program", None))
           or folder_language(getattr(args, "plan_dir", None)))
-    try:
+    writes = args.command not in ("check", "init", cli_explain.COMMAND)
+    with handled(err, args.command,
+                 nothing=t._("Nothing was written.") if writes else None) as failed:
         if args.command == "init":
             return cli_init.run(args, out, err)
         if args.command == "plan":
@@ -435,33 +428,7 @@ def _main(argv: list[str] | None) -> int:
         if args.command == cli_replies.COMMAND:
             return cli_replies.run(args, out, err)
         return _check(args, out, err)
-    except InputError as exc:
-        err.print(f"[bold red]{escape(t._('input error:'))}[/] {escape(input_error(exc))}",
-                  soft_wrap=True)
-        if args.command not in ("check", "init", cli_explain.COMMAND):
-            err.print(t._("Nothing was written."))
-        return EXIT_INPUT
-    except InfeasibleError as exc:
-        why = t.say(exc.args[0] if exc.args else exc)
-        err.print(f"[bold red]{escape(t._('cannot plan:'))}[/] {escape(why)}", soft_wrap=True)
-        err.print(t._("Nothing was written."))
-        return EXIT_RULES
-    except VerificationError as exc:
-        err.print(f"[bold red]{escape(t._('plan rejected:'))}[/] {escape(str(exc))}",
-                  soft_wrap=True)
-        err.print(t._("Nothing was written. This is a bug in the planner; please report it."))
-        return EXIT_RULES
-    except BackstageError as exc:
-        err.print(f"[bold red]{escape(t._('error:'))}[/] {escape(str(exc))}", soft_wrap=True)
-        return EXIT_RULES
-    except KeyboardInterrupt:
-        err.print(t._("Interrupted; nothing was written."))
-        return EXIT_INTERRUPTED
-
-
-def warn(err: Console, warning: object) -> None:
-    """One warning line, ``warning:`` in the command line's language."""
-    err.print(f"[yellow]{escape(t._('warning:'))}[/] {escape(t.say(warning))}", soft_wrap=True)
+    return failed.code
 
 
 def _warn(program: Program, err: Console) -> None:

@@ -7,25 +7,23 @@ import os
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 
-from ..errors import BackstageError, InputError
+from ..errors import InputError
 from ..publish.send import (
     DEFAULT_SENDER,
     EML_DIR,
     KINDS,
     PASSWORD_ENV,
     SENT,
-    SendError,
     SendReport,
     default_sender,
     folder_context,
     send_outbox,
 )
-from .words import input_error
+from .exits import EXIT_OK, EXIT_SEND, handled, warn
 from .words import speech as t
 
-EXIT_OK, EXIT_INPUT, EXIT_SEND = 0, 2, 3
+COMMAND = "send"
 
 
 def _host_port(text: str) -> tuple[str, int]:
@@ -74,50 +72,55 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Carry out ``send``; 0 on success, 2 on bad input, 3 when sending failed."""
     dry = bool(args.dry_run) or args.smtp is None
-    try:
-        t.use(folder_context(args.plan_dir).lang.code)
-        sender = args.sender or default_sender(args.plan_dir)
-    except InputError as exc:
-        _input_error(err, input_error(exc))
-        return EXIT_INPUT
+    with handled(err, COMMAND, otherwise=EXIT_SEND) as failed:
+        sender, password = _login(args, dry)
+        return _send(args, out, err, dry, sender, password)
+    return failed.code
+
+
+def _login(args: argparse.Namespace, dry: bool) -> tuple[str | None, str | None]:
+    """The sender and the SMTP password; InputError when sending needs one that is not
+    there. The command line speaks the plan folder's language from here."""
+    t.use(folder_context(args.plan_dir).lang.code)
+    sender = args.sender or default_sender(args.plan_dir)
     if not dry and not sender:
-        _input_error(err, t._("--from ADDRESS is required with --smtp (or organizer_email in "
-                              "the program)"))
-        return EXIT_INPUT
+        raise InputError(None, None, t._("--from ADDRESS is required with --smtp (or "
+                                         "organizer_email in the program)"))
     password = os.environ.get(PASSWORD_ENV)
     if args.user and not dry and password is None:
-        _input_error(err, t._("--user needs the password in ${variable}").format(
+        raise InputError(None, None, t._("--user needs the password in ${variable}").format(
             variable=PASSWORD_ENV))
-        return EXIT_INPUT
+    return sender, password
+
+
+def _send(args: argparse.Namespace, out: Console, err: Console, dry: bool,
+          sender: str | None, password: str | None) -> int:
+    """Send (or write) the outbox and say what went where."""
     local = ("localhost", "127.0.0.1", "::1")
     if args.user and not args.starttls and not dry and args.smtp[0] not in local:
-        err.print(t._("warning:") + " " + t._(
-            "logging in without --starttls sends the password in clear text"), markup=False)
+        warn(err, t._("logging in without --starttls sends the password in clear text"))
 
     def progress(i: int, total: int, what: str) -> None:
         if not getattr(args, "quiet", False):
             err.print(f"  [{i}/{total}] {t.say(what)}", markup=False, soft_wrap=True)
 
-    try:
+    with handled(err, COMMAND, nothing=t._("Nothing was sent."),
+                 otherwise=EXIT_SEND) as failed:
         report = send_outbox(
             args.plan_dir, sender or DEFAULT_SENDER, None if dry else args.smtp, dry,
             starttls=args.starttls, username=args.user, password=password, progress=progress,
         )
-    except InputError as exc:
-        _input_error(err, input_error(exc))
-        err.print(t._("Nothing was sent."), markup=False)
-        return EXIT_INPUT
-    except SendError as exc:
-        err.print(f"[bold red]{escape(t._('send failed:'))}[/] {escape(t.say(exc.args[0]))}",
-                  soft_wrap=True)
-        return EXIT_SEND
-    except BackstageError as exc:
-        err.print(f"[bold red]{escape(t._('error:'))}[/] {escape(str(exc))}", soft_wrap=True)
-        return EXIT_SEND
+        _print_report(report, args, out, err, dry)
+        return EXIT_OK
+    return failed.code
+
+
+def _print_report(report: SendReport, args: argparse.Namespace, out: Console, err: Console,
+                  dry: bool) -> None:
+    """What was sent or written, per kind of mail; a warning for each broken record."""
     for note in report.broken:
-        err.print(t._("warning:") + " " + t._(
-            "{problem}; what was sent from there cannot be told apart, so it may go out "
-            "again").format(problem=t.say(note)), markup=False, soft_wrap=True)
+        warn(err, t._("{problem}; what was sent from there cannot be told apart, so it may "
+                      "go out again").format(problem=t.say(note)))
     here = report.skipped - report.sent_earlier
     already = t._(", {count} already sent (in {file})").format(count=here, file=SENT) \
         if here else ""
@@ -140,7 +143,6 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             count=report.sent, server=f"{host}:{port}", already=already),
             soft_wrap=True, markup=False)
         _print_kinds(report, out, dry=False)
-    return EXIT_OK
 
 
 def _print_kinds(report: SendReport, out: Console, dry: bool) -> None:
@@ -164,7 +166,3 @@ def _kind_names() -> None:
     for text in (t._("letter"), t._("invitation"), t._("update"), t._("cancellation"),
                  t._("summary"), t._("calendar")):
         del text
-
-
-def _input_error(err: Console, text: str) -> None:
-    err.print(f"[bold red]{escape(t._('input error:'))}[/] {escape(text)}", soft_wrap=True)

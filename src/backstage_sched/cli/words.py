@@ -204,18 +204,21 @@ class SpeakingParser(argparse.ArgumentParser):
             super().error(message)
 
 
-def input_error(exc: InputError) -> str:
+def input_error(exc: InputError, flags: Mapping[str, str] | None = None) -> str:
     """``exc`` as the coordinator reads it: its file and place (row, line, column) in the
-    command line's language; the message as the loader wrote it, said again when it can be."""
+    command line's language, or the option that gave the data it names (``flags``:
+    ``{"participant": "--from"}``); the message as the library wrote it, said again when
+    it can be."""
     if isinstance(exc, InputErrors):
-        lines = [f"  - {input_error(e)}" for e in exc.errors[: exc.SHOWN]]
+        lines = [f"  - {input_error(e, flags)}" for e in exc.errors[: exc.SHOWN]]
         more = len(exc.errors) - exc.SHOWN
         if more > 0:
             lines.append("  " + speech._("and {count} more").format(count=more))
         head = speech.n_("{count} problem in the input:", "{count} problems in the input:",
                     len(exc.errors)).format(count=len(exc.errors))
         return head + "\n" + "\n".join(lines)
-    parts = [p for p in (exc.file, speech.where(exc.where)) if p]
+    flag = (flags or {}).get(exc.where or "")
+    parts = [p for p in (exc.file, flag or speech.where(exc.where)) if p]
     message = speech.say(exc.message)
     return f"{', '.join(parts)}: {message}" if parts else message
 

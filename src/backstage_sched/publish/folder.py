@@ -180,14 +180,14 @@ def check_out_dir(out: str | Path) -> None:
     if not out.exists() and not out.is_symlink():
         return
     if not out.is_dir():
-        raise InputError(str(out), "--out",
+        raise InputError(str(out), "new plan folder",
                          said("exists and is not a folder; choose a new folder"))
     if not any(out.iterdir()):
         return
     if was_sent(out):
         sent = len(sent_keys(out))
         raise InputError(
-            str(out), "--out",
+            str(out), "new plan folder",
             said("e-mail was sent from this plan folder ({file} records {count}), so it is "
                  "history and is never written over; write the new plan to a new folder, "
                  "e.g. plan ... --previous {plan} --out NEW, or a change command {folder} "
@@ -201,7 +201,7 @@ def check_out_dir(out: str | Path) -> None:
     except (OSError, ValueError, KeyError, TypeError):
         shown = ", ".join(sorted(p.name for p in out.iterdir())[:5])
         raise InputError(
-            str(out), "--out",
+            str(out), "new plan folder",
             said("this folder is not a plan folder written by backstage-sched (it holds "
                  "{files}{more}) and is left untouched; {hint}", files=shown,
                  more=", ..." if len(list(out.iterdir())) > 5 else "", hint=hint),
@@ -210,7 +210,7 @@ def check_out_dir(out: str | Path) -> None:
     if foreign:
         more = said(" and {count} more", count=len(foreign) - 5) if len(foreign) > 5 else ""
         raise InputError(
-            str(out), "--out",
+            str(out), "new plan folder",
             said("this plan folder also holds files backstage-sched did not write "
                  "({files}{more}); replacing it would delete them, so it is left untouched; "
                  "move them out, or {hint}", files=", ".join(foreign[:5]), more=more,

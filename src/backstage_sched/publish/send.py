@@ -38,7 +38,7 @@ from typing import Any
 from icalendar import Calendar
 
 from ..domain import Program
-from ..errors import BackstageError, InputError
+from ..errors import BackstageError, InputError, read_json
 from ..i18n import Language
 from ..inputs.snapshot import program_from_dict
 from ..said import said
@@ -330,8 +330,8 @@ def _address(name: str, email: str) -> Address:
 def _sender_address(sender: str) -> Address:
     name, addr = parseaddr(sender)
     if "@" not in addr:
-        raise InputError(None, "--from", said("not an e-mail address: {sender}",
-                                                   sender=repr(sender)))
+        raise InputError(None, "sender", said("not an e-mail address: {sender}",
+                                                sender=repr(sender)))
     return _address(name, addr)
 
 
@@ -531,14 +531,7 @@ def _letter_message(plan_dir: Path, ctx: Context, message: dict[str, Any],
 
 
 def _load_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError(str(path), None, said(
-            "missing — is this a plan folder?")) from exc
-    except (OSError, ValueError) as exc:
-        raise InputError(str(path), None, said("cannot read: {problem}",
-                                                   problem=str(exc))) from exc
+    return read_json(path, said("missing — is this a plan folder?"))
 
 
 def _load_sent(plan_dir: Path) -> list[str]:
