@@ -200,30 +200,19 @@ def _hello(lang: Language, name: str) -> str:
     return lang._("Hello {name},").format(name=first_name(name))
 
 
-def _subject(lang: Language, change: str, method: str, summary: str) -> str:
+def _headline(lang: Language, change: str, method: str) -> tuple[str, str | None]:
+    """The subject (``{summary}``) and opening line (``{session}``) of an e-mail about
+    one session, by what happened to it; an absence opens with its own detail (None)."""
     if change in ("new", "joined"):
-        text = lang._("Invitation: {summary}")
-    elif change == "removed":
-        text = lang._("You no longer take part: {summary}")
-    elif change == "absent":
-        text = lang._("Absence noted: {summary}")
-    elif change == "cancelled" or method == "CANCEL":
-        text = lang._("Cancelled: {summary}")
-    else:
-        text = lang._("Updated: {summary}")
-    return text.format(summary=summary)
-
-
-def _opening(lang: Language, change: str, method: str, session: str) -> str:
-    if change in ("new", "joined"):
-        text = lang._("Here is the invitation to {session}.")
-    elif change == "removed":
-        text = lang._("You no longer take part in {session}.")
-    elif change == "cancelled" or method == "CANCEL":
-        text = lang._("{session} is cancelled.")
-    else:
-        text = lang._("{session} has changed.")
-    return text.format(session=session)
+        return lang._("Invitation: {summary}"), lang._("Here is the invitation to {session}.")
+    if change == "removed":
+        return (lang._("You no longer take part: {summary}"),
+                lang._("You no longer take part in {session}."))
+    if change == "absent":
+        return lang._("Absence noted: {summary}"), None
+    if change == "cancelled" or method == "CANCEL":
+        return lang._("Cancelled: {summary}"), lang._("{session} is cancelled.")
+    return lang._("Updated: {summary}"), lang._("{session} has changed.")
 
 
 def _closing(lang: Language, method: str, change: str, chair: bool) -> str:
@@ -247,7 +236,8 @@ def _body(ctx: Context, event: _Event, method: str, message: dict[str, Any],
     change = str(message.get("change", ""))
     session = lang._("{summary} in {program}").format(summary=event.summary, program=ctx.name)
     detail = str(message.get("detail", ""))
-    opening = detail if change == "absent" else _opening(lang, change, method, session)
+    opening = _headline(lang, change, method)[1]
+    opening = detail if opening is None else opening.format(session=session)
     lines = [
         _hello(lang, str(recipient["name"])),
         "",
@@ -454,7 +444,7 @@ def build_message(
         reply_to = None
     else:
         event = _checked_event(where, outbox, file, message, email)
-        subject = _subject(lang, change, method, event.summary)
+        subject = _headline(lang, change, method)[0].format(summary=event.summary)
         text = _body(ctx, event, method, message, recipient)
         reply_to = event.organizer_email and _address(event.organizer_name,
                                                       event.organizer_email)
