@@ -24,7 +24,7 @@ from ..inputs.workdays import Slot
 from ..plan import Cancellation, Cohort, Plan, Unplaced, Withdrawal
 from ..publish.changes import Outbox, carry_over, describe, outbox
 from ..said import moment, said
-from ..solver.wording import Words
+from ..wording import Words
 from .moving import Mover
 
 Result = tuple[Program, Plan, list[str]]

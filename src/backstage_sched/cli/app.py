@@ -38,7 +38,7 @@ from ..plan import Plan
 from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
 from ..solver import SolveOptions
 from ..solver.preflight import preflight
-from ..solver.wording import Words
+from ..wording import Words
 from . import edits as cli_edits
 from . import explain as cli_explain
 from . import init as cli_init
@@ -292,7 +292,7 @@ def _add_plan(sub: Any) -> None:
     plan.add_argument(
         "--effort", type=float, default=SolveOptions.effort,
         help=t._("solver work per objective level, in CP-SAT deterministic seconds "
-                 "(default {default}); more may find a better plan").format(
+                 "(default {default}); more may find a better plan",
             default=f"{SolveOptions.effort:g}"),
     )
     plan.add_argument(
@@ -301,7 +301,7 @@ def _add_plan(sub: Any) -> None:
     )
     plan.add_argument(
         "--time-limit", type=float, default=SolveOptions.time_limit, metavar=t._("SECONDS"),
-        help=t._("wall-clock cap on the whole solve (default {default})").format(
+        help=t._("wall-clock cap on the whole solve (default {default})",
             default=f"{SolveOptions.time_limit:g}"),
     )
     plan.add_argument(
@@ -514,7 +514,7 @@ class _Steps:
         self._bar.update(
             self._task,
             description=escape(self._step),
-            best=escape(t._("best so far: {levels}").format(levels=shown)) if shown else "",
+            best=escape(t._("best so far: {levels}", levels=shown)) if shown else "",
         )
 
 
@@ -545,7 +545,7 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
             registrations = t.n_("{count} registration", "{count} registrations",
                                  len(program.participants))
             err.print(
-                t._("Planning {name} ({id}): {registrations}, {facilitators}").format(
+                t._("Planning {name} ({id}): {registrations}, {facilitators}",
                     name=program.name, id=program.id,
                     registrations=registrations.format(count=len(program.participants)),
                     facilitators=facilitators.format(count=len(program.facilitators))),
@@ -577,14 +577,14 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
     if diff is not None:
         out.print(diff, markup=False)
         for note in notes:
-            out.print(t._("note: {note}").format(note=t.say(note)), markup=False,
+            out.print(t._("note: {note}", note=t.say(note)), markup=False,
                       soft_wrap=True)
         out.print(t.n_("{count} message to send, listed in outbox.json",
-                       "{count} messages to send, listed in outbox.json",
-                       messages or 0).format(count=messages), markup=False)
+                       "{count} messages to send, listed in outbox.json", messages or 0,
+                       count=messages), markup=False)
     _summary(program, plan, out)
     out.print(summary_line(program, plan, time.monotonic() - started), markup=False, soft_wrap=True)
-    out.print(t._("Plan verified and written to {folder}/").format(folder=args.out),
+    out.print(t._("Plan verified and written to {folder}/", folder=args.out),
               markup=False)
     return EXIT_OK
 
@@ -594,7 +594,7 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            t._("{text!r} is not a date like 2027-03-01").format(text=text)) from None
+            t._("{text!r} is not a date like 2027-03-01", text=text)) from None
 
 
 def solve_status(plan: Plan) -> str:
@@ -612,7 +612,7 @@ def summary_line(program: Program, plan: Plan, seconds: float) -> str:
     from babel.numbers import format_decimal
     stopped = t._(" (stopped at --time-limit: the best plan found by then)") \
         if plan.objective.stopped_early else ""
-    return t._("{placement} · solve status: {status} · time {seconds} s{stopped}").format(
+    return t._("{placement} · solve status: {status} · time {seconds} s{stopped}",
         placement=placement_text(program, plan), status=solve_status(plan),
         seconds=format_decimal(seconds, "0.0", locale=t.language.locale), stopped=stopped,
     )
@@ -631,7 +631,7 @@ def when(moment: datetime) -> str:
 
 def _summary(program: Program, plan: Plan, out: Console) -> None:
     table = Table(
-        title=t._("{name}: {placed} of {registered} placed").format(
+        title=t._("{name}: {placed} of {registered} placed",
             name=escape(program.name), placed=plan.placed,
             registered=len(program.participants)),
         title_justify="left",
@@ -660,16 +660,16 @@ def _summary(program: Program, plan: Plan, out: Console) -> None:
     for reason, people in reasons[:SHOWN_REASONS]:
         shown = ", ".join(people[:8])
         if len(people) > 8:
-            shown = t._("{people} and {count} more").format(people=shown,
+            shown = t._("{people} and {count} more", people=shown,
                                                             count=len(people) - 8)
-        label = t._("not placed ({count})").format(count=len(people)) if len(people) > 1 \
+        label = t._("not placed ({count})", count=len(people)) if len(people) > 1 \
             else t._("not placed")
         out.print(f"  {label}: {shown}: {reason}", soft_wrap=True, markup=False)
     if len(reasons) > SHOWN_REASONS:
         rest = sum(len(people) for _, people in reasons[SHOWN_REASONS:])
         out.print(
             "  " + t._("… and {count} more not placed, each with the reason in plan.json and "
-                       "overview.html (backstage-sched explain goes deeper)").format(count=rest),
+                       "overview.html (backstage-sched explain goes deeper)", count=rest),
             soft_wrap=True, markup=False,
         )
 
@@ -690,13 +690,13 @@ def _check(args: argparse.Namespace, out: Console, err: Console) -> int:
         for v in violations:
             out.print(t.say(v.told()), soft_wrap=True, markup=False)
         err.print(t.n_("{count} violation of hard rules in {folder}",
-                       "{count} violations of hard rules in {folder}",
-                       len(violations)).format(count=len(violations), folder=args.plan_dir),
+                       "{count} violations of hard rules in {folder}", len(violations),
+                       count=len(violations), folder=args.plan_dir),
                   markup=False)
         return EXIT_RULES
     out.print(
         t._("{folder}: plan obeys every hard rule ({cohorts} cohorts, {placed} placed, "
-            "{unplaced} unplaced)").format(
+            "{unplaced} unplaced)",
             folder=args.plan_dir, cohorts=len(plan.cohorts), placed=plan.placed,
             unplaced=len(plan.unplaced)),
         markup=False,

@@ -20,7 +20,7 @@ from ..actions.planner import explain_program
 from ..inputs.load import load_program
 from ..solver import SolveOptions
 from ..solver.diagnose import Finding
-from ..solver.wording import Words
+from ..wording import Words
 from .words import speech as t
 
 COMMAND = "explain"
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_BLOCKED if plan.unplaced else EXIT_OK
     if not plan.unplaced:
         out.print(
-            t._("{name}: all {count} participants can be placed.").format(
+            t._("{name}: all {count} participants can be placed.",
                 name=program.name, count=len(program.participants)),
             markup=False,
         )
@@ -111,7 +111,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         out.print(group.note(program), markup=False, soft_wrap=True)
     err.print(
         t._("This plan places {placed} of {registered} (no plan places more than {bound}); "
-            "{unplaced} left out.").format(
+            "{unplaced} left out.",
             placed=plan.placed, registered=len(program.participants),
             bound=found.placed_bound, unplaced=len(plan.unplaced)),
         markup=False,

@@ -34,7 +34,7 @@ def _host_port(text: str) -> tuple[str, int]:
     host = host.strip("[]")
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise argparse.ArgumentTypeError(
-            t._("expected HOST:PORT, got {text!r}").format(text=text))
+            t._("expected HOST:PORT, got {text!r}", text=text))
     return host, int(port)
 
 
@@ -46,8 +46,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         description=t._(
             "Send one e-mail per person and invitation in outbox.json. Without --smtp "
             "(or with --dry-run) .eml files are written to PLAN_DIR/sent-eml/ instead. "
-            "The SMTP password is read from ${variable}, never from a flag."
-        ).format(variable=PASSWORD_ENV),
+            "The SMTP password is read from ${variable}, never from a flag.",
+            variable=PASSWORD_ENV),
     )
     p.add_argument("plan_dir", type=Path, help=t._("plan folder with outbox.json"))
     p.add_argument("--smtp", type=_host_port, metavar=t._("HOST:PORT"), help=t._("SMTP server"))
@@ -55,15 +55,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "--from", dest="sender", metavar=t._("ADDRESS"),
         help=t._(
             "sender address (default: the program's organizer_name/organizer_email; "
-            "without them required with --smtp, {sender} on a dry run)"
-        ).format(sender=DEFAULT_SENDER),
+            "without them required with --smtp, {sender} on a dry run)", sender=DEFAULT_SENDER),
     )
     p.add_argument("--dry-run", action="store_true",
                    help=t._("write .eml files, send nothing"))
     p.add_argument("--starttls", action="store_true",
                    help=t._("upgrade the connection with STARTTLS"))
     p.add_argument("--user", metavar=t._("NAME"),
-                   help=t._("SMTP login name (password: ${variable})").format(
+                   help=t._("SMTP login name (password: ${variable})",
                        variable=PASSWORD_ENV))
     p.add_argument("-q", "--quiet", action="store_true",
                    help=t._("print only the summary and errors"))
@@ -88,7 +87,7 @@ def _login(args: argparse.Namespace, dry: bool) -> tuple[str | None, str | None]
                                          "organizer_email in the program)"))
     password = os.environ.get(PASSWORD_ENV)
     if args.user and not dry and password is None:
-        raise InputError(None, None, t._("--user needs the password in ${variable}").format(
+        raise InputError(None, None, t._("--user needs the password in ${variable}",
             variable=PASSWORD_ENV))
     return sender, password
 
@@ -120,26 +119,26 @@ def _print_report(report: SendReport, args: argparse.Namespace, out: Console, er
     """What was sent or written, per kind of mail; a warning for each broken record."""
     for note in report.broken:
         warn(err, t._("{problem}; what was sent from there cannot be told apart, so it may "
-                      "go out again").format(problem=t.say(note)))
+                      "go out again", problem=t.say(note)))
     here = report.skipped - report.sent_earlier
-    already = t._(", {count} already sent (in {file})").format(count=here, file=SENT) \
+    already = t._(", {count} already sent (in {file})", count=here, file=SENT) \
         if here else ""
     if report.sent_earlier:
-        already += t._(", {count} already sent from an earlier plan folder").format(
+        already += t._(", {count} already sent from an earlier plan folder",
             count=report.sent_earlier)
     if dry:
         out.print(
             t.n_("Dry run: wrote {count} e-mail(s) to {folder}/{already}; nothing was sent.",
                  "Dry run: wrote {count} e-mail(s) to {folder}/{already}; nothing was sent.",
-                 report.written).format(count=report.written,
-                                        folder=args.plan_dir / EML_DIR, already=already),
+                 report.written, count=report.written, folder=args.plan_dir / EML_DIR,
+                 already=already),
             soft_wrap=True, markup=False,
         )
         _print_kinds(report, out, dry=True)
     else:
         host, port = args.smtp
         out.print(t.n_("Sent {count} e-mail(s) via {server}{already}.",
-                       "Sent {count} e-mail(s) via {server}{already}.", report.sent).format(
+                       "Sent {count} e-mail(s) via {server}{already}.", report.sent,
             count=report.sent, server=f"{host}:{port}", already=already),
             soft_wrap=True, markup=False)
         _print_kinds(report, out, dry=False)

@@ -94,17 +94,18 @@ class Speech:
         if code:
             self.language = Language(code, DOMAIN)
 
-    def _(self, text: str) -> str:
-        """``text`` in this language; a text the ``cli`` catalogue lacks is looked up in
-        ``reasons`` (the names of the rules)."""
+    def _(self, text: str, /, **fields: object) -> str:
+        """``text`` in this language, filled with ``fields`` (:meth:`Language._`); a text
+        the ``cli`` catalogue lacks is looked up in ``reasons`` (the names of the rules)."""
         told = self.language._(text)
         if told == text and self.code != "en":
-            return self.language.of("reasons")._(text)
-        return told
+            told = self.language.of("reasons")._(text)
+        return told.format(**fields) if fields else told
 
-    def n_(self, one: str, many: str, count: int) -> str:
-        """The form of ``one``/``many`` for ``count`` in this language."""
-        return self.language.n_(one, many, count)
+    def n_(self, one: str, many: str, count: int, /, **fields: object) -> str:
+        """The form of ``one``/``many`` for ``count`` in this language, filled with
+        ``fields``."""
+        return self.language.n_(one, many, count, **fields)
 
     def say(self, text: Any) -> str:
         """``text`` in this language when it is a :class:`Said` sentence (its values said
@@ -213,9 +214,9 @@ def input_error(exc: InputError, flags: Mapping[str, str] | None = None) -> str:
         lines = [f"  - {input_error(e, flags)}" for e in exc.errors[: exc.SHOWN]]
         more = len(exc.errors) - exc.SHOWN
         if more > 0:
-            lines.append("  " + speech._("and {count} more").format(count=more))
+            lines.append("  " + speech._("and {count} more", count=more))
         head = speech.n_("{count} problem in the input:", "{count} problems in the input:",
-                    len(exc.errors)).format(count=len(exc.errors))
+                         len(exc.errors), count=len(exc.errors))
         return head + "\n" + "\n".join(lines)
     flag = (flags or {}).get(exc.where or "")
     parts = [p for p in (exc.file, flag or speech.where(exc.where)) if p]

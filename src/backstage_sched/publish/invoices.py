@@ -89,7 +89,7 @@ def invoice_rows(program: Program, plan: Plan) -> list[InvoiceRow]:
                 by_org[org].append(_row(pid, pid, "", org, "", "", cohort.id,
                                         lang._("Registered")))
                 continue
-            why = (lang._("Took over the place from {name}").format(name=p.took_over_from)
+            why = (lang._("Took over the place from {name}", name=p.took_over_from)
                    if p.took_over_from else lang._("Registered"))
             by_org[org].append(_row(pid, p.name, p.email, org, p.org_number,
                                     p.invoice_reference, cohort.id, why))
@@ -99,7 +99,7 @@ def invoice_rows(program: Program, plan: Plan) -> list[InvoiceRow]:
         deadline = "" if w.cancellation_deadline is None else numeric_day(
             lang, w.cancellation_deadline)
         why = lang._("Withdrew on {day}, when the registration was binding (from "
-                     "{deadline})").format(day=numeric_day(lang, w.on), deadline=deadline)
+                     "{deadline})", day=numeric_day(lang, w.on), deadline=deadline)
         by_org[w.organization].append(_row(w.participant, w.name, w.email, w.organization,
                                            w.org_number, w.invoice_reference, w.cohort or "",
                                            why))
@@ -189,7 +189,7 @@ def _sheet(program: Program, sheet: object, header: tuple[str, ...], rows: list[
     """The rows and, below them, a bold sum line ``label`` with the count of people."""
     nxt = fill_sheet(sheet, header, (_cells(program, r) for r in rows), _MONEY, money)
     lang = language(program)
-    people = lang.n_("{n} person", "{n} people", len(rows)).format(n=len(rows))
+    people = lang.n_("{n} person", "{n} people", len(rows), n=len(rows))
     sums = [sum((getattr(r, key) for r in rows), Decimal(0)) for key in ("fee", "vat", "total")]
     line: list[object] = [label, "", "", people, "", "", *map(float, sums),
                           program.policy.currency, ""]

@@ -144,7 +144,7 @@ def zone_words(lang: Language, zone: str) -> str:
     """
     if zone == "Europe/Stockholm":
         return lang._("Swedish time")
-    return lang._("times in {zone}").format(zone=zone)
+    return lang._("times in {zone}", zone=zone)
 
 
 def facilitator_name(program: Program, fid: str) -> str:

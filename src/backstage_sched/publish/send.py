@@ -197,7 +197,7 @@ def _when(lang: Language, start: datetime, end: datetime) -> str:
 
 
 def _hello(lang: Language, name: str) -> str:
-    return lang._("Hello {name},").format(name=first_name(name))
+    return lang._("Hello {name},", name=first_name(name))
 
 
 def _headline(lang: Language, change: str, method: str) -> tuple[str, str | None]:
@@ -234,7 +234,7 @@ def _body(ctx: Context, event: _Event, method: str, message: dict[str, Any],
     """The text of an invitation or cancellation e-mail, in the program's language."""
     lang = ctx.lang
     change = str(message.get("change", ""))
-    session = lang._("{summary} in {program}").format(summary=event.summary, program=ctx.name)
+    session = lang._("{summary} in {program}", summary=event.summary, program=ctx.name)
     detail = str(message.get("detail", ""))
     opening = _headline(lang, change, method)[1]
     opening = detail if opening is None else opening.format(session=session)
@@ -243,13 +243,13 @@ def _body(ctx: Context, event: _Event, method: str, message: dict[str, Any],
         "",
         opening,
         "",
-        lang._("When: {when}").format(when=_when(lang, event.start, event.end)),
+        lang._("When: {when}", when=_when(lang, event.start, event.end)),
     ]
     if change == "changed" and detail:
-        lines.append(lang._("What has changed: {detail}").format(detail=detail))
+        lines.append(lang._("What has changed: {detail}", detail=detail))
     reason = str(message.get("reason", ""))
     if change == "cancelled" and reason:
-        lines.append(lang._("Why: {reason}").format(reason=reason))
+        lines.append(lang._("Why: {reason}", reason=reason))
     # a cancellation says neither the members (the reader among them) nor the last
     # day to cancel free of charge: only an invitation carries the session's details
     about = event.description.splitlines()[1:] if method != "CANCEL" else []
@@ -267,11 +267,11 @@ def _feed_body(ctx: Context, file: _File, message: dict[str, Any],
     lines = [_hello(lang, str(recipient["name"])), ""]
     changes = str(message.get("detail", "")).splitlines()
     if message.get("change") == "changed" and changes:
-        lines.append(lang._("Your sessions as facilitator in {program} have changed:").format(
+        lines.append(lang._("Your sessions as facilitator in {program} have changed:",
             program=ctx.name))
         lines += [f"- {line}" for line in changes]
     else:
-        lines.append(lang._("Here are all your sessions as facilitator in {program}.").format(
+        lines.append(lang._("Here are all your sessions as facilitator in {program}.",
             program=ctx.name))
     if message.get("change") == "changed":
         closing = lang._("Open the attached calendar file to update your calendar; "
@@ -296,11 +296,11 @@ def _feed_body(ctx: Context, file: _File, message: dict[str, Any],
 def _summary_body(ctx: Context, message: dict[str, Any], recipient: dict[str, Any]) -> str:
     """The text of a summary: who left and who joined the recipient's cohort."""
     lang = ctx.lang
-    cohort = lang._("Backstage cohort {cohort}").format(cohort=message.get("cohort", ""))
+    cohort = lang._("Backstage cohort {cohort}", cohort=message.get("cohort", ""))
     lines = [
         _hello(lang, str(recipient["name"])),
         "",
-        lang._("A change in your {cohort} in {program}: {detail}.").format(
+        lang._("A change in your {cohort} in {program}: {detail}.",
             cohort=cohort, program=ctx.name, detail=message.get("detail", "")),
     ]
     if message.get("sessions_unchanged"):
@@ -489,7 +489,7 @@ def _plain_message(ctx: Context, message: dict[str, Any], recipient: dict[str, A
                    sender: str) -> EmailMessage:
     """A summary: text only, in the program's language, no calendar part."""
     lang = ctx.lang
-    subject = lang._("Change in your Backstage cohort: {program}").format(program=ctx.name)
+    subject = lang._("Change in your Backstage cohort: {program}", program=ctx.name)
     msg = _plain_envelope(ctx, message, recipient, sender, subject)
     msg.set_content(_summary_body(ctx, message, recipient), charset="utf-8")
     msg["Content-Language"] = lang.code

@@ -34,12 +34,12 @@ from ..rules import (
     VENUE,
     explains,
 )
+from ..wording import Words
 from .finding import Finding, words
 from .instance import UNLIMITED, Instance
 from .schedule import ScheduledCohort
 from .seats import free_seat_finding
 from .series import further_cohort, intersect, series_fits
-from .wording import Words
 
 
 def restricted(person: Participant) -> bool:

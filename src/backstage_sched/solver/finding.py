@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..wording import Words
 from .instance import Instance
-from .wording import Words
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,7 @@ class Finding:
     ``rule`` is the rule's code as the verifier gives it ("participant availability",
     ORGANISATION_MIX.code, ...) or "search effort" / "cohorts full" / "no cohort" /
     "several rules"; ``people`` the participant ids it keeps out (empty for a note);
-    ``message`` and ``fix`` are in the program's language (:class:`.wording.Words`).
+    ``message`` and ``fix`` are in the program's language (:class:`~backstage_sched.wording.Words`).
     """
 
     rule: str
