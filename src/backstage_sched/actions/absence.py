@@ -16,6 +16,7 @@ from ..domain import Program
 from ..errors import InfeasibleError, InputError
 from ..plan import Cohort, Plan, Session
 from ..said import said
+from .edits import numbered
 
 Result = tuple[Program, Plan, list[str]]
 
@@ -33,13 +34,9 @@ def absent(program: Program, plan: Plan, person: str, session: int, today: date)
         why = said("{id} is not placed in a cohort", id=person) if waiting else \
             said("{id} is not a participant of this plan", id=person)
         raise InputError(None, "participant", why)
-    if not 1 <= session <= len(cohort.sessions):
-        raise InputError(None, "session", said("{cohort} has sessions 1–{count}, not {number}",
-                                               cohort=cohort.id, count=len(cohort.sessions),
-                                               number=session))
-    j = session - 1
+    missed = numbered(cohort, session)
+    j = missed.index
     to_come = [plan.day_of(s) >= today for s in cohort.sessions]
-    missed = cohort.sessions[j]
     if not to_come[j]:
         raise InputError(None, "session", said(
             "session {number} of {cohort} was held before {day}", number=session,

@@ -21,7 +21,7 @@ from ..domain import Participant, Program
 from ..errors import InputError, VerificationError
 from ..inputs.values import checked_id, email_problem, id_key
 from ..inputs.workdays import Slot
-from ..plan import Cancellation, Cohort, Plan, Unplaced, Withdrawal
+from ..plan import Cancellation, Cohort, Plan, Session, Unplaced, Withdrawal
 from ..publish.changes import Outbox, carry_over, describe, outbox
 from ..said import moment, said
 from ..wording import Words
@@ -48,6 +48,18 @@ def _cohort(plan: Plan, cid: str) -> Cohort:
         known = ", ".join(c.id for c in plan.cohorts) or said("none")
         raise InputError(None, "cohort", said("unknown cohort {id!r} (cohorts: {known})",
                                               id=cid, known=known)) from None
+
+
+def numbered(cohort: Cohort, session: int) -> Session:
+    """Session ``session`` of ``cohort``, by the number people read (1 = kick-off);
+    InputError naming the session when the cohort has none of that number."""
+    if not 1 <= session <= len(cohort.sessions):
+        raise InputError(
+            None, "session",
+            said("{cohort} has sessions 1..{count} (1 is the kick-off), not {number}",
+                 cohort=cohort.id, count=len(cohort.sessions), number=session),
+        )
+    return cohort.sessions[session - 1]
 
 
 def _with_cohort(plan: Plan, cohort: Cohort) -> Plan:
@@ -360,15 +372,9 @@ def move(
     if (to is None) == (not_on is None):
         raise InputError(None, "move", said("give exactly one of to and not_on"))
     group = _cohort(plan, cohort)
-    if not 1 <= session <= len(group.sessions):
-        raise InputError(
-            None, "session",
-            said("{cohort} has sessions 1..{count} (1 is the kick-off), not {number}",
-                 cohort=cohort, count=len(group.sessions), number=session),
-        )
-    index = session - 1
+    before = numbered(group, session)
+    index = before.index
     mover = Mover(program, plan, group)
-    before = group.sessions[index]
     here = mover.slot_of(before)
     where = said("{cohort} session {number}", cohort=cohort, number=session)
     if here.day < today:

@@ -26,7 +26,7 @@ from ..errors import InfeasibleError, InputError
 from ..plan import Cohort, Plan
 from ..rules import FACILITATOR_AVAILABILITY
 from ..said import said
-from .edits import Result, _cohort, _with_cohort
+from .edits import Result, _cohort, _with_cohort, numbered
 
 
 def hand_over(cohort: Cohort, facilitator: str, index: int) -> Cohort:
@@ -78,14 +78,8 @@ def substitute(
                      day=today.isoformat()),
             )
         from_session = to_come[0].number
-    if not 1 <= from_session <= len(group.sessions):
-        raise InputError(
-            None, "session",
-            said("{cohort} has sessions 1..{count} (1 is the kick-off), not {number}",
-                 cohort=cohort, count=len(group.sessions), number=from_session),
-        )
-    index = from_session - 1
-    first = group.sessions[index]
+    first = numbered(group, from_session)
+    index = first.index
     if plan.day_of(first) < today:
         raise InputError(
             None, "session",

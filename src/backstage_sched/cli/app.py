@@ -44,6 +44,7 @@ from . import explain as cli_explain
 from . import init as cli_init
 from . import replies as cli_replies
 from . import send
+from .edits import iso_date
 from .exits import EXIT_INPUT, EXIT_OK, EXIT_RULES, handled, warn
 from .summary import placement_text
 from .words import (
@@ -313,7 +314,7 @@ def _add_plan(sub: Any) -> None:
         help=t._("re-plan: the plan.json of the published plan (its folder's input.json too)"),
     )
     plan.add_argument(
-        "--today", type=_day, default=None,
+        "--today", type=iso_date, default=None,
         help=t._("re-plan: sessions before this date (default: today) are history and stay"),
     )
     plan.add_argument(
@@ -587,14 +588,6 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
     out.print(t._("Plan verified and written to {folder}/", folder=args.out),
               markup=False)
     return EXIT_OK
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            t._("{text!r} is not a date like 2027-03-01", text=text)) from None
 
 
 def solve_status(plan: Plan) -> str:

@@ -71,7 +71,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("plan_dir", type=Path, help=current)
     p.add_argument("participant", help=t._("participant id"))
     p.add_argument(
-        "--on", type=_date, required=True,
+        "--on", type=iso_date, required=True,
         help=t._("date of the withdrawal (YYYY-MM-DD); sessions before it are history"),
     )
     _common(p, today=False)
@@ -84,10 +84,10 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("session", type=_session_number, help=number)
     when = p.add_mutually_exclusive_group(required=True)
     when.add_argument(
-        "--to", type=_moment, help=t._("new start, YYYY-MM-DDTHH:MM (local time)")
+        "--to", type=iso_moment, help=t._("new start, YYYY-MM-DDTHH:MM (local time)")
     )
     when.add_argument(
-        "--not-on", type=_date,
+        "--not-on", type=iso_date,
         help=t._("the session's current date, which is no longer possible: take the other "
                  "day that moves the fewest other sessions"),
     )
@@ -148,7 +148,7 @@ def _session_number(text: str) -> int:
     return int(text)
 
 
-def _date(text: str) -> date:
+def iso_date(text: str) -> date:
     """A date written YYYY-MM-DD; argparse says which option it is for."""
     try:
         return date.fromisoformat(text)
@@ -157,7 +157,7 @@ def _date(text: str) -> date:
             t._("{text!r} is not a date like 2027-03-01", text=text)) from None
 
 
-def _moment(text: str) -> datetime:
+def iso_moment(text: str) -> datetime:
     """A date and time written YYYY-MM-DDTHH:MM."""
     try:
         return datetime.fromisoformat(text)
@@ -176,11 +176,11 @@ def _common(p: argparse.ArgumentParser, today: bool) -> None:
     )
     if today:
         p.add_argument(
-            "--today", type=_date, default=None,
+            "--today", type=iso_date, default=None,
             help=t._("sessions before this date are history (default: today)"),
         )
     p.add_argument(
-        "--stamp", type=_moment,
+        "--stamp", type=iso_moment,
         help=t._("DTSTAMP for calendar files (ISO date-time; default: midnight UTC of "
                  "{option})", option="--today" if today else "--on"),
     )

@@ -24,7 +24,7 @@ from ..domain import Program
 from ..inputs.mail import PASSWORD_ENV, read_mailbox
 from ..publish.folder import write_plan_dir
 from ..publish.replies_log import REPLIES, read_replies_log
-from .edits import _date, _moment, _print_change, _since_sent, open_change
+from .edits import _print_change, _since_sent, iso_date, iso_moment, open_change
 from .summary import placement_text
 from .words import speech as t
 
@@ -86,12 +86,12 @@ def add_parser(sub: Any) -> None:
         help=t._("print what would be recorded and the messages; write nothing"),
     )
     p.add_argument(
-        "--today", type=_date, default=None,
+        "--today", type=iso_date, default=None,
         help=t._("sessions before this date are history: a decline of one is not an absence "
                  "(default: today)"),
     )
     p.add_argument(
-        "--stamp", type=_moment,
+        "--stamp", type=iso_moment,
         help=t._("DTSTAMP for calendar files (ISO date-time; default: midnight UTC of "
                  "{option})", option="--today"),
     )
