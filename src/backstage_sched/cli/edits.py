@@ -37,13 +37,13 @@ from ..errors import InputError
 from ..plan import Plan
 from ..publish.changes import Outbox
 from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
+from .exits import EXIT_OK, EXIT_RULES
 from .summary import placement_text
 from .words import speech as t
 
 COMMANDS: tuple[str, ...] = (
     "transfer", "withdraw", "move", "absent", "fill", "cancel-cohort", "substitute"
 )
-EXIT_OK, EXIT_RULES = 0, 1
 
 
 def add_parsers(sub: Any) -> None:

@@ -21,10 +21,11 @@ from ..inputs.load import load_program
 from ..solver import SolveOptions
 from ..solver.diagnose import Finding
 from ..wording import Words
+from .exits import EXIT_OK, EXIT_RULES
 from .words import speech as t
 
 COMMAND = "explain"
-EXIT_OK, EXIT_BLOCKED = 0, 1
+
 
 def epilog() -> str:
     """The help's epilog: an example and what the command does."""
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     names = {p.id: p.name for p in program.participants}
     if args.json:
         out.print_json(json.dumps(found.to_dict(program), ensure_ascii=False))
-        return EXIT_BLOCKED if plan.unplaced else EXIT_OK
+        return EXIT_RULES if plan.unplaced else EXIT_OK
     if not plan.unplaced:
         out.print(
             t._("{name}: all {count} participants can be placed.",
@@ -116,7 +117,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             bound=found.placed_bound, unplaced=len(plan.unplaced)),
         markup=False,
     )
-    return EXIT_BLOCKED
+    return EXIT_RULES
 
 
 def _people(f: Finding, names: dict[str, str], words: Words) -> str:

@@ -10,10 +10,10 @@ from typing import Any
 from rich.console import Console
 
 from ..inputs.templates import write_templates
+from .exits import EXIT_OK
 from .words import program_language
 from .words import speech as t
 
-EXIT_OK = 0
 
 def epilog() -> str:
     """The help's epilog: examples and what the templates hold."""

@@ -25,11 +25,11 @@ from ..inputs.mail import PASSWORD_ENV, read_mailbox
 from ..publish.folder import write_plan_dir
 from ..publish.replies_log import REPLIES, read_replies_log
 from .edits import _print_change, _since_sent, iso_date, iso_moment, open_change
+from .exits import EXIT_OK
 from .summary import placement_text
 from .words import speech as t
 
 COMMAND = "replies"
-EXIT_OK = 0
 
 LABELS = {
     "accepted": "accepted (recorded)",
