@@ -107,7 +107,8 @@ def transfer(
                  "{organization!r}, {new} with {other!r}", old=leaving,
                  organization=old.organization, new=new_id, other=organization.strip()),
         )
-    taken = {id_key(p.id) for p in (*program.participants, *program.facilitators)}
+    taken = {id_key(p.id) for p in program.participants} | {
+        id_key(f.id) for f in program.facilitators}
     if id_key(new_id) in taken:  # the same file name on Windows and macOS is the same id
         raise InputError(None, "new participant", said(
             "id {id!r} is already used in program {program}", id=new_id, program=program.id))

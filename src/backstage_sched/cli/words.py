@@ -128,7 +128,12 @@ class Speech:
         if not text or (isinstance(text, Said) and not isinstance(text, Place)):
             return self.say(text) if text else text
         for pattern, template in _PLACES:
-            text = pattern.sub(lambda m, t=template: self._(t).format(*m.groups()), text)
+            told = self._(template)
+
+            def filled(m: re.Match[str], told: str = told) -> str:
+                return told.format(*m.groups())
+
+            text = pattern.sub(filled, text)
         return text
 
     @contextmanager
