@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -88,7 +88,7 @@ class InfeasibleError(BackstageError):
 class VerificationError(BackstageError):
     """A plan breaks a hard rule; carries the violations."""
 
-    def __init__(self, violations: list) -> None:  # list[verify.Violation]
+    def __init__(self, violations: Sequence[object]) -> None:  # check's Violations (a floor up)
         self.violations = violations
         lines = "\n".join(f"  - {v}" for v in violations)
         super().__init__(f"the plan breaks {len(violations)} hard rule(s):\n{lines}")

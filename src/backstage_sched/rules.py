@@ -25,8 +25,9 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TypeVar
 
 
@@ -192,11 +193,14 @@ def explains(*rules: Rule) -> Callable[[F], F]:
     return tag("explains", *rules)
 
 
-def tagged(functions: object, attribute: str) -> dict[str, list[Callable[..., object]]]:
+def tagged(functions: ModuleType | Iterable[object],
+           attribute: str) -> dict[str, list[Callable[..., object]]]:
     """Rule code -> the functions in ``functions`` (a module or iterable) marked for it."""
     found: dict[str, list[Callable[..., object]]] = {}
-    pool = vars(functions).values() if hasattr(functions, "__dict__") else functions
-    for fn in pool:  # type: ignore[union-attr]
-        for code in getattr(fn, attribute, ()) if callable(fn) else ():
-            found.setdefault(code, []).append(fn)
+    pool: Iterable[object] = (
+        vars(functions).values() if isinstance(functions, ModuleType) else functions)
+    for fn in pool:
+        if callable(fn):
+            for code in getattr(fn, attribute, ()):
+                found.setdefault(code, []).append(fn)
     return found

@@ -116,8 +116,8 @@ class Speech:
         if isinstance(text, Joined):
             return text.separator.join(self.say(p) for p in text.parts)
         values = {k: self.say(v) if isinstance(v, Said) else v for k, v in text.values.items()}
-        if text.plural is not None and text.count is not None:
-            pattern = self.n_(text.template, text.plural, text.count)
+        if text.plural is not None and text.number is not None:
+            pattern = self.n_(text.template, text.plural, text.number)
         else:
             pattern = self._(text.template)
         return pattern.format(**values)
@@ -127,7 +127,9 @@ class Speech:
         if not text or (isinstance(text, Said) and not isinstance(text, Place)):
             return self.say(text) if text else text
         for pattern, template in _PLACES:
-            text = pattern.sub(lambda m, t=template: self._(t).format(*m.groups()), text)
+            def put(m: re.Match[str], t: str = template) -> str:
+                return self._(t).format(*m.groups())
+            text = pattern.sub(put, text)
         return text
 
     @contextmanager

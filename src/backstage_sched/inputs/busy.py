@@ -93,7 +93,7 @@ def _guarded_rebuild(original: Callable[..., Any]) -> Callable[..., Any]:
             _BUDGET.left = left - 1
         return original(self, year, month)
 
-    rebuild.original = original  # type: ignore[attr-defined]
+    rebuild.original = original  # type: ignore[attr-defined]  # kept to put back (_month_guard)
     return rebuild
 
 
@@ -112,7 +112,7 @@ def _month_guard() -> Iterator[None]:
     info = dateutil.rrule._iterinfo
     with _GUARD_LOCK:
         if _GUARD_USERS[0] == 0:
-            info.rebuild = _guarded_rebuild(info.rebuild)
+            info.rebuild = _guarded_rebuild(info.rebuild)  # type: ignore[method-assign]  # on purpose
         _GUARD_USERS[0] += 1
     try:
         yield
@@ -120,7 +120,7 @@ def _month_guard() -> Iterator[None]:
         with _GUARD_LOCK:
             _GUARD_USERS[0] -= 1
             if _GUARD_USERS[0] == 0:
-                info.rebuild = info.rebuild.original
+                info.rebuild = info.rebuild.original  # type: ignore[method-assign,attr-defined]  # our wrapper's
 
 
 def _check_nesting(text: str, path: Path, file: str, where: str) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -50,7 +51,7 @@ def public_holidays(
     """Holidays of ``country`` in ``categories`` for ``years`` (never Sundays by default),
     named in ``language`` (a code of :func:`holiday_language`; None: the country's own),
     never in the machine's locale."""
-    options: dict[str, object] = {}
+    options: dict[str, Any] = {}  # holidays takes each country's own options as **Any
     try:
         entity = getattr(holidays, country.upper())
         if "include_sundays" in inspect.signature(entity.__init__).parameters:
