@@ -104,7 +104,7 @@ from .publish.replies_log import RepliesLog, read_replies_log
 from .publish.send import send_outbox
 from .rules import RULES, Rule
 from .solver import SolveOptions
-from .solver.explain import Finding
+from .solver.finding import Finding
 from .solver.preflight import PreflightWarning, preflight
 
 __all__ = [  # noqa: RUF022 (grouped in the order of the flow, not sorted)

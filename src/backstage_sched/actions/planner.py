@@ -17,7 +17,7 @@ from ..publish.folder import update_stamp
 from ..said import said
 from ..solver import Schedule, SolveOptions, solve
 from ..solver.diagnose import diagnose
-from ..solver.explain import Finding
+from ..solver.finding import Finding
 from ..solver.instance import EarlierCohort, Instance
 from ..solver.interchange import Interchange, clashing_dates, interchangeable
 from ..solver.options import Progress

@@ -19,7 +19,7 @@ from rich.text import Text
 from ..actions.planner import explain_program
 from ..inputs.load import load_program
 from ..solver import SolveOptions
-from ..solver.diagnose import Finding
+from ..solver.finding import Finding
 from ..solver.wording import Words
 from .words import speech as t
 

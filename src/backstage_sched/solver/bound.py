@@ -195,7 +195,8 @@ def _flow(inst: Instance, fit: _Fit, leads: list[int], reachable: list[int]) -> 
     graph.add_arc_with_capacity(rooms, sink, len(reachable) if seats is None else seats)
     if graph.solve(source, sink) != graph.OPTIMAL:
         raise RuntimeError("the bound's max flow did not solve")  # cannot happen: finite
-    return graph.optimal_flow()
+    flow: int = graph.optimal_flow()  # ortools.graph has no types
+    return flow
 
 
 def _company(inst: Instance, reachable: list[int], cohorts: int) -> int:

@@ -43,7 +43,6 @@ from ..rules import (
 from . import constraints as c
 from .construct import Built, greedy
 from .explain import (
-    Finding,
     capacity_detail,
     capacity_finding,
     capacity_must_wait,
@@ -55,8 +54,8 @@ from .explain import (
     person_problem,
     program_problem,
     restricted,
-    words,
 )
+from .finding import Finding, words
 from .hints import add_greedy_hint, add_schedule_hint
 from .instance import Instance
 from .met import met_before_finding
@@ -89,7 +88,7 @@ class _Wide(Instance):
     relaxing facilitator capacity can open more cohorts."""
 
     @property
-    def cohort_slots(self) -> int:  # type: ignore[override]
+    def cohort_slots(self) -> int:
         """Cohorts the registrations could fill, whatever the facilitators' limits."""
         groups = self.program.groups
         if self.program.mode == "company":
@@ -452,8 +451,8 @@ def _single(inst: Instance, pid: str, key: Key, formed: int) -> Finding:
     kind = key[0]
     fields = {"who": w.who(person), "name": person.name}
     if kind == NOT_WITH.code:
-        other = str(key[2] if key[1] == pid else key[1])
-        return not_with_finding(inst, person, (other,), formed)
+        other_id = str(key[2] if key[1] == pid else key[1])
+        return not_with_finding(inst, person, (other_id,), formed)
     if kind == MET_BEFORE.code:
         return met_before_finding(inst, person, str(key[2] if key[1] == pid else key[1]))
     if kind == PARTICIPANT_AVAILABILITY.code and key[1] == pid:

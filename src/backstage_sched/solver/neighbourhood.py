@@ -22,10 +22,10 @@ deterministic time limit, and the rounds are drawn from the seed.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import MutableSequence
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import pairwise
+from typing import Protocol
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -122,6 +122,14 @@ def search_series(
     return best
 
 
+class Records(Protocol):
+    """Where a :class:`Race` keeps its records: a list, or an array that processes share."""
+
+    def __getitem__(self, i: int, /) -> int: ...
+
+    def __setitem__(self, i: int, value: int, /) -> None: ...
+
+
 class Race:
     """Two searches run side by side (or one after the other); the one that falls
     behind stops.
@@ -144,7 +152,7 @@ class Race:
     PERFECT = 1 << 20
     """Added to the record of a plan that cannot be better."""
 
-    def __init__(self, placed: MutableSequence[int]) -> None:
+    def __init__(self, placed: Records) -> None:
         self.placed = placed
 
     @classmethod
@@ -261,7 +269,8 @@ class _Search:
     def waiting(self, needy: np.ndarray, facs: list[int], n: int) -> np.ndarray:
         """The people left out (``needy``) whom round ``n`` offers seats: those some
         series of ``facs`` fits, at most ``LEFT_OUT`` of them, drawn from the seed."""
-        needy = needy[self.fac_fit[np.ix_(needy, facs)].any(axis=1)] if len(needy) else needy
+        if len(needy):
+            needy = needy[self.fac_fit[np.ix_(needy, np.asarray(facs))].any(axis=1)]
         if len(needy) > LEFT_OUT:
             rng = np.random.default_rng(self.options.seed * 1_000_003 + n + 500_009)
             needy = np.sort(rng.choice(needy, size=LEFT_OUT, replace=False))

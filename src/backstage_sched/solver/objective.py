@@ -129,7 +129,7 @@ def moved_sessions(model: cp_model.CpModel, v: Variables, inst: Instance) -> Exp
     """Re-plan (minimise): future sessions of earlier cohorts that move or vanish, and
     once more each when the cohort changes facilitator (those that follow the cohort's
     facilitator, not one a session keeps: ``inst.pinned_leader``) or room."""
-    terms = []
+    terms: list[cp_model.LinearExpr | int] = []
     for k, earlier in enumerate(inst.earlier):
         g = inst.n_slots
         future = 0
