@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from ..check.verify import verify
-from ..domain import Participant, Program
+from ..domain import Facilitator, Participant, Program
 from ..errors import InputError, VerificationError
 from ..inputs.values import email_problem
 from ..inputs.workdays import Slot
@@ -112,7 +112,9 @@ def transfer(
     if problem:
         raise InputError(None, "--email", said("bad e-mail {email!r}: {problem}", email=email,
                                                problem=problem))
-    for person in (*program.participants, *program.facilitators):
+    people: tuple[Participant | Facilitator, ...] = (*program.participants,
+                                                    *program.facilitators)
+    for person in people:
         if person.email.lower() == email.lower() and person.id != from_id:
             raise InputError(None, "--email", said("e-mail {email!r} is already used by {id}",
                                                    email=email, id=person.id))
@@ -308,7 +310,7 @@ def cancel_cohort(
                reason=reason or said("too few participants"), day=today.isoformat())
     cohorts = tuple(c for c in plan.cohorts if c.id != cohort_id)
     objective = replace(plan.objective, placed=sum(len(c.members) for c in cohorts))
-    notes = [said(
+    notes: list[str] = [said(
         "{why}: {sessions} session(s) get a cancellation; {count} member(s) wait on the "
         "waiting list ({members}); a re-plan keeps them out until asked: fill, or plan "
         "--previous ... --reopen {cohort}", why=why,

@@ -211,7 +211,7 @@ def _held_back(
     records = history.waiting_since_cancelled()
     held = {pid: cancelled_reason(program, r) for pid, r in records.items()
             if pid in waiting and pid in registered}
-    notes = []
+    notes: list[str] = []
     for r in history.cancelled:
         who = [pid for pid in r.members if records.get(pid) is r and pid in held]
         if who:
@@ -343,13 +343,14 @@ def schedule_to_plan(
         deadline = sc.slots[0].day - timedelta(days=program.policy.cancellation_days)
         cohorts.append(Cohort(cid, sc.facilitator, sc.venue, sc.members, deadline, sessions))
     placed = sum(len(c.members) for c in cohorts)
+    bound = schedule.bound.get("value")  # an int (PlacedBound.to_dict), or none at all
     objective = Objective(
         placed=placed,
         registered=len(program.participants),
         optimal=bool(schedule.optimal.get("placed", False)),
         values={k: v for k, v in schedule.objective.items() if k != "placed"},
         proved_optimal=dict(schedule.optimal),
-        placed_bound=schedule.bound["value"] if schedule.bound else None,
+        placed_bound=bound if isinstance(bound, int) else None,
         placed_bound_parts=dict(schedule.bound) if schedule.bound else {},
         seed=None if options is None else options.seed,
         stopped_early=schedule.stopped_early,

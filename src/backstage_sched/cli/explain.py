@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -21,6 +20,7 @@ from ..inputs.load import load_program
 from ..solver import SolveOptions
 from ..solver.finding import Finding
 from ..solver.wording import Words
+from .words import SpeakingParser
 from .words import speech as t
 
 COMMAND = "explain"
@@ -45,7 +45,7 @@ Exit codes: 0 everybody is placed, 1 someone is left out (causes printed),
 """)
 
 
-def add_parser(sub: Any) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction[SpeakingParser]) -> argparse.ArgumentParser:
     """Add ``explain PROGRAM.toml [PARTICIPANTS.csv]`` to ``sub`` (from ``add_subparsers``)."""
     p = sub.add_parser(
         COMMAND,

@@ -10,19 +10,19 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..errors import BackstageError, InputError
+from ..publish.history import SENT
 from ..publish.send import (
     DEFAULT_SENDER,
     EML_DIR,
     KINDS,
     PASSWORD_ENV,
-    SENT,
     SendError,
     SendReport,
     default_sender,
     folder_context,
     send_outbox,
 )
-from .words import input_error
+from .words import SpeakingParser, input_error
 from .words import speech as t
 
 EXIT_OK, EXIT_INPUT, EXIT_SEND = 0, 2, 3
@@ -40,7 +40,7 @@ def _host_port(text: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[SpeakingParser]) -> None:
     """Add the ``send`` subcommand."""
     p = sub.add_parser(
         "send",

@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from ..domain import Program
+from ..domain import Facilitator, Participant, Program
 from ..i18n import Language
 from ..plan import Cohort, Plan, Session
 from .ical import cancel, feed_path, person_feed, person_feed_key, words
@@ -240,7 +240,9 @@ class Words:
         if pid is None:
             return self.lang._("none")
         for prog in self._programs():
-            for person in (*prog.participants, *prog.facilitators):
+            people: tuple[Participant | Facilitator, ...] = (*prog.participants,
+                                                            *prog.facilitators)
+            for person in people:
                 if person.id == pid:
                     return person.name
         return pid

@@ -458,7 +458,8 @@ _END = b"END:VCALENDAR\r\n"
 
 @lru_cache(maxsize=16)
 def _vtimezone_bytes(tzid: str) -> bytes:
-    return vtimezone(tzid).to_ical()
+    data: bytes = vtimezone(tzid).to_ical()  # icalendar leaves to_ical unannotated
+    return data
 
 
 _BEGIN = b"BEGIN:VCALENDAR\r\n"
@@ -472,7 +473,7 @@ def _head(method: str) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
-    head = cal.to_ical()
+    head: bytes = cal.to_ical()
     assert head.endswith(_END)
     return head[: -len(_END)]
 
@@ -812,7 +813,7 @@ def stamp_line(stamp: datetime) -> bytes:
     """The DTSTAMP content line (without its CRLF) of events written with ``stamp``."""
     event = Event()
     event.add("dtstamp", _utc(stamp))
-    lines = event.to_ical().split(b"\r\n")
+    lines: list[bytes] = event.to_ical().split(b"\r\n")
     return next(line for line in lines if line.startswith(b"DTSTAMP"))
 
 
