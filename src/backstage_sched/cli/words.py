@@ -136,13 +136,13 @@ class Speech:
     def argparse_speaks(self) -> Iterator[None]:
         """argparse's own texts (``usage:``, ``options``, its errors) in this language while
         the block builds and runs a parser; argparse as it was afterwards."""
-        saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
-        argparse._ = self._  # type: ignore[attr-defined]
-        argparse.ngettext = self.n_  # type: ignore[attr-defined]
+        saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]  # not in typeshed
+        argparse._ = self._  # type: ignore[attr-defined]  # not in typeshed
+        argparse.ngettext = self.n_  # type: ignore[attr-defined]  # not in typeshed
         try:
             yield
         finally:
-            argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+            argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]  # not in typeshed
 
 
 _PLACES = [

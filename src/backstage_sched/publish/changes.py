@@ -473,7 +473,8 @@ def _changed_feeds(
             (old, new, text) for old, new, text in lines
             if any(pair is not None and pair[0].leader(pair[1]) == f.id for pair in (old, new))
         ]
-        if led and ours and all(_key(*(new or old)) in told  # type: ignore[misc]
+        # a changed line has an old or a new session or both (mypy cannot tell)
+        if led and ours and all(_key(*(new or old)) in told  # type: ignore[misc]  # one is set
                                 for old, new, _ in ours):
             continue
         mine = [text for _, _, text in ours]
@@ -611,10 +612,11 @@ def outbox(
     for key in sorted(set(before) | set(after)):
         old = before.get(key)
         new = after.get(key)
-        if plan.day_of((new or old)[1]) < today:  # type: ignore[index]
+        # the key is in before or after or both, so (new or old) is set (mypy cannot tell)
+        if plan.day_of((new or old)[1]) < today:  # type: ignore[index]  # one is set
             continue
         if new is None:
-            oc, os_ = old  # type: ignore[misc]
+            oc, os_ = old  # type: ignore[misc]  # set, as new is not
             gone = replace(os_, sequence=os_.sequence + 1)
             path = f"cancellations/{oc.id}/{os_.index}.ics"
             files[path] = cancel(old_program, old_plan, oc, gone, stamp)
@@ -771,7 +773,7 @@ def describe(
         for cid, (index, was, now) in said.items()
     ]
     for old, new, text in _changes(old_plan, plan, today, w, said):
-        cohort, session = (new or old)  # type: ignore[misc]
+        cohort, session = (new or old)  # type: ignore[misc]  # one is set
         ordered.append(((cohort.id, session.index, 1),
                         f"{marks[(old is None, new is None)]} {text}"))
     lines = [line for _, line in sorted(ordered)]
