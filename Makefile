@@ -39,10 +39,12 @@ demo: $(STAMP)
 
 test: $(STAMP_TEST)
 	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/python -m mypy
 
 catalogues: $(STAMP)
 	for po in src/backstage_sched/locale/*/LC_MESSAGES/*.po; do \
@@ -53,4 +55,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_plan.py
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache
