@@ -41,7 +41,7 @@ EXPLAINED = _found("explains", [explain, diagnose, met])
 def _marks() -> dict[tuple[str, str], list[str]]:
     """(kind, code) -> the tests marked ``@pytest.mark.rule(kind, code)``."""
     found: dict[tuple[str, str], list[str]] = {}
-    for path in sorted(TESTS.glob("test_*.py")):
+    for path in sorted(TESTS.rglob("test_*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.FunctionDef):
                 continue
@@ -52,7 +52,9 @@ def _marks() -> dict[tuple[str, str], list[str]]:
                     and all(isinstance(a, ast.Constant) for a in deco.args)
                 ):
                     kind, code = (a.value for a in deco.args)
-                    found.setdefault((kind, code), []).append(f"{path.name}::{node.name}")
+                    found.setdefault((kind, code), []).append(
+                        f"{path.relative_to(TESTS).as_posix()}::{node.name}"
+                    )
     return found
 
 
@@ -98,3 +100,12 @@ def test_every_hard_rule_function_of_the_model_is_tagged() -> None:
     for add in constraints.HARD_RULES:
         if add.__name__ not in {"add_history", "add_symmetry_breaking"}:
             assert getattr(add, "enforces", ()), add.__name__
+
+
+def test_every_rule_has_a_pair_beside_its_constraint() -> None:
+    """tests/solver/test_rules_pairs.py builds each rule's family alone on a tiny model
+    and shows it kept and broken (issue 24: a rule's test beside its constraint)."""
+    for code in RULES:
+        for kind in ("kept", "broken"):
+            where = MARKS.get((kind, code), [])
+            assert any(w.startswith("solver/test_rules_pairs.py::") for w in where), (kind, code)
