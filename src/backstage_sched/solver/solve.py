@@ -17,6 +17,7 @@ from datetime import date
 from multiprocessing.connection import Connection
 
 from ..domain import Program
+from ..goals import PLACED
 from ..said import said
 from .bound import placed_bound
 from .construct import greedy
@@ -67,8 +68,8 @@ def solve(
     schedule = _with_reasons(inst, schedule)
     optimal = dict(schedule.optimal)
     for lvl in objective_levels(inst):
-        if not lvl.maximize and schedule.objective.get(lvl.name) == 0:
-            optimal[lvl.name] = True  # nothing is below zero
+        if not lvl.maximize and schedule.objective.get(lvl.code) == 0:
+            optimal[lvl.code] = True  # nothing is below zero
     stopped = time_left(options) <= RESERVE
     if stopped:
         say(said("the time limit ({seconds} s) is up: the best plan found so far",
@@ -164,10 +165,10 @@ def _solve_by_series(
         say(said("the search from the {name} construction found the better plan",
                  name=said(STARTS[best])))
     cohorts = found[best]
-    values = {lvl.name: level_value(inst, lvl, cohorts) for lvl in objective_levels(inst)}
+    values = {lvl.code: level_value(inst, lvl, cohorts) for lvl in objective_levels(inst)}
     optimal = {name: False for name in values}
-    optimal["placed"] = values["placed"] >= ceiling
-    say(said("{placed} of {total} placed in {cohorts} cohorts", placed=values["placed"],
+    optimal[PLACED.code] = values[PLACED.code] >= ceiling
+    say(said("{placed} of {total} placed in {cohorts} cohorts", placed=values[PLACED.code],
              total=len(inst.participants), cohorts=len(cohorts)))
     return Schedule(cohorts=tuple(cohorts), unplaced=(), objective=values, optimal=optimal,
                     runtime=time.monotonic() - started)
@@ -178,7 +179,7 @@ def _polish(inst: Instance, schedule: Schedule, say: Progress) -> Schedule:
     irregular cohorts onto a regular series (:mod:`.regular`), its levels recounted.
     Neither ever costs an earlier level."""
     cohorts = regularize(inst, swap_off_avoid(inst, list(schedule.cohorts)))
-    values = {lvl.name: level_value(inst, lvl, cohorts) for lvl in objective_levels(inst)}
+    values = {lvl.code: level_value(inst, lvl, cohorts) for lvl in objective_levels(inst)}
     if values == schedule.objective:
         return schedule
     changed = [said("{level} {before} -> {after}", level=said(name),
@@ -243,6 +244,6 @@ def _solve_portfolio(
     # a level is proven when any search proved it (all keep the levels before it equal)
     optimal = dict(chosen.optimal)
     for other in found:
-        if key(other)[:1] == key(chosen)[:1] and other.optimal.get("placed"):
-            optimal["placed"] = True
+        if key(other)[:1] == key(chosen)[:1] and other.optimal.get(PLACED.code):
+            optimal[PLACED.code] = True
     return replace(chosen, optimal=optimal, runtime=time.monotonic() - started)
