@@ -16,9 +16,10 @@ from ortools.sat.python import cp_model
 
 from ..errors import InfeasibleError
 from ..goals import AVOID_HITS, BALANCE, IRREGULAR_SESSIONS, PLACED, Level
+from ..plan import LevelStatus
 from ..said import said
 from .constraints import HARD_RULES
-from .explain import unplaced_reasons
+from .explain import left_out
 from .held import held_conflicts
 from .hints import add_earlier_hint, add_schedule_hint, best_start, hint_solution
 from .instance import Instance
@@ -64,8 +65,9 @@ def solve_instance(
     """
     started = time.monotonic() if started is None else started
     if inst.cohort_slots == 0 or inst.n_days == 0 or inst.n_slots == 0:
-        reasons = unplaced_reasons(inst, set(), 0)
-        return Schedule((), tuple(reasons.items()), {PLACED.code: 0}, {PLACED.code: True})
+        # no cohort can be planned at all: nobody placed is all any plan reaches
+        return Schedule((), left_out(inst, set(), 0), {PLACED.code: 0},
+                        {PLACED.code: LevelStatus.BOUND_REACHED})
     model, v = build_model(inst)
     levels = [(lvl, _level_expr(model, v, inst, lvl)) for lvl in objective_levels(inst)]
     current = _hint_start(model, v, inst, start, say)
@@ -118,15 +120,15 @@ class _Search:
     levels: list[tuple[Level, Any]]
     current: list[ScheduledCohort] | None
     values: dict[str, int] = field(default_factory=dict)
-    optimal: dict[str, bool] = field(default_factory=dict)
+    status: dict[str, LevelStatus] = field(default_factory=dict)
 
     def level(self, n: int) -> None:
         """Settle level ``n``: search it unless its value is constant or the current
         plan reaches its bound, then fix it in the model for the levels after."""
         level, expr = self.levels[n]
-        if isinstance(expr, int):
+        if isinstance(expr, int):  # no term of the level varies: nothing to search
             self.values[level.code] = expr
-            self.optimal[level.code] = True
+            self.status[level.code] = LevelStatus.BOUND_REACHED
             return
         self._polish(level)
         now = None if self.current is None else level_value(self.inst, level, self.current)
@@ -134,7 +136,7 @@ class _Search:
         if now is not None and now == best_possible:
             # the current plan already reaches the level's bound: nothing to search
             self.values[level.code] = now
-            self.optimal[level.code] = True
+            self.status[level.code] = LevelStatus.BOUND_REACHED
             self.model.add(expr == now)
             self.say(said("{level} = {value} (optimal)", level=said(level.code), value=now))
             return
@@ -145,8 +147,11 @@ class _Search:
         # else: no solution within the budget; keep the plan we have
         assert self.current is not None
         value = self.values[level.code] = level_value(self.inst, level, self.current)
-        self.optimal[level.code] = status == cp_model.OPTIMAL or value == best_possible
-        self.say(said("{level} = {value} (optimal)" if self.optimal[level.code] else
+        self.status[level.code] = (
+            LevelStatus.OPTIMAL if status == cp_model.OPTIMAL
+            else LevelStatus.BOUND_REACHED if value == best_possible
+            else LevelStatus.FEASIBLE)
+        self.say(said("{level} = {value} (optimal)" if self.status[level.code].proved else
                       "{level} = {value}", level=said(level.code), value=value))
         if level.maximize:
             self.model.add(expr >= value)
@@ -248,12 +253,11 @@ class _Search:
         assert self.current is not None
         schedule = self.current
         placed = {m for c in schedule for m in c.members}
-        reasons = unplaced_reasons(self.inst, placed, len(schedule), loads(schedule))
         return Schedule(
             cohorts=tuple(schedule),
-            unplaced=tuple(reasons.items()),
+            unplaced=left_out(self.inst, placed, len(schedule), loads(schedule)),
             objective=self.values,
-            optimal=self.optimal,
+            status=self.status,
             runtime=time.monotonic() - self.started,
         )
 
