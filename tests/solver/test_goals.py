@@ -26,6 +26,7 @@ from backstage_sched.i18n import LOCALE_DIR
 from backstage_sched.inputs.workdays import Slot
 from backstage_sched.rules import RULES, tagged
 from backstage_sched.solver import levels, objective, score
+from backstage_sched.solver.finding import Finding
 from backstage_sched.solver.instance import EarlierCohort, Instance
 from backstage_sched.solver.schedule import ScheduledCohort
 from backstage_sched.solver.variables import Variables, create_variables
@@ -330,3 +331,24 @@ def test_every_goal_has_an_unpenalised_and_a_penalised_test() -> None:
     names = {n for n in globals() if n.startswith("test_")}
     for code in GOALS:
         assert {f"test_{code}_unpenalised", f"test_{code}_penalised"} <= names, code
+
+
+# ---- findings name a rule or a goal ------------------------------------------------
+
+
+def test_findings_name_only_rules_and_goals() -> None:
+    """No finding is made with a code of its own: the first argument of every
+    ``Finding(...)`` in the package is a registered constant's ``.code`` or a value
+    that came from one, and a made-up code is refused."""
+    package = Path(backstage_sched.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "Finding":
+                first = node.args[0] if node.args else None
+                assert not isinstance(first, ast.Constant), (path.name, node.lineno)
+    with pytest.raises(ValueError, match="neither a rule's nor a goal's code"):
+        Finding("cohorts full", ("p1",), "", "")
+    with pytest.raises(ValueError, match="not a heading"):
+        Finding(goals.PLACED.code, ("p1",), "", "", heading="placed")
+    assert Finding(goals.PLACED.code, ("p1",), "", "", heading="search effort").name == (
+        "search effort")
