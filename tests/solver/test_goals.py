@@ -9,6 +9,7 @@ import ast
 import importlib
 import inspect
 import pkgutil
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -352,3 +353,13 @@ def test_findings_name_only_rules_and_goals() -> None:
         Finding(goals.PLACED.code, ("p1",), "", "", heading="placed")
     assert Finding(goals.PLACED.code, ("p1",), "", "", heading="search effort").name == (
         "search effort")
+
+
+def test_every_goal_and_level_is_documented_under_its_code_with_its_weight() -> None:
+    text = (Path(backstage_sched.__file__).parents[2] / "docs" / "rules.md").read_text(
+        encoding="utf-8")
+    aims = text[text.index("## What the planner aims for"):]
+    for code in (*GOALS, *LEVELS):
+        assert f"`{code}`" in aims, code
+    weights = {code: int(w) for code, w in re.findall(r"`(\w+)`, weight (\d+)", aims)}
+    assert weights == {g.code: g.weight for g in goals.BALANCE.goals}

@@ -12,8 +12,22 @@ from typing import cast
 
 from ortools.sat.python import cp_model
 
-from .. import goals
-from ..goals import GOALS, LEVELS, Level, models
+from ..goals import (
+    AVOID_HITS,
+    BALANCE,
+    CHANGED_MEMBERSHIPS,
+    EXPERIENCE_MONOTONY,
+    FACILITATOR_IMBALANCE,
+    GOALS,
+    IRREGULAR_SESSIONS,
+    LEVELS,
+    MOVED_SESSIONS,
+    PLACED,
+    SIZE_OFF_TARGET,
+    WAITED_PLACED,
+    Level,
+    models,
+)
 from ..rules import tagged
 from .instance import Instance
 from .variables import Variables
@@ -22,13 +36,13 @@ Expr = cp_model.LinearExprT
 Term = Callable[[cp_model.CpModel, Variables, Instance], Expr]
 
 
-@models(goals.PLACED)
+@models(PLACED)
 def placed_participants(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Objective 1 (maximise): participants placed in a cohort."""
     return sum(v.member.values())
 
 
-@models(goals.WAITED_PLACED)
+@models(WAITED_PLACED)
 def waited_placed(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Objective 1, second (maximise): placed people from an earlier waiting list (SPEC §7)."""
     index = inst.participant_index
@@ -36,7 +50,7 @@ def waited_placed(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr
     return sum(v.member[p, k] for p in waited for k in range(len(v.open)))
 
 
-@models(goals.AVOID_HITS)
+@models(AVOID_HITS)
 def avoid_time_hits(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Objective 2 (minimise): member-sessions that fall on the member's avoid times."""
     hits = []
@@ -65,7 +79,7 @@ def avoid_time_hits(model: cp_model.CpModel, v: Variables, inst: Instance) -> Ex
     return sum(hits)
 
 
-@models(goals.IRREGULAR_SESSIONS)
+@models(IRREGULAR_SESSIONS)
 def irregular_sessions(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Objective 3 (minimise): sessions not on the kick-off's weekday and start time."""
     span = (inst.program.end - inst.program.start).days
@@ -84,7 +98,7 @@ def irregular_sessions(model: cp_model.CpModel, v: Variables, inst: Instance) ->
     return sum(off)
 
 
-@models(goals.SIZE_OFF_TARGET)
+@models(SIZE_OFF_TARGET)
 def size_off_target(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Objective 4a (minimise): members above or below the target size, over open cohorts."""
     target = inst.program.groups.size
@@ -97,7 +111,7 @@ def size_off_target(model: cp_model.CpModel, v: Variables, inst: Instance) -> Ex
     return sum(terms)
 
 
-@models(goals.FACILITATOR_IMBALANCE)
+@models(FACILITATOR_IMBALANCE)
 def facilitator_imbalance(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Objective 4b (minimise): most cohorts on one facilitator minus fewest."""
     cohorts = len(v.open)
@@ -113,7 +127,7 @@ def facilitator_imbalance(model: cp_model.CpModel, v: Variables, inst: Instance)
     return most - least
 
 
-@models(goals.EXPERIENCE_MONOTONY)
+@models(EXPERIENCE_MONOTONY)
 def experience_monotony(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Objective 4c (minimise): open cohorts with a single experience level."""
     levels = inst.experience_levels
@@ -137,7 +151,7 @@ def experience_monotony(model: cp_model.CpModel, v: Variables, inst: Instance) -
     return sum(terms)
 
 
-@models(goals.MOVED_SESSIONS)
+@models(MOVED_SESSIONS)
 def moved_sessions(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Re-plan (minimise): future sessions of earlier cohorts that move or vanish, and
     once more each when the cohort changes facilitator (those that follow the cohort's
@@ -171,7 +185,7 @@ def moved_sessions(model: cp_model.CpModel, v: Variables, inst: Instance) -> Exp
     return sum(terms)
 
 
-@models(goals.CHANGED_MEMBERSHIPS)
+@models(CHANGED_MEMBERSHIPS)
 def changed_memberships(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Re-plan (minimise): earlier members who are no longer in their cohort."""
     terms = []
@@ -188,16 +202,16 @@ TERMS: dict[str, Term] = {
 """The model's term of each goal, by the goal's code."""
 
 OBJECTIVE_LEVELS: tuple[Level, ...] = (
-    LEVELS[goals.PLACED.code], LEVELS[goals.AVOID_HITS.code],
-    LEVELS[goals.IRREGULAR_SESSIONS.code], goals.BALANCE,
+    LEVELS[PLACED.code], LEVELS[AVOID_HITS.code],
+    LEVELS[IRREGULAR_SESSIONS.code], BALANCE,
 )
 """SPEC §2 objectives in priority order."""
 
-WAITED_LEVEL = LEVELS[goals.WAITED_PLACED.code]
+WAITED_LEVEL = LEVELS[WAITED_PLACED.code]
 """SPEC §7: among plans that place as many, those that place earlier waiting lists first."""
 
 REPLAN_LEVELS: tuple[Level, ...] = (
-    LEVELS[goals.MOVED_SESSIONS.code], LEVELS[goals.CHANGED_MEMBERSHIPS.code])
+    LEVELS[MOVED_SESSIONS.code], LEVELS[CHANGED_MEMBERSHIPS.code])
 """SPEC §5: after placing people, a re-plan moves as little as possible."""
 
 
@@ -227,24 +241,24 @@ def balance_floor(inst: Instance, placed: int) -> int:
             continue
         uneven = len(inst.facilitators) >= 2 and (
             cohorts < len(eligible) or cohorts % len(eligible) != 0)
-        floor = (goals.SIZE_OFF_TARGET.weight * abs(placed - cohorts * groups.size)
-                 + goals.FACILITATOR_IMBALANCE.weight * uneven)
+        floor = (SIZE_OFF_TARGET.weight * abs(placed - cohorts * groups.size)
+                 + FACILITATOR_IMBALANCE.weight * uneven)
         best = floor if best is None else min(best, floor)
     return best or 0
 
 
 TERM_BOUNDS: dict[str, Callable[[Instance], int]] = {
-    goals.PLACED.code: lambda inst: len(inst.participants),
-    goals.AVOID_HITS.code: lambda inst: sum(1 for p in inst.participants if p.avoid) * (
+    PLACED.code: lambda inst: len(inst.participants),
+    AVOID_HITS.code: lambda inst: sum(1 for p in inst.participants if p.avoid) * (
         inst.program.groups.max_size + 1),
-    goals.IRREGULAR_SESSIONS.code: lambda inst: inst.cohort_slots * inst.program.groups.max_size,
-    goals.SIZE_OFF_TARGET.code: lambda inst: inst.cohort_slots * inst.program.groups.max_size,
-    goals.FACILITATOR_IMBALANCE.code: lambda inst: inst.cohort_slots,
-    goals.EXPERIENCE_MONOTONY.code: lambda inst: inst.cohort_slots,
-    goals.MOVED_SESSIONS.code: lambda inst: sum(
+    IRREGULAR_SESSIONS.code: lambda inst: inst.cohort_slots * inst.program.groups.max_size,
+    SIZE_OFF_TARGET.code: lambda inst: inst.cohort_slots * inst.program.groups.max_size,
+    FACILITATOR_IMBALANCE.code: lambda inst: inst.cohort_slots,
+    EXPERIENCE_MONOTONY.code: lambda inst: inst.cohort_slots,
+    MOVED_SESSIONS.code: lambda inst: sum(
         3 * (len(e.slots) - e.held) for e in inst.earlier),
-    goals.CHANGED_MEMBERSHIPS.code: lambda inst: sum(len(e.members) for e in inst.earlier),
-    goals.WAITED_PLACED.code: lambda inst: len(inst.program.waited_before),
+    CHANGED_MEMBERSHIPS.code: lambda inst: sum(len(e.members) for e in inst.earlier),
+    WAITED_PLACED.code: lambda inst: len(inst.program.waited_before),
 }
 """An upper bound on each goal's term, by the goal's code."""
 

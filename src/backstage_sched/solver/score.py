@@ -11,20 +11,30 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import cast
 
-from .. import goals
-from ..goals import counts
+from ..goals import (
+    AVOID_HITS,
+    CHANGED_MEMBERSHIPS,
+    EXPERIENCE_MONOTONY,
+    FACILITATOR_IMBALANCE,
+    IRREGULAR_SESSIONS,
+    MOVED_SESSIONS,
+    PLACED,
+    SIZE_OFF_TARGET,
+    WAITED_PLACED,
+    counts,
+)
 from ..rules import tagged
 from .instance import Instance
 from .schedule import ScheduledCohort
 
 
-@counts(goals.PLACED)
+@counts(PLACED)
 def placed_participants(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     """Participants in a cohort."""
     return sum(len(c.members) for c in cohorts)
 
 
-@counts(goals.AVOID_HITS)
+@counts(AVOID_HITS)
 def avoid_time_hits(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     """Member-sessions on the member's avoid times."""
     hits = 0
@@ -36,7 +46,7 @@ def avoid_time_hits(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     return hits
 
 
-@counts(goals.IRREGULAR_SESSIONS)
+@counts(IRREGULAR_SESSIONS)
 def irregular_sessions(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     """Sessions not on their kick-off's weekday and start time."""
     return sum(
@@ -47,13 +57,13 @@ def irregular_sessions(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> in
     )
 
 
-@counts(goals.SIZE_OFF_TARGET)
+@counts(SIZE_OFF_TARGET)
 def size_off_target(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     """Members above or below the target size, summed over cohorts."""
     return sum(abs(len(c.members) - inst.program.groups.size) for c in cohorts)
 
 
-@counts(goals.FACILITATOR_IMBALANCE)
+@counts(FACILITATOR_IMBALANCE)
 def facilitator_imbalance(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     """Most cohorts on one facilitator minus fewest (among those who may lead)."""
     if not cohorts or len(inst.facilitators) < 2:
@@ -65,7 +75,7 @@ def facilitator_imbalance(inst: Instance, cohorts: Sequence[ScheduledCohort]) ->
     return max(load.values()) - min(eligible, default=0)
 
 
-@counts(goals.EXPERIENCE_MONOTONY)
+@counts(EXPERIENCE_MONOTONY)
 def experience_monotony(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     """Cohorts with a single experience level when the program has several."""
     if len(inst.experience_levels) < 2:
@@ -74,7 +84,7 @@ def experience_monotony(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> i
     return sum(1 for c in cohorts if len({levels[m] for m in c.members} - {""}) < 2)
 
 
-@counts(goals.MOVED_SESSIONS)
+@counts(MOVED_SESSIONS)
 def moved_sessions(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     """Future sessions of earlier cohorts that moved or vanished, plus, per cohort whose
     facilitator or room changed (or that closed), its future sessions once more each
@@ -104,7 +114,7 @@ def moved_sessions(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     return moved
 
 
-@counts(goals.CHANGED_MEMBERSHIPS)
+@counts(CHANGED_MEMBERSHIPS)
 def changed_memberships(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     """Earlier members (still registered) no longer in their cohort."""
     by_slot = {c.slot: c for c in cohorts}
@@ -117,7 +127,7 @@ def changed_memberships(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> i
     return changed
 
 
-@counts(goals.WAITED_PLACED)
+@counts(WAITED_PLACED)
 def waited_placed(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     """People from an earlier waiting list who are placed."""
     waited = set(inst.program.waited_before)
