@@ -353,7 +353,7 @@ class Objective:
 
     def value(self, level: str) -> Any:
         """A level's value by its name (``placed`` or one of :attr:`values`), or None."""
-        return self.placed if level == "placed" else self.values.get(level)
+        return self.placed if level == PLACED.code else self.values.get(level)
 
     def restated(self, placed: int, registered: int, bound: int | None) -> Objective:
         """The objective of a plan that a change made, not the solver (SPEC §8).
