@@ -14,7 +14,6 @@ from ortools.sat.python import cp_model
 
 from ..goals import (
     AVOID_HITS,
-    BALANCE,
     CHANGED_MEMBERSHIPS,
     EXPERIENCE_MONOTONY,
     FACILITATOR_IMBALANCE,
@@ -201,27 +200,14 @@ TERMS: dict[str, Term] = {
 }
 """The model's term of each goal, by the goal's code."""
 
-OBJECTIVE_LEVELS: tuple[Level, ...] = (
-    LEVELS[PLACED.code], LEVELS[AVOID_HITS.code],
-    LEVELS[IRREGULAR_SESSIONS.code], BALANCE,
-)
-"""SPEC §2 objectives in priority order."""
-
-WAITED_LEVEL = LEVELS[WAITED_PLACED.code]
-"""SPEC §7: among plans that place as many, those that place earlier waiting lists first."""
-
-REPLAN_LEVELS: tuple[Level, ...] = (
-    LEVELS[MOVED_SESSIONS.code], LEVELS[CHANGED_MEMBERSHIPS.code])
-"""SPEC §5: after placing people, a re-plan moves as little as possible."""
-
-
 def objective_levels(inst: Instance) -> tuple[Level, ...]:
-    """The levels for ``inst``: SPEC §2's; right after placement, SPEC §7's priority for
-    earlier waiting lists (when anyone waited) and SPEC §5's on a re-plan."""
-    first = (OBJECTIVE_LEVELS[0], WAITED_LEVEL) if inst.program.waited_before else (
-        OBJECTIVE_LEVELS[0],)
-    replan = REPLAN_LEVELS if inst.earlier else ()
-    return (*first, *replan, *OBJECTIVE_LEVELS[1:])
+    """The levels for ``inst``, in the order of :data:`~backstage_sched.goals.LEVELS`:
+    SPEC §2's, with SPEC §7's priority for earlier waiting lists (when anyone waited)
+    and SPEC §5's least movement on a re-plan, both right after placement."""
+    skip = set() if inst.program.waited_before else {WAITED_PLACED.code}
+    if not inst.earlier:
+        skip |= {MOVED_SESSIONS.code, CHANGED_MEMBERSHIPS.code}
+    return tuple(level for level in LEVELS.values() if level.code not in skip)
 
 
 def balance_floor(inst: Instance, placed: int) -> int:
