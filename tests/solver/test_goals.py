@@ -356,10 +356,12 @@ def test_findings_name_only_rules_and_goals() -> None:
 
 
 def test_every_goal_and_level_is_documented_under_its_code_with_its_weight() -> None:
-    text = (Path(backstage_sched.__file__).parents[2] / "docs" / "rules.md").read_text(
-        encoding="utf-8")
+    docs = Path(backstage_sched.__file__).parents[2] / "docs"
+    text = (docs / "rules.md").read_text(encoding="utf-8")
     aims = text[text.index("## What the planner aims for"):]
     for code in (*GOALS, *LEVELS):
         assert f"`{code}`" in aims, code
-    weights = {code: int(w) for code, w in re.findall(r"`(\w+)`, weight (\d+)", aims)}
-    assert weights == {g.code: g.weight for g in goals.BALANCE.goals}
+    outputs = (docs / "outputs.md").read_text(encoding="utf-8")
+    for doc in (aims, outputs):
+        weights = {code: int(w) for code, w in re.findall(r"`(\w+)`, weight (\d+)", doc)}
+        assert weights == {g.code: g.weight for g in goals.BALANCE.goals}
