@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 
 @dataclass(frozen=True)
@@ -168,8 +168,15 @@ RULES: dict[str, Rule] = {
 F = TypeVar("F", bound=Callable[..., object])
 
 
-def tag(attribute: str, *rules: Rule) -> Callable[[F], F]:
-    """A decorator that records on a function which rules it stands for."""
+class Coded(Protocol):
+    """Anything with a code: a :class:`Rule`, or a soft goal (:class:`.goals.Goal`)."""
+
+    @property
+    def code(self) -> str: ...
+
+
+def tag(attribute: str, *rules: Coded) -> Callable[[F], F]:
+    """A decorator that records on a function which rules (or goals) it stands for."""
 
     def mark(fn: F) -> F:
         setattr(fn, attribute, (*getattr(fn, attribute, ()), *(r.code for r in rules)))
@@ -195,7 +202,8 @@ def explains(*rules: Rule) -> Callable[[F], F]:
 
 def tagged(functions: ModuleType | Iterable[object],
            attribute: str) -> dict[str, list[Callable[..., object]]]:
-    """Rule code -> the functions in ``functions`` (a module or iterable) marked for it."""
+    """Rule (or goal) code -> the functions in ``functions`` (a module or iterable)
+    marked for it."""
     found: dict[str, list[Callable[..., object]]] = {}
     pool: Iterable[object] = (
         vars(functions).values() if isinstance(functions, ModuleType) else functions)

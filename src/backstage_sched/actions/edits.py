@@ -135,7 +135,7 @@ def transfer(
     cohort = plan.cohort_of(from_id)
     if cohort is None:
         unplaced = tuple(
-            Unplaced(to_id, u.reason) if u.participant == from_id else u for u in plan.unplaced
+            replace(u, participant=to_id) if u.participant == from_id else u for u in plan.unplaced
         )
         notes.append(said("{old} was not placed; {new} takes the registration (still unplaced)",
                           old=from_id, new=to_id))

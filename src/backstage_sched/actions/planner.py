@@ -14,6 +14,7 @@ from ..inputs.workdays import Slot, WorkCalendar
 from ..plan import Cohort, History, Objective, Plan, Session, Unplaced, uid_for
 from ..publish.changes import carry_over, describe, outbox
 from ..publish.folder import update_stamp
+from ..rules import PARTICIPANT_AVAILABILITY, PLACEMENT
 from ..said import said
 from ..solver import Schedule, SolveOptions, solve
 from ..solver.diagnose import diagnose
@@ -53,7 +54,9 @@ class Explanation:
         rows = []
         for u in self.plan.unplaced:
             found = [f for f in self.findings if u.participant in f.people]
-            for f in found or [Finding("", (u.participant,), u.reason, "")]:
+            # the plan's own reason when the diagnosis found none of its own
+            for f in found or [Finding(u.code or PLACEMENT.code, (u.participant,), u.reason,
+                                       "")]:
                 rows.append({
                     "participant": u.participant,
                     "rule": f.rule,
@@ -90,7 +93,7 @@ def explain_program(
     findings = [
         replace(f, dates=tuple(clashing_dates(
             inst, schedule.cohorts, inst.participant_index[f.people[0]])))
-        if f.rule == "participant availability" and len(f.people) == 1 else f
+        if f.rule == PARTICIPANT_AVAILABILITY.code and len(f.people) == 1 else f
         for f in diagnose(program, time_limit=time_limit, cohorts=schedule.cohorts)
     ]
     groups = interchangeable(inst, schedule.cohorts)
@@ -343,22 +346,15 @@ def schedule_to_plan(
         deadline = sc.slots[0].day - timedelta(days=program.policy.cancellation_days)
         cohorts.append(Cohort(cid, sc.facilitator, sc.venue, sc.members, deadline, sessions))
     placed = sum(len(c.members) for c in cohorts)
-    bound = schedule.bound.get("value")  # an int (PlacedBound.to_dict), or none at all
-    objective = Objective(
-        placed=placed,
-        registered=len(program.participants),
-        optimal=bool(schedule.optimal.get("placed", False)),
-        values={k: v for k, v in schedule.objective.items() if k != "placed"},
-        proved_optimal=dict(schedule.optimal),
-        placed_bound=bound if isinstance(bound, int) else None,
-        placed_bound_parts=dict(schedule.bound) if schedule.bound else {},
-        seed=None if options is None else options.seed,
-        stopped_early=schedule.stopped_early,
+    objective = Objective.searched(
+        placed, len(program.participants), schedule.objective, schedule.status,
+        schedule.bound, None if options is None else options.seed, schedule.stopped_early,
+        schedule.runtime,
     )
     return Plan(
         program=program.id,
         cohorts=tuple(cohorts),
-        unplaced=tuple(Unplaced(pid, reason) for pid, reason in schedule.unplaced),
+        unplaced=schedule.unplaced,
         objective=objective,
         timezone=program.timezone,
     )

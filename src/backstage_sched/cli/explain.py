@@ -129,7 +129,7 @@ def _people(f: Finding, names: dict[str, str], words: Words) -> str:
 def _line(f: Finding, names: dict[str, str], words: Words) -> str:
     """``[rule] people: message. Fix: fix.``, the reason in the program's language."""
     who = _people(f, names, words)
-    return f"[{words.rule_name(f.rule)}] {who}: {words.because(f.message, f.fix)}"
+    return f"[{words.rule_name(f.name)}] {who}: {words.because(f.message, f.fix)}"
 
 
 def _table(findings: list[Finding], names: dict[str, str], words: Words) -> Table:
@@ -139,6 +139,6 @@ def _table(findings: list[Finding], names: dict[str, str], words: Words) -> Tabl
     table.add_column(t._("why"))
     table.add_column(t._("fix"))
     for f in findings:
-        table.add_row(Text(_people(f, names, words)), Text(words.rule_name(f.rule)),
+        table.add_row(Text(_people(f, names, words)), Text(words.rule_name(f.name)),
                       Text(f.message), Text(f.fix))
     return table

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from ortools.sat.python import cp_model
 
 from ..domain import Facilitator, Participant, Program
+from ..goals import PLACED
 from ..rules import (
     FACILITATOR_AVAILABILITY,
     FACILITATOR_BUFFER,
@@ -219,7 +220,8 @@ def diagnose(
 
     ``cohorts``: a plan's cohorts. Then exactly the people that plan leaves out
     are explained, and its placement stays as it is: someone who could join with
-    everyone placed staying placed is reported as such (rule "search effort").
+    everyone placed staying placed is reported as such (the goal ``placed``: the
+    search stopped short of it).
     Without it, ``placed`` and ``formed`` (default: the greedy construction's)
     say who is placed and how many cohorts form, and people found placeable on
     the way count as placed. An empty list means everybody can be placed.
@@ -347,11 +349,12 @@ def _addable(inst: Instance, pid: str) -> Finding:
     w = words(inst)
     person = inst.participants[inst.participant_index[pid]]
     return Finding(
-        "search effort",
+        PLACED.code,
         (pid,),
         w._("a plan exists that places {who} as well, with everyone placed staying placed; "
             "this plan's search stopped before it found it", who=w.who(person)),
         w._("plan again with more effort (--effort, e.g. twice the value used)"),
+        heading="search effort",
     )
 
 
@@ -531,9 +534,11 @@ def _together(inst: Instance, pid: str, keys: list[Key], proven: bool) -> Findin
     else:
         message = w._("{who} is kept out, with everyone placed staying placed, by these rules "
                       "together: {rules}", **fields)
+    codes = list(dict.fromkeys(str(k[0]) for k in keys))
     return Finding(
-        "several rules", (pid,), message,
+        codes[0], (pid,), message,
         w._("relax one or more of them, or offer a later program"),
+        also=tuple(codes[1:]), heading="several rules",
     )
 
 
@@ -562,13 +567,14 @@ def _describe(inst: Instance, key: Key) -> str:
     return str(key)
 
 
-@explains(FACILITATOR_NO_OVERLAP, FACILITATOR_BUFFER, FACILITATOR_SESSIONS_PER_DAY)
+@explains(GROUP_SIZE, FACILITATOR_NO_OVERLAP, FACILITATOR_BUFFER, FACILITATOR_SESSIONS_PER_DAY)
 def _full(inst: Instance, pid: str, formed: int) -> Finding:
-    """No relaxable rule binds: the cohorts are full, and the time rules leave no further one."""
+    """No relaxable rule binds: the cohorts are full (the group size's maximum), and
+    the facilitators' time rules leave no further one."""
     w = words(inst)
     person = inst.participants[inst.participant_index[pid]]
     return Finding(
-        "cohorts full",
+        GROUP_SIZE.code,
         (pid,),
         w.n_("{who} cannot join without leaving out someone already placed: the {count} "
              "cohort that can form is full (max_size {size}) or its times clash with the "
@@ -578,4 +584,7 @@ def _full(inst: Instance, pid: str, formed: int) -> Finding:
              "facilitators' other sessions",
              formed, who=w.who(person), size=inst.program.groups.max_size),
         w._("raise max_size, or give {name} priority over another registrant", name=person.name),
+        also=(FACILITATOR_NO_OVERLAP.code, FACILITATOR_BUFFER.code,
+              FACILITATOR_SESSIONS_PER_DAY.code),
+        heading="cohorts full",
     )

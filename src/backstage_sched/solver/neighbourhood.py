@@ -30,6 +30,7 @@ from typing import Protocol
 import numpy as np
 from ortools.sat.python import cp_model
 
+from ..goals import PLACED, WAITED_PLACED
 from ..inputs.workdays import Slot
 from ..said import said
 from .diary import Diary
@@ -188,8 +189,8 @@ def perfect_key(inst: Instance, ceiling: int) -> tuple[int, ...]:
     every earlier waiting list among them), no avoid-time hit, no irregular session."""
     waited = sum(1 for p in inst.program.waited_before if p in inst.participant_index)
     levels = objective_levels(inst)[:-1]
-    best = {"placed": ceiling, "waited_placed": min(waited, ceiling)}
-    return tuple(best.get(level.name, 0) for level in levels)
+    best = {PLACED.code: ceiling, WAITED_PLACED.code: min(waited, ceiling)}
+    return tuple(best.get(level.code, 0) for level in levels)
 
 
 class _Search:
