@@ -24,5 +24,5 @@ def test_without_ci_a_missing_tool_skips(
     else:
         monkeypatch.setenv("CI", value)
     assert not in_ci()
-    with pytest.raises(pytest.skip.Exception, match="^no libical$"):
+    with pytest.raises(pytest.skip.Exception, match=r"^no libical$"):
         missing("no libical")
