@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import importlib
 import pkgutil
+import re
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,19 @@ def test_every_hard_rule_function_of_the_model_is_tagged() -> None:
     for add in constraints.HARD_RULES:
         if add.__name__ not in {"add_history", "add_symmetry_breaking"}:
             assert getattr(add, "enforces", ()), add.__name__
+
+
+def test_the_docs_show_the_marker_as_the_tests_use_it() -> None:
+    # (kind, code), as pyproject.toml declares it and _marks() reads it
+    root = TESTS.parent
+    shown = {
+        "docs/architecture.md": (root / "docs" / "architecture.md").read_text(encoding="utf-8"),
+        "rules.py": (root / "src" / "backstage_sched" / "rules.py").read_text(encoding="utf-8"),
+    }
+    for name, text in shown.items():
+        calls = re.findall(r"pytest\.mark\.rule\(\s*([^,)]+),\s*([^)]+)\)", text)
+        assert calls, name
+        for kind, code in calls:
+            assert kind.strip("\"'") in {"kept", "broken", "kind"}, (name, kind, code)
+            assert code.strip("\"'") not in {"kept", "broken"}, (name, kind, code)
+    assert '"rule(kind, code):' in (root / "pyproject.toml").read_text(encoding="utf-8")
