@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.pofile import read_po
+from hypothesis import settings
 from icalendar import Calendar, Event, vCalAddress
 
 from backstage_sched import (
@@ -38,6 +39,13 @@ from backstage_sched.cli.app import main
 from backstage_sched.domain import Blackout, Facilitator, Participant, Program, Venue
 from backstage_sched.i18n import LOCALE_DIR
 from backstage_sched.plan import Cohort, History, Plan, Session, Unplaced, Withdrawal, uid_for
+
+# --- reproducible property tests (issue 24 §7) ------------------------------------------
+# Hypothesis runs derandomized: each property test draws the same examples on every run
+# and every machine, so a failure seen in CI reproduces locally; no example database.
+settings.register_profile("reproducible", derandomize=True, database=None)
+settings.load_profile("reproducible")
+# --- end of the block for issue 24 §7 ----------------------------------------------------
 
 # ------------------------------------------------------------------ shared builders
 # (issue 24, item 4; other blocks of this file belong to other changes)

@@ -31,6 +31,7 @@ from backstage_sched.cli.app import main
 from backstage_sched.publish import ical
 from backstage_sched.publish.folder import default_stamp, read_plan_dir
 from conftest import LibIcal
+from missing import missing
 from tiny_programs import loop_program, tiny_program
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,9 +115,9 @@ def _unique_tzid() -> str:
 def libical() -> LibIcal:
     name = ctypes.util.find_library("ical")
     if name is None:
-        pytest.skip(
+        missing(
             "libical is not installed (Debian: apt-get install libical3, "
-            "or libical3t64 on newer releases); the libical checks are skipped"
+            "or libical3t64 on newer releases): the libical checks cannot run"
         )
     return LibIcal(ctypes.CDLL(name))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import importlib
 import pkgutil
+import re
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,19 @@ def test_every_rule_has_a_pair_beside_its_constraint() -> None:
         for kind in ("kept", "broken"):
             where = MARKS.get((kind, code), [])
             assert any(w.startswith("solver/test_rules_pairs.py::") for w in where), (kind, code)
+
+
+def test_the_docs_show_the_marker_as_the_tests_use_it() -> None:
+    # (kind, code), as pyproject.toml declares it and _marks() reads it
+    root = TESTS.parent
+    shown = {
+        "docs/architecture.md": (root / "docs" / "architecture.md").read_text(encoding="utf-8"),
+        "rules.py": (root / "src" / "backstage_sched" / "rules.py").read_text(encoding="utf-8"),
+    }
+    for name, text in shown.items():
+        calls = re.findall(r"pytest\.mark\.rule\(\s*([^,)]+),\s*([^)]+)\)", text)
+        assert calls, name
+        for kind, code in calls:
+            assert kind.strip("\"'") in {"kept", "broken", "kind"}, (name, kind, code)
+            assert code.strip("\"'") not in {"kept", "broken"}, (name, kind, code)
+    assert '"rule(kind, code):' in (root / "pyproject.toml").read_text(encoding="utf-8")

@@ -13,7 +13,8 @@ names and what the tests mark themselves with. Nothing else names a rule:
   finding about it (:mod:`backstage_sched.solver.explain` and
   :mod:`~backstage_sched.solver.diagnose`), for every rule that can keep
   someone out (:attr:`Rule.keeps_out`);
-- the tests: ``@pytest.mark.rule("gap rule", "kept")`` and ``"broken"``.
+- the tests: ``@pytest.mark.rule("kept", "gap rule")`` and
+  ``@pytest.mark.rule("broken", "gap rule")`` (kind, then code).
 
 ``tests/test_rules.py`` looks each of these up for every rule.
 

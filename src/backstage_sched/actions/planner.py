@@ -80,11 +80,13 @@ def explain_program(
     options: SolveOptions | None = None,
     time_limit: float = 20.0,
     progress: Progress | None = None,
+    work: float | None = None,
 ) -> Explanation:
     """Plan ``program`` exactly as :func:`plan_program` does with ``options``, then
     explain the people that plan leaves out (``time_limit``: seconds for the
-    diagnosis). The same input and seed give the same plan, so ``explain`` speaks
-    of exactly the people ``plan`` leaves out."""
+    diagnosis; ``work``: a deterministic budget instead, see :func:`diagnose`). The
+    same input and seed give the same plan, so ``explain`` speaks of exactly the
+    people ``plan`` leaves out."""
     options = options or SolveOptions()
     schedule = solve(program, options, progress)
     plan = schedule_to_plan(program, schedule, options)
@@ -94,7 +96,7 @@ def explain_program(
         replace(f, dates=tuple(clashing_dates(
             inst, schedule.cohorts, inst.participant_index[f.people[0]])))
         if f.rule == PARTICIPANT_AVAILABILITY.code and len(f.people) == 1 else f
-        for f in diagnose(program, time_limit=time_limit, cohorts=schedule.cohorts)
+        for f in diagnose(program, time_limit=time_limit, cohorts=schedule.cohorts, work=work)
     ]
     groups = interchangeable(inst, schedule.cohorts)
     bound = plan.objective.placed_bound

@@ -100,6 +100,22 @@ class _Wide(Instance):
         return len(self.participants) // groups.min_size
 
 
+@dataclass
+class _Budget:
+    """What the diagnosis may spend: ``limit`` seconds of the wall clock from
+    ``started``, or with ``work`` CP-SAT's deterministic time (work units, the same
+    on every machine and run), summed over the questions asked."""
+
+    limit: float
+    work: bool = False
+    started: float = field(default_factory=time.monotonic)
+    spent: float = 0.0
+
+    def left(self) -> float:
+        """What is left of the budget, in its unit."""
+        return self.limit - (self.spent if self.work else time.monotonic() - self.started)
+
+
 class _Diagnosis:
     """The planning model with named assumption literals, and the questions asked of it."""
 
@@ -110,9 +126,11 @@ class _Diagnosis:
         formed: int,
         built: list[Built] | None = None,
         cohorts: Sequence[ScheduledCohort] | None = None,
+        budget: _Budget | None = None,
     ) -> None:
         self.inst = inst
         self.workers = workers
+        self.budget = budget or _Budget(20.0)
         self.wide = _Wide(inst.program, inst.calendar)
         self.model = cp_model.CpModel()
         self.v: Variables = create_variables(self.model, self.wide)
@@ -151,7 +169,10 @@ class _Diagnosis:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = 0
-        solver.parameters.max_time_in_seconds = max(0.1, seconds)
+        if self.budget.work:
+            solver.parameters.max_deterministic_time = max(0.1, seconds)
+        else:
+            solver.parameters.max_time_in_seconds = max(0.1, seconds)
         # presolve and probing cost seconds and, under assumptions, prove little
         solver.parameters.cp_model_presolve = False
         solver.parameters.cp_model_probing_level = 0
@@ -190,7 +211,8 @@ class _Diagnosis:
         self, pid: str, placed: set[str], relax: tuple[Key, ...], seconds: float
     ) -> tuple[str, list[Key]]:
         """Can ``pid`` join with everyone in ``placed`` staying and the rules in ``relax``
-        off? Returns the status name and, when not, the core (assumption keys)."""
+        off, within ``seconds`` of the budget's unit? Returns the status name and, when
+        not, the core (assumption keys)."""
         keep = [self.lit[PLACEMENT.code, q] for q in sorted(placed | {pid})]
         rules = [self.lit[k] for k in self.rule_keys() if k not in relax]
         self.model.clear_assumptions()
@@ -198,6 +220,7 @@ class _Diagnosis:
         self._hint()
         solver = self._solver(seconds)
         status = solver.solve(self.model)
+        self.budget.spent += solver.response_proto.deterministic_time
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if not relax:
                 self._keep(solver)
@@ -215,6 +238,7 @@ def diagnose(
     time_limit: float = 20.0,
     workers: int = 1,
     cohorts: Sequence[ScheduledCohort] | None = None,
+    work: float | None = None,
 ) -> list[Finding]:
     """The rules that keep people out of ``program``, one :class:`Finding` per cause.
 
@@ -227,6 +251,9 @@ def diagnose(
     the way count as placed. An empty list means everybody can be placed.
     ``time_limit`` bounds the solver's time in seconds; people it could not
     check in time get the heuristic reason of :mod:`.explain`, marked as such.
+    ``work`` bounds it in CP-SAT's deterministic time instead (``time_limit`` is
+    then not used): with one worker the diagnosis is then the same on every
+    machine, however busy, and on every run.
 
     >>> from datetime import date
     >>> from backstage_sched.domain import Facilitator, Participant, Program
@@ -238,7 +265,7 @@ def diagnose(
     >>> [f.rule for f in diagnose(program)]
     ['group size']
     """
-    started = time.monotonic()
+    budget = _Budget(time_limit) if work is None else _Budget(work, work=True)
     inst = Instance.of(program)
     whole = program_problem(inst)
     if whole is not None:
@@ -257,8 +284,8 @@ def diagnose(
         note = w._("not checked by the solver: {count} unplaced, more than {most}",
                    count=len(waiting), most=MAX_CHECKED)
         return findings + _heuristic(inst, placed, formed, fixed, note)
-    checker = _Diagnosis(inst, workers, formed, built, cohorts)
-    asked = _ask_each(checker, waiting, placed, cohorts is not None, started, time_limit)
+    checker = _Diagnosis(inst, workers, formed, built, cohorts, budget)
+    asked = _ask_each(checker, waiting, placed, cohorts is not None)
     if cohorts is None:
         formed = checker.formed()
     unplaced = sum(1 for p in inst.participants if p.id not in asked.placed)
@@ -299,16 +326,16 @@ class _Asked:
 
 def _ask_each(
     checker: _Diagnosis, waiting: list[str], placed: set[str], keep_plan: bool,
-    started: float, time_limit: float,
 ) -> _Asked:
-    """Ask, person by person within ``time_limit``, whether and why each can join."""
+    """Ask, person by person within the checker's budget, whether and why each can join."""
     asked = _Asked(placed)
+    limit = checker.budget.limit
     for pid in waiting:
-        left = time_limit - (time.monotonic() - started)
+        left = checker.budget.left()
         if left <= 0.2:
             asked.unsure.append(pid)
             continue
-        status, core = checker.ask(pid, asked.placed, (), min(left, max(2.0, time_limit / 8)))
+        status, core = checker.ask(pid, asked.placed, (), min(left, max(2.0, limit / 8)))
         if status == "placed" and keep_plan:
             asked.addable.append(pid)  # the plan stays as it is: say it could do better
         elif status == "placed":
@@ -316,7 +343,7 @@ def _ask_each(
         elif status == "unknown":
             asked.unsure.append(pid)
         else:
-            asked.blames[pid] = _binding(checker, pid, asked.placed, core, started, time_limit)
+            asked.blames[pid] = _binding(checker, pid, asked.placed, core)
     return asked
 
 
@@ -359,7 +386,7 @@ def _addable(inst: Instance, pid: str) -> Finding:
 
 
 def _binding(
-    checker: _Diagnosis, pid: str, placed: set[str], core: list[Key], started: float, limit: float
+    checker: _Diagnosis, pid: str, placed: set[str], core: list[Key]
 ) -> list[Key]:
     """The rules of ``core`` that alone let ``pid`` in; else ``[("all", *rules)]`` when
     only several together do (``"core"`` when that could not be shown in time);
@@ -368,11 +395,11 @@ def _binding(
     singles = []
     proven = True  # every rule alone shown not to be enough
     for key in rules:
-        left = limit - (time.monotonic() - started)
+        left = checker.budget.left()
         if left <= 0.2:
             proven = False
             break
-        status, _ = checker.ask(pid, placed, (key,), min(left, max(1.0, limit / 16)))
+        status, _ = checker.ask(pid, placed, (key,), min(left, max(1.0, checker.budget.limit / 16)))
         if status == "placed":
             singles.append(key)
         proven = proven and status == "blocked"
