@@ -107,7 +107,8 @@ def _series_search(
     """The search at ``place`` of the series portfolio: the construction
     ``STARTS[place]`` improved by the neighbourhood search (top level, so a
     process can run it); seeds differ by place. ``inst``: the program's instance
-    when the caller has it (a second process builds its own)."""
+    when the caller has it (the second process is handed the first one's, with the
+    availability it has worked out)."""
     say = say or (lambda _msg: None)
     inst = inst or Instance.of(program)
     pool = SeriesPool(inst)
@@ -122,11 +123,11 @@ def _series_search(
 
 
 def _send_search(
-    send: Connection, program: Program, place: int, options: Tuning, ceiling: int,
+    send: Connection, inst: Instance, place: int, options: Tuning, ceiling: int,
     race: Race,
 ) -> None:
     """Run :func:`_series_search` in a process of its own and send its plan."""
-    send.send(_series_search(program, place, options, ceiling, race))
+    send.send(_series_search(inst.program, place, options, ceiling, race, inst=inst))
     send.close()
 
 
@@ -151,7 +152,7 @@ def _solve_by_series(
         race = Race(context.Array("i", Race.blank()))
         receive, send = context.Pipe(duplex=False)
         second = context.Process(target=_send_search, daemon=True,
-                                 args=(send, program, 1, options, ceiling, race))
+                                 args=(send, inst, 1, options, ceiling, race))
         second.start()
         found = [_series_search(program, 0, options, ceiling, race, say, inst)]
         # past the time limit the second search is not waited for: the plan so far
