@@ -18,8 +18,8 @@ from backstage_sched.plan import Plan
 from backstage_sched.publish.changes import Outbox, carry_over, outbox
 from backstage_sched.publish.folder import read_plan_dir
 from backstage_sched.publish.ical import person_feed
+from conftest import STAMP, dst_plan
 from published import mark_sent
-from test_ical import STAMP, make
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANY = ROOT / "examples" / "company-2027" / "program.toml"
@@ -187,7 +187,7 @@ def test_replan_is_deterministic(published: Path, tmp_path: Path) -> None:
 
 def _handed_over(organizer: bool) -> tuple[Outbox, Program, Plan]:
     """c01 of the small calendar program passes from f1 to f3 on 2027-03-25."""
-    program, plan = make(language="sv")
+    program, plan = dst_plan(language="sv")
     if organizer:
         program = program.replace(organizer_name="Kansliet", organizer_email="kansli@x.example")
     c01 = plan.cohort("c01")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -104,7 +104,7 @@ class InfeasibleError(BackstageError):
 class VerificationError(BackstageError):
     """A plan breaks a hard rule; carries the violations."""
 
-    def __init__(self, violations: list) -> None:  # list[verify.Violation]
+    def __init__(self, violations: Sequence[object]) -> None:  # check's Violations (a floor up)
         self.violations = violations
         lines = "\n".join(f"  - {v}" for v in violations)
         super().__init__(f"the plan breaks {len(violations)} hard rule(s):\n{lines}")

@@ -176,7 +176,8 @@ class Words:
 
     # ---- rules and whole reasons --------------------------------------------
     def rule_name(self, code: str) -> str:
-        """The name of rule ``code`` (or "cohorts full", …) a coordinator reads."""
+        """The name of rule ``code``, or of a finding's heading ("cohorts full", …:
+        :data:`.solver.finding.HEADINGS`), that a coordinator reads."""
         names = {
             ALLOWED_DAY.code: self._("allowed day"),
             DAY_WINDOW.code: self._("day window"),
@@ -208,5 +209,6 @@ class Words:
             f"{message}.")
 
     def reason(self, rule: str, message: str, fix: str) -> str:
-        """The whole reason as ``plan.json`` holds it: ``rule name: message. Fix: fix.``"""
+        """The whole reason as ``plan.json`` holds it: ``rule name: message. Fix: fix.``
+        (``rule``: a rule's code or a finding's heading, :attr:`.solver.finding.Finding.name`)."""
         return f"{self.rule_name(rule)}: {self.because(message, fix)}"

@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from ..check.verify import verify
-from ..domain import Participant, Program
+from ..domain import Facilitator, Participant, Program
 from ..errors import InputError, VerificationError
 from ..inputs.values import checked_id, email_problem, id_key
 from ..inputs.workdays import Slot
@@ -119,7 +119,9 @@ def transfer(
     if problem:
         raise InputError(None, "e-mail", said("bad e-mail {email!r}: {problem}", email=email,
                                                 problem=problem))
-    for person in (*program.participants, *program.facilitators):
+    people: tuple[Participant | Facilitator, ...] = (*program.participants,
+                                                     *program.facilitators)
+    for person in people:
         if person.email.lower() == email.lower() and person.id != leaving:
             raise InputError(None, "e-mail", said("e-mail {email!r} is already used by {id}",
                                                     email=email, id=person.id))
@@ -140,7 +142,8 @@ def transfer(
     cohort = plan.cohort_of(leaving)
     if cohort is None:
         unplaced = tuple(
-            Unplaced(new_id, u.reason) if u.participant == leaving else u for u in plan.unplaced
+            replace(u, participant=new_id) if u.participant == leaving else u
+            for u in plan.unplaced
         )
         notes.append(said("{old} was not placed; {new} takes the registration (still unplaced)",
                           old=leaving, new=new_id))
@@ -317,7 +320,7 @@ def cancel_cohort(
                reason=reason or said("too few participants"), day=today.isoformat())
     cohorts = tuple(c for c in plan.cohorts if c.id != cohort)
     objective = replace(plan.objective, placed=sum(len(c.members) for c in cohorts))
-    notes = [said(
+    notes: list[str] = [said(
         "{why}: {sessions} session(s) get a cancellation; {count} member(s) wait on the "
         "waiting list ({members}); a re-plan keeps them out until asked: fill, or plan "
         "--previous ... --reopen {cohort}", why=why,

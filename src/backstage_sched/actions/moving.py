@@ -274,7 +274,7 @@ class Mover:
 
     def _follow(self, index: int, chain: Chain) -> list[str]:
         """Place ``chain``'s sessions; a note for each."""
-        notes = []
+        notes: list[str] = []
         for k, slot, venue in chain.steps:
             old = self.sessions[k]
             self.place(k, slot, venue)

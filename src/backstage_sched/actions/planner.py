@@ -14,10 +14,11 @@ from ..inputs.workdays import Slot, WorkCalendar
 from ..plan import Cohort, History, Objective, Plan, Session, Unplaced, uid_for
 from ..publish.changes import carry_over, describe, outbox
 from ..publish.folder import update_stamp
+from ..rules import PARTICIPANT_AVAILABILITY, PLACEMENT
 from ..said import said
 from ..solver import Schedule, SolveOptions, solve
 from ..solver.diagnose import diagnose
-from ..solver.explain import Finding
+from ..solver.finding import Finding
 from ..solver.instance import EarlierCohort, Instance
 from ..solver.interchange import Interchange, clashing_dates, interchangeable
 from ..solver.options import Progress
@@ -53,7 +54,9 @@ class Explanation:
         rows = []
         for u in self.plan.unplaced:
             found = [f for f in self.findings if u.participant in f.people]
-            for f in found or [Finding("", (u.participant,), u.reason, "")]:
+            # the plan's own reason when the diagnosis found none of its own
+            for f in found or [Finding(u.code or PLACEMENT.code, (u.participant,), u.reason,
+                                       "")]:
                 rows.append({
                     "participant": u.participant,
                     "rule": f.rule,
@@ -77,11 +80,13 @@ def explain_program(
     options: SolveOptions | None = None,
     time_limit: float = 20.0,
     progress: Progress | None = None,
+    work: float | None = None,
 ) -> Explanation:
     """Plan ``program`` exactly as :func:`plan_program` does with ``options``, then
     explain the people that plan leaves out (``time_limit``: seconds for the
-    diagnosis). The same input and seed give the same plan, so ``explain`` speaks
-    of exactly the people ``plan`` leaves out."""
+    diagnosis; ``work``: a deterministic budget instead, see :func:`diagnose`). The
+    same input and seed give the same plan, so ``explain`` speaks of exactly the
+    people ``plan`` leaves out."""
     options = options or SolveOptions()
     schedule = solve(program, options, progress)
     plan = schedule_to_plan(program, schedule, options)
@@ -90,8 +95,8 @@ def explain_program(
     findings = [
         replace(f, dates=tuple(clashing_dates(
             inst, schedule.cohorts, inst.participant_index[f.people[0]])))
-        if f.rule == "participant availability" and len(f.people) == 1 else f
-        for f in diagnose(program, time_limit=time_limit, cohorts=schedule.cohorts)
+        if f.rule == PARTICIPANT_AVAILABILITY.code and len(f.people) == 1 else f
+        for f in diagnose(program, time_limit=time_limit, cohorts=schedule.cohorts, work=work)
     ]
     groups = interchangeable(inst, schedule.cohorts)
     bound = plan.objective.placed_bound
@@ -211,7 +216,7 @@ def _held_back(
     records = history.waiting_since_cancelled()
     held = {pid: cancelled_reason(program, r) for pid, r in records.items()
             if pid in waiting and pid in registered}
-    notes = []
+    notes: list[str] = []
     for r in history.cancelled:
         who = [pid for pid in r.members if records.get(pid) is r and pid in held]
         if who:
@@ -343,21 +348,15 @@ def schedule_to_plan(
         deadline = sc.slots[0].day - timedelta(days=program.policy.cancellation_days)
         cohorts.append(Cohort(cid, sc.facilitator, sc.venue, sc.members, deadline, sessions))
     placed = sum(len(c.members) for c in cohorts)
-    objective = Objective(
-        placed=placed,
-        registered=len(program.participants),
-        optimal=bool(schedule.optimal.get("placed", False)),
-        values={k: v for k, v in schedule.objective.items() if k != "placed"},
-        proved_optimal=dict(schedule.optimal),
-        placed_bound=schedule.bound["value"] if schedule.bound else None,
-        placed_bound_parts=dict(schedule.bound) if schedule.bound else {},
-        seed=None if options is None else options.seed,
-        stopped_early=schedule.stopped_early,
+    objective = Objective.searched(
+        placed, len(program.participants), schedule.objective, schedule.status,
+        schedule.bound, None if options is None else options.seed, schedule.stopped_early,
+        schedule.runtime,
     )
     return Plan(
         program=program.id,
         cohorts=tuple(cohorts),
-        unplaced=tuple(Unplaced(pid, reason) for pid, reason in schedule.unplaced),
+        unplaced=schedule.unplaced,
         objective=objective,
         timezone=program.timezone,
     )

@@ -552,7 +552,8 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
                     facilitators=facilitators.format(count=len(program.facilitators))),
                 soft_wrap=True, markup=False,
             )
-        diff, notes = None, ()
+        diff: str | None = None
+        notes: tuple[str, ...] = ()
         if args.previous is None:
             plan = plan_program(program, options, steps)
             steps(t._("writing the plan folder ..."))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -19,9 +18,10 @@ from rich.text import Text
 from ..actions.planner import explain_program
 from ..inputs.load import load_program
 from ..solver import SolveOptions
-from ..solver.diagnose import Finding
+from ..solver.finding import Finding
 from ..wording import Words
 from .exits import EXIT_OK, EXIT_RULES
+from .words import SpeakingParser
 from .words import speech as t
 
 COMMAND = "explain"
@@ -46,7 +46,7 @@ Exit codes: 0 everybody is placed, 1 someone is left out (causes printed),
 """)
 
 
-def add_parser(sub: Any) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction[SpeakingParser]) -> argparse.ArgumentParser:
     """Add ``explain PROGRAM.toml [PARTICIPANTS.csv]`` to ``sub`` (from ``add_subparsers``)."""
     p = sub.add_parser(
         COMMAND,
@@ -130,7 +130,7 @@ def _people(f: Finding, names: dict[str, str], words: Words) -> str:
 def _line(f: Finding, names: dict[str, str], words: Words) -> str:
     """``[rule] people: message. Fix: fix.``, the reason in the program's language."""
     who = _people(f, names, words)
-    return f"[{words.rule_name(f.rule)}] {who}: {words.because(f.message, f.fix)}"
+    return f"[{words.rule_name(f.name)}] {who}: {words.because(f.message, f.fix)}"
 
 
 def _table(findings: list[Finding], names: dict[str, str], words: Words) -> Table:
@@ -140,6 +140,6 @@ def _table(findings: list[Finding], names: dict[str, str], words: Words) -> Tabl
     table.add_column(t._("why"))
     table.add_column(t._("fix"))
     for f in findings:
-        table.add_row(Text(_people(f, names, words)), Text(words.rule_name(f.rule)),
+        table.add_row(Text(_people(f, names, words)), Text(words.rule_name(f.name)),
                       Text(f.message), Text(f.fix))
     return table

@@ -9,18 +9,19 @@ from pathlib import Path
 from rich.console import Console
 
 from ..errors import InputError
+from ..publish.history import SENT
 from ..publish.send import (
     DEFAULT_SENDER,
     EML_DIR,
     KINDS,
     PASSWORD_ENV,
-    SENT,
     SendReport,
     default_sender,
     folder_context,
     send_outbox,
 )
 from .exits import EXIT_OK, EXIT_SEND, handled, warn
+from .words import SpeakingParser
 from .words import speech as t
 
 COMMAND = "send"
@@ -38,7 +39,7 @@ def _host_port(text: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[SpeakingParser]) -> None:
     """Add the ``send`` subcommand."""
     p = sub.add_parser(
         "send",

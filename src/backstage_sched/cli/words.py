@@ -117,8 +117,8 @@ class Speech:
         if isinstance(text, Joined):
             return text.separator.join(self.say(p) for p in text.parts)
         values = {k: self.say(v) if isinstance(v, Said) else v for k, v in text.values.items()}
-        if text.plural is not None and text.count is not None:
-            pattern = self.n_(text.template, text.plural, text.count)
+        if text.plural is not None and text.number is not None:
+            pattern = self.n_(text.template, text.plural, text.number)
         else:
             pattern = self._(text.template)
         return pattern.format(**values)
@@ -128,25 +128,22 @@ class Speech:
         if not text or (isinstance(text, Said) and not isinstance(text, Place)):
             return self.say(text) if text else text
         for pattern, template in _PLACES:
-            told = self._(template)
-
-            def filled(m: re.Match[str], told: str = told) -> str:
-                return told.format(*m.groups())
-
-            text = pattern.sub(filled, text)
+            def put(m: re.Match[str], t: str = template) -> str:
+                return self._(t).format(*m.groups())
+            text = pattern.sub(put, text)
         return text
 
     @contextmanager
     def argparse_speaks(self) -> Iterator[None]:
         """argparse's own texts (``usage:``, ``options``, its errors) in this language while
         the block builds and runs a parser; argparse as it was afterwards."""
-        saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
-        argparse._ = self._  # type: ignore[attr-defined]
-        argparse.ngettext = self.n_  # type: ignore[attr-defined]
+        saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]  # not in typeshed
+        argparse._ = self._  # type: ignore[attr-defined]  # not in typeshed
+        argparse.ngettext = self.n_  # type: ignore[attr-defined]  # not in typeshed
         try:
             yield
         finally:
-            argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+            argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]  # not in typeshed
 
 
 _PLACES = [

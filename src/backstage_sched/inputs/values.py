@@ -14,13 +14,15 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 
 from ..domain import TimeRule
 from ..errors import InputError, Problems
 from ..said import said
 from . import timeexpr
 from .dates import date_problem
+
+T = TypeVar("T")
 
 _ID = re.compile(r"[\w.\-]+")
 #: Longest id accepted; ids name files (``people/<id>.ics``) and go into UIDs.
@@ -261,7 +263,7 @@ def _ids(file: str, where: str, key: str, value: object) -> tuple[str, ...]:
 
 
 def _rules(file: str, where: str, value: object) -> tuple[TimeRule, ...]:
-    return timeexpr.parse_rules(value, file, where)  # type: ignore[arg-type]
+    return timeexpr.parse_rules(value, file, where)
 
 
 # --------------------------------------------------------------------------- table shapes
@@ -306,7 +308,7 @@ class _Keys:
     def where(self, key: str) -> str:
         return f"{self.label} {key}"
 
-    def read(self, key: str, default: Any, parse: Callable[[str, Any], Any]) -> Any:
+    def read(self, key: str, default: T, parse: Callable[[str, Any], T]) -> T:
         """``parse(where, value)`` of the key (``default`` when absent or bad)."""
         try:
             return parse(self.where(key), self.table.get(key, default))

@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from ..domain import Program
+from ..domain import Facilitator, Participant, Program
 from ..i18n import Language
 from ..plan import Cohort, Plan, Session
 from .ical import cancel, feed_path, person_feed, person_feed_key, words
@@ -240,7 +240,9 @@ class Names:
         if pid is None:
             return self.lang._("none")
         for prog in self._programs():
-            for person in (*prog.participants, *prog.facilitators):
+            people: tuple[Participant | Facilitator, ...] = (*prog.participants,
+                                                            *prog.facilitators)
+            for person in people:
                 if person.id == pid:
                     return person.name
         return pid
@@ -471,7 +473,8 @@ def _changed_feeds(
             (old, new, text) for old, new, text in lines
             if any(pair is not None and pair[0].leader(pair[1]) == f.id for pair in (old, new))
         ]
-        if led and ours and all(_key(*(new or old)) in told  # type: ignore[misc]
+        # a changed line has an old or a new session or both (mypy cannot tell)
+        if led and ours and all(_key(*(new or old)) in told  # type: ignore[misc]  # one is set
                                 for old, new, _ in ours):
             continue
         mine = [text for _, _, text in ours]
@@ -609,10 +612,11 @@ def outbox(
     for key in sorted(set(before) | set(after)):
         old = before.get(key)
         new = after.get(key)
-        if plan.day_of((new or old)[1]) < today:  # type: ignore[index]
+        # the key is in before or after or both, so (new or old) is set (mypy cannot tell)
+        if plan.day_of((new or old)[1]) < today:  # type: ignore[index]  # one is set
             continue
         if new is None:
-            oc, os_ = old  # type: ignore[misc]
+            oc, os_ = old  # type: ignore[misc]  # set, as new is not
             gone = replace(os_, sequence=os_.sequence + 1)
             path = f"cancellations/{oc.id}/{os_.index}.ics"
             files[path] = cancel(old_program, old_plan, oc, gone, stamp)
@@ -769,7 +773,7 @@ def describe(
         for cid, (index, was, now) in said.items()
     ]
     for old, new, text in _changes(old_plan, plan, today, w, said):
-        cohort, session = (new or old)  # type: ignore[misc]
+        cohort, session = (new or old)  # type: ignore[misc]  # one is set
         ordered.append(((cohort.id, session.index, 1),
                         f"{marks[(old is None, new is None)]} {text}"))
     lines = [line for _, line in sorted(ordered)]
