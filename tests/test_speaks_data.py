@@ -9,6 +9,7 @@ one rule, the loader's, in every change that brings a new one.
 from __future__ import annotations
 
 import ast
+import re
 from datetime import date
 from pathlib import Path
 
@@ -39,6 +40,8 @@ def _library_strings() -> list[tuple[str, str]]:
 
 
 def test_no_library_error_names_an_option() -> None:
+    """No InputError of the library has an option as its place, and no string of the
+    library is an option on its own (``"--to"``, passed on as a place)."""
     where = []
     for path in sorted(PACKAGE.rglob("*.py")):
         if "cli" in path.relative_to(PACKAGE).parts:
@@ -48,6 +51,7 @@ def test_no_library_error_names_an_option() -> None:
                     and len(node.args) > 1 and isinstance(node.args[1], ast.Constant)
                     and str(node.args[1].value).startswith("--")):
                 where.append(f"{path.name}:{node.lineno}")
+    where += [at for text, at in _library_strings() if re.fullmatch(r"--[a-z][a-z-]*", text)]
     assert where == []
 
 
