@@ -654,8 +654,7 @@ def _summary(program: Program, plan: Plan, out: Console) -> None:
     for reason, people in reasons[:SHOWN_REASONS]:
         shown = ", ".join(people[:8])
         if len(people) > 8:
-            shown = t._("{people} and {count} more", people=shown,
-                                                            count=len(people) - 8)
+            shown = t._("{people} and {count} more", people=shown, count=len(people) - 8)
         label = t._("not placed ({count})", count=len(people)) if len(people) > 1 \
             else t._("not placed")
         out.print(f"  {label}: {shown}: {reason}", soft_wrap=True, markup=False)
