@@ -77,6 +77,26 @@ def place(text: str) -> Place:
     return made
 
 
+class Option(Said):
+    """A setting the caller gives (``reopen``), named in a sentence: the library says
+    its parameter's name, a front end its own option (the command line ``--reopen``)."""
+
+    name: str
+
+
+def option(name: str) -> Option:
+    """The setting ``name`` (a parameter of the library) as a value of a :func:`said`
+    sentence.
+
+    >>> said("re-plan with {reopen} c03", reopen=option("reopen"))
+    're-plan with reopen c03'
+    """
+    made = Option(name)
+    made.template, made.plural, made.count, made.values = "{0}", None, None, {}
+    made.name = name
+    return made
+
+
 def moment(value: datetime, form: str = "%Y-%m-%d %H:%M") -> Said:
     """``Mon 2027-01-18 08:30``: a session's start with its weekday, which a front end
     says in its language (``mån 2027-01-18 08:30``); ``form`` writes the rest."""

@@ -23,7 +23,7 @@ from ..inputs.values import checked_id, email_problem, id_key
 from ..inputs.workdays import Slot
 from ..plan import Cancellation, Cohort, Plan, Session, Unplaced, Withdrawal
 from ..publish.changes import Outbox, carry_over, describe, outbox
-from ..said import moment, said
+from ..said import moment, option, said
 from ..wording import Words
 from .moving import Mover
 
@@ -322,8 +322,8 @@ def cancel_cohort(
     objective = replace(plan.objective, placed=sum(len(c.members) for c in cohorts))
     notes: list[str] = [said(
         "{why}: {sessions} session(s) get a cancellation; {count} member(s) wait on the "
-        "waiting list ({members}); a re-plan keeps them out until asked: fill, or plan "
-        "--previous ... --reopen {cohort}", why=why,
+        "waiting list ({members}); a re-plan keeps them out until asked: fill, or a "
+        "re-plan with {reopen} {cohort}", why=why, reopen=option("reopen"),
         sessions=len(group.sessions) - len(held), count=len(group.members),
         members=", ".join(group.members), cohort=cohort,
     )]

@@ -15,7 +15,7 @@ from ..plan import Cohort, History, Objective, Plan, Session, Unplaced, uid_for
 from ..publish.changes import carry_over, describe, outbox
 from ..publish.folder import update_stamp
 from ..rules import PARTICIPANT_AVAILABILITY, PLACEMENT
-from ..said import said
+from ..said import option, said
 from ..solver import Schedule, SolveOptions, solve
 from ..solver.diagnose import diagnose
 from ..solver.finding import Finding
@@ -222,8 +222,9 @@ def _held_back(
         if who:
             notes.append(said(
                 "cohort {cohort} was cancelled on {day} ({reason}): {who} stay on the waiting "
-                "list; --reopen {cohort} plans them again, fill offers them free seats",
-                cohort=r.cohort, day=r.on.isoformat(), reason=r.reason, who=", ".join(who),
+                "list; a re-plan with {reopen} {cohort} plans them again, fill offers them "
+                "free seats", cohort=r.cohort, day=r.on.isoformat(), reason=r.reason,
+                who=", ".join(who), reopen=option("reopen"),
             ))
     return held, notes
 

@@ -32,7 +32,7 @@ from typing import Any
 from ..domain import LANGUAGES
 from ..errors import InputError, InputErrors
 from ..i18n import Language
-from ..said import Joined, Place, Said
+from ..said import Joined, Option, Place, Said
 
 DOMAIN = "cli"
 
@@ -114,6 +114,8 @@ class Speech:
             return str(text)
         if isinstance(text, Place):
             return self.where(str(text)) or ""
+        if isinstance(text, Option):  # the library's parameter is the command's option
+            return "--" + text.name.replace("_", "-")
         if isinstance(text, Joined):
             return text.separator.join(self.say(p) for p in text.parts)
         values = {k: self.say(v) if isinstance(v, Said) else v for k, v in text.values.items()}
