@@ -92,7 +92,7 @@ def option(name: str) -> Option:
     're-plan with reopen c03'
     """
     made = Option(name)
-    made.template, made.plural, made.count, made.values = "{0}", None, None, {}
+    made.template, made.plural, made.number, made.values = "{0}", None, None, {}
     made.name = name
     return made
 
