@@ -17,7 +17,7 @@ from ..domain import Program
 from ..errors import InputError
 from ..inputs.snapshot import program_to_dict, read_snapshot
 from ..plan import Plan
-from ..said import said
+from ..said import option, said
 from .attendance import attendance_csv
 from .changes import CHANGES, OUTBOX, Outbox, first_outbox
 from .costs import costs_csv, costs_excel_csv
@@ -189,12 +189,14 @@ def check_out_dir(out: str | Path) -> None:
         raise InputError(
             str(out), "new plan folder",
             said("e-mail was sent from this plan folder ({file} records {count}), so it is "
-                 "history and is never written over; write the new plan to a new folder, "
-                 "e.g. plan ... --previous {plan} --out NEW, or a change command {folder} "
-                 "... --out NEW", file=SENT, count=sent, plan=out / "plan.json", folder=out),
+                 "history and is never written over; write the new plan to a new folder "
+                 "({out} NEW), with this folder as the previous plan ({previous} {plan}) or "
+                 "as the one a change starts from ({folder})", file=SENT, count=sent,
+                 plan=out / "plan.json", folder=out, out=option("out"),
+                 previous=option("previous")),
         )
-    hint = said("choose a new folder, e.g. --out {folder}, or an earlier plan folder to "
-                "replace", folder=out / "plan")
+    hint = said("choose a new folder, e.g. {out} {folder}, or an earlier plan folder to "
+                "replace", folder=out / "plan", out=option("out"))
     try:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         listed = set(manifest["files"]) | {MANIFEST}
