@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 from ..errors import InfeasibleError
 from ..goals import AVOID_HITS, BALANCE, IRREGULAR_SESSIONS, PLACED, Level
 from ..plan import LevelStatus
-from ..said import said
+from ..said import joined, option, said
 from .constraints import HARD_RULES
 from .explain import left_out
 from .held import held_conflicts
@@ -225,14 +225,13 @@ class _Search:
         if status in FOUND:
             return solver, status
         found = held_conflicts(self.inst)
-        why = ("; ".join(found) + ". Change those inputs, or withdraw or move "
-               "someone first.") if found else (
-            "check the edited inputs against sessions before today, or raise --effort"
-        )
-        raise InfeasibleError(
-            f"the re-plan found no plan that keeps the started cohorts "
-            f"({solver.status_name(status)}): {why}"
-        )
+        why = said("{conflicts}. Change those inputs, or withdraw or move someone first.",
+                   conflicts=joined(found)) if found else said(
+            "check the edited inputs against sessions before today, or raise {effort}",
+            effort=option("effort"))
+        raise InfeasibleError(said(
+            "the re-plan found no plan that keeps the started cohorts ({status}): {why}",
+            status=solver.status_name(status), why=why))
 
     def _take(self, level: Level, solver: cp_model.CpSolver) -> None:
         """Keep the search's plan when it beats the current one, else hint the current
