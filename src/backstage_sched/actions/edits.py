@@ -452,11 +452,11 @@ def apply(
     counted from the new plan and program, the bound kept only while it is
     one, and nothing claimed proven (SPEC §8). Raises VerificationError when
     the edited plan breaks a hard rule (the verifier accepts what recorded
-    withdrawals explain).
+    withdrawals explain, and counts no session on or after ``today`` as held).
     """
     new_plan = new_plan.restated(len(new_program.participants))
     carried = carry_over(plan, new_plan, today)
-    violations = verify(new_program, carried)
+    violations = verify(new_program, carried, today)
     if violations:
         raise VerificationError(violations)
     box = outbox(program, plan, new_program, carried, today, stamp)
