@@ -234,6 +234,21 @@ def test_check_refuses_a_forged_history(
                  "--today", "2027-04-01"]) == 0
 
 
+def test_a_change_dated_before_the_history_is_refused_as_input(
+    published: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a change verifies its plan as of its own day, as check does: on 2027-02-15 the
+    # day off on 2027-03-02 is still to come, so the plan it would write breaks a rule
+    out = _day_off_replanned(published, tmp_path)
+    capsys.readouterr()
+    assert main(["withdraw", str(out), "n01", "--on", "2027-02-15", "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "2027-02-15 ligger före 2027-04-01" in err and CAUGHT in err
+    assert "fel i planeraren" not in err  # the date is wrong, not the planner
+    # dated after the history, the same withdrawal goes through
+    assert main(["withdraw", str(out), "n01", "--on", "2027-04-15", "--dry-run"]) == 0
+
+
 def test_check_refuses_a_today_that_is_no_date(
     published: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
