@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from ..check.verify import verify
+from ..check.local import listed
+from ..check.verify import Violation, verify
 from ..domain import Facilitator, Participant, Program
 from ..errors import InputError, VerificationError
 from ..inputs.values import checked_id, email_problem, id_key
@@ -444,6 +445,23 @@ def _move_to(
 # from edit to new plan folder contents
 
 
+def _dated_before_history(
+    program: Program, plan: Plan, today: date, violations: list[Violation]
+) -> None:
+    """Raise InputError when ``plan``'s history counts sessions before a day after
+    ``today`` as held and only that keeps ``violations`` from being excused: the
+    change is dated before the plan, not broken by the planner."""
+    held = plan.history.held_before
+    if held is None or today >= held or verify(program, plan):
+        return
+    raise InputError(None, None, said(
+        "{today} is before {held}, when the plan was re-planned and the sessions before "
+        "that day became history; as of {today} some of them are still to come and break "
+        "a hard rule: {problems}", today=today.isoformat(), held=held.isoformat(),
+        problems=listed([v.told() for v in violations], "{first}; {then}"),
+    ))
+
+
 def apply(
     program: Program,
     plan: Plan,
@@ -459,12 +477,14 @@ def apply(
     counted from the new plan and program, the bound kept only while it is
     one, and nothing claimed proven (SPEC §8). Raises VerificationError when
     the edited plan breaks a hard rule (the verifier accepts what recorded
-    withdrawals explain).
+    withdrawals explain, and counts no session on or after ``today`` as held),
+    InputError when only ``today`` before the plan's history makes it break one.
     """
     new_plan = new_plan.restated(len(new_program.participants))
     carried = carry_over(plan, new_plan, today)
-    violations = verify(new_program, carried)
+    violations = verify(new_program, carried, today)
     if violations:
+        _dated_before_history(new_program, carried, today, violations)
         raise VerificationError(violations)
     box = outbox(program, plan, new_program, carried, today, stamp)
     return carried, box, describe(program, plan, new_program, carried, today)

@@ -106,9 +106,10 @@ def explain_program(
     )
 
 
-def check_or_raise(program: Program, plan: Plan) -> None:
-    """Run the independent verifier; a violation is a bug, never an output."""
-    violations = verify(program, plan)
+def check_or_raise(program: Program, plan: Plan, today: date | None = None) -> None:
+    """Run the independent verifier, as of ``today`` for a re-plan (no session on or
+    after it counts as held); a violation is a bug, never an output."""
+    violations = verify(program, plan, today)
     if violations:
         raise VerificationError(violations)
 
@@ -175,7 +176,7 @@ def replan_program(
     plan = replace(plan, history=replace(
         history, held_before=today, retired_cohorts=tuple(gone)))
     plan = carry_over(previous, plan, today)
-    check_or_raise(program, plan)
+    check_or_raise(program, plan, today)
     if stamp is None:
         stamp = update_stamp(program, today)
     elif stamp.tzinfo is None:

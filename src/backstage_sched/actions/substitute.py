@@ -41,12 +41,14 @@ def hand_over(cohort: Cohort, facilitator: str, index: int) -> Cohort:
     return replace(cohort, facilitator=facilitator, sessions=sessions)
 
 
-def handover_problems(program: Program, before: Plan, after: Plan) -> list[Violation]:
+def handover_problems(
+    program: Program, before: Plan, after: Plan, today: date | None = None
+) -> list[Violation]:
     """The hard rules ``after`` (a plan with a handover) breaks that ``before`` did not:
     the new facilitator's availability, ``max_cohorts``, sessions per day, buffer and
-    no overlap with their other sessions, as the checker words them."""
-    known = set(verify(program, before))
-    return [v for v in verify(program, after) if v not in known]
+    no overlap with their other sessions, as the checker words them as of ``today``."""
+    known = set(verify(program, before, today))
+    return [v for v in verify(program, after, today) if v not in known]
 
 
 def substitute(
@@ -95,7 +97,7 @@ def substitute(
                  id=facilitator, cohort=cohort, number=first.number),
         )
     new_plan = _with_cohort(plan, hand_over(group, facilitator, index))
-    problems = handover_problems(program, plan, new_plan)
+    problems = handover_problems(program, plan, new_plan, today)
     if problems:
         raise InfeasibleError(said(
             "{name} ({id}) cannot take over {cohort} from session {number}: {problems}",

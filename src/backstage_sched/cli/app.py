@@ -352,6 +352,11 @@ def _add_check(sub: Any) -> None:
         "--participants", type=Path,
         help=t._("participants file (CSV or XLSX) for --program"),
     )
+    check.add_argument(
+        "--today", type=iso_date, default=None,
+        help=t._("sessions from this date on are not yet held, whatever the plan's history "
+                 "says (default: today)"),
+    )
 
 
 def _same_help_style(sub: Any) -> None:
@@ -678,7 +683,7 @@ def _check(args: argparse.Namespace, out: Console, err: Console) -> int:
         program = load_program(args.program, args.participants)
     t.use(program.lang)
     _warn(program, err)
-    violations = verify(program, plan)
+    violations = verify(program, plan, args.today or date.today())
     if violations:
         for v in violations:
             out.print(t.say(v.told()), soft_wrap=True, markup=False)
