@@ -18,14 +18,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@# the overview's browser test drives Debian's chromium, and the calendar tests check
-	@# every file with libical (Debian's libical3); each is skipped where it cannot be had
+	@# every file with libical (Debian's libical3); where one cannot be had its tests are
+	@# skipped, and fail under CI=true (tests/missing.py)
 	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
 		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
-		|| echo "No Chromium: tests/test_overview_browser.py will be skipped"
+		|| echo "No Chromium: tests/test_overview_browser.py will be skipped (fail under CI=true)"
 	@ldconfig -p 2>/dev/null | grep -q 'libical\.so\.3' || [ "$$(id -u)" != 0 ] \
 		|| ! command -v apt-get >/dev/null \
 		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libical3) \
-		|| echo "No libical: its checks in tests/test_libical.py will be skipped"
+		|| echo "No libical: tests/test_libical.py will be skipped (fail under CI=true)"
 	touch $(STAMP) $@
 
 demo: $(STAMP)
@@ -39,10 +40,12 @@ demo: $(STAMP)
 
 test: $(STAMP_TEST)
 	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/python -m mypy
 
 catalogues: $(STAMP)
 	for po in src/backstage_sched/locale/*/LC_MESSAGES/*.po; do \
@@ -53,4 +56,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_plan.py
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache

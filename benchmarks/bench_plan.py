@@ -12,7 +12,10 @@ doubling of size, and written to ``benchmarks/results/latest.json``.
 Exit status is 1 when any plan breaks a rule (verify() non-empty or
 VerificationError), places fewer people than either yardstick, ties one in
 placed people with more avoid-time hits or more irregular cohorts, or places
-more than a bound.
+more than a bound, or more than the bound pinned for it in
+benchmarks/best_known.json. A result placing fewer than the best known
+(best_known.json, pinned as PyJobShop's benchmark tests pin their objectives)
+is flagged BELOW BEST under the table; one placing more is a new best known.
 
     python benchmarks/bench_plan.py [--sizes 36x2,120x5] [--variants real,tight]
         [--programs all|none|NAME,NAME] [--effort 6]
@@ -46,6 +49,7 @@ DEFAULT_VARIANTS = "real"
 DEFAULT_PROGRAMS = "all"
 PROGRAMS = HERE / "programs"
 RESULTS = HERE / "results" / "latest.json"
+BEST_KNOWN = HERE / "best_known.json"
 
 
 def parse_sizes(text: str) -> list[tuple[int, int]]:
@@ -457,12 +461,49 @@ def _versus(result: dict[str, Any], name: str, yard: dict[str, Any]) -> list[str
     return problems
 
 
-def failures(result: dict[str, Any]) -> list[str]:
-    """Why this result fails the benchmark (empty when it passes)."""
+def load_best_known(path: Path = BEST_KNOWN) -> dict[str, dict[str, int]]:
+    """Pinned best known results: program (or "variant NxF") -> placed and bound."""
+    return json.loads(path.read_text(encoding="utf-8"))["results"]
+
+
+def pin_key(result: dict[str, Any]) -> str:
+    """A result's key in best_known.json: the stored program, or "variant NxF"."""
+    if "program" in result:
+        return result["program"]
+    return f"{result.get('variant', 'normal')} {result.get('size', '?')}"
+
+
+def against_best(result: dict[str, Any], best: dict[str, dict[str, int]]) -> list[str]:
+    """How a result compares with its pinned best known: BELOW BEST (placed fewer),
+    NEW BEST (placed more, pin it) or nothing; no pin or an error: nothing."""
+    pin = best.get(pin_key(result))
+    if pin is None or "error" in result:
+        return []
+    placed, known = result["placed"], pin["placed"]
+    if placed < known:
+        return [f"BELOW BEST placed {placed} < best known {known} ({BEST_KNOWN.name})"]
+    if placed > known:
+        return [f"NEW BEST placed {placed} > best known {known}: pin it in {BEST_KNOWN.name}"]
+    return []
+
+
+def _below_best(result: dict[str, Any], best: dict[str, dict[str, int]] | None) -> bool:
+    return any(f.startswith("BELOW BEST") for f in against_best(result, best or {}))
+
+
+def failures(
+    result: dict[str, Any], best: dict[str, dict[str, int]] | None = None
+) -> list[str]:
+    """Why this result fails the benchmark (empty when it passes); ``best``: the pinned
+    best known results, whose bound no plan may pass."""
     problems = []
     if "error" in result:
         problems.append(result["error"])
         return problems
+    pin = (best or {}).get(pin_key(result))
+    if pin is not None and result["placed"] > pin["bound"]:
+        problems.append(f"placed {result['placed']} > pinned bound {pin['bound']}"
+                        f" ({BEST_KNOWN.name}): the plan or the bound is wrong")
     if result["violations"]:
         problems.append(f"{len(result['violations'])} verifier violation(s)")
     for order, yard in result["first_fit"].items():
@@ -536,7 +577,9 @@ def _best_yardstick(r: dict[str, Any]) -> int:
     return max(r["first_fit_placed"], coord.get("placed", 0))
 
 
-def print_table(results: list[dict[str, Any]], effort: float) -> None:
+def print_table(
+    results: list[dict[str, Any]], effort: float, best: dict[str, dict[str, int]] | None = None
+) -> None:
     headers = [
         "program", "size", "wall s", "solve s", "write s", "peak MB", "placed", "bound", "gap",
         "first-fit", "coord.", "vs best", "avoid", "ff avoid", "coord. avoid", "irreg. cohorts",
@@ -544,7 +587,7 @@ def print_table(results: list[dict[str, Any]], effort: float) -> None:
     ]
     rows = []
     for r in results:
-        problems = failures(r)
+        problems = failures(r, best)
         if "error" in r:
             rows.append([label(r), r.get("size", "?"),
                          f"{r.get('wall_s', math.nan):.1f}", "-", "-",
@@ -570,7 +613,7 @@ def print_table(results: list[dict[str, Any]], effort: float) -> None:
             _yard(r, "irregular_cohorts"),
             str(r["cohorts"]),
             _fmt_optimal(r["proved_optimal"]),
-            "ok" if not problems else "FAIL",
+            "FAIL" if problems else "below best" if _below_best(r, best) else "ok",
         ])
     title = f"backstage_sched benchmark (seed 0, effort {effort:g}, workers 1)"
     try:
@@ -631,10 +674,12 @@ def print_table(results: list[dict[str, Any]], effort: float) -> None:
         if phases:
             parts = ", ".join(f"{k} {v:.1f}" for k, v in phases.items())
             print(f"{name}: load {r['load_s']:.2f}, {parts}, write {r['write_s']:.2f} s")
-        for problem in failures(r):
+        for problem in failures(r, best):
             print(f"{name}: FAIL {problem}")
             for v in r.get("violations", [])[:10]:
                 print(f"    {v}")
+        for flag in against_best(r, best or {}):
+            print(f"{name}: {flag}")
     growth = growth_per_doubling(results)
     if growth:
         print("wall time growth per doubling of size ((t2/t1) ** (1/log2(n2/n1)); 2 = linear):")
@@ -667,16 +712,20 @@ def main(argv: list[str] | None = None) -> int:
     jobs += [("program", name) for name in args.programs]
     if not jobs:
         parser.error("nothing to run: give --variants or --programs")
+    # generated programs are pinned for seed 0; stored ones whatever the seed
+    best = {k: v for k, v in load_best_known().items()
+            if args.seed == 0 or k in stored_programs()}
     results = []
     for job in jobs:
         name = job[1] if job[0] == "program" else f"{job[3]} {job[1]}x{job[2]}"
         print(f"running {name} ...", flush=True)
         result = _isolated(job, args.effort, args.seed)
         results.append(result)
-        status = "FAIL" if failures(result) else "ok"
-        print(f"  {name}: {result.get('wall_s', math.nan):.1f} s, {status}", flush=True)
+        status = "FAIL" if failures(result, best) else "ok"
+        flags = "".join(f", {flag}" for flag in against_best(result, best))
+        print(f"  {name}: {result.get('wall_s', math.nan):.1f} s, {status}{flags}", flush=True)
 
-    print_table(results, args.effort)
+    print_table(results, args.effort, best)
     from importlib.metadata import version
 
     payload = {
@@ -699,7 +748,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n",
                         encoding="utf-8")
     print(f"wrote {args.out}")
-    return 1 if any(failures(r) for r in results) else 0
+    return 1 if any(failures(r, best) for r in results) else 0
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ from __future__ import annotations
 from backstage_sched.actions.planner import schedule_to_plan
 from backstage_sched.check.verify import verify
 from backstage_sched.domain import Program
-from backstage_sched.plan import Plan
+from backstage_sched.goals import AVOID_HITS, IRREGULAR_SESSIONS, PLACED
+from backstage_sched.plan import Plan, Unplaced
 from backstage_sched.solver import score
 from backstage_sched.solver.coordinator import coordinator_cohorts
 from backstage_sched.solver.instance import Instance
@@ -24,13 +25,10 @@ def coordinator_plan(program: Program) -> Plan:
     inst = Instance.of(program)
     cohorts = coordinator_cohorts(inst)
     seated = {m for c in cohorts for m in c.members}
-    unplaced = tuple((p.id, "the coordinator's method found no place")
+    unplaced = tuple(Unplaced(p.id, "the coordinator's method found no place")
                      for p in program.participants if p.id not in seated)
-    objective = {
-        "placed": score.placed_participants(inst, cohorts),
-        "avoid_hits": score.avoid_time_hits(inst, cohorts),
-        "irregular_sessions": score.irregular_sessions(inst, cohorts),
-    }
+    objective = {goal.code: score.TERMS[goal.code](inst, cohorts)
+                 for goal in (PLACED, AVOID_HITS, IRREGULAR_SESSIONS)}
     return schedule_to_plan(program, Schedule(tuple(cohorts), unplaced, objective))
 
 

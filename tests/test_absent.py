@@ -88,7 +88,7 @@ def test_no_turn_left_to_swap_is_refused_with_the_reason(planned, tmp_path: Path
 
 @pytest.mark.parametrize(
     ("who", "number", "message"),
-    [("n99", 2, "not a participant"), (None, 99, "has sessions 1–")],
+    [("n99", 2, "not a participant"), (None, 99, "has sessions 1..")],
 )
 def test_bad_absences_are_named(planned, who: str | None, number: int, message: str) -> None:
     program, plan = planned

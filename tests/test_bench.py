@@ -23,10 +23,14 @@ BENCH = ROOT / "benchmarks"
 sys.path.insert(0, str(BENCH))
 
 from bench_plan import (  # noqa: E402
+    RESULTS,
+    against_best,
     failures,
     growth_per_doubling,
+    load_best_known,
     parse_programs,
     parse_variants,
+    pin_key,
 )
 from generate import VARIANTS, generate  # noqa: E402
 
@@ -134,6 +138,43 @@ def test_tie_with_a_yardstick_needs_no_more_avoid_hits_or_irregular_cohorts() ->
         "placed 106 > placed_bound 105 (the bound is wrong or missing)"]
     (why,) = failures({**base, "coordinator": {"error": "AssertionError: broken"}})
     assert "coordinator's method failed" in why
+
+
+def test_pinned_best_known_flags_a_lower_result_and_fails_one_above_the_bound() -> None:
+    """best_known.json pins a program's best known placed and its bound (as PyJobShop's
+    benchmark tests pin objectives): fewer is flagged, more than the bound fails."""
+    best = {"weekdays-120-a": {"placed": 118, "bound": 118},
+            "real 120x5": {"placed": 117, "bound": 118}}
+    base = {
+        "program": "weekdays-120-a", "violations": [], "placed": 118, "avoid_hits": 0,
+        "irregular_cohorts": 0, "first_fit": {}, "upper_bound": {"bound": 120},
+        "coordinator": {"placed": 100, "avoid_hits": 0, "irregular_cohorts": 0},
+        "placed_bound": 120,
+    }
+    assert failures(base, best) == [] and against_best(base, best) == []
+    assert failures({**base, "placed": 117}, best) == []
+    assert against_best({**base, "placed": 117}, best) == [
+        "BELOW BEST placed 117 < best known 118 (best_known.json)"]
+    (why,) = failures({**base, "placed": 119}, best)
+    assert why.startswith("placed 119 > pinned bound 118 (best_known.json)")
+    assert failures({**base, "placed": 119}) == []  # no pins: the plan's own bound only
+    generated = {**base, "variant": "real", "size": "120x5"}
+    del generated["program"]
+    (news,) = against_best(generated, best)
+    assert news.startswith("NEW BEST placed 118 > best known 117")
+    assert against_best({**generated, "size": "36x2"}, best) == []  # not pinned
+    assert against_best({"program": "weekdays-120-a", "error": "boom"}, best) == []
+
+
+def test_best_known_pins_every_stored_program_and_latest_results_reach_them() -> None:
+    best = load_best_known()
+    assert set(parse_programs("all")) <= set(best)
+    assert all(pin["placed"] <= pin["bound"] for pin in best.values())
+    latest = json.loads(RESULTS.read_text("utf-8"))["results"]
+    assert sorted(pin_key(r) for r in latest) == sorted(best)
+    for r in latest:
+        assert failures(r, best) == [], pin_key(r)
+        assert against_best(r, best) == [], pin_key(r)  # placed = best known
 
 
 def test_generator_is_deterministic_per_variant(tmp_path: Path) -> None:

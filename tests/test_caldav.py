@@ -38,6 +38,7 @@ from backstage_sched.cli.app import main
 from backstage_sched.plan import Plan
 from backstage_sched.publish import ical
 from backstage_sched.publish.folder import default_stamp, read_plan_dir
+from conftest import CHAIN_TODAY, LATE_REGISTRATION, chain_program, with_a_late_registration
 from local_servers import free_port, stop
 from tiny_programs import loop_program, tiny_program
 
@@ -569,11 +570,11 @@ def test_a_chain_of_changes_leaves_every_calendar_right(
     holds exactly the sessions the last plan gives that person, at the plan's instants,
     and nothing of the cancelled cohort."""
     from smtp_server import running
-    from test_mail_chain import LATE, TODAY, _program, _with_a_late_registration
 
     planned = tmp_path / "planned"
-    assert main(["plan", str(_program(tmp_path, organizer)), "--out", str(planned), "-q"]) == 0
-    v1 = _with_a_late_registration(planned, tmp_path / "v1")
+    program = chain_program(tmp_path, organizer)
+    assert main(["plan", str(program), "--out", str(planned), "-q"]) == 0
+    v1 = with_a_late_registration(planned, tmp_path / "v1")
     first = json.loads((v1 / "plan.json").read_text(encoding="utf-8"))
     c01, c02 = first["cohorts"][:2]
     steps = [
@@ -591,7 +592,7 @@ def test_a_chain_of_changes_leaves_every_calendar_right(
         for n, step in enumerate([None, *steps], start=1):
             if step is not None:
                 new = tmp_path / f"v{n}"
-                assert main([step[0], str(folders[-1]), *step[1:], "--today", TODAY,
+                assert main([step[0], str(folders[-1]), *step[1:], "--today", CHAIN_TODAY,
                              "--out", str(new)]) == 0
                 folders.append(new)
             before = len(smtp.received())
@@ -614,7 +615,7 @@ def test_a_chain_of_changes_leaves_every_calendar_right(
             for pid in {*cohort["members"], s.get("facilitator") or cohort["facilitator"]}:
                 want[email[pid]][s["uid"]] = (_stamp(s["start"]), _stamp(s["end"]))
     gone = {s["uid"] for s in c01["sessions"]}
-    assert email[LATE[0]] in calendars and email["n13"] in calendars
+    assert email[LATE_REGISTRATION[0]] in calendars and email["n13"] in calendars
     for address, path in calendars.items():
         got = {}
         for href in _members(server, path):

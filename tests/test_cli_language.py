@@ -12,8 +12,6 @@ the same in both languages.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
 import re
 from datetime import date
@@ -23,55 +21,26 @@ import pytest
 from babel.messages.pofile import read_po
 
 from backstage_sched.cli import app
-from backstage_sched.cli.app import EXIT_INPUT, EXIT_OK, main
+from backstage_sched.cli.app import EXIT_INPUT, EXIT_OK
 from backstage_sched.cli.words import environment_language, speech
 from backstage_sched.i18n import LOCALE_DIR
 from backstage_sched.publish.folder import read_plan_dir
+from conftest import (
+    ENGLISH,
+    SWEDISH,
+    WAITLIST_TODAY,
+    Answers,
+    alien,
+    language_program,
+    mbox,
+    run_cli,
+)
 from published import mark_sent
-from test_replies import Answers, _mbox
-from test_waitlist import BEFORE, late  # noqa: F401 (a fixture)
 
-ROOT = Path(__file__).resolve().parent.parent
-COMPANY = ROOT / "examples" / "company-2027"
 TODAY = "2027-01-15"  # before every session of the example
 
 
 # --------------------------------------------------------------------------- phrases
-
-_HOLE = re.compile(r"\{[^{}]*\}|%\([a-z_]+\)[sr]|%[sr]")
-_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-
-
-def _trigrams(text: str) -> set[tuple[str, ...]]:
-    """The three-word phrases of ``text``; a placeholder (``{count}``, ``%s``) breaks a
-    phrase, since what goes in it is not the catalogue's."""
-    found = set()
-    for piece in _HOLE.split(text.lower()):
-        words = _WORD.findall(piece)
-        found |= {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
-    return found
-
-
-def _catalogue() -> tuple[set[tuple[str, ...]], set[tuple[str, ...]]]:
-    """The phrases only the English texts have, and those only the Swedish ones have
-    (command lines, file and option names are the same in both and belong to neither)."""
-    with (LOCALE_DIR / "sv" / "LC_MESSAGES" / "cli.po").open("rb") as fh:
-        catalogue = read_po(fh)
-    english: set[tuple[str, ...]] = set()
-    swedish: set[tuple[str, ...]] = set()
-    for message in catalogue:
-        if not message.id:
-            continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        for text in ids:
-            english |= _trigrams(text)
-        for text in strings:
-            swedish |= _trigrams(text)
-    return english - swedish, swedish - english
-
-
-ENGLISH, SWEDISH = _catalogue()
 
 
 def test_the_catalogues_have_phrases_of_their_own() -> None:
@@ -79,41 +48,15 @@ def test_the_catalogues_have_phrases_of_their_own() -> None:
     assert len(ENGLISH) > 500 and len(SWEDISH) > 500
 
 
-def _foreign(printed: str, phrases: set[tuple[str, ...]]) -> set[str]:
-    return {" ".join(p) for p in _trigrams(printed) & phrases}
-
-
 # --------------------------------------------------------------------------- runs
-
-
-def _run(argv: list[str]) -> tuple[int, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(argv)
-        except SystemExit as stop:  # --help, argparse's errors
-            code = int(stop.code or 0)
-    return code, out.getvalue() + err.getvalue()
-
-
-def _program(folder: Path, language: str) -> Path:
-    """The company example in ``language``, with a second facilitator."""
-    text = (COMPANY / "program.toml").read_text(encoding="utf-8")
-    text = text.replace("[program]\n", f'[program]\nlanguage = "{language}"\n', 1)
-    text += ('\n[[facilitators]]\nid = "f-kim"\nname = "Kim Ek"\n'
-             'email = "kim.ek@nordvik.example"\nmax_cohorts = 1\n')  # one to substitute
-    folder.mkdir(parents=True)
-    path = folder / "program.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def _every_command(folder: Path, language: str) -> dict[str, tuple[int, str]]:
     """Each command once on the program in ``language``: what it printed and its exit code."""
-    program = _program(folder / "in", language)
+    program = language_program(folder / "in", language)
     base = folder / "plan"
     runs: dict[str, tuple[int, str]] = {}
-    runs["plan"] = _run(["plan", str(program), "--out", str(base), "--effort", "1"])
+    runs["plan"] = run_cli(["plan", str(program), "--out", str(base), "--effort", "1"])
     assert runs["plan"][0] == EXIT_OK, runs["plan"][1]
     mark_sent(base)
     prog, plan = read_plan_dir(base)
@@ -127,38 +70,38 @@ def _every_command(folder: Path, language: str) -> dict[str, tuple[int, str]]:
     def new() -> str:
         return str(folder / f"v{next(n)}")
 
-    runs["check"] = _run(["check", str(base)])
-    runs["explain"] = _run(["explain", str(program), "--effort", "1", "--time-limit", "5"])
-    runs["send"] = _run(["send", str(base), "--dry-run"])
-    runs["transfer"] = _run([
+    runs["check"] = run_cli(["check", str(base)])
+    runs["explain"] = run_cli(["explain", str(program), "--effort", "1", "--time-limit", "5"])
+    runs["send"] = run_cli(["send", str(base), "--dry-run"])
+    runs["transfer"] = run_cli([
         "transfer", str(base), "--from", member, "--to", "x900", "--name", "Tove Ångman",
         "--email", "tove@nordvik.example", "--today", TODAY, "--out", new()])
-    runs["withdraw"] = _run(["withdraw", str(base), other, "--on", "2027-04-20",
-                             "--out", new()])
-    runs["move"] = _run(["move", str(base), first.id, "3", "--not-on", day,
-                         "--today", TODAY, "--out", new()])
-    runs["move --dry-run"] = _run(["move", str(base), first.id, "3", "--not-on", day,
-                                   "--today", TODAY, "--dry-run"])
-    runs["absent"] = _run(["absent", str(base), member, "--session", "3", "--today", TODAY,
-                           "--out", new()])
-    runs["fill"] = _run(["fill", str(base), "--today", TODAY, "--dry-run"])
+    runs["withdraw"] = run_cli(["withdraw", str(base), other, "--on", "2027-04-20",
+                                "--out", new()])
+    runs["move"] = run_cli(["move", str(base), first.id, "3", "--not-on", day,
+                            "--today", TODAY, "--out", new()])
+    runs["move --dry-run"] = run_cli(["move", str(base), first.id, "3", "--not-on", day,
+                                      "--today", TODAY, "--dry-run"])
+    runs["absent"] = run_cli(["absent", str(base), member, "--session", "3", "--today", TODAY,
+                              "--out", new()])
+    runs["fill"] = run_cli(["fill", str(base), "--today", TODAY, "--dry-run"])
     cancelled = new()
-    runs["cancel-cohort"] = _run(["cancel-cohort", str(base), second.id, "--today", TODAY,
-                                  "--out", cancelled])
-    runs["fill after cancel"] = _run(["fill", cancelled, "--today", TODAY, "--dry-run"])
-    runs["substitute"] = _run(["substitute", str(base), first.id, "--facilitator",
-                               facilitators[0], "--today", TODAY, "--dry-run"])
-    runs["substitute unknown"] = _run(["substitute", str(base), first.id, "--facilitator",
-                                       "f-nobody", "--today", TODAY, "--dry-run"])
+    runs["cancel-cohort"] = run_cli(["cancel-cohort", str(base), second.id, "--today", TODAY,
+                                     "--out", cancelled])
+    runs["fill after cancel"] = run_cli(["fill", cancelled, "--today", TODAY, "--dry-run"])
+    runs["substitute"] = run_cli(["substitute", str(base), first.id, "--facilitator",
+                                  facilitators[0], "--today", TODAY, "--dry-run"])
+    runs["substitute unknown"] = run_cli(["substitute", str(base), first.id, "--facilitator",
+                                          "f-nobody", "--today", TODAY, "--dry-run"])
     answers = Answers(prog, plan)
-    box = _mbox(folder / "svar.mbox", [
+    box = mbox(folder / "svar.mbox", [
         answers.mail(member, first.id, 3, "DECLINED"),
         answers.mail(other, first.id, 2, "ACCEPTED"),
     ])
-    runs["replies"] = _run(["replies", str(base), str(box), "--today", TODAY, "--out", new()])
-    runs["move refused"] = _run(["move", str(base), first.id, "99", "--not-on", day,
-                                 "--today", TODAY, "--dry-run"])
-    runs["init"] = _run(["init", str(folder / "new"), "--year", "2027"])
+    runs["replies"] = run_cli(["replies", str(base), str(box), "--today", TODAY, "--out", new()])
+    runs["move refused"] = run_cli(["move", str(base), first.id, "99", "--not-on", day,
+                                    "--today", TODAY, "--dry-run"])
+    runs["init"] = run_cli(["init", str(folder / "new"), "--year", "2027"])
     return runs
 
 
@@ -179,14 +122,14 @@ def english(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, st
 
 def test_a_swedish_program_hears_no_english(swedish: dict[str, tuple[int, str]]) -> None:
     for command, (_code, printed) in swedish.items():
-        assert not _foreign(printed, ENGLISH), (command, _foreign(printed, ENGLISH), printed)
+        assert not alien(printed, ENGLISH), (command, alien(printed, ENGLISH), printed)
 
 
 def test_an_english_program_hears_no_swedish(english: dict[str, tuple[int, str]]) -> None:
     for command, (_code, printed) in english.items():
         if command == "init":
             continue  # init writes the templates, a Swedish program, and speaks its language
-        assert not _foreign(printed, SWEDISH), (command, _foreign(printed, SWEDISH), printed)
+        assert not alien(printed, SWEDISH), (command, alien(printed, SWEDISH), printed)
 
 
 def test_both_languages_keep_the_exit_codes(
@@ -247,13 +190,13 @@ def test_every_help_in_the_environments_language(
     monkeypatch.setenv("LANG", "sv_SE.UTF-8" if language == "sv" else "C.UTF-8")
     foreign = ENGLISH if language == "sv" else SWEDISH
     for command in [None, *_commands()]:
-        code, printed = _run(["--help"] if command is None else [command, "--help"])
+        code, printed = run_cli(["--help"] if command is None else [command, "--help"])
         assert code == 0
-        assert not _foreign(printed, foreign), (command, _foreign(printed, foreign))
+        assert not alien(printed, foreign), (command, alien(printed, foreign))
         heading = "användning:" if language == "sv" else "usage:"
         assert printed.startswith(heading), printed[:40]
         assert ("flaggor:" if language == "sv" else "options:") in printed
-    code, printed = _run(["move", "--help"])
+    code, printed = run_cli(["move", "--help"])
     assert ("träff 4 av 7" if language == "sv" else "session 4/7") in printed
 
 
@@ -264,10 +207,10 @@ def test_argparse_and_early_errors_in_the_environments_language(
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "sv_SE.UTF-8" if language == "sv" else "C.UTF-8")
-    missing = _run(["plan", "--out", str(tmp_path / "x")])
-    bad_choice = _run(["planera"])
-    bad_date = _run(["withdraw", str(tmp_path), "p1", "--on", "11.01.2027", "--dry-run"])
-    no_file = _run(["plan", str(tmp_path / "nowhere.toml"), "--out", str(tmp_path / "x")])
+    missing = run_cli(["plan", "--out", str(tmp_path / "x")])
+    bad_choice = run_cli(["planera"])
+    bad_date = run_cli(["withdraw", str(tmp_path), "p1", "--on", "11.01.2027", "--dry-run"])
+    no_file = run_cli(["plan", str(tmp_path / "nowhere.toml"), "--out", str(tmp_path / "x")])
     assert missing[0] == bad_choice[0] == bad_date[0] == no_file[0] == EXIT_INPUT
     if language == "sv":
         assert "fel: följande argument krävs: program" in missing[1]
@@ -281,12 +224,12 @@ def test_argparse_and_early_errors_in_the_environments_language(
         assert "input error: " in no_file[1] and "Nothing was written." in no_file[1]
     foreign = ENGLISH if language == "sv" else SWEDISH
     for _code, printed in (missing, bad_choice, bad_date, no_file):
-        assert not _foreign(printed, foreign), printed
+        assert not alien(printed, foreign), printed
 
 
 def test_argparse_is_itself_again_after_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANG", "sv_SE.UTF-8")
-    _run(["--help"])
+    run_cli(["--help"])
     parser = argparse.ArgumentParser(prog="other")
     assert parser.format_help().startswith("usage: other")  # nothing leaked into argparse
 
@@ -294,9 +237,9 @@ def test_argparse_is_itself_again_after_the_command_line(monkeypatch: pytest.Mon
 def test_machine_output_is_the_same_in_both_languages(tmp_path: Path) -> None:
     printed = {}
     for language in ("sv", "en"):
-        program = _program(tmp_path / language, language)
-        code, text = _run(["explain", str(program), "--json", "--effort", "1",
-                           "--time-limit", "5"])
+        program = language_program(tmp_path / language, language)
+        code, text = run_cli(["explain", str(program), "--json", "--effort", "1",
+                              "--time-limit", "5"])
         printed[language] = json.loads(text)
         assert code in (0, 1)
     assert printed["sv"].keys() == printed["en"].keys()
@@ -305,10 +248,10 @@ def test_machine_output_is_the_same_in_both_languages(tmp_path: Path) -> None:
 def test_the_language_of_a_run_does_not_leak_into_the_next(tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANG", "C.UTF-8")
-    program = _program(tmp_path / "sv", "sv")
-    _run(["plan", str(program), "--out", str(tmp_path / "plan"), "-q", "--effort", "1"])
+    program = language_program(tmp_path / "sv", "sv")
+    run_cli(["plan", str(program), "--out", str(tmp_path / "plan"), "-q", "--effort", "1"])
     assert speech.code == "en"  # the Swedish program was read, and the run is over
-    code, printed = _run(["--help"])
+    code, printed = run_cli(["--help"])
     assert code == 0 and printed.startswith("usage:")
 
 
@@ -317,7 +260,7 @@ def test_dates_in_the_terminal_are_iso(swedish: dict[str, tuple[int, str]]) -> N
     assert dates and all(date.fromisoformat(d) for d in dates)
 
 
-def test_fill_says_why_someone_fits_no_free_seat(late) -> None:  # noqa: F811
+def test_fill_says_why_someone_fits_no_free_seat(late) -> None:
     """Someone who can come on no weekday is told so, per cohort with a free seat, and
     nobody is left with only "fits no free seat now" (issue 21)."""
     from dataclasses import replace
@@ -333,7 +276,7 @@ def test_fill_says_why_someone_fits_no_free_seat(late) -> None:  # noqa: F811
                     unavailable=parse_rules(["mon", "tue", "wed", "thu", "fri"]))
     program = program.replace(participants=(*program.participants, never))
     plan = replace(plan, unplaced=(*plan.unplaced, Unplaced("p103", "registered late")))
-    notes = fill(program, plan, BEFORE).notes
+    notes = fill(program, plan, WAITLIST_TODAY).notes
     (note,) = [n for n in notes if "p103" in n]
     assert "fits no free seat now: " in note
     for cohort in plan.cohorts:
@@ -346,12 +289,12 @@ def test_an_early_error_is_said_in_the_language_of_the_program_it_is_about(
     """``--out`` forgotten on a Swedish plan folder, a bad participants file of a Swedish
     program: the program is not read yet, but its language is known."""
     monkeypatch.setenv("LANG", "C.UTF-8")
-    program = _program(tmp_path / "sv", "sv")
-    _run(["plan", str(program), "--out", str(tmp_path / "plan"), "-q", "--effort", "1"])
-    code, printed = _run(["withdraw", str(tmp_path / "plan"), "n01", "--on", "2027-03-01"])
+    program = language_program(tmp_path / "sv", "sv")
+    run_cli(["plan", str(program), "--out", str(tmp_path / "plan"), "-q", "--effort", "1"])
+    code, printed = run_cli(["withdraw", str(tmp_path / "plan"), "n01", "--on", "2027-03-01"])
     assert code == EXIT_INPUT and "ange --out NY" in printed
     missing = tmp_path / "sv" / "nobody.csv"
-    code, printed = _run(["plan", str(program), str(missing), "--out", str(tmp_path / "x")])
+    code, printed = run_cli(["plan", str(program), str(missing), "--out", str(tmp_path / "x")])
     assert code == EXIT_INPUT and "deltagarfilen finns inte" in printed
 
 

@@ -21,6 +21,7 @@ from backstage_sched.cli import edits as cli_edits
 from backstage_sched.cli.app import main
 from backstage_sched.errors import InputError
 from backstage_sched.publish.folder import read_plan_dir
+from conftest import example_program
 from published import mark_sent
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,12 +40,9 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_loop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The company example with the coordinator's mailbox as organizer (SPEC §6)."""
     folder = tmp_path_factory.mktemp("company-loop")
-    text = (COMPANY / "program.toml").read_text(encoding="utf-8")
     keys = 'organizer_name = "Backstage-kansliet"\norganizer_email = "kansli@nordvik.example"\n'
-    (folder / "program.toml").write_text(text.replace("[program]\n", "[program]\n" + keys, 1),
-                                         encoding="utf-8")
     out = folder / "plan"
-    assert main(["plan", str(folder / "program.toml"), "--out", str(out), "-q"]) == 0
+    assert main(["plan", str(example_program(folder, keys)), "--out", str(out), "-q"]) == 0
     return mark_sent(out)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import filecmp
 import json
 import shutil
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import icalendar
@@ -148,25 +148,35 @@ def _dst_program(tmp_path: Path, start: str, end: str) -> Path:
     return path
 
 
+WINTER, SUMMER = timedelta(hours=1), timedelta(hours=2)  # Stockholm's UTC offsets
+
+
 @pytest.mark.parametrize(
-    ("start", "end"), [("2027-03-25", "2027-05-27"), ("2027-10-27", "2027-12-29")]
+    ("start", "end", "change", "before", "after"),
+    [
+        ("2027-03-25", "2027-05-27", date(2027, 3, 28), WINTER, SUMMER),  # clocks go forward
+        ("2027-10-27", "2027-12-29", date(2027, 10, 31), SUMMER, WINTER),  # and back
+    ],
 )
-def test_sessions_around_daylight_saving_changes(tmp_path: Path, start: str, end: str) -> None:
+def test_sessions_around_daylight_saving_changes(
+    tmp_path: Path, start: str, end: str, change: date, before: timedelta, after: timedelta
+) -> None:
     out = tmp_path / "out"
     assert main(["plan", str(_dst_program(tmp_path, start, end)), "--out", str(out), "-q"]) == 0
     data = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     (cohort,) = data["cohorts"]
-    offsets = set()
+    offsets = []
     for s in cohort["sessions"]:
         want = datetime.fromisoformat(s["start"])
-        offsets.add(want.utcoffset())
+        offsets.append((want.date() < change, want.utcoffset()))
         raw = (out / "invites" / "c01" / f"{s['index']}.ics").read_bytes()
         (event,) = _events(out / "invites" / "c01" / f"{s['index']}.ics")
         assert event.decoded("DTSTART") == want
         assert event["DTSTART"].params["TZID"] == "Europe/Stockholm"
         assert vobject.readOne(raw.decode("utf-8")).vevent.dtstart.value == want
         assert want.astimezone(event.decoded("DTSTART").tzinfo).hour == want.hour
-    assert len(offsets) >= 1
+    # each session has the offset of its own date, and the cohort meets on both sides
+    assert sorted(set(offsets)) == [(False, after), (True, before)], offsets
 
 
 def test_bad_input_writes_nothing_and_keeps_earlier_output(

@@ -12,13 +12,13 @@ import openpyxl
 
 from backstage_sched.publish.folder import write_plan_dir
 from backstage_sched.publish.groups import groups_xlsx
-from test_report import make
+from conftest import report_plan
 
 STAMP = datetime(2027, 1, 11, tzinfo=UTC)
 
 
 def _sheets(language: str = "sv", **changes: object) -> dict[str, list[list[str]]]:
-    program, plan = make(language)
+    program, plan = report_plan(language)
     program = program.replace(participants=tuple(
         replace(p, phone="070-123 45 67", title="Enhetschef") if p.id == "p1" else p
         for p in program.participants))
@@ -64,7 +64,7 @@ def test_a_plan_without_groups_still_has_a_sheet() -> None:
 
 
 def test_the_plan_folder_holds_it_byte_for_byte_the_same(tmp_path: Path) -> None:
-    program, plan = make("sv")
+    program, plan = report_plan("sv")
     one = write_plan_dir(program, plan, tmp_path / "a")
     two = write_plan_dir(program, plan, tmp_path / "b")
     assert (one / "groups.xlsx").read_bytes() == (two / "groups.xlsx").read_bytes()
@@ -74,7 +74,7 @@ def test_the_plan_folder_holds_it_byte_for_byte_the_same(tmp_path: Path) -> None
 
 
 def test_a_substitute_facilitator_is_named_with_their_sessions() -> None:
-    program, plan = make("sv")
+    program, plan = report_plan("sv")
     c01 = plan.cohorts[0]
     sessions = tuple(replace(s, facilitator="f2") if s.index >= 1 else s for s in c01.sessions)
     plan = replace(plan, cohorts=(replace(c01, sessions=sessions), *plan.cohorts[1:]))
@@ -84,7 +84,7 @@ def test_a_substitute_facilitator_is_named_with_their_sessions() -> None:
 
 
 def test_text_never_runs_as_a_formula() -> None:
-    program, plan = make("sv")
+    program, plan = report_plan("sv")
     evil = '=HYPERLINK("http://x","klicka")'
     program = program.replace(participants=tuple(
         replace(p, name=evil, phone="+46 70 1") if p.id == "p1" else p

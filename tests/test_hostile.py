@@ -22,9 +22,11 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import dateutil.rrule
 import icalendar
 import openpyxl
 import pytest
+import recurring_ical_events
 import vobject
 
 from backstage_sched.actions.planner import plan_program
@@ -287,6 +289,20 @@ def _event(rule: str = "", start: str = "20270112T090000", extra: str = "") -> s
     )
 
 
+def _months_searched(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A counter (its one item) of the months dateutil's rrule iteration visits from now
+    on: the work a calendar's recurrences cost, counted where ``busy`` budgets it."""
+    months = [0]
+    original = dateutil.rrule._iterinfo.rebuild
+
+    def rebuild(self: object, year: int, month: int) -> object:
+        months[0] += 1
+        return original(self, year, month)
+
+    monkeypatch.setattr(dateutil.rrule._iterinfo, "rebuild", rebuild)
+    return months
+
+
 def _calendar_error(folder: Path, content: str | bytes) -> InputError:
     _write(folder, "cal/eve.ics", content)
     err = _error(folder, HEADER + "p001;Eve;eve@example.org;Evil AB;cal/eve.ics\n")
@@ -338,11 +354,14 @@ def test_garbage_calendar_is_an_input_error(tmp_path: Path, content: bytes, word
     ("rule", "start"),
     [("FREQ=SECONDLY", "20270112T090000"), ("FREQ=MINUTELY", "19000101T090000")],
 )
-def test_too_frequent_recurrence_is_refused_fast(tmp_path: Path, rule: str, start: str) -> None:
-    began = time.monotonic()
+def test_too_frequent_recurrence_is_refused_before_it_is_expanded(
+    tmp_path: Path, rule: str, start: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(recurring_ical_events, "of", lambda *a, **k: pytest.fail("expanded"))
+    months = _months_searched(monkeypatch)
     err = _calendar_error(tmp_path, _ics(_event(rule, start)))
     assert f"the recurrence 'RRULE:{rule}' of event 'Möte' repeats too often" in err.message
-    assert time.monotonic() - began < 2
+    assert months == [0]
 
 
 @pytest.mark.parametrize(
@@ -352,18 +371,22 @@ def test_too_frequent_recurrence_is_refused_fast(tmp_path: Path, rule: str, star
         ("FREQ=DAILY", "00010101T090000"),  # starts in year 1
     ],
 )
-def test_recurrence_searching_forever_is_stopped(tmp_path: Path, rule: str, start: str) -> None:
-    began = time.monotonic()
+def test_recurrence_searching_forever_is_stopped(
+    tmp_path: Path, rule: str, start: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    months = _months_searched(monkeypatch)
     err = _calendar_error(tmp_path, _ics(_event(rule, start)))
     assert "a recurrence rule searches too far for its occurrences" in err.message
-    assert time.monotonic() - began < 5
+    assert months == [busy_mod.MAX_RULE_MONTHS]  # the rule's budget, not year 9999
 
 
-def test_rrule_without_end_is_bounded_by_the_window(tmp_path: Path) -> None:
+def test_rrule_without_end_is_bounded_by_the_window(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _write(tmp_path, "cal/eve.ics", _ics(_event("FREQ=DAILY", "20200106T090000")))
-    began = time.monotonic()
+    months = _months_searched(monkeypatch)
     program = _load(tmp_path, HEADER + "p001;Eve;eve@example.org;Evil AB;cal/eve.ics\n")
-    assert time.monotonic() - began < 3
+    assert 0 < months[0] <= 8 * 12  # January 2020 to December 2027: never past the window
     (busy_list,) = [p.busy for p in program.participants]
     days = (date(2027, 12, 17) - date(2027, 1, 11)).days + 1
     assert len(busy_list) == days
@@ -543,7 +566,7 @@ def test_stale_old_folder_is_restored_when_the_plan_is_missing(tmp_path: Path) -
 # --------------------------------------------------------------------------- large and odd
 
 
-def test_five_thousand_participants_load_in_seconds(tmp_path: Path) -> None:
+def test_five_thousand_participants_load(tmp_path: Path) -> None:
     rows = ["id;name;email;organization;unavailable;not_with"]
     for i in range(4_999):
         rows.append(
@@ -551,9 +574,7 @@ def test_five_thousand_participants_load_in_seconds(tmp_path: Path) -> None:
             f"p{(i + 1) % 4_999:05d}"
         )
     rows.append("p10000;Person 1;P1@org1.example;Org 1;;")  # submitted twice
-    began = time.monotonic()
     program = _load(tmp_path, "\n".join(rows) + "\n")
-    assert time.monotonic() - began < 10
     assert len(program.participants) == limits.MAX_REGISTRATIONS - 1
     assert len(program.warnings) == 1
     assert "registered twice (row 3, id 'p00001', and row 5001" in program.warnings[0]
@@ -706,9 +727,7 @@ def test_a_workbook_of_400_000_rows_is_refused_before_openpyxl_reads_it(
     book = _xlsx(tmp_path / "svar.xlsx", _sheet_rows(400_000))  # 21 MB of XML, 3 MB packed
     program = _write(tmp_path, "program.toml", TOML)
     monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("opened"))
-    began = time.monotonic()
     err, peak = _traced(lambda: load_program(program, book))
-    assert time.monotonic() - began < 2
     assert err.file == str(book) and err.where == 'sheet "Svar", row 5002'
     assert "registration number 5001 of this file is one too many" in err.message
     assert SPLIT in err.message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,8 +12,8 @@ import icalendar
 import pytest
 import vobject
 
-from backstage_sched.domain import Blackout, Facilitator, Participant, Program, Venue
-from backstage_sched.plan import Cohort, Plan, Session, Unplaced, uid_for
+from backstage_sched.domain import Program, Venue
+from backstage_sched.plan import Plan, uid_for
 from backstage_sched.publish.ical import (
     _parse_posix,
     cancel,
@@ -23,93 +23,11 @@ from backstage_sched.publish.ical import (
     vtimezone,
     write_calendars,
 )
+from conftest import STAMP, dst_plan
 
-STAMP = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
 STOCKHOLM = "Europe/Stockholm"
 
 
-def _cohort(
-    program_id: str,
-    cid: str,
-    fid: str,
-    members: tuple[str, ...],
-    starts: list[datetime],
-    venue: str | None = None,
-) -> Cohort:
-    owners: list[str | None] = [None, *members]
-    sessions = tuple(
-        Session(
-            index=i,
-            start=s,
-            end=s + timedelta(hours=3),
-            case_owner=owners[i],
-            venue=venue,
-            uid=uid_for(program_id, cid, i),
-        )
-        for i, s in enumerate(starts)
-    )
-    first = starts[0].date()
-    return Cohort(cid, fid, venue, members, first - timedelta(days=10), sessions)
-
-
-def make(tz: str = STOCKHOLM, language: str = "en") -> tuple[Program, Plan]:
-    """A small program: two cohorts, sessions on both sides of both DST changes."""
-    z = ZoneInfo(tz)
-    people = (
-        Participant("p1", "Åsa Öberg", "asa@alfa.se", "Alfa AB", "new"),
-        Participant("p2", "Björn Ärlig", "bjorn@beta.se", "Beta, Gamma & Co", "experienced"),
-        Participant("p3", "Carl Lind", "carl@ceta.se", "Ceta", "new"),
-        Participant("p4", "Dana Ek", "dana@alfa.se", "Alfa AB", "experienced"),
-        Participant("p5", "Eva Holm", "eva@delta.se", "Delta", "new"),
-        Participant("p6", "Filip Ros", "filip@eta.se", "Eta", ""),
-    )
-    program = Program(
-        id="ht2027",
-        name="Backstage 2027",
-        start=date(2027, 1, 11),
-        end=date(2027, 12, 17),
-        timezone=tz,
-        blackouts=(Blackout("Summer", date(2027, 6, 21), date(2027, 8, 13)),),
-        facilitators=(
-            Facilitator("f1", "Anna Fält", "f1@example.org"),
-            Facilitator("f2", "Bo Leder", "f2@example.org"),
-            Facilitator("f3", "Cay Idle", "f3@example.org"),
-        ),
-        venues=(Venue("room-a", "Room A", 8),),
-        participants=people,
-        language=language,
-    )
-    c01 = _cohort(
-        "ht2027",
-        "c01",
-        "f1",
-        ("p1", "p2", "p3"),
-        [
-            datetime(2027, 3, 23, 9, 0, tzinfo=z),
-            datetime(2027, 3, 30, 9, 0, tzinfo=z),
-            datetime(2027, 10, 26, 13, 0, tzinfo=z),
-            datetime(2027, 11, 2, 13, 0, tzinfo=z),
-        ],
-    )
-    c02 = _cohort(
-        "ht2027",
-        "c02",
-        "f2",
-        ("p4", "p5"),
-        [
-            datetime(2027, 2, 2, 8, 30, tzinfo=z),
-            datetime(2027, 3, 2, 8, 30, tzinfo=z),
-            datetime(2027, 4, 6, 8, 30, tzinfo=z),
-        ],
-        venue="room-a",
-    )
-    plan = Plan(
-        program="ht2027",
-        cohorts=(c01, c02),
-        unplaced=(Unplaced("p6", "no feasible cohort: unavailable on every Tuesday"),),
-        timezone=tz,
-    )
-    return program, plan
 
 
 def parse(data: bytes) -> icalendar.Calendar:
@@ -265,7 +183,7 @@ def test_uid_for_is_deterministic_and_safe() -> None:
 
 
 def test_cohort_feed_publish() -> None:
-    program, plan = make()
+    program, plan = dst_plan()
     cohort = plan.cohort("c01")
     data = cohort_feed(program, plan, cohort, STAMP)
     assert_wire_format(data)
@@ -303,7 +221,7 @@ def test_cohort_feed_publish() -> None:
 
 
 def test_feed_location_is_venue_name() -> None:
-    program, plan = make()
+    program, plan = dst_plan()
     cal = parse(cohort_feed(program, plan, plan.cohort("c02"), STAMP))
     assert {str(e["LOCATION"]) for e in events(cal)} == {"Room A"}
 
@@ -326,7 +244,7 @@ def _instants(data: bytes, tzid: str) -> list[tuple[datetime, datetime]]:
 
 
 def test_times_exact_across_dst_changes() -> None:
-    program, plan = make()
+    program, plan = dst_plan()
     cohort = plan.cohort("c01")
     data = cohort_feed(program, plan, cohort, STAMP)
     got = _instants(data, STOCKHOLM)
@@ -345,7 +263,7 @@ def test_times_exact_across_dst_changes() -> None:
 
 def test_fixed_offset_sessions_are_written_in_program_zone() -> None:
     """A plan read back from JSON (fixed UTC offsets) exports the same bytes."""
-    program, plan = make()
+    program, plan = dst_plan()
     reloaded = Plan.from_dict(plan.to_dict())
     assert reloaded.cohorts[0].sessions[1].start.tzinfo != ZoneInfo(STOCKHOLM)
     for a, b in zip(plan.cohorts, reloaded.cohorts, strict=True):
@@ -354,7 +272,7 @@ def test_fixed_offset_sessions_are_written_in_program_zone() -> None:
 
 @pytest.mark.parametrize("tzid", ["America/New_York", "Asia/Tokyo"])
 def test_other_zones(tzid: str) -> None:
-    program, plan = make(tzid)
+    program, plan = dst_plan(tzid)
     data = cohort_feed(program, plan, plan.cohort("c01"), STAMP)
     assert_wire_format(data)
     assert f"TZID:{tzid}" in unfolded(data)
@@ -363,7 +281,7 @@ def test_other_zones(tzid: str) -> None:
 
 
 def test_dtstamp_is_utc_and_naive_stamp_rejected() -> None:
-    program, plan = make()
+    program, plan = dst_plan()
     local_stamp = datetime(2027, 1, 4, 9, 0, tzinfo=ZoneInfo(STOCKHOLM))
     data = cohort_feed(program, plan, plan.cohort("c01"), local_stamp)
     assert "DTSTAMP:20270104T080000Z" in unfolded(data)
@@ -372,7 +290,7 @@ def test_dtstamp_is_utc_and_naive_stamp_rejected() -> None:
 
 
 def test_person_feed_participant_and_facilitators() -> None:
-    program, plan = make()
+    program, plan = dst_plan()
     c01, c02 = plan.cohort("c01"), plan.cohort("c02")
     mine = parse(person_feed(program, plan, "p2", STAMP))
     assert [str(e["UID"]) for e in events(mine)] == [s.uid for s in c01.sessions]
@@ -412,7 +330,7 @@ def _attendees(ev: icalendar.Event) -> list[icalendar.vCalAddress]:
 
 
 def test_invite_request() -> None:
-    program, plan = make()
+    program, plan = dst_plan()
     cohort = plan.cohort("c01")
     session = replace(cohort.sessions[2], sequence=4)
     data = invite(program, plan, cohort, session, STAMP)
@@ -445,7 +363,7 @@ def test_invite_request() -> None:
 
 
 def test_cancel_whole_session() -> None:
-    program, plan = make()
+    program, plan = dst_plan()
     cohort = plan.cohort("c02")
     session = replace(cohort.sessions[1], sequence=2)
     data = cancel(program, plan, cohort, session, STAMP)
@@ -465,7 +383,7 @@ def test_cancel_whole_session() -> None:
 
 
 def test_cancel_leaving_member_only() -> None:
-    program, plan = make()
+    program, plan = dst_plan()
     cohort = plan.cohort("c01")
     session = replace(cohort.sessions[3], sequence=1)
     data = cancel(program, plan, cohort, session, STAMP, attendees=["p3"])
@@ -488,7 +406,7 @@ def test_cancel_leaving_member_only() -> None:
 
 
 def test_write_calendars_layout_and_validity(tmp_path: Path) -> None:
-    program, plan = make()
+    program, plan = dst_plan()
     write_calendars(program, plan, tmp_path, STAMP)
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.ics"))
     assert files == sorted(
@@ -523,7 +441,7 @@ def test_write_calendars_layout_and_validity(tmp_path: Path) -> None:
 
 
 def test_output_is_deterministic(tmp_path: Path) -> None:
-    program, plan = make()
+    program, plan = dst_plan()
     write_calendars(program, plan, tmp_path / "a", STAMP)
     write_calendars(program, plan, tmp_path / "b", STAMP)
     a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*.ics")}
@@ -541,8 +459,8 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
 
 
 def in_the_loop(language: str = "sv") -> tuple[Program, Plan]:
-    """``make()`` with the coordinator as organizer, an address, a link and reminders."""
-    program, plan = make(language=language)
+    """``dst_plan()`` with the coordinator as organizer, an address, a link and reminders."""
+    program, plan = dst_plan(language=language)
     program = program.replace(
         organizer_name="Backstage-kansliet",
         organizer_email="kansli@backstage.example",
@@ -564,7 +482,7 @@ def _text(data: bytes) -> str:
 
 
 def test_swedish_calendar_texts_are_what_a_coordinator_writes() -> None:
-    program, plan = make(language="sv")
+    program, plan = dst_plan(language="sv")
     cohort = plan.cohort("c01")
     data = cohort_feed(program, plan, cohort, STAMP)
     assert "X-WR-CALNAME:Backstage-grupp c01 – Backstage 2027" in unfolded(data)
@@ -599,7 +517,7 @@ def test_swedish_calendar_texts_are_what_a_coordinator_writes() -> None:
 
 
 def test_english_calendar_texts() -> None:
-    program, plan = make(language="en")
+    program, plan = dst_plan(language="en")
     (ev,) = events(parse(invite(program, plan, plan.cohort("c02"), plan.cohort("c02").sessions[0],
                                 STAMP)))
     assert str(ev["SUMMARY"]) == "Backstage c02 — session 1/3 (kick-off)"
@@ -646,7 +564,7 @@ def test_online_link_is_url_and_a_line_of_the_description_and_the_venue_wins() -
     (ev,) = events(parse(data))
     assert str(ev["URL"]) == zoom and link not in str(ev["DESCRIPTION"])
     assert vparse(data).vevent.url.value == zoom
-    plain, _ = make()
+    plain, _ = dst_plan()
     assert b"URL" not in cohort_feed(plain, plan, c01, STAMP)
 
 
@@ -713,7 +631,7 @@ def test_with_an_organizer_the_facilitator_chairs_every_invitation_and_cancellat
 
 
 def test_without_an_organizer_the_facilitator_organises_and_attends_nothing() -> None:
-    program, plan = make()
+    program, plan = dst_plan()
     cohort = plan.cohort("c01")
     for data in (invite(program, plan, cohort, cohort.sessions[0], STAMP),
                  cancel(program, plan, cohort, cohort.sessions[0], STAMP)):
@@ -756,7 +674,7 @@ def test_feeds_and_invitations_spliced_from_events_rendered_once_are_byte_identi
 
     from backstage_sched.publish import ical
 
-    program, plan = make(language="sv")
+    program, plan = dst_plan(language="sv")
     if organizer:
         program = program.replace(organizer_name="Kansliet", organizer_email="k@example.org")
     c = plan.cohorts[0]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from backstage_sched.cli.app import EXIT_INPUT, EXIT_OK
-from test_cli_language import ENGLISH, SWEDISH, _foreign, _program, _run
+from conftest import ENGLISH, SWEDISH, alien, language_program, run_cli
 
 HEADER = "id;name;email;organization\n"
 
@@ -72,7 +72,7 @@ MISTAKES = {
 
 
 def _plan(folder: Path, language: str, mistake: dict[str, object]) -> tuple[int, str]:
-    program = _program(folder, language)
+    program = language_program(folder, language)
     if "program" in mistake:
         old, new = mistake["program"]  # type: ignore[misc]
         text = program.read_text(encoding="utf-8")
@@ -83,7 +83,7 @@ def _plan(folder: Path, language: str, mistake: dict[str, object]) -> tuple[int,
         csv = folder / "deltagare.csv"
         csv.write_text(str(mistake["csv"]), encoding="utf-8")
         argv.append(str(csv))
-    return _run([*argv, "--out", str(folder / "plan"), "--effort", "1"])
+    return run_cli([*argv, "--out", str(folder / "plan"), "--effort", "1"])
 
 
 @pytest.mark.parametrize("what", list(MISTAKES))
@@ -103,10 +103,10 @@ def test_a_mistake_is_told_in_the_programs_language(
     assert sv_code == en_code == EXIT_INPUT
     assert swedish in " ".join(sv.split()), sv
     assert "fel i indata:" in sv and "Inget har skrivits." in sv
-    assert not _foreign(sv, ENGLISH), (_foreign(sv, ENGLISH), sv)
+    assert not alien(sv, ENGLISH), (alien(sv, ENGLISH), sv)
     assert english in " ".join(en.split()), en
     assert "input error:" in en
-    assert not _foreign(en, SWEDISH), (_foreign(en, SWEDISH), en)
+    assert not alien(en, SWEDISH), (alien(en, SWEDISH), en)
 
 
 def test_several_mistakes_at_once_are_each_told_in_swedish(tmp_path: Path) -> None:
@@ -118,7 +118,7 @@ def test_several_mistakes_at_once_are_each_told_in_swedish(tmp_path: Path) -> No
     flat = " ".join(printed.split())
     assert "fel i indata: 2 fel hittades:" in flat, printed
     assert "den ska ha exakt ett @" in flat and "delen efter @ ska vara en domän" in flat
-    assert not _foreign(printed, ENGLISH), (_foreign(printed, ENGLISH), printed)
+    assert not alien(printed, ENGLISH), (alien(printed, ENGLISH), printed)
 
 
 def test_a_place_and_a_list_inside_a_sentence_are_said_too() -> None:

@@ -20,15 +20,15 @@ from backstage_sched.publish.costs import costs_csv
 from backstage_sched.publish.folder import write_plan_dir
 from backstage_sched.publish.history import MANIFEST
 from backstage_sched.publish.invoices import invoice_rows, invoices_csv, invoices_xlsx
-from test_report import make
+from conftest import report_plan
 
 STAMP = datetime(2027, 1, 11, tzinfo=UTC)
 
 
 def _billed(language: str = "sv"):
-    """make(): c01 = p1 (Alfa), p2 (Beta); c02 = p3 (Alfa), p4 (Ceta). p3 took over
+    """report_plan(): c01 = p1 (Alfa), p2 (Beta); c02 = p3 (Alfa), p4 (Ceta). p3 took over
     p3's place from a colleague; px of Ceta withdrew after the deadline, py before."""
-    program, plan = make(language)
+    program, plan = report_plan(language)
     people = tuple(
         replace(p, org_number="556000-0001", invoice_reference="Ref Alfa 12")
         if p.organization == "Alfa AB" else p
@@ -139,7 +139,7 @@ def test_english_headings_for_an_english_program() -> None:
 
 
 def test_text_never_runs_as_a_formula() -> None:
-    program, plan = make("sv")
+    program, plan = report_plan("sv")
     evil = '=HYPERLINK("http://x","klicka")'
     program = program.replace(participants=tuple(
         replace(p, name=evil) if p.id == "p1" else p for p in program.participants))
@@ -160,7 +160,7 @@ def test_the_plan_folder_holds_them_byte_for_byte_the_same(tmp_path: Path) -> No
 
 
 def test_a_transfer_and_a_late_withdrawal_are_billed_as_such() -> None:
-    program, plan = make("sv")
+    program, plan = report_plan("sv")
     program = program.replace(participants=tuple(
         replace(p, org_number="556000-0001", invoice_reference="Ref 12")
         if p.id == "p1" else p for p in program.participants))
@@ -186,7 +186,7 @@ def test_the_last_free_day_people_are_told_is_the_last_day_not_billed() -> None:
     from backstage_sched.publish.labels import last_free_day
     from backstage_sched.publish.overview import overview_html
 
-    program, plan = make("sv")
+    program, plan = report_plan("sv")
     cohort = plan.cohort("c02")
     deadline = cohort.cancellation_deadline
     free = last_free_day(deadline)

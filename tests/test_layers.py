@@ -16,7 +16,8 @@ import pytest
 import backstage_sched
 
 PACKAGE = Path(backstage_sched.__file__).parent
-GROUND = {"_version", "domain", "plan", "rules", "errors", "i18n", "said"}
+GROUND = {"_version", "domain", "plan", "rules", "goals", "errors", "i18n", "wording",
+          "said"}
 STAGES = ["inputs", "solver", "check", "publish", "actions", "cli"]
 
 

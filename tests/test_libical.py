@@ -20,7 +20,7 @@ import ctypes.util
 import itertools
 import json
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import icalendar
@@ -30,6 +30,8 @@ import vobject
 from backstage_sched.cli.app import main
 from backstage_sched.publish import ical
 from backstage_sched.publish.folder import default_stamp, read_plan_dir
+from conftest import LibIcal
+from missing import missing
 from tiny_programs import loop_program, tiny_program
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,102 +109,15 @@ def _unique_tzid() -> str:
 # libical through ctypes
 
 
-class _IcalTime(ctypes.Structure):
-    """``struct icaltimetype`` of libical 3 (icaltime.h)."""
-
-    _fields_ = [
-        ("year", ctypes.c_int),
-        ("month", ctypes.c_int),
-        ("day", ctypes.c_int),
-        ("hour", ctypes.c_int),
-        ("minute", ctypes.c_int),
-        ("second", ctypes.c_int),
-        ("is_date", ctypes.c_int),
-        ("is_daylight", ctypes.c_int),
-        ("zone", ctypes.c_void_p),
-    ]
-
-
-class LibIcal:
-    """The few libical 3 calls these tests need."""
-
-    def __init__(self, lib: ctypes.CDLL) -> None:
-        self.lib = lib
-        vp, cp, i = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int
-        sigs = {
-            "icalparser_parse_string": (vp, [cp]),
-            "icalcomponent_free": (None, [vp]),
-            "icalcomponent_isa": (i, [vp]),
-            "icalcomponent_string_to_kind": (i, [cp]),
-            "icalcomponent_kind_to_string": (cp, [i]),
-            "icalcomponent_get_first_component": (vp, [vp, i]),
-            "icalcomponent_get_next_component": (vp, [vp, i]),
-            "icalcomponent_get_first_property": (vp, [vp, i]),
-            "icalcomponent_get_next_property": (vp, [vp, i]),
-            "icalcomponent_get_uid": (cp, [vp]),
-            "icalcomponent_get_dtstart": (_IcalTime, [vp]),
-            "icalcomponent_get_dtend": (_IcalTime, [vp]),
-            "icalcomponent_count_errors": (i, [vp]),
-            "icalproperty_string_to_kind": (i, [cp]),
-            "icalproperty_get_xlicerror": (cp, [vp]),
-            "icalrestriction_check": (i, [vp]),
-            "icaltime_as_timet_with_zone": (ctypes.c_int64, [_IcalTime, vp]),
-            "icaltimezone_get_component": (vp, [vp]),
-            "icaltimezone_get_tzid": (cp, [vp]),
-        }
-        for name, (restype, argtypes) in sigs.items():
-            fn = getattr(lib, name)
-            fn.restype = restype
-            fn.argtypes = argtypes
-        self.kind = {
-            k: lib.icalcomponent_string_to_kind(k.encode())
-            for k in ("VCALENDAR", "VEVENT", "VTIMEZONE")
-        }
-        self.any_component = 1  # ICAL_ANY_COMPONENT (icalenums.h)
-        self.xlicerror = lib.icalproperty_string_to_kind(b"X-LIC-ERROR")
-        assert 0 not in self.kind.values() and self.xlicerror != 0
-
-    def parse(self, data: bytes) -> int:
-        comp = self.lib.icalparser_parse_string(data)
-        assert comp, "libical could not parse the file"
-        assert self.lib.icalcomponent_isa(comp) == self.kind["VCALENDAR"]
-        return comp
-
-    def children(self, comp: int, kind: str | None = None) -> list[int]:
-        k = self.kind[kind] if kind else self.any_component
-        out = []
-        child = self.lib.icalcomponent_get_first_component(comp, k)
-        while child:
-            out.append(child)
-            child = self.lib.icalcomponent_get_next_component(comp, k)
-        return out
-
-    def errors(self, comp: int) -> list[str]:
-        """Every X-LIC-ERROR in ``comp`` and below, with its component's name."""
-        found = []
-        prop = self.lib.icalcomponent_get_first_property(comp, self.xlicerror)
-        while prop:
-            kind = self.lib.icalcomponent_kind_to_string(self.lib.icalcomponent_isa(comp))
-            text = self.lib.icalproperty_get_xlicerror(prop) or b""
-            found.append(f"{kind.decode()}: {text.decode('utf-8', 'replace')}")
-            prop = self.lib.icalcomponent_get_next_property(comp, self.xlicerror)
-        for child in self.children(comp):
-            found += self.errors(child)
-        return found
-
-    def utc(self, t: _IcalTime) -> datetime:
-        assert not t.is_date and t.zone, "DTSTART/DTEND must be a date-time with a zone"
-        secs = self.lib.icaltime_as_timet_with_zone(t, t.zone)
-        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=secs)
 
 
 @pytest.fixture(scope="module")
 def libical() -> LibIcal:
     name = ctypes.util.find_library("ical")
     if name is None:
-        pytest.skip(
+        missing(
             "libical is not installed (Debian: apt-get install libical3, "
-            "or libical3t64 on newer releases); the libical checks are skipped"
+            "or libical3t64 on newer releases): the libical checks cannot run"
         )
     return LibIcal(ctypes.CDLL(name))
 

@@ -32,7 +32,6 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import replace
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default as default_policy
@@ -41,18 +40,17 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from backstage_sched import read_plan_dir, write_plan_dir
 from backstage_sched.cli import app as cli
-from backstage_sched.plan import Unplaced
+from conftest import (
+    CHAIN_TODAY,
+    LATE_REGISTRATION,
+    LibIcal,
+    chain_program,
+    with_a_late_registration,
+)
 from smtp_server import Server, running
-from test_libical import LibIcal
 
-ROOT = Path(__file__).resolve().parents[1]
-PROGRAM = ROOT / "examples" / "company-2027" / "program.toml"
 SENDER = "Backstage <backstage@nordvik.example>"
-ORGANIZER = 'organizer_name = "Backstage-kansliet"\norganizer_email = "kansli@nordvik.example"\n'
-TODAY = "2027-02-01"
-LATE = ("n20", "Sara Sent", "sara.sent@nordvik.example")
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +155,7 @@ def _load(folder: Path) -> tuple[dict, dict[str, str], dict[str, str]]:
 
 
 def _to_come(cohort: dict) -> dict[str, dict]:
-    return {s["uid"]: s for s in cohort["sessions"] if s["start"][:10] >= TODAY}
+    return {s["uid"]: s for s in cohort["sessions"] if s["start"][:10] >= CHAIN_TODAY}
 
 
 def _first_send(folder: Path, organizer: bool) -> dict[str, Counter[str]]:
@@ -239,27 +237,6 @@ def _turn_moved(was: str | None, now: str | None, left: list[str], joined: list[
 # The chain
 
 
-def _program(folder: Path, organizer: bool) -> Path:
-    """The company example; with a target size of 7 its cohorts of 6 have a seat to fill."""
-    text = PROGRAM.read_text(encoding="utf-8").replace("size = 6\n", "size = 7\n", 1)
-    if organizer:
-        text = text.replace("[program]\n", "[program]\n" + ORGANIZER, 1)
-    path = folder / "program.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def _with_a_late_registration(planned: Path, out: Path) -> Path:
-    """``planned`` with one more registration, too late to be planned: on the waiting list."""
-    program, plan = read_plan_dir(planned)
-    pid, name, email = LATE
-    late = replace(program.participants[0], id=pid, name=name, email=email, unavailable=(),
-                   avoid=(), not_with=(), busy=())
-    program = program.replace(participants=(*program.participants, late))
-    plan = replace(plan, unplaced=(*plan.unplaced, Unplaced(pid, "registered late")))
-    return write_plan_dir(program, plan, out)
-
-
 def _tree(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -274,9 +251,9 @@ def _send(folder: Path, server: Server) -> None:
 def test_every_mail_of_a_chain_of_changes(tmp_path: Path, server: Server, libical: LibIcal,
                                           organizer: bool) -> None:
     planned = tmp_path / "planned"
-    assert cli.main(["plan", str(_program(tmp_path, organizer)), "--out", str(planned),
+    assert cli.main(["plan", str(chain_program(tmp_path, organizer)), "--out", str(planned),
                      "-q"]) == 0
-    v1 = _with_a_late_registration(planned, tmp_path / "v1")
+    v1 = with_a_late_registration(planned, tmp_path / "v1")
     plan, _, _ = _load(v1)
     c01, c02 = plan["cohorts"][:2]
     # the member of c02 whose own case session is the third: absent from it, the turn moves
@@ -297,7 +274,7 @@ def test_every_mail_of_a_chain_of_changes(tmp_path: Path, server: Server, libica
     history = {v1: _tree(v1)}
     for n, (command, args) in enumerate(steps, start=2):
         old, new = folders[-1], tmp_path / f"v{n}"
-        assert cli.main([command, str(old), *args, "--today", TODAY, "--out", str(new)]) == 0
+        assert cli.main([command, str(old), *args, "--today", CHAIN_TODAY, "--out", str(new)]) == 0
         start = len(server.handler.envelopes)
         _send(new, server)
         mails = _read(server, start, libical, [old, new])
@@ -309,7 +286,8 @@ def test_every_mail_of_a_chain_of_changes(tmp_path: Path, server: Server, libica
     # what each step did, as SPEC §9 says it
     transfer, fill, absence, cancelled = (_load(f)[0] for f in folders[1:])
     assert "n13" in transfer["cohorts"][0]["members"]
-    assert LATE[0] in fill["cohorts"][0]["members"]  # the waiting list's first took the seat
+    # the waiting list's first took the seat
+    assert LATE_REGISTRATION[0] in fill["cohorts"][0]["members"]
     owners = [s["case_owner"] for s in absence["cohorts"][1]["sessions"]]
     assert owners[2] != absent and absent in owners[3:]
     assert [c["id"] for c in cancelled["cohorts"]] == [c02["id"]]

@@ -23,7 +23,7 @@ from backstage_sched.inputs.columns import derived_id
 from backstage_sched.inputs.load import load_program
 from backstage_sched.inputs.snapshot import program_from_dict, program_to_dict
 from backstage_sched.inputs.templates import template_rows
-from backstage_sched.inputs.values import _id_problem
+from backstage_sched.inputs.values import id_problem
 
 PROGRAM = """\
 [program]
@@ -381,7 +381,7 @@ def test_a_microsoft_forms_export_in_swedish_reads_as_it_comes(tmp_path: Path) -
     # Forms' response number is no id: the id comes from the address, the same every export
     assert asa.id == derived_id("asa.oberg@malmo.se") and jonas.id == derived_id(
         "jonas@kungsbacka.se")
-    assert all(_id_problem(p.id) is None for p in program.participants)
+    assert all(id_problem(p.id) is None for p in program.participants)
 
 
 def test_a_new_export_gives_everyone_the_same_id(tmp_path: Path) -> None:

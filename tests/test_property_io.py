@@ -23,6 +23,7 @@ from backstage_sched.errors import InputError
 from backstage_sched.inputs.load import load_program
 from backstage_sched.plan import Plan
 from backstage_sched.publish.ical import cohort_feed, invite, person_feed
+from backstage_sched.rules import ALLOWED_DAY, DAY_WINDOW, GROUP_SIZE, ORGANISATION_MIX, PLACEMENT
 from backstage_sched.solver import SolveOptions
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "mixed-2027"
@@ -201,7 +202,8 @@ def test_mutated_plan_is_rejected(data: st.DataObject, kind: str) -> None:
     s = data.draw(st.integers(0, len(plan.cohorts[c].sessions) - 1))
     start = plan.cohorts[c].sessions[s].start
     if kind == "holiday":
-        day = data.draw(st.sampled_from([date(2027, 1, 6), date(2027, 5, 13), date(2027, 12, 24)]))
+        # Epiphany, Ascension Day (Easter 2027 is 28 March), Christmas Eve
+        day = data.draw(st.sampled_from([date(2027, 1, 6), date(2027, 5, 6), date(2027, 12, 24)]))
         bad = _with_session(plan, c, s, datetime.combine(day, start.timetz()))
     elif kind == "weekend":
         saturday = start + timedelta(days=(5 - start.weekday()) % 7)
@@ -231,4 +233,18 @@ def test_mutated_plan_is_rejected(data: st.DataObject, kind: str) -> None:
         cohorts = list(plan.cohorts)
         cohorts[c] = replace(cohort, members=tuple(members))
         bad = replace(plan, cohorts=tuple(cohorts))
-    assert verify(program, bad), f"verify accepted a plan mutated by {kind}"
+    # the rule each mutation breaks, where: (cohort, session); None: the cohort as a whole,
+    # or the plan as a whole (a person placed twice is one fact about two cohorts)
+    cid = plan.cohorts[c].id
+    rule, where = {
+        "holiday": (ALLOWED_DAY, (cid, s)),
+        "weekend": (ALLOWED_DAY, (cid, s)),
+        "night": (DAY_WINDOW, (cid, s)),
+        "same_org": (ORGANISATION_MIX, (cid, None)),
+        "drop": (GROUP_SIZE, (cid, None)),
+        "twice": (PLACEMENT, (None, None)),
+    }[kind]
+    out = verify(program, bad)
+    assert (rule.code, *where) in {
+        (v.rule, v.cohort, v.session) for v in out
+    }, f"verify missed {rule.code!r} at {where} in a plan mutated by {kind}: {out}"

@@ -44,7 +44,7 @@ from backstage_sched.solver.instance import Instance
 from backstage_sched.solver.interchange import Interchange
 from backstage_sched.solver.met import met_before_finding
 from backstage_sched.solver.schedule import ScheduledCohort
-from backstage_sched.solver.wording import Words
+from backstage_sched.wording import Words
 
 PO = LOCALE_DIR / "sv" / "LC_MESSAGES" / "reasons.po"
 EXTRA = ("cohorts full", "several rules", "search effort", "no cohort")

@@ -18,10 +18,9 @@ import pytest
 
 from backstage_sched.cli import app as cli
 from backstage_sched.publish.send import send_outbox
+from conftest import example_program
 from smtp_server import Server, running
 
-ROOT = Path(__file__).resolve().parents[1]
-PROGRAM = ROOT / "examples" / "company-2027" / "program.toml"
 SENDER = "Backstage <backstage@nordvik.example>"
 ORGANIZER = 'organizer_name = "Backstage-kansliet"\norganizer_email = "kansli@nordvik.example"\n'
 TODAY = "2027-04-20"
@@ -29,11 +28,11 @@ LENA = "lena.akerlund@backstage.example"
 
 
 def _program(folder: Path, keys: str = ORGANIZER, policy: str = "") -> Path:
-    text = PROGRAM.read_text(encoding="utf-8").replace("[program]\n", "[program]\n" + keys, 1)
+    path = example_program(folder, keys)
     if policy:
+        text = path.read_text(encoding="utf-8")
         text = text.replace("[groups]\n", "[policy]\n" + policy + "\n[groups]\n", 1)
-    path = folder / "program.toml"
-    path.write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
     return path
 
 

@@ -18,8 +18,8 @@ from backstage_sched.plan import Plan
 from backstage_sched.publish.changes import Outbox, carry_over, outbox
 from backstage_sched.publish.folder import read_plan_dir
 from backstage_sched.publish.ical import person_feed
+from conftest import STAMP, dst_plan
 from published import mark_sent
-from test_ical import STAMP, make
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANY = ROOT / "examples" / "company-2027" / "program.toml"
@@ -166,6 +166,98 @@ def test_history_is_not_judged_by_later_availability(published: Path, tmp_path: 
     assert _sessions(out) == _sessions(published)
 
 
+def _day_off_replanned(published: Path, tmp_path: Path) -> Path:
+    """A re-plan on 2027-04-01 after f-lena reported a day off on 2027-03-02, the day
+    of session 2 of c01 and of c02: held, so the history excuses it."""
+    program = _edit(
+        tmp_path, 'max_cohorts = 2\n', 'max_cohorts = 2\nunavailable = ["2027-03-02"]\n'
+    )
+    out = tmp_path / "v2"
+    assert _replan(program, published, out, "2027-04-01") == 0
+    return out
+
+
+# the company example is Swedish: "samtalsledarens tillgänglighet" is the rule
+# facilitator availability, as check names it
+CAUGHT = ("[samtalsledarens tillgänglighet] c01 träff 2: samtalsledaren f-lena kan inte "
+          "2027-03-02")
+
+
+def test_check_accepts_a_replan_as_of_its_day(
+    published: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _day_off_replanned(published, tmp_path)
+    capsys.readouterr()
+    assert main(["check", str(out), "--today", "2027-04-01"]) == 0
+    assert main(["check", str(out), "--today", "2027-12-31"]) == 0
+    assert "följer alla skarpa regler" in capsys.readouterr().out
+
+
+def test_check_refuses_a_history_dated_after_today(
+    published: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # on 2027-02-01 session 2 (2027-03-02) is still to come, whatever plan.json says
+    out = _day_off_replanned(published, tmp_path)
+    capsys.readouterr()
+    assert main(["check", str(out), "--today", "2027-02-01"]) == 1
+    said = capsys.readouterr()
+    assert CAUGHT in said.out and "c02 träff 2:" in said.out
+    assert "2 brott mot de skarpa reglerna" in said.err
+    # without --today the real date decides, exactly as when it is given
+    real = main(["check", str(out), "--today", date.today().isoformat()])
+    capsys.readouterr()
+    assert main(["check", str(out)]) == real
+
+
+def test_check_refuses_a_forged_history(
+    published: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a first plan, never re-planned, hand-edited to claim sessions before 2027-04-01
+    # were held, checked against a program where f-lena cannot come on 2027-03-02
+    program = _edit(
+        tmp_path, 'max_cohorts = 2\n', 'max_cohorts = 2\nunavailable = ["2027-03-02"]\n'
+    )
+    forged = tmp_path / "forged"
+    forged.mkdir()
+    for name in ("plan.json", "input.json"):
+        (forged / name).write_bytes((published / name).read_bytes())
+    data = json.loads((forged / "plan.json").read_text(encoding="utf-8"))
+    assert "history_before" not in data["objective"]
+    data["objective"]["history_before"] = "2027-04-01"
+    (forged / "plan.json").write_text(json.dumps(data), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(forged), "--program", str(program),
+                 "--today", "2027-02-01"]) == 1
+    assert CAUGHT in capsys.readouterr().out
+    # the claim is all that excuses the day off: dated when it would be true, it passes
+    assert main(["check", str(forged), "--program", str(program),
+                 "--today", "2027-04-01"]) == 0
+
+
+def test_a_change_dated_before_the_history_is_refused_as_input(
+    published: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a change verifies its plan as of its own day, as check does: on 2027-02-15 the
+    # day off on 2027-03-02 is still to come, so the plan it would write breaks a rule
+    out = _day_off_replanned(published, tmp_path)
+    capsys.readouterr()
+    assert main(["withdraw", str(out), "n01", "--on", "2027-02-15", "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "2027-02-15 ligger före 2027-04-01" in err and CAUGHT in err
+    assert "fel i planeraren" not in err  # the date is wrong, not the planner
+    # dated after the history, the same withdrawal goes through
+    assert main(["withdraw", str(out), "n01", "--on", "2027-04-15", "--dry-run"]) == 0
+
+
+def test_check_refuses_a_today_that_is_no_date(
+    published: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["check", str(published), "--today", "1 april"])
+    assert exc.value.code == 2
+    assert "'1 april'" in capsys.readouterr().err
+
+
 def test_previous_plan_of_another_program_is_refused(
     published: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -187,7 +279,7 @@ def test_replan_is_deterministic(published: Path, tmp_path: Path) -> None:
 
 def _handed_over(organizer: bool) -> tuple[Outbox, Program, Plan]:
     """c01 of the small calendar program passes from f1 to f3 on 2027-03-25."""
-    program, plan = make(language="sv")
+    program, plan = dst_plan(language="sv")
     if organizer:
         program = program.replace(organizer_name="Kansliet", organizer_email="kansli@x.example")
     c01 = plan.cohort("c01")

@@ -11,19 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
-import mailbox
 import re
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from icalendar import Calendar, Event, vCalAddress
 
 from backstage_sched import (
     InputError,
@@ -48,17 +43,13 @@ from backstage_sched.plan import Plan
 from backstage_sched.publish.attendance import HEADER
 from backstage_sched.publish.overview import overview_html
 from backstage_sched.publish.replies_log import REPLIES
+from conftest import Answers, mbox
 from published import mark_sent
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANY = ROOT / "examples" / "company-2027"
 TODAY = date(2027, 1, 15)  # before every session of the example
 ZONE = ZoneInfo("Europe/Stockholm")
-PRODID = {
-    "outlook": "-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN",
-    "google": "-//Google Inc//Google Calendar 70.9054//EN",
-}
-_ids = itertools.count(1)
 
 
 @pytest.fixture(scope="module")
@@ -73,82 +64,6 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Program, 
     return folder, program, plan
 
 
-@dataclass
-class Answers:
-    """Makes the e-mails a member's calendar program sends back."""
-
-    program: Program
-    plan: Plan
-
-    def address(self, pid: str) -> tuple[str, str]:
-        person = next(p for p in self.program.participants if p.id == pid)
-        return person.name, person.email
-
-    def calendar(self, pid: str, cid: str, number: int, partstat: str, *, method: str,
-                 client: str, sequence: int | None, uid: str | None,
-                 proposed: datetime | None) -> bytes:
-        cohort = self.plan.cohort(cid)
-        session = cohort.sessions[number - 1]
-        name, email = self.address(pid)
-        lead = self.program.facilitator(cohort.facilitator)
-        cal = Calendar()
-        cal.add("prodid", PRODID[client])
-        cal.add("version", "2.0")
-        cal.add("method", method)
-        event = Event()
-        event.add("uid", uid or session.uid)
-        event.add("sequence", session.sequence if sequence is None else sequence)
-        event.add("dtstamp", datetime(2027, 1, 10, 8, 0, tzinfo=UTC)
-                  + timedelta(minutes=next(_ids)))
-        start = proposed or session.start.astimezone(ZONE)
-        event.add("dtstart", start)
-        event.add("dtend", start + (session.end - session.start))
-        event.add("summary", f"Backstage {cid} – träff {number}")
-        organizer = vCalAddress(f"mailto:{lead.email}")
-        organizer.params["CN"] = lead.name
-        event.add("organizer", organizer)
-        attendee = vCalAddress(f"mailto:{email.upper() if client == 'outlook' else email}")
-        attendee.params["CN"] = name
-        attendee.params["PARTSTAT"] = partstat
-        event.add("attendee", attendee)  # a REPLY names only the one who answers
-        cal.add_component(event)
-        return cal.to_ical()
-
-    def mail(self, pid: str, cid: str, number: int, partstat: str = "ACCEPTED", *,
-             method: str = "REPLY", client: str = "outlook", sender: str | None = None,
-             sequence: int | None = None, uid: str | None = None,
-             proposed: datetime | None = None) -> bytes:
-        """One answer as an e-mail from ``sender`` (default: the member's own address)."""
-        ics = self.calendar(pid, cid, number, partstat, method=method, client=client,
-                            sequence=sequence, uid=uid, proposed=proposed)
-        name, email = self.address(pid)
-        lead = self.program.facilitator(self.plan.cohort(cid).facilitator)
-        word = {"ACCEPTED": "Accepted", "TENTATIVE": "Tentative", "DECLINED": "Declined"}
-        msg = EmailMessage()
-        msg["From"] = f"{name} <{sender or email}>"
-        msg["To"] = f"{lead.name} <{lead.email}>"
-        msg["Subject"] = (f"{word.get(partstat, 'New Time Proposed')}: Backstage {cid} "
-                          f"– träff {number}")
-        msg["Date"] = format_datetime(datetime(2027, 1, 10, 9, 0, tzinfo=UTC))
-        msg["Message-ID"] = f"<answer-{next(_ids)}@{client}.example>"
-        msg.set_content(f"{name} has answered: {partstat}\n")
-        if client == "google":
-            msg.add_alternative(f"<p>{name} has answered: {partstat}</p>", subtype="html")
-        msg.add_alternative(ics, maintype="text", subtype="calendar",
-                            params={"method": method, "charset": "UTF-8"})
-        if client == "google":
-            msg.add_attachment(ics, maintype="application", subtype="ics",
-                               filename="invite.ics")
-        return msg.as_bytes()
-
-
-def _mbox(path: Path, messages: list[bytes]) -> Path:
-    box = mailbox.mbox(path)
-    for data in messages:
-        box.add(data)
-    box.flush()
-    box.close()
-    return path
 
 
 def _eml_folder(path: Path, messages: list[bytes]) -> Path:
@@ -241,7 +156,7 @@ def test_accepted_tentative_and_declined_are_recorded(published, tmp_path: Path)
     make = Answers(program, plan)
     guest = _guest(cohort, 3)
     others = [m for m in cohort.members if m != guest]
-    box = _mbox(tmp_path / "svar.mbox", [
+    box = mbox(tmp_path / "svar.mbox", [
         make.mail(others[0], cohort.id, 2, "ACCEPTED"),
         make.mail(others[1], cohort.id, 2, "TENTATIVE", client="google"),
         make.mail(guest, cohort.id, 3, "DECLINED", client="google"),
@@ -418,7 +333,7 @@ def test_reading_the_same_mailbox_twice_changes_nothing(published, tmp_path: Pat
     cohort = plan.cohorts[0]
     make = Answers(program, plan)
     guest = _guest(cohort, 3)
-    box = _mbox(tmp_path / "svar.mbox", [
+    box = mbox(tmp_path / "svar.mbox", [
         make.mail(guest, cohort.id, 3, "DECLINED"),
         make.mail(cohort.members[0], cohort.id, 2, "ACCEPTED", client="google"),
     ])
@@ -453,7 +368,7 @@ def test_a_dry_run_writes_nothing(published, tmp_path: Path,
     folder, program, plan = published
     cohort = plan.cohorts[0]
     guest = _guest(cohort, 3)
-    box = _mbox(tmp_path / "svar.mbox", [Answers(program, plan).mail(guest, cohort.id, 3,
+    box = mbox(tmp_path / "svar.mbox", [Answers(program, plan).mail(guest, cohort.id, 3,
                                                                       "DECLINED")])
     source = _tree(folder)
     out = tmp_path / "plan-v2"

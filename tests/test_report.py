@@ -1,6 +1,6 @@
 """costs.csv, costs-excel.csv and overview.html: content, language, escaping.
 
-Most checks read the English page (``make("en")``); the Swedish page, the
+Most checks read the English page (``report_plan("en")``); the Swedish page, the
 default for a program in Sweden, has its own tests below. How the page looks
 in a real browser is tests/test_overview_browser.py.
 """
@@ -12,80 +12,22 @@ import csv
 import io
 import re
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from backstage_sched.domain import Blackout, Facilitator, Participant, Policy, Program, Venue
+from backstage_sched.domain import Blackout, Facilitator, Policy, Program, Venue
 from backstage_sched.i18n import Language
 from backstage_sched.inputs.workdays import public_holidays
-from backstage_sched.plan import Cohort, History, Plan, Session, Unplaced, Withdrawal
+from backstage_sched.plan import Plan, Unplaced
 from backstage_sched.publish.costs import costs_csv, costs_excel_csv, csv_cell
 from backstage_sched.publish.overview import overview_html
+from conftest import report_plan, withdrawals_history
 
 Z = ZoneInfo("Europe/Stockholm")
 
 
-def _cohort(cid: str, fid: str, members: tuple[str, ...], first: datetime) -> Cohort:
-    owners: list[str | None] = [None, *members]
-    sessions = tuple(
-        Session(
-            index=i,
-            start=first + timedelta(days=28 * i),
-            end=first + timedelta(days=28 * i, hours=3),
-            case_owner=owners[i],
-            venue="room-a" if cid == "c02" else None,
-            uid=f"ht2027-{cid}-s{i}@backstage-sched",
-        )
-        for i in range(len(members) + 1)
-    )
-    return Cohort(
-        cid,
-        fid,
-        "room-a" if cid == "c02" else None,
-        members,
-        first.date() - timedelta(days=10),
-        sessions,
-    )
-
-
-def make(language: str | None = "en") -> tuple[Program, Plan]:
-    """Two cohorts of two, two unplaced; ``language=None``: the default (Swedish in Sweden)."""
-    people = (
-        Participant("p1", "Åsa Öberg", "asa@alfa.se", "Alfa AB", "new"),
-        Participant("p2", "Björn <Ärlig> & Son", "bjorn@beta.se", "Beta, Gamma & Co", "senior"),
-        Participant("p3", "Carl Lind", "carl@alfa.se", "Alfa AB", "new"),
-        Participant("p4", "Dana Ek", "dana@ceta.se", "Ceta", "experienced"),
-        Participant("p5", "Eva Holm", "eva@alfa.se", "Alfa AB", ""),
-        Participant("p6", "Filip Ros", "filip@eta.se", "Eta", ""),
-    )
-    program = Program(
-        id="ht2027",
-        name="Backstage 2027 — Stockholm",
-        start=date(2027, 1, 11),
-        end=date(2027, 12, 17),
-        blackouts=(Blackout("Summer <break>", date(2027, 6, 21), date(2027, 8, 13)),),
-        facilitators=(
-            Facilitator("f1", "Anna Fält", "f1@example.org", max_cohorts=4),
-            Facilitator("f2", "Bo Leder", "f2@example.org"),
-            Facilitator("f3", "Cay Idle", "f3@example.org"),
-        ),
-        venues=(Venue("room-a", "Room Ä", 8),),
-        participants=people,
-        language=language,
-    )
-    c01 = _cohort("c01", "f1", ("p1", "p2"), datetime(2027, 3, 2, 9, 0, tzinfo=Z))
-    c02 = _cohort("c02", "f1", ("p3", "p4"), datetime(2027, 1, 19, 13, 0, tzinfo=Z))
-    plan = Plan(
-        program="ht2027",
-        cohorts=(c01, c02),
-        unplaced=(
-            Unplaced("p6", "no feasible cohort: unavailable on every weekday <all>"),
-            Unplaced("p5", "Alfa AB already has a member in every cohort"),
-        ),
-    )
-    return program, plan
 
 
 def rows(text: str) -> list[list[str]]:
@@ -96,7 +38,7 @@ def rows(text: str) -> list[list[str]]:
 
 
 def test_costs_header_and_arithmetic() -> None:
-    program, plan = make()
+    program, plan = report_plan()
     table = rows(costs_csv(program, plan))
     assert table[0] == [
         "organization",
@@ -116,7 +58,7 @@ def test_costs_header_and_arithmetic() -> None:
 
 
 def test_costs_only_placed_sorted_and_quoted() -> None:
-    program, plan = make()
+    program, plan = report_plan()
     text = costs_csv(program, plan)
     table = rows(text)
     orgs = [r[0] for r in table[1:]]
@@ -127,7 +69,7 @@ def test_costs_only_placed_sorted_and_quoted() -> None:
 
 
 def test_costs_non_whole_amounts() -> None:
-    program, plan = make()
+    program, plan = report_plan()
     program = program.replace(policy=Policy(fee=17499.99, currency="EUR", vat_rate=0.25))
     body = {r[0]: r for r in rows(costs_csv(program, plan))[1:]}
     # 2 * 17499.99 = 34999.98; VAT 8749.995 -> 8750.00 (half up)
@@ -136,7 +78,7 @@ def test_costs_non_whole_amounts() -> None:
 
 
 def test_costs_empty_plan() -> None:
-    program, plan = make()
+    program, plan = report_plan()
     assert rows(costs_csv(program, replace(plan, cohorts=()))) == [
         [
             "organization",
@@ -197,7 +139,7 @@ def _check(page: str) -> _Balance:
 
 
 def test_overview_is_valid_self_contained_html() -> None:
-    program, plan = make()
+    program, plan = report_plan()
     page = overview_html(program, plan)
     assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert '<meta charset="utf-8">' in page
@@ -212,7 +154,7 @@ def test_overview_is_valid_self_contained_html() -> None:
 
 
 def test_overview_content_and_escaping() -> None:
-    program, plan = make()
+    program, plan = report_plan()
     page = _unlabelled(overview_html(program, plan))
     text = "".join(_check(page).text)
     assert "Backstage 2027 — Stockholm" in page
@@ -242,7 +184,7 @@ def test_overview_content_and_escaping() -> None:
 
 
 def test_overview_timeline_svg() -> None:
-    program, plan = make()
+    program, plan = report_plan()
     page = overview_html(program, plan)
     start, end = page.index("<svg"), page.index("</svg>")
     svg = page[start:end]
@@ -262,21 +204,16 @@ def test_overview_timeline_svg() -> None:
 
 
 def test_overview_without_cohorts() -> None:
-    program, plan = make()
+    program, plan = report_plan()
     page = overview_html(program, replace(plan, cohorts=(), unplaced=()))
     _check(page)
     assert "No cohorts." in page and "Everyone is placed." in page
     assert "<svg" in page
 
 
-def _left(*records: dict) -> History:
-    """A plan history with these withdrawal records (as plan.json writes them)."""
-    return History(withdrawals=tuple(Withdrawal.from_dict(r) for r in records))
-
-
 def test_costs_charge_late_withdrawals() -> None:
     """Someone who withdrew on or after the deadline still pays; before it, not."""
-    program, plan = make()
+    program, plan = report_plan()
     late = {
         "participant": "px",
         "organization": "Ceta",
@@ -287,7 +224,7 @@ def test_costs_charge_late_withdrawals() -> None:
         "held_session": None,
     }
     early = {**late, "participant": "py", "organization": "Delta", "fee_due": False}
-    plan = replace(plan, history=_left(late, early))
+    plan = replace(plan, history=withdrawals_history(late, early))
     body = {r[0]: r for r in rows(costs_csv(program, plan))[1:]}
     assert body["Ceta"] == ["Ceta", "2", "35000", "8750", "43750", "SEK", "2027-01-05", "1"]
     assert "Delta" not in body
@@ -299,7 +236,7 @@ EVIL = "<script>alert(\"x\")</script> & 'q'"
 
 
 def _hostile() -> tuple[Program, Plan]:
-    program, plan = make()
+    program, plan = report_plan()
     people = tuple(
         replace(p, name=f"{p.name} {EVIL}", organization=f"{p.organization} {EVIL}")
         if p.id in ("p1", "p6")
@@ -326,7 +263,7 @@ def _hostile() -> tuple[Program, Plan]:
     plan = replace(
         plan,
         unplaced=(Unplaced("p6", f"reason {EVIL}"),),
-        history=_left(withdrawal),
+        history=withdrawals_history(withdrawal),
     )
     return program, plan
 
@@ -366,7 +303,7 @@ def _unlabelled(page: str) -> str:
 
 
 def test_overview_has_every_session_owner_and_deadline() -> None:
-    program, plan = make()
+    program, plan = report_plan()
     page = overview_html(program, plan)
     text = "".join(_check(page).text)
     page = _unlabelled(page)
@@ -387,7 +324,7 @@ def test_overview_has_every_session_owner_and_deadline() -> None:
 
 
 def test_overview_venue_use() -> None:
-    program, plan = make()
+    program, plan = report_plan()
     program = program.replace(venues=(*program.venues, Venue("hall", "Hall <B>", 20)))
     page = _unlabelled(overview_html(program, plan))
     section = page[page.index('<section id="venues">') :]
@@ -404,7 +341,7 @@ def test_overview_venue_use() -> None:
 
 
 def test_overview_cost_table_and_totals() -> None:
-    program, plan = make()
+    program, plan = report_plan()
     page = _unlabelled(overview_html(program, plan))
     section = page[page.index('<section id="costs">') : page.index('<section id="withdrawals">')]
     nb = "\u00a0"
@@ -427,7 +364,7 @@ def test_overview_cost_table_and_totals() -> None:
 
 
 def test_overview_withdrawals() -> None:
-    program, plan = make()
+    program, plan = report_plan()
     late = {
         "participant": "px",
         "name": "Per Sen",
@@ -439,7 +376,8 @@ def test_overview_withdrawals() -> None:
         "held_session": None,
     }
     early = {**late, "participant": "py", "name": "Ulla Tid", "on": "2027-01-02", "fee_due": False}
-    page = _unlabelled(overview_html(program, replace(plan, history=_left(late, early))))
+    history = withdrawals_history(late, early)
+    page = _unlabelled(overview_html(program, replace(plan, history=history)))
     section = page[page.index('<section id="withdrawals">') :]
     assert (
         '<td>Per Sen <span class="id">(px)</span></td><td>Ceta</td><td>c02</td>'
@@ -452,7 +390,7 @@ def test_overview_withdrawals() -> None:
 
 
 def test_overview_timeline_shades_holidays_blackouts_closed_days() -> None:
-    program, plan = make()
+    program, plan = report_plan()
     program = program.replace(extra_closed=(date(2027, 5, 7),))
     page = _unlabelled(overview_html(program, plan))
     svg = page[page.index("<svg") : page.index("</svg>")]
@@ -464,7 +402,7 @@ def test_overview_timeline_shades_holidays_blackouts_closed_days() -> None:
         assert f"<title>{en.short_day(day)}: " in svg
     # named in the page's language, whatever the machine's locale
     assert "<title>25 Jun 2027: Midsummer Eve</title>" in svg
-    assert "<title>25 juni 2027: Midsommarafton</title>" in overview_html(*make("sv"))
+    assert "<title>25 juni 2027: Midsommarafton</title>" in overview_html(*report_plan("sv"))
     assert svg.count('<line class="closed"') == 1
     assert "<title>7 May 2027: extra closed day</title>" in svg
     # the legend is HTML under the picture, so it wraps on a phone instead of being cut off
@@ -475,14 +413,14 @@ def test_overview_timeline_shades_holidays_blackouts_closed_days() -> None:
                         ("closed", "extra closed day")):
         assert f'<li><span class="key {kind}"></span>{label}</li>' in legend
     # a program without extra closed days does not explain them
-    assert "extra closed day" not in overview_html(*make())
+    assert "extra closed day" not in overview_html(*report_plan())
     # the same days, in the window, are listed under the picture
     assert "Closed days and periods in the window" in page
     assert "<td>Midsummer Eve</td>" in page
 
 
 def test_overview_is_phone_ready() -> None:
-    program, plan = make()
+    program, plan = report_plan()
     page = overview_html(program, plan)
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
     assert ".scroll { overflow-x: auto;" in page and "@media (max-width:" in page
@@ -497,7 +435,7 @@ NB = "\u00a0"
 
 
 def test_overview_is_in_swedish_by_default_in_sweden() -> None:
-    program, plan = make(None)  # country SE, no language given
+    program, plan = report_plan(None)  # country SE, no language given
     page = overview_html(program, plan)
     assert page.startswith('<!DOCTYPE html>\n<html lang="sv">')
     text = "".join(_check(page).text)
@@ -544,8 +482,8 @@ _ENGLISH = re.compile(
 
 
 def test_the_swedish_page_has_no_english_left() -> None:
-    program, plan = make(None)
-    plan = replace(plan, history=_left({
+    program, plan = report_plan(None)
+    plan = replace(plan, history=withdrawals_history({
         "participant": "px", "name": "Per Sen", "organization": "Ceta", "on": "2027-01-12",
         "fee_due": True, "cancellation_deadline": "2027-01-09", "cohort": "c02",
         "held_session": None,
@@ -557,11 +495,12 @@ def test_the_swedish_page_has_no_english_left() -> None:
     for t in typed:
         text = text.replace(t, "")
     assert _ENGLISH.findall(text) == []
-    assert _ENGLISH.findall("\n".join(_check(overview_html(*make("en"))).text))  # the check bites
+    english = "\n".join(_check(overview_html(*report_plan("en"))).text)
+    assert _ENGLISH.findall(english)  # the check bites
 
 
 def test_costs_excel_header_is_in_the_programs_language() -> None:
-    program, plan = make(None)
+    program, plan = report_plan(None)
     text = costs_excel_csv(program, plan).decode("utf-8-sig")
     assert text.splitlines()[0] == (
         "Organisation;Deltagare;Avgift exkl. moms;Moms;Totalt inkl. moms;Valuta;"
@@ -569,7 +508,7 @@ def test_costs_excel_header_is_in_the_programs_language() -> None:
     )
     assert "Alfa AB;2;35000;8750;43750;SEK;2027-01-09;0\r\n" in text
     # costs.csv is a machine file: its field names never change with the language
-    assert costs_csv(program, plan) == costs_csv(*make("en"))
+    assert costs_csv(program, plan) == costs_csv(*report_plan("en"))
 
 
 def test_no_hand_written_month_or_weekday_names() -> None:
@@ -592,7 +531,7 @@ def test_no_hand_written_month_or_weekday_names() -> None:
 
 
 def test_a_long_program_gets_one_letter_months_for_phones() -> None:
-    program, plan = make(None)
+    program, plan = report_plan(None)
     program = program.replace(end=date(2028, 6, 30))  # 18 months
     svg = overview_html(program, plan)
     svg = svg[svg.index("<svg") : svg.index("</svg>")]
@@ -600,12 +539,12 @@ def test_a_long_program_gets_one_letter_months_for_phones() -> None:
     assert svg.count('<text class="month"') == svg.count('<text class="month-narrow"') == 18
     assert ">2027<" in svg and ">2028<" in svg and ">juni<" in svg and ">J<" in svg
     # a year fits a phone with its abbreviations: no second set
-    short = overview_html(*make(None))
+    short = overview_html(*report_plan(None))
     assert "month-narrow" not in short[short.index("<svg") :]
 
 
 def test_venue_columns_only_when_the_program_has_venues() -> None:
-    program, plan = make()
+    program, plan = report_plan()
     with_venues = overview_html(program, plan)
     # the cohort table, each session table and the venue-use table
     assert with_venues.count("<th>Venue</th>") == 2 + len(plan.cohorts)
@@ -618,7 +557,7 @@ def test_venue_columns_only_when_the_program_has_venues() -> None:
 
 
 def test_costs_excel_csv_for_swedish_excel() -> None:
-    program, plan = make()
+    program, plan = report_plan()
     program = program.replace(policy=Policy(fee=17499.99, currency="SEK", vat_rate=0.25))
     data = costs_excel_csv(program, plan)
     assert data.startswith(b"\xef\xbb\xbf")
@@ -656,7 +595,7 @@ def test_costs_excel_csv_for_swedish_excel() -> None:
 
 
 def test_costs_excel_csv_keeps_swedish_letters_and_quotes_semicolons() -> None:
-    program, plan = make()
+    program, plan = report_plan()
     people = tuple(
         replace(p, organization="Ångström; Öberg AB") if p.id == "p4" else p
         for p in program.participants
@@ -678,7 +617,7 @@ HOSTILE_ORGS = (
 
 
 def _with_orgs(orgs: tuple[str, ...]) -> tuple[Program, Plan]:
-    program, plan = make()
+    program, plan = report_plan()
     members = [pid for c in plan.cohorts for pid in c.members]
     by_id = dict(zip(members, orgs, strict=False))
     people = tuple(
@@ -694,7 +633,7 @@ def _with_orgs(orgs: tuple[str, ...]) -> tuple[Program, Plan]:
         "cohort": "c02",
         "held_session": None,
     }
-    return program.replace(participants=people), replace(plan, history=_left(late))
+    return program.replace(participants=people), replace(plan, history=withdrawals_history(late))
 
 
 def test_csv_cell() -> None:
@@ -730,7 +669,7 @@ def test_costs_excel_csv_neutralises_formulas() -> None:
 
 
 def test_a_groups_cells_carry_their_column_for_the_phone_cards() -> None:
-    page = overview_html(*make(None))
+    page = overview_html(*report_plan(None))
     # every table is cards: the summary tables too (cohorts, load, venues, unplaced,
     # costs, closed days), then members and sessions of two groups
     assert page.count("<table") == page.count('<table class="cards">') >= 4
@@ -749,7 +688,7 @@ def _proof_text(program: Program, plan: Plan, **objective: object) -> str:
 def test_the_summary_says_what_is_proven_as_a_coordinator_would() -> None:
     """Everyone placed, the most placeable placed, or the best found in time; never
     "placed 4 of at most 4: proven" (issue 21 item 5)."""
-    program, plan = make(None)  # Swedish; 6 registered, 4 placed
+    program, plan = report_plan(None)  # Swedish; 6 registered, 4 placed
     text = _proof_text(program, plan, placed=4, registered=6, optimal=True, placed_bound=4)
     assert "4 av 6 anmälda har fått plats – fler går inte att placera med de här " \
         "anmälningarna och reglerna." in text
@@ -768,8 +707,8 @@ def test_the_summary_says_what_is_proven_as_a_coordinator_would() -> None:
 
 def test_figures_take_the_plural_form_of_their_number() -> None:
     """"1 avbokning", "2 grupper": each key figure's label agrees with its number."""
-    program, plan = make(None)
-    one = replace(plan, history=_left({
+    program, plan = report_plan(None)
+    one = replace(plan, history=withdrawals_history({
         "participant": "px", "name": "Per Sen", "organization": "Ceta", "on": "2027-01-12",
         "fee_due": True, "cancellation_deadline": "2027-01-09", "cohort": "c02",
         "held_session": None,
@@ -785,19 +724,19 @@ def test_figures_take_the_plural_form_of_their_number() -> None:
 def test_experience_levels_show_in_the_programs_language() -> None:
     """The data keeps "new" and "experienced"; a Swedish overview shows "ny" and
     "erfaren", any other label as typed."""
-    program, plan = make(None)
+    program, plan = report_plan(None)
     page = _unlabelled(overview_html(program, plan))
     members = page[page.index('<section class="cohort"'):]
     assert "<td>ny</td>" in members and "<td>erfaren</td>" in members
     assert "<td>senior</td>" in members
     assert ">new<" not in members and ">experienced<" not in members
     assert program.participant("p4").experience == "experienced"
-    english = _unlabelled(overview_html(*make("en")))
+    english = _unlabelled(overview_html(*report_plan("en")))
     assert "<td>experienced</td>" in english and "<td>new</td>" in english
 
 
 def test_a_blackout_without_a_name_is_named_in_the_programs_language() -> None:
-    program, plan = make(None)
+    program, plan = report_plan(None)
     nameless = program.replace(blackouts=(Blackout("Blackout", date(2027, 6, 21),
                                                    date(2027, 8, 13)),))
     page = overview_html(nameless, plan)
@@ -806,6 +745,6 @@ def test_a_blackout_without_a_name_is_named_in_the_programs_language() -> None:
 
 
 def test_another_time_zone_keeps_its_name() -> None:
-    program, plan = make(None)
+    program, plan = report_plan(None)
     page = overview_html(program.replace(timezone="Europe/Helsinki"), plan)
     assert "tider i tidszonen Europe/Helsinki" in page and "svensk tid" not in page

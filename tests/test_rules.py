@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import importlib
 import pkgutil
+import re
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ EXPLAINED = _found("explains", [explain, diagnose, met])
 def _marks() -> dict[tuple[str, str], list[str]]:
     """(kind, code) -> the tests marked ``@pytest.mark.rule(kind, code)``."""
     found: dict[tuple[str, str], list[str]] = {}
-    for path in sorted(TESTS.glob("test_*.py")):
+    for path in sorted(TESTS.rglob("test_*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.FunctionDef):
                 continue
@@ -52,7 +53,9 @@ def _marks() -> dict[tuple[str, str], list[str]]:
                     and all(isinstance(a, ast.Constant) for a in deco.args)
                 ):
                     kind, code = (a.value for a in deco.args)
-                    found.setdefault((kind, code), []).append(f"{path.name}::{node.name}")
+                    found.setdefault((kind, code), []).append(
+                        f"{path.relative_to(TESTS).as_posix()}::{node.name}"
+                    )
     return found
 
 
@@ -98,3 +101,28 @@ def test_every_hard_rule_function_of_the_model_is_tagged() -> None:
     for add in constraints.HARD_RULES:
         if add.__name__ not in {"add_history", "add_symmetry_breaking"}:
             assert getattr(add, "enforces", ()), add.__name__
+
+
+def test_every_rule_has_a_pair_beside_its_constraint() -> None:
+    """tests/solver/test_rules_pairs.py builds each rule's family alone on a tiny model
+    and shows it kept and broken (issue 24: a rule's test beside its constraint)."""
+    for code in RULES:
+        for kind in ("kept", "broken"):
+            where = MARKS.get((kind, code), [])
+            assert any(w.startswith("solver/test_rules_pairs.py::") for w in where), (kind, code)
+
+
+def test_the_docs_show_the_marker_as_the_tests_use_it() -> None:
+    # (kind, code), as pyproject.toml declares it and _marks() reads it
+    root = TESTS.parent
+    shown = {
+        "docs/architecture.md": (root / "docs" / "architecture.md").read_text(encoding="utf-8"),
+        "rules.py": (root / "src" / "backstage_sched" / "rules.py").read_text(encoding="utf-8"),
+    }
+    for name, text in shown.items():
+        calls = re.findall(r"pytest\.mark\.rule\(\s*([^,)]+),\s*([^)]+)\)", text)
+        assert calls, name
+        for kind, code in calls:
+            assert kind.strip("\"'") in {"kept", "broken", "kind"}, (name, kind, code)
+            assert code.strip("\"'") not in {"kept", "broken"}, (name, kind, code)
+    assert '"rule(kind, code):' in (root / "pyproject.toml").read_text(encoding="utf-8")

@@ -29,11 +29,10 @@ from backstage_sched.publish.send import (
     outbox_entries,
     send_outbox,
 )
+from conftest import example_program
 from published import mark_sent
 from smtp_server import Collector, Server, free_port
 
-ROOT = Path(__file__).resolve().parents[1]
-PROGRAM = ROOT / "examples" / "company-2027" / "program.toml"
 SENDER = "Backstage <backstage@nordvik.example>"
 
 
@@ -63,10 +62,8 @@ KEYS = {
 
 def _plan_with(folder: Path, keys: str) -> Path:
     """The company example with ``keys`` added to [program], planned into folder/plan."""
-    text = PROGRAM.read_text(encoding="utf-8").replace("[program]\n", "[program]\n" + keys, 1)
-    (folder / "program.toml").write_text(text, encoding="utf-8")
     out = folder / "plan"
-    assert cli.main(["plan", str(folder / "program.toml"), "--out", str(out), "-q"]) == 0
+    assert cli.main(["plan", str(example_program(folder, keys)), "--out", str(out), "-q"]) == 0
     return out
 
 

@@ -39,7 +39,7 @@ from backstage_sched.domain import (
 from backstage_sched.inputs.timeexpr import parse_rules
 from backstage_sched.plan import Cohort, Plan, Session, Unplaced
 from backstage_sched.solver import SolveOptions
-from backstage_sched.solver.wording import Words
+from backstage_sched.wording import Words
 
 TZ = ZoneInfo("Europe/Stockholm")
 OPTIONS = SolveOptions(effort=5)

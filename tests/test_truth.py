@@ -22,6 +22,7 @@ from backstage_sched.actions import change
 from backstage_sched.actions.planner import replan_program
 from backstage_sched.check.verify import verify
 from backstage_sched.cli.app import main, placement_text
+from backstage_sched.cli.words import Speech
 from backstage_sched.plan import Cancellation, History, Objective, Plan
 from backstage_sched.publish.folder import read_plan_dir, write_plan_dir
 
@@ -247,7 +248,9 @@ def test_a_re_plan_leaves_the_cancelled_cohorts_members_waiting(
     assert all(not set(C02) & set(c.members) for c in again.plan.cohorts)
     assert {u.participant: u.reason for u in again.plan.unplaced} == dict.fromkeys(C02, REASON)
     assert not again.outbox.messages and not again.outbox.feeds
-    assert any("--reopen c02" in n for n in again.notes)
+    # the library names its parameter; the command line says its option (--reopen c02)
+    assert any("with reopen c02" in n for n in again.notes)
+    assert any("with --reopen c02" in Speech("en").say(n) for n in again.notes)
     folder = write_plan_dir(program, again.plan, tmp_path / "v3", again.stamp, again.outbox,
                             again.diff)
     assert _waitlist(folder) == dict.fromkeys(C02, REASON)

@@ -334,6 +334,22 @@ def test_session_before_day_start() -> None:
     assert rules(out) == {"day window"}
 
 
+def test_start_off_grid_by_seconds() -> None:
+    s = at(date(2027, 2, 15), time(9, 0, 30))
+    plan = set_session(base_plan(), "c01", 1, start=s, end=s + timedelta(minutes=180))
+    out = verify(program(), plan)
+    assert rules(out) == {"time grid"}
+    assert located(out, "time grid") == {("c01", 1)}
+    assert out[0].message == "starts at 09:00:30, not on the 30-minute grid from 08:30"
+
+
+def test_session_crossing_midnight() -> None:
+    out = verify(program(), move(base_plan(), "c01", 1, date(2027, 2, 15), time(22, 30)))
+    assert rules(out) == {"day window"}
+    assert located(out, "day window") == {("c01", 1)}
+    assert out[0].message == "2027-02-15 22:30–2027-02-16 01:30 does not end on the day it starts"
+
+
 @pytest.mark.rule("broken", "duration")
 def test_wrong_duration() -> None:
     s = at(date(2027, 2, 15))
@@ -699,6 +715,13 @@ def test_venue_given_when_none_listed() -> None:
     assert verify(program(venues=()), bare) == []
 
 
+def test_cohort_venue_not_listed() -> None:
+    out = verify(program(), set_cohort(base_plan(), "c01", venue="attic"))
+    assert rules(out) == {"venue"}
+    assert located(out, "venue") == {("c01", None)}
+    assert out[0].message == "cohort venue 'attic' is not a listed venue"
+
+
 # --- placement and uid --------------------------------------------------------------
 
 
@@ -711,6 +734,13 @@ def test_participant_missing_from_plan() -> None:
     assert "p9" in out[0].message
     plan = replace(base_plan(), unplaced=(Unplaced("p9", "no feasible cohort"),))
     assert verify(prog, plan) == []
+
+
+def test_plan_of_another_program() -> None:
+    out = verify(program(), replace(base_plan(), program="vt2028"))
+    assert rules(out) == {"placement"}
+    assert located(out, "placement") == {(None, None)}
+    assert out[0].message == "the plan is for program 'vt2028', not 'ht2027'"
 
 
 def test_participant_placed_and_unplaced() -> None:
@@ -785,3 +815,119 @@ def test_empty_uid() -> None:
     out = verify(program(), set_session(base_plan(), "c01", 2, uid=""))
     assert rules(out) == {"uid"}
     assert located(out, "uid") == {("c01", 2)}
+
+
+# --- history: what a plan's own history excuses, and no more ------------------------
+# Each exemption the checker takes from plan.history is shown holding for a genuine
+# history and caught for a forged or over-broad one.
+
+
+def without(prog: Program, pid: str) -> Program:
+    """``prog`` after ``pid`` withdrew (``withdraw`` takes them out of the program)."""
+    return prog.replace(participants=tuple(p for p in prog.participants if p.id != pid))
+
+
+def left(pid: str, on: date, cohort: str | None = "c01", held: int | None = None) -> Withdrawal:
+    """``pid`` withdrew from ``cohort`` on ``on``, owning held session ``held``."""
+    return Withdrawal(pid, pid.upper(), f"org{pid[1:]}", on, cohort, date(2027, 1, 8),
+                      held_session=held)
+
+
+def test_held_sessions_are_excused_from_availability_entered_later() -> None:
+    # p1 is now unavailable on 2027-04-12, c01's session 4, held before the re-plan
+    rule = TimeRule("2027-04-12", date(2027, 4, 12), date(2027, 4, 12))
+    prog = with_participant(program(), "p1", unavailable=(rule,))
+    assert located(verify(prog, base_plan()), "participant availability") == {("c01", 3)}
+    replanned = replace(base_plan(), history=History(held_before=date(2027, 4, 13)))
+    assert verify(prog, replanned) == []
+    assert verify(prog, replanned, today=date(2027, 4, 13)) == []
+
+
+def test_a_held_before_later_than_today_excuses_no_session_still_to_come() -> None:
+    # held_before 2027-06-01 claims c01's 2027-05-10 session was held; on 2027-04-13
+    # it is still to come, so p1's unavailability then is a broken rule
+    rule = TimeRule("2027-05-10", date(2027, 5, 10), date(2027, 5, 10))
+    prog = with_participant(program(), "p1", unavailable=(rule,))
+    forged = replace(base_plan(), history=History(held_before=date(2027, 6, 1)))
+    out = verify(prog, forged, today=date(2027, 4, 13))
+    assert rules(out) == {"participant availability"}
+    assert located(out, "participant availability") == {("c01", 4)}
+    # the plan alone cannot date itself: without today the claim is all there is
+    assert verify(prog, forged) == []
+    # a facilitator's leave is not excused either
+    leave = TimeRule("2027-05-10", date(2027, 5, 10), date(2027, 5, 10))
+    prog = with_facilitator(program(), "f1", unavailable=(leave,))
+    out = verify(prog, forged, today=date(2027, 4, 13))
+    assert located(out, "facilitator availability") == {("c01", 4)}
+
+
+def short_plan() -> Plan:
+    """c01 with p1, p2, p3 (one below ``min_size``, four sessions); c02 as in the base plan."""
+    plan = base_plan()
+    c01 = make_cohort("c01", "f1", ("p1", "p2", "p3"), C01_DAYS[:4], venue="room-a")
+    return replace(plan, cohorts=(c01, plan.cohorts[1]))
+
+
+def test_a_cohort_that_lost_a_member_may_fall_below_min_size() -> None:
+    plan = replace(short_plan(), history=History(withdrawals=(left("p4", date(2027, 1, 12)),)))
+    assert verify(without(program(), "p4"), plan) == []
+    assert rules(verify(without(program(), "p4"), short_plan())) == {"group size"}
+
+
+@pytest.mark.rule("broken", "group size")
+@pytest.mark.parametrize(
+    "record",
+    [
+        left("p1", date(2027, 1, 12)),  # c01 never lost p1: p1 is still a member
+        left("p4", date(2027, 1, 12), cohort="c02"),  # c02 lost p4, not c01
+        left("p4", date(2027, 1, 12), cohort=None),  # p4 left before being placed
+        left("p4", date(2027, 1, 12), cohort="c99"),  # a cohort the plan does not have
+    ],
+    ids=["still-a-member", "another-cohort", "no-cohort", "unknown-cohort"],
+)
+def test_a_shrunk_cohort_that_never_lost_a_member_is_caught(record: Withdrawal) -> None:
+    plan = replace(short_plan(), history=History(withdrawals=(record,)))
+    out = verify(without(program(), "p4"), plan)
+    assert rules(out) == {"group size"}
+    assert located(out, "group size") == {("c01", None)}
+    assert out[0].message == "has 3 members, allowed 4–7"
+
+
+def orphan_plan(record: Withdrawal) -> Plan:
+    """c01 after p2 withdrew on 2027-03-20: p2's session 3 (2027-03-15, index 2) was
+    held, so it stays without a case owner and c01 keeps five sessions."""
+    plan = base_plan()
+    c01 = make_cohort("c01", "f1", ("p1", "p2", "p3", "p4"), C01_DAYS, venue="room-a")
+    c01 = replace(c01, members=("p1", "p3", "p4"))
+    plan = replace(plan, cohorts=(c01, plan.cohorts[1]), history=History(withdrawals=(record,)))
+    return set_session(plan, "c01", 2, case_owner=None)
+
+
+def test_a_held_session_of_a_member_who_withdrew_keeps_its_place() -> None:
+    plan = orphan_plan(left("p2", date(2027, 3, 20), held=2))
+    assert verify(without(program(), "p2"), plan) == []
+
+
+@pytest.mark.rule("broken", "case owner")
+@pytest.mark.parametrize(
+    "record",
+    [
+        left("p2", date(2027, 3, 1), held=2),  # left before session 3 was held
+        left("p2", date(2027, 3, 15), held=2),  # left the day it was held
+        left("p2", date(2027, 3, 20), held=None),  # owned no held session
+        left("p2", date(2027, 3, 20), held=0),  # the kick-off has no case owner
+        left("p2", date(2027, 3, 20), held=7),  # a session c01 does not have
+        left("p2", date(2027, 3, 20), cohort="c02", held=2),  # c02's session, not c01's
+        left("p1", date(2027, 3, 20), held=2),  # p1 is still a member
+    ],
+    ids=["before-held", "day-held", "none", "kick-off", "no-such-session", "other-cohort",
+         "still-a-member"],
+)
+def test_an_orphaned_session_the_history_does_not_account_for_is_caught(
+    record: Withdrawal,
+) -> None:
+    out = verify(without(program(), "p2"), orphan_plan(record))
+    assert ("c01", 2) in located(out, "case owner")
+    assert "has no case owner" in {v.message for v in out if v.rule == "case owner"}
+    (count,) = (v for v in out if v.rule == "session count" and v.cohort == "c01")
+    assert count.message == "has 5 sessions, a cohort of 3 needs 4"

@@ -5,50 +5,27 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from backstage_sched import SolveOptions, load_program, plan_program, verify, write_templates
-from backstage_sched.plan import Unplaced
 from backstage_sched.publish.waitlist import HEADER, waiting_list, waitlist_csv
 from backstage_sched.solver.join import joined
-
-BEFORE = date(2026, 12, 1)
-
-
-@pytest.fixture(scope="module")
-def late(tmp_path_factory: pytest.TempPathFactory):
-    """The init templates planned (two cohorts of four), then two late registrations."""
-    toml, csv_path = write_templates(tmp_path_factory.mktemp("wait"), year=2027)
-    program = load_program(toml, csv_path)
-    plan = plan_program(program, SolveOptions(effort=2))
-    first, second = (
-        replace(program.participants[0], id=pid, name=name, email=f"{pid}@sent.example",
-                organization=f"Sent AB {pid}", unavailable=(), avoid=(), not_with=(),
-                registered=when)
-        for pid, name, when in (
-            ("p101", "Sen Anmälan", datetime(2026, 11, 20, 9, 0)),
-            ("p102", "Tidig Anmälan", datetime(2026, 11, 2, 9, 0)),
-        )
-    )
-    program = program.replace(participants=(*program.participants, first, second))
-    plan = replace(plan, unplaced=(Unplaced("p101", "registered late"),
-                                   Unplaced("p102", "registered late")))
-    return program, plan
+from conftest import WAITLIST_TODAY
 
 
 def test_ranked_by_registration_with_the_reason(late) -> None:
     program, plan = late
-    rows = waiting_list(program, plan, BEFORE)
+    rows = waiting_list(program, plan, WAITLIST_TODAY)
     assert [(w.rank, w.participant) for w in rows] == [(1, "p102"), (2, "p101")]
     assert rows[0].reason == "registered late"
 
 
 def test_every_seat_offered_is_confirmed_by_the_checker(late) -> None:
     program, plan = late
-    rows = waiting_list(program, plan, BEFORE)
+    rows = waiting_list(program, plan, WAITLIST_TODAY)
     assert rows[0].fits, "a cohort of four has room for a fifth"
     for w in rows:
         for join in w.fits:
@@ -68,7 +45,8 @@ def test_nobody_fits_once_too_many_sessions_were_held(late) -> None:
 
 def test_the_csv_has_the_spec_columns(late) -> None:
     program, plan = late
-    rows = list(csv.reader(io.StringIO(waitlist_csv(program, waiting_list(program, plan, BEFORE)))))
+    listed = waiting_list(program, plan, WAITLIST_TODAY)
+    rows = list(csv.reader(io.StringIO(waitlist_csv(program, listed))))
     assert tuple(rows[0]) == HEADER
     assert rows[1][:2] == ["1", "p102"] and rows[1][6]
 
@@ -77,7 +55,7 @@ def test_without_dates_the_file_order_ranks(late) -> None:
     program, plan = late
     undated = program.replace(participants=tuple(
         replace(p, registered=None) for p in program.participants))
-    assert [w.participant for w in waiting_list(undated, plan, BEFORE)] == ["p101", "p102"]
+    assert [w.participant for w in waiting_list(undated, plan, WAITLIST_TODAY)] == ["p101", "p102"]
 
 
 def test_a_plan_folder_has_its_waiting_list(tmp_path: Path) -> None:
@@ -114,7 +92,7 @@ def test_the_overview_shows_the_same_list(late) -> None:
     from backstage_sched.publish.overview import overview_html
 
     program, plan = late
-    waiting = waiting_list(program, plan, BEFORE)
+    waiting = waiting_list(program, plan, WAITLIST_TODAY)
     page = overview_html(program, plan, waiting)
     assert "Plats i kön" in page and "Kan börja nu i" in page
     section = page.split('id="unplaced"')[1].split("</section>")[0]
@@ -127,7 +105,7 @@ def test_fill_gives_the_first_in_the_queue_a_seat_and_tells_everyone(late) -> No
     from backstage_sched.publish.costs import cost_rows
 
     program, plan = late
-    change = fill(program, plan, BEFORE)
+    change = fill(program, plan, WAITLIST_TODAY)
     assert verify(change.program, change.plan) == []
     cohort = change.plan.cohort_of("p102")
     assert cohort is not None
@@ -154,9 +132,10 @@ def test_fill_dry_run_writes_nothing(late, tmp_path: Path) -> None:
     folder = write_plan_dir(program, plan, tmp_path / "plan")
     before = sorted(p.name for p in folder.rglob("*"))
     out = tmp_path / "plan-v2"
-    assert main(["fill", str(folder), "--today", BEFORE.isoformat(), "--dry-run"]) == 0
+    assert main(["fill", str(folder), "--today", WAITLIST_TODAY.isoformat(), "--dry-run"]) == 0
     assert not out.exists() and sorted(p.name for p in folder.rglob("*")) == before
-    assert main(["fill", str(folder), "--today", BEFORE.isoformat(), "--out", str(out)]) == 0
+    today = WAITLIST_TODAY.isoformat()
+    assert main(["fill", str(folder), "--today", today, "--out", str(out)]) == 0
     assert (out / "plan.json").exists()
 
 

@@ -84,6 +84,7 @@ from .errors import (
     InputErrors,
     VerificationError,
 )
+from .goals import GOALS, LEVELS, Goal, Level
 from .inputs.load import load_program
 from .inputs.mail import read_mailbox
 from .inputs.templates import write_templates
@@ -92,7 +93,9 @@ from .plan import (
     Cancellation,
     Cohort,
     History,
+    LevelStatus,
     Objective,
+    PlacedBound,
     Plan,
     Session,
     Unplaced,
@@ -104,7 +107,7 @@ from .publish.replies_log import RepliesLog, read_replies_log
 from .publish.send import send_outbox
 from .rules import RULES, Rule
 from .solver import SolveOptions
-from .solver.explain import Finding
+from .solver.finding import Finding
 from .solver.preflight import PreflightWarning, preflight
 
 __all__ = [  # noqa: RUF022 (grouped in the order of the flow, not sorted)
@@ -142,6 +145,8 @@ __all__ = [  # noqa: RUF022 (grouped in the order of the flow, not sorted)
     "Session",
     "Unplaced",
     "Objective",
+    "LevelStatus",
+    "PlacedBound",
     "History",
     "Withdrawal",
     "Cancellation",
@@ -155,6 +160,10 @@ __all__ = [  # noqa: RUF022 (grouped in the order of the flow, not sorted)
     "Violation",
     "Rule",
     "RULES",
+    "Goal",
+    "Level",
+    "GOALS",
+    "LEVELS",
     # errors
     "BackstageError",
     "InputError",

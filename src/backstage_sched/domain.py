@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
+from typing import Any
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LANGUAGES: tuple[str, ...] = ("sv", "en")
@@ -195,13 +196,13 @@ class Program:
         """The language of human files: ``language``, else Swedish in Sweden, else English."""
         return self.language or ("sv" if self.country == "SE" else "en")
 
-    def replace(self, **changes: object) -> Program:
+    def replace(self, **changes: Any) -> Program:
         """Return a copy with ``changes`` applied."""
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return replace(self, **changes)
 
     def participant(self, pid: str) -> Participant:
         """The participant with id ``pid`` (KeyError if none)."""
-        index = self.__dict__.get("_participants_by_id")
+        index: dict[str, Participant] | None = self.__dict__.get("_participants_by_id")
         if index is None:  # built once per program: a plan folder asks thousands of times
             index = {}
             for p in self.participants:

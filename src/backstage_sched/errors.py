@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .said import said
 
 T = TypeVar("T")
 
@@ -81,6 +85,18 @@ class Problems:
             raise InputErrors(self.errors)
 
 
+def read_json(path: Path, missing: str) -> Any:
+    """The JSON data of the file at ``path``; an InputError naming the file says
+    ``missing`` when there is none, and what the parser found when it cannot be read."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(str(path), None, missing) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(str(path), None, said("not readable JSON: {problem}",
+                                               problem=str(exc))) from None
+
+
 class InfeasibleError(BackstageError):
     """The rules cannot all hold; the message says which rule and who."""
 
@@ -88,7 +104,7 @@ class InfeasibleError(BackstageError):
 class VerificationError(BackstageError):
     """A plan breaks a hard rule; carries the violations."""
 
-    def __init__(self, violations: list) -> None:  # list[verify.Violation]
+    def __init__(self, violations: Sequence[object]) -> None:  # check's Violations (a floor up)
         self.violations = violations
         lines = "\n".join(f"  - {v}" for v in violations)
         super().__init__(f"the plan breaks {len(violations)} hard rule(s):\n{lines}")

@@ -13,6 +13,11 @@ tables of our own. Babel is imported where it is used, here and in the
 modules that format dates: ``babel.dates`` reads the system's time zones
 when it is imported, and importing backstage_sched reads no file.
 
+One way to say a sentence: ``lang._(text, **fields)`` looks ``text`` up and
+fills its placeholders (``lang.n_`` where a count picks the form).
+:class:`~backstage_sched.wording.Words` says the same sentences with the
+values written the language's way (numbers, days, lists).
+
 >>> sv = Language("sv")
 >>> sv.day(date(2027, 1, 11))
 'måndag 11 januari 2027'
@@ -62,13 +67,17 @@ class Language:
         """The same language with another catalogue."""
         return Language(self.code, domain)
 
-    def _(self, text: str) -> str:
-        """``text`` in this language."""
-        return _catalogue(self.code, self.domain).gettext(text)
+    def _(self, text: str, /, **fields: object) -> str:
+        """``text`` in this language; with ``fields``, its ``{placeholders}`` filled
+        with them (without, the pattern, for a caller that fills it later)."""
+        told = _catalogue(self.code, self.domain).gettext(text)
+        return told.format(**fields) if fields else told
 
-    def n_(self, one: str, many: str, count: int) -> str:
-        """The singular or plural of a text for ``count``, in this language."""
-        return _catalogue(self.code, self.domain).ngettext(one, many, count)
+    def n_(self, one: str, many: str, count: int, /, **fields: object) -> str:
+        """The singular or plural of a text for ``count``, in this language; filled
+        with ``fields`` as :meth:`_` fills it."""
+        told = _catalogue(self.code, self.domain).ngettext(one, many, count)
+        return told.format(**fields) if fields else told
 
     def day(self, value: date) -> str:
         """``måndag 11 januari 2027`` / ``Monday 11 January 2027``."""

@@ -9,12 +9,14 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from enum import Enum
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .errors import InputError
-from .rules import UID, enforces
+from .errors import InputError, read_json
+from .goals import GOALS, PLACED
+from .rules import RULES, UID, enforces
 from .said import said
 
 FORMAT_VERSION = 1
@@ -81,10 +83,22 @@ class Cohort:
 
 @dataclass(frozen=True)
 class Unplaced:
-    """A participant who got no cohort, and why."""
+    """A participant who got no cohort, and why.
+
+    ``code``: the rule's code (:data:`~backstage_sched.rules.RULES`) or goal's
+    (:data:`~backstage_sched.goals.GOALS`) the reason names, as the solver gave it.
+    ``plan.json`` keeps only the words (``reason``, whose heading is that rule's name
+    in the program's language), so a plan read back, or a person a change leaves out
+    for no rule (a cancelled cohort), has None; it takes no part in comparing plans.
+    """
 
     participant: str
     reason: str
+    code: str | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.code is not None and self.code not in RULES and self.code not in GOALS:
+            raise ValueError(f"{self.code!r} is neither a rule's nor a goal's code")
 
 
 _BILLING = ("email", "org_number", "invoice_reference")
@@ -230,13 +244,60 @@ class History:
         )
 
 
+class LevelStatus(Enum):
+    """How the search settled one objective level (:data:`.goals.LEVELS`)."""
+
+    OPTIMAL = "optimal"
+    """The search proved that no plan does better."""
+    BOUND_REACHED = "bound reached"
+    """The plan reaches a bound no plan can pass (everyone placed, no penalty, the
+    proven bound on who can be placed): no search was needed to prove it."""
+    FEASIBLE = "feasible"
+    """A plan, not proved the best: the search ran out of effort first."""
+    STOPPED_EARLY = "stopped early"
+    """A plan, not proved the best: the time limit (``--time-limit``) ended the search."""
+
+    @property
+    def proved(self) -> bool:
+        """Whether no plan does better on the level (``plan.json``'s ``proved_optimal``)."""
+        return self in (LevelStatus.OPTIMAL, LevelStatus.BOUND_REACHED)
+
+
+@dataclass(frozen=True)
+class PlacedBound:
+    """An upper bound on the people any plan can place, and the valid bounds it is the
+    least of (``plan.json``'s ``placed_bound`` and ``placed_bound_parts``;
+    :mod:`.solver.bound` says how each part is proved).
+
+    >>> PlacedBound(36, {"everyone": 36, "flow": 36}).to_dict()
+    {'value': 36, 'binding': 'everyone', 'everyone': 36, 'flow': 36}
+    """
+
+    value: int
+    parts: dict[str, int] = field(default_factory=dict)
+    binding: str = "everyone"
+
+    def to_dict(self) -> dict[str, object]:
+        """For ``plan.json`` and the benchmark record."""
+        return {"value": self.value, "binding": self.binding, **self.parts}
+
+
 @dataclass(frozen=True)
 class Objective:
     """What the solver reached and proved (``plan.json`` ``objective``, SPEC §4).
 
-    ``values`` holds the other objective levels by name, in the solver's
-    order (``avoid_hits``, ``irregular_sessions``, ``balance``, and on a
-    re-plan ``moved_sessions`` and ``changed_memberships``).
+    ``values`` holds the other objective levels by their codes
+    (:data:`.goals.LEVELS`), in the solver's order (``avoid_hits``,
+    ``irregular_sessions``, ``balance``, and on a re-plan ``moved_sessions`` and
+    ``changed_memberships``); ``proved_optimal`` whether each level (``placed``
+    too) is proved.
+
+    ``status`` says how the search settled each level and ``runtime`` how many
+    seconds it took. ``plan.json`` keeps neither (a plan folder is the same bytes
+    whatever the machine's speed): read back, ``status`` is said again from
+    ``proved_optimal`` and ``stopped_early`` (a proved level is
+    :attr:`LevelStatus.OPTIMAL`) and ``runtime`` is None. Neither takes part in
+    comparing objectives.
     """
 
     placed: int = 0
@@ -249,10 +310,50 @@ class Objective:
     seed: int | None = None
     #: the search was stopped by ``--time-limit``: the best plan found by then
     stopped_early: bool = False
+    status: dict[str, LevelStatus] = field(default_factory=dict, compare=False)
+    runtime: float | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.status and self.proved_optimal:
+            object.__setattr__(self, "status", {
+                level: LevelStatus.OPTIMAL if proved else
+                LevelStatus.STOPPED_EARLY if self.stopped_early else LevelStatus.FEASIBLE
+                for level, proved in self.proved_optimal.items()})
+        elif {k: s.proved for k, s in self.status.items()} != self.proved_optimal:
+            raise ValueError("status and proved_optimal disagree")
+
+    @classmethod
+    def searched(
+        cls, placed: int, registered: int, values: dict[str, int],
+        status: dict[str, LevelStatus], bound: PlacedBound | None, seed: int | None,
+        stopped_early: bool, runtime: float | None = None,
+    ) -> Objective:
+        """The objective of a plan the solver made: ``values`` and ``status`` by level
+        code (``placed`` among them)."""
+        placed_status = status.get(PLACED.code)
+        return cls(
+            placed=placed, registered=registered,
+            optimal=placed_status is not None and placed_status.proved,
+            values={k: v for k, v in values.items() if k != PLACED.code},
+            proved_optimal={k: s.proved for k, s in status.items()},
+            placed_bound=None if bound is None else bound.value,
+            placed_bound_parts={} if bound is None else bound.to_dict(),
+            seed=seed, stopped_early=stopped_early, status=dict(status), runtime=runtime,
+        )
+
+    @property
+    def bound(self) -> PlacedBound | None:
+        """The bound on who can be placed, typed (None when the plan states none)."""
+        if self.placed_bound is None:
+            return None
+        parts = {k: int(v) for k, v in self.placed_bound_parts.items()
+                 if k not in ("value", "binding")}
+        return PlacedBound(self.placed_bound, parts,
+                           str(self.placed_bound_parts.get("binding", "everyone")))
 
     def value(self, level: str) -> Any:
         """A level's value by its name (``placed`` or one of :attr:`values`), or None."""
-        return self.placed if level == "placed" else self.values.get(level)
+        return self.placed if level == PLACED.code else self.values.get(level)
 
     def restated(self, placed: int, registered: int, bound: int | None) -> Objective:
         """The objective of a plan that a change made, not the solver (SPEC §8).
@@ -275,7 +376,7 @@ class Objective:
             parts["value"] = bound
         return replace(
             self, placed=placed, registered=registered, optimal=None, proved_optimal={},
-            placed_bound=bound, placed_bound_parts=parts,
+            placed_bound=bound, placed_bound_parts=parts, status={}, runtime=None,
         )
 
 
@@ -480,14 +581,7 @@ class Plan:
     def load(cls, path: str | Path) -> Plan:
         """Read ``plan.json`` from a file."""
         path = Path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(str(path), None, said("file not found")) from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(str(path), None, said("not readable JSON: {problem}",
-                                                   problem=str(exc))) from None
-        return cls.from_dict(data, source=str(path))
+        return cls.from_dict(read_json(path, said("file not found")), source=str(path))
 
 
 REPLY_ANSWERS = ("ACCEPTED", "TENTATIVE")

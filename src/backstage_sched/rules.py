@@ -13,7 +13,8 @@ names and what the tests mark themselves with. Nothing else names a rule:
   finding about it (:mod:`backstage_sched.solver.explain` and
   :mod:`~backstage_sched.solver.diagnose`), for every rule that can keep
   someone out (:attr:`Rule.keeps_out`);
-- the tests: ``@pytest.mark.rule("gap rule", "kept")`` and ``"broken"``.
+- the tests: ``@pytest.mark.rule("kept", "gap rule")`` and
+  ``@pytest.mark.rule("broken", "gap rule")`` (kind, then code).
 
 ``tests/test_rules.py`` looks each of these up for every rule.
 
@@ -25,9 +26,10 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from types import ModuleType
+from typing import Protocol, TypeVar
 
 
 @dataclass(frozen=True)
@@ -167,8 +169,15 @@ RULES: dict[str, Rule] = {
 F = TypeVar("F", bound=Callable[..., object])
 
 
-def tag(attribute: str, *rules: Rule) -> Callable[[F], F]:
-    """A decorator that records on a function which rules it stands for."""
+class Coded(Protocol):
+    """Anything with a code: a :class:`Rule`, or a soft goal (:class:`.goals.Goal`)."""
+
+    @property
+    def code(self) -> str: ...
+
+
+def tag(attribute: str, *rules: Coded) -> Callable[[F], F]:
+    """A decorator that records on a function which rules (or goals) it stands for."""
 
     def mark(fn: F) -> F:
         setattr(fn, attribute, (*getattr(fn, attribute, ()), *(r.code for r in rules)))
@@ -192,11 +201,15 @@ def explains(*rules: Rule) -> Callable[[F], F]:
     return tag("explains", *rules)
 
 
-def tagged(functions: object, attribute: str) -> dict[str, list[Callable[..., object]]]:
-    """Rule code -> the functions in ``functions`` (a module or iterable) marked for it."""
+def tagged(functions: ModuleType | Iterable[object],
+           attribute: str) -> dict[str, list[Callable[..., object]]]:
+    """Rule (or goal) code -> the functions in ``functions`` (a module or iterable)
+    marked for it."""
     found: dict[str, list[Callable[..., object]]] = {}
-    pool = vars(functions).values() if hasattr(functions, "__dict__") else functions
-    for fn in pool:  # type: ignore[union-attr]
-        for code in getattr(fn, attribute, ()) if callable(fn) else ():
-            found.setdefault(code, []).append(fn)
+    pool: Iterable[object] = (
+        vars(functions).values() if isinstance(functions, ModuleType) else functions)
+    for fn in pool:
+        if callable(fn):
+            for code in getattr(fn, attribute, ()):
+                found.setdefault(code, []).append(fn)
     return found

@@ -26,7 +26,7 @@ class Said(str):
 
     template: str
     plural: str | None  # the template for a count other than 1, when it has one
-    count: int | None
+    number: int | None  # the value that picks the form (not ``count``: str.count stays)
     values: dict[str, Any]
 
 
@@ -40,7 +40,7 @@ def said(template: str, many: str | None = None, /, *, plural: str | None = None
     count = values[plural] if plural else None
     text = many if many is not None and count != 1 else template
     made = Said(text.format(**values))
-    made.template, made.plural, made.count, made.values = template, many, count, values
+    made.template, made.plural, made.number, made.values = template, many, count, values
     return made
 
 
@@ -60,7 +60,7 @@ def joined(parts: Any, separator: str = "; ") -> Joined:
     """
     parts = tuple(parts)
     made = Joined(separator.join(str(p) for p in parts))
-    made.template, made.plural, made.count, made.values = "{0}", None, None, {}
+    made.template, made.plural, made.number, made.values = "{0}", None, None, {}
     made.parts, made.separator = parts, separator
     return made
 
@@ -73,7 +73,27 @@ class Place(Said):
 def place(text: str) -> Place:
     """``text``, a place in a file, as a value of a :func:`said` sentence."""
     made = Place(text)
-    made.template, made.plural, made.count, made.values = "{0}", None, None, {}
+    made.template, made.plural, made.number, made.values = "{0}", None, None, {}
+    return made
+
+
+class Option(Said):
+    """A setting the caller gives (``reopen``), named in a sentence: the library says
+    its parameter's name, a front end its own option (the command line ``--reopen``)."""
+
+    name: str
+
+
+def option(name: str) -> Option:
+    """The setting ``name`` (a parameter of the library) as a value of a :func:`said`
+    sentence.
+
+    >>> said("re-plan with {reopen} c03", reopen=option("reopen"))
+    're-plan with reopen c03'
+    """
+    made = Option(name)
+    made.template, made.plural, made.number, made.values = "{0}", None, None, {}
+    made.name = name
     return made
 
 

@@ -16,57 +16,54 @@ from ..domain import Program
 from ..errors import InfeasibleError, InputError
 from ..plan import Cohort, Plan, Session
 from ..said import said
+from .edits import numbered
 
 Result = tuple[Program, Plan, list[str]]
 
 
-def absent(program: Program, plan: Plan, pid: str, number: int, today: date) -> Result:
-    """Record that ``pid`` will miss session ``number`` (1 = kick-off) of their cohort.
+def absent(program: Program, plan: Plan, person: str, session: int, today: date) -> Result:
+    """Record that ``person`` will miss session ``session`` (1 = kick-off) of their cohort.
 
     Raises :class:`InputError` for an unknown person, a person in no cohort, a
     session that does not exist, was held before ``today`` or is already
     recorded; :class:`InfeasibleError` when their case turn cannot move.
     """
-    cohort = plan.cohort_of(pid)
+    cohort = plan.cohort_of(person)
     if cohort is None:
-        waiting = pid in {u.participant for u in plan.unplaced}
-        why = said("{id} is not placed in a cohort", id=pid) if waiting else \
-            said("{id} is not a participant of this plan", id=pid)
+        waiting = person in {u.participant for u in plan.unplaced}
+        why = said("{id} is not placed in a cohort", id=person) if waiting else \
+            said("{id} is not a participant of this plan", id=person)
         raise InputError(None, "participant", why)
-    if not 1 <= number <= len(cohort.sessions):
-        raise InputError(None, "--session", said("{cohort} has sessions 1–{count}, not {number}",
-                                                 cohort=cohort.id, count=len(cohort.sessions),
-                                                 number=number))
-    j = number - 1
+    missed = numbered(cohort, session)
+    j = missed.index
     to_come = [plan.day_of(s) >= today for s in cohort.sessions]
-    session = cohort.sessions[j]
     if not to_come[j]:
-        raise InputError(None, "--session", said(
-            "session {number} of {cohort} was held before {day}", number=number,
+        raise InputError(None, "session", said(
+            "session {number} of {cohort} was held before {day}", number=session,
             cohort=cohort.id, day=today.isoformat()))
-    if pid in session.absent:
-        raise InputError(None, "--session", said(
-            "{id} is already recorded absent from session {number} of {cohort}", id=pid,
-            number=number, cohort=cohort.id))
+    if person in missed.absent:
+        raise InputError(None, "session", said(
+            "{id} is already recorded absent from session {number} of {cohort}", id=person,
+            number=session, cohort=cohort.id))
     sessions = list(cohort.sessions)
-    answered = tuple(r for r in session.replies if r[0] != pid)  # an earlier yes is void
-    sessions[j] = replace(session, absent=(*session.absent, pid), replies=answered)
-    notes: list[str] = [said("{id} will miss session {number} of {cohort}", id=pid, number=number,
-                             cohort=cohort.id)]
-    if session.case_owner == pid:
+    answered = tuple(r for r in missed.replies if r[0] != person)  # an earlier yes is void
+    sessions[j] = replace(missed, absent=(*missed.absent, person), replies=answered)
+    notes: list[str] = [said("{id} will miss session {number} of {cohort}", id=person,
+                             number=session, cohort=cohort.id)]
+    if missed.case_owner == person:
         k = _swap_with(cohort, j, to_come)
         if k is None:
             raise InfeasibleError(said(
                 "{id} owns the case of session {number}, the last of {cohort}, and every "
                 "other member's turn has been held: the turn cannot move. Keep the session, "
-                "or move it (backstage-sched move) to a date they can come", id=pid,
-                number=number, cohort=cohort.id,
+                "or move it (backstage-sched move) to a date they can come", id=person,
+                number=session, cohort=cohort.id,
             ))
         other = sessions[k].case_owner
         sessions[j] = replace(sessions[j], case_owner=other)
-        sessions[k] = replace(sessions[k], case_owner=pid)
+        sessions[k] = replace(sessions[k], case_owner=person)
         notes.append(said("case turns swapped: {other} now owns session {number}, {id} session "
-                          "{turn}", other=other, number=number, id=pid, turn=k + 1))
+                          "{turn}", other=other, number=session, id=person, turn=k + 1))
     new = replace(cohort, sessions=tuple(sessions))
     cohorts = tuple(new if c.id == cohort.id else c for c in plan.cohorts)
     return program, replace(plan, cohorts=cohorts), notes

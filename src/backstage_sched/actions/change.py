@@ -58,7 +58,7 @@ class NeedsConfirmation(BackstageError):
         self.change = change
         self.ripple = ripple
         lines = "\n".join(f"  - {line}" for line in ripple.reasons())
-        super().__init__(f"the move needs confirmation (--yes):\n{lines}")
+        super().__init__(f"the move needs confirmation (confirm=True):\n{lines}")
 
 
 def _finish(
@@ -106,7 +106,7 @@ def move(
     end by more than 14 days, raises :class:`NeedsConfirmation` (with the
     change it would be) unless ``confirm``.
     """
-    result = edits.move(program, plan, cohort, session - 1, to, not_on, today)
+    result = edits.move(program, plan, cohort, session, to, not_on, today)
     change = _finish(program, plan, result, today, stamp)
     ripple = moving.ripple(program, plan.cohort(cohort), change.plan.cohort(cohort))
     if ripple.needs_yes and not confirm:
@@ -149,8 +149,7 @@ def substitute(
     kick-off; default: the first not held before ``today``) to ``facilitator``, on the
     same dates (SPEC §8). Raises InfeasibleError, naming the session and the rule, when
     the new facilitator cannot take them."""
-    index = None if from_session is None else from_session - 1
-    result = substitution.substitute(program, plan, cohort, facilitator, index, today)
+    result = substitution.substitute(program, plan, cohort, facilitator, from_session, today)
     return _finish(program, plan, result, today, stamp)
 
 

@@ -13,22 +13,20 @@ accepts exactly those.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import date, datetime
 
-from ..check.verify import verify
-from ..domain import Participant, Program
+from ..check.local import listed
+from ..check.verify import Violation, verify
+from ..domain import Facilitator, Participant, Program
 from ..errors import InputError, VerificationError
-from ..inputs.values import email_problem
+from ..inputs.values import checked_id, email_problem, id_key
 from ..inputs.workdays import Slot
-from ..plan import Cancellation, Cohort, Plan, Unplaced, Withdrawal
+from ..plan import Cancellation, Cohort, Plan, Session, Unplaced, Withdrawal
 from ..publish.changes import Outbox, carry_over, describe, outbox
-from ..said import moment, said
-from ..solver.wording import Words
+from ..said import moment, option, said
+from ..wording import Words
 from .moving import Mover
-
-_ID = re.compile(r"\w[\w.\-]*")
 
 Result = tuple[Program, Plan, list[str]]
 
@@ -53,6 +51,18 @@ def _cohort(plan: Plan, cid: str) -> Cohort:
                                               id=cid, known=known)) from None
 
 
+def numbered(cohort: Cohort, session: int) -> Session:
+    """Session ``session`` of ``cohort``, by the number people read (1 = kick-off);
+    InputError naming the session when the cohort has none of that number."""
+    if not 1 <= session <= len(cohort.sessions):
+        raise InputError(
+            None, "session",
+            said("{cohort} has sessions 1..{count} (1 is the kick-off), not {number}",
+                 cohort=cohort.id, count=len(cohort.sessions), number=session),
+        )
+    return cohort.sessions[session - 1]
+
+
 def _with_cohort(plan: Plan, cohort: Cohort) -> Plan:
     return replace(plan, cohorts=tuple(cohort if c.id == cohort.id else c for c in plan.cohorts))
 
@@ -74,14 +84,14 @@ def _without_person(program: Program, pid: str) -> Program:
 def transfer(
     program: Program,
     plan: Plan,
-    from_id: str,
-    to_id: str,
+    leaving: str,
+    new_id: str,
     name: str,
     email: str,
     today: date,
     organization: str | None = None,
 ) -> Result:
-    """Hand ``from_id``'s place to a new colleague ``to_id`` of the same organisation.
+    """Hand ``leaving``'s place to a new colleague ``new_id`` of the same organisation.
 
     The newcomer copies the organisation and experience label, takes the
     place in the cohort (or in the unplaced list) and every case-owner
@@ -89,81 +99,82 @@ def transfer(
     leaving person is removed from the program. ``organization``, when
     given, must equal the leaving person's (InputError naming both).
     """
-    old = _participant(program, from_id, "--from")
+    old = _participant(program, leaving, "participant")
     if organization is not None and organization.strip() != old.organization:
         raise InputError(
             None,
-            "--organization",
+            "organization",
             said("a place can only pass to a colleague of the same organisation: {old} is with "
-                 "{organization!r}, {new} with {other!r}", old=from_id,
-                 organization=old.organization, new=to_id, other=organization.strip()),
+                 "{organization!r}, {new} with {other!r}", old=leaving,
+                 organization=old.organization, new=new_id, other=organization.strip()),
         )
-    if any(p.id == to_id for p in program.participants) or any(
-        f.id == to_id for f in program.facilitators
-    ):
-        raise InputError(None, "--to", said("id {id!r} is already used in program {program}",
-                                            id=to_id, program=program.id))
-    if not _ID.fullmatch(to_id):
-        raise InputError(None, "--to", said("{id!r} is not a valid id (letters, digits, . _ -)",
-                                            id=to_id))
+    taken = {id_key(p.id) for p in program.participants} | {
+        id_key(f.id) for f in program.facilitators}
+    if id_key(new_id) in taken:  # the same file name on Windows and macOS is the same id
+        raise InputError(None, "new participant", said(
+            "id {id!r} is already used in program {program}", id=new_id, program=program.id))
+    checked_id(None, "new participant", "id", new_id)
     if not name.strip():
-        raise InputError(None, "--name", said("the new participant needs a name"))
+        raise InputError(None, "name", said("the new participant needs a name"))
     problem = email_problem(email)
     if problem:
-        raise InputError(None, "--email", said("bad e-mail {email!r}: {problem}", email=email,
-                                               problem=problem))
-    for person in (*program.participants, *program.facilitators):
-        if person.email.lower() == email.lower() and person.id != from_id:
-            raise InputError(None, "--email", said("e-mail {email!r} is already used by {id}",
-                                                   email=email, id=person.id))
+        raise InputError(None, "e-mail", said("bad e-mail {email!r}: {problem}", email=email,
+                                                problem=problem))
+    people: tuple[Participant | Facilitator, ...] = (*program.participants,
+                                                     *program.facilitators)
+    for person in people:
+        if person.email.lower() == email.lower() and person.id != leaving:
+            raise InputError(None, "e-mail", said("e-mail {email!r} is already used by {id}",
+                                                    email=email, id=person.id))
 
     new = Participant(
-        id=to_id, name=name.strip(), email=email, organization=old.organization,
+        id=new_id, name=name.strip(), email=email, organization=old.organization,
         experience=old.experience, org_number=old.org_number,
         invoice_reference=old.invoice_reference, took_over_from=old.name,
     )
-    people = tuple(new if p.id == from_id else p for p in program.participants)
-    new_program = _without_person(program.replace(participants=people), from_id)
+    people = tuple(new if p.id == leaving else p for p in program.participants)
+    new_program = _without_person(program.replace(participants=people), leaving)
     notes: list[str] = []
     if _freer(program, old):
         # the newcomer has none of the leaver's limits: one more may be placeable
         bound = plan.objective.placed_bound
         plan = replace(plan, objective=replace(
             plan.objective, placed_bound=None if bound is None else bound + 1))
-    cohort = plan.cohort_of(from_id)
+    cohort = plan.cohort_of(leaving)
     if cohort is None:
         unplaced = tuple(
-            Unplaced(to_id, u.reason) if u.participant == from_id else u for u in plan.unplaced
+            replace(u, participant=new_id) if u.participant == leaving else u
+            for u in plan.unplaced
         )
         notes.append(said("{old} was not placed; {new} takes the registration (still unplaced)",
-                          old=from_id, new=to_id))
+                          old=leaving, new=new_id))
         # the registration waits as it did: a cancelled cohort's place stays on hold
         cancelled = tuple(
-            replace(r, members=tuple(to_id if m == from_id else m for m in r.members))
+            replace(r, members=tuple(new_id if m == leaving else m for m in r.members))
             for r in plan.history.cancelled
         )
         history = replace(plan.history, cancelled=cancelled)
         return new_program, replace(plan, unplaced=unplaced, history=history), notes
     sessions = tuple(
-        replace(s, case_owner=to_id) if s.case_owner == from_id else s for s in cohort.sessions
+        replace(s, case_owner=new_id) if s.case_owner == leaving else s for s in cohort.sessions
     )
-    members = tuple(to_id if m == from_id else m for m in cohort.members)
-    owned = [s for s in cohort.sessions if s.case_owner == from_id]
+    members = tuple(new_id if m == leaving else m for m in cohort.members)
+    owned = [s for s in cohort.sessions if s.case_owner == leaving]
     notes.append(said(
         "{old} ({old_id}) hands the place in {cohort} to {new} ({new_id}), {organization}; "
-        "dates and fees are unchanged", old=old.name, old_id=from_id, cohort=cohort.id,
-        new=new.name, new_id=to_id, organization=old.organization,
+        "dates and fees are unchanged", old=old.name, old_id=leaving, cohort=cohort.id,
+        new=new.name, new_id=new_id, organization=old.organization,
     ))
     for s in owned:
         if plan.day_of(s) < today:
             notes.append(said(
                 "{old} was case owner of {cohort} session {number}, already held; the plan "
-                "now lists {new} as its case owner", old=from_id, cohort=cohort.id,
-                number=s.number, new=to_id,
+                "now lists {new} as its case owner", old=leaving, cohort=cohort.id,
+                number=s.number, new=new_id,
             ))
         else:
             notes.append(said("{id} becomes case owner of {cohort} session {number}",
-                              id=to_id, cohort=cohort.id, number=s.number))
+                              id=new_id, cohort=cohort.id, number=s.number))
     new_cohort = replace(cohort, members=members, sessions=sessions)
     return new_program, _with_cohort(plan, new_cohort), notes
 
@@ -182,8 +193,8 @@ def _freer(program: Program, person: Participant) -> bool:
 # withdraw
 
 
-def withdraw(program: Program, plan: Plan, pid: str, on: date) -> Result:
-    """Withdraw participant ``pid`` on date ``on``.
+def withdraw(program: Program, plan: Plan, person: str, on: date) -> Result:
+    """Withdraw participant ``person`` on date ``on``.
 
     The person leaves the program. In a cohort, the last session not yet
     held is dropped and its case owner takes over the leaving person's
@@ -194,20 +205,21 @@ def withdraw(program: Program, plan: Plan, pid: str, on: date) -> Result:
     after the cohort's cancellation deadline); notes say so and flag a
     cohort that falls below ``min_size``.
     """
-    person = _participant(program, pid, "participant")
-    cohort = plan.cohort_of(pid)
+    who = _participant(program, person, "participant")
+    cohort = plan.cohort_of(person)
     record = Withdrawal(
-        pid, person.name, person.organization, on, email=person.email,
-        org_number=person.org_number, invoice_reference=person.invoice_reference,
+        person, who.name, who.organization, on, email=who.email,
+        org_number=who.org_number, invoice_reference=who.invoice_reference,
     )
     notes: list[str] = []
     new_plan = plan
     if cohort is None:
-        new_plan = replace(plan, unplaced=tuple(u for u in plan.unplaced if u.participant != pid))
+        new_plan = replace(plan, unplaced=tuple(
+            u for u in plan.unplaced if u.participant != person))
         notes.append(said("{name} ({id}) was not placed in a cohort: no fee is due",
-                          name=person.name, id=pid))
+                          name=who.name, id=person))
     else:
-        new_cohort, more, held = _leave_cohort(program, plan, cohort, pid, on)
+        new_cohort, more, held = _leave_cohort(program, plan, cohort, person, on)
         notes += more
         fee_due = on >= cohort.cancellation_deadline
         record = replace(
@@ -220,21 +232,21 @@ def withdraw(program: Program, plan: Plan, pid: str, on: date) -> Result:
             notes.append(said(
                 "fee due: {name} ({id}, {organization}) withdraws on {day}, on or after the "
                 "cancellation deadline {deadline} of {cohort}: {fee} is charged",
-                name=person.name, id=pid, organization=person.organization,
+                name=who.name, id=person, organization=who.organization,
                 day=on.isoformat(), deadline=cohort.cancellation_deadline.isoformat(),
                 cohort=cohort.id, fee=fee,
             ))
         else:
             notes.append(said(
                 "no fee: {name} ({id}) withdraws on {day}, before the cancellation deadline "
-                "{deadline} of {cohort}", name=person.name, id=pid, day=on.isoformat(),
+                "{deadline} of {cohort}", name=who.name, id=person, day=on.isoformat(),
                 deadline=cohort.cancellation_deadline.isoformat(), cohort=cohort.id,
             ))
         new_plan = _with_cohort(plan, new_cohort)
     history = replace(new_plan.history, withdrawals=(*new_plan.history.withdrawals, record))
     objective = replace(new_plan.objective, placed=new_plan.placed)
     new_plan = replace(new_plan, objective=objective, history=history)
-    return _without_person(program, pid), new_plan, notes
+    return _without_person(program, person), new_plan, notes
 
 
 def _leave_cohort(
@@ -245,8 +257,9 @@ def _leave_cohort(
     held: int | None = None
     future = [s for s in cohort.sessions if plan.day_of(s) >= on]
     if not future:
-        raise InputError(None, "--on", said("cohort {cohort} held its last session before {day}",
-                                            cohort=cohort.id, day=on.isoformat()))
+        raise InputError(None, "withdrawal", said(
+            "cohort {cohort} held its last session before {day}", cohort=cohort.id,
+            day=on.isoformat()))
     members = tuple(m for m in cohort.members if m != pid)
     sessions = list(cohort.sessions)
     own = next((s for s in sessions if s.case_owner == pid), None)
@@ -286,40 +299,40 @@ def _leave_cohort(
 
 
 def cancel_cohort(
-    program: Program, plan: Plan, cohort_id: str, today: date,
+    program: Program, plan: Plan, cohort: str, today: date,
     reason: str | None = None,
 ) -> Result:
-    """Remove cohort ``cohort_id``; its members become unplaced with the reason, in the
+    """Remove cohort ``cohort``; its members become unplaced with the reason, in the
     program's language (``None``: too few participants)."""
-    cohort = _cohort(plan, cohort_id)
-    held = [s for s in cohort.sessions if plan.day_of(s) < today]
-    if len(held) == len(cohort.sessions):
-        raise InputError(None, "--today", said(
-            "cohort {cohort} held all its sessions before {day}", cohort=cohort_id,
+    group = _cohort(plan, cohort)
+    held = [s for s in group.sessions if plan.day_of(s) < today]
+    if len(held) == len(group.sessions):
+        raise InputError(None, "today", said(
+            "cohort {cohort} held all its sessions before {day}", cohort=cohort,
             day=today.isoformat()))
     words = Words.of(program)
     record = Cancellation(
-        cohort_id, today, reason or words._("too few participants"), cohort.members,
-        cohort.facilitator,
+        cohort, today, reason or words._("too few participants"), group.members,
+        group.facilitator,
     )
     because = cancelled_reason(program, record)
-    unplaced = plan.unplaced + tuple(Unplaced(m, because) for m in cohort.members)
-    why = said("cohort {cohort} cancelled ({reason}) on {day}", cohort=cohort_id,
+    unplaced = plan.unplaced + tuple(Unplaced(m, because) for m in group.members)
+    why = said("cohort {cohort} cancelled ({reason}) on {day}", cohort=cohort,
                reason=reason or said("too few participants"), day=today.isoformat())
-    cohorts = tuple(c for c in plan.cohorts if c.id != cohort_id)
+    cohorts = tuple(c for c in plan.cohorts if c.id != cohort)
     objective = replace(plan.objective, placed=sum(len(c.members) for c in cohorts))
-    notes = [said(
+    notes: list[str] = [said(
         "{why}: {sessions} session(s) get a cancellation; {count} member(s) wait on the "
-        "waiting list ({members}); a re-plan keeps them out until asked: fill, or plan "
-        "--previous ... --reopen {cohort}", why=why,
-        sessions=len(cohort.sessions) - len(held), count=len(cohort.members),
-        members=", ".join(cohort.members), cohort=cohort_id,
+        "waiting list ({members}); a re-plan keeps them out until asked: fill, or a "
+        "re-plan with {reopen} {cohort}", why=why, reopen=option("reopen"),
+        sessions=len(group.sessions) - len(held), count=len(group.members),
+        members=", ".join(group.members), cohort=cohort,
     )]
     if held:
         notes.append(said("{count} session(s) of {cohort} were already held", count=len(held),
-                          cohort=cohort_id))
+                          cohort=cohort))
     # its UIDs were published: a later re-plan must never reuse the cohort id
-    retired = tuple(sorted({*plan.history.retired_cohorts, cohort_id}))
+    retired = tuple(sorted({*plan.history.retired_cohorts, cohort}))
     history = replace(plan.history, retired_cohorts=retired,
                       cancelled=(*plan.history.cancelled, record))
     new_plan = replace(
@@ -343,13 +356,14 @@ def cancelled_reason(program: Program, record: Cancellation) -> str:
 def move(
     program: Program,
     plan: Plan,
-    cohort_id: str,
-    index: int,
+    cohort: str,
+    session: int,
     to: datetime | None,
     not_on: date | None,
     today: date,
 ) -> Result:
-    """Move session ``index`` of a cohort to ``to``, or off the date ``not_on``.
+    """Move session ``session`` (the number people read: 1 is the kick-off) of
+    ``cohort`` to ``to``, or off the date ``not_on``.
 
     ``to`` (naive = program-local wall clock) must be a feasible slot that
     keeps the gap rule with the previous session, else InputError naming the
@@ -361,18 +375,13 @@ def move(
     never move.
     """
     if (to is None) == (not_on is None):
-        raise InputError(None, "move", said("give exactly one of --to and --not-on"))
-    cohort = _cohort(plan, cohort_id)
-    if not 0 <= index < len(cohort.sessions):
-        raise InputError(
-            None, "session",
-            said("{cohort} has sessions 1..{count} (1 is the kick-off), not {number}",
-                 cohort=cohort_id, count=len(cohort.sessions), number=index + 1),
-        )
-    mover = Mover(program, plan, cohort)
-    session = cohort.sessions[index]
-    here = mover.slot_of(session)
-    where = said("{cohort} session {number}", cohort=cohort_id, number=index + 1)
+        raise InputError(None, "move", said("give exactly one of to and not_on"))
+    group = _cohort(plan, cohort)
+    before = numbered(group, session)
+    index = before.index
+    mover = Mover(program, plan, group)
+    here = mover.slot_of(before)
+    where = said("{cohort} session {number}", cohort=cohort, number=session)
     if here.day < today:
         raise InputError(None, where, said("was already held on {day}",
                                            day=here.day.isoformat()))
@@ -382,23 +391,23 @@ def move(
     else:
         assert not_on is not None
         if here.day != not_on:
-            raise InputError(None, "--not-on", said(
+            raise InputError(None, "current date", said(
                 "{session} is on {day}, not {other}", session=where, day=here.day.isoformat(),
                 other=not_on.isoformat()))
         notes += mover.off_date(index, here, today, where)
     moved = mover.sessions[index]
     notes.insert(0, said("{session} moves: {old} → {new}", session=where,
-                         old=moment(mover.local(session.start)),
+                         old=moment(mover.local(before.start)),
                          new=moment(mover.local(moved.start))))
-    if moved.venue != session.venue:
+    if moved.venue != before.venue:
         notes.append(said("{session} changes venue: {old} → {new}", session=where,
-                          old=session.venue, new=moved.venue))
+                          old=before.venue, new=moved.venue))
     if index == 0:
         notes.append(said(
             "the kick-off moved; the cancellation deadline of {cohort} stays {day}",
-            cohort=cohort_id, day=cohort.cancellation_deadline.isoformat(),
+            cohort=cohort, day=group.cancellation_deadline.isoformat(),
         ))
-    new_cohort = replace(cohort, sessions=tuple(mover.sessions))
+    new_cohort = replace(group, sessions=tuple(mover.sessions))
     return program, _with_cohort(plan, new_cohort), notes
 
 
@@ -414,18 +423,19 @@ def _move_to(
     """
     local = to.replace(tzinfo=mover.tz) if to.tzinfo is None else to.astimezone(mover.tz)
     if local.date() < today:
-        raise InputError(None, "--to", said("{moment} is in the past (today is {today})",
-                                            moment=f"{local:%Y-%m-%d %H:%M}", today=today))
+        raise InputError(None, "new start", said("{moment} is in the past (today is {today})",
+                                                 moment=f"{local:%Y-%m-%d %H:%M}", today=today))
     if local.second or local.microsecond:
-        raise InputError(None, "--to", said("time grid: give whole minutes"))
+        raise InputError(None, "new start", said("time grid: give whole minutes"))
     slot = Slot(local.date(), local.hour * 60 + local.minute)
     if slot == here:
-        raise InputError(None, "--to", said("{session} is already at {moment}", session=where,
-                                            moment=f"{local:%Y-%m-%d %H:%M}"))
+        raise InputError(None, "new start", said(
+            "{session} is already at {moment}", session=where,
+            moment=f"{local:%Y-%m-%d %H:%M}"))
     problem, venue = mover.feasible(index, slot)
     if problem:
         hint = mover.nearest_hint(index, local.date())
-        raise InputError(None, "--to", said(
+        raise InputError(None, "new start", said(
             "{session} cannot move to {moment}: {problem}{hint}", session=where,
             moment=f"{local:%Y-%m-%d %H:%M}", problem=problem, hint=hint))
     return mover.move_to(index, slot, venue)
@@ -433,6 +443,23 @@ def _move_to(
 
 # ---------------------------------------------------------------------------
 # from edit to new plan folder contents
+
+
+def _dated_before_history(
+    program: Program, plan: Plan, today: date, violations: list[Violation]
+) -> None:
+    """Raise InputError when ``plan``'s history counts sessions before a day after
+    ``today`` as held and only that keeps ``violations`` from being excused: the
+    change is dated before the plan, not broken by the planner."""
+    held = plan.history.held_before
+    if held is None or today >= held or verify(program, plan):
+        return
+    raise InputError(None, None, said(
+        "{today} is before {held}, when the plan was re-planned and the sessions before "
+        "that day became history; as of {today} some of them are still to come and break "
+        "a hard rule: {problems}", today=today.isoformat(), held=held.isoformat(),
+        problems=listed([v.told() for v in violations], "{first}; {then}"),
+    ))
 
 
 def apply(
@@ -450,12 +477,14 @@ def apply(
     counted from the new plan and program, the bound kept only while it is
     one, and nothing claimed proven (SPEC §8). Raises VerificationError when
     the edited plan breaks a hard rule (the verifier accepts what recorded
-    withdrawals explain).
+    withdrawals explain, and counts no session on or after ``today`` as held),
+    InputError when only ``today`` before the plan's history makes it break one.
     """
     new_plan = new_plan.restated(len(new_program.participants))
     carried = carry_over(plan, new_plan, today)
-    violations = verify(new_program, carried)
+    violations = verify(new_program, carried, today)
     if violations:
+        _dated_before_history(new_program, carried, today, violations)
         raise VerificationError(violations)
     box = outbox(program, plan, new_program, carried, today, stamp)
     return carried, box, describe(program, plan, new_program, carried, today)

@@ -274,7 +274,7 @@ class Mover:
 
     def _follow(self, index: int, chain: Chain) -> list[str]:
         """Place ``chain``'s sessions; a note for each."""
-        notes = []
+        notes: list[str] = []
         for k, slot, venue in chain.steps:
             old = self.sessions[k]
             self.place(k, slot, venue)
@@ -356,7 +356,7 @@ class Mover:
         if best is None:
             raise InputError(
                 None,
-                "--not-on",
+                "current date",
                 said("no other feasible day found for {session} (gap rule, availability, "
                      "facilitator and venue checked)", session=where),
             )
@@ -404,9 +404,9 @@ class Ripple:
         if abs(self.end_shift) > LARGE_END_SHIFT:
             lines.append(said(
                 "the end of {cohort} moves by {days} days (later; more than {limit} needs "
-                "--yes)" if self.end_shift > 0 else
+                "confirming)" if self.end_shift > 0 else
                 "the end of {cohort} moves by {days} days (earlier; more than {limit} needs "
-                "--yes)", cohort=self.cohort, days=abs(self.end_shift), limit=LARGE_END_SHIFT,
+                "confirming)", cohort=self.cohort, days=abs(self.end_shift), limit=LARGE_END_SHIFT,
             ))
         return lines
 

@@ -14,10 +14,11 @@ from ..inputs.workdays import Slot, WorkCalendar
 from ..plan import Cohort, History, Objective, Plan, Session, Unplaced, uid_for
 from ..publish.changes import carry_over, describe, outbox
 from ..publish.folder import update_stamp
-from ..said import said
+from ..rules import PARTICIPANT_AVAILABILITY, PLACEMENT
+from ..said import option, said
 from ..solver import Schedule, SolveOptions, solve
 from ..solver.diagnose import diagnose
-from ..solver.explain import Finding
+from ..solver.finding import Finding
 from ..solver.instance import EarlierCohort, Instance
 from ..solver.interchange import Interchange, clashing_dates, interchangeable
 from ..solver.options import Progress
@@ -53,7 +54,9 @@ class Explanation:
         rows = []
         for u in self.plan.unplaced:
             found = [f for f in self.findings if u.participant in f.people]
-            for f in found or [Finding("", (u.participant,), u.reason, "")]:
+            # the plan's own reason when the diagnosis found none of its own
+            for f in found or [Finding(u.code or PLACEMENT.code, (u.participant,), u.reason,
+                                       "")]:
                 rows.append({
                     "participant": u.participant,
                     "rule": f.rule,
@@ -77,11 +80,13 @@ def explain_program(
     options: SolveOptions | None = None,
     time_limit: float = 20.0,
     progress: Progress | None = None,
+    work: float | None = None,
 ) -> Explanation:
     """Plan ``program`` exactly as :func:`plan_program` does with ``options``, then
     explain the people that plan leaves out (``time_limit``: seconds for the
-    diagnosis). The same input and seed give the same plan, so ``explain`` speaks
-    of exactly the people ``plan`` leaves out."""
+    diagnosis; ``work``: a deterministic budget instead, see :func:`diagnose`). The
+    same input and seed give the same plan, so ``explain`` speaks of exactly the
+    people ``plan`` leaves out."""
     options = options or SolveOptions()
     schedule = solve(program, options, progress)
     plan = schedule_to_plan(program, schedule, options)
@@ -90,8 +95,8 @@ def explain_program(
     findings = [
         replace(f, dates=tuple(clashing_dates(
             inst, schedule.cohorts, inst.participant_index[f.people[0]])))
-        if f.rule == "participant availability" and len(f.people) == 1 else f
-        for f in diagnose(program, time_limit=time_limit, cohorts=schedule.cohorts)
+        if f.rule == PARTICIPANT_AVAILABILITY.code and len(f.people) == 1 else f
+        for f in diagnose(program, time_limit=time_limit, cohorts=schedule.cohorts, work=work)
     ]
     groups = interchangeable(inst, schedule.cohorts)
     bound = plan.objective.placed_bound
@@ -101,9 +106,10 @@ def explain_program(
     )
 
 
-def check_or_raise(program: Program, plan: Plan) -> None:
-    """Run the independent verifier; a violation is a bug, never an output."""
-    violations = verify(program, plan)
+def check_or_raise(program: Program, plan: Plan, today: date | None = None) -> None:
+    """Run the independent verifier, as of ``today`` for a re-plan (no session on or
+    after it counts as held); a violation is a bug, never an output."""
+    violations = verify(program, plan, today)
     if violations:
         raise VerificationError(violations)
 
@@ -130,7 +136,7 @@ def replan_program(
     with a new id). The notes say who waits and how to reopen."""
     if previous.program != program.id:
         raise InputError(
-            None, "--previous",
+            None, "previous plan",
             said("that plan is for program '{previous}', not '{program}'",
                  previous=previous.program, program=program.id),
         )
@@ -170,7 +176,7 @@ def replan_program(
     plan = replace(plan, history=replace(
         history, held_before=today, retired_cohorts=tuple(gone)))
     plan = carry_over(previous, plan, today)
-    check_or_raise(program, plan)
+    check_or_raise(program, plan, today)
     if stamp is None:
         stamp = update_stamp(program, today)
     elif stamp.tzinfo is None:
@@ -189,7 +195,7 @@ def _reopened(history: History, reopen: tuple[str, ...], today: date) -> History
         if cid not in cancelled:
             known = ", ".join(sorted(cancelled)) or said("none")
             raise InputError(
-                None, "--reopen",
+                None, "cohort to reopen",
                 said("{id!r} is not a cancelled cohort of the previous plan (cancelled: "
                      "{known})", id=cid, known=known),
             )
@@ -211,14 +217,15 @@ def _held_back(
     records = history.waiting_since_cancelled()
     held = {pid: cancelled_reason(program, r) for pid, r in records.items()
             if pid in waiting and pid in registered}
-    notes = []
+    notes: list[str] = []
     for r in history.cancelled:
         who = [pid for pid in r.members if records.get(pid) is r and pid in held]
         if who:
             notes.append(said(
                 "cohort {cohort} was cancelled on {day} ({reason}): {who} stay on the waiting "
-                "list; --reopen {cohort} plans them again, fill offers them free seats",
-                cohort=r.cohort, day=r.on.isoformat(), reason=r.reason, who=", ".join(who),
+                "list; a re-plan with {reopen} {cohort} plans them again, fill offers them "
+                "free seats", cohort=r.cohort, day=r.on.isoformat(), reason=r.reason,
+                who=", ".join(who), reopen=option("reopen"),
             ))
     return held, notes
 
@@ -343,21 +350,15 @@ def schedule_to_plan(
         deadline = sc.slots[0].day - timedelta(days=program.policy.cancellation_days)
         cohorts.append(Cohort(cid, sc.facilitator, sc.venue, sc.members, deadline, sessions))
     placed = sum(len(c.members) for c in cohorts)
-    objective = Objective(
-        placed=placed,
-        registered=len(program.participants),
-        optimal=bool(schedule.optimal.get("placed", False)),
-        values={k: v for k, v in schedule.objective.items() if k != "placed"},
-        proved_optimal=dict(schedule.optimal),
-        placed_bound=schedule.bound["value"] if schedule.bound else None,
-        placed_bound_parts=dict(schedule.bound) if schedule.bound else {},
-        seed=None if options is None else options.seed,
-        stopped_early=schedule.stopped_early,
+    objective = Objective.searched(
+        placed, len(program.participants), schedule.objective, schedule.status,
+        schedule.bound, None if options is None else options.seed, schedule.stopped_early,
+        schedule.runtime,
     )
     return Plan(
         program=program.id,
         cohorts=tuple(cohorts),
-        unplaced=tuple(Unplaced(pid, reason) for pid, reason in schedule.unplaced),
+        unplaced=schedule.unplaced,
         objective=objective,
         timezone=program.timezone,
     )

@@ -26,7 +26,7 @@ from ..errors import InfeasibleError, InputError
 from ..plan import Cohort, Plan
 from ..rules import FACILITATOR_AVAILABILITY
 from ..said import said
-from .edits import Result, _cohort, _with_cohort
+from .edits import Result, _cohort, _with_cohort, numbered
 
 
 def hand_over(cohort: Cohort, facilitator: str, index: int) -> Cohort:
@@ -41,88 +41,85 @@ def hand_over(cohort: Cohort, facilitator: str, index: int) -> Cohort:
     return replace(cohort, facilitator=facilitator, sessions=sessions)
 
 
-def handover_problems(program: Program, before: Plan, after: Plan) -> list[Violation]:
+def handover_problems(
+    program: Program, before: Plan, after: Plan, today: date | None = None
+) -> list[Violation]:
     """The hard rules ``after`` (a plan with a handover) breaks that ``before`` did not:
     the new facilitator's availability, ``max_cohorts``, sessions per day, buffer and
-    no overlap with their other sessions, as the checker words them."""
-    known = set(verify(program, before))
-    return [v for v in verify(program, after) if v not in known]
+    no overlap with their other sessions, as the checker words them as of ``today``."""
+    known = set(verify(program, before, today))
+    return [v for v in verify(program, after, today) if v not in known]
 
 
 def substitute(
-    program: Program, plan: Plan, cohort_id: str, facilitator: str, index: int | None,
+    program: Program, plan: Plan, cohort: str, facilitator: str, from_session: int | None,
     today: date,
 ) -> Result:
-    """Hand the sessions of ``cohort_id`` from session ``index`` on (None: the first not
-    yet held, on or after ``today``) to ``facilitator``; dates, members and case owners
-    stay.
+    """Hand the sessions of ``cohort`` from session ``from_session`` on (the number people
+    read, 1 = kick-off; None: the first not yet held, on or after ``today``) to
+    ``facilitator``; dates, members and case owners stay.
 
     Raises InputError for an unknown cohort or facilitator, a session already held,
     or a facilitator who already leads those sessions; InfeasibleError, naming each
     session and rule that fails, when the new facilitator cannot take them.
     """
-    cohort = _cohort(plan, cohort_id)
+    group = _cohort(plan, cohort)
     try:
         new = program.facilitator(facilitator)
     except KeyError:
         known = ", ".join(f.id for f in program.facilitators) or said("none")
-        raise InputError(None, "--facilitator", said(
+        raise InputError(None, "facilitator", said(
             "unknown facilitator {id!r} (facilitators: {known})", id=facilitator, known=known,
         )) from None
-    if index is None:
-        to_come = [s for s in cohort.sessions if plan.day_of(s) >= today]
+    if from_session is None:
+        to_come = [s for s in group.sessions if plan.day_of(s) >= today]
         if not to_come:
             raise InputError(
-                None, "--today",
-                said("cohort {cohort} held all its sessions before {day}", cohort=cohort_id,
+                None, "today",
+                said("cohort {cohort} held all its sessions before {day}", cohort=cohort,
                      day=today.isoformat()),
             )
-        index = to_come[0].index
-    if not 0 <= index < len(cohort.sessions):
-        raise InputError(
-            None, "--from-session",
-            said("{cohort} has sessions 1..{count} (1 is the kick-off), not {number}",
-                 cohort=cohort_id, count=len(cohort.sessions), number=index + 1),
-        )
-    first = cohort.sessions[index]
+        from_session = to_come[0].number
+    first = numbered(group, from_session)
+    index = first.index
     if plan.day_of(first) < today:
         raise InputError(
-            None, "--from-session",
+            None, "session",
             said("{cohort} session {number} was held on {day} (today is {today}): a held "
-                 "session keeps its facilitator", cohort=cohort_id, number=first.number,
+                 "session keeps its facilitator", cohort=cohort, number=first.number,
                  day=plan.day_of(first).isoformat(), today=today.isoformat()),
         )
-    taken = [s for s in cohort.sessions if s.index >= index]
-    if all(cohort.leader(s) == facilitator for s in taken):
+    taken = [s for s in group.sessions if s.index >= index]
+    if all(group.leader(s) == facilitator for s in taken):
         raise InputError(
-            None, "--facilitator",
+            None, "facilitator",
             said("{name} ({id}) already leads {cohort} from session {number}", name=new.name,
-                 id=facilitator, cohort=cohort_id, number=first.number),
+                 id=facilitator, cohort=cohort, number=first.number),
         )
-    new_plan = _with_cohort(plan, hand_over(cohort, facilitator, index))
-    problems = handover_problems(program, plan, new_plan)
+    new_plan = _with_cohort(plan, hand_over(group, facilitator, index))
+    problems = handover_problems(program, plan, new_plan, today)
     if problems:
         raise InfeasibleError(said(
             "{name} ({id}) cannot take over {cohort} from session {number}: {problems}",
-            name=new.name, id=facilitator, cohort=cohort_id, number=first.number,
+            name=new.name, id=facilitator, cohort=cohort, number=first.number,
             problems=listed([v.told() for v in problems], "{first}; {then}"),
         ))
-    before = sorted({cohort.leader(s) for s in taken} - {facilitator})
+    before = sorted({group.leader(s) for s in taken} - {facilitator})
     names = ", ".join(f"{program.facilitator(f).name} ({f})" for f in before)
     last = taken[-1].number
     span = said("session {number}", number=first.number) if last == first.number else \
         said("sessions {first}–{last}", first=first.number, last=last)
     notes: list[str] = [said(
         "{cohort}: {name} ({id}) leads {span} instead of {names}; dates, members and case "
-        "owners are unchanged", cohort=cohort_id, name=new.name, id=facilitator, span=span,
+        "owners are unchanged", cohort=cohort, name=new.name, id=facilitator, span=span,
         names=names,
     )]
     if index > 0:
         notes.append(
             said("{cohort}: the plan keeps who led sessions 1–{count} (plan.json names them "
-                 "on those sessions)", cohort=cohort_id, count=index)
+                 "on those sessions)", cohort=cohort, count=index)
             if index > 1 else said("{cohort}: the plan keeps who led session 1",
-                                   cohort=cohort_id)
+                                   cohort=cohort)
         )
     return program, new_plan, notes
 

@@ -28,6 +28,7 @@ class Violation:
         """``[rule] c01 session 3: message`` as :func:`~backstage_sched.said.said` makes it,
         so that a front end can say it in its language."""
         number = None if self.session is None else self.session + 1
+        where: str | None
         if self.cohort and number is not None:
             where = said("{cohort} session {number}", cohort=self.cohort, number=number)
         elif number is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import pairwise
+from typing import Any
 
 import holidays
 
@@ -48,7 +49,7 @@ def public_holidays(program: Program, years: Iterable[int]) -> dict[date, str]:
                  categories=", ".join(unknown), country=program.country,
                  supported=", ".join(sorted(entity.supported_categories))),
         )
-    options: dict[str, object] = {}
+    options: dict[str, Any] = {}  # holidays takes each country's own options as **Any
     if "include_sundays" in entity.get_supported_options():
         options["include_sundays"] = False
     language = "en_US" if "en_US" in getattr(entity, "supported_languages", ()) else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Set as AbstractSet
+from datetime import date
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -28,25 +29,27 @@ from ..rules import (
     checks,
 )
 from ..said import said
-from .local import Violation, listed, localize, utc
+from .local import Violation, as_aware, listed, localize, utc
 from .resources import check_cohort_venue, check_facilitators, check_venue, check_venue_overlaps
 from .times import check_availability, check_gaps, check_session_time, public_holidays
 
 __all__ = ["Violation", "verify"]
 
 
-def verify(program: Program, plan: Plan) -> list[Violation]:
+def verify(program: Program, plan: Plan, today: date | None = None) -> list[Violation]:
     """Every hard-rule violation of ``plan`` under ``program``, in a fixed order.
 
-    A re-planned plan records ``plan.history.held_before``:
-    sessions before it were already held, so availability entered later is
-    not held against them. Recorded ``plan.history.withdrawals`` explain a
-    cohort below ``min_size`` (the organiser may cancel it) and a held session
-    whose case owner has since withdrawn (no case owner, one session more).
+    The plan's history excuses only what it accounts for (:func:`_excused`):
+    sessions before ``plan.history.held_before`` were already held, so
+    availability entered later is not held against them, though no session
+    on or after ``today`` (when given) can have been held; a withdrawal
+    lets a cohort fall below ``min_size`` (the organiser may cancel it) only
+    when the person who withdrew is no longer a member, and leaves a session
+    without a case owner (one session more) only when that session of the
+    cohort was held before the day they left.
     """
     tz = ZoneInfo(program.timezone)
-    held_before = plan.history.held_before
-    shrunk = plan.history.shrunk()
+    held_before, shrunk, orphaned = _excused(plan, tz, today)
     out: list[Violation] = []
     participants = {p.id: p for p in program.participants}
     facilitators = {f.id: f for f in program.facilitators}
@@ -63,8 +66,8 @@ def verify(program: Program, plan: Plan) -> list[Violation]:
         members = [participants[m] for m in c.members if m in participants]
         out += _check_group(program, c, members, c.id in shrunk)
         out += _check_met_before(program, c)
-        out += _check_session_order(c, plan.history.orphaned(c.id))
-        out += _check_case_owner(c, plan.history.orphaned(c.id))
+        out += _check_session_order(c, orphaned.get(c.id, frozenset()))
+        out += _check_case_owner(c, orphaned.get(c.id, frozenset()))
         out += check_cohort_venue(program, c)
         for x in locals_by_cohort[id(c)]:
             out += check_session_time(program, x, closed)
@@ -77,6 +80,36 @@ def verify(program: Program, plan: Plan) -> list[Violation]:
     out += check_facilitators(program, plan, all_locals, facilitators)
     out += check_venue_overlaps(program, all_locals)
     return out
+
+
+def _excused(
+    plan: Plan, tz: ZoneInfo, today: date | None
+) -> tuple[date | None, set[str], dict[str, frozenset[int]]]:
+    """What the plan's own history excuses, no more than it accounts for: the day
+    before which sessions were held (never after ``today``), the cohorts that lost
+    a member, and per cohort the held sessions whose case owner withdrew.
+
+    A record that names a cohort its person is still a member of, a kick-off, a
+    session the cohort does not have, or one on or after the day they left
+    excuses nothing: a forged or stale history is judged like no history.
+    """
+    held_before = plan.history.held_before
+    if held_before is not None and today is not None:
+        held_before = min(held_before, today)
+    cohorts = {c.id: c for c in plan.cohorts}
+    shrunk: set[str] = set()
+    orphaned: dict[str, set[int]] = defaultdict(set)
+    for w in plan.history.withdrawals:
+        c = cohorts.get(w.cohort) if w.cohort is not None else None
+        if c is None or w.participant in c.members:
+            continue
+        shrunk.add(c.id)
+        held = next((s for s in c.sessions if s.index == w.held_session), None)
+        if held is not None and held.index > 0 and (
+            as_aware(held.start, tz).astimezone(tz).date() < w.on
+        ):
+            orphaned[c.id].add(held.index)
+    return held_before, shrunk, {cid: frozenset(ix) for cid, ix in orphaned.items()}
 
 
 @checks(COMPANY_MODE, GROUP_SIZE, NOT_WITH, ORGANISATION_MIX)

@@ -32,36 +32,28 @@ from ..actions.planner import plan_program, replan_program
 from ..actions.unsent import outbox_since_sent
 from ..check.verify import verify
 from ..domain import Program
-from ..errors import (
-    BackstageError,
-    InfeasibleError,
-    InputError,
-    VerificationError,
-)
+from ..errors import InputError
 from ..inputs.load import load_program
 from ..plan import Plan
 from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
 from ..solver import SolveOptions
 from ..solver.preflight import preflight
-from ..solver.wording import Words
+from ..wording import Words
 from . import edits as cli_edits
 from . import explain as cli_explain
 from . import init as cli_init
 from . import replies as cli_replies
 from . import send
+from .edits import iso_date
+from .exits import EXIT_INPUT, EXIT_OK, EXIT_RULES, handled, warn
 from .summary import placement_text
 from .words import (
     SpeakingParser,
     environment_language,
     folder_language,
-    input_error,
     program_language,
 )
 from .words import speech as t
-
-EXIT_OK, EXIT_RULES, EXIT_INPUT, EXIT_SEND = 0, 1, 2, 3
-EXIT_INTERRUPTED = 130
-
 
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -301,7 +293,7 @@ def _add_plan(sub: Any) -> None:
     plan.add_argument(
         "--effort", type=float, default=SolveOptions.effort,
         help=t._("solver work per objective level, in CP-SAT deterministic seconds "
-                 "(default {default}); more may find a better plan").format(
+                 "(default {default}); more may find a better plan",
             default=f"{SolveOptions.effort:g}"),
     )
     plan.add_argument(
@@ -310,7 +302,7 @@ def _add_plan(sub: Any) -> None:
     )
     plan.add_argument(
         "--time-limit", type=float, default=SolveOptions.time_limit, metavar=t._("SECONDS"),
-        help=t._("wall-clock cap on the whole solve (default {default})").format(
+        help=t._("wall-clock cap on the whole solve (default {default})",
             default=f"{SolveOptions.time_limit:g}"),
     )
     plan.add_argument(
@@ -322,7 +314,7 @@ def _add_plan(sub: Any) -> None:
         help=t._("re-plan: the plan.json of the published plan (its folder's input.json too)"),
     )
     plan.add_argument(
-        "--today", type=_day, default=None,
+        "--today", type=iso_date, default=None,
         help=t._("re-plan: sessions before this date (default: today) are history and stay"),
     )
     plan.add_argument(
@@ -359,6 +351,11 @@ def _add_check(sub: Any) -> None:
     check.add_argument(
         "--participants", type=Path,
         help=t._("participants file (CSV or XLSX) for --program"),
+    )
+    check.add_argument(
+        "--today", type=iso_date, default=None,
+        help=t._("sessions from this date on are not yet held, whatever the plan's history "
+                 "says (default: today)"),
     )
 
 
@@ -421,7 +418,9 @@ def _main(argv: list[str] | None) -> int:
     # the program's language, for what goes wrong before the program itself is read
     t.use(program_language(getattr(args, "program", None))
           or folder_language(getattr(args, "plan_dir", None)))
-    try:
+    writes = args.command not in ("check", "init", cli_explain.COMMAND)
+    with handled(err, args.command,
+                 nothing=t._("Nothing was written.") if writes else None) as failed:
         if args.command == "init":
             return cli_init.run(args, out, err)
         if args.command == "plan":
@@ -435,33 +434,7 @@ def _main(argv: list[str] | None) -> int:
         if args.command == cli_replies.COMMAND:
             return cli_replies.run(args, out, err)
         return _check(args, out, err)
-    except InputError as exc:
-        err.print(f"[bold red]{escape(t._('input error:'))}[/] {escape(input_error(exc))}",
-                  soft_wrap=True)
-        if args.command not in ("check", "init", cli_explain.COMMAND):
-            err.print(t._("Nothing was written."))
-        return EXIT_INPUT
-    except InfeasibleError as exc:
-        why = t.say(exc.args[0] if exc.args else exc)
-        err.print(f"[bold red]{escape(t._('cannot plan:'))}[/] {escape(why)}", soft_wrap=True)
-        err.print(t._("Nothing was written."))
-        return EXIT_RULES
-    except VerificationError as exc:
-        err.print(f"[bold red]{escape(t._('plan rejected:'))}[/] {escape(str(exc))}",
-                  soft_wrap=True)
-        err.print(t._("Nothing was written. This is a bug in the planner; please report it."))
-        return EXIT_RULES
-    except BackstageError as exc:
-        err.print(f"[bold red]{escape(t._('error:'))}[/] {escape(str(exc))}", soft_wrap=True)
-        return EXIT_RULES
-    except KeyboardInterrupt:
-        err.print(t._("Interrupted; nothing was written."))
-        return EXIT_INTERRUPTED
-
-
-def warn(err: Console, warning: object) -> None:
-    """One warning line, ``warning:`` in the command line's language."""
-    err.print(f"[yellow]{escape(t._('warning:'))}[/] {escape(t.say(warning))}", soft_wrap=True)
+    return failed.code
 
 
 def _warn(program: Program, err: Console) -> None:
@@ -547,7 +520,7 @@ class _Steps:
         self._bar.update(
             self._task,
             description=escape(self._step),
-            best=escape(t._("best so far: {levels}").format(levels=shown)) if shown else "",
+            best=escape(t._("best so far: {levels}", levels=shown)) if shown else "",
         )
 
 
@@ -578,13 +551,14 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
             registrations = t.n_("{count} registration", "{count} registrations",
                                  len(program.participants))
             err.print(
-                t._("Planning {name} ({id}): {registrations}, {facilitators}").format(
+                t._("Planning {name} ({id}): {registrations}, {facilitators}",
                     name=program.name, id=program.id,
                     registrations=registrations.format(count=len(program.participants)),
                     facilitators=facilitators.format(count=len(program.facilitators))),
                 soft_wrap=True, markup=False,
             )
-        diff, notes = None, ()
+        diff: str | None = None
+        notes: tuple[str, ...] = ()
         if args.previous is None:
             plan = plan_program(program, options, steps)
             steps(t._("writing the plan folder ..."))
@@ -610,24 +584,16 @@ def _plan(args: argparse.Namespace, out: Console, err: Console) -> int:
     if diff is not None:
         out.print(diff, markup=False)
         for note in notes:
-            out.print(t._("note: {note}").format(note=t.say(note)), markup=False,
+            out.print(t._("note: {note}", note=t.say(note)), markup=False,
                       soft_wrap=True)
         out.print(t.n_("{count} message to send, listed in outbox.json",
-                       "{count} messages to send, listed in outbox.json",
-                       messages or 0).format(count=messages), markup=False)
+                       "{count} messages to send, listed in outbox.json", messages or 0,
+                       count=messages), markup=False)
     _summary(program, plan, out)
     out.print(summary_line(program, plan, time.monotonic() - started), markup=False, soft_wrap=True)
-    out.print(t._("Plan verified and written to {folder}/").format(folder=args.out),
+    out.print(t._("Plan verified and written to {folder}/", folder=args.out),
               markup=False)
     return EXIT_OK
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            t._("{text!r} is not a date like 2027-03-01").format(text=text)) from None
 
 
 def solve_status(plan: Plan) -> str:
@@ -645,7 +611,7 @@ def summary_line(program: Program, plan: Plan, seconds: float) -> str:
     from babel.numbers import format_decimal
     stopped = t._(" (stopped at --time-limit: the best plan found by then)") \
         if plan.objective.stopped_early else ""
-    return t._("{placement} · solve status: {status} · time {seconds} s{stopped}").format(
+    return t._("{placement} · solve status: {status} · time {seconds} s{stopped}",
         placement=placement_text(program, plan), status=solve_status(plan),
         seconds=format_decimal(seconds, "0.0", locale=t.language.locale), stopped=stopped,
     )
@@ -664,7 +630,7 @@ def when(moment: datetime) -> str:
 
 def _summary(program: Program, plan: Plan, out: Console) -> None:
     table = Table(
-        title=t._("{name}: {placed} of {registered} placed").format(
+        title=t._("{name}: {placed} of {registered} placed",
             name=escape(program.name), placed=plan.placed,
             registered=len(program.participants)),
         title_justify="left",
@@ -693,16 +659,15 @@ def _summary(program: Program, plan: Plan, out: Console) -> None:
     for reason, people in reasons[:SHOWN_REASONS]:
         shown = ", ".join(people[:8])
         if len(people) > 8:
-            shown = t._("{people} and {count} more").format(people=shown,
-                                                            count=len(people) - 8)
-        label = t._("not placed ({count})").format(count=len(people)) if len(people) > 1 \
+            shown = t._("{people} and {count} more", people=shown, count=len(people) - 8)
+        label = t._("not placed ({count})", count=len(people)) if len(people) > 1 \
             else t._("not placed")
         out.print(f"  {label}: {shown}: {reason}", soft_wrap=True, markup=False)
     if len(reasons) > SHOWN_REASONS:
         rest = sum(len(people) for _, people in reasons[SHOWN_REASONS:])
         out.print(
             "  " + t._("… and {count} more not placed, each with the reason in plan.json and "
-                       "overview.html (backstage-sched explain goes deeper)").format(count=rest),
+                       "overview.html (backstage-sched explain goes deeper)", count=rest),
             soft_wrap=True, markup=False,
         )
 
@@ -718,18 +683,18 @@ def _check(args: argparse.Namespace, out: Console, err: Console) -> int:
         program = load_program(args.program, args.participants)
     t.use(program.lang)
     _warn(program, err)
-    violations = verify(program, plan)
+    violations = verify(program, plan, args.today or date.today())
     if violations:
         for v in violations:
             out.print(t.say(v.told()), soft_wrap=True, markup=False)
         err.print(t.n_("{count} violation of hard rules in {folder}",
-                       "{count} violations of hard rules in {folder}",
-                       len(violations)).format(count=len(violations), folder=args.plan_dir),
+                       "{count} violations of hard rules in {folder}", len(violations),
+                       count=len(violations), folder=args.plan_dir),
                   markup=False)
         return EXIT_RULES
     out.print(
         t._("{folder}: plan obeys every hard rule ({cohorts} cohorts, {placed} placed, "
-            "{unplaced} unplaced)").format(
+            "{unplaced} unplaced)",
             folder=args.plan_dir, cohorts=len(plan.cohorts), placed=plan.placed,
             unplaced=len(plan.unplaced)),
         markup=False,

@@ -37,13 +37,13 @@ from ..errors import InputError
 from ..plan import Plan
 from ..publish.changes import Outbox
 from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
+from .exits import EXIT_OK, EXIT_RULES
 from .summary import placement_text
 from .words import speech as t
 
 COMMANDS: tuple[str, ...] = (
     "transfer", "withdraw", "move", "absent", "fill", "cancel-cohort", "substitute"
 )
-EXIT_OK, EXIT_RULES = 0, 1
 
 
 def add_parsers(sub: Any) -> None:
@@ -71,7 +71,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("plan_dir", type=Path, help=current)
     p.add_argument("participant", help=t._("participant id"))
     p.add_argument(
-        "--on", type=_date, required=True,
+        "--on", type=iso_date, required=True,
         help=t._("date of the withdrawal (YYYY-MM-DD); sessions before it are history"),
     )
     _common(p, today=False)
@@ -79,15 +79,15 @@ def add_parsers(sub: Any) -> None:
     p = sub.add_parser(
         "move", help=t._("move one session; later ones follow where the gap rule says"))
     p.add_argument("plan_dir", type=Path, help=current)
-    p.add_argument("cohort", help=t._("cohort id, e.g. {example}").format(example="c01"))
+    p.add_argument("cohort", help=t._("cohort id, e.g. {example}", example="c01"))
     number = t._("session number as the calendars and the overview show it (1 = kick-off)")
     p.add_argument("session", type=_session_number, help=number)
     when = p.add_mutually_exclusive_group(required=True)
     when.add_argument(
-        "--to", type=_moment, help=t._("new start, YYYY-MM-DDTHH:MM (local time)")
+        "--to", type=iso_moment, help=t._("new start, YYYY-MM-DDTHH:MM (local time)")
     )
     when.add_argument(
-        "--not-on", type=_date,
+        "--not-on", type=iso_date,
         help=t._("the session's current date, which is no longer possible: take the other "
                  "day that moves the fewest other sessions"),
     )
@@ -115,7 +115,7 @@ def add_parsers(sub: Any) -> None:
     p = sub.add_parser("cancel-cohort",
                        help=t._("cancel a cohort; its members become unplaced"))
     p.add_argument("plan_dir", type=Path, help=current)
-    p.add_argument("cohort", help=t._("cohort id, e.g. {example}").format(example="c03"))
+    p.add_argument("cohort", help=t._("cohort id, e.g. {example}", example="c03"))
     p.add_argument(
         "--reason", default=None,
         help=t._("why, in the program's language (default: too few participants, "
@@ -129,7 +129,7 @@ def add_parsers(sub: Any) -> None:
                  "dates"),
     )
     p.add_argument("plan_dir", type=Path, help=current)
-    p.add_argument("cohort", help=t._("cohort id, e.g. {example}").format(example="c02"))
+    p.add_argument("cohort", help=t._("cohort id, e.g. {example}", example="c02"))
     p.add_argument("--facilitator", required=True,
                    help=t._("id of the facilitator who takes over"))
     p.add_argument(
@@ -143,27 +143,27 @@ def add_parsers(sub: Any) -> None:
 def _session_number(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(
-            t._("{text!r} is not a session number like 3 (1 is the kick-off)").format(text=text)
+            t._("{text!r} is not a session number like 3 (1 is the kick-off)", text=text)
         )
     return int(text)
 
 
-def _date(text: str) -> date:
+def iso_date(text: str) -> date:
     """A date written YYYY-MM-DD; argparse says which option it is for."""
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            t._("{text!r} is not a date like 2027-03-01").format(text=text)) from None
+            t._("{text!r} is not a date like 2027-03-01", text=text)) from None
 
 
-def _moment(text: str) -> datetime:
+def iso_moment(text: str) -> datetime:
     """A date and time written YYYY-MM-DDTHH:MM."""
     try:
         return datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            t._("{text!r} is not a date and time like 2027-03-01T13:00").format(text=text)
+            t._("{text!r} is not a date and time like 2027-03-01T13:00", text=text)
         ) from None
 
 
@@ -176,13 +176,13 @@ def _common(p: argparse.ArgumentParser, today: bool) -> None:
     )
     if today:
         p.add_argument(
-            "--today", type=_date, default=None,
+            "--today", type=iso_date, default=None,
             help=t._("sessions before this date are history (default: today)"),
         )
     p.add_argument(
-        "--stamp", type=_moment,
+        "--stamp", type=iso_moment,
         help=t._("DTSTAMP for calendar files (ISO date-time; default: midnight UTC of "
-                 "{option})").format(option="--today" if today else "--on"),
+                 "{option})", option="--today" if today else "--on"),
     )
 
 
@@ -243,7 +243,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     _print_change(change, out)
     out.print(placement_text(change.program, change.plan), markup=False, soft_wrap=True,
               highlight=False)  # counted again after the change (SPEC §8)
-    out.print(t._("New plan verified and written to {folder}/").format(folder=args.out),
+    out.print(t._("New plan verified and written to {folder}/", folder=args.out),
               markup=False, highlight=False)
     return EXIT_OK
 
@@ -280,7 +280,7 @@ def _print_change(change: Change, out: Console, dry: bool = False) -> None:
     """The diff (every session that changes, old and new date), the notes, the outbox."""
     out.print(change.diff.rstrip("\n"), markup=False, soft_wrap=True, highlight=False)
     for note in change.notes:
-        out.print(t._("note: {note}").format(note=t.say(note)), markup=False, soft_wrap=True,
+        out.print(t._("note: {note}", note=t.say(note)), markup=False, soft_wrap=True,
                   highlight=False)
     _print_outbox(change.outbox, out, dry)
 

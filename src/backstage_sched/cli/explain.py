@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -19,12 +18,14 @@ from rich.text import Text
 from ..actions.planner import explain_program
 from ..inputs.load import load_program
 from ..solver import SolveOptions
-from ..solver.diagnose import Finding
-from ..solver.wording import Words
+from ..solver.finding import Finding
+from ..wording import Words
+from .exits import EXIT_OK, EXIT_RULES
+from .words import SpeakingParser
 from .words import speech as t
 
 COMMAND = "explain"
-EXIT_OK, EXIT_BLOCKED = 0, 1
+
 
 def epilog() -> str:
     """The help's epilog: an example and what the command does."""
@@ -45,7 +46,7 @@ Exit codes: 0 everybody is placed, 1 someone is left out (causes printed),
 """)
 
 
-def add_parser(sub: Any) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction[SpeakingParser]) -> argparse.ArgumentParser:
     """Add ``explain PROGRAM.toml [PARTICIPANTS.csv]`` to ``sub`` (from ``add_subparsers``)."""
     p = sub.add_parser(
         COMMAND,
@@ -92,10 +93,10 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     names = {p.id: p.name for p in program.participants}
     if args.json:
         out.print_json(json.dumps(found.to_dict(program), ensure_ascii=False))
-        return EXIT_BLOCKED if plan.unplaced else EXIT_OK
+        return EXIT_RULES if plan.unplaced else EXIT_OK
     if not plan.unplaced:
         out.print(
-            t._("{name}: all {count} participants can be placed.").format(
+            t._("{name}: all {count} participants can be placed.",
                 name=program.name, count=len(program.participants)),
             markup=False,
         )
@@ -111,12 +112,12 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         out.print(group.note(program), markup=False, soft_wrap=True)
     err.print(
         t._("This plan places {placed} of {registered} (no plan places more than {bound}); "
-            "{unplaced} left out.").format(
+            "{unplaced} left out.",
             placed=plan.placed, registered=len(program.participants),
             bound=found.placed_bound, unplaced=len(plan.unplaced)),
         markup=False,
     )
-    return EXIT_BLOCKED
+    return EXIT_RULES
 
 
 def _people(f: Finding, names: dict[str, str], words: Words) -> str:
@@ -129,7 +130,7 @@ def _people(f: Finding, names: dict[str, str], words: Words) -> str:
 def _line(f: Finding, names: dict[str, str], words: Words) -> str:
     """``[rule] people: message. Fix: fix.``, the reason in the program's language."""
     who = _people(f, names, words)
-    return f"[{words.rule_name(f.rule)}] {who}: {words.because(f.message, f.fix)}"
+    return f"[{words.rule_name(f.name)}] {who}: {words.because(f.message, f.fix)}"
 
 
 def _table(findings: list[Finding], names: dict[str, str], words: Words) -> Table:
@@ -139,6 +140,6 @@ def _table(findings: list[Finding], names: dict[str, str], words: Words) -> Tabl
     table.add_column(t._("why"))
     table.add_column(t._("fix"))
     for f in findings:
-        table.add_row(Text(_people(f, names, words)), Text(words.rule_name(f.rule)),
+        table.add_row(Text(_people(f, names, words)), Text(words.rule_name(f.name)),
                       Text(f.message), Text(f.fix))
     return table

@@ -10,10 +10,10 @@ from typing import Any
 from rich.console import Console
 
 from ..inputs.templates import write_templates
+from .exits import EXIT_OK
 from .words import program_language
 from .words import speech as t
 
-EXIT_OK = 0
 
 def epilog() -> str:
     """The help's epilog: examples and what the templates hold."""
@@ -68,15 +68,15 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     program, participants = (str(p) for p in paths)
     t.use(program_language(paths[0]))
     plan_dir = str(args.folder / "plan")
-    out.print(t._("Wrote {program} and {participants}.").format(
+    out.print(t._("Wrote {program} and {participants}.",
         program=program, participants=participants), markup=False, highlight=False)
     out.print(t._("Next steps:"), markup=False, highlight=False)
     save = t._("save as 'Excel Workbook (.xlsx)'") if args.xlsx else t._("save as 'CSV UTF-8'")
     steps = (
-        t._("1. Edit {program}: the program window, closed days, your facilitators.").format(
+        t._("1. Edit {program}: the program window, closed days, your facilitators.",
             program=program),
         t._("2. Open {participants} in Excel and type in your registrations "
-            "(keep the header row; {save}).").format(participants=participants, save=save),
+            "(keep the header row; {save}).", participants=participants, save=save),
         f"3. backstage-sched plan {program} {participants} --out {plan_dir}",
         f"4. backstage-sched check {plan_dir}",
         f"5. backstage-sched send {plan_dir} --dry-run",

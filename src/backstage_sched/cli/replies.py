@@ -24,12 +24,12 @@ from ..domain import Program
 from ..inputs.mail import PASSWORD_ENV, read_mailbox
 from ..publish.folder import write_plan_dir
 from ..publish.replies_log import REPLIES, read_replies_log
-from .edits import _date, _moment, _print_change, _since_sent, open_change
+from .edits import _print_change, _since_sent, iso_date, iso_moment, open_change
+from .exits import EXIT_OK
 from .summary import placement_text
 from .words import speech as t
 
 COMMAND = "replies"
-EXIT_OK = 0
 
 LABELS = {
     "accepted": "accepted (recorded)",
@@ -72,8 +72,7 @@ def add_parser(sub: Any) -> None:
             "or an IMAP mailbox: a decline of a session to come is an absence (as 'absent' "
             "records it), an acceptance is kept per session, a proposed new time is listed. "
             "The IMAP password is read from ${variable}, never from a flag; the mailbox "
-            "is only read."
-        ).format(variable=PASSWORD_ENV),
+            "is only read.", variable=PASSWORD_ENV),
     )
     p.add_argument("plan_dir", type=Path, help=t._("current plan folder"))
     p.add_argument(
@@ -87,14 +86,14 @@ def add_parser(sub: Any) -> None:
         help=t._("print what would be recorded and the messages; write nothing"),
     )
     p.add_argument(
-        "--today", type=_date, default=None,
+        "--today", type=iso_date, default=None,
         help=t._("sessions before this date are history: a decline of one is not an absence "
                  "(default: today)"),
     )
     p.add_argument(
-        "--stamp", type=_moment,
+        "--stamp", type=iso_moment,
         help=t._("DTSTAMP for calendar files (ISO date-time; default: midnight UTC of "
-                 "{option})").format(option="--today"),
+                 "{option})", option="--today"),
     )
 
 
@@ -119,7 +118,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     )
     out.print(placement_text(change.program, change.plan), markup=False, soft_wrap=True,
               highlight=False)
-    out.print(t._("New plan verified and written to {folder}/ (e-mails read: {file})").format(
+    out.print(t._("New plan verified and written to {folder}/ (e-mails read: {file})",
         folder=args.out, file=args.out / REPLIES), markup=False, soft_wrap=True, highlight=False)
     return EXIT_OK
 
@@ -136,7 +135,7 @@ def _print_report(program: Program, report: Report, total: int, source: str, fol
     _line(out, t.n_("Read {count} e-mail(s) from {source}: {new} new, {already} already "
                     "read, {none} without a calendar answer.",
                     "Read {count} e-mail(s) from {source}: {new} new, {already} already "
-                    "read, {none} without a calendar answer.", total).format(
+                    "read, {none} without a calendar answer.", total,
         count=total, source=source, new=report.new_mails, already=already, none=none))
     counted = [(k, n) for k, n in report.counts.items() if k in LABELS and k not in IGNORED]
     ignored = [(k, n) for k, n in report.counts.items() if k in IGNORED]
@@ -145,7 +144,7 @@ def _print_report(program: Program, report: Report, total: int, source: str, fol
         for key, n in counted:
             _line(out, f"  {n:>4}  {t._(LABELS[key])}")
     if ignored:
-        _line(out, t._("Ignored ({count}):").format(count=sum(n for _, n in ignored)))
+        _line(out, t._("Ignored ({count}):", count=sum(n for _, n in ignored)))
         for key, n in ignored:
             _line(out, f"  {n:>4}  {t._(LABELS[key])}")
     if not counted and not ignored:
@@ -154,7 +153,7 @@ def _print_report(program: Program, report: Report, total: int, source: str, fol
     if report.absences:
         _line(out, t._("Absences recorded:"))
         for pid, cid, number in report.absences:
-            _line(out, "  " + t._("{name} ({id}) will miss session {number} of {cohort}").format(
+            _line(out, "  " + t._("{name} ({id}) will miss session {number} of {cohort}",
                 name=names.get(pid, pid), id=pid, number=number, cohort=cid))
     if report.listed:
         _line(out, t._("For the coordinator (not applied):"))
@@ -165,13 +164,13 @@ def _print_report(program: Program, report: Report, total: int, source: str, fol
 def _listed(program: Program, item: Listed, names: dict[str, str], folder: Path) -> str:
     who = f"{names.get(item.participant, item.participant)} ({item.participant})"
     if item.kind != "counter" or item.proposed_start is None:
-        return t._("{who}, session {number} of {cohort}: {reason}").format(
+        return t._("{who}, session {number} of {cohort}: {reason}",
             who=who, number=item.session, cohort=item.cohort, reason=t.say(item.reason))
     zone = ZoneInfo(program.timezone)
     start = item.proposed_start.astimezone(zone)
     until = "" if item.proposed_end is None else \
         f"–{item.proposed_end.astimezone(zone).strftime('%H:%M')}"
-    return (t._("{who} proposes session {number} of {cohort} at {time}; to move it:").format(
+    return (t._("{who} proposes session {number} of {cohort} at {time}; to move it:",
                 who=who, number=item.session, cohort=item.cohort,
                 time=f"{start.strftime('%Y-%m-%d %H:%M')}{until}") + "\n"
             f"      backstage-sched move {folder} {item.cohort} {item.session} "

@@ -18,16 +18,16 @@ def placement_text(program: Program, plan: Plan) -> str:
     held = sum(1 for u in plan.unplaced if u.participant in waiting)
     placed = plan.placed
     if bound is None:
-        text = t._("placed {placed} of {registered}").format(placed=placed, registered=registered)
+        text = t._("placed {placed} of {registered}", placed=placed, registered=registered)
         if held:
-            text += " " + t._("({count} wait for a cancelled cohort)").format(count=held)
+            text += " " + t._("({count} wait for a cancelled cohort)", count=held)
         return text
     if held:
-        counts = t._("{registered} registered, {count} wait for a cancelled cohort").format(
+        counts = t._("{registered} registered, {count} wait for a cancelled cohort",
             registered=registered, count=held)
     else:
-        counts = t._("{registered} registered").format(registered=registered)
-    head = t._("placed {placed} of at most {bound}").format(placed=placed, bound=bound)
+        counts = t._("{registered} registered", registered=registered)
+    head = t._("placed {placed} of at most {bound}", placed=placed, bound=bound)
     if plan.placed >= bound:
         proof = t._("proven: no plan places more while they wait") if held \
             else t._("proven: no plan places more")

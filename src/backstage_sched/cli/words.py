@@ -32,7 +32,7 @@ from typing import Any
 from ..domain import LANGUAGES
 from ..errors import InputError, InputErrors
 from ..i18n import Language
-from ..said import Joined, Place, Said
+from ..said import Joined, Option, Place, Said
 
 DOMAIN = "cli"
 
@@ -94,17 +94,18 @@ class Speech:
         if code:
             self.language = Language(code, DOMAIN)
 
-    def _(self, text: str) -> str:
-        """``text`` in this language; a text the ``cli`` catalogue lacks is looked up in
-        ``reasons`` (the names of the rules)."""
+    def _(self, text: str, /, **fields: object) -> str:
+        """``text`` in this language, filled with ``fields`` (:meth:`Language._`); a text
+        the ``cli`` catalogue lacks is looked up in ``reasons`` (the names of the rules)."""
         told = self.language._(text)
         if told == text and self.code != "en":
-            return self.language.of("reasons")._(text)
-        return told
+            told = self.language.of("reasons")._(text)
+        return told.format(**fields) if fields else told
 
-    def n_(self, one: str, many: str, count: int) -> str:
-        """The form of ``one``/``many`` for ``count`` in this language."""
-        return self.language.n_(one, many, count)
+    def n_(self, one: str, many: str, count: int, /, **fields: object) -> str:
+        """The form of ``one``/``many`` for ``count`` in this language, filled with
+        ``fields``."""
+        return self.language.n_(one, many, count, **fields)
 
     def say(self, text: Any) -> str:
         """``text`` in this language when it is a :class:`Said` sentence (its values said
@@ -113,11 +114,13 @@ class Speech:
             return str(text)
         if isinstance(text, Place):
             return self.where(str(text)) or ""
+        if isinstance(text, Option):  # the library's parameter is the command's option
+            return "--" + text.name.replace("_", "-")
         if isinstance(text, Joined):
             return text.separator.join(self.say(p) for p in text.parts)
         values = {k: self.say(v) if isinstance(v, Said) else v for k, v in text.values.items()}
-        if text.plural is not None and text.count is not None:
-            pattern = self.n_(text.template, text.plural, text.count)
+        if text.plural is not None and text.number is not None:
+            pattern = self.n_(text.template, text.plural, text.number)
         else:
             pattern = self._(text.template)
         return pattern.format(**values)
@@ -127,20 +130,22 @@ class Speech:
         if not text or (isinstance(text, Said) and not isinstance(text, Place)):
             return self.say(text) if text else text
         for pattern, template in _PLACES:
-            text = pattern.sub(lambda m, t=template: self._(t).format(*m.groups()), text)
+            def put(m: re.Match[str], t: str = template) -> str:
+                return self._(t).format(*m.groups())
+            text = pattern.sub(put, text)
         return text
 
     @contextmanager
     def argparse_speaks(self) -> Iterator[None]:
         """argparse's own texts (``usage:``, ``options``, its errors) in this language while
         the block builds and runs a parser; argparse as it was afterwards."""
-        saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
-        argparse._ = self._  # type: ignore[attr-defined]
-        argparse.ngettext = self.n_  # type: ignore[attr-defined]
+        saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]  # not in typeshed
+        argparse._ = self._  # type: ignore[attr-defined]  # not in typeshed
+        argparse.ngettext = self.n_  # type: ignore[attr-defined]  # not in typeshed
         try:
             yield
         finally:
-            argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+            argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]  # not in typeshed
 
 
 _PLACES = [
@@ -204,18 +209,21 @@ class SpeakingParser(argparse.ArgumentParser):
             super().error(message)
 
 
-def input_error(exc: InputError) -> str:
+def input_error(exc: InputError, flags: Mapping[str, str] | None = None) -> str:
     """``exc`` as the coordinator reads it: its file and place (row, line, column) in the
-    command line's language; the message as the loader wrote it, said again when it can be."""
+    command line's language, or the option that gave the data it names (``flags``:
+    ``{"participant": "--from"}``); the message as the library wrote it, said again when
+    it can be."""
     if isinstance(exc, InputErrors):
-        lines = [f"  - {input_error(e)}" for e in exc.errors[: exc.SHOWN]]
+        lines = [f"  - {input_error(e, flags)}" for e in exc.errors[: exc.SHOWN]]
         more = len(exc.errors) - exc.SHOWN
         if more > 0:
-            lines.append("  " + speech._("and {count} more").format(count=more))
+            lines.append("  " + speech._("and {count} more", count=more))
         head = speech.n_("{count} problem in the input:", "{count} problems in the input:",
-                    len(exc.errors)).format(count=len(exc.errors))
+                         len(exc.errors), count=len(exc.errors))
         return head + "\n" + "\n".join(lines)
-    parts = [p for p in (exc.file, speech.where(exc.where)) if p]
+    flag = (flags or {}).get(exc.where or "")
+    parts = [p for p in (exc.file, flag or speech.where(exc.where)) if p]
     message = speech.say(exc.message)
     return f"{', '.join(parts)}: {message}" if parts else message
 

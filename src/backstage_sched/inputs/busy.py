@@ -93,7 +93,7 @@ def _guarded_rebuild(original: Callable[..., Any]) -> Callable[..., Any]:
             _BUDGET.left = left - 1
         return original(self, year, month)
 
-    rebuild.original = original  # type: ignore[attr-defined]
+    rebuild.original = original  # type: ignore[attr-defined]  # to put back later
     return rebuild
 
 
@@ -110,9 +110,11 @@ def _month_guard() -> Iterator[None]:
     set per thread, only inside :func:`load_busy`).
     """
     info = dateutil.rrule._iterinfo
+    # mypy refuses assigning to a method; the patch and its .original are deliberate
     with _GUARD_LOCK:
         if _GUARD_USERS[0] == 0:
-            info.rebuild = _guarded_rebuild(info.rebuild)
+            wrapped = _guarded_rebuild(info.rebuild)
+            info.rebuild = wrapped  # type: ignore[method-assign]  # patched on purpose
         _GUARD_USERS[0] += 1
     try:
         yield
@@ -120,7 +122,8 @@ def _month_guard() -> Iterator[None]:
         with _GUARD_LOCK:
             _GUARD_USERS[0] -= 1
             if _GUARD_USERS[0] == 0:
-                info.rebuild = info.rebuild.original
+                original = info.rebuild.original  # type: ignore[attr-defined]  # set by us
+                info.rebuild = original  # type: ignore[method-assign]  # dateutil's own back
 
 
 def _check_nesting(text: str, path: Path, file: str, where: str) -> None:

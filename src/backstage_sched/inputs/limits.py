@@ -24,9 +24,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from ..errors import InputError
 from ..said import Said, said
+
+Cells = TypeVar("Cells", bound=Sequence[str])  # a row's cells, as the reader gives them
 
 __all__ = [
     "ALONE",
@@ -161,9 +164,9 @@ class Registrations:
     def capped(
         self,
         file: str,
-        rows: Iterable[tuple[int, Sequence[str]]],
+        rows: Iterable[tuple[int, Cells]],
         where: Callable[[int], str],
-    ) -> Iterator[tuple[int, Sequence[str]]]:
+    ) -> Iterator[tuple[int, Cells]]:
         """``rows`` (``(row number, cells)``) as they come, raising at the first row of
         text beyond the header and :attr:`room` registrations, before it is yielded
         (``where(row number)`` places it in ``file``). Blank rows do not count."""

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..domain import MetBefore, Program
+from ..domain import Facilitator, MetBefore, Program, Venue
 from ..errors import InputError, InputErrors, Problems
 from ..said import said
 from .columns import read_columns
@@ -130,7 +131,7 @@ def _lines_of_dates(text: str, problems: Problems) -> None:
             error.where = ", ".join(filter(None, (f"line {keyed[0]}", error.where)))
 
 
-_TOML_SLIPS = (
+_TOML_SLIPS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], bool] | None, str], ...] = (
     (re.compile(r"=\s*\d{4}-\d{1,2}-\d{1,2}\b(?!-)"),
      lambda m: not re.search(r"=\s*\d{4}-\d{2}-\d{2}\b", m.string),
      said("write a date as YYYY-MM-DD with two-digit month and day, e.g. "
@@ -192,8 +193,9 @@ def load_program(
     sessions = problems.attempt(lambda: _sessions(file, data), None)
     groups = problems.attempt(lambda: _groups(file, data), None)
     policy = problems.attempt(lambda: _policy(file, data), None)
-    facilitators = problems.attempt(lambda: _facilitators(file, data), ())
-    venues = problems.attempt(lambda: _venues(file, data), ())
+    facilitators: tuple[Facilitator, ...] = problems.attempt(
+        lambda: _facilitators(file, data), ())
+    venues: tuple[Venue, ...] = problems.attempt(lambda: _venues(file, data), ())
     # busy calendars are read for the program window; without one they wait
     window = None if head is None else (head["timezone"], head["start"], head["end"])
     outside = allow_outside_calendars

@@ -31,10 +31,14 @@ from email.message import Message
 from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from ..errors import InputError
 from ..said import said
+
+if TYPE_CHECKING:  # icalendar is imported where a calendar is read
+    from icalendar import Component
 
 PASSWORD_ENV = "BACKSTAGE_IMAP_PASSWORD"
 """The environment variable that holds the IMAP password (never a flag)."""
@@ -162,7 +166,7 @@ def _answers(part: Message) -> list[Reply]:
     return [_safe_event(method, ev) for ev in events]
 
 
-def _safe_event(method: str, ev: object) -> Reply:
+def _safe_event(method: str, ev: Component) -> Reply:
     """:func:`_event`, a value it cannot read (a bad date, a bad parameter) counted as
     malformed: one broken answer never stops the others being read."""
     try:
@@ -171,8 +175,8 @@ def _safe_event(method: str, ev: object) -> Reply:
         return Reply(method, problem=f"unreadable event: {exc}")
 
 
-def _event(method: str, ev: object) -> Reply:
-    get = ev.get  # type: ignore[attr-defined]
+def _event(method: str, ev: Component) -> Reply:
+    get = ev.get
     uid = str(get("UID", "")).strip()
     attendees = get("ATTENDEE")
     if attendees is None:

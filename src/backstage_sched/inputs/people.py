@@ -35,12 +35,12 @@ from .values import (
     _email,
     _entry_label,
     _id,
-    _id_key,
     _ids,
     _rules,
     _show,
     _suggest,
     _text,
+    id_key,
 )
 
 _PARTICIPANT_KEYS = (
@@ -654,7 +654,7 @@ def _check_people(
     A facilitator's e-mail must be their own (it is the ORGANIZER of
     invitations). Every problem found is added to ``problems``.
     """
-    by_key = _facilitator_id_keys(file, facilitators, problems)
+    by_key = _facilitatorid_keys(file, facilitators, problems)
     emails = _facilitator_emails(file, facilitators, problems)
     fac_ids = {f.id for f in facilitators}
     fac_emails = set(emails)
@@ -666,13 +666,13 @@ def _check_people(
     _check_not_with(people, by_id, fac_ids, problems)
 
 
-def _facilitator_id_keys(
+def _facilitatorid_keys(
     file: str, facilitators: tuple[Facilitator, ...], problems: Problems
 ) -> dict[str, tuple[str, _Origin]]:
     """Case-folded id -> (id, where) of the facilitators; ids equal but for case are problems."""
     by_key: dict[str, tuple[str, _Origin]] = {}
     for i, f in enumerate(facilitators, start=1):
-        other = by_key.get(_id_key(f.id))
+        other = by_key.get(id_key(f.id))
         if other is not None:
             problems.add(InputError(
                 file,
@@ -682,7 +682,7 @@ def _facilitator_id_keys(
                      other=other[0], where=place(other[1].label)),
             ))
             continue
-        by_key[_id_key(f.id)] = (f.id, _Origin(file, f"facilitators[{i}]", column_style=False))
+        by_key[id_key(f.id)] = (f.id, _Origin(file, f"facilitators[{i}]", column_style=False))
     return by_key
 
 
@@ -731,7 +731,7 @@ def _register_id(
             said("id '{id}' is also a facilitator's id; every person needs an id of their "
                  "own", id=p.id),
         ))
-    other = by_key.get(_id_key(p.id))
+    other = by_key.get(id_key(p.id))
     if other is not None:
         problems.add(InputError(
             origin.file,
@@ -741,7 +741,7 @@ def _register_id(
                  other=other[0], where=other[1].said(origin)),
         ))
     by_id[p.id] = origin
-    by_key[_id_key(p.id)] = (p.id, origin)
+    by_key[id_key(p.id)] = (p.id, origin)
     return True
 
 

@@ -7,10 +7,10 @@ JSON-safe data; :func:`program_from_dict` reverses it exactly.
 
 from __future__ import annotations
 
-import json
+from dataclasses import fields
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..domain import (
     WEEKDAYS,
@@ -26,7 +26,7 @@ from ..domain import (
     TimeRule,
     Venue,
 )
-from ..errors import InputError
+from ..errors import InputError, read_json
 from ..said import said
 from . import timeexpr
 
@@ -65,18 +65,21 @@ def _rules_out(rules: tuple[TimeRule, ...]) -> list[Any]:
     return out
 
 
-def _sessions_out(s: SessionRules) -> dict[str, Any]:
-    return {
-        "duration_minutes": s.duration_minutes,
-        "min_gap_days": s.min_gap_days,
-        "max_gap_days": s.max_gap_days,
-        "weekdays": [WEEKDAYS[i] for i in s.weekdays],
-        "day_start": _hhmm(s.day_start),
-        "day_end": _hhmm(s.day_end),
-        "grid_minutes": s.grid_minutes,
-        "max_sessions_per_day": s.max_sessions_per_day,
-        "buffer_minutes": s.buffer_minutes,
-    }
+Settings = TypeVar("Settings", SessionRules, GroupRules, Policy)
+"""The settings tables: ``[sessions]``, ``[groups]``, ``[policy]``."""
+
+
+def _settings_out(settings: SessionRules | GroupRules | Policy) -> dict[str, Any]:
+    """A settings table field by field: times ``HH:MM``, weekdays by name, the rest as is."""
+    out: dict[str, Any] = {}
+    for f in fields(settings):
+        value = getattr(settings, f.name)
+        if f.name == "weekdays":
+            value = [WEEKDAYS[i] for i in value]
+        elif isinstance(value, time):
+            value = _hhmm(value)
+        out[f.name] = value
+    return out
 
 
 def _facilitator_out(f: Facilitator) -> dict[str, Any]:
@@ -122,7 +125,6 @@ def program_to_dict(program: Program) -> dict[str, Any]:
     Dates are ISO strings, times ``HH:MM``, weekdays names, time rules their
     text, busy intervals naive ISO datetimes.
     """
-    g, pol = program.groups, program.policy
     return {
         "format": SNAPSHOT_FORMAT,
         "id": program.id,
@@ -138,22 +140,9 @@ def program_to_dict(program: Program) -> dict[str, Any]:
             {"name": b.name, "start": b.start.isoformat(), "end": b.end.isoformat()}
             for b in program.blackouts
         ],
-        "sessions": _sessions_out(program.sessions),
-        "groups": {
-            "size": g.size,
-            "min_size": g.min_size,
-            "max_size": g.max_size,
-            "max_per_organization": g.max_per_organization,
-        },
-        "policy": {
-            "cancellation_days": pol.cancellation_days,
-            "fee": pol.fee,
-            "currency": pol.currency,
-            "vat_rate": pol.vat_rate,
-            "join_until_session": pol.join_until_session,
-            "member_updates": pol.member_updates,
-            "welcome_letter": pol.welcome_letter,
-        },
+        "sessions": _settings_out(program.sessions),
+        "groups": _settings_out(program.groups),
+        "policy": _settings_out(program.policy),
         "facilitators": [_facilitator_out(f) for f in program.facilitators],
         "venues": [_venue_out(v) for v in program.venues],
         "participants": [_participant_out(p) for p in program.participants],
@@ -219,39 +208,25 @@ def _blackout_in(b: dict[str, Any]) -> Blackout:
     )
 
 
-def _sessions_in(s: dict[str, Any]) -> SessionRules:
-    return SessionRules(
-        duration_minutes=s["duration_minutes"],
-        min_gap_days=s["min_gap_days"],
-        max_gap_days=s["max_gap_days"],
-        weekdays=tuple(WEEKDAYS.index(w) for w in s["weekdays"]),
-        day_start=time.fromisoformat(s["day_start"]),
-        day_end=time.fromisoformat(s["day_end"]),
-        grid_minutes=s["grid_minutes"],
-        max_sessions_per_day=s["max_sessions_per_day"],
-        buffer_minutes=s["buffer_minutes"],
-    )
+_ADDED_SETTINGS = ("join_until_session", "member_updates", "welcome_letter")
+"""Settings that older snapshots lack: they read as their defaults."""
 
 
-def _groups_in(g: dict[str, Any]) -> GroupRules:
-    return GroupRules(
-        size=g["size"],
-        min_size=g["min_size"],
-        max_size=g["max_size"],
-        max_per_organization=g["max_per_organization"],
-    )
-
-
-def _policy_in(pol: dict[str, Any]) -> Policy:
-    return Policy(
-        cancellation_days=pol["cancellation_days"],
-        fee=pol["fee"],
-        currency=pol["currency"],
-        vat_rate=pol["vat_rate"],
-        join_until_session=pol.get("join_until_session", 2),
-        member_updates=pol.get("member_updates", "summary"),
-        welcome_letter=pol.get("welcome_letter", True),
-    )
+def _settings_in(kind: type[Settings], data: dict[str, Any]) -> Settings:
+    """The settings table ``kind`` of :func:`_settings_out`'s ``data``; KeyError when a
+    setting is missing (but those of :data:`_ADDED_SETTINGS`)."""
+    default = kind()
+    values: dict[str, Any] = {}
+    for f in fields(kind):
+        if f.name not in data and f.name in _ADDED_SETTINGS:
+            continue
+        value = data[f.name]
+        if f.name == "weekdays":
+            value = tuple(WEEKDAYS.index(w) for w in value)
+        elif isinstance(getattr(default, f.name), time):
+            value = time.fromisoformat(value)
+        values[f.name] = value
+    return kind(**values)
 
 
 def _facilitator_in(f: dict[str, Any], source: str) -> Facilitator:
@@ -298,7 +273,6 @@ def _program_in(data: dict[str, Any], source: str) -> Program:
     if fmt != SNAPSHOT_FORMAT:
         raise InputError(source, "format", said("unknown snapshot format {value}",
                                                     value=repr(fmt)))
-    s, g, pol = data["sessions"], data["groups"], data["policy"]
     return Program(
         id=data["id"],
         name=data["name"],
@@ -310,9 +284,9 @@ def _program_in(data: dict[str, Any], source: str) -> Program:
         mode=data["mode"],
         extra_closed=tuple(date.fromisoformat(d) for d in data["extra_closed"]),
         blackouts=tuple(_blackout_in(b) for b in data["blackouts"]),
-        sessions=_sessions_in(s),
-        groups=_groups_in(g),
-        policy=_policy_in(pol),
+        sessions=_settings_in(SessionRules, data["sessions"]),
+        groups=_settings_in(GroupRules, data["groups"]),
+        policy=_settings_in(Policy, data["policy"]),
         facilitators=tuple(_facilitator_in(f, source) for f in data["facilitators"]),
         venues=tuple(
             Venue(v["id"], v["name"], v["capacity"], v.get("address"), v.get("online_url"))
@@ -337,14 +311,7 @@ def _program_in(data: dict[str, Any], source: str) -> Program:
 
 def read_snapshot(path: Path) -> Program:
     """The program of the snapshot file at ``path`` (a plan folder's ``input.json``)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(str(path), None,
-                         said("file not found (is this a plan folder?)")) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(str(path), None, said("not readable JSON: {problem}",
-                                                   problem=str(exc))) from None
+    data = read_json(path, said("file not found (is this a plan folder?)"))
     return program_from_dict(data, source=str(path))
 
 

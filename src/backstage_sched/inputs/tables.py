@@ -104,7 +104,7 @@ def _program_table(file: str, data: dict[str, Any]) -> dict[str, Any]:
         return f"{label} {key}"
 
     out: dict[str, Any] = {}
-    reads = {
+    reads: dict[str, Callable[[], Any]] = {
         "id": lambda: _id(file, w("id"), "id", table["id"]),
         "name": lambda: _text(file, w("name"), "name", table["name"], required=True),
         "start": lambda: _date(file, w("start"), "start", table["start"]),

@@ -205,7 +205,7 @@ def _parse_item(text: str, file: str | None, where: str | None) -> TimeRule:
 
 
 def parse_rules(
-    value: str | list[str] | tuple[str, ...],
+    value: object,  # text or a list of text (from TOML or a cell); anything else: InputError
     file: str | None = None,
     where: str | None = None,
 ) -> tuple[TimeRule, ...]:

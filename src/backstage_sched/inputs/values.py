@@ -14,13 +14,15 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 
 from ..domain import TimeRule
 from ..errors import InputError, Problems
 from ..said import said
 from . import timeexpr
 from .dates import date_problem
+
+T = TypeVar("T")
 
 _ID = re.compile(r"[\w.\-]+")
 #: Longest id accepted; ids name files (``people/<id>.ics``) and go into UIDs.
@@ -177,8 +179,9 @@ def _text_list(file: str, where: str, key: str, value: object) -> tuple[str, ...
                         required=True) for item in items)
 
 
-def _id_problem(text: str) -> str | None:
-    """Why ``text`` cannot be an id (it names a file), or None."""
+def id_problem(text: str) -> str | None:
+    """Why ``text`` cannot be an id (it names a file), or None: the one id rule of the
+    loader and of every change that brings a new id (see docs/guarantees.md)."""
     if len(text) > MAX_ID_LENGTH:
         return said("is {length} characters long; at most {most} are allowed",
                     length=len(text), most=MAX_ID_LENGTH)
@@ -195,8 +198,13 @@ def _id_problem(text: str) -> str | None:
 
 def _id(file: str, where: str, key: str, value: object) -> str:
     """An id that is safe as a file name on every system (see docs/guarantees.md)."""
-    text = _text(file, where, key, value, required=True)
-    problem = _id_problem(text)
+    return checked_id(file, where, key, _text(file, where, key, value, required=True))
+
+
+def checked_id(file: str | None, where: str | None, key: str, text: str) -> str:
+    """``text``, when it may be an id (:func:`id_problem`); else InputError naming
+    ``key`` at ``where``."""
+    problem = id_problem(text)
     if problem:
         raise InputError(
             file, where, said("{key} {value} {problem} (ids name calendar files and UIDs)",
@@ -205,7 +213,7 @@ def _id(file: str, where: str, key: str, value: object) -> str:
     return text
 
 
-def _id_key(pid: str) -> str:
+def id_key(pid: str) -> str:
     """What makes two ids the same file name on Windows and macOS."""
     return unicodedata.normalize("NFC", pid).casefold()
 
@@ -255,7 +263,7 @@ def _ids(file: str, where: str, key: str, value: object) -> tuple[str, ...]:
 
 
 def _rules(file: str, where: str, value: object) -> tuple[TimeRule, ...]:
-    return timeexpr.parse_rules(value, file, where)  # type: ignore[arg-type]
+    return timeexpr.parse_rules(value, file, where)
 
 
 # --------------------------------------------------------------------------- table shapes
@@ -300,7 +308,7 @@ class _Keys:
     def where(self, key: str) -> str:
         return f"{self.label} {key}"
 
-    def read(self, key: str, default: Any, parse: Callable[[str, Any], Any]) -> Any:
+    def read(self, key: str, default: T, parse: Callable[[str, Any], T]) -> T:
         """``parse(where, value)`` of the key (``default`` when absent or bad)."""
         try:
             return parse(self.where(key), self.table.get(key, default))

@@ -9,10 +9,12 @@ the allowed start times) and converts back to aware datetimes here.
 from __future__ import annotations
 
 import inspect
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -50,7 +52,7 @@ def public_holidays(
     """Holidays of ``country`` in ``categories`` for ``years`` (never Sundays by default),
     named in ``language`` (a code of :func:`holiday_language`; None: the country's own),
     never in the machine's locale."""
-    options: dict[str, object] = {}
+    options: dict[str, Any] = {}  # holidays takes each country's own options as **Any
     try:
         entity = getattr(holidays, country.upper())
         if "include_sundays" in inspect.signature(entity.__init__).parameters:
@@ -201,12 +203,16 @@ class WorkCalendar:
         many people share rules such as "mon" or a week off."""
         cache = self._covered_cache
         if rule not in cache:
-            cache[rule] = frozenset(
-                (di, si)
-                for di, day in enumerate(self.days)
-                for si, minute in enumerate(self.slot_minutes)
-                if rule_covers(rule, day, minute, minute + self.duration)
-            )
+            # a rule's dates and weekday pick the days, its hours the slots, apart
+            first = 0 if rule.first is None else bisect_left(self.days, rule.first)
+            last = len(self.days) if rule.last is None else bisect_right(self.days, rule.last)
+            days = [di for di in range(first, last)
+                    if rule.weekday is None or self.days[di].weekday() == rule.weekday]
+            slots = [] if not days else [
+                si for si, minute in enumerate(self.slot_minutes)
+                if rule_covers(rule, self.days[days[0]], minute, minute + self.duration)
+            ]
+            cache[rule] = frozenset((di, si) for di in days for si in slots)
         return cache[rule]
 
 

@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from ..domain import Program
+from ..domain import Facilitator, Participant, Program
 from ..i18n import Language
 from ..plan import Cohort, Plan, Session
 from .ical import cancel, feed_path, person_feed, person_feed_key, words
@@ -217,11 +217,11 @@ class Outbox:
 
 
 # ---------------------------------------------------------------------------
-# Words: names and formats of the change texts
+# Names: the names and formats of the change texts
 
 
 @dataclass(frozen=True)
-class Words:
+class Names:
     """Names people read (from the new program, else the old one) in its language."""
 
     program: Program
@@ -240,7 +240,9 @@ class Words:
         if pid is None:
             return self.lang._("none")
         for prog in self._programs():
-            for person in (*prog.participants, *prog.facilitators):
+            people: tuple[Participant | Facilitator, ...] = (*prog.participants,
+                                                            *prog.facilitators)
+            for person in people:
                 if person.id == pid:
                     return person.name
         return pid
@@ -262,7 +264,7 @@ class Words:
 
     def label(self, cohort: str, index: int) -> str:
         """A session as people name it: ``c01 session 5`` / ``Backstage-grupp c01, träff 5``."""
-        return self.lang._("{cohort} session {number}").format(cohort=cohort, number=index + 1)
+        return self.lang._("{cohort} session {number}", cohort=cohort, number=index + 1)
 
     def names(self, pids: list[str]) -> str:
         """Names joined with commas."""
@@ -304,36 +306,36 @@ def _for_everyone(old: Pair, new: Pair) -> bool:
     )
 
 
-def session_changes(old: Pair, new: Pair, w: Words, leader: bool = True) -> list[str]:
+def session_changes(old: Pair, new: Pair, w: Names, leader: bool = True) -> list[str]:
     """What differs between two versions of one session, in words ([] = same);
     ``leader=False`` leaves out a change of facilitator (said once for the cohort)."""
     (oc, os_), (nc, ns) = old, new
     lang = w.lang
     what = []
     if os_.start != ns.start or os_.end != ns.end:
-        what.append(lang._("moved from {before} to {after}").format(
+        what.append(lang._("moved from {before} to {after}",
             before=w.when(os_), after=w.when(ns)))
     if os_.venue != ns.venue:
-        what.append(lang._("venue changed from {before} to {after}").format(
+        what.append(lang._("venue changed from {before} to {after}",
             before=w.venue(os_.venue), after=w.venue(ns.venue)))
     if leader and oc.leader(os_) != nc.leader(ns):
-        what.append(lang._("facilitator changed from {before} to {after}").format(
+        what.append(lang._("facilitator changed from {before} to {after}",
             before=w.person(oc.leader(os_)), after=w.person(nc.leader(ns))))
     gone = sorted(set(oc.members) - set(nc.members))
     came = sorted(set(nc.members) - set(oc.members))
     if gone:
-        what.append(lang.n_("{names} leaves the cohort", "{names} leave the cohort",
-                            len(gone)).format(names=w.names(gone)))
+        what.append(lang.n_("{names} leaves the cohort", "{names} leave the cohort", len(gone),
+                            names=w.names(gone)))
     if came:
-        what.append(lang.n_("{names} joins the cohort", "{names} join the cohort",
-                            len(came)).format(names=w.names(came)))
+        what.append(lang.n_("{names} joins the cohort", "{names} join the cohort", len(came),
+                            names=w.names(came)))
     if os_.case_owner != ns.case_owner:
-        what.append(lang._("case owner changed from {before} to {after}").format(
+        what.append(lang._("case owner changed from {before} to {after}",
             before=w.person(os_.case_owner), after=w.person(ns.case_owner)))
     missing = sorted(set(ns.absent) - set(os_.absent))
     if missing:
-        what.append(lang.n_("{names} will not come", "{names} will not come",
-                            len(missing)).format(names=w.names(missing)))
+        what.append(lang.n_("{names} will not come", "{names} will not come", len(missing),
+                            names=w.names(missing)))
     return what
 
 
@@ -471,7 +473,8 @@ def _changed_feeds(
             (old, new, text) for old, new, text in lines
             if any(pair is not None and pair[0].leader(pair[1]) == f.id for pair in (old, new))
         ]
-        if led and ours and all(_key(*(new or old)) in told  # type: ignore[misc]
+        # a changed line has an old or a new session or both (mypy cannot tell)
+        if led and ours and all(_key(*(new or old)) in told  # type: ignore[misc]  # one is set
                                 for old, new, _ in ours):
             continue
         mine = [text for _, _, text in ours]
@@ -553,7 +556,7 @@ def handovers(old_plan: Plan, plan: Plan, today: date) -> dict[str, tuple[int, s
 
 
 def _changes(
-    old_plan: Plan, plan: Plan, today: date, w: Words,
+    old_plan: Plan, plan: Plan, today: date, w: Names,
     said: dict[str, tuple[int, str, str]] | None = None,
 ) -> list[tuple[Pair | None, Pair | None, str]]:
     """``(old, new, text)`` for every session that changes from ``today`` on,
@@ -571,9 +574,9 @@ def _changes(
             continue  # history, unchanged for everyone who was there
         label = w.label(*key)
         if old is None and new is not None:
-            text = lang._("{label}: new, {when}").format(label=label, when=w.when(new[1]))
+            text = lang._("{label}: new, {when}", label=label, when=w.when(new[1]))
         elif new is None and old is not None:
-            text = lang._("{label}: cancelled (was {when})").format(
+            text = lang._("{label}: cancelled (was {when})",
                 label=label, when=w.when(old[1]))
         elif old is not None and new is not None:
             told = key[0] in said and key[1] >= said[key[0]][0]
@@ -599,7 +602,7 @@ def outbox(
     """
     before = _sessions(old_plan)
     after = _sessions(plan)
-    w = Words(program, old_program)
+    w = Names(program, old_program)
     lang = w.lang
     mode = program.policy.member_updates
     messages: list[Message] = []
@@ -609,10 +612,11 @@ def outbox(
     for key in sorted(set(before) | set(after)):
         old = before.get(key)
         new = after.get(key)
-        if plan.day_of((new or old)[1]) < today:  # type: ignore[index]
+        # the key is in before or after or both, so (new or old) is set (mypy cannot tell)
+        if plan.day_of((new or old)[1]) < today:  # type: ignore[index]  # one is set
             continue
         if new is None:
-            oc, os_ = old  # type: ignore[misc]
+            oc, os_ = old  # type: ignore[misc]  # set, as new is not
             gone = replace(os_, sequence=os_.sequence + 1)
             path = f"cancellations/{oc.id}/{os_.index}.ics"
             files[path] = cancel(old_program, old_plan, oc, gone, stamp)
@@ -691,7 +695,7 @@ def _new_cancellations(old_plan: Plan, plan: Plan) -> dict[str, str]:
     return {c.cohort: c.reason for c in plan.history.cancelled if c.cohort not in known}
 
 
-def _absence(w: Words, plan: Plan, cohort: Cohort, session: Session, pid: str,
+def _absence(w: Names, plan: Plan, cohort: Cohort, session: Session, pid: str,
              old_plan: Plan) -> str:
     """What the absent person reads: their absence is noted, and where their case went."""
     lang = w.lang
@@ -703,13 +707,13 @@ def _absence(w: Words, plan: Plan, cohort: Cohort, session: Session, pid: str,
     turn = next((s for s in cohort.sessions
                  if s.case_owner == pid and s.index not in was_owner), None)
     if turn is None:
-        return lang._("We have noted that you cannot come on {day}.").format(day=day)
-    return lang._("We have noted that you cannot come on {day}; your case moves to {when}."
-                  ).format(day=day, when=w.when(turn))
+        return lang._("We have noted that you cannot come on {day}.", day=day)
+    return lang._("We have noted that you cannot come on {day}; your case moves to {when}.",
+                  day=day, when=w.when(turn))
 
 
 def _summaries(
-    old_plan: Plan, program: Program, plan: Plan, told: set[tuple[str, int]], w: Words,
+    old_plan: Plan, program: Program, plan: Plan, told: set[tuple[str, int]], w: Names,
     updated: set[str], fed: set[str],
 ) -> tuple[Summary, ...]:
     """One summary per cohort whose sessions to come changed only in who is a member:
@@ -729,11 +733,11 @@ def _summaries(
         came = sorted(set(c.members) - set(was.members))
         parts = []
         if gone:
-            parts.append(lang.n_("{names} leaves the cohort", "{names} leave the cohort",
-                                 len(gone)).format(names=w.names(gone)))
+            parts.append(lang.n_("{names} leaves the cohort", "{names} leave the cohort", len(gone),
+                                 names=w.names(gone)))
         if came:
-            parts.append(lang.n_("{names} joins the cohort", "{names} join the cohort",
-                                 len(came)).format(names=w.names(came)))
+            parts.append(lang.n_("{names} joins the cohort", "{names} join the cohort", len(came),
+                                 names=w.names(came)))
         sessions = {s.index: s for s in c.sessions}
         leaders = sorted({c.leader(sessions[i]) for _, i in keys})
         stay = [m for m in c.members if m in was.members]
@@ -758,18 +762,18 @@ def describe(
     who takes over a cohort from a session on (one line, :func:`handovers`), who
     changed cohort, who is newly without a place. Sessions held before ``today``
     are history and are not listed."""
-    w = Words(program, old_program)
+    w = Names(program, old_program)
     lang = w.lang
     marks = {(True, False): "+", (False, True): "-", (False, False): "~"}
     said = handovers(old_plan, plan, today)
     ordered: list[tuple[tuple[str, int, int], str]] = [
         ((cid, index, 0), "~ " + lang._(
-            "Cohort {cohort} — facilitator from session {number}: {after} (instead of {before})"
-        ).format(cohort=cid, number=index + 1, after=w.person(now), before=w.person(was)))
+            "Cohort {cohort} — facilitator from session {number}: {after} (instead of {before})",
+            cohort=cid, number=index + 1, after=w.person(now), before=w.person(was)))
         for cid, (index, was, now) in said.items()
     ]
     for old, new, text in _changes(old_plan, plan, today, w, said):
-        cohort, session = (new or old)  # type: ignore[misc]
+        cohort, session = (new or old)  # type: ignore[misc]  # one is set
         ordered.append(((cohort.id, session.index, 1),
                         f"{marks[(old is None, new is None)]} {text}"))
     lines = [line for _, line in sorted(ordered)]
@@ -786,6 +790,6 @@ def describe(
         if pid not in was_unplaced:
             text = lang._("{person} is not placed: {reason}")
             lines.append("! " + text.format(person=f"{w.person(pid)} ({pid})", reason=reason))
-    header = lang._("Changes from the previous plan (sessions before {day} kept):").format(
+    header = lang._("Changes from the previous plan (sessions before {day} kept):",
         day=lang.day(today))
     return "\n".join([header, *(lines or ["  " + lang._("no changes")])]) + "\n"

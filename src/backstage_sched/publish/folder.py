@@ -17,7 +17,7 @@ from ..domain import Program
 from ..errors import InputError
 from ..inputs.snapshot import program_to_dict, read_snapshot
 from ..plan import Plan
-from ..said import said
+from ..said import option, said
 from .attendance import attendance_csv
 from .changes import CHANGES, OUTBOX, Outbox, first_outbox
 from .costs import costs_csv, costs_excel_csv
@@ -180,28 +180,30 @@ def check_out_dir(out: str | Path) -> None:
     if not out.exists() and not out.is_symlink():
         return
     if not out.is_dir():
-        raise InputError(str(out), "--out",
+        raise InputError(str(out), "new plan folder",
                          said("exists and is not a folder; choose a new folder"))
     if not any(out.iterdir()):
         return
     if was_sent(out):
         sent = len(sent_keys(out))
         raise InputError(
-            str(out), "--out",
+            str(out), "new plan folder",
             said("e-mail was sent from this plan folder ({file} records {count}), so it is "
-                 "history and is never written over; write the new plan to a new folder, "
-                 "e.g. plan ... --previous {plan} --out NEW, or a change command {folder} "
-                 "... --out NEW", file=SENT, count=sent, plan=out / "plan.json", folder=out),
+                 "history and is never written over; write the new plan to a new folder "
+                 "({out} NEW), with this folder as the previous plan ({previous} {plan}) or "
+                 "as the one a change starts from ({folder})", file=SENT, count=sent,
+                 plan=out / "plan.json", folder=out, out=option("out"),
+                 previous=option("previous")),
         )
-    hint = said("choose a new folder, e.g. --out {folder}, or an earlier plan folder to "
-                "replace", folder=out / "plan")
+    hint = said("choose a new folder, e.g. {out} {folder}, or an earlier plan folder to "
+                "replace", folder=out / "plan", out=option("out"))
     try:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         listed = set(manifest["files"]) | {MANIFEST}
     except (OSError, ValueError, KeyError, TypeError):
         shown = ", ".join(sorted(p.name for p in out.iterdir())[:5])
         raise InputError(
-            str(out), "--out",
+            str(out), "new plan folder",
             said("this folder is not a plan folder written by backstage-sched (it holds "
                  "{files}{more}) and is left untouched; {hint}", files=shown,
                  more=", ..." if len(list(out.iterdir())) > 5 else "", hint=hint),
@@ -210,7 +212,7 @@ def check_out_dir(out: str | Path) -> None:
     if foreign:
         more = said(" and {count} more", count=len(foreign) - 5) if len(foreign) > 5 else ""
         raise InputError(
-            str(out), "--out",
+            str(out), "new plan folder",
             said("this plan folder also holds files backstage-sched did not write "
                  "({files}{more}); replacing it would delete them, so it is left untouched; "
                  "move them out, or {hint}", files=", ".join(foreign[:5]), more=more,

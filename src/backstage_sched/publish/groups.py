@@ -66,15 +66,15 @@ def _group_sheet(program: Program, cohort: Cohort, lang: Language, sheet: Any) -
 
     rows: list[list[str]] = []
     bold: list[int] = []
-    rows.append([lang._("Cohort {id}").format(id=cohort.id)])
-    rows.append([lang._("Facilitator: {name}").format(
+    rows.append([lang._("Cohort {id}", id=cohort.id)])
+    rows.append([lang._("Facilitator: {name}",
         name=_facilitator(program, cohort.facilitator))])
     others: dict[str, list[int]] = {}
     for s in ordered_sessions(cohort):
         if cohort.leader(s) != cohort.facilitator:
             others.setdefault(cohort.leader(s), []).append(s.number)
     for fid, numbers in others.items():
-        rows.append([lang._("Sessions {numbers} led by {name}").format(
+        rows.append([lang._("Sessions {numbers} led by {name}",
             numbers=", ".join(map(str, numbers)), name=_facilitator(program, fid))])
     rows.append([])
     owns = {s.case_owner: s for s in cohort.sessions if s.case_owner}

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import ClassVar
@@ -30,6 +30,7 @@ from zoneinfo import TZPATH, ZoneInfo
 
 from dateutil.rrule import rrulestr
 from icalendar import (
+    STATUS,
     Alarm,
     Calendar,
     Event,
@@ -413,7 +414,7 @@ def _render(
     stamp: datetime,
     *,
     attendees: Iterable[vCalAddress] = (),
-    status: str | None = None,
+    status: STATUS | None = None,
     alarms: bool = True,
 ) -> Event:
     """The VEVENT of ``said``; ``alarms`` adds its reminders (never in a CANCEL)."""
@@ -430,7 +431,7 @@ def _render(
         url=said.url,
         organizer=vCalAddress.new(email, cn=name),
         attendees=list(attendees) or None,
-        status=status,  # type: ignore[arg-type]
+        status=status,
         subcomponents=[
             Alarm.new_display(description=message, trigger=-timedelta(minutes=minutes))
             for minutes, message in said.reminders
@@ -445,7 +446,7 @@ def _event(
     stamp: datetime,
     *,
     attendees: Iterable[vCalAddress] = (),
-    status: str | None = None,
+    status: STATUS | None = None,
     alarms: bool = True,
 ) -> Event:
     """One VEVENT; ``alarms`` adds the program's reminders (never in a CANCEL)."""
@@ -458,7 +459,8 @@ _END = b"END:VCALENDAR\r\n"
 
 @lru_cache(maxsize=16)
 def _vtimezone_bytes(tzid: str) -> bytes:
-    return vtimezone(tzid).to_ical()
+    data: bytes = vtimezone(tzid).to_ical()  # icalendar leaves to_ical unannotated
+    return data
 
 
 _BEGIN = b"BEGIN:VCALENDAR\r\n"
@@ -472,7 +474,7 @@ def _head(method: str) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
-    head = cal.to_ical()
+    head: bytes = cal.to_ical()
     assert head.endswith(_END)
     return head[: -len(_END)]
 
@@ -725,7 +727,7 @@ def cancel(
     """
     people: list[vCalAddress] = []
     if attendees is None:
-        status: str | None = "CANCELLED"
+        status: STATUS | None = STATUS.CANCELLED
         for pid in _sorted_members(program, cohort.members):
             name, _, email = _person(program, pid)
             people.append(_member(name, email, reply=False))
@@ -812,7 +814,7 @@ def stamp_line(stamp: datetime) -> bytes:
     """The DTSTAMP content line (without its CRLF) of events written with ``stamp``."""
     event = Event()
     event.add("dtstamp", _utc(stamp))
-    lines = event.to_ical().split(b"\r\n")
+    lines: list[bytes] = event.to_ical().split(b"\r\n")
     return next(line for line in lines if line.startswith(b"DTSTAMP"))
 
 
@@ -915,13 +917,13 @@ def write_calendars(program: Program, plan: Plan, out_dir: Path, stamp: datetime
         name = _file_name(cohort.id)
         title, pairs = feeds[cohort.id]
         put(f"cohorts/{name}.ics", _feed_key(program, rendered, title, pairs),
-            lambda t=title, p=pairs: _feed(program, rendered, t, p))  # type: ignore[misc]
+            partial(_feed, program, rendered, title, pairs))
         (out_dir / "invites" / name).mkdir(parents=True, exist_ok=True)
         for session in _sessions(cohort):
             put(f"invites/{name}/{session.index}.ics",
                 _invite_key(program, rendered, cohort, session),
-                lambda c=cohort, s=session: invite(program, plan, c, s, stamp))  # type: ignore[misc]
+                partial(invite, program, plan, cohort, session, stamp))
     for pid, (title, pairs) in own.items():
         put(feed_path(pid), _feed_key(program, rendered, title, pairs),
-            lambda t=title, p=pairs: _feed(program, rendered, t, p))  # type: ignore[misc]
+            partial(_feed, program, rendered, title, pairs))
     return {"render": RENDER, "stamp": line.decode("ascii"), "files": files}

@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..domain import Program
 from ..i18n import Language
@@ -31,6 +32,9 @@ from ..plan import Plan
 from .costs import cost_rows, csv_cell, plain_money
 from .labels import language, numeric_day, participant_org
 from .sheets import bold_row, fill_sheet, money_format, sheet_title, workbook_bytes
+
+if TYPE_CHECKING:  # openpyxl is imported only when a workbook is written
+    from openpyxl.worksheet.worksheet import Worksheet
 
 INVOICES_XLSX = "invoices.xlsx"
 INVOICES_CSV = "invoices.csv"
@@ -89,7 +93,7 @@ def invoice_rows(program: Program, plan: Plan) -> list[InvoiceRow]:
                 by_org[org].append(_row(pid, pid, "", org, "", "", cohort.id,
                                         lang._("Registered")))
                 continue
-            why = (lang._("Took over the place from {name}").format(name=p.took_over_from)
+            why = (lang._("Took over the place from {name}", name=p.took_over_from)
                    if p.took_over_from else lang._("Registered"))
             by_org[org].append(_row(pid, p.name, p.email, org, p.org_number,
                                     p.invoice_reference, cohort.id, why))
@@ -99,7 +103,7 @@ def invoice_rows(program: Program, plan: Plan) -> list[InvoiceRow]:
         deadline = "" if w.cancellation_deadline is None else numeric_day(
             lang, w.cancellation_deadline)
         why = lang._("Withdrew on {day}, when the registration was binding (from "
-                     "{deadline})").format(day=numeric_day(lang, w.on), deadline=deadline)
+                     "{deadline})", day=numeric_day(lang, w.on), deadline=deadline)
         by_org[w.organization].append(_row(w.participant, w.name, w.email, w.organization,
                                            w.org_number, w.invoice_reference, w.cohort or "",
                                            why))
@@ -164,6 +168,7 @@ def invoices_xlsx(program: Program, plan: Plan, stamp: datetime) -> bytes:
     """``invoices.xlsx``: a sheet of everyone with the grand total, then a sheet per
     organisation with its subtotal (deterministic bytes, see :mod:`.sheets`)."""
     import openpyxl
+    from openpyxl.worksheet.worksheet import Worksheet
 
     lang = language(program)
     header = invoice_header(lang)
@@ -172,7 +177,7 @@ def invoices_xlsx(program: Program, plan: Plan, stamp: datetime) -> bytes:
     book = openpyxl.Workbook()
     taken: set[str] = set()
     first = book.active
-    assert first is not None
+    assert isinstance(first, Worksheet)  # a new workbook's one sheet
     first.title = sheet_title(lang._("All"), taken)
     _sheet(program, first, header, rows, money, lang._("Total"))
     by_org: dict[str, list[InvoiceRow]] = defaultdict(list)
@@ -184,17 +189,17 @@ def invoices_xlsx(program: Program, plan: Plan, stamp: datetime) -> bytes:
     return workbook_bytes(book, stamp)
 
 
-def _sheet(program: Program, sheet: object, header: tuple[str, ...], rows: list[InvoiceRow],
+def _sheet(program: Program, sheet: Worksheet, header: tuple[str, ...], rows: list[InvoiceRow],
            money: str, label: str) -> None:
     """The rows and, below them, a bold sum line ``label`` with the count of people."""
     nxt = fill_sheet(sheet, header, (_cells(program, r) for r in rows), _MONEY, money)
     lang = language(program)
-    people = lang.n_("{n} person", "{n} people", len(rows)).format(n=len(rows))
+    people = lang.n_("{n} person", "{n} people", len(rows), n=len(rows))
     sums = [sum((getattr(r, key) for r in rows), Decimal(0)) for key in ("fee", "vat", "total")]
-    line: list[object] = [label, "", "", people, "", "", *map(float, sums),
-                          program.policy.currency, ""]
+    line: list[str | float] = [label, "", "", people, "", "", *map(float, sums),
+                               program.policy.currency, ""]
     for c, value in enumerate(line, start=1):
-        cell = sheet.cell(row=nxt, column=c, value=value)  # type: ignore[attr-defined]
+        cell = sheet.cell(row=nxt, column=c, value=value)
         if c - 1 in _MONEY:
             cell.number_format = money
     bold_row(sheet, nxt)

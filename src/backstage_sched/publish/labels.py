@@ -56,7 +56,8 @@ def percent(lang: Language, rate: float | Decimal) -> str:
 def country_name(lang: Language, code: str) -> str:
     """The country of an ISO code in the language (``SE``: ``Sverige`` / ``Sweden``)."""
     from babel import Locale
-    return Locale.parse(lang.locale).territories.get(code.upper(), code)
+    name: str = Locale.parse(lang.locale).territories.get(code.upper(), code)
+    return name
 
 
 def escaped(value: object) -> str:
@@ -144,7 +145,7 @@ def zone_words(lang: Language, zone: str) -> str:
     """
     if zone == "Europe/Stockholm":
         return lang._("Swedish time")
-    return lang._("times in {zone}").format(zone=zone)
+    return lang._("times in {zone}", zone=zone)
 
 
 def facilitator_name(program: Program, fid: str) -> str:

@@ -79,9 +79,9 @@ def _render(lang: Language, subject: str, blocks: list[Block]) -> tuple[str, str
 def _contact(program: Program, lang: Language) -> str:
     if program.organizer_email:
         name = program.organizer_name or program.name
-        return lang._("Questions? Write to {name}, {email}.").format(
+        return lang._("Questions? Write to {name}, {email}.",
             name=name, email=program.organizer_email)
-    return lang._("Questions? Answer this e-mail and {program} will help.").format(
+    return lang._("Questions? Answer this e-mail and {program} will help.",
         program=program.name)
 
 
@@ -108,7 +108,7 @@ def _date_line(program: Program, lang: Language, cohort: Cohort, session: Sessio
                mine: str | None, places: bool) -> str:
     zone = ZoneInfo(program.timezone)
     when = _span(lang.code, session.start.astimezone(zone), session.end.astimezone(zone))
-    line = lang._("session {number}: {when}").format(number=session.number, when=when)
+    line = lang._("session {number}: {when}", number=session.number, when=when)
     if session.index == 0:
         line += " " + lang._("(kick-off)")
     if places:
@@ -124,9 +124,9 @@ def participant_letter(program: Program, plan: Plan, pid: str) -> Letter:
     lang = words(program)
     cohort = next(c for c in plan.cohorts if pid in c.members)
     person = program.participant(pid)
-    group = lang._("Backstage cohort {cohort}").format(cohort=cohort.id)
+    group = lang._("Backstage cohort {cohort}", cohort=cohort.id)
     facilitator = program.facilitator(cohort.facilitator).name
-    subject = lang._("Welcome to {program}").format(program=program.name)
+    subject = lang._("Welcome to {program}", program=program.name)
     others = tuple(
         f"{p.name} ({p.organization})"
         for p in sorted((program.participant(m) for m in cohort.members if m != pid),
@@ -134,8 +134,8 @@ def participant_letter(program: Program, plan: Plan, pid: str) -> Letter:
     )
     places, differ = _places(program, cohort)
     blocks: list[Block] = [
-        lang._("Hello {name},").format(name=first_name(person.name)),
-        lang._("Welcome to {program}! You are in {group}, led by {facilitator}.").format(
+        lang._("Hello {name},", name=first_name(person.name)),
+        lang._("Welcome to {program}! You are in {group}, led by {facilitator}.",
             program=program.name, group=group, facilitator=facilitator),
         lang._("The others in your group:"),
         others,
@@ -143,11 +143,11 @@ def participant_letter(program: Program, plan: Plan, pid: str) -> Letter:
         tuple(_date_line(program, lang, cohort, s, pid, differ) for s in cohort.sessions),
     ]
     if not differ and places:
-        blocks.append(lang._("Place: {place}").format(place=places[0]))
+        blocks.append(lang._("Place: {place}", place=places[0]))
     blocks.append(lang._(
-        "The fee is {fee} excluding VAT. You can cancel free of charge until {day}."
-    ).format(fee=lang.money(program.policy.fee, program.policy.currency),
-             day=lang.day(last_free_day(cohort.cancellation_deadline))))
+        "The fee is {fee} excluding VAT. You can cancel free of charge until {day}.",
+        fee=lang.money(program.policy.fee, program.policy.currency),
+        day=lang.day(last_free_day(cohort.cancellation_deadline))))
     blocks.append(lang._(
         "If you cannot take part, a colleague from your organisation can take your "
         "place: tell us their name and e-mail address and we move the invitations to them."
@@ -164,27 +164,27 @@ def facilitator_letter(program: Program, plan: Plan, fid: str) -> Letter:
     """The letter of facilitator ``fid``: their cohorts, members and dates."""
     lang = words(program)
     person = program.facilitator(fid)
-    subject = lang._("Your groups in {program}").format(program=program.name)
+    subject = lang._("Your groups in {program}", program=program.name)
     blocks: list[Block] = [
-        lang._("Hello {name},").format(name=first_name(person.name)),
-        lang._("Here are the groups you lead in {program}.").format(program=program.name),
+        lang._("Hello {name},", name=first_name(person.name)),
+        lang._("Here are the groups you lead in {program}.", program=program.name),
     ]
     for cohort in plan.cohorts:
         if not any(cohort.leader(s) == fid for s in cohort.sessions):
             continue
-        blocks.append(lang._("Backstage cohort {cohort}").format(cohort=cohort.id))
+        blocks.append(lang._("Backstage cohort {cohort}", cohort=cohort.id))
         members = sorted((program.participant(m) for m in cohort.members),
                          key=lambda p: (p.name, p.id))
         blocks.append(tuple(f"{p.name} ({p.organization}), {p.email}" for p in members))
         places, differ = _places(program, cohort)
         blocks.append(tuple(
             _date_line(program, lang, cohort, s, None, differ)
-            + ("" if cohort.leader(s) == fid else " — " + lang._("led by {name}").format(
+            + ("" if cohort.leader(s) == fid else " — " + lang._("led by {name}",
                 name=program.facilitator(cohort.leader(s)).name))
             for s in cohort.sessions
         ))
         if not differ and places:
-            blocks.append(lang._("Place: {place}").format(place=places[0]))
+            blocks.append(lang._("Place: {place}", place=places[0]))
     blocks.append(_contact(program, lang))
     blocks.append(lang._("Kind regards,") + "\n" + (program.organizer_name or program.name))
     text, page = _render(lang, subject, blocks)

@@ -296,20 +296,20 @@ def _cohort_section(program: Program, cohort: Cohort, lang: Language, venues: bo
     """
     count = len(cohort.members)
     facts = [
-        lang._("Facilitator: {name}").format(name=facilitator_name(program, cohort.facilitator)),
+        lang._("Facilitator: {name}", name=facilitator_name(program, cohort.facilitator)),
         *(
-            lang._("Sessions {numbers} led by {name}").format(
+            lang._("Sessions {numbers} led by {name}",
                 numbers=numbers, name=facilitator_name(program, fid))
             for fid, numbers in _led_by_others(cohort).items()
         ),
-        lang.n_("{count} member", "{count} members", count).format(count=lang.number(count)),
-        lang._("Cancellation deadline: {day}").format(day=lang.day(cohort.cancellation_deadline)),
+        lang.n_("{count} member", "{count} members", count, count=lang.number(count)),
+        lang._("Cancellation deadline: {day}", day=lang.day(cohort.cancellation_deadline)),
     ]
     if venues:
         venue = venue_name(program, cohort.venue) or "—"
-        facts.insert(1, lang._("Venue: {name}").format(name=venue))
+        facts.insert(1, lang._("Venue: {name}", name=venue))
     out = [f'<section class="cohort" id="cohort-{_e(cohort.id)}">']
-    out.append(f"<h3>{_e(lang._('Cohort {id}').format(id=cohort.id))}</h3>")
+    out.append(f"<h3>{_e(lang._('Cohort {id}', id=cohort.id))}</h3>")
     out.append(f'<p class="meta">{" · ".join(_e(fact) for fact in facts)}</p>')
     out.append(_member_table(program, cohort, lang))
     out.append(_session_table(program, cohort, lang, venues))
@@ -357,7 +357,7 @@ def _closed_list(program: Program, lang: Language) -> str:
     if not listed:
         return ""
     listed.sort(key=lambda item: item[0])
-    title = lang._("Closed days and periods in the window ({count})").format(count=len(listed))
+    title = lang._("Closed days and periods in the window ({count})", count=len(listed))
     head = (lang._("Date"), lang._("Weekday"), lang._("Name"), lang._("Kind"))
     return "\n".join(
         [
@@ -416,7 +416,7 @@ def _facilitator_load(program: Program, plan: Plan, lang: Language) -> str:
         for s in sessions:
             per_day[_day(program, s)] += 1
         names = [c.id for c in led] + [  # sessions of a cohort handed over to someone else
-            lang._("{cohort} (sessions {numbers})").format(cohort=c.id, numbers=numbers)
+            lang._("{cohort} (sessions {numbers})", cohort=c.id, numbers=numbers)
             for c in plan.cohorts for other, numbers in _led_by_others(c).items()
             if other == fid
         ]
@@ -526,8 +526,8 @@ def _cost_table(program: Program, plan: Plan, lang: Language) -> str:
 
     note = lang._(
         "Fee {fee} per participant excl. VAT; VAT {rate}. Participants who withdraw on or "
-        "after their cohort's cancellation deadline are charged the full fee and counted."
-    ).format(fee=lang.money(Decimal(str(policy.fee)), cur), rate=percent(lang, policy.vat_rate))
+        "after their cohort's cancellation deadline are charged the full fee and counted.",
+        fee=lang.money(Decimal(str(policy.fee)), cur), rate=percent(lang, policy.vat_rate))
     out = f'<p class="meta">{_e(note)}</p>'
     costs = cost_rows(program, plan)
     if not costs:
@@ -577,7 +577,7 @@ def _withdrawal_table(program: Program, plan: Plan, lang: Language) -> str:
         pid = r.participant
         name = r.name or participant_name(program, pid) or pid
         who = f'{_e(name)} <span class="id">({_e(pid)})</span>' if name != pid else _e(pid)
-        due = lang._("yes, {fee} excl. VAT").format(fee=fee) if r.fee_due else lang._("no")
+        due = lang._("yes, {fee} excl. VAT", fee=fee) if r.fee_due else lang._("no")
         deadline = r.cancellation_deadline
         rows.append(
             [
@@ -631,11 +631,10 @@ def _figures(program: Program, plan: Plan, lang: Language) -> list[tuple[str, st
 
 def _page_head(program: Program, lang: Language) -> list[str]:
     """From the doctype to the end of the page header: title, CSS, the program's frame."""
-    title = lang._("{name} – overview").format(name=program.name)
+    title = lang._("{name} – overview", name=program.name)
     mode = lang._("company-tailored run") if program.mode == "company" else lang._("mixed run")
     sub = lang._(
-        "Program {id} · {start} – {end} · {times} · {mode} · public holidays of {country}"
-    ).format(
+        "Program {id} · {start} – {end} · {times} · {mode} · public holidays of {country}",
         id=program.id,
         start=lang.short_day(program.start),
         end=lang.short_day(program.end),
@@ -668,16 +667,15 @@ def _proof(program: Program, plan: Plan, lang: Language) -> list[str]:
     if bound is not None and plan.placed >= bound:
         if plan.placed >= registered:
             text = lang.n_(
-                "The one registrant is placed.", "All {count} registrants are placed.", registered
-            ).format(count=lang.number(registered))
+                "The one registrant is placed.", "All {count} registrants are placed.", registered,
+                count=lang.number(registered))
         else:
             text = lang.n_(
                 "{placed} of {count} registrant placed: no plan of these registrations and "
                 "rules places more.",
                 "{placed} of {count} registrants placed: no plan of these registrations and "
                 "rules places more.",
-                registered,
-            ).format(placed=lang.number(plan.placed), count=lang.number(registered))
+                registered, placed=lang.number(plan.placed), count=lang.number(registered))
         return [f"<p>{_e(text)}</p>"]
     if optimal is True:
         text = lang._("No plan of these registrations and rules places more people.")
@@ -688,9 +686,7 @@ def _proof(program: Program, plan: Plan, lang: Language) -> list[str]:
             "more people may exist."
         )
         if bound is not None:
-            text += " " + lang._("No plan places more than {bound}.").format(
-                bound=lang.number(bound)
-            )
+            text += " " + lang._("No plan places more than {bound}.", bound=lang.number(bound))
         return [f'<p class="warn">{_e(text)}</p>']
     return []
 
@@ -704,7 +700,7 @@ def _summary(program: Program, plan: Plan, lang: Language) -> list[str]:
     out += _proof(program, plan, lang)
     retired = plan.history.retired_cohorts
     if retired:
-        text = lang._("Cancelled cohorts: {ids}.").format(ids=", ".join(map(str, retired)))
+        text = lang._("Cancelled cohorts: {ids}.", ids=", ".join(map(str, retired)))
         waiting = plan.history.waiting_since_cancelled()
         held = sum(1 for u in plan.unplaced if u.participant in waiting)
         if held:
@@ -713,8 +709,7 @@ def _summary(program: Program, plan: Plan, lang: Language) -> list[str]:
                 "them only when asked (plan --reopen); fill offers free seats.",
                 "{count} people wait because their cohort was cancelled: a re-plan includes "
                 "them only when asked (plan --reopen); fill offers free seats.",
-                held,
-            ).format(count=lang.number(held))
+                held, count=lang.number(held))
         out.append(f"<p>{_e(text)}</p>")
     if program.blackouts:
         items = ", ".join(
@@ -722,7 +717,7 @@ def _summary(program: Program, plan: Plan, lang: Language) -> list[str]:
             f"{lang.short_day(b.end)})"
             for b in sorted(program.blackouts, key=lambda b: (b.start, b.end, b.name))
         )
-        out.append(f"<p>{_e(lang._('Blackout periods: {periods}').format(periods=items))}</p>")
+        out.append(f"<p>{_e(lang._('Blackout periods: {periods}', periods=items))}</p>")
     out.append("</section>")
     return out
 

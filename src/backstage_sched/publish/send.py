@@ -38,7 +38,7 @@ from typing import Any
 from icalendar import Calendar
 
 from ..domain import Program
-from ..errors import BackstageError, InputError
+from ..errors import BackstageError, InputError, read_json
 from ..i18n import Language
 from ..inputs.snapshot import program_from_dict
 from ..said import said
@@ -197,33 +197,22 @@ def _when(lang: Language, start: datetime, end: datetime) -> str:
 
 
 def _hello(lang: Language, name: str) -> str:
-    return lang._("Hello {name},").format(name=first_name(name))
+    return lang._("Hello {name},", name=first_name(name))
 
 
-def _subject(lang: Language, change: str, method: str, summary: str) -> str:
+def _headline(lang: Language, change: str, method: str) -> tuple[str, str | None]:
+    """The subject (``{summary}``) and opening line (``{session}``) of an e-mail about
+    one session, by what happened to it; an absence opens with its own detail (None)."""
     if change in ("new", "joined"):
-        text = lang._("Invitation: {summary}")
-    elif change == "removed":
-        text = lang._("You no longer take part: {summary}")
-    elif change == "absent":
-        text = lang._("Absence noted: {summary}")
-    elif change == "cancelled" or method == "CANCEL":
-        text = lang._("Cancelled: {summary}")
-    else:
-        text = lang._("Updated: {summary}")
-    return text.format(summary=summary)
-
-
-def _opening(lang: Language, change: str, method: str, session: str) -> str:
-    if change in ("new", "joined"):
-        text = lang._("Here is the invitation to {session}.")
-    elif change == "removed":
-        text = lang._("You no longer take part in {session}.")
-    elif change == "cancelled" or method == "CANCEL":
-        text = lang._("{session} is cancelled.")
-    else:
-        text = lang._("{session} has changed.")
-    return text.format(session=session)
+        return lang._("Invitation: {summary}"), lang._("Here is the invitation to {session}.")
+    if change == "removed":
+        return (lang._("You no longer take part: {summary}"),
+                lang._("You no longer take part in {session}."))
+    if change == "absent":
+        return lang._("Absence noted: {summary}"), None
+    if change == "cancelled" or method == "CANCEL":
+        return lang._("Cancelled: {summary}"), lang._("{session} is cancelled.")
+    return lang._("Updated: {summary}"), lang._("{session} has changed.")
 
 
 def _closing(lang: Language, method: str, change: str, chair: bool) -> str:
@@ -245,21 +234,22 @@ def _body(ctx: Context, event: _Event, method: str, message: dict[str, Any],
     """The text of an invitation or cancellation e-mail, in the program's language."""
     lang = ctx.lang
     change = str(message.get("change", ""))
-    session = lang._("{summary} in {program}").format(summary=event.summary, program=ctx.name)
+    session = lang._("{summary} in {program}", summary=event.summary, program=ctx.name)
     detail = str(message.get("detail", ""))
-    opening = detail if change == "absent" else _opening(lang, change, method, session)
+    opening = _headline(lang, change, method)[1]
+    opening = detail if opening is None else opening.format(session=session)
     lines = [
         _hello(lang, str(recipient["name"])),
         "",
         opening,
         "",
-        lang._("When: {when}").format(when=_when(lang, event.start, event.end)),
+        lang._("When: {when}", when=_when(lang, event.start, event.end)),
     ]
     if change == "changed" and detail:
-        lines.append(lang._("What has changed: {detail}").format(detail=detail))
+        lines.append(lang._("What has changed: {detail}", detail=detail))
     reason = str(message.get("reason", ""))
     if change == "cancelled" and reason:
-        lines.append(lang._("Why: {reason}").format(reason=reason))
+        lines.append(lang._("Why: {reason}", reason=reason))
     # a cancellation says neither the members (the reader among them) nor the last
     # day to cancel free of charge: only an invitation carries the session's details
     about = event.description.splitlines()[1:] if method != "CANCEL" else []
@@ -277,11 +267,11 @@ def _feed_body(ctx: Context, file: _File, message: dict[str, Any],
     lines = [_hello(lang, str(recipient["name"])), ""]
     changes = str(message.get("detail", "")).splitlines()
     if message.get("change") == "changed" and changes:
-        lines.append(lang._("Your sessions as facilitator in {program} have changed:").format(
+        lines.append(lang._("Your sessions as facilitator in {program} have changed:",
             program=ctx.name))
         lines += [f"- {line}" for line in changes]
     else:
-        lines.append(lang._("Here are all your sessions as facilitator in {program}.").format(
+        lines.append(lang._("Here are all your sessions as facilitator in {program}.",
             program=ctx.name))
     if message.get("change") == "changed":
         closing = lang._("Open the attached calendar file to update your calendar; "
@@ -306,11 +296,11 @@ def _feed_body(ctx: Context, file: _File, message: dict[str, Any],
 def _summary_body(ctx: Context, message: dict[str, Any], recipient: dict[str, Any]) -> str:
     """The text of a summary: who left and who joined the recipient's cohort."""
     lang = ctx.lang
-    cohort = lang._("Backstage cohort {cohort}").format(cohort=message.get("cohort", ""))
+    cohort = lang._("Backstage cohort {cohort}", cohort=message.get("cohort", ""))
     lines = [
         _hello(lang, str(recipient["name"])),
         "",
-        lang._("A change in your {cohort} in {program}: {detail}.").format(
+        lang._("A change in your {cohort} in {program}: {detail}.",
             cohort=cohort, program=ctx.name, detail=message.get("detail", "")),
     ]
     if message.get("sessions_unchanged"):
@@ -330,8 +320,8 @@ def _address(name: str, email: str) -> Address:
 def _sender_address(sender: str) -> Address:
     name, addr = parseaddr(sender)
     if "@" not in addr:
-        raise InputError(None, "--from", said("not an e-mail address: {sender}",
-                                                   sender=repr(sender)))
+        raise InputError(None, "sender", said("not an e-mail address: {sender}",
+                                                sender=repr(sender)))
     return _address(name, addr)
 
 
@@ -454,7 +444,7 @@ def build_message(
         reply_to = None
     else:
         event = _checked_event(where, outbox, file, message, email)
-        subject = _subject(lang, change, method, event.summary)
+        subject = _headline(lang, change, method)[0].format(summary=event.summary)
         text = _body(ctx, event, method, message, recipient)
         reply_to = event.organizer_email and _address(event.organizer_name,
                                                       event.organizer_email)
@@ -499,7 +489,7 @@ def _plain_message(ctx: Context, message: dict[str, Any], recipient: dict[str, A
                    sender: str) -> EmailMessage:
     """A summary: text only, in the program's language, no calendar part."""
     lang = ctx.lang
-    subject = lang._("Change in your Backstage cohort: {program}").format(program=ctx.name)
+    subject = lang._("Change in your Backstage cohort: {program}", program=ctx.name)
     msg = _plain_envelope(ctx, message, recipient, sender, subject)
     msg.set_content(_summary_body(ctx, message, recipient), charset="utf-8")
     msg["Content-Language"] = lang.code
@@ -531,14 +521,7 @@ def _letter_message(plan_dir: Path, ctx: Context, message: dict[str, Any],
 
 
 def _load_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError(str(path), None, said(
-            "missing — is this a plan folder?")) from exc
-    except (OSError, ValueError) as exc:
-        raise InputError(str(path), None, said("cannot read: {problem}",
-                                                   problem=str(exc))) from exc
+    return read_json(path, said("missing — is this a plan folder?"))
 
 
 def _load_sent(plan_dir: Path) -> list[str]:

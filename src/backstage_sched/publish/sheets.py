@@ -141,7 +141,7 @@ def _writer() -> type:
     from openpyxl.worksheet._writer import WorksheetWriter
     from openpyxl.writer.excel import ExcelWriter
 
-    class InMemory(ExcelWriter):  # type: ignore[misc]
+    class InMemory(ExcelWriter):
         """openpyxl's writer, each worksheet serialised in memory instead of in a
         temporary file that is written, read back and removed (its own code otherwise)."""
 
@@ -154,8 +154,9 @@ def _writer() -> type:
             ws._drawing.images = ws._images
             writer = WorksheetWriter(ws, io.BytesIO())
             writer.write()
-            ws._rels = writer._rels
-            self._archive.writestr(ws.path[1:], writer.read())
+            ws._rels = writer._rels  # type: ignore[attr-defined]  # openpyxl's own, not in stubs
+            archive = self._archive  # type: ignore[attr-defined]  # openpyxl's, not in stubs
+            archive.writestr(ws.path[1:], writer.read())
             self.manifest.append(ws)
 
     return InMemory

@@ -225,7 +225,7 @@ def _cohort_row(
         tip = f"{cohort.id} · {session_label(lang, cohort, s)}: {lang.span(start, end)}"
         if s.case_owner:
             owner = participant_name(program, s.case_owner)
-            tip += "; " + lang._("case owner {name}").format(name=owner)
+            tip += "; " + lang._("case owner {name}", name=owner)
         fill = KICK_OFF if s.index == 0 else SESSION
         out.append(
             f'<circle cx="{f.x(start.date(), 0.5)}" cy="{y}" r="5" fill="{fill}">'

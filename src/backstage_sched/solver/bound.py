@@ -32,26 +32,13 @@ are, for a program ``P`` with participants ``N``:
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from ortools.graph.python import max_flow
 
+from ..plan import PlacedBound
 from .instance import Instance
 from .lp_bound import fitted_types, lp_bound
-
-
-@dataclass(frozen=True)
-class PlacedBound:
-    """The bound and the valid bounds it is the least of (see the module docstring)."""
-
-    value: int
-    parts: dict[str, int] = field(default_factory=dict)
-    binding: str = "everyone"
-
-    def to_dict(self) -> dict[str, object]:
-        """For ``plan.json`` and the benchmark record."""
-        return {"value": self.value, "binding": self.binding, **self.parts}
 
 
 class _Fit:
@@ -202,7 +189,8 @@ def _flow(inst: Instance, fit: _Fit, leads: list[int], reachable: list[int]) -> 
     graph.add_arc_with_capacity(rooms, sink, len(reachable) if seats is None else seats)
     if graph.solve(source, sink) != graph.OPTIMAL:
         raise RuntimeError("the bound's max flow did not solve")  # cannot happen: finite
-    return graph.optimal_flow()
+    flow: int = graph.optimal_flow()  # ortools.graph has no types
+    return flow
 
 
 def _company(inst: Instance, reachable: list[int], cohorts: int) -> int:

@@ -13,7 +13,7 @@ end inside the day window, so they cannot be broken.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ortools.sat.python import cp_model
 
@@ -44,6 +44,10 @@ name, then who it is about, e.g. ``("organisation mix", "Region Syd")``) to a li
 that enforces it; None (the plan's model) enforces every rule always."""
 
 
+Present = dict[tuple[int, int, int], cp_model.IntVar]
+"""The literals :func:`_present` made, by cohort slot, session and the literal's index."""
+
+
 def _on(switch: Switch, *key: str) -> list[cp_model.IntVar]:
     """The enforcement literals of one rule instance: none unless ``switch`` is set."""
     return [] if switch is None else [switch(key)]
@@ -57,7 +61,8 @@ def _lowest(var: cp_model.IntVar) -> int:
     return int(var.proto.domain[0])
 
 
-def _present(model: cp_model.CpModel, v: Variables, k: int, i: int, lit, cache: dict):
+def _present(model: cp_model.CpModel, v: Variables, k: int, i: int, lit: cp_model.IntVar,
+             cache: Present) -> cp_model.IntVar:
     """A literal for "session ``i`` of ``k`` takes place and ``lit`` holds"."""
     if v.active[k][i] is v.open[k]:
         return lit
@@ -77,7 +82,7 @@ def _session_intervals(
     literal: Callable[[int], cp_model.IntVar],
     starts: list[list[cp_model.IntVar]],
     size: int,
-    cache: dict,
+    cache: Present,
 ) -> list[cp_model.IntervalVar]:
     """Optional intervals ``[starts[k][i], + size)`` present when session ``i`` of
     ``k`` takes place and ``literal(k)`` holds (one per cohort slot and session)."""
@@ -243,7 +248,7 @@ def add_participant_availability(
 
 
 def _led(model: cp_model.CpModel, v: Variables, inst: Instance, f: int, k: int, i: int,
-         cache: dict):
+         cache: Present) -> cp_model.IntVar | None:
     """A literal for "session ``i`` of ``k`` takes place and facilitator ``f`` leads it",
     or None when ``f`` never leads it: a held session is history (whoever led it,
     never re-judged, and before every session to come), and a session a re-plan
@@ -259,7 +264,7 @@ def _led(model: cp_model.CpModel, v: Variables, inst: Instance, f: int, k: int, 
 
 def _led_intervals(
     model: cp_model.CpModel, v: Variables, inst: Instance, f: int,
-    starts: list[list[cp_model.IntVar]], size: int, cache: dict,
+    starts: list[list[cp_model.IntVar]], size: int, cache: Present,
 ) -> list[cp_model.IntervalVar]:
     """Optional intervals ``[starts[k][i], + size)`` of the sessions ``f`` leads (:func:`_led`)."""
     found = []
@@ -273,10 +278,15 @@ def _led_intervals(
     return found
 
 
-def _keep_sessions_in(model, v, inst, allowed_sets, literal, on) -> None:
+def _keep_sessions_in(
+    model: cp_model.CpModel, v: Variables, inst: Instance,
+    allowed_sets: Sequence[frozenset[int] | None],
+    literal: Callable[[int, int], cp_model.IntVar],
+    on: Callable[[int], list[cp_model.IntVar]],
+) -> None:
     """Sessions of ``k`` lie in ``allowed_sets[x]`` whenever ``literal(x, k)`` and the
     literals ``on(x)`` hold."""
-    cache: dict = {}
+    cache: Present = {}
     for x, allowed in enumerate(allowed_sets):
         if allowed is None:
             continue
@@ -307,7 +317,7 @@ def add_facilitator_availability(
 ) -> None:
     """Facilitator availability: no session over the unavailable times of the
     facilitator who leads it (:func:`_led`; held sessions are history)."""
-    cache: dict = {}
+    cache: Present = {}
     for f, allowed in enumerate(inst.facilitator_open):
         if allowed is None:
             continue
@@ -347,7 +357,7 @@ def add_facilitator_no_overlap(
     facilitator who leads them (:func:`_led`).
     """
     duration = inst.program.sessions.duration_minutes
-    cache: dict = {}
+    cache: Present = {}
     for f, fac in enumerate(inst.facilitators):
         length = duration + inst.program.buffer(fac)
         model.add_no_overlap(_led_intervals(model, v, inst, f, v.minute, length, cache))
@@ -365,7 +375,7 @@ def add_facilitator_sessions_per_day(
     window = (rules.day_end.hour * 60 + rules.day_end.minute) - (
         rules.day_start.hour * 60 + rules.day_start.minute
     )
-    cache: dict = {}
+    cache: Present = {}
     for f, fac in enumerate(inst.facilitators):
         limit = inst.program.sessions_per_day(fac)
         buffer = inst.program.buffer(fac)
@@ -390,17 +400,15 @@ def add_venue(
     if not venues:
         return
     duration = inst.program.sessions.duration_minutes
-    cache: dict = {}
+    cache: Present = {}
     for k, open_ in enumerate(v.open):
         model.add(sum(v.venue[k, r] for r in range(len(venues))) == open_)
         for r, venue in enumerate(venues):
             model.add(v.size[k] + 1 <= venue.capacity).only_enforce_if(v.venue[k, r])
     for r in range(len(venues)):
-        model.add_no_overlap(
-            _session_intervals(
-                model, v, inst, lambda k, r=r: v.venue[k, r], v.minute, duration, cache
-            )
-        )
+        def hosts(k: int, r: int = r) -> cp_model.IntVar:
+            return v.venue[k, r]
+        model.add_no_overlap(_session_intervals(model, v, inst, hosts, v.minute, duration, cache))
 
 
 def add_history(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain as chain_of
 
 import numpy as np
 
@@ -63,7 +62,11 @@ class _Greedy:
         reach = np.array(self.reach, dtype=np.int16).reshape(len(self.chains), len(self.people))
         self.flexibility = (reach >= self.groups.size + 1).sum(axis=0).tolist()
         self.picked: dict[int, list[int]] = {}  # chain -> pick, until someone is placed
-        self.ranked: list[int] | None = None  # unplaced people, best first, until one is placed
+        self.ranked: np.ndarray | None = None  # unplaced people, best first, until one is placed
+        self.urgency: dict[str, int] | None = None  # pressure() that ranked them
+        self.can_come: list[np.ndarray] = []  # _can_come(), per chain
+        self.hit: list[np.ndarray] = []  # _hit(), per chain
+        self.reach_np: list[np.ndarray] = []  # _reach(), per chain
         self.shares: dict[tuple[str, int], int] = {}  # _company_share(), until someone is placed
         self.dead: set[tuple[int, int]] = set()  # (chain, target) that cannot seat min_size
         self.hopeless: set[tuple[int, int, int]] = set()  # (chain, facilitator, target): no route
@@ -177,44 +180,66 @@ class _Greedy:
         hits on it first, then those of organisations under pressure
         (:meth:`pressure`), then the least flexible (same rules as :meth:`fits`)."""
         if self.ranked is None:  # once per placement: who goes first on any chain
-            urgency = self.pressure()
-            self.ranked = sorted(
+            urgency = self.urgency = self.pressure()
+            self.ranked = np.array(sorted(
                 (p for p in self.people if p not in self.placed),
                 key=lambda p: (-urgency.get(self.org[p], 0), self.flexibility[p], p),
-            )
-        hits, ranked = self.hits[c_i], self.ranked
-        order = chain_of(
-            (p for p in ranked if not hits[p]), (p for p in ranked if hits[p])
-        )
-        reach = self.reach[c_i]
+            ), dtype=np.int64)
+        # only those who can come to more than min_size sessions, hit-free ones first
+        ranked = self.ranked[self._can_come(c_i)[self.ranked]]
+        hit = self._hit(c_i)[ranked]
+        order = np.concatenate((ranked[~hit], ranked[hit]))
+        reach = self._reach(c_i)[order]
         company = self.inst.program.mode == "company"
         cap = self.groups.max_per_organization
         chosen: list[int] = []
         orgs: dict[str, int] = {}
         shortest = 10**6  # fewest sessions any chosen member can attend
         limit = target
-        for p in order:
-            if len(chosen) >= limit:
+        start = 0  # order[:start] is decided
+        while len(chosen) < limit:
+            need = len(chosen) + 2  # sessions once one more joins
+            if shortest < need:
                 break
-            if reach[p] <= self.groups.min_size:
-                continue
-            org = self.org[p]
-            if company:
-                if chosen and org != self.org[chosen[0]]:
+            for j in (start + np.flatnonzero(reach[start:] >= need)).tolist():
+                p = int(order[j])
+                org = self.org[p]
+                if company:
+                    if chosen and org != self.org[chosen[0]]:
+                        continue
+                    if not chosen:
+                        limit = self._company_share(org, target)
+                elif orgs.get(org, 0) >= cap:
                     continue
-                if not chosen:
-                    limit = self._company_share(org, target)
-            elif orgs.get(org, 0) >= cap:
-                continue
-            need = len(chosen) + 2
-            if min(shortest, reach[p]) < need:
-                continue
-            if self.partners[p] and any(q in self.partners[p] for q in chosen):
-                continue
-            chosen.append(p)
-            orgs[org] = orgs.get(org, 0) + 1
-            shortest = min(shortest, reach[p])
+                if self.partners[p] and any(q in self.partners[p] for q in chosen):
+                    continue
+                chosen.append(p)
+                orgs[org] = orgs.get(org, 0) + 1
+                shortest = min(shortest, int(reach[j]))
+                start = j + 1
+                break
+            else:
+                break
         return chosen
+
+    def _can_come(self, c_i: int) -> np.ndarray:
+        """Per participant: can come to more than ``min_size`` sessions of chain ``c_i``."""
+        while len(self.can_come) <= c_i:
+            n = len(self.can_come)
+            self.can_come.append(np.array(self.reach[n]) > self.groups.min_size)
+        return self.can_come[c_i]
+
+    def _reach(self, c_i: int) -> np.ndarray:
+        """Per participant: how many leading sessions of chain ``c_i`` they can come to."""
+        while len(self.reach_np) <= c_i:
+            self.reach_np.append(np.array(self.reach[len(self.reach_np)], dtype=np.int16))
+        return self.reach_np[c_i]
+
+    def _hit(self, c_i: int) -> np.ndarray:
+        """Per participant: some session of chain ``c_i`` falls on an avoid time."""
+        while len(self.hit) <= c_i:
+            self.hit.append(np.array(self.hits[len(self.hit)]) > 0)
+        return self.hit[c_i]
 
     def _company_share(self, org: str, target: int) -> int:
         """Members for the next cohort of ``org`` (company mode): its unplaced
@@ -262,13 +287,25 @@ class _Greedy:
             if chosen is None:
                 return
             c_i, f, members, venue = chosen
-            self.picked.clear()  # picks depend on who is still unplaced
-            self.ranked = None
-            self.shares.clear()
             self.book(f, venue, self.chains[c_i], range(len(members) + 1))
             self.load[f] += 1
             self.placed.update(members)
+            self._forget(members)
             self.built.append((c_i, Built(self.chains[c_i], f, members, venue)))
+
+    def _forget(self, seated: list[int]) -> None:
+        """Drop the picks that depend on ``seated``, just seated in a new cohort.
+
+        A pick without any of them stands when the others keep their order (the
+        same :meth:`pressure`, mixed mode): :meth:`pick` only skipped the people
+        who left, and skipping them decided nothing."""
+        self.ranked = None
+        self.shares.clear()
+        if self.inst.program.mode == "company" or self.pressure() != self.urgency:
+            self.picked.clear()
+            return
+        gone = set(seated)
+        self.picked = {c: m for c, m in self.picked.items() if gone.isdisjoint(m)}
 
     def _candidate(
         self, base: int, f: int, target: int, need: int

@@ -239,7 +239,7 @@ class _Method:
                 worst = min(c.members[1:], key=lambda p: (
                     int(((self.prefix[p, c.idx] >= need) & self.usable[c.idx]).sum()), -p))
                 c.members.remove(worst)
-                c.fit = self.prefix[np.ix_(c.members, c.idx)].min(axis=0)
+                c.fit = self.prefix[np.ix_(np.asarray(c.members), c.idx)].min(axis=0)
             if c.series < 0:
                 left.append(seed)
                 waiting.remove(seed)

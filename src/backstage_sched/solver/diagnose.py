@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from ortools.sat.python import cp_model
 
 from ..domain import Facilitator, Participant, Program
+from ..goals import PLACED
 from ..rules import (
     FACILITATOR_AVAILABILITY,
     FACILITATOR_BUFFER,
@@ -43,7 +44,6 @@ from ..rules import (
 from . import constraints as c
 from .construct import Built, greedy
 from .explain import (
-    Finding,
     capacity_detail,
     capacity_finding,
     capacity_must_wait,
@@ -55,8 +55,8 @@ from .explain import (
     person_problem,
     program_problem,
     restricted,
-    words,
 )
+from .finding import Finding, words
 from .hints import add_greedy_hint, add_schedule_hint
 from .instance import Instance
 from .met import met_before_finding
@@ -89,7 +89,7 @@ class _Wide(Instance):
     relaxing facilitator capacity can open more cohorts."""
 
     @property
-    def cohort_slots(self) -> int:  # type: ignore[override]
+    def cohort_slots(self) -> int:
         """Cohorts the registrations could fill, whatever the facilitators' limits."""
         groups = self.program.groups
         if self.program.mode == "company":
@@ -98,6 +98,22 @@ class _Wide(Instance):
                 counts[p.organization] = counts.get(p.organization, 0) + 1
             return sum(n // groups.min_size for n in counts.values())
         return len(self.participants) // groups.min_size
+
+
+@dataclass
+class _Budget:
+    """What the diagnosis may spend: ``limit`` seconds of the wall clock from
+    ``started``, or with ``work`` CP-SAT's deterministic time (work units, the same
+    on every machine and run), summed over the questions asked."""
+
+    limit: float
+    work: bool = False
+    started: float = field(default_factory=time.monotonic)
+    spent: float = 0.0
+
+    def left(self) -> float:
+        """What is left of the budget, in its unit."""
+        return self.limit - (self.spent if self.work else time.monotonic() - self.started)
 
 
 class _Diagnosis:
@@ -110,9 +126,11 @@ class _Diagnosis:
         formed: int,
         built: list[Built] | None = None,
         cohorts: Sequence[ScheduledCohort] | None = None,
+        budget: _Budget | None = None,
     ) -> None:
         self.inst = inst
         self.workers = workers
+        self.budget = budget or _Budget(20.0)
         self.wide = _Wide(inst.program, inst.calendar)
         self.model = cp_model.CpModel()
         self.v: Variables = create_variables(self.model, self.wide)
@@ -151,7 +169,10 @@ class _Diagnosis:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = 0
-        solver.parameters.max_time_in_seconds = max(0.1, seconds)
+        if self.budget.work:
+            solver.parameters.max_deterministic_time = max(0.1, seconds)
+        else:
+            solver.parameters.max_time_in_seconds = max(0.1, seconds)
         # presolve and probing cost seconds and, under assumptions, prove little
         solver.parameters.cp_model_presolve = False
         solver.parameters.cp_model_probing_level = 0
@@ -190,7 +211,8 @@ class _Diagnosis:
         self, pid: str, placed: set[str], relax: tuple[Key, ...], seconds: float
     ) -> tuple[str, list[Key]]:
         """Can ``pid`` join with everyone in ``placed`` staying and the rules in ``relax``
-        off? Returns the status name and, when not, the core (assumption keys)."""
+        off, within ``seconds`` of the budget's unit? Returns the status name and, when
+        not, the core (assumption keys)."""
         keep = [self.lit[PLACEMENT.code, q] for q in sorted(placed | {pid})]
         rules = [self.lit[k] for k in self.rule_keys() if k not in relax]
         self.model.clear_assumptions()
@@ -198,6 +220,7 @@ class _Diagnosis:
         self._hint()
         solver = self._solver(seconds)
         status = solver.solve(self.model)
+        self.budget.spent += solver.response_proto.deterministic_time
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if not relax:
                 self._keep(solver)
@@ -215,17 +238,22 @@ def diagnose(
     time_limit: float = 20.0,
     workers: int = 1,
     cohorts: Sequence[ScheduledCohort] | None = None,
+    work: float | None = None,
 ) -> list[Finding]:
     """The rules that keep people out of ``program``, one :class:`Finding` per cause.
 
     ``cohorts``: a plan's cohorts. Then exactly the people that plan leaves out
     are explained, and its placement stays as it is: someone who could join with
-    everyone placed staying placed is reported as such (rule "search effort").
+    everyone placed staying placed is reported as such (the goal ``placed``: the
+    search stopped short of it).
     Without it, ``placed`` and ``formed`` (default: the greedy construction's)
     say who is placed and how many cohorts form, and people found placeable on
     the way count as placed. An empty list means everybody can be placed.
     ``time_limit`` bounds the solver's time in seconds; people it could not
     check in time get the heuristic reason of :mod:`.explain`, marked as such.
+    ``work`` bounds it in CP-SAT's deterministic time instead (``time_limit`` is
+    then not used): with one worker the diagnosis is then the same on every
+    machine, however busy, and on every run.
 
     >>> from datetime import date
     >>> from backstage_sched.domain import Facilitator, Participant, Program
@@ -237,7 +265,7 @@ def diagnose(
     >>> [f.rule for f in diagnose(program)]
     ['group size']
     """
-    started = time.monotonic()
+    budget = _Budget(time_limit) if work is None else _Budget(work, work=True)
     inst = Instance.of(program)
     whole = program_problem(inst)
     if whole is not None:
@@ -256,8 +284,8 @@ def diagnose(
         note = w._("not checked by the solver: {count} unplaced, more than {most}",
                    count=len(waiting), most=MAX_CHECKED)
         return findings + _heuristic(inst, placed, formed, fixed, note)
-    checker = _Diagnosis(inst, workers, formed, built, cohorts)
-    asked = _ask_each(checker, waiting, placed, cohorts is not None, started, time_limit)
+    checker = _Diagnosis(inst, workers, formed, built, cohorts, budget)
+    asked = _ask_each(checker, waiting, placed, cohorts is not None)
     if cohorts is None:
         formed = checker.formed()
     unplaced = sum(1 for p in inst.participants if p.id not in asked.placed)
@@ -298,16 +326,16 @@ class _Asked:
 
 def _ask_each(
     checker: _Diagnosis, waiting: list[str], placed: set[str], keep_plan: bool,
-    started: float, time_limit: float,
 ) -> _Asked:
-    """Ask, person by person within ``time_limit``, whether and why each can join."""
+    """Ask, person by person within the checker's budget, whether and why each can join."""
     asked = _Asked(placed)
+    limit = checker.budget.limit
     for pid in waiting:
-        left = time_limit - (time.monotonic() - started)
+        left = checker.budget.left()
         if left <= 0.2:
             asked.unsure.append(pid)
             continue
-        status, core = checker.ask(pid, asked.placed, (), min(left, max(2.0, time_limit / 8)))
+        status, core = checker.ask(pid, asked.placed, (), min(left, max(2.0, limit / 8)))
         if status == "placed" and keep_plan:
             asked.addable.append(pid)  # the plan stays as it is: say it could do better
         elif status == "placed":
@@ -315,7 +343,7 @@ def _ask_each(
         elif status == "unknown":
             asked.unsure.append(pid)
         else:
-            asked.blames[pid] = _binding(checker, pid, asked.placed, core, started, time_limit)
+            asked.blames[pid] = _binding(checker, pid, asked.placed, core)
     return asked
 
 
@@ -348,16 +376,17 @@ def _addable(inst: Instance, pid: str) -> Finding:
     w = words(inst)
     person = inst.participants[inst.participant_index[pid]]
     return Finding(
-        "search effort",
+        PLACED.code,
         (pid,),
         w._("a plan exists that places {who} as well, with everyone placed staying placed; "
             "this plan's search stopped before it found it", who=w.who(person)),
         w._("plan again with more effort (--effort, e.g. twice the value used)"),
+        heading="search effort",
     )
 
 
 def _binding(
-    checker: _Diagnosis, pid: str, placed: set[str], core: list[Key], started: float, limit: float
+    checker: _Diagnosis, pid: str, placed: set[str], core: list[Key]
 ) -> list[Key]:
     """The rules of ``core`` that alone let ``pid`` in; else ``[("all", *rules)]`` when
     only several together do (``"core"`` when that could not be shown in time);
@@ -366,11 +395,11 @@ def _binding(
     singles = []
     proven = True  # every rule alone shown not to be enough
     for key in rules:
-        left = limit - (time.monotonic() - started)
+        left = checker.budget.left()
         if left <= 0.2:
             proven = False
             break
-        status, _ = checker.ask(pid, placed, (key,), min(left, max(1.0, limit / 16)))
+        status, _ = checker.ask(pid, placed, (key,), min(left, max(1.0, checker.budget.limit / 16)))
         if status == "placed":
             singles.append(key)
         proven = proven and status == "blocked"
@@ -452,8 +481,8 @@ def _single(inst: Instance, pid: str, key: Key, formed: int) -> Finding:
     kind = key[0]
     fields = {"who": w.who(person), "name": person.name}
     if kind == NOT_WITH.code:
-        other = str(key[2] if key[1] == pid else key[1])
-        return not_with_finding(inst, person, (other,), formed)
+        other_id = str(key[2] if key[1] == pid else key[1])
+        return not_with_finding(inst, person, (other_id,), formed)
     if kind == MET_BEFORE.code:
         return met_before_finding(inst, person, str(key[2] if key[1] == pid else key[1]))
     if kind == PARTICIPANT_AVAILABILITY.code and key[1] == pid:
@@ -532,9 +561,11 @@ def _together(inst: Instance, pid: str, keys: list[Key], proven: bool) -> Findin
     else:
         message = w._("{who} is kept out, with everyone placed staying placed, by these rules "
                       "together: {rules}", **fields)
+    codes = list(dict.fromkeys(str(k[0]) for k in keys))
     return Finding(
-        "several rules", (pid,), message,
+        codes[0], (pid,), message,
         w._("relax one or more of them, or offer a later program"),
+        also=tuple(codes[1:]), heading="several rules",
     )
 
 
@@ -563,13 +594,14 @@ def _describe(inst: Instance, key: Key) -> str:
     return str(key)
 
 
-@explains(FACILITATOR_NO_OVERLAP, FACILITATOR_BUFFER, FACILITATOR_SESSIONS_PER_DAY)
+@explains(GROUP_SIZE, FACILITATOR_NO_OVERLAP, FACILITATOR_BUFFER, FACILITATOR_SESSIONS_PER_DAY)
 def _full(inst: Instance, pid: str, formed: int) -> Finding:
-    """No relaxable rule binds: the cohorts are full, and the time rules leave no further one."""
+    """No relaxable rule binds: the cohorts are full (the group size's maximum), and
+    the facilitators' time rules leave no further one."""
     w = words(inst)
     person = inst.participants[inst.participant_index[pid]]
     return Finding(
-        "cohorts full",
+        GROUP_SIZE.code,
         (pid,),
         w.n_("{who} cannot join without leaving out someone already placed: the {count} "
              "cohort that can form is full (max_size {size}) or its times clash with the "
@@ -579,4 +611,7 @@ def _full(inst: Instance, pid: str, formed: int) -> Finding:
              "facilitators' other sessions",
              formed, who=w.who(person), size=inst.program.groups.max_size),
         w._("raise max_size, or give {name} priority over another registrant", name=person.name),
+        also=(FACILITATOR_NO_OVERLAP.code, FACILITATOR_BUFFER.code,
+              FACILITATOR_SESSIONS_PER_DAY.code),
+        heading="cohorts full",
     )

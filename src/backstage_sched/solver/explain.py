@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from ..domain import Participant
+from ..plan import Unplaced
 from ..rules import (
     ALLOWED_DAY,
     COMPANY_MODE,
@@ -25,6 +26,7 @@ from ..rules import (
     DURATION,
     FACILITATOR_AVAILABILITY,
     FACILITATOR_CAPACITY,
+    FACILITATOR_NO_OVERLAP,
     GAP,
     GROUP_SIZE,
     NOT_WITH,
@@ -34,12 +36,12 @@ from ..rules import (
     VENUE,
     explains,
 )
+from ..wording import Words
 from .finding import Finding, words
 from .instance import UNLIMITED, Instance
 from .schedule import ScheduledCohort
 from .seats import free_seat_finding
 from .series import further_cohort, intersect, series_fits
-from .wording import Words
 
 
 def restricted(person: Participant) -> bool:
@@ -512,6 +514,7 @@ def heuristic_finding(
     return _no_cohort(inst, person, unplaced, searched=spare is not None)
 
 
+@explains(FACILITATOR_NO_OVERLAP, VENUE)
 def _no_further_cohort(
     inst: Instance, person: Participant, facilitator: str, others: tuple[str, ...]
 ) -> Finding:
@@ -523,7 +526,7 @@ def _no_further_cohort(
     fields = {"who": w.who(person), "people": people, "facilitator": facilitator}
     if inst.program.venues:
         return Finding(
-            "no cohort",
+            VENUE.code,
             (person.id,),
             w._("no cohort can take {who}, and this plan opens no further one although "
                 "{people} and facilitator {facilitator} (who may lead one more) share dates "
@@ -531,18 +534,21 @@ def _no_further_cohort(
                 "sessions and of the rooms' bookings", **fields),
             w._("add a room, free a facilitator's days, or plan again with more effort "
                 "(--effort)"),
+            heading="no cohort",
         )
     return Finding(
-        "no cohort",
+        FACILITATOR_NO_OVERLAP.code,
         (person.id,),
         w._("no cohort can take {who}, and this plan opens no further one although {people} "
             "and facilitator {facilitator} (who may lead one more) share dates for a series: "
             "the plan found no such series clear of the facilitators' other sessions",
             **fields),
         w._("free a facilitator's days, or plan again with more effort (--effort)"),
+        heading="no cohort",
     )
 
 
+@explains(GROUP_SIZE)
 def _no_cohort(inst: Instance, person: Participant, unplaced: int, searched: bool) -> Finding:
     """No cohort takes ``person``, and no further one was found among the ``unplaced``
     (``searched``: also among the facilitators who may lead one more)."""
@@ -562,15 +568,15 @@ def _no_cohort(inst: Instance, person: Participant, unplaced: int, searched: boo
             "{unplaced} left out who share their dates", **fields)
     fix = (w._("widen {name}'s availability, raise max_size, or lower min_size", **fields)
            if restricted(person) else w._("raise max_size, or lower min_size"))
-    return Finding("no cohort", (person.id,), message, fix)
+    return Finding(GROUP_SIZE.code, (person.id,), message, fix, heading="no cohort")
 
 
-def unplaced_reasons(
+def left_out(
     inst: Instance, placed: set[str], formed: int, loads: dict[str, int] | None = None,
     cohorts: Sequence[ScheduledCohort] = (),
-) -> dict[str, str]:
-    """A reason for every participant not in ``placed``, in input order, in the
-    program's language.
+) -> tuple[Unplaced, ...]:
+    """Every participant not in ``placed``, in input order, with a reason in the
+    program's language and the code of the rule (or goal) it names.
 
     ``formed`` is the number of cohorts the plan opens; ``loads`` how many each
     facilitator (id) leads, which lets the reasons look for a further cohort;
@@ -582,9 +588,17 @@ def unplaced_reasons(
         spare = [f for f, fac in enumerate(inst.facilitators)
                  if loads.get(fac.id, 0) < inst.facilitator_limit(fac)]
     w = words(inst)
-    reasons = {}
+    out = []
     for n, person in enumerate(inst.participants):
         if person.id not in placed:
             f = heuristic_finding(inst, n, placed, formed, unplaced, spare, cohorts)
-            reasons[person.id] = w.reason(f.rule, f.message, f.fix)
-    return reasons
+            out.append(Unplaced(person.id, w.reason(f.name, f.message, f.fix), f.rule))
+    return tuple(out)
+
+
+def unplaced_reasons(
+    inst: Instance, placed: set[str], formed: int, loads: dict[str, int] | None = None,
+    cohorts: Sequence[ScheduledCohort] = (),
+) -> dict[str, str]:
+    """The reason of every participant not in ``placed`` by id (:func:`left_out`)."""
+    return {u.participant: u.reason for u in left_out(inst, placed, formed, loads, cohorts)}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from ..domain import Facilitator, Participant, Program
+from ..domain import Busy, Facilitator, Participant, Program, TimeRule
 from ..inputs.workdays import Slot, WorkCalendar
 
 UNLIMITED = 10**6
@@ -79,7 +80,7 @@ class Instance:
     def met_before_pairs(self) -> frozenset[tuple[int, int]]:
         """Participant index pairs (lower first) who shared a cohort in an earlier plan."""
         index = self.participant_index
-        pairs = set()
+        pairs: set[tuple[int, int]] = set()
         for group in self.program.met_before:
             people = sorted(index[p] for p in group.people if p in index)
             pairs.update((a, b) for i, a in enumerate(people) for b in people[i + 1:])
@@ -159,7 +160,7 @@ class Instance:
     def participant_avoid(self) -> tuple[frozenset[int], ...]:
         """Per participant the ``when`` values touching their avoid times."""
         everything = self._open_when((), (), force=True) or frozenset()
-        result = []
+        result: list[frozenset[int]] = []
         for p in self.participants:
             if not p.avoid:
                 result.append(frozenset())
@@ -173,7 +174,8 @@ class Instance:
         """Per facilitator the allowed ``when`` values, or None when unrestricted."""
         return tuple(self._open_when(f.unavailable, ()) for f in self.facilitators)
 
-    def _open_when(self, rules, busy, force: bool = False) -> frozenset[int] | None:
+    def _open_when(self, rules: Collection[TimeRule], busy: Collection[Busy],
+                   force: bool = False) -> frozenset[int] | None:
         """Allowed ``calendar_number * n_slots + slot`` values (the model's ``when``)."""
         if not rules and not busy and not force:
             return None

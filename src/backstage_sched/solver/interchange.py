@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..domain import Program
+from ..wording import Words
 from .instance import Instance
 from .schedule import ScheduledCohort
-from .wording import Words
 
 
 @dataclass(frozen=True)

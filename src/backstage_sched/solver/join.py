@@ -109,7 +109,7 @@ def proposals(
 def _room_has_a_seat(program: Program, cohort: Cohort) -> bool:
     """Every room of the cohort seats one member more, with the facilitator."""
     capacity = {v.id: v.capacity for v in program.venues}
-    rooms = {s.venue or cohort.venue for s in cohort.sessions} - {None}
+    rooms = {r for s in cohort.sessions if (r := s.venue or cohort.venue) is not None}
     return all(capacity.get(r, 0) >= len(cohort.members) + 2 for r in rooms)
 
 

@@ -15,13 +15,15 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from ..errors import InfeasibleError
-from ..said import said
+from ..goals import AVOID_HITS, BALANCE, IRREGULAR_SESSIONS, PLACED, Level
+from ..plan import LevelStatus
+from ..said import joined, option, said
 from .constraints import HARD_RULES
-from .explain import unplaced_reasons
+from .explain import left_out
 from .held import held_conflicts
 from .hints import add_earlier_hint, add_schedule_hint, best_start, hint_solution
 from .instance import Instance
-from .objective import Level, balance_floor, level_bound, objective_levels
+from .objective import TERMS, balance_floor, level_bound, objective_levels
 from .options import Progress, Tuning, time_left
 from .readback import level_value, loads, plan_key, read_schedule
 from .regular import regularize
@@ -29,8 +31,9 @@ from .schedule import Schedule, ScheduledCohort
 from .swap import swap_off_avoid
 from .variables import Variables, create_variables
 
-POLISH = {"avoid_hits": swap_off_avoid, "irregular_sessions": regularize}
-"""Local improvements tried before a level's search: each keeps the levels before."""
+POLISH = {AVOID_HITS.code: swap_off_avoid, IRREGULAR_SESSIONS.code: regularize}
+"""Local improvements tried before a level's search, by the level's code: each keeps
+the levels before."""
 
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
@@ -62,8 +65,9 @@ def solve_instance(
     """
     started = time.monotonic() if started is None else started
     if inst.cohort_slots == 0 or inst.n_days == 0 or inst.n_slots == 0:
-        reasons = unplaced_reasons(inst, set(), 0)
-        return Schedule((), tuple(reasons.items()), {"placed": 0}, {"placed": True})
+        # no cohort can be planned at all: nobody placed is all any plan reaches
+        return Schedule((), left_out(inst, set(), 0), {PLACED.code: 0},
+                        {PLACED.code: LevelStatus.BOUND_REACHED})
     model, v = build_model(inst)
     levels = [(lvl, _level_expr(model, v, inst, lvl)) for lvl in objective_levels(inst)]
     current = _hint_start(model, v, inst, start, say)
@@ -116,25 +120,25 @@ class _Search:
     levels: list[tuple[Level, Any]]
     current: list[ScheduledCohort] | None
     values: dict[str, int] = field(default_factory=dict)
-    optimal: dict[str, bool] = field(default_factory=dict)
+    status: dict[str, LevelStatus] = field(default_factory=dict)
 
     def level(self, n: int) -> None:
         """Settle level ``n``: search it unless its value is constant or the current
         plan reaches its bound, then fix it in the model for the levels after."""
         level, expr = self.levels[n]
-        if isinstance(expr, int):
-            self.values[level.name] = expr
-            self.optimal[level.name] = True
+        if isinstance(expr, int):  # no term of the level varies: nothing to search
+            self.values[level.code] = expr
+            self.status[level.code] = LevelStatus.BOUND_REACHED
             return
         self._polish(level)
         now = None if self.current is None else level_value(self.inst, level, self.current)
         best_possible = self._best_possible(level)
         if now is not None and now == best_possible:
             # the current plan already reaches the level's bound: nothing to search
-            self.values[level.name] = now
-            self.optimal[level.name] = True
+            self.values[level.code] = now
+            self.status[level.code] = LevelStatus.BOUND_REACHED
             self.model.add(expr == now)
-            self.say(said("{level} = {value} (optimal)", level=said(level.name), value=now))
+            self.say(said("{level} = {value} (optimal)", level=said(level.code), value=now))
             return
         self.model.maximize(self._goal(n))
         solver, status = self._search(n)
@@ -142,10 +146,13 @@ class _Search:
             self._take(level, solver)
         # else: no solution within the budget; keep the plan we have
         assert self.current is not None
-        value = self.values[level.name] = level_value(self.inst, level, self.current)
-        self.optimal[level.name] = status == cp_model.OPTIMAL or value == best_possible
-        self.say(said("{level} = {value} (optimal)" if self.optimal[level.name] else
-                      "{level} = {value}", level=said(level.name), value=value))
+        value = self.values[level.code] = level_value(self.inst, level, self.current)
+        self.status[level.code] = (
+            LevelStatus.OPTIMAL if status == cp_model.OPTIMAL
+            else LevelStatus.BOUND_REACHED if value == best_possible
+            else LevelStatus.FEASIBLE)
+        self.say(said("{level} = {value} (optimal)" if self.status[level.code].proved else
+                      "{level} = {value}", level=said(level.code), value=value))
         if level.maximize:
             self.model.add(expr >= value)
         else:
@@ -154,9 +161,9 @@ class _Search:
     def _polish(self, level: Level) -> None:
         """Apply the level's local improvement (:data:`POLISH`) to the current plan:
         cheaper than searching for it, and often enough."""
-        if self.current is None or self.inst.earlier or level.name not in POLISH:
+        if self.current is None or self.inst.earlier or level.code not in POLISH:
             return
-        polished = POLISH[level.name](self.inst, self.current)
+        polished = POLISH[level.code](self.inst, self.current)
         if polished != self.current:
             self.current = polished
             self._hint_current()
@@ -164,14 +171,14 @@ class _Search:
     def _best_possible(self, level: Level) -> int:
         """A value no plan can beat on ``level``: reaching it proves the level optimal."""
         inst = self.inst
-        if level.name == "placed":
+        if level.code == PLACED.code:
             return inst.placed_bound if self.ceiling is None else min(
                 self.ceiling, inst.placed_bound)
-        if level.name == "balance" and not inst.earlier and "placed" in self.values:
-            return balance_floor(inst, self.values["placed"])
+        if level.code == BALANCE.code and not inst.earlier and PLACED.code in self.values:
+            return balance_floor(inst, self.values[PLACED.code])
         if level.maximize:  # e.g. earlier waiting lists placed: at most all of them
             most = level_bound(level, inst)
-            return min(most, self.values.get("placed", most))
+            return min(most, self.values.get(PLACED.code, most))
         return 0
 
     def _goal(self, n: int) -> Any:
@@ -198,7 +205,7 @@ class _Search:
         remaining = min(options.time_limit - (time.monotonic() - self.started),
                         time_left(options))
         solver = _parameters(options, effort, remaining / (levels - n))
-        self.say(said("optimising {level} ...", level=said(level.name)))
+        self.say(said("optimising {level} ...", level=said(level.code)))
         status = solver.solve(self.model)
         if self.current is None and status not in FOUND:
             solver, status = self._insist(level, effort, remaining, solver, status)
@@ -212,20 +219,19 @@ class _Search:
         search ran out of time, and report what blocks a plan when none is found."""
         if status == cp_model.UNKNOWN:
             self.say(said("no plan yet at {level}; searching four times longer",
-                          level=said(level.name)))
+                          level=said(level.code)))
             solver = _parameters(self.options, effort * 4, remaining)
             status = solver.solve(self.model)
         if status in FOUND:
             return solver, status
         found = held_conflicts(self.inst)
-        why = ("; ".join(found) + ". Change those inputs, or withdraw or move "
-               "someone first.") if found else (
-            "check the edited inputs against sessions before today, or raise --effort"
-        )
-        raise InfeasibleError(
-            f"the re-plan found no plan that keeps the started cohorts "
-            f"({solver.status_name(status)}): {why}"
-        )
+        why = said("{conflicts}. Change those inputs, or withdraw or move someone first.",
+                   conflicts=joined(found)) if found else said(
+            "check the edited inputs against sessions before today, or raise {effort}",
+            effort=option("effort"))
+        raise InfeasibleError(said(
+            "the re-plan found no plan that keeps the started cohorts ({status}): {why}",
+            status=solver.status_name(status), why=why))
 
     def _take(self, level: Level, solver: cp_model.CpSolver) -> None:
         """Keep the search's plan when it beats the current one, else hint the current
@@ -246,12 +252,11 @@ class _Search:
         assert self.current is not None
         schedule = self.current
         placed = {m for c in schedule for m in c.members}
-        reasons = unplaced_reasons(self.inst, placed, len(schedule), loads(schedule))
         return Schedule(
             cohorts=tuple(schedule),
-            unplaced=tuple(reasons.items()),
+            unplaced=left_out(self.inst, placed, len(schedule), loads(schedule)),
             objective=self.values,
-            optimal=self.optimal,
+            status=self.status,
             runtime=time.monotonic() - self.started,
         )
 
@@ -280,7 +285,7 @@ def _parameters(options: Tuning, effort: float, budget: float) -> cp_model.CpSol
 
 def _level_expr(model: cp_model.CpModel, v: Variables, inst: Instance, level: Level) -> object:
     """The level's weighted sum of terms; a plain 0 when every term is constant."""
-    parts = [(weight, term(model, v, inst)) for weight, term in level.terms]
+    parts = [(goal.weight, TERMS[goal.code](model, v, inst)) for goal in level.goals]
     parts = [(w, e) for w, e in parts if not (isinstance(e, int) and e == 0)]
     return sum(w * e for w, e in parts) if parts else 0
 

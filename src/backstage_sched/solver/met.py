@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..domain import Participant
 from ..rules import MET_BEFORE, explains
-from .explain import Finding, words
+from .finding import Finding, words
 from .instance import Instance
 
 

@@ -22,14 +22,15 @@ deterministic time limit, and the rounds are drawn from the seed.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import MutableSequence
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import pairwise
+from typing import Protocol
 
 import numpy as np
 from ortools.sat.python import cp_model
 
+from ..goals import PLACED, WAITED_PLACED
 from ..inputs.workdays import Slot
 from ..said import said
 from .diary import Diary
@@ -122,6 +123,14 @@ def search_series(
     return best
 
 
+class Records(Protocol):
+    """Where a :class:`Race` keeps its records: a list, or an array that processes share."""
+
+    def __getitem__(self, i: int, /) -> int: ...
+
+    def __setitem__(self, i: int, value: int, /) -> None: ...
+
+
 class Race:
     """Two searches run side by side (or one after the other); the one that falls
     behind stops.
@@ -144,7 +153,7 @@ class Race:
     PERFECT = 1 << 20
     """Added to the record of a plan that cannot be better."""
 
-    def __init__(self, placed: MutableSequence[int]) -> None:
+    def __init__(self, placed: Records) -> None:
         self.placed = placed
 
     @classmethod
@@ -180,8 +189,8 @@ def perfect_key(inst: Instance, ceiling: int) -> tuple[int, ...]:
     every earlier waiting list among them), no avoid-time hit, no irregular session."""
     waited = sum(1 for p in inst.program.waited_before if p in inst.participant_index)
     levels = objective_levels(inst)[:-1]
-    best = {"placed": ceiling, "waited_placed": min(waited, ceiling)}
-    return tuple(best.get(level.name, 0) for level in levels)
+    best = {PLACED.code: ceiling, WAITED_PLACED.code: min(waited, ceiling)}
+    return tuple(best.get(level.code, 0) for level in levels)
 
 
 class _Search:
@@ -261,7 +270,8 @@ class _Search:
     def waiting(self, needy: np.ndarray, facs: list[int], n: int) -> np.ndarray:
         """The people left out (``needy``) whom round ``n`` offers seats: those some
         series of ``facs`` fits, at most ``LEFT_OUT`` of them, drawn from the seed."""
-        needy = needy[self.fac_fit[np.ix_(needy, facs)].any(axis=1)] if len(needy) else needy
+        if len(needy):
+            needy = needy[self.fac_fit[np.ix_(needy, np.asarray(facs))].any(axis=1)]
         if len(needy) > LEFT_OUT:
             rng = np.random.default_rng(self.options.seed * 1_000_003 + n + 500_009)
             needy = np.sort(rng.choice(needy, size=LEFT_OUT, replace=False))

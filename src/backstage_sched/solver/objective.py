@@ -1,27 +1,47 @@
-"""Soft terms of SPEC §2, each a named function returning a linear expression.
+"""The model's form of each soft goal (:mod:`backstage_sched.goals`): one function per
+goal, marked ``@models(<GOAL>)``, returning a linear expression.
 
-The solver optimises them lexicographically in the order of
+The solver optimises the goals' levels lexicographically in the order of
 :func:`objective_levels`: a later level never trades away an earlier one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import cast
 
 from ortools.sat.python import cp_model
 
+from ..goals import (
+    AVOID_HITS,
+    CHANGED_MEMBERSHIPS,
+    EXPERIENCE_MONOTONY,
+    FACILITATOR_IMBALANCE,
+    GOALS,
+    IRREGULAR_SESSIONS,
+    LEVELS,
+    MOVED_SESSIONS,
+    PLACED,
+    SIZE_OFF_TARGET,
+    WAITED_PLACED,
+    Level,
+    models,
+)
+from ..rules import tagged
 from .instance import Instance
 from .variables import Variables
 
 Expr = cp_model.LinearExprT
+Term = Callable[[cp_model.CpModel, Variables, Instance], Expr]
 
 
+@models(PLACED)
 def placed_participants(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Objective 1 (maximise): participants placed in a cohort."""
     return sum(v.member.values())
 
 
+@models(WAITED_PLACED)
 def waited_placed(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Objective 1, second (maximise): placed people from an earlier waiting list (SPEC §7)."""
     index = inst.participant_index
@@ -29,6 +49,7 @@ def waited_placed(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr
     return sum(v.member[p, k] for p in waited for k in range(len(v.open)))
 
 
+@models(AVOID_HITS)
 def avoid_time_hits(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Objective 2 (minimise): member-sessions that fall on the member's avoid times."""
     hits = []
@@ -57,6 +78,7 @@ def avoid_time_hits(model: cp_model.CpModel, v: Variables, inst: Instance) -> Ex
     return sum(hits)
 
 
+@models(IRREGULAR_SESSIONS)
 def irregular_sessions(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Objective 3 (minimise): sessions not on the kick-off's weekday and start time."""
     span = (inst.program.end - inst.program.start).days
@@ -75,6 +97,7 @@ def irregular_sessions(model: cp_model.CpModel, v: Variables, inst: Instance) ->
     return sum(off)
 
 
+@models(SIZE_OFF_TARGET)
 def size_off_target(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Objective 4a (minimise): members above or below the target size, over open cohorts."""
     target = inst.program.groups.size
@@ -87,6 +110,7 @@ def size_off_target(model: cp_model.CpModel, v: Variables, inst: Instance) -> Ex
     return sum(terms)
 
 
+@models(FACILITATOR_IMBALANCE)
 def facilitator_imbalance(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Objective 4b (minimise): most cohorts on one facilitator minus fewest."""
     cohorts = len(v.open)
@@ -102,6 +126,7 @@ def facilitator_imbalance(model: cp_model.CpModel, v: Variables, inst: Instance)
     return most - least
 
 
+@models(EXPERIENCE_MONOTONY)
 def experience_monotony(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Objective 4c (minimise): open cohorts with a single experience level."""
     levels = inst.experience_levels
@@ -125,11 +150,12 @@ def experience_monotony(model: cp_model.CpModel, v: Variables, inst: Instance) -
     return sum(terms)
 
 
+@models(MOVED_SESSIONS)
 def moved_sessions(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Re-plan (minimise): future sessions of earlier cohorts that move or vanish, and
     once more each when the cohort changes facilitator (those that follow the cohort's
     facilitator, not one a session keeps: ``inst.pinned_leader``) or room."""
-    terms = []
+    terms: list[cp_model.LinearExpr | int] = []
     for k, earlier in enumerate(inst.earlier):
         g = inst.n_slots
         future = 0
@@ -158,6 +184,7 @@ def moved_sessions(model: cp_model.CpModel, v: Variables, inst: Instance) -> Exp
     return sum(terms)
 
 
+@models(CHANGED_MEMBERSHIPS)
 def changed_memberships(model: cp_model.CpModel, v: Variables, inst: Instance) -> Expr:
     """Re-plan (minimise): earlier members who are no longer in their cohort."""
     terms = []
@@ -168,51 +195,27 @@ def changed_memberships(model: cp_model.CpModel, v: Variables, inst: Instance) -
     return sum(terms)
 
 
-@dataclass(frozen=True)
-class Level:
-    """One priority level: a name, a sense and its weighted terms."""
-
-    name: str
-    maximize: bool
-    terms: tuple[tuple[int, Callable[[cp_model.CpModel, Variables, Instance], Expr]], ...]
-
-
-OBJECTIVE_LEVELS: tuple[Level, ...] = (
-    Level("placed", True, ((1, placed_participants),)),
-    Level("avoid_hits", False, ((1, avoid_time_hits),)),
-    Level("irregular_sessions", False, ((1, irregular_sessions),)),
-    Level(
-        "balance",
-        False,
-        ((4, size_off_target), (2, facilitator_imbalance), (1, experience_monotony)),
-    ),
-)
-"""SPEC §2 objectives in priority order."""
-
-WAITED_LEVEL = Level("waited_placed", True, ((1, waited_placed),))
-"""SPEC §7: among plans that place as many, those that place earlier waiting lists first."""
-
-REPLAN_LEVELS: tuple[Level, ...] = (
-    Level("moved_sessions", False, ((1, moved_sessions),)),
-    Level("changed_memberships", False, ((1, changed_memberships),)),
-)
-"""SPEC §5: after placing people, a re-plan moves as little as possible."""
-
+TERMS: dict[str, Term] = {
+    code: cast(Term, fns[0]) for code, fns in tagged(list(globals().values()), "models").items()
+}
+"""The model's term of each goal, by the goal's code."""
 
 def objective_levels(inst: Instance) -> tuple[Level, ...]:
-    """The levels for ``inst``: SPEC §2's; right after placement, SPEC §7's priority for
-    earlier waiting lists (when anyone waited) and SPEC §5's on a re-plan."""
-    first = (OBJECTIVE_LEVELS[0], WAITED_LEVEL) if inst.program.waited_before else (
-        OBJECTIVE_LEVELS[0],)
-    replan = REPLAN_LEVELS if inst.earlier else ()
-    return (*first, *replan, *OBJECTIVE_LEVELS[1:])
+    """The levels for ``inst``, in the order of :data:`~backstage_sched.goals.LEVELS`:
+    SPEC §2's, with SPEC §7's priority for earlier waiting lists (when anyone waited)
+    and SPEC §5's least movement on a re-plan, both right after placement."""
+    skip = set() if inst.program.waited_before else {WAITED_PLACED.code}
+    if not inst.earlier:
+        skip |= {MOVED_SESSIONS.code, CHANGED_MEMBERSHIPS.code}
+    return tuple(level for level in LEVELS.values() if level.code not in skip)
 
 
 def balance_floor(inst: Instance, placed: int) -> int:
     """A lower bound on the "balance" level of any plan of a fresh program that places
-    ``placed`` people: over every number of cohorts C that could hold them,
-    ``4 * |placed - C * size|`` (sizes off target add up at least to that) plus
-    ``2`` when C cohorts cannot be shared evenly among the facilitators who may lead."""
+    ``placed`` people: over every number of cohorts C that could hold them, the
+    weight of sizes off target times ``|placed - C * size|`` (they add up at least to
+    that) plus the weight of the facilitators' imbalance when C cohorts cannot be
+    shared evenly among the facilitators who may lead."""
     if placed == 0:
         return 0
     groups = inst.program.groups
@@ -224,31 +227,33 @@ def balance_floor(inst: Instance, placed: int) -> int:
             continue
         uneven = len(inst.facilitators) >= 2 and (
             cohorts < len(eligible) or cohorts % len(eligible) != 0)
-        floor = 4 * abs(placed - cohorts * groups.size) + 2 * uneven
+        floor = (SIZE_OFF_TARGET.weight * abs(placed - cohorts * groups.size)
+                 + FACILITATOR_IMBALANCE.weight * uneven)
         best = floor if best is None else min(best, floor)
     return best or 0
 
 
-def term_bound(term_name: str, inst: Instance) -> int:
-    """An upper bound on a soft term's value, for tie-break weights."""
-    k = inst.cohort_slots
-    max_size = inst.program.groups.max_size
-    bounds = {
-        "placed_participants": len(inst.participants),
-        "avoid_time_hits": sum(1 for p in inst.participants if p.avoid) * (max_size + 1),
-        "irregular_sessions": k * max_size,
-        "size_off_target": k * max_size,
-        "facilitator_imbalance": k,
-        "experience_monotony": k,
-        "moved_sessions": sum(
-            3 * (len(e.slots) - e.held) for e in inst.earlier
-        ),
-        "changed_memberships": sum(len(e.members) for e in inst.earlier),
-        "waited_placed": len(inst.program.waited_before),
-    }
-    return bounds[term_name]
+TERM_BOUNDS: dict[str, Callable[[Instance], int]] = {
+    PLACED.code: lambda inst: len(inst.participants),
+    AVOID_HITS.code: lambda inst: sum(1 for p in inst.participants if p.avoid) * (
+        inst.program.groups.max_size + 1),
+    IRREGULAR_SESSIONS.code: lambda inst: inst.cohort_slots * inst.program.groups.max_size,
+    SIZE_OFF_TARGET.code: lambda inst: inst.cohort_slots * inst.program.groups.max_size,
+    FACILITATOR_IMBALANCE.code: lambda inst: inst.cohort_slots,
+    EXPERIENCE_MONOTONY.code: lambda inst: inst.cohort_slots,
+    MOVED_SESSIONS.code: lambda inst: sum(
+        3 * (len(e.slots) - e.held) for e in inst.earlier),
+    CHANGED_MEMBERSHIPS.code: lambda inst: sum(len(e.members) for e in inst.earlier),
+    WAITED_PLACED.code: lambda inst: len(inst.program.waited_before),
+}
+"""An upper bound on each goal's term, by the goal's code."""
+
+
+def term_bound(code: str, inst: Instance) -> int:
+    """An upper bound on the term of goal ``code``, for tie-break weights."""
+    return TERM_BOUNDS[GOALS[code].code](inst)
 
 
 def level_bound(level: Level, inst: Instance) -> int:
     """An upper bound on a level's (weighted) value."""
-    return sum(weight * term_bound(term.__name__, inst) for weight, term in level.terms)
+    return sum(goal.weight * term_bound(goal.code, inst) for goal in level.goals)

@@ -73,6 +73,9 @@ class SeriesPool:
         # the series does not have points at an extra cell that is never open
         never = inst.n_days * g
         cells = np.where(days >= 0, days * g + slot[:, None], never)
+        # facilitators who share days share series' dates: count each run of dates once
+        cells, inverse = np.unique(cells, axis=0, return_inverse=True)
+        out = np.zeros((len(people), len(cells)), dtype=np.int8)
         for row, p in enumerate(people):
             grid = np.append(self.diary.grid(inst.participant_open[p]).ravel(), False)
             packed = np.packbits(grid[cells], axis=1, bitorder="little")
@@ -82,7 +85,7 @@ class SeriesPool:
                 count = np.where(whole, count + _TRAILING[packed[:, b]], count)
                 whole &= packed[:, b] == 255
             out[row] = count
-        return out
+        return out[:, inverse.ravel()]
 
     def find(self, f: int, slot: int, days: list[int]) -> int:
         """The series of facilitator ``f`` at ``slot`` whose leading days are ``days``,

@@ -14,11 +14,12 @@ from datetime import timedelta
 
 from ortools.sat.python import cp_model
 
+from ..goals import Level
 from ..inputs.workdays import Slot
 from . import score
 from .construct import Built
 from .instance import Instance
-from .objective import Level, objective_levels
+from .objective import objective_levels
 from .owners import assign_case_owners
 from .schedule import ScheduledCohort
 from .variables import Variables
@@ -86,7 +87,7 @@ def greedy_schedule(inst: Instance, built: list[Built]) -> list[ScheduledCohort]
 
 def level_value(inst: Instance, level: Level, cohorts: list[ScheduledCohort]) -> int:
     """A level's value counted on ``cohorts`` (see :mod:`.score`)."""
-    return sum(weight * score.TERMS[term.__name__](inst, cohorts) for weight, term in level.terms)
+    return sum(goal.weight * score.TERMS[goal.code](inst, cohorts) for goal in level.goals)
 
 
 def plan_key(

@@ -68,10 +68,10 @@ def _better_series(
     if room is not None:
         allowed = allowed - diary.room_blocked[room]
     for p in members:
-        if inst.participant_open[p] is not None:
-            allowed = allowed & inst.participant_open[p]
-    if inst.facilitator_open[f] is not None:
-        allowed = allowed & inst.facilitator_open[f]
+        if (free := inst.participant_open[p]) is not None:
+            allowed = allowed & free
+    if (free := inst.facilitator_open[f]) is not None:
+        allowed = allowed & free
     now = _when(inst, cohort)
     best = (_avoid_hits(inst, members, [c * g + s for c, s in now]), _irregular(cohort))
     first_now = now[0][0]

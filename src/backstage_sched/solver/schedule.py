@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..inputs.workdays import Slot
+from ..plan import LevelStatus, PlacedBound, Unplaced
 
 
 @dataclass(frozen=True)
@@ -21,15 +22,23 @@ class ScheduledCohort:
 
 @dataclass(frozen=True)
 class Schedule:
-    """The solver's answer: cohorts, unplaced people with reasons, objective values."""
+    """The solver's answer: cohorts, unplaced people with reasons (each with its rule's
+    or goal's code), each objective level's value and :class:`LevelStatus` by the
+    level's code (:data:`.goals.LEVELS`), the seconds it took, and the proven bound on
+    who can be placed (:mod:`.bound`)."""
 
     cohorts: tuple[ScheduledCohort, ...]
-    unplaced: tuple[tuple[str, str], ...]
+    unplaced: tuple[Unplaced, ...]
     objective: dict[str, int] = field(default_factory=dict)
-    optimal: dict[str, bool] = field(default_factory=dict)
+    status: dict[str, LevelStatus] = field(default_factory=dict)
     runtime: float = 0.0
     stopped_early: bool = False  # the time limit ended the search: the best plan by then
-    bound: dict[str, object] = field(default_factory=dict)  # :class:`.bound.PlacedBound`
+    bound: PlacedBound | None = None
+
+    def proved(self, level: str) -> bool:
+        """Whether level ``level`` (a code) is proved: no plan does better on it."""
+        status = self.status.get(level)
+        return status is not None and status.proved
 
 
 def cohort_ids(count: int) -> list[str]:

@@ -1,5 +1,6 @@
-"""Score analysis: every soft term counted on a finished schedule, without CP-SAT.
+"""Score analysis: every soft goal counted on a finished schedule, without CP-SAT.
 
+One function per goal of :mod:`backstage_sched.goals`, marked ``@counts(<GOAL>)``.
 The model's penalty variables are only bounded from below, so the solver's
 objective can overstate a level it did not prove optimal; these counts are
 what the plan really costs, and they are what the plan reports.
@@ -7,17 +8,33 @@ what the plan really costs, and they are what the plan reports.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import cast
 
+from ..goals import (
+    AVOID_HITS,
+    CHANGED_MEMBERSHIPS,
+    EXPERIENCE_MONOTONY,
+    FACILITATOR_IMBALANCE,
+    IRREGULAR_SESSIONS,
+    MOVED_SESSIONS,
+    PLACED,
+    SIZE_OFF_TARGET,
+    WAITED_PLACED,
+    counts,
+)
+from ..rules import tagged
 from .instance import Instance
 from .schedule import ScheduledCohort
 
 
+@counts(PLACED)
 def placed_participants(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     """Participants in a cohort."""
     return sum(len(c.members) for c in cohorts)
 
 
+@counts(AVOID_HITS)
 def avoid_time_hits(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     """Member-sessions on the member's avoid times."""
     hits = 0
@@ -29,6 +46,7 @@ def avoid_time_hits(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     return hits
 
 
+@counts(IRREGULAR_SESSIONS)
 def irregular_sessions(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     """Sessions not on their kick-off's weekday and start time."""
     return sum(
@@ -39,11 +57,13 @@ def irregular_sessions(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> in
     )
 
 
+@counts(SIZE_OFF_TARGET)
 def size_off_target(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     """Members above or below the target size, summed over cohorts."""
     return sum(abs(len(c.members) - inst.program.groups.size) for c in cohorts)
 
 
+@counts(FACILITATOR_IMBALANCE)
 def facilitator_imbalance(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     """Most cohorts on one facilitator minus fewest (among those who may lead)."""
     if not cohorts or len(inst.facilitators) < 2:
@@ -55,6 +75,7 @@ def facilitator_imbalance(inst: Instance, cohorts: Sequence[ScheduledCohort]) ->
     return max(load.values()) - min(eligible, default=0)
 
 
+@counts(EXPERIENCE_MONOTONY)
 def experience_monotony(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     """Cohorts with a single experience level when the program has several."""
     if len(inst.experience_levels) < 2:
@@ -63,16 +84,7 @@ def experience_monotony(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> i
     return sum(1 for c in cohorts if len({levels[m] for m in c.members} - {""}) < 2)
 
 
-TERMS = {
-    f.__name__: f
-    for f in (
-        placed_participants, avoid_time_hits, irregular_sessions,
-        size_off_target, facilitator_imbalance, experience_monotony,
-    )
-}
-"""Counters by the name of the objective term they count."""
-
-
+@counts(MOVED_SESSIONS)
 def moved_sessions(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     """Future sessions of earlier cohorts that moved or vanished, plus, per cohort whose
     facilitator or room changed (or that closed), its future sessions once more each
@@ -102,6 +114,7 @@ def moved_sessions(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     return moved
 
 
+@counts(CHANGED_MEMBERSHIPS)
 def changed_memberships(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     """Earlier members (still registered) no longer in their cohort."""
     by_slot = {c.slot: c for c in cohorts}
@@ -114,11 +127,17 @@ def changed_memberships(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> i
     return changed
 
 
+@counts(WAITED_PLACED)
 def waited_placed(inst: Instance, cohorts: Sequence[ScheduledCohort]) -> int:
     """People from an earlier waiting list who are placed."""
     waited = set(inst.program.waited_before)
     return sum(1 for c in cohorts for m in c.members if m in waited)
 
 
-TERMS.update({"moved_sessions": moved_sessions, "changed_memberships": changed_memberships,
-              "waited_placed": waited_placed})
+Counter = Callable[[Instance, Sequence[ScheduledCohort]], int]
+
+TERMS: dict[str, Counter] = {
+    code: cast(Counter, fns[0])
+    for code, fns in tagged(list(globals().values()), "counts").items()
+}
+"""The count of each goal, by the goal's code."""

@@ -127,10 +127,10 @@ def _part(
                 mine=w.weekdays(mine) if mine else w._("no weekday often enough")))
         same = [x for x in found if x not in other]
         if same:  # cohorts on their days, but on a date they cannot come
-            days = sorted({date.fromisoformat(day) for _, _, day in same})
-            shown = [w.day(d) for d in days[:3]]
-            if len(days) > 3:
-                shown.append(w.n_("{count} more day", "{count} more days", len(days) - 3))
+            dates = sorted({date.fromisoformat(day) for _, _, day in same})
+            shown = [w.day(d) for d in dates[:3]]
+            if len(dates) > 3:
+                shown.append(w.n_("{count} more day", "{count} more days", len(dates) - 3))
             parts.append(w.n_(
                 "{ids} meets on {days}, but {who} cannot come on {dates}",
                 "{ids} meet on {days}, but {who} cannot come on {dates}",

@@ -17,11 +17,13 @@ from datetime import date
 from multiprocessing.connection import Connection
 
 from ..domain import Program
+from ..goals import PLACED
+from ..plan import LevelStatus
 from ..said import said
 from .bound import placed_bound
 from .construct import greedy
 from .coordinator import coordinator_cohorts
-from .explain import unplaced_reasons
+from .explain import left_out
 from .instance import EarlierCohort, Instance
 from .levels import solve_instance
 from .neighbourhood import Race, search_series
@@ -65,24 +67,27 @@ def solve(
     if not earlier:
         schedule = _polish(inst, schedule, say)
     schedule = _with_reasons(inst, schedule)
-    optimal = dict(schedule.optimal)
+    status = dict(schedule.status)
     for lvl in objective_levels(inst):
-        if not lvl.maximize and schedule.objective.get(lvl.name) == 0:
-            optimal[lvl.name] = True  # nothing is below zero
+        if not lvl.maximize and schedule.objective.get(lvl.code) == 0 and not schedule.proved(
+                lvl.code):
+            status[lvl.code] = LevelStatus.BOUND_REACHED  # nothing is below zero
     stopped = time_left(options) <= RESERVE
     if stopped:
         say(said("the time limit ({seconds} s) is up: the best plan found so far",
                  seconds=f"{options.time_limit:g}"))
-    return replace(schedule, bound=bound.to_dict(), optimal=optimal, stopped_early=stopped)
+        status = {code: s if s.proved else LevelStatus.STOPPED_EARLY
+                  for code, s in status.items()}
+    return replace(schedule, bound=bound, status=status, stopped_early=stopped,
+                   runtime=time.monotonic() - started)
 
 
 def _with_reasons(inst: Instance, schedule: Schedule) -> Schedule:
     """``schedule`` with a reason for everyone its final cohorts leave out, said of
     those cohorts (their free seats, in the order the plan names them)."""
     placed = {m for c in schedule.cohorts for m in c.members}
-    why = unplaced_reasons(inst, placed, len(schedule.cohorts), loads(schedule.cohorts),
-                           schedule.cohorts)
-    return replace(schedule, unplaced=tuple(why.items()))
+    return replace(schedule, unplaced=left_out(
+        inst, placed, len(schedule.cohorts), loads(schedule.cohorts), schedule.cohorts))
 
 
 WHOLE_UP_TO = 40
@@ -102,7 +107,8 @@ def _series_search(
     """The search at ``place`` of the series portfolio: the construction
     ``STARTS[place]`` improved by the neighbourhood search (top level, so a
     process can run it); seeds differ by place. ``inst``: the program's instance
-    when the caller has it (a second process builds its own)."""
+    when the caller has it (the second process is handed the first one's, with the
+    availability it has worked out)."""
     say = say or (lambda _msg: None)
     inst = inst or Instance.of(program)
     pool = SeriesPool(inst)
@@ -117,11 +123,11 @@ def _series_search(
 
 
 def _send_search(
-    send: Connection, program: Program, place: int, options: Tuning, ceiling: int,
+    send: Connection, inst: Instance, place: int, options: Tuning, ceiling: int,
     race: Race,
 ) -> None:
     """Run :func:`_series_search` in a process of its own and send its plan."""
-    send.send(_series_search(program, place, options, ceiling, race))
+    send.send(_series_search(inst.program, place, options, ceiling, race, inst=inst))
     send.close()
 
 
@@ -146,7 +152,7 @@ def _solve_by_series(
         race = Race(context.Array("i", Race.blank()))
         receive, send = context.Pipe(duplex=False)
         second = context.Process(target=_send_search, daemon=True,
-                                 args=(send, program, 1, options, ceiling, race))
+                                 args=(send, inst, 1, options, ceiling, race))
         second.start()
         found = [_series_search(program, 0, options, ceiling, race, say, inst)]
         # past the time limit the second search is not waited for: the plan so far
@@ -164,12 +170,13 @@ def _solve_by_series(
         say(said("the search from the {name} construction found the better plan",
                  name=said(STARTS[best])))
     cohorts = found[best]
-    values = {lvl.name: level_value(inst, lvl, cohorts) for lvl in objective_levels(inst)}
-    optimal = {name: False for name in values}
-    optimal["placed"] = values["placed"] >= ceiling
-    say(said("{placed} of {total} placed in {cohorts} cohorts", placed=values["placed"],
+    values = {lvl.code: level_value(inst, lvl, cohorts) for lvl in objective_levels(inst)}
+    status = {code: LevelStatus.FEASIBLE for code in values}
+    if values[PLACED.code] >= ceiling:
+        status[PLACED.code] = LevelStatus.BOUND_REACHED
+    say(said("{placed} of {total} placed in {cohorts} cohorts", placed=values[PLACED.code],
              total=len(inst.participants), cohorts=len(cohorts)))
-    return Schedule(cohorts=tuple(cohorts), unplaced=(), objective=values, optimal=optimal,
+    return Schedule(cohorts=tuple(cohorts), unplaced=(), objective=values, status=status,
                     runtime=time.monotonic() - started)
 
 
@@ -178,7 +185,7 @@ def _polish(inst: Instance, schedule: Schedule, say: Progress) -> Schedule:
     irregular cohorts onto a regular series (:mod:`.regular`), its levels recounted.
     Neither ever costs an earlier level."""
     cohorts = regularize(inst, swap_off_avoid(inst, list(schedule.cohorts)))
-    values = {lvl.name: level_value(inst, lvl, cohorts) for lvl in objective_levels(inst)}
+    values = {lvl.code: level_value(inst, lvl, cohorts) for lvl in objective_levels(inst)}
     if values == schedule.objective:
         return schedule
     changed = [said("{level} {before} -> {after}", level=said(name),
@@ -241,8 +248,9 @@ def _solve_portfolio(
         say(said("the search with seed {seed} found the better plan", seed=seeds[best]))
     chosen = found[best]
     # a level is proven when any search proved it (all keep the levels before it equal)
-    optimal = dict(chosen.optimal)
+    status = dict(chosen.status)
     for other in found:
-        if key(other)[:1] == key(chosen)[:1] and other.optimal.get("placed"):
-            optimal["placed"] = True
-    return replace(chosen, optimal=optimal, runtime=time.monotonic() - started)
+        if key(other)[:1] == key(chosen)[:1] and other.proved(PLACED.code) and not \
+                chosen.proved(PLACED.code):
+            status[PLACED.code] = other.status[PLACED.code]
+    return replace(chosen, status=status, runtime=time.monotonic() - started)

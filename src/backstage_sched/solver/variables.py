@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from ..domain import Program
 from ..rules import ALLOWED_DAY, DAY_WINDOW, DURATION, PROGRAM_WINDOW, TIME_GRID, enforces
+from .instance import Instance
 
 BoolVar = cp_model.IntVar  # CP-SAT's Python API types Booleans as IntVar
 IntVar = cp_model.IntVar
@@ -39,7 +41,7 @@ class Variables:
 
 
 @enforces(ALLOWED_DAY, TIME_GRID, DAY_WINDOW, DURATION, PROGRAM_WINDOW)
-def create_variables(model: cp_model.CpModel, inst) -> Variables:
+def create_variables(model: cp_model.CpModel, inst: Instance) -> Variables:
     """Create all variables with their tightest static domains.
 
     The domains are where the calendar rules live: a session's day ranges
@@ -67,7 +69,12 @@ def create_variables(model: cp_model.CpModel, inst) -> Variables:
     for k in range(inst.cohort_slots):
         v.open.append(model.new_bool_var(f"open[{k}]"))
         v.size.append(model.new_int_var(0, groups.max_size, f"size[{k}]"))
-        active, slot, when, cday, eday, minute = ([] for _ in range(6))
+        active: list[BoolVar] = []
+        slot: list[IntVar] = []
+        when: list[IntVar] = []
+        cday: list[IntVar] = []
+        eday: list[IntVar] = []
+        minute: list[IntVar] = []
         always = inst.smallest(k) + inst.extra(k)  # sessions every open cohort has
         for i in range(inst.n_sessions):
             if i <= always:
@@ -85,7 +92,7 @@ def create_variables(model: cp_model.CpModel, inst) -> Variables:
                 days[0] * n_slots, days[-1] * n_slots + n_slots - 1, f"when[{k},{i}]"
             )
             model.add(w_var == c_var * n_slots + s_var)
-            steps = []
+            steps: list[cp_model.LinearExpr | int] = []
             for b, (after_day, length) in enumerate(blackouts):
                 if days[-1] < after_day:
                     continue
@@ -119,7 +126,7 @@ def create_variables(model: cp_model.CpModel, inst) -> Variables:
     return v
 
 
-def _blackout_steps(program) -> list[tuple[int, int]]:
+def _blackout_steps(program: Program) -> list[tuple[int, int]]:
     """Per run of consecutive blackout days in the window: (first day number after
     it, its length). Overlapping blackouts count each day once."""
     days = sorted(

@@ -1,7 +1,8 @@
 """The words of the reasons why someone is not placed, in the program's language.
 
-What to say is decided in :mod:`.explain`, :mod:`.diagnose` and
-:mod:`.interchange`; how to say it comes from here. Every sentence is a
+What to say is decided in :mod:`.solver.explain`, :mod:`.solver.diagnose` and
+:mod:`.solver.interchange` (and the notes of a change); how to say it comes from
+here, beside :mod:`.i18n`, with its one way to say a sentence. Every sentence is a
 whole-sentence message of the ``reasons`` catalogue with named placeholders
 (``Words._``; ``Words.n_`` where a count picks the form), so Swedish may order
 and inflect it its own way; dates, weekdays, clock times, numbers and lists
@@ -26,9 +27,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
 
-from ..domain import Facilitator, Participant, Program, TimeRule
-from ..i18n import Language
-from ..rules import (
+from .domain import Facilitator, Participant, Program, TimeRule
+from .i18n import Language
+from .rules import (
     ALLOWED_DAY,
     COMPANY_MODE,
     DAY_WINDOW,
@@ -64,16 +65,16 @@ class Words:
         return cls(Language(program.lang, DOMAIN))
 
     # ---- sentences ----------------------------------------------------------
-    def _(self, text: str, **fields: object) -> str:
-        """The sentence ``text`` in this language, its ``{placeholders}`` filled
-        with ``fields`` (numbers and dates written the language's way)."""
-        return self.language._(text).format(**self._values(fields))
+    def _(self, text: str, /, **fields: object) -> str:
+        """The sentence ``text`` in this language (:meth:`Language._`), its
+        ``{placeholders}`` filled with ``fields`` written the language's way
+        (numbers and dates, :meth:`value`)."""
+        return self.language._(text, **self._values(fields))
 
-    def n_(self, one: str, many: str, count: int, **fields: object) -> str:
+    def n_(self, one: str, many: str, count: int, /, **fields: object) -> str:
         """The form of ``one``/``many`` for ``count``, filled like :meth:`_`
         (``{count}`` is ``count``)."""
-        return self.language.n_(one, many, count).format(
-            **self._values({"count": count, **fields}))
+        return self.language.n_(one, many, count, **self._values({"count": count, **fields}))
 
     def _values(self, fields: dict[str, object]) -> dict[str, str]:
         return {key: self.value(value) for key, value in fields.items()}
@@ -175,7 +176,8 @@ class Words:
 
     # ---- rules and whole reasons --------------------------------------------
     def rule_name(self, code: str) -> str:
-        """The name of rule ``code`` (or "cohorts full", …) a coordinator reads."""
+        """The name of rule ``code``, or of a finding's heading ("cohorts full", …:
+        :data:`.solver.finding.HEADINGS`), that a coordinator reads."""
         names = {
             ALLOWED_DAY.code: self._("allowed day"),
             DAY_WINDOW.code: self._("day window"),
@@ -207,5 +209,6 @@ class Words:
             f"{message}.")
 
     def reason(self, rule: str, message: str, fix: str) -> str:
-        """The whole reason as ``plan.json`` holds it: ``rule name: message. Fix: fix.``"""
+        """The whole reason as ``plan.json`` holds it: ``rule name: message. Fix: fix.``
+        (``rule``: a rule's code or a finding's heading, :attr:`.solver.finding.Finding.name`)."""
         return f"{self.rule_name(rule)}: {self.because(message, fix)}"
