@@ -162,7 +162,8 @@ def fitted_types(inst: Instance) -> list[set[tuple[int, int]]]:
     fits: list[set[tuple[int, int]]] = [set() for _ in signatures]
     weekdays = sorted(set(days.weekday.tolist()))
     for f, opened in enumerate(inst.facilitator_open):
-        both = (people & np.packbits(days.mask(opened), axis=1)[None, :, :]).any(axis=2)
+        both = np.asarray(
+            (people & np.packbits(days.mask(opened), axis=1)[None, :, :]).any(axis=2))
         starts = days.longest(both, need) >= need
         for w in weekdays:
             for s in np.flatnonzero(starts[:, days.weekday == w].any(axis=1)).tolist():
@@ -224,7 +225,8 @@ def _solve(inst: Instance, days: _Days, fits: list[set[tuple[int, int]]],
     status = lp.Solve()
     if status != pywraplp.Solver.OPTIMAL:
         return None  # feasible and finite, so only the iteration limit stops it: no bound
-    return math.floor(objective.Value() + SLACK)
+    value: float = objective.Value()  # pywraplp has no types
+    return math.floor(value + SLACK)
 
 
 def _classes(inst: Instance, fits: list[set[tuple[int, int]]]
