@@ -142,8 +142,8 @@ def placeable_upper_bound(program: Any) -> dict[str, int]:
     fit between ``day_start`` and ``day_end``), so a room of ``m`` seats for
     members hosts at most ``sessions x m / (m + 1)`` people.
     """
-    from backstage_sched.solver.instance import Instance
-    from backstage_sched.solver.series import series_fits
+    from backstage_sched.solver.model.instance import Instance
+    from backstage_sched.solver.model.series import series_fits
 
     inst = Instance.of(program)
     groups = program.groups
@@ -379,7 +379,7 @@ def first_fit_orders(program: Any) -> dict[str, Any]:
     """The program with its participants in each natural order a first-fit planner
     may take them in: file order, largest organisation first, most constrained
     first (fewest open start times; ties in file order)."""
-    from backstage_sched.solver.instance import Instance
+    from backstage_sched.solver.model.instance import Instance
 
     people = list(program.participants)
     size: dict[str, int] = {}

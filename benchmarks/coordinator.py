@@ -1,6 +1,6 @@
 """The coordinator's method as a yardstick: dates first, as an office plans.
 
-The method itself is the planner's own start (``solver/coordinator.py``,
+The method itself is the planner's own start (``solver/search/coordinator.py``,
 described there): every plan starts from it and never places fewer. Here it
 runs on its own, and its plan is verified by the independent checker, so
 the benchmark can show what a careful coordinator with a spreadsheet would
@@ -15,9 +15,9 @@ from backstage_sched.domain import Program
 from backstage_sched.goals import AVOID_HITS, IRREGULAR_SESSIONS, PLACED
 from backstage_sched.plan import Plan, Unplaced
 from backstage_sched.solver import score
-from backstage_sched.solver.coordinator import coordinator_cohorts
-from backstage_sched.solver.instance import Instance
+from backstage_sched.solver.model.instance import Instance
 from backstage_sched.solver.schedule import Schedule
+from backstage_sched.solver.search.coordinator import coordinator_cohorts
 
 
 def coordinator_plan(program: Program) -> Plan:

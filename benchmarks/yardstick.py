@@ -12,8 +12,8 @@ the real solver must never place fewer.
 from __future__ import annotations
 
 from backstage_sched.domain import Program
-from backstage_sched.solver.chains import chain_days
-from backstage_sched.solver.instance import Instance
+from backstage_sched.solver.model.chains import chain_days
+from backstage_sched.solver.model.instance import Instance
 
 
 def simple_greedy(program: Program) -> dict[str, int]:

@@ -19,8 +19,8 @@ from backstage_sched.domain import (
 )
 from backstage_sched.inputs.timeexpr import parse_rules
 from backstage_sched.solver import SolveOptions
-from backstage_sched.solver.bound import cohorts_led, placed_bound
-from backstage_sched.solver.instance import Instance
+from backstage_sched.solver.model.bound import cohorts_led, placed_bound
+from backstage_sched.solver.model.instance import Instance
 
 
 def _people(orgs: list[str], unavailable: dict[int, str] | None = None) -> tuple:

@@ -1,4 +1,4 @@
-"""The bound's linear relaxation (solver/lp_bound.py): never below what a plan places,
+"""The bound's linear relaxation (solver/model/lp_bound.py): never below what a plan places,
 and below the flow bound where kick-off weekdays, organisations and rooms bind."""
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from backstage_sched.domain import Facilitator, Participant, Program, Venue
 from backstage_sched.inputs.timeexpr import parse_rules
 from backstage_sched.inputs.workdays import Slot
 from backstage_sched.solver import SolveOptions
-from backstage_sched.solver import lp_bound as lp_module
-from backstage_sched.solver.bound import cohorts_led, placed_bound
-from backstage_sched.solver.instance import EarlierCohort, Instance
-from backstage_sched.solver.levels import solve_instance
-from backstage_sched.solver.lp_bound import fitted_types, lp_bound
+from backstage_sched.solver.model import lp_bound as lp_module
+from backstage_sched.solver.model.bound import cohorts_led, placed_bound
+from backstage_sched.solver.model.instance import EarlierCohort, Instance
+from backstage_sched.solver.model.lp_bound import fitted_types, lp_bound
+from backstage_sched.solver.model.series import intersect, series_fits
 from backstage_sched.solver.options import tuned
-from backstage_sched.solver.series import intersect, series_fits
+from backstage_sched.solver.search.levels import solve_instance
 from test_bound import _distinct, _program
 from test_property import SETTINGS, programs
 

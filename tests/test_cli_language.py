@@ -307,7 +307,7 @@ def test_the_solver_says_its_progress_through_said() -> None:
 
     solver = Path(backstage_sched.__file__).parent / "solver"
     plain = []
-    for path in sorted(solver.glob("*.py")):
+    for path in sorted(solver.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and node.args):
                 continue

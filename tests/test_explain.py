@@ -31,10 +31,10 @@ from backstage_sched.inputs.load import load_program
 from backstage_sched.inputs.workdays import Slot
 from backstage_sched.rules import RULES
 from backstage_sched.solver import ScheduledCohort, SolveOptions
-from backstage_sched.solver.diagnose import Finding, diagnose
-from backstage_sched.solver.explain import unplaced_reasons
-from backstage_sched.solver.instance import Instance
-from backstage_sched.solver.interchange import can_take_seat
+from backstage_sched.solver.explain.diagnose import Finding, diagnose
+from backstage_sched.solver.explain.interchange import can_take_seat
+from backstage_sched.solver.explain.reasons import unplaced_reasons
+from backstage_sched.solver.model.instance import Instance
 
 # the diagnosis's budget in CP-SAT's deterministic time: what it finds does not depend
 # on how fast or busy the machine is (diagnose(work=...))

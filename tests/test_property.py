@@ -31,14 +31,14 @@ from backstage_sched.inputs.timeexpr import parse_rules
 from backstage_sched.inputs.workdays import Slot
 from backstage_sched.plan import Plan
 from backstage_sched.solver import ScheduledCohort, SolveOptions
-from backstage_sched.solver.bound import placed_bound
-from backstage_sched.solver.coordinator import constructions
-from backstage_sched.solver.instance import Instance
-from backstage_sched.solver.objective import balance_floor
+from backstage_sched.solver.model.bound import placed_bound
+from backstage_sched.solver.model.instance import Instance
+from backstage_sched.solver.model.objective import balance_floor
+from backstage_sched.solver.polish.regular import regularize
+from backstage_sched.solver.polish.swap import swap_off_avoid
 from backstage_sched.solver.readback import plan_key
-from backstage_sched.solver.regular import regularize
 from backstage_sched.solver.schedule import Schedule
-from backstage_sched.solver.swap import swap_off_avoid
+from backstage_sched.solver.search.coordinator import constructions
 
 WORKDAYS = ("mon", "tue", "wed", "thu", "fri")
 ORGS = ("Norrbruk AB", "Sjöstad Kommun", "Fjällgruppen", "Älvdata AB", "Kustlinjen HB")

@@ -37,12 +37,12 @@ from backstage_sched.i18n import LOCALE_DIR
 from backstage_sched.inputs.timeexpr import parse_rules
 from backstage_sched.inputs.workdays import Slot
 from backstage_sched.rules import RULES
-from backstage_sched.solver import diagnose as dg
-from backstage_sched.solver import explain as ex
-from backstage_sched.solver import seats
-from backstage_sched.solver.instance import Instance
-from backstage_sched.solver.interchange import Interchange
-from backstage_sched.solver.met import met_before_finding
+from backstage_sched.solver.explain import diagnose as dg
+from backstage_sched.solver.explain import reasons as ex
+from backstage_sched.solver.explain import seats
+from backstage_sched.solver.explain.interchange import Interchange
+from backstage_sched.solver.explain.met import met_before_finding
+from backstage_sched.solver.model.instance import Instance
 from backstage_sched.solver.schedule import ScheduledCohort
 from backstage_sched.wording import Words
 

@@ -14,7 +14,9 @@ import pytest
 import backstage_sched
 from backstage_sched.check import local, resources, times, verify
 from backstage_sched.rules import RULES, Rule, tagged
-from backstage_sched.solver import constraints, diagnose, explain, met
+from backstage_sched.solver.explain import diagnose, met
+from backstage_sched.solver.explain import reasons as explain
+from backstage_sched.solver.model import constraints
 
 TESTS = Path(__file__).parent
 

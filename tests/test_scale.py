@@ -16,14 +16,14 @@ from backstage_sched.check.verify import verify
 from backstage_sched.domain import Venue
 from backstage_sched.inputs.load import load_program
 from backstage_sched.inputs.timeexpr import parse_rules
-from backstage_sched.solver import construct
-from backstage_sched.solver.chains import chain_days
-from backstage_sched.solver.construct import greedy
-from backstage_sched.solver.instance import Instance
-from backstage_sched.solver.neighbourhood import perfect_key, search_series
+from backstage_sched.solver.model.chains import chain_days
+from backstage_sched.solver.model.instance import Instance
 from backstage_sched.solver.options import Tuning
 from backstage_sched.solver.readback import greedy_schedule, plan_key
 from backstage_sched.solver.schedule import Schedule
+from backstage_sched.solver.search import construct
+from backstage_sched.solver.search.construct import greedy
+from backstage_sched.solver.search.neighbourhood import perfect_key, search_series
 from backstage_sched.solver.solve import solve
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from backstage_sched import SolveOptions, load_program, plan_program, verify
 from backstage_sched.cli.app import main
-from backstage_sched.solver.coordinator import coordinator_cohorts
-from backstage_sched.solver.instance import Instance
+from backstage_sched.solver.model.instance import Instance
+from backstage_sched.solver.search.coordinator import coordinator_cohorts
 
 # no plan of it reaches its bound, so every search runs until the time is up
 PROGRAM = Path(__file__).resolve().parents[1] / "benchmarks" / "programs" / "company-120"

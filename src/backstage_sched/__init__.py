@@ -107,8 +107,8 @@ from .publish.replies_log import RepliesLog, read_replies_log
 from .publish.send import send_outbox
 from .rules import RULES, Rule
 from .solver import SolveOptions
-from .solver.finding import Finding
-from .solver.preflight import PreflightWarning, preflight
+from .solver.explain.finding import Finding
+from .solver.explain.preflight import PreflightWarning, preflight
 
 __all__ = [  # noqa: RUF022 (grouped in the order of the flow, not sorted)
     # the steps, in the order of the flow

@@ -7,13 +7,13 @@ the score counts, what a tie-break bound is keyed by and, through its
 command line prints. Its weight is written here and nowhere else:
 
 - the CP-SAT model: ``@models(goals.AVOID_HITS)`` on its term function
-  (:mod:`backstage_sched.solver.objective`);
+  (:mod:`backstage_sched.solver.model.objective`);
 - the score: ``@counts(goals.AVOID_HITS)`` on the function that counts it on a
   finished plan (:mod:`backstage_sched.solver.score`);
 - the level: :data:`LEVELS` groups goals into the levels the solver settles one
   after the other; a level's code is its key in ``plan.json`` (``avoid_hits``,
   ``balance``) and its ``cli`` catalogue entry;
-- a finding: :attr:`Finding.rule <backstage_sched.solver.finding.Finding.rule>`
+- a finding: :attr:`Finding.rule <backstage_sched.solver.explain.finding.Finding.rule>`
   is a rule's code or a goal's (:data:`PLACED` when the search stopped short).
 
 ``tests/solver/test_goals.py`` looks each of these up for every goal.

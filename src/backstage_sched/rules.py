@@ -5,13 +5,13 @@ the model's constraint function is registered under, what an explanation
 names and what the tests mark themselves with. Nothing else names a rule:
 
 - the CP-SAT model: ``@enforces(rules.GAP)`` on its constraint function
-  (:mod:`backstage_sched.solver.constraints`, and the session-time domain in
-  :mod:`backstage_sched.solver.variables`);
+  (:mod:`backstage_sched.solver.model.constraints`, and the session-time domain in
+  :mod:`backstage_sched.solver.model.variables`);
 - the checker: ``@checks(rules.GAP)`` on its check
   (:mod:`backstage_sched.check.verify`);
 - the explanation: ``@explains(rules.GAP)`` on the function that words a
-  finding about it (:mod:`backstage_sched.solver.explain` and
-  :mod:`~backstage_sched.solver.diagnose`), for every rule that can keep
+  finding about it (:mod:`backstage_sched.solver.explain.reasons` and
+  :mod:`~backstage_sched.solver.explain.diagnose`), for every rule that can keep
   someone out (:attr:`Rule.keeps_out`);
 - the tests: ``@pytest.mark.rule("kept", "gap rule")`` and
   ``@pytest.mark.rule("broken", "gap rule")`` (kind, then code).

@@ -26,11 +26,13 @@ from backstage_sched.goals import GOALS, LEVELS, Goal
 from backstage_sched.i18n import LOCALE_DIR
 from backstage_sched.inputs.workdays import Slot
 from backstage_sched.rules import RULES, tagged
-from backstage_sched.solver import levels, objective, score
-from backstage_sched.solver.finding import Finding
-from backstage_sched.solver.instance import EarlierCohort, Instance
+from backstage_sched.solver import score
+from backstage_sched.solver.explain.finding import Finding
+from backstage_sched.solver.model import objective
+from backstage_sched.solver.model.instance import EarlierCohort, Instance
+from backstage_sched.solver.model.variables import Variables, create_variables
 from backstage_sched.solver.schedule import ScheduledCohort
-from backstage_sched.solver.variables import Variables, create_variables
+from backstage_sched.solver.search import levels
 
 EVERY = pytest.mark.parametrize("goal", list(GOALS.values()), ids=list(GOALS))
 
@@ -117,8 +119,8 @@ def test_no_level_or_goal_is_looked_up_by_a_string_of_its_own() -> None:
     """The solver names levels and goals by their constants (``PLACED.code``), never by
     a string literal: a renamed goal cannot leave a lookup behind."""
     codes = set(GOALS) | set(LEVELS)
-    solver = Path(objective.__file__).parent
-    for path in sorted(solver.glob("*.py")):
+    solver = Path(objective.__file__).parents[1]
+    for path in sorted(solver.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):

@@ -43,10 +43,10 @@ from backstage_sched.errors import InputError
 from backstage_sched.inputs.load import load_program
 from backstage_sched.inputs.workdays import Slot
 from backstage_sched.plan import Cohort, Plan, Session, Unplaced, uid_for
-from backstage_sched.solver import constraints as c
-from backstage_sched.solver.instance import Instance
-from backstage_sched.solver.owners import assign_case_owners
-from backstage_sched.solver.variables import Variables, create_variables
+from backstage_sched.solver.model import constraints as c
+from backstage_sched.solver.model.instance import Instance
+from backstage_sched.solver.model.variables import Variables, create_variables
+from backstage_sched.solver.polish.owners import assign_case_owners
 
 TZ = ZoneInfo("Europe/Stockholm")
 START = date(2027, 1, 4)  # a Monday; Wednesday 6 January is a public holiday

@@ -17,10 +17,10 @@ from ..publish.folder import update_stamp
 from ..rules import PARTICIPANT_AVAILABILITY, PLACEMENT
 from ..said import option, said
 from ..solver import Schedule, SolveOptions, solve
-from ..solver.diagnose import diagnose
-from ..solver.finding import Finding
-from ..solver.instance import EarlierCohort, Instance
-from ..solver.interchange import Interchange, clashing_dates, interchangeable
+from ..solver.explain.diagnose import diagnose
+from ..solver.explain.finding import Finding
+from ..solver.explain.interchange import Interchange, clashing_dates, interchangeable
+from ..solver.model.instance import EarlierCohort, Instance
 from ..solver.options import Progress
 from ..solver.schedule import cohort_ids
 from .change import Change

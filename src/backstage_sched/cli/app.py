@@ -37,7 +37,7 @@ from ..inputs.load import load_program
 from ..plan import Plan
 from ..publish.folder import check_out_dir, read_plan_dir, write_plan_dir
 from ..solver import SolveOptions
-from ..solver.preflight import preflight
+from ..solver.explain.preflight import preflight
 from ..wording import Words
 from . import edits as cli_edits
 from . import explain as cli_explain

@@ -18,7 +18,7 @@ from rich.text import Text
 from ..actions.planner import explain_program
 from ..inputs.load import load_program
 from ..solver import SolveOptions
-from ..solver.finding import Finding
+from ..solver.explain.finding import Finding
 from ..wording import Words
 from .exits import EXIT_OK, EXIT_RULES
 from .words import SpeakingParser

@@ -17,12 +17,12 @@ from ortools.sat.python import cp_model
 from ..goals import Level
 from ..inputs.workdays import Slot
 from . import score
-from .construct import Built
-from .instance import Instance
-from .objective import objective_levels
-from .owners import assign_case_owners
+from .model.instance import Instance
+from .model.objective import objective_levels
+from .model.variables import Variables
+from .polish.owners import assign_case_owners
 from .schedule import ScheduledCohort
-from .variables import Variables
+from .search.construct import Built
 
 
 def read_schedule(inst: Instance, v: Variables, solution: list[int]) -> list[ScheduledCohort]:

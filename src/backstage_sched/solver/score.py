@@ -24,7 +24,7 @@ from ..goals import (
     counts,
 )
 from ..rules import tagged
-from .instance import Instance
+from .model.instance import Instance
 from .schedule import ScheduledCohort
 
 

@@ -20,20 +20,20 @@ from ..domain import Program
 from ..goals import PLACED
 from ..plan import LevelStatus
 from ..said import said
-from .bound import placed_bound
-from .construct import greedy
-from .coordinator import coordinator_cohorts
-from .explain import left_out
-from .instance import EarlierCohort, Instance
-from .levels import solve_instance
-from .neighbourhood import Race, search_series
-from .objective import objective_levels
+from .explain.reasons import left_out
+from .model.bound import placed_bound
+from .model.instance import EarlierCohort, Instance
+from .model.objective import objective_levels
+from .model.pool import SeriesPool
 from .options import RESERVE, Progress, SolveOptions, Tuning, time_left, tuned
-from .pool import SeriesPool
+from .polish.regular import regularize
+from .polish.swap import swap_off_avoid
 from .readback import greedy_schedule, level_value, loads, plan_key
-from .regular import regularize
 from .schedule import Schedule, ScheduledCohort
-from .swap import swap_off_avoid
+from .search.construct import greedy
+from .search.coordinator import coordinator_cohorts
+from .search.levels import solve_instance
+from .search.neighbourhood import Race, search_series
 
 
 def solve(

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ..inputs.workdays import Slot
-from .chains import chain_days
-from .diary import Diary
-from .instance import Instance
+from ...inputs.workdays import Slot
+from ..model.chains import chain_days
+from ..model.diary import Diary
+from ..model.instance import Instance
+from ..schedule import ScheduledCohort
 from .owners import assign_case_owners
-from .schedule import ScheduledCohort
 
 
 def regularize(inst: Instance, cohorts: list[ScheduledCohort]) -> list[ScheduledCohort]:

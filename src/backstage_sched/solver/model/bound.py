@@ -36,7 +36,7 @@ from functools import cached_property
 
 from ortools.graph.python import max_flow
 
-from ..plan import PlacedBound
+from ...plan import PlacedBound
 from .instance import Instance
 from .lp_bound import fitted_types, lp_bound
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from ..rules import (
+from ...rules import (
     COMPANY_MODE,
     GAP,
     MET_BEFORE,
@@ -23,9 +23,9 @@ from ..rules import (
     PARTICIPANT_AVAILABILITY,
     explains,
 )
+from ..model.instance import Instance
+from ..schedule import ScheduledCohort, cohort_ids
 from .finding import Finding, words
-from .instance import Instance
-from .schedule import ScheduledCohort, cohort_ids
 
 
 def can_come_on(inst: Instance, n: int) -> list[int]:

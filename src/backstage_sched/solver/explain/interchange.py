@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..domain import Program
-from ..wording import Words
-from .instance import Instance
-from .schedule import ScheduledCohort
+from ...domain import Program
+from ...wording import Words
+from ..model.instance import Instance
+from ..schedule import ScheduledCohort
 
 
 @dataclass(frozen=True)

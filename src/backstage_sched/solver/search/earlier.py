@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from ..inputs.workdays import Slot
+from ...inputs.workdays import Slot
+from ..model.instance import EarlierCohort, Instance
 from .construct import not_with_pairs
-from .instance import EarlierCohort, Instance
 
 
 def grow_earlier(inst: Instance) -> tuple[EarlierCohort, ...]:

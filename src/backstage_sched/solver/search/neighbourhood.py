@@ -30,17 +30,17 @@ from typing import Protocol
 import numpy as np
 from ortools.sat.python import cp_model
 
-from ..goals import PLACED, WAITED_PLACED
-from ..inputs.workdays import Slot
-from ..said import said
-from .diary import Diary
-from .instance import Instance
-from .objective import objective_levels
-from .options import RESERVE, Progress, Tuning, time_left
-from .owners import assign_case_owners
-from .pool import SeriesPool
-from .readback import plan_key
-from .schedule import ScheduledCohort
+from ...goals import PLACED, WAITED_PLACED
+from ...inputs.workdays import Slot
+from ...said import said
+from ..model.diary import Diary
+from ..model.instance import Instance
+from ..model.objective import objective_levels
+from ..model.pool import SeriesPool
+from ..options import RESERVE, Progress, Tuning, time_left
+from ..polish.owners import assign_case_owners
+from ..readback import plan_key
+from ..schedule import ScheduledCohort
 
 ROUNDS = 30
 """Most rounds of one search (more on a large plan: four passes over its cohorts)."""

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from ..domain import Busy, Facilitator, Participant, Program, TimeRule
-from ..inputs.workdays import Slot, WorkCalendar
+from ...domain import Busy, Facilitator, Participant, Program, TimeRule
+from ...inputs.workdays import Slot, WorkCalendar
 
 UNLIMITED = 10**6
 

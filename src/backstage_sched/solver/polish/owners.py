@@ -6,9 +6,9 @@ rule, so every plan's owners are given here, after the dates are known.
 
 from __future__ import annotations
 
-from ..inputs.workdays import Slot
-from ..rules import CASE_OWNER, enforces
-from .instance import Instance
+from ...inputs.workdays import Slot
+from ...rules import CASE_OWNER, enforces
+from ..model.instance import Instance
 
 
 @enforces(CASE_OWNER)

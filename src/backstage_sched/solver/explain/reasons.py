@@ -17,9 +17,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
-from ..domain import Participant
-from ..plan import Unplaced
-from ..rules import (
+from ...domain import Participant
+from ...plan import Unplaced
+from ...rules import (
     ALLOWED_DAY,
     COMPANY_MODE,
     DAY_WINDOW,
@@ -36,12 +36,12 @@ from ..rules import (
     VENUE,
     explains,
 )
-from ..wording import Words
+from ...wording import Words
+from ..model.instance import UNLIMITED, Instance
+from ..model.series import further_cohort, intersect, series_fits
+from ..schedule import ScheduledCohort
 from .finding import Finding, words
-from .instance import UNLIMITED, Instance
-from .schedule import ScheduledCohort
 from .seats import free_seat_finding
-from .series import further_cohort, intersect, series_fits
 
 
 def restricted(person: Participant) -> bool:

@@ -12,7 +12,7 @@ from typing import cast
 
 from ortools.sat.python import cp_model
 
-from ..goals import (
+from ...goals import (
     AVOID_HITS,
     CHANGED_MEMBERSHIPS,
     EXPERIENCE_MONOTONY,
@@ -27,7 +27,7 @@ from ..goals import (
     Level,
     models,
 )
-from ..rules import tagged
+from ...rules import tagged
 from .instance import Instance
 from .variables import Variables
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..domain import Participant
-from ..rules import MET_BEFORE, explains
+from ...domain import Participant
+from ...rules import MET_BEFORE, explains
+from ..model.instance import Instance
 from .finding import Finding, words
-from .instance import Instance
 
 
 @explains(MET_BEFORE)

@@ -25,8 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from ..domain import Facilitator, Program
-from ..rules import (
+from ...domain import Facilitator, Program
+from ...rules import (
     ALLOWED_DAY,
     DAY_WINDOW,
     FACILITATOR_AVAILABILITY,
@@ -34,9 +34,9 @@ from ..rules import (
     GAP,
     PROGRAM_WINDOW,
 )
-from ..said import said
-from .instance import Instance
-from .series import series_fits
+from ...said import said
+from ..model.instance import Instance
+from ..model.series import series_fits
 
 
 @dataclass(frozen=True)

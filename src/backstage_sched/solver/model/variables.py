@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from ..domain import Program
-from ..rules import ALLOWED_DAY, DAY_WINDOW, DURATION, PROGRAM_WINDOW, TIME_GRID, enforces
+from ...domain import Program
+from ...rules import ALLOWED_DAY, DAY_WINDOW, DURATION, PROGRAM_WINDOW, TIME_GRID, enforces
 from .instance import Instance
 
 BoolVar = cp_model.IntVar  # CP-SAT's Python API types Booleans as IntVar

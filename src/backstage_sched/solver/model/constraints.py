@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 from ortools.sat.python import cp_model
 
-from ..rules import (
+from ...rules import (
     COMPANY_MODE,
     FACILITATOR_AVAILABILITY,
     FACILITATOR_BUFFER,

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from ..said import said
+from ...said import said
+from ..model.instance import Instance
+from ..model.variables import Variables
+from ..options import Progress
+from ..readback import greedy_schedule, plan_key
+from ..schedule import ScheduledCohort
 from .construct import Built, greedy
 from .coordinator import constructions
 from .earlier import grow_earlier
-from .instance import Instance
-from .options import Progress
-from .readback import greedy_schedule, plan_key
-from .schedule import ScheduledCohort
-from .variables import Variables
 
 
 def best_start(inst: Instance, say: Progress) -> list[ScheduledCohort]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .instance import Instance
+from ..model.instance import Instance
 
 
 def held_conflicts(inst: Instance) -> list[str]:

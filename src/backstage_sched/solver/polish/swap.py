@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .instance import Instance
-from .interchange import can_take_seat
+from ..explain.interchange import can_take_seat
+from ..model.instance import Instance
+from ..schedule import ScheduledCohort
 from .owners import assign_case_owners
-from .schedule import ScheduledCohort
 
 
 def swap_off_avoid(inst: Instance, cohorts: list[ScheduledCohort]) -> list[ScheduledCohort]:

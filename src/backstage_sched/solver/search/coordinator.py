@@ -34,12 +34,12 @@ from datetime import timedelta
 
 import numpy as np
 
-from ..inputs.workdays import Slot
-from .diary import Diary
-from .instance import Instance
-from .owners import assign_case_owners
-from .pool import SeriesPool
-from .schedule import ScheduledCohort
+from ...inputs.workdays import Slot
+from ..model.diary import Diary
+from ..model.instance import Instance
+from ..model.pool import SeriesPool
+from ..polish.owners import assign_case_owners
+from ..schedule import ScheduledCohort
 
 
 @dataclass(frozen=True)

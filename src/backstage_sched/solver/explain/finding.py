@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..goals import GOALS
-from ..rules import RULES
-from ..wording import Words
-from .instance import Instance
+from ...goals import GOALS
+from ...rules import RULES
+from ...wording import Words
+from ..model.instance import Instance
 
 HEADINGS = ("cohorts full", "several rules", "search effort", "no cohort")
 """What a coordinator reads as a finding's heading where the rule's own name would say

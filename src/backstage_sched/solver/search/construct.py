@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .chains import Chain, chain_days, irregular, open_prefix, regular_chains
-from .instance import Instance
+from ..model.chains import Chain, chain_days, irregular, open_prefix, regular_chains
+from ..model.instance import Instance
 
 
 @dataclass

@@ -14,22 +14,22 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from ..errors import InfeasibleError
-from ..goals import AVOID_HITS, BALANCE, IRREGULAR_SESSIONS, PLACED, Level
-from ..plan import LevelStatus
-from ..said import joined, option, said
-from .constraints import HARD_RULES
-from .explain import left_out
-from .held import held_conflicts
+from ...errors import InfeasibleError
+from ...goals import AVOID_HITS, BALANCE, IRREGULAR_SESSIONS, PLACED, Level
+from ...plan import LevelStatus
+from ...said import joined, option, said
+from ..explain.held import held_conflicts
+from ..explain.reasons import left_out
+from ..model.constraints import HARD_RULES
+from ..model.instance import Instance
+from ..model.objective import TERMS, balance_floor, level_bound, objective_levels
+from ..model.variables import Variables, create_variables
+from ..options import Progress, Tuning, time_left
+from ..polish.regular import regularize
+from ..polish.swap import swap_off_avoid
+from ..readback import level_value, loads, plan_key, read_schedule
+from ..schedule import Schedule, ScheduledCohort
 from .hints import add_earlier_hint, add_schedule_hint, best_start, hint_solution
-from .instance import Instance
-from .objective import TERMS, balance_floor, level_bound, objective_levels
-from .options import Progress, Tuning, time_left
-from .readback import level_value, loads, plan_key, read_schedule
-from .regular import regularize
-from .schedule import Schedule, ScheduledCohort
-from .swap import swap_off_avoid
-from .variables import Variables, create_variables
 
 POLISH = {AVOID_HITS.code: swap_off_avoid, IRREGULAR_SESSIONS.code: regularize}
 """Local improvements tried before a level's search, by the level's code: each keeps

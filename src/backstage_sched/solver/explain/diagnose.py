@@ -25,9 +25,9 @@ from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
-from ..domain import Facilitator, Participant, Program
-from ..goals import PLACED
-from ..rules import (
+from ...domain import Facilitator, Participant, Program
+from ...goals import PLACED
+from ...rules import (
     FACILITATOR_AVAILABILITY,
     FACILITATOR_BUFFER,
     FACILITATOR_CAPACITY,
@@ -41,9 +41,15 @@ from ..rules import (
     PLACEMENT,
     explains,
 )
-from . import constraints as c
-from .construct import Built, greedy
-from .explain import (
+from ..model import constraints as c
+from ..model.instance import Instance
+from ..model.variables import Variables, create_variables
+from ..schedule import ScheduledCohort
+from ..search.construct import Built, greedy
+from ..search.hints import add_greedy_hint, add_schedule_hint
+from .finding import Finding, words
+from .met import met_before_finding
+from .reasons import (
     capacity_detail,
     capacity_finding,
     capacity_must_wait,
@@ -56,12 +62,6 @@ from .explain import (
     program_problem,
     restricted,
 )
-from .finding import Finding, words
-from .hints import add_greedy_hint, add_schedule_hint
-from .instance import Instance
-from .met import met_before_finding
-from .schedule import ScheduledCohort
-from .variables import Variables, create_variables
 
 __all__ = ["Finding", "diagnose"]
 

@@ -1,0 +1,1 @@
+"""Explanation: why someone is left out, in words a coordinator can act on."""

@@ -1,0 +1,2 @@
+"""Polishing a found plan: members off avoid times, irregular cohorts onto a
+regular rhythm, case owners in turn."""
