@@ -22,11 +22,11 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	@# skipped, and fail under CI=true (tests/missing.py)
 	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
 		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
-		|| echo "No Chromium: tests/test_overview_browser.py will be skipped (fail under CI=true)"
+		|| echo "No Chromium: tests/publish/test_overview_browser.py will be skipped (fail under CI=true)"
 	@ldconfig -p 2>/dev/null | grep -q 'libical\.so\.3' || [ "$$(id -u)" != 0 ] \
 		|| ! command -v apt-get >/dev/null \
 		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libical3) \
-		|| echo "No libical: tests/test_libical.py will be skipped (fail under CI=true)"
+		|| echo "No libical: tests/publish/test_libical.py will be skipped (fail under CI=true)"
 	touch $(STAMP) $@
 
 demo: $(STAMP)

@@ -1,4 +1,4 @@
-"""Time the loader on hostile but legal input (the timings tests/test_hostile.py used to assert).
+"""Time the loader on hostile but legal input (what tests/inputs/test_hostile.py once timed).
 
 Loads 5 000 registrations (one submitted twice, each with an unavailable time and a
 ``not_with``), and a calendar whose daily rule starts seven years before the program,

@@ -129,7 +129,7 @@ def _plan_for(program: Program) -> Plan:
     return _PLANS[key]
 
 
-# The loader refuses control characters (tests/test_hostile.py); line breaks stay in
+# The loader refuses control characters (tests/inputs/test_hostile.py); line breaks stay in
 # to show that the writer escapes them too.
 _HOSTILE_TEXT = st.text(
     alphabet=st.characters(exclude_categories=["Cc", "Cs"], include_characters="\n"),

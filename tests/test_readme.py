@@ -64,7 +64,7 @@ def test_the_commands_after_publishing_run_as_written(
 ) -> None:
     """The README's block of change commands runs line by line on the mixed example
     planned into plan/ (clock pinned before the program; the SMTP line needs a mail
-    server and is left to tests/test_send.py)."""
+    server and is left to tests/publish/test_send.py)."""
     mixed = ROOT / "examples" / "mixed-2027"
     for name in ("program.toml", "participants.csv"):
         (tmp_path / name).write_bytes((mixed / name).read_bytes())

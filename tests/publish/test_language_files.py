@@ -34,7 +34,7 @@ from backstage_sched import (
 )
 from backstage_sched.i18n import LOCALE_DIR
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OREBRO = ROOT / "examples" / "orebro-2027"
 WORD = re.compile(r"[^\W\d_]+")
 

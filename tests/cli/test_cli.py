@@ -18,7 +18,7 @@ from backstage_sched.cli.app import EXIT_INPUT, EXIT_OK, EXIT_RULES, main
 from backstage_sched.errors import InfeasibleError
 from backstage_sched.inputs.load import load_program
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 Most checks read the English page (``report_plan("en")``); the Swedish page, the
 default for a program in Sweden, has its own tests below. How the page looks
-in a real browser is tests/test_overview_browser.py.
+in a real browser is tests/publish/test_overview_browser.py.
 """
 
 from __future__ import annotations

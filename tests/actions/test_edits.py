@@ -24,7 +24,7 @@ from backstage_sched.publish.folder import read_plan_dir
 from conftest import example_program
 from published import mark_sent
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COMPANY = ROOT / "examples" / "company-2027"
 TZ = ZoneInfo("Europe/Stockholm")
 

@@ -23,7 +23,7 @@ from backstage_sched.publish.changes import outbox
 from backstage_sched.publish.send import send_outbox
 from smtp_server import Server, running
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = ROOT / "examples" / "company-2027" / "program.toml"
 SENDER = "Backstage <backstage@nordvik.example>"
 

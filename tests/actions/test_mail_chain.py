@@ -5,7 +5,7 @@ send, each change written to a new folder with ``--out`` (a folder that was sent
 from is history and stays as it was). aiosmtpd (tests/smtp_server.py) receives
 every e-mail; each is parsed by Python's ``email`` package, and each calendar part
 by icalendar and by libical (the C library of Evolution and KDE PIM, through
-ctypes as in tests/test_libical.py; without libical this test fails: it is
+ctypes as in tests/publish/test_libical.py; without libical this test fails: it is
 what the test is for).
 
 The mails each person gets at each step are counted and compared with what

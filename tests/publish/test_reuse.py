@@ -16,7 +16,7 @@ from backstage_sched.publish import ical
 from backstage_sched.publish.folder import CALENDARS, read_plan_dir, write_plan_dir
 from backstage_sched.publish.history import MANIFEST
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COMPANY = ROOT / "examples" / "company-2027"
 TRANSFER = ["--from", "n03", "--to", "n13", "--name", "Nils Nyström",
             "--email", "nils.nystrom@nordvik.example", "--today", "2027-04-01"]

@@ -46,7 +46,7 @@ from backstage_sched.publish.replies_log import REPLIES
 from conftest import Answers, mbox
 from published import mark_sent
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COMPANY = ROOT / "examples" / "company-2027"
 TODAY = date(2027, 1, 15)  # before every session of the example
 ZONE = ZoneInfo("Europe/Stockholm")

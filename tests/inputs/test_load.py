@@ -1,6 +1,6 @@
 """Loading a program (TOML) and participants (CSV): SPEC §3, and every bad input.
 
-Workbooks and Windows-1252 CSVs in detail: tests/test_office_files.py."""
+Workbooks and Windows-1252 CSVs in detail: tests/inputs/test_office_files.py."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from backstage_sched.errors import InputError
 from backstage_sched.inputs.load import load_program
 from backstage_sched.inputs.snapshot import program_from_dict, program_to_dict
 
-CALENDARS = Path(__file__).parent / "data" / "calendars"
+CALENDARS = Path(__file__).parents[1] / "data" / "calendars"
 
 MINIMAL = """\
 [program]

@@ -26,7 +26,7 @@ from backstage_sched.solver.search.construct import greedy
 from backstage_sched.solver.search.neighbourhood import perfect_key, search_series
 from backstage_sched.solver.solve import solve
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 solve_module = importlib.import_module("backstage_sched.solver.solve")
 MIXED = ROOT / "examples" / "mixed-2027"
 

@@ -42,7 +42,7 @@ from conftest import CHAIN_TODAY, LATE_REGISTRATION, chain_program, with_a_late_
 from local_servers import free_port, stop
 from tiny_programs import loop_program, tiny_program
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 COMPANY = ROOT / "examples" / "company-2027" / "program.toml"
 USER = "coordinator"
 NS = {"D": "DAV:", "C": "urn:ietf:params:xml:ns:caldav"}

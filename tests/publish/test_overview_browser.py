@@ -39,7 +39,7 @@ except ImportError:  # pragma: no cover - depends on the machine
     missing("Playwright is not installed: `make test` installs it (pip install playwright)",
             module=True)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MIXED = ROOT / "examples" / "mixed-2027"
 CHROMIUM = Path(os.environ.get("BACKSTAGE_CHROMIUM", "/usr/bin/chromium"))
 SCREENS = {390: 844, 1280: 900}  # width: height of a phone and of a laptop screen

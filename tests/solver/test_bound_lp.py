@@ -9,6 +9,8 @@ from datetime import date
 from unittest import mock
 
 from hypothesis import given
+from test_bound import _distinct, _program
+from test_property import SETTINGS, programs
 
 from backstage_sched.actions.planner import plan_program
 from backstage_sched.domain import Facilitator, Participant, Program, Venue
@@ -22,8 +24,6 @@ from backstage_sched.solver.model.lp_bound import fitted_types, lp_bound
 from backstage_sched.solver.model.series import intersect, series_fits
 from backstage_sched.solver.options import tuned
 from backstage_sched.solver.search.levels import solve_instance
-from test_bound import _distinct, _program
-from test_property import SETTINGS, programs
 
 
 def _relaxation(program: Program) -> int | None:

@@ -21,7 +21,7 @@ from backstage_sched.publish.ical import person_feed
 from conftest import STAMP, dst_plan
 from published import mark_sent
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COMPANY = ROOT / "examples" / "company-2027" / "program.toml"
 
 

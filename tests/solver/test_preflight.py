@@ -17,7 +17,7 @@ from backstage_sched import PreflightWarning, load_program, preflight, write_tem
 from backstage_sched.cli.app import EXIT_INPUT, EXIT_OK, main
 from backstage_sched.rules import FACILITATOR_AVAILABILITY, GAP, PROGRAM_WINDOW
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_AWAY = 'unavailable = ["2027-03-01..2027-03-05", "fri"]'
 SECOND = """
 [[facilitators]]

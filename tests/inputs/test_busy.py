@@ -11,7 +11,7 @@ from backstage_sched.domain import Busy
 from backstage_sched.errors import InputError
 from backstage_sched.inputs.busy import load_busy
 
-CALENDARS = Path(__file__).parent / "data" / "calendars"
+CALENDARS = Path(__file__).parents[1] / "data" / "calendars"
 OUTLOOK = CALENDARS / "outlook_asa_oberg.ics"
 GOOGLE = CALENDARS / "google_jonas_lindqvist.ics"
 TZ = "Europe/Stockholm"

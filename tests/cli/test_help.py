@@ -15,7 +15,7 @@ import pytest
 
 from backstage_sched.cli import app as cli
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MIXED = ROOT / "examples" / "mixed-2027"
 PINNED_TODAY = "2027-01-04"  # the examples are for a 2027 program: pin the clock before it
 
@@ -74,7 +74,7 @@ ORDER = ("init", "plan", "check", "explain", "send", "transfer", "withdraw", "mo
 def test_every_help_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """In a folder with examples/ and a copy of the mixed program as program.toml and
     participants.csv, every example of every --help runs and succeeds (the SMTP
-    one needs a mail server: tests/test_send.py sends to a real one)."""
+    one needs a mail server: tests/publish/test_send.py sends to a real one)."""
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     shutil.copy(MIXED / "program.toml", tmp_path / "program.toml")
     shutil.copy(MIXED / "participants.csv", tmp_path / "participants.csv")

@@ -30,7 +30,7 @@ from backstage_sched.actions.moving import LARGE_END_SHIFT, Ripple, ripple
 from backstage_sched.cli.app import EXIT_INPUT, EXIT_OK, EXIT_RULES, main
 from backstage_sched.plan import Unplaced
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OREBRO = ROOT / "examples" / "orebro-2027"
 TZ = ZoneInfo("Europe/Stockholm")
 SUMMER = (date(2027, 6, 21), date(2027, 8, 13))  # the example's blackout

@@ -26,7 +26,7 @@ from backstage_sched.cli.words import Speech
 from backstage_sched.plan import Cancellation, History, Objective, Plan
 from backstage_sched.publish.folder import read_plan_dir, write_plan_dir
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COMPANY = ROOT / "examples" / "company-2027" / "program.toml"
 TODAY = date(2027, 1, 20)  # before the kick-off (2 Feb 2027): nothing held yet
 

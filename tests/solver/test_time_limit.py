@@ -13,7 +13,7 @@ from backstage_sched.solver.model.instance import Instance
 from backstage_sched.solver.search.coordinator import coordinator_cohorts
 
 # no plan of it reaches its bound, so every search runs until the time is up
-PROGRAM = Path(__file__).resolve().parents[1] / "benchmarks" / "programs" / "company-120"
+PROGRAM = Path(__file__).resolve().parents[2] / "benchmarks" / "programs" / "company-120"
 FILES = (str(PROGRAM / "program.toml"), str(PROGRAM / "participants.csv"))
 
 

@@ -34,7 +34,7 @@ from conftest import LibIcal
 from missing import missing
 from tiny_programs import loop_program, tiny_program
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 COMPANY = ROOT / "examples" / "company-2027" / "program.toml"
 
 # Tiny programs whose sessions straddle daylight-saving changes of 2027:

@@ -20,7 +20,7 @@ from backstage_sched import (
 )
 from backstage_sched.cli.app import EXIT_RULES, main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COMPANY = ROOT / "examples" / "company-2027"
 BEFORE = date(2026, 12, 1)  # before every session of the example
 
