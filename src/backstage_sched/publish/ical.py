@@ -875,7 +875,8 @@ class CalendarReuse:
 
 
 def write_calendars(program: Program, plan: Plan, out_dir: Path, stamp: datetime,
-                    reuse: CalendarReuse | None = None) -> dict[str, object]:
+                    reuse: CalendarReuse | None = None,
+                    write: Callable[[str, bytes], None] | None = None) -> dict[str, object]:
     """Write ``cohorts/``, ``people/`` and ``invites/`` calendar files under ``out_dir``.
 
     People feeds go to every placed participant and every facilitator (an
@@ -886,9 +887,16 @@ def write_calendars(program: Program, plan: Plan, out_dir: Path, stamp: datetime
     name, the time zone, the versions of icalendar and of this module). A file
     whose key ``reuse`` holds is copied from that folder instead of rendered.
     Returns the record for the manifest: the render version, the DTSTAMP line,
-    and per file its key and a digest of its bytes.
+    and per file its key and a digest of its bytes. ``write(path, bytes)`` writes a
+    file (``path`` relative to ``out_dir``, in a folder made here); without it each
+    is written here, one after the other.
     """
     out_dir = Path(out_dir)
+
+    def written_here(path: str, data: bytes) -> None:
+        (out_dir / path).write_bytes(data)
+
+    write = write or written_here
     rendered = _Rendered.of(program, plan, stamp)
     line = stamp_line(stamp)
     files: dict[str, list[str]] = {}
@@ -897,7 +905,7 @@ def write_calendars(program: Program, plan: Plan, out_dir: Path, stamp: datetime
         data = reuse.take(path, key, line) if reuse is not None else None
         if data is None:
             data = render()
-        (out_dir / path).write_bytes(data)
+        write(path, data)
         files[path] = [key, _digest(data)]
 
     for sub in ("cohorts", "people", "invites"):
