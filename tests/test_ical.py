@@ -779,3 +779,35 @@ def test_feeds_and_invitations_spliced_from_events_rendered_once_are_byte_identi
             built = ical._calendar(program, "REQUEST", [ical._event(
                 program, cohort, s, stamp, attendees=people, status="CONFIRMED")], None)
             assert ical.invite(program, plan, cohort, s, stamp) == built
+
+
+def test_fold_cuts_every_line_where_icalendar_folds_it() -> None:
+    """:func:`fold` gives icalendar's own folding (the bytes of every file rest on it):
+    multi-octet characters never split, an escape (``\\`` or ``^``) never ends a line."""
+    import random
+
+    from icalendar.parser.string import _foldline
+
+    from backstage_sched.publish.ical import fold
+
+    rnd = random.Random(7)
+    alphabet = "abcdefgh \\^;,:\"åÄö€😀"
+    lines = ["", "a" * 74, "a" * 75, "å" * 37, "å" * 38, "a" * 73 + "\\n" + "b" * 80,
+             "a" * 72 + "å\\,x" * 40, "DESCRIPTION:" + "Träff 3 av 7\\n" * 30]
+    lines += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(60, 400)))
+              for _ in range(3000)]
+    for line in lines:
+        assert fold(line) == _foldline(line), line
+
+
+def test_events_rendered_by_ical_bytes_are_icalendars_bytes() -> None:
+    """:func:`ical_bytes` (the fast folding) writes what ``to_ical`` writes, for every
+    event of a Swedish program with long, escaped and non-ASCII texts."""
+    from backstage_sched.publish import ical
+
+    program, plan = make(language="sv")
+    program = program.replace(name="Backstage för chefer; Mälardalen, Västerås & Örebro " * 3)
+    for cohort in plan.cohorts:
+        for s in cohort.sessions:
+            event = ical._event(program, cohort, s, STAMP)
+            assert ical.ical_bytes(event) == event.to_ical()

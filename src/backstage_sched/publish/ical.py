@@ -32,6 +32,7 @@ from dateutil.rrule import rrulestr
 from icalendar import (
     Alarm,
     Calendar,
+    Component,
     Event,
     Timezone,
     TimezoneDaylight,
@@ -454,6 +455,37 @@ def _event(
 
 
 _END = b"END:VCALENDAR\r\n"
+_FOLD_AT = 74
+"""Octets a folded content line holds at most (icalendar folds before the 75th)."""
+
+
+def fold(line: str) -> str:
+    """``line`` folded as icalendar folds a content line (RFC 5545 §3.1), the same text.
+
+    Each line holds the most whole characters that fit in :data:`_FOLD_AT`
+    octets, except that a ``\\`` or ``^`` ending a line of more than one
+    character moves to the next (an escape is never split). icalendar's own
+    folding looks at every character in turn; this cuts the encoded line.
+    """
+    data = line.encode("utf-8")
+    if len(data) <= _FOLD_AT:
+        return line
+    parts: list[str] = []
+    start = 0
+    while len(data) - start > _FOLD_AT:
+        part = data[start:start + _FOLD_AT].decode("utf-8", "ignore")  # whole characters
+        if len(part) > 1 and part[-1] in "\\^":
+            part = part[:-1]
+        parts.append(part)
+        start += len(part.encode("utf-8"))
+    parts.append(data[start:].decode("utf-8"))
+    return "\r\n ".join(parts)
+
+
+def ical_bytes(component: Component) -> bytes:
+    """``component.to_ical()``, the same bytes, folded by :func:`fold`."""
+    lines = component.content_lines()
+    return b"\r\n".join(fold(line).encode("utf-8") for line in lines if line) + b"\r\n"
 
 
 @lru_cache(maxsize=16)
@@ -488,7 +520,7 @@ def _calendar_names(names: list[str]) -> dict[str, bytes]:
     cal = Calendar()
     for name in names:
         cal.add("x-wr-calname", vText(name))  # an X- property is not escaped unless typed
-    data = cal.to_ical()
+    data = ical_bytes(cal)
     assert data.startswith(_BEGIN) and data.endswith(_END)
     lines = data[len(_BEGIN): -len(_END)].split(b"\r\n")[:-1]
     out: list[bytes] = []
@@ -528,6 +560,9 @@ class _Rendered:
         self.events: dict[tuple[str, int], bytes] = {}
         self.told: dict[tuple[str, int], _Said] = {}
         self.digests: dict[tuple[str, int], str] = {}
+        self.splits: dict[tuple[str, int], tuple[list[tuple[str, bytes]], bytes]] = {}
+        self.invitees: dict[tuple[str, int], tuple[
+            tuple[tuple[str, str, bool], ...], tuple[str, str] | None]] = {}
         self.names: dict[str, bytes] = {}  # calendar name -> its line, rendered together
         self._people: dict[str, list[tuple[Cohort, Session]]] | None = None
 
@@ -571,9 +606,26 @@ class _Rendered:
         key = (cohort.id, session.index)
         data = self.events.get(key)
         if data is None:
-            data = _render(self.said(cohort, session), self.stamp).to_ical()
+            data = ical_bytes(_render(self.said(cohort, session), self.stamp))
             self.events[key] = data
         return data
+
+    def split(self, cohort: Cohort, session: Session) -> tuple[list[tuple[str, bytes]], bytes]:
+        """:func:`_properties` of :meth:`event` (worked out once)."""
+        key = (cohort.id, session.index)
+        found = self.splits.get(key)
+        if found is None:
+            found = self.splits[key] = _properties(self.event(cohort, session))
+        return found
+
+    def invite_parts(self, cohort: Cohort, session: Session
+                     ) -> tuple[tuple[tuple[str, str, bool], ...], tuple[str, str] | None]:
+        """:func:`_invite_parts` of the session (worked out once)."""
+        key = (cohort.id, session.index)
+        found = self.invitees.get(key)
+        if found is None:
+            found = self.invitees[key] = _invite_parts(self.program, cohort, session)
+        return found
 
 
 def _properties(event: bytes) -> tuple[list[tuple[str, bytes]], bytes]:
@@ -594,16 +646,24 @@ def _properties(event: bytes) -> tuple[list[tuple[str, bytes]], bytes]:
     return found, b"\r\n".join(lines[i:])
 
 
-def _adding(base: bytes, more: list[tuple[str, bytes]]) -> bytes:
-    """``base`` (a rendered VEVENT) with the properties ``more`` (rendered, split by
-    :func:`_properties`) added, in the order icalendar writes them; each content line
-    is folded on its own, so the bytes are those of the event built with all of them."""
-    props, rest = _properties(base)
+def _adding(base: tuple[list[tuple[str, bytes]], bytes], more: list[tuple[str, bytes]]
+            ) -> bytes:
+    """``base`` (a rendered VEVENT, split by :func:`_properties`) with the properties
+    ``more`` (rendered and split too) added, in the order icalendar writes them; each
+    content line is folded on its own, so the bytes are those of the event built with
+    all of them."""
+    props, rest = base
     by_name: dict[str, list[bytes]] = {}
     for name, block in [*props, *more]:
         by_name.setdefault(name, []).append(block)
-    order = canonsort_keys(list(by_name), Event.canonical_order)
+    order = _event_order(tuple(by_name))
     return b"".join([b"BEGIN:VEVENT\r\n", *(b for n in order for b in by_name[n]), rest])
+
+
+@lru_cache(maxsize=64)
+def _event_order(names: tuple[str, ...]) -> list[str]:
+    """The order icalendar writes a VEVENT's properties ``names`` in (not to be changed)."""
+    return canonsort_keys(list(names), Event.canonical_order)
 
 
 def _sessions(cohort: Cohort) -> list[Session]:
@@ -671,8 +731,9 @@ def invite(
     """
     # the session's feed event, rendered once, with the attendees and status added
     # (rendered once for every session with the same people)
-    base = _Rendered.of(program, plan, stamp).event(cohort, session)
-    extra = _invited(*_invite_parts(program, cohort, session))
+    rendered = _Rendered.of(program, plan, stamp)
+    extra = _invited(*rendered.invite_parts(cohort, session))
+    base = rendered.split(cohort, session)
     return _calendar_bytes(program, "REQUEST", [_adding(base, extra)], None)
 
 
@@ -703,7 +764,7 @@ def _invited(members: tuple[tuple[str, str, bool], ...], chair: tuple[str, str] 
     if chair is not None:
         extra.add("attendee", _chair(*chair))
     extra.add("status", "CONFIRMED")
-    return _properties(extra.to_ical())[0]
+    return _properties(ical_bytes(extra))[0]
 
 
 def cancel(
@@ -804,7 +865,7 @@ def _feed_key(program: Program, rendered: _Rendered, name: str,
 
 def _invite_key(program: Program, rendered: _Rendered, cohort: Cohort, session: Session) -> str:
     return _content_key(program, ("REQUEST", rendered.digest(cohort, session),
-                                  _invite_parts(program, cohort, session)))
+                                  rendered.invite_parts(cohort, session)))
 
 
 @lru_cache(maxsize=16)
