@@ -136,14 +136,73 @@ def bold_row(sheet: Any, row: int) -> None:
         cell.font = bold
 
 
+def _xml_text(text: str) -> str:
+    """``text`` escaped as XML character data, as ElementTree escapes it."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _plain(cell: Any) -> bool:
+    """Whether ``cell`` is text or a number, without a comment or a link."""
+    if cell._comment is not None or cell.hyperlink is not None:
+        return False
+    if cell.data_type == "s":
+        return cell._value is None or isinstance(cell._value, str)
+    return cell.data_type == "n" and not isinstance(cell._value, str)
+
+
 def _writer() -> type:
+    from openpyxl.compat import safe_string
     from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
     from openpyxl.worksheet._writer import WorksheetWriter
     from openpyxl.writer.excel import ExcelWriter
 
+    class Rows(WorksheetWriter):  # type: ignore[misc]
+        """openpyxl's worksheet writer, each row of plain cells (text and numbers, no
+        comment, link or formula) written as one piece of text with the markup
+        openpyxl's own cell writer gives it: the same bytes, without building an
+        element per cell. Any other row is left to openpyxl."""
+
+        def write_row(self, xf: Any, row: list[Any], row_idx: int) -> None:
+            raw = getattr(xf, "_file", None)
+            if raw is None or row_idx in self.ws.row_dimensions or not all(
+                    map(_plain, row)):
+                super().write_row(xf, row, row_idx)
+                return
+            parts = [f'<row r="{row_idx}">']
+            for cell in row:
+                value, styled = cell._value, cell.has_style
+                if value is None and not styled:
+                    continue
+                head = f'<c r="{cell.coordinate}"'
+                if styled:
+                    head += f' s="{cell.style_id}"'
+                if cell.data_type == "s":
+                    head += ' t="inlineStr"'
+                else:
+                    head += ' t="n"'
+                if value is None or value == "":
+                    parts.append(head + " />")
+                elif cell.data_type == "s":
+                    stripped = value.strip()
+                    space = ' xml:space="preserve"' if stripped and stripped != value else ""
+                    parts.append(f"{head}><is><t{space}>{_xml_text(value)}</t></is></c>")
+                else:
+                    parts.append(f"{head}><v>{_xml_text(safe_string(value))}</v></c>")
+            parts.append("</row>")
+            raw("".join(parts))
+
     class InMemory(ExcelWriter):  # type: ignore[misc]
         """openpyxl's writer, each worksheet serialised in memory instead of in a
-        temporary file that is written, read back and removed (its own code otherwise)."""
+        temporary file that is written, read back and removed (its own code otherwise),
+        its rows by :class:`Rows` (``worksheet_writer``)."""
+
+        worksheet_writer: type = Rows
 
         def write_worksheet(self, ws: Any) -> None:
             if self.workbook.write_only:
@@ -152,7 +211,7 @@ def _writer() -> type:
             ws._drawing = SpreadsheetDrawing()
             ws._drawing.charts = ws._charts
             ws._drawing.images = ws._images
-            writer = WorksheetWriter(ws, io.BytesIO())
+            writer = self.worksheet_writer(ws, io.BytesIO())
             writer.write()
             ws._rels = writer._rels
             self._archive.writestr(ws.path[1:], writer.read())
@@ -161,11 +220,12 @@ def _writer() -> type:
     return InMemory
 
 
-def workbook_bytes(book: Any, stamp: datetime) -> bytes:
+def workbook_bytes(book: Any, stamp: datetime, writer: type | None = None) -> bytes:
     """The ``.xlsx`` bytes of openpyxl workbook ``book``, the same for the same content.
 
     The document's created and modified dates are ``stamp`` (UTC), the zip
-    entries' times a fixed date, instead of the clock's.
+    entries' times a fixed date, instead of the clock's. ``writer`` is the
+    ExcelWriter class (default: :func:`_writer`'s).
     """
     stamp = stamp.astimezone(UTC).replace(tzinfo=None, microsecond=0)
     book.properties.creator = "backstage-sched"
@@ -174,7 +234,8 @@ def workbook_bytes(book: Any, stamp: datetime) -> bytes:
     raw = io.BytesIO()
     # openpyxl's own writer into a zip that stores, not compresses: the entries are
     # compressed once, below, where they get their fixed times
-    _writer()(book, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True)).save()
+    zipped = zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True)
+    (writer or _writer())(book, zipped).save()
     when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
