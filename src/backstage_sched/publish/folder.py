@@ -49,33 +49,50 @@ a thread that waits lets the others, and the rendering, go on; what each file
 holds does not depend on which thread writes it or when."""
 
 
+BATCH = 16
+"""Files a thread is handed at a time (one task per file costs more than its write)."""
+
+
+def _write_all(files: list[tuple[Path, bytes]]) -> None:
+    for path, data in files:
+        path.write_bytes(data)
+
+
 class _Files:
-    """The files of a plan folder being written: each handed to a few threads
-    (:data:`WRITERS`) to write while the next is rendered. :meth:`wait` returns once
-    every file is written, and raises the first error of a write."""
+    """The files of a plan folder being written: handed, a few at a time
+    (:data:`BATCH`), to a few threads (:data:`WRITERS`) to write while the next are
+    rendered. :meth:`wait` returns once every file is written, and raises the first
+    error of a write."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._made: set[Path] = {root}
         self._pool = ThreadPoolExecutor(WRITERS, thread_name_prefix="plan-folder")
-        self._pending: dict[str, Future[int]] = {}
+        self._batch: list[tuple[Path, bytes]] = []
+        self._pending: list[Future[None]] = []
         self.written: set[str] = set()
         """Every path handed over (POSIX, relative to the root)."""
 
     def put(self, rel: str, data: bytes) -> None:
         """Write ``data`` to ``rel`` (a POSIX path below the root; its folders are made).
 
-        A path handed over again is written after the first write of it is done,
-        so the last bytes stay, as when written one after the other."""
+        A path handed over again is written once every earlier file is, so the
+        last bytes stay, as when written one after the other."""
         path = self.root / rel
         if path.parent not in self._made:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(path.parent)
-        earlier = self._pending.pop(rel, None)
-        if earlier is not None:
-            earlier.result()
-        self._pending[rel] = self._pool.submit(path.write_bytes, data)
+        if rel in self.written:
+            self.wait()
         self.written.add(rel)
+        self._batch.append((path, data))
+        if len(self._batch) >= BATCH:
+            self._send()
+
+    def _send(self) -> None:
+        batch, self._batch = self._batch, []
+        if batch:
+            self._pending.append(self._pool.submit(_write_all, batch))
 
     def put_text(self, rel: str, text: str, newline: str | None = None) -> None:
         """Write ``text`` in UTF-8 as :func:`open` in text mode would with ``newline``:
@@ -86,8 +103,9 @@ class _Files:
 
     def wait(self) -> None:
         """Return when every file handed over is written; raise the first error."""
-        pending, self._pending = self._pending, {}
-        for future in pending.values():
+        self._send()
+        pending, self._pending = self._pending, []
+        for future in pending:
             future.result()
 
     def close(self) -> None:
