@@ -477,7 +477,7 @@ def _siblings(out: Path) -> list[str]:
     return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
 
 
-@pytest.mark.parametrize("target", ["write_calendars", "overview_html"])
+@pytest.mark.parametrize("target", ["write_calendars", "overview_html", "_write_all"])
 def test_failure_mid_write_leaves_previous_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str
 ) -> None:

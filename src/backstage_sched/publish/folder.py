@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -39,6 +40,77 @@ _SEND_FILES = re.compile(r"sent\.json|\.sent-[^/]*\.json|sent-eml(/.*)?")
 CALENDARS = "calendars"
 """The manifest's record of the calendar files: their content keys and digests, so the
 next folder of the chain copies what did not change (:class:`~.ical.CalendarReuse`)."""
+
+
+WRITERS = 4
+"""Threads that create the plan folder's files. Creating a file is mostly waiting on
+the file system (on some disks milliseconds a file, with thousands of files), and
+a thread that waits lets the others, and the rendering, go on; what each file
+holds does not depend on which thread writes it or when."""
+
+
+BATCH = 16
+"""Files a thread is handed at a time (one task per file costs more than its write)."""
+
+
+def _write_all(files: list[tuple[Path, bytes]]) -> None:
+    for path, data in files:
+        path.write_bytes(data)
+
+
+class _Files:
+    """The files of a plan folder being written: handed, a few at a time
+    (:data:`BATCH`), to a few threads (:data:`WRITERS`) to write while the next are
+    rendered. :meth:`wait` returns once every file is written, and raises the first
+    error of a write."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._made: set[Path] = {root}
+        self._pool = ThreadPoolExecutor(WRITERS, thread_name_prefix="plan-folder")
+        self._batch: list[tuple[Path, bytes]] = []
+        self._pending: list[Future[None]] = []
+        self.written: set[str] = set()
+        """Every path handed over (POSIX, relative to the root)."""
+
+    def put(self, rel: str, data: bytes) -> None:
+        """Write ``data`` to ``rel`` (a POSIX path below the root; its folders are made).
+
+        A path handed over again is written once every earlier file is, so the
+        last bytes stay, as when written one after the other."""
+        path = self.root / rel
+        if path.parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(path.parent)
+        if rel in self.written:
+            self.wait()
+        self.written.add(rel)
+        self._batch.append((path, data))
+        if len(self._batch) >= BATCH:
+            self._send()
+
+    def _send(self) -> None:
+        batch, self._batch = self._batch, []
+        if batch:
+            self._pending.append(self._pool.submit(_write_all, batch))
+
+    def put_text(self, rel: str, text: str, newline: str | None = None) -> None:
+        """Write ``text`` in UTF-8 as :func:`open` in text mode would with ``newline``:
+        with None each ``\\n`` becomes :data:`os.linesep`, with ``""`` nothing changes."""
+        if newline is None and os.linesep != "\n":
+            text = text.replace("\n", os.linesep)
+        self.put(rel, text.encode("utf-8"))
+
+    def wait(self) -> None:
+        """Return when every file handed over is written; raise the first error."""
+        self._send()
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.result()
+
+    def close(self) -> None:
+        """Wait for the writes under way (never raising) and stop the threads."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def default_stamp(program: Program) -> datetime:
@@ -87,47 +159,48 @@ def write_plan_dir(
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_temps(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+    files = _Files(tmp)
     try:
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700; colleagues must read it
-        (tmp / "plan.json").write_text(plan.to_json(), encoding="utf-8")
+        files.put_text("plan.json", plan.to_json())
         snapshot = json.dumps(program_to_dict(program), indent=2, ensure_ascii=False)
-        (tmp / INPUT_SNAPSHOT).write_text(snapshot + "\n", encoding="utf-8")
+        files.put_text(INPUT_SNAPSHOT, snapshot + "\n")
         reuse = None if previous is None else CalendarReuse.of(
             Path(previous), (read_manifest(Path(previous)) or {}).get(CALENDARS))
-        calendars = write_calendars(program, plan, tmp, stamp, reuse)
+        calendars = write_calendars(program, plan, tmp, stamp, reuse, files.put)
         today = stamp.astimezone(ZoneInfo(program.timezone)).date()
         waiting = waiting_list(program, plan, today)
-        page = overview_html(program, plan, waiting)
-        (tmp / "overview.html").write_text(page, encoding="utf-8")
-        with open(tmp / "costs.csv", "w", encoding="utf-8", newline="") as fh:
-            fh.write(costs_csv(program, plan))
-        (tmp / "costs-excel.csv").write_bytes(costs_excel_csv(program, plan))
-        (tmp / INVOICES_XLSX).write_bytes(invoices_xlsx(program, plan, stamp))
-        (tmp / INVOICES_CSV).write_bytes(invoices_csv(program, plan))
-        (tmp / GROUPS_XLSX).write_bytes(groups_xlsx(program, plan, stamp))
-        with open(tmp / "attendance.csv", "w", encoding="utf-8", newline="") as fh:
-            fh.write(attendance_csv(program, plan))
-        with open(tmp / "waitlist.csv", "w", encoding="utf-8", newline="") as fh:
-            fh.write(waitlist_csv(program, waiting))
+        files.put_text("overview.html", overview_html(program, plan, waiting))
+        files.put_text("costs.csv", costs_csv(program, plan), newline="")
+        files.put("costs-excel.csv", costs_excel_csv(program, plan))
+        files.put(INVOICES_XLSX, invoices_xlsx(program, plan, stamp))
+        files.put(INVOICES_CSV, invoices_csv(program, plan))
+        files.put(GROUPS_XLSX, groups_xlsx(program, plan, stamp))
+        files.put_text("attendance.csv", attendance_csv(program, plan), newline="")
+        files.put_text("waitlist.csv", waitlist_csv(program, waiting), newline="")
         sending = sending if sending is not None else first_outbox(program, plan, stamp)
+        files.wait()
         _check_feeds(tmp, sending)
         for rel, data in sorted(sending.files.items()):
-            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-            (tmp / rel).write_bytes(data)
-        (tmp / OUTBOX).write_text(sending.to_json(program.id), encoding="utf-8")
+            files.put(rel, data)
+        files.put_text(OUTBOX, sending.to_json(program.id))
         if changes is not None:
-            (tmp / CHANGES).write_text(changes, encoding="utf-8")
+            files.put_text(CHANGES, changes)
         if replies is None and previous is not None:
             replies = read_replies_log(previous)
         if replies:
-            (tmp / REPLIES).write_text(replies.to_json(), encoding="utf-8")
-        _write_manifest(tmp, program.id, previous_link(out, None if previous is None
-                                                       else Path(previous)), calendars)
+            files.put_text(REPLIES, replies.to_json())
+        files.wait()
+        link = previous_link(out, None if previous is None else Path(previous))
+        _write_manifest(tmp, sorted(files.written), program.id, link, calendars)
         check_out_dir(out)  # the folder may have changed while the solver ran
         _swap(tmp, out)
     except BaseException:
+        files.close()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        files.close()
     return out
 
 
@@ -156,9 +229,9 @@ def _tree(folder: Path) -> list[str]:
     )
 
 
-def _write_manifest(folder: Path, program_id: str, previous: str | None,
+def _write_manifest(folder: Path, files: list[str], program_id: str, previous: str | None,
                     calendars: dict[str, object]) -> None:
-    files = _tree(folder)
+    """Write the manifest of ``folder``, which holds ``files`` (sorted POSIX paths)."""
     data: dict[str, object] = {"written_by": "backstage-sched", "program": program_id}
     if previous is not None:
         data["previous"] = previous

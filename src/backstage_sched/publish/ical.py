@@ -530,6 +530,9 @@ class _Rendered:
         self.events: dict[tuple[str, int], bytes] = {}
         self.told: dict[tuple[str, int], _Said] = {}
         self.digests: dict[tuple[str, int], str] = {}
+        self.splits: dict[tuple[str, int], tuple[list[tuple[str, bytes]], bytes]] = {}
+        self.invitees: dict[tuple[str, int], tuple[
+            tuple[tuple[str, str, bool], ...], tuple[str, str] | None]] = {}
         self.names: dict[str, bytes] = {}  # calendar name -> its line, rendered together
         self._people: dict[str, list[tuple[Cohort, Session]]] | None = None
 
@@ -577,6 +580,23 @@ class _Rendered:
             self.events[key] = data
         return data
 
+    def split(self, cohort: Cohort, session: Session) -> tuple[list[tuple[str, bytes]], bytes]:
+        """:func:`_properties` of :meth:`event` (worked out once)."""
+        key = (cohort.id, session.index)
+        found = self.splits.get(key)
+        if found is None:
+            found = self.splits[key] = _properties(self.event(cohort, session))
+        return found
+
+    def invite_parts(self, cohort: Cohort, session: Session
+                     ) -> tuple[tuple[tuple[str, str, bool], ...], tuple[str, str] | None]:
+        """:func:`_invite_parts` of the session (worked out once)."""
+        key = (cohort.id, session.index)
+        found = self.invitees.get(key)
+        if found is None:
+            found = self.invitees[key] = _invite_parts(self.program, cohort, session)
+        return found
+
 
 def _properties(event: bytes) -> tuple[list[tuple[str, bytes]], bytes]:
     """A rendered VEVENT's properties as ``(NAME, content line with its folds)``, in
@@ -596,16 +616,24 @@ def _properties(event: bytes) -> tuple[list[tuple[str, bytes]], bytes]:
     return found, b"\r\n".join(lines[i:])
 
 
-def _adding(base: bytes, more: list[tuple[str, bytes]]) -> bytes:
-    """``base`` (a rendered VEVENT) with the properties ``more`` (rendered, split by
-    :func:`_properties`) added, in the order icalendar writes them; each content line
-    is folded on its own, so the bytes are those of the event built with all of them."""
-    props, rest = _properties(base)
+def _adding(base: tuple[list[tuple[str, bytes]], bytes], more: list[tuple[str, bytes]]
+            ) -> bytes:
+    """``base`` (a rendered VEVENT, split by :func:`_properties`) with the properties
+    ``more`` (rendered and split too) added, in the order icalendar writes them; each
+    content line is folded on its own, so the bytes are those of the event built with
+    all of them."""
+    props, rest = base
     by_name: dict[str, list[bytes]] = {}
     for name, block in [*props, *more]:
         by_name.setdefault(name, []).append(block)
-    order = canonsort_keys(list(by_name), Event.canonical_order)
+    order = _event_order(tuple(by_name))
     return b"".join([b"BEGIN:VEVENT\r\n", *(b for n in order for b in by_name[n]), rest])
+
+
+@lru_cache(maxsize=64)
+def _event_order(names: tuple[str, ...]) -> list[str]:
+    """The order icalendar writes a VEVENT's properties ``names`` in (not to be changed)."""
+    return canonsort_keys(list(names), Event.canonical_order)
 
 
 def _sessions(cohort: Cohort) -> list[Session]:
@@ -673,8 +701,9 @@ def invite(
     """
     # the session's feed event, rendered once, with the attendees and status added
     # (rendered once for every session with the same people)
-    base = _Rendered.of(program, plan, stamp).event(cohort, session)
-    extra = _invited(*_invite_parts(program, cohort, session))
+    rendered = _Rendered.of(program, plan, stamp)
+    extra = _invited(*rendered.invite_parts(cohort, session))
+    base = rendered.split(cohort, session)
     return _calendar_bytes(program, "REQUEST", [_adding(base, extra)], None)
 
 
@@ -806,7 +835,7 @@ def _feed_key(program: Program, rendered: _Rendered, name: str,
 
 def _invite_key(program: Program, rendered: _Rendered, cohort: Cohort, session: Session) -> str:
     return _content_key(program, ("REQUEST", rendered.digest(cohort, session),
-                                  _invite_parts(program, cohort, session)))
+                                  rendered.invite_parts(cohort, session)))
 
 
 @lru_cache(maxsize=16)
@@ -877,7 +906,8 @@ class CalendarReuse:
 
 
 def write_calendars(program: Program, plan: Plan, out_dir: Path, stamp: datetime,
-                    reuse: CalendarReuse | None = None) -> dict[str, object]:
+                    reuse: CalendarReuse | None = None,
+                    write: Callable[[str, bytes], None] | None = None) -> dict[str, object]:
     """Write ``cohorts/``, ``people/`` and ``invites/`` calendar files under ``out_dir``.
 
     People feeds go to every placed participant and every facilitator (an
@@ -888,9 +918,16 @@ def write_calendars(program: Program, plan: Plan, out_dir: Path, stamp: datetime
     name, the time zone, the versions of icalendar and of this module). A file
     whose key ``reuse`` holds is copied from that folder instead of rendered.
     Returns the record for the manifest: the render version, the DTSTAMP line,
-    and per file its key and a digest of its bytes.
+    and per file its key and a digest of its bytes. ``write(path, bytes)`` writes a
+    file (``path`` relative to ``out_dir``, in a folder made here); without it each
+    is written here, one after the other.
     """
     out_dir = Path(out_dir)
+
+    def written_here(path: str, data: bytes) -> None:
+        (out_dir / path).write_bytes(data)
+
+    write = write or written_here
     rendered = _Rendered.of(program, plan, stamp)
     line = stamp_line(stamp)
     files: dict[str, list[str]] = {}
@@ -899,7 +936,7 @@ def write_calendars(program: Program, plan: Plan, out_dir: Path, stamp: datetime
         data = reuse.take(path, key, line) if reuse is not None else None
         if data is None:
             data = render()
-        (out_dir / path).write_bytes(data)
+        write(path, data)
         files[path] = [key, _digest(data)]
 
     for sub in ("cohorts", "people", "invites"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -30,14 +31,25 @@ def numeric_day(lang: Language, value: date) -> str:
     >>> numeric_day(Language("sv"), date(2027, 3, 2)), numeric_day(Language("en"), date(2027, 3, 2))
     ('2027-03-02', '02/03/2027')
     """
-    from babel.dates import format_date
-    return format_date(value, "short", locale=lang.locale)
+    return _day(lang.locale, _date(value), "short")
 
 
 def weekday(lang: Language, value: date) -> str:
     """The weekday's name: ``tisdag`` / ``Tuesday``."""
+    return _day(lang.locale, _date(value), "EEEE")
+
+
+def _date(value: date) -> date:
+    """The day of ``value`` (a datetime's own date, as Babel takes it)."""
+    return value.date() if isinstance(value, datetime) else value
+
+
+@lru_cache(maxsize=4096)
+def _day(locale: str, value: date, pattern: str) -> str:
+    """Babel's ``format_date``, once per day, pattern and locale (the same few dates
+    are named in every group list and letter)."""
     from babel.dates import format_date
-    return format_date(value, "EEEE", locale=lang.locale)
+    return format_date(value, pattern, locale=locale)
 
 
 def month_name(lang: Language, value: date, width: str = "abbreviated") -> str:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -104,6 +105,14 @@ def _span(code: str, start: datetime, end: datetime) -> str:
     return Language(code, "calendar").span(start, end)
 
 
+@lru_cache(maxsize=256)
+def _fee_and_day(code: str, fee: float | Decimal, currency: str, day: date) -> tuple[str, str]:
+    """The fee and the last free day as the letters say them (the same in most letters:
+    formatted once)."""
+    lang = Language(code, "calendar")
+    return lang.money(fee, currency), lang.day(day)
+
+
 def _date_line(program: Program, lang: Language, cohort: Cohort, session: Session,
                mine: str | None, places: bool) -> str:
     zone = ZoneInfo(program.timezone)
@@ -144,10 +153,11 @@ def participant_letter(program: Program, plan: Plan, pid: str) -> Letter:
     ]
     if not differ and places:
         blocks.append(lang._("Place: {place}", place=places[0]))
+    fee, last_day = _fee_and_day(lang.code, program.policy.fee, program.policy.currency,
+                                 last_free_day(cohort.cancellation_deadline))
     blocks.append(lang._(
         "The fee is {fee} excluding VAT. You can cancel free of charge until {day}.",
-        fee=lang.money(program.policy.fee, program.policy.currency),
-        day=lang.day(last_free_day(cohort.cancellation_deadline))))
+        fee=fee, day=last_day))
     blocks.append(lang._(
         "If you cannot take part, a colleague from your organisation can take your "
         "place: tell us their name and e-mail address and we move the invitations to them."
