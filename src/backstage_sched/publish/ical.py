@@ -322,23 +322,23 @@ def _description(program: Program, cohort: Cohort, session: Session) -> str:
     lines = [title.format(program=program.name, cohort=cohort.id, number=number, total=total)]
     if session.case_owner:
         name, org, _ = _person(program, session.case_owner)
-        lines.append(lang._("Case owner: {name} ({organization})").format(
-            name=name, organization=org))
+        lines.append(lang._("Case owner: {name} ({organization})", name=name,
+                            organization=org))
     else:
         lines.append(lang._("Kick-off: no case owner"))
     facilitator = program.facilitator(cohort.leader(session)).name
-    lines.append(lang._("Facilitator: {name}").format(name=facilitator))
+    lines.append(lang._("Facilitator: {name}", name=facilitator))
     if _venue(program, cohort, session) or program.location:
-        lines.append(lang._("Location: {location}").format(
-            location=location(program, cohort, session)))
+        lines.append(lang._("Location: {location}",
+                            location=location(program, cohort, session)))
     else:
         lines.append(lang._("Location: to be announced"))
     url = online_url(program, cohort, session)
     if url:
-        lines.append(lang._("Join online: {url}").format(url=url))
+        lines.append(lang._("Join online: {url}", url=url))
     if session.index == 0:
-        lines.append(lang._("Last day to cancel free of charge: {day}").format(
-            day=lang.day(last_free_day(cohort.cancellation_deadline))))
+        lines.append(lang._("Last day to cancel free of charge: {day}",
+                            day=lang.day(last_free_day(cohort.cancellation_deadline))))
     lines.append("")
     lines.append(lang._("Members:"))
     for pid in _sorted_members(program, cohort.members):
@@ -367,7 +367,7 @@ def _member(name: str, email: str, reply: bool = True, absent: bool = False) -> 
 
 def _reminders(program: Program, text: str) -> tuple[tuple[int, str], ...]:
     """``(minutes before, message)`` of each DISPLAY reminder, earliest first."""
-    message = words(program)._("Reminder: {summary}").format(summary=text)
+    message = words(program)._("Reminder: {summary}", summary=text)
     return tuple((minutes, message) for minutes in sorted(program.reminder_minutes, reverse=True))
 
 
@@ -642,8 +642,8 @@ def _sessions(cohort: Cohort) -> list[Session]:
 
 def _cohort_parts(program: Program, cohort: Cohort) -> tuple[str, list[tuple[Cohort, Session]]]:
     """The calendar name and the sessions of the cohort's feed."""
-    name = words(program)._("Backstage {cohort} — {program}").format(
-        cohort=cohort.id, program=program.name)
+    name = words(program)._("Backstage {cohort} — {program}", cohort=cohort.id,
+                            program=program.name)
     return name, [(cohort, s) for s in _sessions(cohort)]
 
 
@@ -659,7 +659,7 @@ def _person_parts(program: Program, rendered: _Rendered, person_id: str
         person = leader.name
     pairs = sorted(rendered.sessions_of(person_id),
                    key=lambda cs: (_local(program, cs[1].start), cs[1].uid))
-    name = words(program)._("{program} — {person}").format(program=program.name, person=person)
+    name = words(program)._("{program} — {person}", program=program.name, person=person)
     return name, pairs
 
 
