@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from backstage_sched import SolveOptions, load_program, plan_program, verify, write_templates
+from backstage_sched.plan import Plan
 from backstage_sched.publish.waitlist import HEADER, waiting_list, waitlist_csv
 from backstage_sched.solver.join import joined
 from conftest import WAITLIST_TODAY
@@ -153,3 +154,37 @@ def test_the_neighbourhood_without_rooms_is_the_facilitators_cohorts(late) -> No
     plan = replace(plan, cohorts=(first, replace(second, facilitator="f-other"),
                                   *plan.cohorts[2:]))
     assert [c.id for c in neighbourhood(program, plan, first.id).cohorts] == [first.id]
+
+
+def test_the_neighbourhood_judges_a_shared_room_as_the_whole_plan_does() -> None:
+    """A cohort sharing a room comes into the neighbourhood only when it meets on one of
+    the cohort's days (a room's rule is about sessions at the same time); a session moved
+    onto another cohort's time in that room is caught there as in the whole plan."""
+    from backstage_sched.solver.join import neighbourhood
+
+    folder = Path(__file__).resolve().parents[2] / "examples" / "orebro-2027"
+    program = load_program(folder / "program.toml", folder / "participants.xlsx")
+    plan = plan_program(program, SolveOptions(seed=0))
+    first = plan.cohorts[0]
+    days = {s.start.date() for s in first.sessions}
+    near = {c.id for c in neighbourhood(program, plan, first.id).cohorts}
+    rooms = {s.venue for s in first.sessions}
+    for c in plan.cohorts:
+        shares = c.facilitator == first.facilitator or any(
+            s.venue in rooms and s.start.date() in days for s in c.sessions)
+        assert (c.id in near) == (c.id == first.id or shares), c.id
+    other = next(c for c in plan.cohorts if c.facilitator != first.facilitator
+                 and c.venue == first.venue)
+    moved = replace(first.sessions[-1], start=other.sessions[1].start,
+                    end=other.sessions[1].end)
+    forged = replace(plan, cohorts=tuple(
+        replace(c, sessions=(*c.sessions[:-1], moved)) if c.id == first.id else c
+        for c in plan.cohorts))
+
+    def found(judged: Plan) -> set[tuple[str, str | None]]:
+        return {(v.rule, v.cohort) for v in verify(program, judged)
+                if v.cohort == first.id or first.id in str(v.message)}
+
+    whole = found(forged)
+    assert {rule for rule, _ in whole} >= {"venue"}
+    assert found(neighbourhood(program, forged, first.id)) == whole

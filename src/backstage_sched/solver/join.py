@@ -133,18 +133,24 @@ def joined(program: Program, plan: Plan, join: Join) -> Plan:
 
 def neighbourhood(program: Program, plan: Plan, cohort: str) -> Plan:
     """``plan`` cut down to what a change to ``cohort`` can touch: that cohort, the other
-    cohorts of its facilitator and of its room; everyone else is listed as unplaced.
+    cohorts of the facilitators who lead it, and those meeting in one of its rooms on
+    one of its days; everyone else is listed as unplaced.
 
-    Every hard rule that joins two cohorts is about a shared facilitator or room,
-    so checking this plan judges a change to ``cohort`` as checking the whole would
-    (the rest of a valid plan stays valid), at a fraction of the cost.
+    Every hard rule that joins two cohorts is about a shared facilitator (overlap,
+    buffer, sessions per day, how many cohorts) or a room at the same time, so
+    checking this plan judges a change to ``cohort`` as checking the whole would (the
+    rest of a valid plan stays valid), at a fraction of the cost.
     """
     target = plan.cohort(cohort)
     rooms = ({target.venue} | {s.venue for s in target.sessions}) - {None}
+    days = {s.start.date() for s in target.sessions}
+    leaders = {target.facilitator} | {target.leader(s) for s in target.sessions}
 
     def near(c: Cohort) -> bool:
-        return c.facilitator == target.facilitator or bool(
-            rooms & ({c.venue} | {s.venue for s in c.sessions})
+        # a room is shared only on a day both meet in it (its rules are about overlap)
+        return c.facilitator in leaders or any(
+            c.leader(s) in leaders or (s.venue in rooms and s.start.date() in days)
+            for s in c.sessions
         )
 
     kept = tuple(c for c in plan.cohorts if c.id == cohort or near(c))
