@@ -55,6 +55,11 @@ class _Greedy:
         # reach[c][p]: how many leading sessions of chain c participant p can attend
         self.reach: list[list[int]] = []
         self.hits: list[list[int]] = []  # sessions of a chain on p's avoid times
+        # the same per chain as arrays, for pick(): reach, can come to more than
+        # min_size sessions, some session on an avoid time
+        self.reach_np: list[np.ndarray] = []
+        self.can_come: list[np.ndarray] = []
+        self.hit: list[np.ndarray] = []
         for ch in self.chains:
             self._measure(ch)
         self.regular = len(self.chains)  # chains past this index are re-routed variants
@@ -64,9 +69,6 @@ class _Greedy:
         self.picked: dict[int, list[int]] = {}  # chain -> pick, until someone is placed
         self.ranked: np.ndarray | None = None  # unplaced people, best first, until one is placed
         self.urgency: dict[str, int] | None = None  # pressure() that ranked them
-        self.can_come: list[np.ndarray] = []  # _can_come(), per chain
-        self.hit: list[np.ndarray] = []  # _hit(), per chain
-        self.reach_np: list[np.ndarray] = []  # _reach(), per chain
         self.shares: dict[tuple[str, int], int] = {}  # _company_share(), until someone is placed
         self.dead: set[tuple[int, int]] = set()  # (chain, target) that cannot seat min_size
         self.hopeless: set[tuple[int, int, int]] = set()  # (chain, facilitator, target): no route
@@ -100,8 +102,13 @@ class _Greedy:
 
     def _measure(self, chain: Chain) -> None:
         whens = [day * self.g + chain.slot for day in chain.days]
-        self.reach.append(np.cumprod(self.open[:, whens], axis=1).sum(axis=1).tolist())
-        self.hits.append(self.avoid[:, whens].sum(axis=1).tolist())
+        reach = np.cumprod(self.open[:, whens], axis=1).sum(axis=1).astype(np.int16)
+        hits = self.avoid[:, whens].sum(axis=1)
+        self.reach.append(reach.tolist())
+        self.hits.append(hits.tolist())
+        self.reach_np.append(reach)
+        self.can_come.append(reach > self.groups.min_size)
+        self.hit.append(hits > 0)
 
     def variant(self, c_i: int, f: int) -> int:
         """Chain ``c_i`` re-routed around facilitator ``f``'s unavailable days."""
@@ -186,10 +193,10 @@ class _Greedy:
                 key=lambda p: (-urgency.get(self.org[p], 0), self.flexibility[p], p),
             ), dtype=np.int64)
         # only those who can come to more than min_size sessions, hit-free ones first
-        ranked = self.ranked[self._can_come(c_i)[self.ranked]]
-        hit = self._hit(c_i)[ranked]
+        ranked = self.ranked[self.can_come[c_i][self.ranked]]
+        hit = self.hit[c_i][ranked]
         order = np.concatenate((ranked[~hit], ranked[hit]))
-        reach = self._reach(c_i)[order]
+        reach = self.reach_np[c_i][order]
         company = self.inst.program.mode == "company"
         cap = self.groups.max_per_organization
         chosen: list[int] = []
@@ -221,25 +228,6 @@ class _Greedy:
             else:
                 break
         return chosen
-
-    def _can_come(self, c_i: int) -> np.ndarray:
-        """Per participant: can come to more than ``min_size`` sessions of chain ``c_i``."""
-        while len(self.can_come) <= c_i:
-            n = len(self.can_come)
-            self.can_come.append(np.array(self.reach[n]) > self.groups.min_size)
-        return self.can_come[c_i]
-
-    def _reach(self, c_i: int) -> np.ndarray:
-        """Per participant: how many leading sessions of chain ``c_i`` they can come to."""
-        while len(self.reach_np) <= c_i:
-            self.reach_np.append(np.array(self.reach[len(self.reach_np)], dtype=np.int16))
-        return self.reach_np[c_i]
-
-    def _hit(self, c_i: int) -> np.ndarray:
-        """Per participant: some session of chain ``c_i`` falls on an avoid time."""
-        while len(self.hit) <= c_i:
-            self.hit.append(np.array(self.hits[len(self.hit)]) > 0)
-        return self.hit[c_i]
 
     def _company_share(self, org: str, target: int) -> int:
         """Members for the next cohort of ``org`` (company mode): its unplaced
