@@ -66,6 +66,12 @@ class SessionRules:
     max_sessions_per_day: int = 2
     buffer_minutes: int = 60
 
+    @property
+    def window_minutes(self) -> int:
+        """Minutes from ``day_start`` to ``day_end``."""
+        return (self.day_end.hour * 60 + self.day_end.minute) - (
+            self.day_start.hour * 60 + self.day_start.minute)
+
 
 @dataclass(frozen=True)
 class GroupRules:

@@ -108,10 +108,7 @@ def room_members(inst: Instance, cohorts: int) -> int | None:
     if not program.venues:
         return None
     rules = program.sessions
-    window = (rules.day_end.hour * 60 + rules.day_end.minute) - (
-        rules.day_start.hour * 60 + rules.day_start.minute
-    )
-    times = window // rules.duration_minutes * inst.n_days
+    times = rules.window_minutes // rules.duration_minutes * inst.n_days
     least = program.groups.min_size
     rooms = [
         min(program.groups.max_size, r.capacity - 1)

@@ -372,9 +372,7 @@ def add_facilitator_sessions_per_day(
     Skipped where the day window and buffer already allow no more.
     """
     rules = inst.program.sessions
-    window = (rules.day_end.hour * 60 + rules.day_end.minute) - (
-        rules.day_start.hour * 60 + rules.day_start.minute
-    )
+    window = rules.window_minutes
     cache: Present = {}
     for f, fac in enumerate(inst.facilitators):
         limit = inst.program.sessions_per_day(fac)

@@ -283,9 +283,7 @@ def _rooms(inst: Instance, days: _Days, lp: pywraplp.Solver,
     program = inst.program
     rules = program.sessions
     least = program.groups.min_size
-    window = (rules.day_end.hour * 60 + rules.day_end.minute) - (
-        rules.day_start.hour * 60 + rules.day_start.minute)
-    per_day = window // rules.duration_minutes
+    per_day = rules.window_minutes // rules.duration_minutes
     rooms: dict[int, int] = defaultdict(int)  # the last session number a room allows: rooms
     for room in program.venues:
         top = min(inst.largest_cohort, room.capacity - 1)
