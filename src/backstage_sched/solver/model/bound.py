@@ -84,13 +84,8 @@ class _Fit:
 def cohorts_led(inst: Instance, f: int) -> int:
     """Most cohorts facilitator ``f`` can lead: ``max_cohorts``, and no more than
     their sessions a day times their open days over ``min_size + 1`` sessions."""
-    program = inst.program
-    fac = inst.facilitators[f]
-    open_when = inst.facilitator_open[f]
-    g = inst.n_slots
-    days = inst.n_days if open_when is None else len({w // g for w in open_when})
-    per_day = min(program.sessions_per_day(fac), g)
-    return min(inst.facilitator_limit(fac), per_day * days // (program.groups.min_size + 1))
+    limit = inst.facilitator_limit(inst.facilitators[f])
+    return min(limit, inst.sessions_led(f) // (inst.program.groups.min_size + 1))
 
 
 def room_members(inst: Instance, cohorts: int) -> int | None:

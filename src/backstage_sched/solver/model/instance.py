@@ -187,6 +187,13 @@ class Instance:
         """Most cohorts facilitator ``f`` may lead."""
         return UNLIMITED if f.max_cohorts is None else f.max_cohorts
 
+    def sessions_led(self, f: int) -> int:
+        """Most sessions facilitator ``f`` (index) can lead: open days times sessions a day."""
+        opened = self.facilitator_open[f]
+        g = self.n_slots
+        open_days = self.n_days if opened is None else len({w // g for w in opened})
+        return open_days * min(self.program.sessions_per_day(self.facilitators[f]), g)
+
     @cached_property
     def organizations(self) -> tuple[str, ...]:
         """Distinct organisations, sorted."""

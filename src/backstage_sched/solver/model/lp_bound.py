@@ -262,18 +262,9 @@ def _pools(inst: Instance, days: _Days, fits: list[set[tuple[int, int]]], leads:
     for f, g in enumerate(pool):
         if leads[f] > 0:
             most[g] += leads[f]
-            sessions[g] += _sessions_led(inst, f)
+            sessions[g] += inst.sessions_led(f)
     pooled = [{(pool[f], w) for f, w in mine} for mine in fits]
     return pooled, dict(most), dict(sessions)
-
-
-def _sessions_led(inst: Instance, f: int) -> int:
-    """Most sessions facilitator ``f`` can lead: open days times sessions a day."""
-    fac = inst.facilitators[f]
-    opened = inst.facilitator_open[f]
-    g = inst.n_slots
-    open_days = inst.n_days if opened is None else len({w // g for w in opened})
-    return open_days * min(inst.program.sessions_per_day(fac), g)
 
 
 def _rooms(inst: Instance, days: _Days, lp: pywraplp.Solver,
