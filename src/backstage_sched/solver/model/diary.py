@@ -23,7 +23,6 @@ class Diary:
         program = inst.program
         g = self.g = inst.n_slots
         cal = inst.calendar
-        self.every = frozenset(c * g + s for c in cal.calendar_number for s in range(g))
         self.duration = program.sessions.duration_minutes
         self.load = [0] * len(inst.facilitators)
         self.held: list[dict[int, int]] = [{} for _ in inst.facilitators]  # day -> sessions

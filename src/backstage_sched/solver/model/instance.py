@@ -157,9 +157,15 @@ class Instance:
         return tuple(self._open_when(p.unavailable, p.busy) for p in self.participants)
 
     @cached_property
+    def every_when(self) -> frozenset[int]:
+        """Every ``when`` value of the allowed days and start times."""
+        g = self.n_slots
+        return frozenset(c * g + s for c in self.calendar.calendar_number for s in range(g))
+
+    @cached_property
     def participant_avoid(self) -> tuple[frozenset[int], ...]:
         """Per participant the ``when`` values touching their avoid times."""
-        everything = self._open_when((), (), force=True) or frozenset()
+        everything = self.every_when
         result: list[frozenset[int]] = []
         for p in self.participants:
             if not p.avoid:
@@ -174,10 +180,10 @@ class Instance:
         """Per facilitator the allowed ``when`` values, or None when unrestricted."""
         return tuple(self._open_when(f.unavailable, ()) for f in self.facilitators)
 
-    def _open_when(self, rules: Collection[TimeRule], busy: Collection[Busy],
-                   force: bool = False) -> frozenset[int] | None:
+    def _open_when(self, rules: Collection[TimeRule], busy: Collection[Busy]
+                   ) -> frozenset[int] | None:
         """Allowed ``calendar_number * n_slots + slot`` values (the model's ``when``)."""
-        if not rules and not busy and not force:
+        if not rules and not busy:
             return None
         g = self.n_slots
         number = self.calendar.calendar_number

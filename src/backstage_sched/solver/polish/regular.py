@@ -64,7 +64,7 @@ def _better_series(
     f = fac[cohort.facilitator]
     room = rooms.get(cohort.venue or "")
     members = [inst.participant_index[m] for m in cohort.members]
-    allowed = diary.every - diary.fac_blocked[f]
+    allowed = inst.every_when - diary.fac_blocked[f]
     if room is not None:
         allowed = allowed - diary.room_blocked[room]
     for p in members:

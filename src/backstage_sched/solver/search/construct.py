@@ -74,12 +74,9 @@ class _Greedy:
         self.hopeless: set[tuple[int, int, int]] = set()  # (chain, facilitator, target): no route
         self.live: dict[tuple[int, int], tuple[int, Sequence[int]]] = {}  # _live()
         self.day_count: dict[tuple[int, int], int] = {}
-        # for re-routing chains: start times each facilitator and room can no longer take
-        self.every = frozenset(
-            c * self.g + s for c in inst.calendar.calendar_number for s in range(self.g)
-        )
         venues = program.venues
         self.rooms_by_size = sorted(range(len(venues)), key=lambda r: (venues[r].capacity, r))
+        # for re-routing chains: start times each facilitator and room can no longer take
         self.fac_blocked: list[set[int]] = [set() for _ in inst.facilitators]
         self.room_blocked: list[set[int]] = [set() for _ in program.venues]
         # _detour(): per (chain, facilitator, room) the re-routed chain, valid while
@@ -394,7 +391,7 @@ class _Greedy:
         key = (f, r, self.version[f], -1 if r is None else self.room_version[r])
         if key not in self.free_cache:
             allowed = self.inst.facilitator_open[f]
-            free = (self.every if allowed is None else allowed) - self.fac_blocked[f]
+            free = (self.inst.every_when if allowed is None else allowed) - self.fac_blocked[f]
             if r is not None:
                 free = free - self.room_blocked[r]
             self.free_cache[key] = free
