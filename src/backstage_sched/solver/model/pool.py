@@ -28,9 +28,9 @@ class SeriesPool:
     """The candidate series of an instance: ``fac[s]``, ``slot[s]``, ``days[s, i]``
     (day indexes, -1 where the series stops short) and ``prefix[p, s]``."""
 
-    def __init__(self, inst: Instance, diary: Diary | None = None) -> None:
+    def __init__(self, inst: Instance) -> None:
         self.inst = inst
-        self.diary = diary = diary or Diary(inst)
+        self.diary = diary = Diary(inst)
         groups = inst.program.groups
         self.longest = longest = groups.max_size + 1
         facs, slots, days = [], [], []

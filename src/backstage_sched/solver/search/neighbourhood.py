@@ -298,6 +298,7 @@ class _Search:
         current = {c.series for c in plan.chosen}
         people = np.array(sorted({p for ms in plan.members for p in ms} | set(needy.tolist())),
                           dtype=np.int64)
+        rooms = self._rooms()
         result: list[Candidate] = []
         for f in facs:
             mine = np.flatnonzero(pool.fac == f)
@@ -318,28 +319,21 @@ class _Search:
                 if per_day[kick] >= 3:
                     continue
                 per_day[kick] += 1
-                result.extend(Candidate(int(s), r) for r in self._rooms(int(s)))
+                result.extend(Candidate(int(s), r) for r in rooms)
                 taken += 1
                 if taken >= ALTERNATIVES:
                     break
         return result
 
-    def _rooms(self, s: int) -> list[int | None]:
-        """Rooms series ``s`` could use: none without rooms; else up to two that seat a
-        smallest cohort and are free of other programs' sessions at its first days."""
+    def _rooms(self) -> list[int | None]:
+        """Rooms a free series could use: none without rooms; else the first two that
+        seat a smallest cohort (the round's model keeps them free of the kept cohorts)."""
         venues = self.program.venues
         if not venues:
             return [None]
-        pool, diary = self.pool, self.pool.diary
-        days = pool.days[s, : self.groups.min_size + 1]
-        out: list[int | None] = []
-        for r, venue in enumerate(venues):
-            if venue.capacity >= self.groups.min_size + 1 and \
-                    not diary.room_grid[r][days, int(pool.slot[s])].any():
-                out.append(r)
-                if len(out) == 2:
-                    break
-        return out
+        seat = self.groups.min_size + 1
+        seating: list[int | None] = [r for r, v in enumerate(venues) if v.capacity >= seat]
+        return seating[:2]
 
     # -- the model of one round --------------------------------------------------------
 
