@@ -350,7 +350,7 @@ class _Search:
                 break
             free.add(f)
         inside = [j for j, c in enumerate(plan.chosen) if int(pool.fac[c.series]) in free]
-        outside = [j for j in range(len(plan.chosen)) if j not in set(inside)]
+        outside = [j for j, c in enumerate(plan.chosen) if int(pool.fac[c.series]) not in free]
         local = _Plan([plan.chosen[j] for j in inside], [plan.members[j] for j in inside],
                       plan.fixed)
         kept = [(plan.chosen[j], plan.members[j]) for j in outside]
