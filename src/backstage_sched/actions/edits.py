@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from ..check.local import listed
 from ..check.verify import Violation, verify
 from ..domain import Facilitator, Participant, Program
 from ..errors import InputError, VerificationError
@@ -24,7 +23,7 @@ from ..inputs.values import checked_id, email_problem, id_key
 from ..inputs.workdays import Slot
 from ..plan import Cancellation, Cohort, Plan, Session, Unplaced, Withdrawal
 from ..publish.changes import Outbox, carry_over, describe, outbox
-from ..said import moment, option, said
+from ..said import joined, moment, option, said
 from ..wording import Words
 from .moving import Mover
 
@@ -458,7 +457,7 @@ def _dated_before_history(
         "{today} is before {held}, when the plan was re-planned and the sessions before "
         "that day became history; as of {today} some of them are still to come and break "
         "a hard rule: {problems}", today=today.isoformat(), held=held.isoformat(),
-        problems=listed([v.told() for v in violations], "{first}; {then}"),
+        problems=joined(v.told() for v in violations),
     ))
 
 

@@ -19,13 +19,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from ..check.local import listed
 from ..check.verify import Violation, verify
 from ..domain import Program
 from ..errors import InfeasibleError, InputError
 from ..plan import Cohort, Plan
 from ..rules import FACILITATOR_AVAILABILITY
-from ..said import said
+from ..said import joined, said
 from .edits import Result, _cohort, _with_cohort, numbered
 
 
@@ -102,7 +101,7 @@ def substitute(
         raise InfeasibleError(said(
             "{name} ({id}) cannot take over {cohort} from session {number}: {problems}",
             name=new.name, id=facilitator, cohort=cohort, number=first.number,
-            problems=listed([v.told() for v in problems], "{first}; {then}"),
+            problems=joined(v.told() for v in problems),
         ))
     before = sorted({group.leader(s) for s in taken} - {facilitator})
     names = ", ".join(f"{program.facilitator(f).name} ({f})" for f in before)

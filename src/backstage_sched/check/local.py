@@ -100,12 +100,3 @@ def overlapping_pairs(xs: list[Local]) -> list[tuple[Local, Local]]:
         for b in xs[i + 1 :]
         if a.ustart < b.uend and b.ustart < a.uend
     ]
-
-
-def listed(parts: list[str], pattern: str = "{first}, {then}") -> str:
-    """``a, b, c``: parts joined so that a front end can say each again (:mod:`..said`);
-    ``pattern`` joins two (``"{first}; {then}"``: ``a; b; c``)."""
-    told = parts[0]
-    for part in parts[1:]:
-        told = said(pattern, first=told, then=part)
-    return told

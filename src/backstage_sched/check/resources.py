@@ -16,8 +16,8 @@ from ..rules import (
     VENUE,
     checks,
 )
-from ..said import said
-from .local import Local, Violation, label, listed, minutes, ordered, overlapping_pairs
+from ..said import joined, said
+from .local import Local, Violation, label, minutes, ordered, overlapping_pairs
 
 
 @checks(VENUE)
@@ -126,7 +126,7 @@ def check_facilitators(
                         FACILITATOR_SESSIONS_PER_DAY.code,
                         said("facilitator {id} leads {count} sessions on {day} ({sessions}), at "
                              "most {limit} a day", id=f.id, count=len(group),
-                             day=day.isoformat(), sessions=listed([label(x) for x in group]),
+                             day=day.isoformat(), sessions=joined([label(x) for x in group], ", "),
                              limit=limit),
                         first_excess.cohort.id,
                         first_excess.session.index,

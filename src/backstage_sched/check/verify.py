@@ -28,8 +28,8 @@ from ..rules import (
     UID,
     checks,
 )
-from ..said import said
-from .local import Violation, as_aware, listed, localize, utc
+from ..said import joined, said
+from .local import Violation, as_aware, localize, utc
 from .resources import check_cohort_venue, check_facilitators, check_venue, check_venue_overlaps
 from .times import check_availability, check_gaps, check_session_time, public_holidays
 
@@ -306,7 +306,7 @@ def _check_placement(
             out.append(
                 Violation(
                     PLACEMENT.code, said("{id} appears {count} times ({places})", id=pid,
-                                         count=len(places), places=listed(places))
+                                         count=len(places), places=joined(places, ", "))
                 )
             )
     for p in program.participants:

@@ -56,12 +56,9 @@ def program_language(path: Path | None) -> str | None:
         return None
     try:
         with open(path, "rb") as fh:
-            table = tomllib.load(fh).get("program", {})
-        language = table.get("language") or ("sv" if table.get("country", "SE") == "SE"
-                                              else "en")
+            return _language_of(tomllib.load(fh).get("program", {}))
     except (OSError, ValueError, AttributeError):
         return None
-    return language if language in LANGUAGES else None
 
 
 def folder_language(folder: Path | None) -> str | None:
@@ -71,11 +68,17 @@ def folder_language(folder: Path | None) -> str | None:
     if folder is None:
         return None
     try:
-        data = json.loads((Path(folder) / "input.json").read_text(encoding="utf-8"))
-        language = data.get("language") or ("sv" if data.get("country", "SE") == "SE"
-                                             else "en")
+        return _language_of(json.loads((Path(folder) / "input.json").read_text(
+            encoding="utf-8")))
     except (OSError, ValueError, AttributeError):
         return None
+
+
+def _language_of(program: dict[str, Any]) -> str | None:
+    """The language a program's table or snapshot gives (``language``, else Swedish when
+    ``country`` is SE, as :attr:`Program.lang` says), or None when it is none we speak."""
+    language = program.get("language") or ("sv" if program.get("country", "SE") == "SE"
+                                            else "en")
     return language if language in LANGUAGES else None
 
 

@@ -76,24 +76,21 @@ _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
 
 def _line_of(lines: list[str], number: int) -> str:
     """``line 12, [program] start``: a line and the table and key it belongs to."""
-    key = table = None
-    for line in reversed(lines[:number]):
-        if key is None and (found := _KEY.match(line)):
-            key = found.group(1)
-        if found := _HEADER.match(line):
-            table = found.group(1)
-            break
+    key = _key_of(lines, number)
+    table = next((found.group(1) for line in reversed(lines[:number])
+                  if (found := _HEADER.match(line))), None)
     return ", ".join(p for p in (f"line {number}", " ".join(filter(None, (table, key)))) if p)
 
 
-def _key_of(lines: list[str], number: int) -> str:
-    """The key of line ``number`` (1-based), or of the list it continues."""
+def _key_of(lines: list[str], number: int) -> str | None:
+    """The key of line ``number`` (1-based), or of the list it continues; None when no
+    key of its table stands above it."""
     for line in reversed(lines[:number]):
         if found := _KEY.match(line):
             return found.group(1)
         if _HEADER.match(line):
             break
-    return "the date"
+    return None
 
 
 def _date_slip(lines: list[str], number: int, quoted: bool = False) -> tuple[str, str] | None:
@@ -110,7 +107,7 @@ def _date_slip(lines: list[str], number: int, quoted: bool = False) -> tuple[str
     if quoted:
         words += [m.group(0)[1:-1] for m in _QUOTED.finditer(raw)
                   if comment < 0 or m.start() < comment]
-    key = _key_of(lines, number)
+    key = _key_of(lines, number) or "the date"
     for word in words:
         problem = date_problem(key, word)
         if problem is not None:

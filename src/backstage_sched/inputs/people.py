@@ -654,7 +654,7 @@ def _check_people(
     A facilitator's e-mail must be their own (it is the ORGANIZER of
     invitations). Every problem found is added to ``problems``.
     """
-    by_key = _facilitatorid_keys(file, facilitators, problems)
+    by_key = _facilitator_id_keys(file, facilitators, problems)
     emails = _facilitator_emails(file, facilitators, problems)
     fac_ids = {f.id for f in facilitators}
     fac_emails = set(emails)
@@ -666,7 +666,7 @@ def _check_people(
     _check_not_with(people, by_id, fac_ids, problems)
 
 
-def _facilitatorid_keys(
+def _facilitator_id_keys(
     file: str, facilitators: tuple[Facilitator, ...], problems: Problems
 ) -> dict[str, tuple[str, _Origin]]:
     """Case-folded id -> (id, where) of the facilitators; ids equal but for case are problems."""
