@@ -803,17 +803,17 @@ def feed_path(person_id: str) -> str:
 # Writing the files, copying what an earlier folder already holds
 
 
-def _render_version() -> str:
-    """What the bytes depend on besides the content: icalendar and this module."""
+@lru_cache(maxsize=1)
+def render_version() -> str:
+    """What the bytes depend on besides the content: icalendar and this module (read
+    when a folder is first written, not at import); keys of another version are never
+    trusted."""
     try:
         source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
     except OSError:  # no source to read (a frozen build): the package version
         from .._version import __version__ as source
     return f"icalendar {icalendar_version}; ical.py {source}"
 
-
-RENDER = _render_version()
-"""Recorded with the content keys: keys of another version are never trusted."""
 
 
 @lru_cache(maxsize=16)
@@ -822,7 +822,7 @@ def _zone_digest(tzid: str) -> str:
 
 
 def _content_key(program: Program, what: tuple[object, ...]) -> str:
-    text = repr((RENDER, program.timezone, _zone_digest(program.timezone), what))
+    text = repr((render_version(), program.timezone, _zone_digest(program.timezone), what))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
@@ -873,7 +873,7 @@ class CalendarReuse:
     @classmethod
     def of(cls, folder: Path, record: object) -> CalendarReuse | None:
         """The reuse of ``folder`` from its manifest's ``calendars`` record, if usable."""
-        if not isinstance(record, dict) or record.get("render") != RENDER:
+        if not isinstance(record, dict) or record.get("render") != render_version():
             return None
         stamp, files = record.get("stamp"), record.get("files")
         if not isinstance(stamp, str) or not isinstance(files, dict):
@@ -963,4 +963,4 @@ def write_calendars(program: Program, plan: Plan, out_dir: Path, stamp: datetime
     for pid, (title, pairs) in own.items():
         put(feed_path(pid), _feed_key(program, rendered, title, pairs),
             partial(_feed, program, rendered, title, pairs))
-    return {"render": RENDER, "stamp": line.decode("ascii"), "files": files}
+    return {"render": render_version(), "stamp": line.decode("ascii"), "files": files}
