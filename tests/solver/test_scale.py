@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import pairwise, permutations
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from backstage_sched.actions.planner import plan_program, schedule_to_plan
@@ -18,10 +19,11 @@ from backstage_sched.inputs.load import load_program
 from backstage_sched.inputs.timeexpr import parse_rules
 from backstage_sched.solver.model.chains import chain_days
 from backstage_sched.solver.model.instance import Instance
+from backstage_sched.solver.model.pool import SeriesPool
 from backstage_sched.solver.options import Tuning
 from backstage_sched.solver.readback import greedy_schedule, plan_key
 from backstage_sched.solver.schedule import Schedule
-from backstage_sched.solver.search import construct
+from backstage_sched.solver.search import construct, neighbourhood
 from backstage_sched.solver.search.construct import greedy
 from backstage_sched.solver.search.neighbourhood import perfect_key, search_series
 from backstage_sched.solver.solve import solve
@@ -195,3 +197,73 @@ def test_greedy_swaps_members_off_their_avoid_times(program) -> None:
     assert p in b2.members and q in a2.members
     assert sorted(a2.members) == sorted([q, *(m for m in a.members if m != p)])
     assert all(state._hits(m, c_a, len(a2.members) + 1) == 0 for m in a2.members)
+
+
+def _rhythm(program, step: int | None, kick_off: date) -> list[date]:
+    """The session dates of the series from ``kick_off`` at 08:30 that
+    :meth:`.Diary.chains` builds with ``step``."""
+    inst = Instance.of(program)
+    pool = SeriesPool(inst)
+    starts, days = pool.diary.chains(pool.diary.grid(None), 8, 0, step)
+    day = inst.calendar_index[(kick_off - program.start).days]
+    row = next(n for n, (d, slot) in enumerate(starts) if d == day and slot == 0)
+    return [program.start + timedelta(days=inst.calendar.calendar_number[int(d)])
+            for d in days[row] if d >= 0]
+
+
+def test_a_five_week_rhythm_keeps_its_weekday_and_its_place_across_the_summer(
+    program,
+) -> None:
+    """Every 35 days on the kick-off's weekday; across the summer blackout the
+    rhythm counts only the open days, so series started a week apart stay a week
+    apart in the autumn (a room's lanes stay apart) instead of all meeting in the
+    first week after the summer, as the 4-week-first series do."""
+    wednesday = date(2027, 1, 13)  # no Wednesday of the spring is a holiday
+    first = _rhythm(program, 35, wednesday)
+    assert len(first) == 8 and all(d.weekday() == 2 for d in first)
+    spring = [d for d in first if d < date(2027, 6, 21)]
+    assert [(b - a).days for a, b in pairwise(spring)] == [35] * (len(spring) - 1)
+
+    def after_summer(step: int | None, kick_off: date) -> date:
+        return next(d for d in _rhythm(program, step, kick_off) if d > date(2027, 8, 13))
+
+    week = timedelta(weeks=1)
+    assert after_summer(35, wednesday + week) - after_summer(35, wednesday) == week
+    later = date(2027, 2, 10)
+    # 4 weeks first: series a week apart meet again in the first week after the summer
+    assert after_summer(None, later + week) == after_summer(None, later)
+    assert after_summer(28, later + week) - after_summer(28, later) == week
+
+
+def test_series_of_a_program_with_rooms_include_five_week_rhythms(program) -> None:
+    """Rooms are shared by every facilitator: every 5 weeks, 50 cohorts can share a
+    room's two starts a day, every 4 weeks only 40; so a program with rooms gets
+    both rhythms, one without keeps its smaller pool."""
+    def five_weekly(pool: SeriesPool) -> int:
+        """Series whose first five sessions are 35 days apart."""
+        first = pool.days[:, :5]
+        whole = (first >= 0).all(axis=1)
+        days = np.array(pool.inst.calendar.calendar_number)[first[whole]]
+        return int((np.diff(days, axis=1) == 35).all(axis=1).sum())
+
+    plain = SeriesPool(Instance.of(program))
+    rooms = SeriesPool(Instance.of(program.replace(venues=(Venue("sal", "Salen", 8),))))
+    assert len(rooms) > len(plain)
+    assert five_weekly(rooms) > five_weekly(plain)
+
+
+def test_the_series_search_offers_a_new_cohort_the_rooms_left_free(program) -> None:
+    """A free series is offered in the rooms the kept cohorts leave free for it,
+    whichever they are, not in the first rooms of the list."""
+    rooms = (Venue("a", "Rum A", 8), Venue("b", "Rum B", 8), Venue("c", "Rum C", 6))
+    inst = Instance.of(program.replace(venues=rooms))
+    pool = SeriesPool(inst)
+    search = neighbourhood._Search(inst, pool, Tuning())
+    s = int(np.flatnonzero(pool.fac == 0)[0])
+    diary = search.kept_diary([], [])
+    assert search._rooms(s, diary) == [0, 1]  # all free: the larger rooms first
+    sessions = [(inst.calendar.calendar_number[int(d)], int(pool.slot[s]))
+                for d in pool.days[s] if d >= 0]
+    for room in (0, 1):  # another cohort holds rooms A and B on those days
+        diary.book(1, room, sessions)
+    assert search._rooms(s, diary) == [2]

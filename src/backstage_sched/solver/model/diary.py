@@ -38,6 +38,8 @@ class Diary:
         lo = [bisect_left(cal_no, c + rules.min_gap_days) for c in cal_no]
         self._lo = np.array([*lo, len(cal_no)])
         self._hi = np.array([*(bisect_right(eff_no, e + rules.max_gap_days) for e in eff_no), 0])
+        self._eff_no = eff_no
+        self._lo_step: dict[int, np.ndarray] = {}
         self.weekday = np.array([c % 7 for c in cal_no])  # counted from the first day's
         self._grids: dict[frozenset[int] | None, np.ndarray] = {}
 
@@ -84,8 +86,17 @@ class Diary:
                 self._block(self.room_blocked[room], self.room_grid[room], c, minute,
                             self.duration)
 
+    def lo_step(self, step: int) -> np.ndarray:
+        """Per day index, the first day index at least ``step`` days later not counting
+        blackout days (and at least the minimum gap in calendar days)."""
+        if step not in self._lo_step:
+            eff_no = self._eff_no
+            first = np.array([bisect_left(eff_no, e + step) for e in eff_no] + [len(eff_no)])
+            self._lo_step[step] = np.maximum(first, self._lo)
+        return self._lo_step[step]
+
     def chains(
-        self, allowed: np.ndarray, need: int, skip: int = 0
+        self, allowed: np.ndarray, need: int, skip: int = 0, step: int | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Every start ``(day index, slot)`` open in ``allowed``, in (day, slot) order,
         and the day indexes of its chain of ``need`` sessions as
@@ -94,7 +105,11 @@ class Diary:
         The same rule, for all starts at once: each next session is the earliest
         open day in the gap window on the kick-off's weekday, else on the previous
         session's weekday, else any. With ``skip`` = k > 0, session k is the next
-        such day after the first choice, as if that day were closed.
+        such day after the first choice, as if that day were closed. With ``step``
+        (days, blackouts not counted) each next session is the earliest open day
+        on the kick-off's weekday at least ``step`` days on, else the latest such
+        day the gap rule allows, else as above: a rhythm of 4 or 5 weeks that keeps
+        its place in the weeks across a blackout.
         """
         n, g = allowed.shape
         order = np.arange(n)[:, None]
@@ -105,9 +120,16 @@ class Diary:
             first = np.minimum.accumulate(where[::-1], axis=0)[::-1]
             return np.vstack([first, np.full((2, g), n)])
 
+        def last_open(grid: np.ndarray) -> np.ndarray:
+            """[k, slot]: the last day index <= k open in ``grid`` (-1: none)."""
+            return np.vstack([np.maximum.accumulate(np.where(grid, order, -1), axis=0),
+                              np.full((1, g), -1)])
+
         weekday = self.weekday
         any_day = next_open(allowed)
         on_day = np.stack([next_open(allowed & (weekday == w)[:, None]) for w in range(7)])
+        if step is not None:
+            before = np.stack([last_open(allowed & (weekday == w)[:, None]) for w in range(7)])
         starts = np.argwhere(allowed)
         cur, slot = starts[:, 0], starts[:, 1]
         kick = weekday[cur]
@@ -117,6 +139,11 @@ class Diary:
 
         def choose(lo: np.ndarray, hi: np.ndarray, prev: np.ndarray) -> np.ndarray:
             a = on_day[kick, lo, slot]
+            if step is not None:  # ``step`` on, else the last such day the gap allows
+                late = on_day[kick, self.lo_step(step)[prev], slot]
+                last = before[kick, hi - 1, slot]
+                late = np.where(late < hi, late, np.where(last >= lo, last, n))
+                a = np.where(late < hi, late, a)
             b = on_day[weekday[prev], lo, slot]
             c = any_day[lo, slot]
             return np.where(a < hi, a, np.where(b < hi, b, np.where(c < hi, c, -1)))

@@ -4,8 +4,13 @@ A *series* is a facilitator, a start time and its session days: the
 kick-off, then the same weekday every 28 days (else 35, else 29–34,
 stretched across a blackout), on days the facilitator is open
 (:meth:`.coordinator.Diary.chains`); and for each later session a variant
-taken one step further, as a member's absence that day would force. A
-cohort of ``n`` members uses the first ``n + 1`` days of its series.
+taken one step further, as a member's absence that day would force. When the
+program has rooms, also the same weekday every 4 and every 5 weeks counted
+without blackouts: a room is shared by every facilitator, and every 5 weeks
+its starts hold a quarter more cohorts side by side than every 4, while
+series that keep their week across the summer do not all meet again in the
+first week after it. A cohort of ``n`` members uses the first ``n + 1`` days
+of its series.
 
 Who fits which series is ``prefix[p, s]``: how many leading sessions of
 series ``s`` person ``p`` can come to. Person ``p`` may sit in a cohort of
@@ -33,12 +38,13 @@ class SeriesPool:
         self.diary = diary = Diary(inst)
         groups = inst.program.groups
         self.longest = longest = groups.max_size + 1
+        rhythms = [(0, 28), (0, 35)] if inst.program.venues else []
         facs, slots, days = [], [], []
         seen: set[tuple[int, int, tuple[int, ...]]] = set()
         for f in range(len(inst.facilitators)):
             allowed = diary.grid(inst.facilitator_open[f])
-            for skip in range(longest):
-                starts, chains = diary.chains(allowed, longest, skip)
+            for skip, step in [(k, None) for k in range(longest)] + rhythms:
+                starts, chains = diary.chains(allowed, longest, skip, step)
                 long_enough = (chains >= 0).sum(axis=1) >= groups.min_size + 1
                 for (_, slot), chain in zip(starts[long_enough], chains[long_enough],
                                             strict=True):

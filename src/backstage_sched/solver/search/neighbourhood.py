@@ -57,6 +57,8 @@ come to its facilitators' series): at 1 200 people, all of them made rounds of
 80 000 variables."""
 NEIGHBOURHOOD = 18
 """Cohorts a round frees (with their facilitators, whole): the rest stay as they are."""
+ROOMS_OFFERED = 2
+"""Rooms a free series is offered in (those the kept cohorts leave free for it)."""
 ROUND_EFFORT = 1.5
 """CP-SAT deterministic time per round (about a second of one core)."""
 
@@ -292,17 +294,24 @@ class _Search:
         order = rng.choice(facs, size=facs, replace=False, p=weight / weight.sum())
         return [int(f) for f in order]
 
-    def alternatives(self, plan: _Plan, facs: list[int], needy: np.ndarray) -> list[Candidate]:
-        """The best free series of ``facs``, with a room when the program has rooms."""
+    def alternatives(self, plan: _Plan, facs: list[int], needy: np.ndarray,
+                     diary: Diary) -> list[Candidate]:
+        """The best free series of ``facs`` that the kept cohorts (``diary``) leave
+        open to the facilitator for a smallest cohort, each in up to two rooms free
+        for it when the program has rooms."""
         pool, shortest = self.pool, self.groups.min_size + 1
         current = {c.series for c in plan.chosen}
         people = np.array(sorted({p for ms in plan.members for p in ms} | set(needy.tolist())),
                           dtype=np.int64)
-        rooms = self._rooms()
         result: list[Candidate] = []
         for f in facs:
             mine = np.flatnonzero(pool.fac == f)
             mine = mine[[s not in current for s in mine]]
+            if not len(mine):
+                continue
+            first = pool.days[mine, :shortest]
+            blocked = diary.fac_grid[f][first, pool.slot[mine, None]] | (first < 0)
+            mine = mine[~blocked.any(axis=1)]
             if not len(mine):
                 continue
             fit_all = (pool.prefix[np.ix_(people, mine)] >= shortest).sum(axis=0)
@@ -318,6 +327,9 @@ class _Search:
                 kick = int(pool.days[s, 0])
                 if per_day[kick] >= 3:
                     continue
+                rooms = self._rooms(int(s), diary)
+                if not rooms:
+                    continue
                 per_day[kick] += 1
                 result.extend(Candidate(int(s), r) for r in rooms)
                 taken += 1
@@ -325,15 +337,42 @@ class _Search:
                     break
         return result
 
-    def _rooms(self) -> list[int | None]:
-        """Rooms a free series could use: none without rooms; else the first two that
-        seat a smallest cohort (the round's model keeps them free of the kept cohorts)."""
+    def _rooms(self, s: int, diary: Diary) -> list[int | None]:
+        """Rooms series ``s`` could use: none without rooms; else up to ``ROOMS_OFFERED``
+        that seat a smallest cohort and that the kept cohorts leave free for its
+        sessions, those free for the most sessions first, then the smallest."""
         venues = self.program.venues
         if not venues:
             return [None]
-        seat = self.groups.min_size + 1
-        seating: list[int | None] = [r for r, v in enumerate(venues) if v.capacity >= seat]
-        return seating[:2]
+        pool, seat = self.pool, self.groups.min_size + 1
+        days = pool.days[s][pool.days[s] >= 0]
+        slot = int(pool.slot[s])
+        free: list[tuple[int, int, int]] = []
+        for r, v in enumerate(venues):
+            if v.capacity < seat:
+                continue
+            taken = diary.room_grid[r][days, slot]
+            run = int(np.argmax(taken)) if taken.any() else len(days)
+            if run >= seat:
+                free.append((-min(run, v.capacity), v.capacity, r))
+        return [r for _, _, r in sorted(free)[:ROOMS_OFFERED]]
+
+    def kept_diary(self, fixed: list[ScheduledCohort],
+                   kept: list[tuple[Candidate, list[int]]]) -> Diary:
+        """The facilitators' and rooms' bookings of the cohorts a round keeps."""
+        inst, pool = self.inst, self.pool
+        diary = Diary(inst)
+        for c in fixed:
+            room = None if c.venue is None else self.room_index[c.venue]
+            diary.book(self.fac_index[c.facilitator], room,
+                       [((s.day - inst.program.start).days,
+                         inst.calendar.slot_minutes.index(s.minute)) for s in c.slots])
+        cal_no = inst.calendar.calendar_number
+        for cand, ms in kept:
+            s = cand.series
+            diary.book(int(pool.fac[s]), cand.room,
+                       [(cal_no[int(d)], int(pool.slot[s])) for d in pool.days[s, : len(ms) + 1]])
+        return diary
 
     # -- the model of one round --------------------------------------------------------
 
@@ -355,9 +394,10 @@ class _Search:
                       plan.fixed)
         kept = [(plan.chosen[j], plan.members[j]) for j in outside]
         waiting = self.waiting(needy, sorted(free), n)
-        candidates = list(local.chosen) + self.alternatives(plan, order[:OFFER], waiting)
+        diary = self.kept_diary(plan.fixed, kept)
+        candidates = list(local.chosen) + self.alternatives(plan, order[:OFFER], waiting, diary)
         movable = sorted({p for ms in local.members for p in ms} | {int(p) for p in waiting})
-        model = _SeriesModel(self, candidates, plan.fixed, kept, movable)
+        model = _SeriesModel(self, candidates, plan.fixed, diary, movable)
         model.hint(local)
         found = model.solve(self.options, n)
         if found is None:
@@ -370,8 +410,7 @@ class _SeriesModel:
     """The series model over ``candidates``: which run, who sits where."""
 
     def __init__(self, search: _Search, candidates: list[Candidate],
-                 fixed: list[ScheduledCohort],
-                 kept: list[tuple[Candidate, list[int]]], movable: list[int]) -> None:
+                 fixed: list[ScheduledCohort], diary: Diary, movable: list[int]) -> None:
         self.search = search
         self.candidates = candidates
         self.fixed = fixed
@@ -380,17 +419,7 @@ class _SeriesModel:
         self.model = m = cp_model.CpModel()
         lo, hi = groups.min_size, inst.largest_cohort
         people = list(movable)
-        self.diary = diary = Diary(inst)  # the fixed cohorts' facilitators and rooms
-        for c in fixed:
-            f = search.fac_index[c.facilitator]
-            room = None if c.venue is None else search.room_index[c.venue]
-            diary.book(f, room, [((s.day - inst.program.start).days,
-                                  inst.calendar.slot_minutes.index(s.minute)) for s in c.slots])
-        cal_no = inst.calendar.calendar_number
-        for cand, ms in kept:
-            s = cand.series
-            diary.book(int(pool.fac[s]), cand.room,
-                       [(cal_no[int(d)], int(pool.slot[s])) for d in pool.days[s, : len(ms) + 1]])
+        self.diary = diary  # the kept cohorts' facilitators and rooms
         self.open = [m.new_bool_var(f"open{j}") for j in range(len(candidates))]
         # longer[j][k]: candidate j holds session k (k > lo: only with more than k-1 members)
         self.longer: list[dict[int, cp_model.IntVar]] = []
