@@ -14,11 +14,16 @@ of its series.
 
 Who fits which series is ``prefix[p, s]``: how many leading sessions of
 series ``s`` person ``p`` can come to. Person ``p`` may sit in a cohort of
-``n`` on ``s`` exactly when ``prefix[p, s] >= n + 1``. Both the coordinator's
-method and the neighbourhood search read the pool.
+``n`` on ``s`` exactly when ``prefix[p, s] >= n + 1``. Facilitators who work
+the same days have series of the same dates and start time (a *run*), so it
+is kept once per run: ``prefix[p, s]`` is ``fit[p, run[s]]`` (at 1 200 people,
+an eighth of the memory). Both the coordinator's method and the neighbourhood
+search read the pool.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -29,9 +34,24 @@ _TRAILING = np.array([(b ^ (b + 1)).bit_length() - 1 for b in range(256)], dtype
 """The number of leading ones (low bits first) of each byte."""
 
 
+class Prefix:
+    """``prefix[p, s]`` (any numpy index of people, then series) read as
+    ``fit[p, run[s]]``: how many leading sessions of series ``s`` person ``p`` can
+    come to, stored once per run of dates."""
+
+    def __init__(self, fit: np.ndarray, run: np.ndarray) -> None:
+        self.fit = fit
+        self.run = run
+
+    def __getitem__(self, key: Any) -> Any:
+        people, series = key if isinstance(key, tuple) else (key, slice(None))
+        return self.fit[people, self.run[series]]
+
+
 class SeriesPool:
     """The candidate series of an instance: ``fac[s]``, ``slot[s]``, ``days[s, i]``
-    (day indexes, -1 where the series stops short) and ``prefix[p, s]``."""
+    (day indexes, -1 where the series stops short) and ``prefix[p, s]``
+    (:class:`Prefix`)."""
 
     def __init__(self, inst: Instance) -> None:
         self.inst = inst
@@ -60,29 +80,24 @@ class SeriesPool:
         self.index = {(int(f), int(s), tuple(d.tolist())): n
                       for n, (f, s, d) in enumerate(zip(self.fac, self.slot, self.days,
                                                         strict=True))}
-        self.prefix = self.prefixes(self.days, self.slot)
+        never = inst.n_days * inst.n_slots
+        cells = np.where(self.days >= 0, self.days * inst.n_slots + self.slot[:, None], never)
+        runs, run = np.unique(cells, axis=0, return_inverse=True)
+        self.runs = {tuple(r.tolist()): n for n, r in enumerate(runs)}
+        self.prefix = Prefix(self.fits(runs), run.ravel())
 
     def __len__(self) -> int:
         return len(self.fac)
 
-    def prefixes(self, days: np.ndarray, slot: np.ndarray,
-                 people: list[int] | None = None) -> np.ndarray:
-        """[p, s]: how many leading sessions of each series (``days``, ``slot``) each of
-        ``people`` (default: everyone) can come to."""
+    def fits(self, cells: np.ndarray) -> np.ndarray:
+        """[p, r]: how many leading sessions of each run of dates ``cells`` (rows of
+        cells of the flattened [day index, slot] grid; the extra cell past it is
+        never open) each person can come to."""
         inst = self.inst
-        people = list(range(len(inst.participants))) if people is None else people
-        out = np.zeros((len(people), len(days)), dtype=np.int8)
-        if not len(days):
+        out = np.zeros((len(inst.participants), len(cells)), dtype=np.int8)
+        if not len(cells):
             return out
-        g = inst.n_slots
-        # every session as a cell of the flattened [day index, slot] grid; a session
-        # the series does not have points at an extra cell that is never open
-        never = inst.n_days * g
-        cells = np.where(days >= 0, days * g + slot[:, None], never)
-        # facilitators who share days share series' dates: count each run of dates once
-        cells, inverse = np.unique(cells, axis=0, return_inverse=True)
-        out = np.zeros((len(people), len(cells)), dtype=np.int8)
-        for row, p in enumerate(people):
+        for p in range(len(inst.participants)):
             grid = np.append(self.diary.grid(inst.participant_open[p]).ravel(), False)
             packed = np.packbits(grid[cells], axis=1, bitorder="little")
             count = _TRAILING[packed[:, 0]]
@@ -90,8 +105,8 @@ class SeriesPool:
             for b in range(1, packed.shape[1]):  # series of more than 8 sessions
                 count = np.where(whole, count + _TRAILING[packed[:, b]], count)
                 whole &= packed[:, b] == 255
-            out[row] = count
-        return out[:, inverse.ravel()]
+            out[p] = count
+        return out
 
     def find(self, f: int, slot: int, days: list[int]) -> int:
         """The series of facilitator ``f`` at ``slot`` whose leading days are ``days``,
@@ -103,10 +118,15 @@ class SeriesPool:
             if self.days[n, : len(days)].tolist() == list(days):
                 return int(n)  # the regular continuation of those days
         row = np.array([key[2]], dtype=np.int64)
-        column = self.prefixes(row, np.array([slot]))
+        g = self.inst.n_slots
+        cells = tuple(d * g + slot if d >= 0 else self.inst.n_days * g for d in key[2])
+        if cells not in self.runs:
+            self.runs[cells] = self.prefix.fit.shape[1]
+            column = self.fits(np.array([cells], dtype=np.int64))
+            self.prefix.fit = np.hstack([self.prefix.fit, column])
+        self.prefix.run = np.append(self.prefix.run, self.runs[cells])
         self.fac = np.append(self.fac, f)
         self.slot = np.append(self.slot, slot)
         self.days = np.vstack([self.days, row])
-        self.prefix = np.hstack([self.prefix, column])
         self.index[key] = len(self.fac) - 1
         return len(self.fac) - 1

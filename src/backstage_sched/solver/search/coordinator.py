@@ -220,7 +220,7 @@ class _Method:
         groups = self.groups
         shortest = groups.min_size + 1
         every = range(len(self.inst.participants))
-        fits = [p for p in every if self.prefix.shape[1] and self.prefix[p].max() >= shortest]
+        fits = [p for p in every if len(self.pool) and self.prefix.fit[p].max() >= shortest]
         days = {p: self._weekdays(p) for p in fits}
         fits.sort(key=lambda p: (len(days[p]), days[p], p))
         seats = sum(min(self.inst.facilitator_limit(f), len(fits))

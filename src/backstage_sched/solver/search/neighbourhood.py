@@ -211,7 +211,7 @@ class _Search:
         self.weekday = diary.weekday
         self.avoid = [diary.grid(a) if a else None for a in inst.participant_avoid]
         shortest = self.groups.min_size + 1
-        self.fittable = np.flatnonzero(pool.prefix.max(axis=1, initial=0) >= shortest) \
+        self.fittable = np.flatnonzero(pool.prefix.fit.max(axis=1, initial=0) >= shortest) \
             if len(pool) else np.zeros(0, dtype=np.int64)
         self.waited = {inst.participant_index[p] for p in program.waited_before
                        if p in inst.participant_index}
@@ -297,8 +297,8 @@ class _Search:
     def alternatives(self, plan: _Plan, facs: list[int], needy: np.ndarray,
                      diary: Diary) -> list[Candidate]:
         """The best free series of ``facs`` that the kept cohorts (``diary``) leave
-        open to the facilitator for a smallest cohort, each in up to two rooms free
-        for it when the program has rooms."""
+        open to the facilitator for a smallest cohort, each in the rooms they leave
+        free for it (:meth:`_rooms`) when the program has rooms."""
         pool, shortest = self.pool, self.groups.min_size + 1
         current = {c.series for c in plan.chosen}
         people = np.array(sorted({p for ms in plan.members for p in ms} | set(needy.tolist())),
