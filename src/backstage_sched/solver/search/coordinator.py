@@ -284,4 +284,4 @@ def constructions(
     cohorts = coordinator_cohorts(inst, pool)
     if sum(len(c.members) for c in cohorts) < floor:
         return []
-    return [Construction("the coordinator's method", tuple(cohorts))]
+    return [Construction("coordinator", tuple(cohorts))]
