@@ -275,7 +275,7 @@ def _check_placement(
             )
         )
     seen_cohorts: set[str] = set()
-    where: dict[str, list[str]] = defaultdict(list)
+    where: dict[str, list[str | None]] = defaultdict(list)  # cohort ids; None: unplaced
     for c in plan.cohorts:
         if c.id in seen_cohorts:
             out.append(Violation(PLACEMENT.code, "duplicate cohort id", c.id))
@@ -293,16 +293,18 @@ def _check_placement(
             if m not in participants:
                 out.append(Violation(PLACEMENT.code, said("unknown participant {id!r}", id=m),
                                      c.id))
-            where[m].append(said("cohort {id}", id=c.id))
+            where[m].append(c.id)
     for u in plan.unplaced:
         if u.participant not in participants:
             out.append(Violation(
                 PLACEMENT.code, said("unknown participant {id!r} in unplaced",
                                      id=u.participant)
             ))
-        where[u.participant].append(said("unplaced"))
-    for pid, places in where.items():
-        if len(places) > 1:
+        where[u.participant].append(None)
+    for pid, found in where.items():
+        if len(found) > 1:  # said only here: a check makes a million of these places
+            places = [said("unplaced") if x is None else said("cohort {id}", id=x)
+                      for x in found]
             out.append(
                 Violation(
                     PLACEMENT.code, said("{id} appears {count} times ({places})", id=pid,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -166,8 +167,10 @@ def _may_meet(program: Program, cohort: Cohort, person: Participant) -> bool:
     groups = program.groups
     if len(cohort.members) + 1 > groups.max_size:
         return False
-    people = {p.id: p for p in program.participants}
-    members = [people[m] for m in cohort.members if m in people]
+    members = []
+    for m in cohort.members:
+        with suppress(KeyError):  # an id the program no longer lists
+            members.append(program.participant(m))
     same = sum(1 for m in members if m.organization == person.organization)
     if program.mode == "company" and same != len(members):
         return False
