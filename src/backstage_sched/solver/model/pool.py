@@ -80,14 +80,19 @@ class SeriesPool:
         self.index = {(int(f), int(s), tuple(d.tolist())): n
                       for n, (f, s, d) in enumerate(zip(self.fac, self.slot, self.days,
                                                         strict=True))}
-        never = inst.n_days * inst.n_slots
-        cells = np.where(self.days >= 0, self.days * inst.n_slots + self.slot[:, None], never)
-        runs, run = np.unique(cells, axis=0, return_inverse=True)
+        runs, run = np.unique(self.cells(self.days, self.slot), axis=0, return_inverse=True)
         self.runs = {tuple(r.tolist()): n for n, r in enumerate(runs)}
         self.prefix = Prefix(self.fits(runs), run.ravel())
 
     def __len__(self) -> int:
         return len(self.fac)
+
+    def cells(self, days: np.ndarray, slot: np.ndarray) -> np.ndarray:
+        """Each series' sessions (``days`` rows, ``slot`` each) as cells of the flattened
+        [day index, slot] grid; a session it does not have is the extra cell past it."""
+        inst = self.inst
+        never = inst.n_days * inst.n_slots
+        return np.where(days >= 0, days * inst.n_slots + slot[:, None], never)
 
     def fits(self, cells: np.ndarray) -> np.ndarray:
         """[p, r]: how many leading sessions of each run of dates ``cells`` (rows of
@@ -118,12 +123,11 @@ class SeriesPool:
             if self.days[n, : len(days)].tolist() == list(days):
                 return int(n)  # the regular continuation of those days
         row = np.array([key[2]], dtype=np.int64)
-        g = self.inst.n_slots
-        cells = tuple(d * g + slot if d >= 0 else self.inst.n_days * g for d in key[2])
+        found = self.cells(row, np.array([slot]))
+        cells = tuple(found[0].tolist())
         if cells not in self.runs:
             self.runs[cells] = self.prefix.fit.shape[1]
-            column = self.fits(np.array([cells], dtype=np.int64))
-            self.prefix.fit = np.hstack([self.prefix.fit, column])
+            self.prefix.fit = np.hstack([self.prefix.fit, self.fits(found)])
         self.prefix.run = np.append(self.prefix.run, self.runs[cells])
         self.fac = np.append(self.fac, f)
         self.slot = np.append(self.slot, slot)
