@@ -7,10 +7,12 @@ import io
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from backstage_sched import SolveOptions, load_program, plan_program, verify, write_templates
+from backstage_sched.inputs.timeexpr import parse_rules
 from backstage_sched.plan import Plan
 from backstage_sched.publish.waitlist import HEADER, waiting_list, waitlist_csv
 from backstage_sched.solver.join import joined
@@ -188,3 +190,40 @@ def test_the_neighbourhood_judges_a_shared_room_as_the_whole_plan_does() -> None
     whole = found(forged)
     assert {rule for rule, _ in whole} >= {"venue"}
     assert found(neighbourhood(program, forged, first.id)) == whole
+
+
+def test_the_cohort_alone_is_judged_as_the_whole_plan_judges_it(late) -> None:
+    """``verify_cohort`` finds what ``verify`` finds in that cohort, save the rules
+    between cohorts: a newcomer who cannot come is caught by both."""
+    from backstage_sched.check.verify import verify_cohort
+
+    program, plan = late
+    first = plan.cohorts[0]
+    assert verify_cohort(program, plan, first.id) == []
+    busy = program.participant(first.members[0])
+    day = first.sessions[2].start.astimezone(ZoneInfo(program.timezone)).date()
+    blocked = replace(busy, unavailable=(*busy.unavailable, *parse_rules([day.isoformat()])))
+    program = program.replace(participants=tuple(
+        blocked if p.id == busy.id else p for p in program.participants))
+    alone = {(v.rule, v.session) for v in verify_cohort(program, plan, first.id)}
+    whole = {(v.rule, v.session) for v in verify(program, plan) if v.cohort == first.id}
+    assert alone == whole and ("participant availability", 2) in alone
+
+
+def test_a_start_the_checker_refused_is_refused_for_everyone(late) -> None:
+    """The verdict on a cohort's neighbourhood is reached once per start and kept:
+    a start whose neighbourhood breaks a rule between cohorts is never offered."""
+    from backstage_sched.publish.waitlist import confirmed_seat
+    from backstage_sched.solver.join import Openings, open_cohorts, proposals
+
+    program, plan = late
+    people = {p.id: p for p in program.participants}
+    openings = Openings(program, plan, WAITLIST_TODAY)
+    person = people[waiting_list(program, plan, WAITLIST_TODAY)[0].participant]
+    cohort = open_cohorts(program, plan, WAITLIST_TODAY)[0]
+    first = next(proposals(program, plan, cohort, person, WAITLIST_TODAY, openings))
+    seat = confirmed_seat(program, plan, cohort, person, WAITLIST_TODAY, openings)
+    assert seat == first and openings.verdicts[(cohort.id, first.start)] is True
+    openings.verdicts[(cohort.id, first.start)] = False  # as if the facilitator were busy
+    again = confirmed_seat(program, plan, cohort, person, WAITLIST_TODAY, openings)
+    assert again is None or again.start != first.start

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -36,17 +37,26 @@ def public_holidays(program: Program, years: Iterable[int]) -> dict[date, str]:
     years = sorted(set(years))
     if not years or not program.holiday_categories:
         return {}
-    entity = getattr(holidays, program.country, None)
+    return dict(_holidays(program.country, tuple(program.holiday_categories),
+                          years[0], years[-1]))
+
+
+@lru_cache(maxsize=64)
+def _holidays(country: str, categories: tuple[str, ...], first: int,
+              last: int) -> dict[date, str]:
+    """:func:`public_holidays` of ``country`` from ``first`` to ``last`` (cached: a
+    waiting list checks thousands of proposed seats)."""
+    entity = getattr(holidays, country, None)
     if entity is None or not hasattr(entity, "supported_categories"):
         raise InputError(None, "program.country", said("unknown country {country}",
-                                                                 country=repr(program.country)))
-    unknown = sorted(set(program.holiday_categories) - set(entity.supported_categories))
+                                                                 country=repr(country)))
+    unknown = sorted(set(categories) - set(entity.supported_categories))
     if unknown:
         raise InputError(
             None,
             "program.holiday_categories",
             said("{categories} not supported for {country} (supported: {supported})",
-                 categories=", ".join(unknown), country=program.country,
+                 categories=", ".join(unknown), country=country,
                  supported=", ".join(sorted(entity.supported_categories))),
         )
     options: dict[str, Any] = {}  # holidays takes each country's own options as **Any
@@ -54,9 +64,9 @@ def public_holidays(program: Program, years: Iterable[int]) -> dict[date, str]:
         options["include_sundays"] = False
     language = "en_US" if "en_US" in getattr(entity, "supported_languages", ()) else None
     found = holidays.country_holidays(
-        program.country,
-        years=range(years[0], years[-1] + 1),
-        categories=tuple(program.holiday_categories),
+        country,
+        years=range(first, last + 1),
+        categories=categories,
         language=language,
         **options,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Set as AbstractSet
+from contextlib import suppress
 from datetime import date
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -29,7 +30,7 @@ from ..rules import (
     checks,
 )
 from ..said import joined, said
-from .local import Violation, as_aware, localize, utc
+from .local import Local, Violation, as_aware, localize, utc
 from .resources import check_cohort_venue, check_facilitators, check_venue, check_venue_overlaps
 from .times import check_availability, check_gaps, check_session_time, public_holidays
 
@@ -63,22 +64,59 @@ def verify(program: Program, plan: Plan, today: date | None = None) -> list[Viol
     out += _check_counts(program, plan)
     out += _check_uids(plan)
     for c in plan.cohorts:
-        members = [participants[m] for m in c.members if m in participants]
-        out += _check_group(program, c, members, c.id in shrunk)
-        out += _check_met_before(program, c)
-        out += _check_session_order(c, orphaned.get(c.id, frozenset()))
-        out += _check_case_owner(c, orphaned.get(c.id, frozenset()))
-        out += check_cohort_venue(program, c)
-        for x in locals_by_cohort[id(c)]:
-            out += check_session_time(program, x, closed)
-            if held_before is None or x.start.date() >= held_before:
-                leader = facilitators.get(c.leader(x.session))
-                out += check_availability(x, members, leader, tz)
-            out += check_venue(program, x)
-        out += check_gaps(program, locals_by_cohort[id(c)])
+        out += _check_cohort(program, c, locals_by_cohort[id(c)], participants, facilitators,
+                             closed, (held_before, c.id in shrunk, orphaned.get(c.id, frozenset())))
     all_locals = [x for c in plan.cohorts for x in locals_by_cohort[id(c)]]
     out += check_facilitators(program, plan, all_locals, facilitators)
     out += check_venue_overlaps(program, all_locals)
+    return out
+
+
+def verify_cohort(
+    program: Program, plan: Plan, cohort_id: str, today: date | None = None
+) -> list[Violation]:
+    """What :func:`verify` finds in ``plan``'s cohort ``cohort_id`` on its own: the rules
+    about its members, sessions, case owners, room and gaps, excused as the plan's
+    history excuses them. Not the rules between cohorts (a facilitator's or room's
+    sessions, cohorts led) or over the whole plan (placement, one person, UIDs)."""
+    tz = ZoneInfo(program.timezone)
+    held_before, shrunk, orphaned = _excused(plan, tz, today)
+    c = plan.cohort(cohort_id)
+    participants: dict[str, Participant] = {}
+    for m in c.members:
+        with suppress(KeyError):  # an unknown id: the placement rule's, not this cohort's
+            participants[m] = program.participant(m)
+    facilitators = {f.id: f for f in program.facilitators}
+    local = [localize(c, s, tz) for s in c.sessions]
+    closed = public_holidays(program, {y for x in local for y in (x.start.year, x.end.year)})
+    return _check_cohort(program, c, local, participants, facilitators, closed,
+                         (held_before, c.id in shrunk, orphaned.get(c.id, frozenset())))
+
+
+def _check_cohort(
+    program: Program, c: Cohort, local: list[Local], participants: dict[str, Participant],
+    facilitators: dict[str, Facilitator], closed: dict[date, str],
+    excused: tuple[date | None, bool, frozenset[int]],
+) -> list[Violation]:
+    """The rules about cohort ``c`` on its own (``local``: its sessions, localised),
+    with what the history excuses: the day before which sessions were held, whether
+    it lost a member, and its held sessions whose case owner withdrew."""
+    held_before, shrunk, orphaned = excused
+    tz = ZoneInfo(program.timezone)
+    out: list[Violation] = []
+    members = [participants[m] for m in c.members if m in participants]
+    out += _check_group(program, c, members, shrunk)
+    out += _check_met_before(program, c)
+    out += _check_session_order(c, orphaned)
+    out += _check_case_owner(c, orphaned)
+    out += check_cohort_venue(program, c)
+    for x in local:
+        out += check_session_time(program, x, closed)
+        if held_before is None or x.start.date() >= held_before:
+            leader = facilitators.get(c.leader(x.session))
+            out += check_availability(x, members, leader, tz)
+        out += check_venue(program, x)
+    out += check_gaps(program, local)
     return out
 
 

@@ -13,17 +13,22 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import islice
-from zoneinfo import ZoneInfo
 
-from ..check.local import localize
-from ..check.times import check_availability
-from ..check.verify import verify
+from ..check.verify import verify, verify_cohort
 from ..domain import Participant, Program
 from ..plan import Cohort, Plan
-from ..solver.join import Join, Openings, joined, neighbourhood, open_cohorts, proposals
+from ..solver.join import (
+    Join,
+    Openings,
+    joined,
+    neighbourhood,
+    open_cohorts,
+    proposals,
+    seated,
+)
 from .costs import csv_cell
 
 HEADER = ("rank", "participant", "name", "organization", "email", "reason", "fits")
@@ -72,41 +77,26 @@ def confirmed_seat(
 ) -> Join | None:
     """The best proposal for ``person`` in ``cohort`` that the checker accepts, or None.
 
-    The checker judges the cohort with the facilitator's and the room's other
-    cohorts (:func:`~backstage_sched.solver.join.neighbourhood`): every rule
-    between cohorts is about those.
+    The checker judges the cohort with the person on its own
+    (:func:`~backstage_sched.check.verify.verify_cohort`), then with the
+    facilitator's and the room's other cohorts
+    (:func:`~backstage_sched.solver.join.neighbourhood`): every rule between cohorts
+    is about those. That second verdict sees the added session, not who sits in
+    the cohort, so it is reached once per cohort and start (``openings.verdicts``)
+    and holds for everyone the first check lets in at that start.
     """
+    openings = openings or Openings(program, plan, today)
     for join in islice(proposals(program, plan, cohort, person, today, openings), TRIES):
-        after = joined(program, plan, join)
-        if _unavailable(program, after, join.cohort):
-            continue  # the checker would say the same, after checking much more
-        if not verify(program, neighbourhood(program, after, cohort.id)):
+        alone = replace(plan, cohorts=(seated(program, plan, join),))
+        if verify_cohort(program, alone, cohort.id):
+            continue
+        key = (cohort.id, join.start)
+        if key not in openings.verdicts:
+            after = neighbourhood(program, joined(program, plan, join), cohort.id)
+            openings.verdicts[key] = not verify(program, after)
+        if openings.verdicts[key]:
             return join
     return None
-
-
-def _unavailable(program: Program, plan: Plan, cohort_id: str) -> bool:
-    """Whether a member or the leader of a session of ``cohort_id`` cannot come.
-
-    :func:`~backstage_sched.check.verify.verify` makes this very check on each
-    of these sessions (the same members, leader and held sessions), so a plan
-    that fails here fails there; most proposals fail on the facilitator's days,
-    and this looks at one cohort instead of the neighbourhood.
-    """
-    tz = ZoneInfo(program.timezone)
-    cohort = plan.cohort(cohort_id)
-    participants = {p.id: p for p in program.participants}
-    facilitators = {f.id: f for f in program.facilitators}
-    members = [participants[m] for m in cohort.members if m in participants]
-    held_before = plan.history.held_before
-    judged = [
-        (x, facilitators.get(cohort.leader(x.session)))
-        for x in (localize(cohort, s, tz) for s in cohort.sessions)
-        if held_before is None or x.start.date() >= held_before
-    ]
-    # the leader first: one person, and the usual reason
-    return any(check_availability(x, [], leader, tz) for x, leader in judged) or any(
-        check_availability(x, members, None, tz) for x, _ in judged)
 
 
 def waitlist_csv(program: Program, waiting: list[Waiting]) -> str:

@@ -52,7 +52,7 @@ def open_cohorts(program: Program, plan: Plan, today: date) -> list[Cohort]:
 
 class Openings:
     """Per cohort, the times a session could be added for a newcomer's case turn: inside
-    the rules, free for the facilitator (sessions a day, pause), the room (one session at
+    the rules, open to the facilitator (their days, sessions a day, pause), the room (one session at
     a time, a seat more) and every member. Worked out once per cohort, then asked per
     person."""
 
@@ -61,6 +61,9 @@ class Openings:
         self.cal = WorkCalendar(program)
         self.people = {p.id: p for p in program.participants}
         self._slots: dict[str, list[tuple[datetime, datetime]]] = {}
+        # (cohort, start): whether the checker accepted the cohort's neighbourhood with
+        # a session added then; kept here by whoever asks it (the waiting list)
+        self.verdicts: dict[tuple[str, datetime], bool] = {}
 
     def slots(self, cohort: Cohort) -> list[tuple[datetime, datetime]]:
         """Start and end of every time a session could be added to ``cohort``, best first."""
@@ -78,6 +81,8 @@ class Openings:
         per_day = program.sessions_per_day(fac)
         for slot in _added_slots(program, cal, cohort, self.today):
             start, end = cal.start_datetime(slot), cal.end_datetime(slot)
+            if cal.blocked(fac.unavailable, (), slot):
+                continue
             if any(_blocked(cal, p, start) for p in members):
                 continue
             if any(a < end + pause and start < b + pause for a, b, pause in busy):
@@ -114,20 +119,25 @@ def _room_has_a_seat(program: Program, cohort: Cohort) -> bool:
     return all(capacity.get(r, 0) >= len(cohort.members) + 2 for r in rooms)
 
 
-def joined(program: Program, plan: Plan, join: Join) -> Plan:
-    """``plan`` with ``join`` carried out: a member more, their session added, off the
-    list, the objective counted again (:meth:`~backstage_sched.plan.Plan.restated`)."""
+def seated(program: Program, plan: Plan, join: Join) -> Cohort:
+    """``join``'s cohort with its person seated: a member more, their session added."""
     cohort = plan.cohort(join.cohort)
     index = len(cohort.sessions)
     added = Session(
         index=index, start=join.start, end=join.end, case_owner=join.person,
         venue=cohort.venue, uid=uid_for(program.id, f"{cohort.id}-{join.person}", index),
     )
-    new = replace(cohort, members=(*cohort.members, join.person),
-                  sessions=(*cohort.sessions, added))
+    return replace(cohort, members=(*cohort.members, join.person),
+                   sessions=(*cohort.sessions, added))
+
+
+def joined(program: Program, plan: Plan, join: Join) -> Plan:
+    """``plan`` with ``join`` carried out (:func:`seated`), the person off the list, the
+    objective counted again (:meth:`~backstage_sched.plan.Plan.restated`)."""
+    new = seated(program, plan, join)
     return replace(
         plan,
-        cohorts=tuple(new if c.id == cohort.id else c for c in plan.cohorts),
+        cohorts=tuple(new if c.id == new.id else c for c in plan.cohorts),
         unplaced=tuple(u for u in plan.unplaced if u.participant != join.person),
     ).restated(len(program.participants))
 
