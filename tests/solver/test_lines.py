@@ -17,7 +17,7 @@ from backstage_sched.plan import Unplaced
 from backstage_sched.solver.model.instance import Instance
 from backstage_sched.solver.readback import plan_key
 from backstage_sched.solver.schedule import Schedule
-from backstage_sched.solver.search.lines import room_lines
+from backstage_sched.solver.search.lines import room_lines, rooms_bind
 
 ROOT = Path(__file__).resolve().parents[2]
 MIXED = ROOT / "examples" / "mixed-2027"
@@ -84,6 +84,14 @@ def test_company_room_lines_keep_one_organisation_per_cohort() -> None:
 def test_without_rooms_there_are_no_room_lines() -> None:
     program = load_program(MIXED / "program.toml", MIXED / "participants.csv")
     assert room_lines(Instance.of(program.replace(venues=()))) == []
+    assert not rooms_bind(Instance.of(program.replace(venues=())))
+
+
+def test_a_room_with_seats_to_spare_does_not_bind() -> None:
+    """36 people, one room: its two lines seat 7 a lane, 280 a year; the series search
+    then starts from the greedy construction, not the rooms' lines."""
+    program = load_program(MIXED / "program.toml", MIXED / "participants.csv")
+    assert not rooms_bind(Instance.of(program.replace(venues=(Venue("sal", "Salen", 8),))))
 
 
 def test_a_small_room_seats_more_as_two_cohorts_a_lane(tmp_path: Path) -> None:
@@ -100,6 +108,7 @@ def test_a_small_room_seats_more_as_two_cohorts_a_lane(tmp_path: Path) -> None:
     program = program.replace(
         venues=(Venue("liten", "Lilla rummet", 6),),
         facilitators=tuple(replace(f, max_cohorts=None) for f in program.facilitators))
+    assert rooms_bind(Instance.of(program))
     cohorts = room_lines(Instance.of(program))
     assert _plan(program, cohorts) == []
     assert sum(len(c.members) for c in cohorts) > 200

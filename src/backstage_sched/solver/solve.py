@@ -33,7 +33,7 @@ from .schedule import Schedule, ScheduledCohort
 from .search.construct import greedy
 from .search.coordinator import coordinator_cohorts
 from .search.levels import solve_instance
-from .search.lines import room_lines
+from .search.lines import room_lines, rooms_bind
 from .search.neighbourhood import Race, search_series
 
 
@@ -113,8 +113,8 @@ def _series_search(
     say = say or (lambda _msg: None)
     inst = inst or Instance.of(program)
     pool = SeriesPool(inst)
-    if STARTS[place] == "greedy":  # with rooms, the rooms' lines filled greedily
-        cohorts = room_lines(inst) if program.venues else greedy_schedule(inst, greedy(inst))
+    if STARTS[place] == "greedy":  # where rooms bind, the rooms' lines filled greedily
+        cohorts = room_lines(inst) if rooms_bind(inst) else greedy_schedule(inst, greedy(inst))
     else:
         cohorts = coordinator_cohorts(inst, pool)
     say(said("start: {placed} placed by the {name} construction",

@@ -62,6 +62,28 @@ def room_lines(inst: Instance) -> list[ScheduledCohort]:
     return _seat(inst, diary, booked)
 
 
+def rooms_bind(inst: Instance) -> bool:
+    """Whether the rooms are what the plan is short of: their lines, a cohort of the
+    room's size every 4 weeks in each, seat fewer than the people."""
+    if not inst.program.venues:
+        return False
+    rooms, starts, seats, lanes = _lines(inst)
+    return lanes * len(starts) * sum(seats[r] for r in rooms) < len(inst.participants)
+
+
+def _lines(inst: Instance) -> tuple[list[int], list[int], list[int], int]:
+    """The rooms that seat a smallest cohort (the largest first), the start slots of
+    their lines (:func:`_starts`), every room's seats, and a line's lanes: the days it
+    can start a cohort in the first 4 weeks."""
+    groups = inst.program.groups
+    seats = [min(inst.largest_cohort, v.capacity - 1) for v in inst.program.venues]
+    rooms = sorted(range(len(seats)), key=lambda r: (-seats[r], r))
+    eff = np.asarray(inst.calendar.effective_number)
+    early = eff[0] + inst.program.sessions.min_gap_days if len(eff) else 0
+    return ([r for r in rooms if seats[r] >= groups.min_size], _starts(inst), seats,
+            int((eff < early).sum()))
+
+
 def _starts(inst: Instance) -> list[int]:
     """The slots of a room's lines: from the day's start, a session and the pause after
     it apart (one facilitator may then lead two in a row), unless a session apart
@@ -90,18 +112,13 @@ def _book(inst: Instance, diary: Diary) -> list[_Line]:
     cal_no = inst.calendar.calendar_number
     weekday = diary.weekday
     n_days = inst.n_days
-    seats = [min(inst.largest_cohort, v.capacity - 1) for v in program.venues]
-    rooms = sorted(range(len(seats)), key=lambda r: (-seats[r], r))
-    rooms = [r for r in rooms if seats[r] >= groups.min_size]
-    starts = _starts(inst)
+    rooms, starts, seats, lanes = _lines(inst)
     lines = [(r, a) for r in rooms for a in starts]
     fac_open = [diary.grid(inst.facilitator_open[f]) for f in range(len(inst.facilitators))]
     limit = [inst.facilitator_limit(f) for f in inst.facilitators]
     smallest = groups.min_size + 1  # sessions of a smallest cohort
     # a lane (a line's day every 4 weeks) holds one cohort of the room's size, or a
     # smallest one and then another: more people, one cohort more each
-    early = eff[0] + rules.min_gap_days
-    lanes = int((eff < early).sum())  # first sessions a line can start in 4 weeks
     spare = min(sum(limit), len(inst.facilitators) * n_days) - lanes * len(lines)
     seated = lanes * len(starts) * sum(seats[r] for r in rooms)
     split: set[int] = set()
