@@ -98,7 +98,8 @@ by the neighbourhood search over series (:mod:`.neighbourhood`)."""
 
 
 STARTS = ("coordinator", "greedy")
-"""The constructions the series searches start from, in their places in the race."""
+"""The constructions the series searches start from, in their places in the race
+("greedy": :func:`.lines.room_lines` where the rooms bind, else :func:`.construct.greedy`)."""
 
 
 def _series_search(
