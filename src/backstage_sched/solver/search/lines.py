@@ -7,8 +7,9 @@ coordinator booking rooms would:
 
 - on each open day, each line serves the cohort that waits longest for its next
   session: first one that kicked off on that weekday (a regular rhythm), else
-  any whose gap rule allows the day; a cohort that cannot be served within the
-  gap rule ends there;
+  one whose gap rule allows the day and that cannot meet on its own weekday
+  any more (one that can waits, unless the line can start no cohort); a cohort
+  that cannot be served within the gap rule ends there;
 - a line with no cohort to serve starts one, led by the facilitator free then
   who is open on that weekday most often in the months ahead (else who leads
   the fewest cohorts), while a smallest cohort still fits in the program;
@@ -132,6 +133,13 @@ def _book(inst: Instance, diary: Diary) -> list[_Line]:
     active: dict[tuple[int, int], list[_Line]] = {line: [] for line in lines}
     done: list[_Line] = []
     shortest = groups.min_size * rules.min_gap_days  # a smallest cohort's span, at least
+    def _can_wait(c: _Line, day: int, a: int) -> bool:
+        """Whether ``c`` can still meet on its kick-off weekday within the gap rule."""
+        own = weekday[c.days[0]]
+        return any(weekday[d] == own and fac_open[c.facilitator][d, a]
+                   and eff[d] - eff[c.days[-1]] <= rules.max_gap_days
+                   for d in range(day + 1, min(n_days, day + 8)))
+
     for day in range(n_days):
         for line in lines:
             r, a = line
@@ -146,18 +154,25 @@ def _book(inst: Instance, diary: Diary) -> list[_Line]:
             ready = [c for c in going if eff[day] - eff[c.days[-1]] >= rules.min_gap_days
                      and fac_open[c.facilitator][day, a]
                      and not diary.fac_grid[c.facilitator][day, a]]
+            waiting: list[_Line] = []
+            if ready and not any(weekday[c.days[0]] == weekday[day] for c in ready):
+                # a cohort of another weekday that can still meet on its own waits
+                waiting = [c for c in ready if _can_wait(c, day, a)]
+                ready = [c for c in ready if c not in waiting]
             if ready:
                 c = max(ready, key=lambda c: (weekday[c.days[0]] == weekday[day],
                                               eff[day] - eff[c.days[-1]]))
                 c.days.append(day)
                 diary.book(c.facilitator, r, [(cal_no[day], a)], new_cohort=False)
                 continue
-            if eff[-1] - eff[day] < shortest:
-                continue
             free = [f for f in range(len(inst.facilitators))
                     if diary.load[f] < limit[f] and fac_open[f][day, a]
                     and not diary.fac_grid[f][day, a]]
-            if not free:
+            if eff[-1] - eff[day] < shortest or not free:
+                if waiting:  # no cohort can start here: serve one that would wait
+                    c = max(waiting, key=lambda c: eff[day] - eff[c.days[-1]])
+                    c.days.append(day)
+                    diary.book(c.facilitator, r, [(cal_no[day], a)], new_cohort=False)
                 continue
             ahead = [d for d in range(day, n_days) if weekday[d] == weekday[day]
                      and eff[d] - eff[day] <= (seats[r] + 1) * rules.max_gap_days]
