@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -90,6 +90,18 @@ class Instance:
     def apart(self) -> frozenset[tuple[int, int]]:
         """Every pair that may not share a cohort: ``not_with`` and "met before"."""
         return self.not_with_pairs | self.met_before_pairs
+
+    def may_join(self, members: Sequence[int], p: int) -> bool:
+        """Whether participant ``p`` may sit with ``members`` (indexes): the organisation
+        rule (a company run: one organisation a cohort) and no pair kept apart."""
+        people, program = self.participants, self.program
+        org = people[p].organization
+        orgs = [people[q].organization for q in members]
+        if program.mode == "company" and orgs and orgs[0] != org:
+            return False
+        if program.mode == "mixed" and orgs.count(org) >= program.groups.max_per_organization:
+            return False
+        return not any((min(p, q), max(p, q)) in self.apart for q in members)
 
     def extra(self, k: int) -> int:
         """Sessions slot ``k`` holds beyond members + 1: held for members since withdrawn."""

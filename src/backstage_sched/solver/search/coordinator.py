@@ -85,17 +85,6 @@ class _Method:
         np.maximum.at(best, self.kick_weekday, self.prefix[p])
         return tuple(int(w) for w in np.flatnonzero(best >= self.groups.min_size + 1))
 
-    def _may_join(self, members: list[int], p: int) -> bool:
-        people = self.inst.participants
-        org = people[p].organization
-        orgs = [people[q].organization for q in members]
-        if self.program.mode == "company" and orgs and orgs[0] != org:
-            return False
-        if self.program.mode == "mixed" and orgs.count(org) >= self.groups.max_per_organization:
-            return False
-        apart = self.inst.apart
-        return not any((p, q) in apart or (q, p) in apart for q in members)
-
     def _form(self, seed: int, waiting: list[int], target: int) -> _Cohort:
         """A cohort around ``seed``, filled first-fit from ``waiting`` (the largest
         organisations first) while some free series fits every member."""
@@ -106,7 +95,7 @@ class _Method:
         for p in sorted(waiting, key=lambda p: -size[people[p].organization]):
             if len(c.members) >= target:
                 break
-            if p == seed or not self._may_join(c.members, p):
+            if p == seed or not self.inst.may_join(c.members, p):
                 continue
             fit = np.minimum(c.fit, self.prefix[p, c.idx])
             if (fit >= len(c.members) + 2).any():
@@ -189,7 +178,7 @@ class _Method:
     def _extend(self, c: _Cohort, p: int) -> bool:
         """Seat ``p`` in ``c`` (one that is :meth:`_extendable`) with one more session."""
         n, s = len(c.members), c.series
-        if self.prefix[p, s] < n + 2 or not self._may_join(c.members, p):
+        if self.prefix[p, s] < n + 2 or not self.inst.may_join(c.members, p):
             return False
         extra = int(self.days[s, n + 1])
         c.members.append(p)
@@ -205,7 +194,7 @@ class _Method:
             if self.prefix[p, c.series] < len(c.members) + 1:
                 continue
             for q in list(c.members):
-                if not self._may_join([m for m in c.members if m != q], p):
+                if not self.inst.may_join([m for m in c.members if m != q], p):
                     continue
                 for other in extendable:
                     if other is not c and self._extend(other, q):

@@ -29,7 +29,7 @@ smallest size. The neighbourhood search starts from this plan.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -118,27 +118,25 @@ def _book(inst: Instance, diary: Diary) -> list[_Line]:
     fac_open = [diary.grid(inst.facilitator_open[f]) for f in range(len(inst.facilitators))]
     limit = [inst.facilitator_limit(f) for f in inst.facilitators]
     smallest = groups.min_size + 1  # sessions of a smallest cohort
-    # a lane (a line's day every 4 weeks) holds one cohort of the room's size, or a
-    # smallest one and then another: more people, one cohort more each
-    spare = min(sum(limit), len(inst.facilitators) * n_days) - lanes * len(lines)
-    seated = lanes * len(starts) * sum(seats[r] for r in rooms)
-    split: set[int] = set()
-    for r in sorted(rooms, key=lambda r: (seats[r], r)):
-        more = lanes * len(starts) * (2 * groups.min_size - seats[r])
-        if seated < len(inst.participants) and spare >= lanes * len(starts) and more > 0:
-            split.add(r)
-            spare -= lanes * len(starts)
-            seated += more
+    split = _split(inst, rooms, len(starts), seats, lanes, limit)
     second = eff[-1] - (2 * smallest - 1) * rules.min_gap_days  # last start that can split
+    shortest = groups.min_size * rules.min_gap_days  # a smallest cohort's span, at least
     active: dict[tuple[int, int], list[_Line]] = {line: [] for line in lines}
     done: list[_Line] = []
-    shortest = groups.min_size * rules.min_gap_days  # a smallest cohort's span, at least
-    def _can_wait(c: _Line, day: int, a: int) -> bool:
+
+    def free(f: int, day: int, a: int) -> bool:
+        return bool(fac_open[f][day, a]) and not diary.fac_grid[f][day, a]
+
+    def can_wait(c: _Line, day: int, a: int) -> bool:
         """Whether ``c`` can still meet on its kick-off weekday within the gap rule."""
         own = weekday[c.days[0]]
         return any(weekday[d] == own and fac_open[c.facilitator][d, a]
                    and eff[d] - eff[c.days[-1]] <= rules.max_gap_days
                    for d in range(day + 1, min(n_days, day + 8)))
+
+    def serve(c: _Line, day: int) -> None:
+        c.days.append(day)
+        diary.book(c.facilitator, c.room, [(cal_no[day], c.slot)], new_cohort=len(c.days) == 1)
 
     for day in range(n_days):
         for line in lines:
@@ -152,38 +150,54 @@ def _book(inst: Instance, diary: Diary) -> list[_Line]:
                  else going).append(c)
             active[line] = going
             ready = [c for c in going if eff[day] - eff[c.days[-1]] >= rules.min_gap_days
-                     and fac_open[c.facilitator][day, a]
-                     and not diary.fac_grid[c.facilitator][day, a]]
+                     and free(c.facilitator, day, a)]
             waiting: list[_Line] = []
             if ready and not any(weekday[c.days[0]] == weekday[day] for c in ready):
                 # a cohort of another weekday that can still meet on its own waits
-                waiting = [c for c in ready if _can_wait(c, day, a)]
+                waiting = [c for c in ready if can_wait(c, day, a)]
                 ready = [c for c in ready if c not in waiting]
             if ready:
-                c = max(ready, key=lambda c: (weekday[c.days[0]] == weekday[day],
-                                              eff[day] - eff[c.days[-1]]))
-                c.days.append(day)
-                diary.book(c.facilitator, r, [(cal_no[day], a)], new_cohort=False)
+                serve(max(ready, key=lambda c: (weekday[c.days[0]] == weekday[day],
+                                                eff[day] - eff[c.days[-1]])), day)
                 continue
-            free = [f for f in range(len(inst.facilitators))
-                    if diary.load[f] < limit[f] and fac_open[f][day, a]
-                    and not diary.fac_grid[f][day, a]]
-            if eff[-1] - eff[day] < shortest or not free:
+            leaders = [f for f in range(len(inst.facilitators))
+                       if diary.load[f] < limit[f] and free(f, day, a)]
+            if eff[-1] - eff[day] < shortest or not leaders:
                 if waiting:  # no cohort can start here: serve one that would wait
-                    c = max(waiting, key=lambda c: eff[day] - eff[c.days[-1]])
-                    c.days.append(day)
-                    diary.book(c.facilitator, r, [(cal_no[day], a)], new_cohort=False)
+                    serve(max(waiting, key=lambda c: eff[day] - eff[c.days[-1]]), day)
                 continue
             ahead = [d for d in range(day, n_days) if weekday[d] == weekday[day]
                      and eff[d] - eff[day] <= (seats[r] + 1) * rules.max_gap_days]
-            f = min(free, key=lambda f: (-int(fac_open[f][ahead, a].sum()), diary.load[f], f))
+            f = min(leaders,
+                    key=lambda f: (-int(fac_open[f][ahead, a].sum()), diary.load[f], f))
             longest = smallest if r in split and eff[day] <= second else seats[r] + 1
-            c = _Line(f, r, a, [day], longest)
+            c = _Line(f, r, a, [], longest)
             active[line].append(c)
-            diary.book(f, r, [(cal_no[day], a)], new_cohort=True)
+            serve(c, day)
     for line in lines:
         done.extend(active[line])
     return [c for c in done if len(c.days) > groups.min_size]
+
+
+def _split(inst: Instance, rooms: list[int], starts: int, seats: list[int], lanes: int,
+           limit: list[int]) -> set[int]:
+    """The rooms whose first cohorts are smallest ones, each followed by a second in its
+    lane: the smallest first, while the facilitators can lead a cohort more for each of
+    their lanes and the lines (a cohort of the room's size a lane) seat fewer than the
+    people. Two cohorts of ``min_size`` seat more than one in a room of fewer seats than
+    twice that."""
+    groups = inst.program.groups
+    per_room = lanes * starts
+    spare = min(sum(limit), len(inst.facilitators) * inst.n_days) - per_room * len(rooms)
+    seated = per_room * sum(seats[r] for r in rooms)
+    split: set[int] = set()
+    for r in sorted(rooms, key=lambda r: (seats[r], r)):
+        more = per_room * (2 * groups.min_size - seats[r])
+        if seated < len(inst.participants) and spare >= per_room and more > 0:
+            split.add(r)
+            spare -= per_room
+            seated += more
+    return split
 
 
 def _seat(inst: Instance, diary: Diary, booked: list[_Line]) -> list[ScheduledCohort]:
@@ -193,10 +207,6 @@ def _seat(inst: Instance, diary: Diary, booked: list[_Line]) -> list[ScheduledCo
     people = inst.participants
     grids = np.stack([diary.grid(inst.participant_open[p]) for p in range(len(people))])
     flexible = grids.sum(axis=(1, 2))
-    apart: dict[int, set[int]] = defaultdict(set)
-    for p, q in inst.apart:
-        apart[p].add(q)
-        apart[q].add(p)
     placed = np.zeros(len(people), dtype=bool)
     minutes = inst.calendar.slot_minutes
     cal_no = inst.calendar.calendar_number
@@ -206,7 +216,7 @@ def _seat(inst: Instance, diary: Diary, booked: list[_Line]) -> list[ScheduledCo
         reach = np.where(open_.all(axis=1), len(c.days), np.argmin(open_, axis=1))
         can = np.flatnonzero((reach > groups.min_size) & ~placed)
         order = can[np.lexsort((can, flexible[can], -reach[can]))]
-        members = _members(inst, [int(p) for p in order], len(c.days) - 1, apart)
+        members = _members(inst, [int(p) for p in order], len(c.days) - 1)
         members.sort(key=lambda p: -int(reach[p]))
         while members and int(reach[members[-1]]) < len(members) + 1:
             members.pop()
@@ -223,13 +233,12 @@ def _seat(inst: Instance, diary: Diary, booked: list[_Line]) -> list[ScheduledCo
     return result
 
 
-def _members(inst: Instance, order: list[int], most: int,
-             apart: dict[int, set[int]]) -> list[int]:
-    """Up to ``most`` of ``order`` (best first) who may sit together: the organisation
-    rule (company runs: the organisation with the most of them), never two kept apart."""
-    program = inst.program
-    org = [p.organization for p in inst.participants]
-    if program.mode == "company":
+def _members(inst: Instance, order: list[int], most: int) -> list[int]:
+    """Up to ``most`` of ``order`` (best first) who may sit together
+    (:meth:`.Instance.may_join`); in a company run, of the organisation with the most
+    of them."""
+    if inst.program.mode == "company":
+        org = [p.organization for p in inst.participants]
         count = Counter(org[p] for p in order)
         first: dict[str, int] = {}
         for i, p in enumerate(order):
@@ -238,16 +247,10 @@ def _members(inst: Instance, order: list[int], most: int,
             return []
         best = min(first, key=lambda o: (-min(count[o], most), first[o]))
         order = [p for p in order if org[p] == best]
-        cap = most
-    else:
-        cap = program.groups.max_per_organization
     chosen: list[int] = []
-    per_org: Counter[str] = Counter()
     for p in order:
-        if per_org[org[p]] >= cap or apart[p] & set(chosen):
-            continue
-        chosen.append(p)
-        per_org[org[p]] += 1
-        if len(chosen) >= most:
-            break
+        if inst.may_join(chosen, p):
+            chosen.append(p)
+            if len(chosen) >= most:
+                break
     return chosen
