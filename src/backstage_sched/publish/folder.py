@@ -20,6 +20,7 @@ from ..inputs.snapshot import program_to_dict, read_snapshot
 from ..plan import Plan
 from ..said import option, said
 from .attendance import attendance_csv
+from .beside import Beside
 from .changes import CHANGES, OUTBOX, Outbox, first_outbox
 from .costs import costs_csv, costs_excel_csv
 from .groups import GROUPS_XLSX, groups_xlsx
@@ -159,6 +160,9 @@ def write_plan_dir(
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_temps(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+    # the workbooks need nothing the rest makes: made beside it, on another core
+    books = Beside(lambda: (invoices_xlsx(program, plan, stamp),
+                            groups_xlsx(program, plan, stamp)))
     files = _Files(tmp)
     try:
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700; colleagues must read it
@@ -173,12 +177,13 @@ def write_plan_dir(
         files.put_text("overview.html", overview_html(program, plan, waiting))
         files.put_text("costs.csv", costs_csv(program, plan), newline="")
         files.put("costs-excel.csv", costs_excel_csv(program, plan))
-        files.put(INVOICES_XLSX, invoices_xlsx(program, plan, stamp))
         files.put(INVOICES_CSV, invoices_csv(program, plan))
-        files.put(GROUPS_XLSX, groups_xlsx(program, plan, stamp))
         files.put_text("attendance.csv", attendance_csv(program, plan), newline="")
         files.put_text("waitlist.csv", waitlist_csv(program, waiting), newline="")
         sending = sending if sending is not None else first_outbox(program, plan, stamp)
+        invoices, groups = books.result()
+        files.put(INVOICES_XLSX, invoices)
+        files.put(GROUPS_XLSX, groups)
         files.wait()
         _check_feeds(tmp, sending)
         for rel, data in sorted(sending.files.items()):
@@ -196,10 +201,12 @@ def write_plan_dir(
         check_out_dir(out)  # the folder may have changed while the solver ran
         _swap(tmp, out)
     except BaseException:
+        books.close()
         files.close()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
+        books.close()
         files.close()
     return out
 

@@ -14,7 +14,7 @@ checker before it is used (:mod:`backstage_sched.publish.waitlist`,
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -76,20 +76,23 @@ class Openings:
         if not _room_has_a_seat(program, cohort):
             return
         members = [self.people[m] for m in cohort.members if m in self.people]
-        busy = _bookings(program, self.plan, cohort)
+        busy: dict[date, list[tuple[datetime, datetime, timedelta]]] = defaultdict(list)
+        for booking in _bookings(program, self.plan, cohort):
+            busy[booking[0].astimezone(cal.tz).date()].append(booking)
         fac = program.facilitator(cohort.facilitator)
         per_day = program.sessions_per_day(fac)
+        day = timedelta(days=1)
         for slot in _added_slots(program, cal, cohort, self.today):
             start, end = cal.start_datetime(slot), cal.end_datetime(slot)
             if cal.blocked(fac.unavailable, (), slot):
                 continue
             if any(_blocked(cal, p, start) for p in members):
                 continue
-            if any(a < end + pause and start < b + pause for a, b, pause in busy):
+            near = [*busy.get(slot.day - day, ()), *busy.get(slot.day, ()),
+                    *busy.get(slot.day + day, ())]  # a session and its pause span no day
+            if any(a < end + pause and start < b + pause for a, b, pause in near):
                 continue
-            same_day = sum(1 for a, _, pause in busy
-                           if pause and a.astimezone(cal.tz).date() == slot.day)
-            if same_day >= per_day:
+            if sum(1 for _, _, pause in busy.get(slot.day, ()) if pause) >= per_day:
                 continue
             yield start, end
 
