@@ -104,6 +104,26 @@ def test_company_run_needs_min_size_from_one_organisation() -> None:
     assert placed_bound(Instance.of(three)).value == 12  # Gamma 5 + 2, Alfa 5
 
 
+def test_company_run_seats_in_an_organisations_only_cohort_those_who_may_sit_together(
+) -> None:
+    program = _program(["Alfa"] * 5 + ["Gamma"] * 7, mode="company")
+    people = list(program.participants)
+    people[0] = replace(people[0], not_with=("p02",))  # Alfa has room for one cohort
+    paired = replace(program, participants=tuple(people))
+    bound = placed_bound(Instance.of(paired))
+    assert bound.parts["company"] == 9 and bound.value == 9  # Gamma 5, Alfa 5 - 1
+    plan = plan_program(paired, SolveOptions(effort=2))
+    assert plan.placed == 9 and plan.objective.optimal
+    people[2] = replace(people[2], not_with=("p01", "p02"))  # a triangle: 2 of 3 out
+    triangle = replace(program, participants=tuple(people))
+    assert placed_bound(Instance.of(triangle)).parts["company"] == 8
+    people[0] = replace(people[0], not_with=())
+    people[2] = replace(people[2], not_with=())
+    people[5] = replace(people[5], not_with=("p07",))  # Gamma's pair: two cohorts part them
+    assert placed_bound(Instance.of(replace(program, participants=tuple(people)))).parts[
+        "company"] == 10
+
+
 def test_sessions_a_day_cap_cohorts_of_a_facilitator_who_works_few_days() -> None:
     program = _program(_distinct(12), start=date(2027, 3, 1), end=date(2027, 7, 30))
     lead = replace(program.facilitators[0], max_cohorts=None, max_sessions_per_day=1)

@@ -21,7 +21,8 @@ are, for a program ``P`` with participants ``N``:
 ``company``
     (company run) each cohort is one organisation's, of at least
     ``min_size``: the most members ``sum K_f`` cohorts can hold when each
-    organisation has only the people who fit a series.
+    organisation has only the people who fit a series, and one with room for
+    a single cohort only those of them who may all sit together.
 ``relaxation``
     (not on a re-plan) the linear relaxation of :mod:`.lp_bound`: cohorts
     typed by facilitator and kick-off weekday, organisations per cohort,
@@ -190,19 +191,51 @@ def _company(inst: Instance, reachable: list[int], cohorts: int) -> int:
 
     Each further cohort of an organisation adds up to ``S`` members while it
     has people left; an organisation has at most ``people // min_size``
-    cohorts. The gains per organisation never grow, so taking the best next
-    cohort ``cohorts`` times is optimal.
+    cohorts. One that can have only one cohort seats together only people
+    no pair of whom is kept apart (:func:`_together`). The gains per
+    organisation never grow, so taking the best next cohort ``cohorts`` times
+    is optimal.
     """
     groups = inst.program.groups
     size = inst.largest_cohort
-    people: dict[str, int] = defaultdict(int)
+    people: dict[str, list[int]] = defaultdict(list)
     for p in reachable:
-        people[inst.participants[p].organization] += 1
+        people[inst.participants[p].organization].append(p)
     gains = []
-    for count in people.values():
+    for members in people.values():
+        count = len(members)
+        if count // groups.min_size == 1:
+            count = _together(inst, members)
         left = count
         for _ in range(count // groups.min_size):
             gains.append(min(size, left))
             left -= min(size, left)
     gains.sort(reverse=True)
     return sum(gains[:cohorts])
+
+
+def _together(inst: Instance, people: list[int]) -> int:
+    """Most of ``people`` who may all sit in one cohort: no pair of them kept apart
+    (``not_with``, met before). Exact by trying every group, for the few people of an
+    organisation with room for one cohort; for more, all but one of each pair of a
+    greedy matching (never fewer than the exact number)."""
+    apart = inst.apart
+    pairs = [(i, j) for i, p in enumerate(people) for j, q in enumerate(people)
+             if i < j and (min(p, q), max(p, q)) in apart]
+    if not pairs:
+        return len(people)
+    if len(people) > TOGETHER_EXACT:
+        matched: set[int] = set()
+        for i, j in pairs:
+            if i not in matched and j not in matched:
+                matched |= {i, j}
+        return len(people) - len(matched) // 2
+    best = 0
+    for chosen in range(1 << len(people)):
+        if all(not (chosen >> i & 1 and chosen >> j & 1) for i, j in pairs):
+            best = max(best, chosen.bit_count())
+    return best
+
+
+TOGETHER_EXACT = 16
+"""Most people :func:`_together` tries every group of (2 ** 16 groups)."""
