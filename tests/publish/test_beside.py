@@ -40,3 +40,16 @@ def test_close_stops_a_child_still_at_work() -> None:
     assert time.monotonic() - started < 10
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # reaped: no such child any more
+
+
+def test_without_a_process_to_spare_the_work_is_done_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    here = os.getpid()
+    work = Beside(os.getpid)
+    assert work.result() == here
+    work.close()

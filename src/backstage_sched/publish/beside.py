@@ -5,7 +5,8 @@ need nothing the rest makes, and Python renders on one core at a time. On Linux
 they are made in a child process forked from this one (it sees the program and
 the plan as they are, copying nothing), while this process goes on; the bytes
 come back through a pipe. Elsewhere, or when the child fails, the work is done
-here when its result is asked for, so the result, and any error, is the same.
+here when its result is asked for (also when no process can be started), so the
+result, and any error, is the same.
 """
 
 from __future__ import annotations
@@ -36,10 +37,15 @@ class Beside(Generic[T]):
         if sys.platform != "linux":
             return
         read, write = os.pipe()
-        with warnings.catch_warnings():  # Python 3.12+ warns of fork beside threads;
-            # the child touches no lock another thread may hold (no output, no import)
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
+        try:
+            with warnings.catch_warnings():  # Python 3.12+ warns of fork beside threads;
+                # the child touches no lock another thread may hold (it prints nothing)
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+        except OSError:  # no process to spare (a limit, a sandbox): made here instead
+            os.close(read)
+            os.close(write)
+            return
         if pid == 0:
             os.close(read)
             status = 1
