@@ -32,7 +32,7 @@ from .readback import greedy_schedule, level_value, loads, plan_key
 from .schedule import Schedule, ScheduledCohort
 from .search.construct import greedy
 from .search.coordinator import coordinator_cohorts
-from .search.levels import solve_instance
+from .search.levels import PORTFOLIO_FROM, solve_instance
 from .search.lines import room_lines, rooms_bind
 from .search.neighbourhood import Race, search_series
 
@@ -198,11 +198,6 @@ def _polish(inst: Instance, schedule: Schedule, say: Progress) -> Schedule:
         levels = said("{first}, {then}", first=levels, then=more)
     say(said("polished: {levels}", levels=levels))
     return replace(schedule, cohorts=tuple(cohorts), objective=values)
-
-
-PORTFOLIO_FROM = 24
-"""Programs of at least this many people are searched by a portfolio (see
-:func:`_solve_portfolio`); smaller ones solve at once in one process."""
 
 
 def _portfolio(options: Tuning, inst: Instance) -> bool:

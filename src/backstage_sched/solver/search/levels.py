@@ -93,7 +93,7 @@ def _hint_start(
     """Hint the model with the plan the search starts from, and return that plan
     (None on a re-plan: its hint, the earlier plan, need not be valid).
 
-    Without ``start``, from :data:`SERIES_START_FROM` people, a construction
+    Without ``start``, from :data:`PORTFOLIO_FROM` people, a construction
     (:func:`.hints.best_start`) that places fewer than ``ceiling`` is first improved
     by the neighbourhood search over series, which finds the people a construction
     leaves out in a fraction of the time the whole model takes to (36 real
@@ -105,17 +105,18 @@ def _hint_start(
         say(said("re-planning {count} earlier cohorts", count=len(inst.earlier)))
         return None
     current = list(start) if start is not None else best_start(inst, say)
-    if start is None and ceiling is not None and len(inst.participants) >= SERIES_START_FROM \
+    if start is None and ceiling is not None and len(inst.participants) >= PORTFOLIO_FROM \
             and plan_key(inst, current)[0] < ceiling:
         current = search_series(inst, current, options, say, ceiling)
     add_schedule_hint(model, v, inst, current)
     return current
 
 
-SERIES_START_FROM = 24
-"""From this many people the whole model starts from the series search's plan when
-the construction falls short of the bound; smaller programs are solved whole at once
-(as :data:`.solve.PORTFOLIO_FROM` has it)."""
+PORTFOLIO_FROM = 24
+"""From this many people a program is searched harder: by a portfolio of seeds side by
+side (:func:`.solve._solve_portfolio`), and from the series search's plan when the
+construction falls short of the bound. Smaller ones solve at once in one process,
+from the construction."""
 
 SMALL = 40
 """Up to this many participants a program is small: every level is searched longer."""
