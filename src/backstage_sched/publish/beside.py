@@ -36,7 +36,10 @@ class Beside(Generic[T]):
         self._read = -1
         if sys.platform != "linux":
             return
-        read, write = os.pipe()
+        try:
+            read, write = os.pipe()
+        except OSError:  # no descriptor to spare: made here instead
+            return
         try:
             with warnings.catch_warnings():  # Python 3.12+ warns of fork beside threads;
                 # the child touches no lock another thread may hold (it prints nothing)
