@@ -75,6 +75,10 @@ class _Method:
         pool = self.pool = pool or SeriesPool(inst)
         self.fac, self.slot, self.days, self.prefix = pool.fac, pool.slot, pool.days, pool.prefix
         self.usable = np.ones(len(pool), dtype=bool)
+        # series no room can take any more: skipped when booking (a shortcut, the same
+        # choice), while a member's availability still counts them
+        self.roomless = np.zeros(len(pool), dtype=bool)
+        self._rooms_full = _RoomsFull(inst, pool) if program.venues and len(pool) else None
         self.kick_weekday = diary.weekday[self.days[:, 0]] if len(pool) else np.zeros(0, int)
 
     # -- step 2 ---------------------------------------------------------------------
@@ -126,7 +130,7 @@ class _Method:
         the first room free at every session when the program has rooms. Every
         candidate is judged at once on the diary's grids."""
         need = len(c.members) + 1
-        viable = c.idx[(c.fit >= need) & self.usable[c.idx]]
+        viable = c.idx[(c.fit >= need) & self.usable[c.idx] & ~self.roomless[c.idx]]
         if not len(viable):
             return False
         load = np.array(self.diary.load)[self.fac[viable]]
@@ -158,6 +162,8 @@ class _Method:
         cal_no = self.inst.calendar.calendar_number
         self.diary.book(f, room, [(cal_no[d], slot) for d in days], new_cohort)
         self._refresh(f)
+        if self._rooms_full is not None:
+            self.roomless[self._rooms_full.through(self.diary, days)] = True
 
     # -- step 4 ----------------------------------------------------------------------
 
@@ -243,6 +249,37 @@ class _Method:
                     self._trade(booked, extendable, p):
                 extendable = [c for c in booked if self._extendable(c)]
         return booked
+
+
+class _RoomsFull:
+    """The series whose first ``min_size + 1`` sessions meet where every room that
+    seats a smallest cohort is taken: none of them can be booked any more."""
+
+    def __init__(self, inst: Instance, pool: SeriesPool) -> None:
+        least = inst.program.groups.min_size + 1
+        self.g = g = inst.n_slots
+        # a smallest cohort: min_size members and the facilitator, min_size + 1 sessions
+        self.rooms = [r for r, v in enumerate(inst.program.venues) if v.capacity >= least]
+        first = pool.days[:, :least]
+        cells = np.where(first >= 0, first * g + pool.slot[:, None], -1).ravel()
+        self.order = np.argsort(cells, kind="stable")
+        self.cells = cells[self.order]
+        self.least = least
+        self.full: set[int] = set()
+
+    def through(self, diary: Diary, days: list[int]) -> np.ndarray:
+        """The series through cells of ``days`` (day indexes) that every room has now
+        taken and that were not full before."""
+        found = []
+        for d in days:
+            for s in range(self.g):
+                cell = d * self.g + s
+                if cell in self.full or not all(diary.room_grid[r][d, s] for r in self.rooms):
+                    continue
+                self.full.add(cell)
+                lo, hi = np.searchsorted(self.cells, [cell, cell + 1])
+                found.append(self.order[lo:hi] // self.least)
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def coordinator_cohorts(inst: Instance, pool: SeriesPool | None = None) -> list[ScheduledCohort]:
