@@ -1,4 +1,4 @@
-"""Room lines: the construction for programs with rooms (:mod:`.search.lines`)."""
+"""Room paths: the construction for programs where rooms bind (:mod:`.search.lines`)."""
 
 from __future__ import annotations
 
@@ -94,20 +94,25 @@ def test_a_room_with_seats_to_spare_does_not_bind() -> None:
     assert not rooms_bind(Instance.of(program.replace(venues=(Venue("sal", "Salen", 8),))))
 
 
-def test_a_small_room_seats_more_as_two_cohorts_a_lane(tmp_path: Path) -> None:
-    """One room of five seats, two starts a day: a lane every 4 weeks seats five in a
-    year as one cohort, nine as a cohort of four and one after it. With more people
-    than the lanes seat and facilitators to spare, the lines split, and seat more
-    than one cohort a lane could (40 lanes of five)."""
+def _one_room(tmp_path: Path, people: int, facilitators: int, room: Venue) -> Program:
+    """A generated program (benchmarks/generate.py) in one room, facilitators unlimited."""
     import sys
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from generate import generate
 
-    program = load_program(*generate(tmp_path, 300, 8, 0, "normal"))
-    program = program.replace(
-        venues=(Venue("liten", "Lilla rummet", 6),),
+    program = load_program(*generate(tmp_path, people, facilitators, 0, "normal"))
+    return program.replace(
+        venues=(room,),
         facilitators=tuple(replace(f, max_cohorts=None) for f in program.facilitators))
+
+
+def test_a_small_room_seats_more_as_two_cohorts_a_lane(tmp_path: Path) -> None:
+    """One room of five seats, two starts a day: a lane every 4 weeks seats five in a
+    year as one cohort, nine as a cohort of four and one after it. With more people
+    than the lanes seat and facilitators to spare, the paths seat more than one
+    cohort a lane could (40 lanes of five)."""
+    program = _one_room(tmp_path, 300, 8, Venue("liten", "Lilla rummet", 6))
     assert rooms_bind(Instance.of(program))
     cohorts = room_lines(Instance.of(program))
     assert _plan(program, cohorts) == []
@@ -117,3 +122,22 @@ def test_a_small_room_seats_more_as_two_cohorts_a_lane(tmp_path: Path) -> None:
     assert any(a.slots[0].minute == b.slots[0].minute
                and 28 <= (b.slots[0].day - a.slots[-1].day).days <= 35
                for a in cohorts for b in cohorts)
+
+
+def test_a_full_room_takes_cohorts_that_meet_every_5_weeks(tmp_path: Path) -> None:
+    """One room of seven seats, two starts a day, 400 people: cohorts that meet every 4
+    weeks fit 40 side by side in a year (280 seats; the day-by-day lines placed 274),
+    every 5 weeks more. A cohort changes weekday only across the summer break, which is
+    not a whole number of weeks."""
+    program = _one_room(tmp_path, 400, 8, Venue("sal", "Salen", 8))
+    inst = Instance.of(program)
+    assert rooms_bind(inst)
+    cohorts = room_lines(inst)
+    assert _plan(program, cohorts) == []
+    assert sum(len(c.members) for c in cohorts) > 300
+    blackout = program.blackouts[0]
+    for c in cohorts:
+        for a, b in zip(c.slots, c.slots[1:], strict=False):
+            assert a.day.weekday() == b.day.weekday() or a.day < blackout.start < b.day
+    assert any((b.day - a.day).days == 35 for c in cohorts
+               for a, b in zip(c.slots, c.slots[1:], strict=False))

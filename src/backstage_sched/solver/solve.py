@@ -115,7 +115,8 @@ def _series_search(
     inst = inst or Instance.of(program)
     pool = SeriesPool(inst)
     if STARTS[place] == "greedy":  # where rooms bind, the rooms' lines filled greedily
-        cohorts = room_lines(inst) if rooms_bind(inst) else greedy_schedule(inst, greedy(inst))
+        cohorts = (room_lines(inst, options) if rooms_bind(inst)
+                   else greedy_schedule(inst, greedy(inst)))
     else:
         cohorts = coordinator_cohorts(inst, pool)
     say(said("start: {placed} placed by the {name} construction",

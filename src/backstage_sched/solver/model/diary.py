@@ -86,6 +86,11 @@ class Diary:
                 self._block(self.room_blocked[room], self.room_grid[room], c, minute,
                             self.duration)
 
+    def next_days(self, d: int) -> range:
+        """The day indexes a session on day index ``d`` may be followed by (the gap
+        rule)."""
+        return range(int(self._lo[d]), max(int(self._lo[d]), int(self._hi[d])))
+
     def lo_step(self, step: int) -> np.ndarray:
         """Per day index, the first day index at least ``step`` days later not counting
         blackout days (and at least the minimum gap in calendar days)."""

@@ -1,66 +1,79 @@
-"""Room lines: the construction for programs with rooms, filling each room's calendar.
+"""Room paths: the construction for programs where rooms bind, packing each room's year.
 
-A room holds a few sessions a day; each of its daily start times is a *line*
-of open days. Where rooms bind, a plan is as good as the way it packs cohorts
-into those lines, so this construction fills them day by day, as a
-coordinator booking rooms would:
+Where rooms bind, a plan is as good as the way its cohorts share the rooms'
+days. A cohort in a room is a *path* through the room's open days: a kick-off,
+then each session 28-35 days after the one before (the gap rule, blackouts not
+counted). Three steps, each exact for what it looks at:
 
-- on each open day, each line serves the cohort that waits longest for its next
-  session: first one that kicked off on that weekday (a regular rhythm), else
-  one whose gap rule allows the day and that cannot meet on its own weekday
-  any more (one that can waits, unless the line can start no cohort); a cohort
-  that cannot be served within the gap rule ends there;
-- a line with no cohort to serve starts one, led by the facilitator free then
-  who is open on that weekday most often in the months ahead (else who leads
-  the fewest cohorts), while a smallest cohort still fits in the program;
-- a cohort ends at as many sessions as its room seats members plus one; but
-  while the facilitators can lead more cohorts than the lines hold side by
-  side, the first cohorts in the smallest rooms end at a smallest cohort's
-  sessions, and a second cohort follows each in its line (two cohorts of four
-  and five seat more than one of five, six or seven in a year), as long as the
-  lines seat fewer than the people.
+1. **Paths** (:func:`_paths`): one CP-SAT model chooses every room's paths at
+   once, as whole numbers of cohorts passing each (session number, day): at
+   most a room's daily starts a day in each room, at most the sessions the
+   facilitators open that day can lead across the rooms, at most the cohorts
+   the facilitators may lead in all, and a cohort of at most as many members
+   as its room seats and at least ``min_size``. It places the most members (a
+   member is a session after the kick-off), then changes weekday the least. A
+   path keeps its kick-off's weekday, except across a blackout: a series of
+   5-week steps cannot keep its weekday over a summer break that is not a
+   whole number of weeks, and a room packed with 5-week series seats a quarter
+   more than with 4-week ones.
+2. **Start times and leaders** (:func:`_times`, :func:`_leaders`): each cohort
+   keeps one of its room's daily starts where it can; then one assignment model
+   gives each cohort a facilitator open at all its sessions, never two at once,
+   within ``max_cohorts`` and the sessions a day they may lead.
+3. **Seats** (:func:`_seat`): people take the seats, the longest cohorts first:
+   those who can come to the most of its sessions, the least available first,
+   one organisation per seat as the rules allow (company runs: one organisation
+   per cohort). A cohort keeps as many sessions as it has members plus one, or
+   is dropped below the smallest size.
 
-Then people take the seats, the longest cohorts first: those who can come to
-the most of its sessions, the least available first, one organisation per
-seat as the rules allow (company runs: one organisation per cohort). A cohort
-keeps as many sessions as it has members plus one, or is dropped below the
-smallest size. The neighbourhood search starts from this plan.
+Deterministic: both models run on one worker with a deterministic time limit.
+The neighbourhood search starts from this plan.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
+from ortools.sat.python import cp_model
 
 from ...inputs.workdays import Slot
 from ..model.diary import Diary
 from ..model.instance import Instance
+from ..options import Tuning, time_left
 from ..polish.owners import assign_case_owners
 from ..schedule import ScheduledCohort
 
+PATHS_EFFORT = 20.0
+"""CP-SAT deterministic time for the rooms' paths (a few seconds at 1 200 people)."""
+LEADERS_EFFORT = 5.0
+"""CP-SAT deterministic time for giving the cohorts their facilitators."""
 
-@dataclass
-class _Line:
-    """A cohort being booked: its facilitator, room, start (slot) and days."""
 
-    facilitator: int
+@dataclass(frozen=True)
+class _Path:
+    """A cohort being booked: its room, session days (day indexes) and start slots."""
+
     room: int
-    slot: int
-    days: list[int] = field(default_factory=list)
-    longest: int = 0  # sessions at most: the room's seats plus one
+    days: tuple[int, ...]
+    slots: tuple[int, ...] = ()
 
 
-def room_lines(inst: Instance) -> list[ScheduledCohort]:
+def room_lines(inst: Instance, options: Tuning | None = None) -> list[ScheduledCohort]:
     """A plan for a fresh program with rooms (none without): see the module docstring."""
     program = inst.program
     if not program.venues or not inst.facilitators or inst.earlier:
         return []
     diary = Diary(inst)
-    booked = _book(inst, diary)
-    return _seat(inst, diary, booked)
+    rooms, starts, seats, _ = _lines(inst)
+    if not rooms:
+        return []
+    deadline = time_left(options) if options is not None else float("inf")
+    paths = _paths(inst, diary, rooms, len(starts), seats, deadline)
+    led = _leaders(inst, diary, _times(paths, starts), deadline)
+    return _seat(inst, diary, led)
 
 
 def rooms_bind(inst: Instance) -> bool:
@@ -105,103 +118,198 @@ def _starts(inst: Instance) -> list[int]:
     return apart if len(apart) >= len(close) else close
 
 
-def _book(inst: Instance, diary: Diary) -> list[_Line]:
-    """Every room line filled day by day (the module docstring's first part)."""
+class _PathModel:
+    """The CP-SAT model of step 1 (module docstring): ``starts[r, d]`` cohorts kick off
+    in room ``r`` on day index ``d``; ``steps[r, i, d, e]`` cohorts in room ``r`` have
+    session ``i`` on day ``d`` and session ``i + 1`` on day ``e``."""
+
+    def __init__(self, inst: Instance, diary: Diary, rooms: list[int], per_day: int,
+                 seats: list[int]) -> None:
+        self.inst, self.diary, self.rooms, self.per_day, self.seats = (
+            inst, diary, rooms, per_day, seats)
+        self.model = cp_model.CpModel()
+        self.starts: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.steps: dict[tuple[int, int, int, int], cp_model.IntVar] = {}
+        self.into: dict[tuple[int, int, int], list[cp_model.IntVar]] = defaultdict(list)
+        self.out: dict[tuple[int, int, int], list[cp_model.IntVar]] = defaultdict(list)
+        self._variables()
+        self._flow()
+        self._room_days()
+        self._facilitator_days()
+        self._cohorts_led()
+        self._objective()
+
+    def _keeps_weekday(self, d: int, e: int) -> bool:
+        """Whether a step from day index ``d`` to ``e`` may be taken: on the same
+        weekday, or across a blackout."""
+        cal = self.inst.calendar
+        if self.diary.weekday[d] == self.diary.weekday[e]:
+            return True
+        return bool(cal.effective_number[e] - cal.effective_number[d]
+                    < cal.calendar_number[e] - cal.calendar_number[d])
+
+    def _variables(self) -> None:
+        m, n = self.model, self.inst.n_days
+        for r in self.rooms:
+            for d in range(n):
+                self.starts[r, d] = v = m.new_int_var(0, self.per_day, "")
+                self.into[r, 0, d].append(v)
+            for i in range(self.seats[r]):
+                for d in range(n):
+                    for e in self.diary.next_days(d):
+                        if self._keeps_weekday(d, e):
+                            self.steps[r, i, d, e] = v = m.new_int_var(0, self.per_day, "")
+                            self.out[r, i, d].append(v)
+                            self.into[r, i + 1, e].append(v)
+
+    def _flow(self) -> None:
+        """A cohort that reaches session ``i`` goes on to the next, or ends there when it
+        has its smallest size's sessions."""
+        least = self.inst.program.groups.min_size
+        for key in sorted(set(self.into) | set(self.out)):
+            came, went = sum(self.into[key]), sum(self.out[key])
+            if key[1] < least:
+                self.model.add(came == went)
+            else:
+                self.model.add(came >= went)
+
+    def _room_days(self) -> None:
+        """A room holds at most its daily starts' sessions a day."""
+        for r in self.rooms:
+            for d in range(self.inst.n_days):
+                here = [v for i in range(self.seats[r] + 1) for v in self.into.get((r, i, d), ())]
+                if here:
+                    self.model.add(sum(here) <= self.per_day)
+
+    def _facilitator_days(self) -> None:
+        """Across the rooms, no more sessions a day than the facilitators open that day
+        can lead."""
+        inst = self.inst
+        program = inst.program
+        lead = np.zeros(inst.n_days, dtype=np.int64)
+        for f, fac in enumerate(inst.facilitators):
+            lead += self.diary.grid(inst.facilitator_open[f]).any(axis=1) * (
+                program.sessions_per_day(fac))
+        for d in range(inst.n_days):
+            here = [v for r in self.rooms for i in range(self.seats[r] + 1)
+                    for v in self.into.get((r, i, d), ())]
+            if here and lead[d] < self.per_day * len(self.rooms):
+                self.model.add(sum(here) <= int(lead[d]))
+
+    def _cohorts_led(self) -> None:
+        """No more cohorts than the facilitators may lead in all."""
+        inst = self.inst
+        most = sum(min(inst.facilitator_limit(f), inst.n_days) for f in inst.facilitators)
+        self.model.add(sum(self.starts.values()) <= most)
+
+    def _objective(self) -> None:
+        """The most members (steps), then the fewest sessions off the kick-off's
+        weekday: a step that changes weekday costs the sessions it may leave after it."""
+        weekday = self.diary.weekday
+        changes = [(self.seats[r] - i) * v for (r, i, d, e), v in self.steps.items()
+                   if weekday[d] != weekday[e]]
+        worst = sum(self.per_day * (self.seats[r] - i) for (r, i, d, e) in self.steps
+                    if weekday[d] != weekday[e])
+        self.model.maximize((worst + 1) * sum(self.steps.values()) - sum(changes))
+
+    def read(self, solver: cp_model.CpSolver) -> list[_Path]:
+        """The solution as paths: the cohorts through each (session, day), followed in
+        order of their days."""
+        paths: list[_Path] = []
+        for r in self.rooms:
+            heads: dict[tuple[int, int], list[list[int]]] = defaultdict(list)
+            for d in range(self.inst.n_days):
+                heads[0, d].extend([d] for _ in range(solver.value(self.starts[r, d])))
+            for i in range(self.seats[r] + 1):
+                for d in range(self.inst.n_days):
+                    here = heads.pop((i, d), [])
+                    for e in self.diary.next_days(d):
+                        step = self.steps.get((r, i, d, e))
+                        for _ in range(0 if step is None else solver.value(step)):
+                            path = here.pop()
+                            heads[i + 1, e].append([*path, e])
+                    paths.extend(_Path(r, tuple(p)) for p in here)
+        return paths
+
+
+def _paths(inst: Instance, diary: Diary, rooms: list[int], per_day: int, seats: list[int],
+           seconds: float) -> list[_Path]:
+    """Step 1 of the module docstring: every room's cohorts as paths of days."""
+    paths = _PathModel(inst, diary, rooms, per_day, seats)
+    solver = _solver(PATHS_EFFORT, seconds)
+    status = solver.solve(paths.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return []
+    return paths.read(solver)
+
+
+def _times(paths: list[_Path], starts: list[int]) -> list[_Path]:
+    """Each path's start slots (step 2): the first of its room's daily starts free at
+    all its sessions, else the first free at each; the earliest kick-offs first."""
+    taken: dict[tuple[int, int], set[int]] = defaultdict(set)
+    timed: list[_Path] = []
+    for path in sorted(paths, key=lambda p: (p.days, p.room)):
+        free = [a for a in starts if all(a not in taken[path.room, d] for d in path.days)]
+        slots = tuple(free[:1] * len(path.days)) or tuple(
+            next(a for a in starts if a not in taken[path.room, d]) for d in path.days)
+        for d, a in zip(path.days, slots, strict=True):
+            taken[path.room, d].add(a)
+        timed.append(_Path(path.room, path.days, slots))
+    return timed
+
+
+def _leaders(inst: Instance, diary: Diary, paths: list[_Path], seconds: float
+             ) -> list[tuple[int, _Path]]:
+    """Step 2 of the module docstring: a facilitator for as many members' seats as
+    can be led, as ``(facilitator index, path)``."""
     program = inst.program
-    rules, groups = program.sessions, program.groups
-    eff = np.asarray(inst.calendar.effective_number)
-    cal_no = inst.calendar.calendar_number
-    weekday = diary.weekday
-    n_days = inst.n_days
-    rooms, starts, seats, lanes = _lines(inst)
-    lines = [(r, a) for r in rooms for a in starts]
-    fac_open = [diary.grid(inst.facilitator_open[f]) for f in range(len(inst.facilitators))]
-    limit = [inst.facilitator_limit(f) for f in inst.facilitators]
-    smallest = groups.min_size + 1  # sessions of a smallest cohort
-    split = _split(inst, rooms, len(starts), seats, lanes, limit)
-    second = eff[-1] - (2 * smallest - 1) * rules.min_gap_days  # last start that can split
-    shortest = groups.min_size * rules.min_gap_days  # a smallest cohort's span, at least
-    active: dict[tuple[int, int], list[_Line]] = {line: [] for line in lines}
-    done: list[_Line] = []
-
-    def free(f: int, day: int, a: int) -> bool:
-        return bool(fac_open[f][day, a]) and not diary.fac_grid[f][day, a]
-
-    def can_wait(c: _Line, day: int, a: int) -> bool:
-        """Whether ``c`` can still meet on its kick-off weekday within the gap rule."""
-        own = weekday[c.days[0]]
-        return any(weekday[d] == own and fac_open[c.facilitator][d, a]
-                   and eff[d] - eff[c.days[-1]] <= rules.max_gap_days
-                   for d in range(day + 1, min(n_days, day + 8)))
-
-    def serve(c: _Line, day: int) -> None:
-        c.days.append(day)
-        diary.book(c.facilitator, c.room, [(cal_no[day], c.slot)], new_cohort=len(c.days) == 1)
-
-    for day in range(n_days):
-        for line in lines:
-            r, a = line
-            if diary.room_grid[r][day, a]:
-                continue
-            going: list[_Line] = []
-            for c in active[line]:
-                gap = eff[day] - eff[c.days[-1]]
-                (done if gap > rules.max_gap_days or len(c.days) >= c.longest
-                 else going).append(c)
-            active[line] = going
-            ready = [c for c in going if eff[day] - eff[c.days[-1]] >= rules.min_gap_days
-                     and free(c.facilitator, day, a)]
-            waiting: list[_Line] = []
-            if ready and not any(weekday[c.days[0]] == weekday[day] for c in ready):
-                # a cohort of another weekday that can still meet on its own waits
-                waiting = [c for c in ready if can_wait(c, day, a)]
-                ready = [c for c in ready if c not in waiting]
-            if ready:
-                serve(max(ready, key=lambda c: (weekday[c.days[0]] == weekday[day],
-                                                eff[day] - eff[c.days[-1]])), day)
-                continue
-            leaders = [f for f in range(len(inst.facilitators))
-                       if diary.load[f] < limit[f] and free(f, day, a)]
-            if eff[-1] - eff[day] < shortest or not leaders:
-                if waiting:  # no cohort can start here: serve one that would wait
-                    serve(max(waiting, key=lambda c: eff[day] - eff[c.days[-1]]), day)
-                continue
-            ahead = [d for d in range(day, n_days) if weekday[d] == weekday[day]
-                     and eff[d] - eff[day] <= (seats[r] + 1) * rules.max_gap_days]
-            f = min(leaders,
-                    key=lambda f: (-int(fac_open[f][ahead, a].sum()), diary.load[f], f))
-            longest = smallest if r in split and eff[day] <= second else seats[r] + 1
-            c = _Line(f, r, a, [], longest)
-            active[line].append(c)
-            serve(c, day)
-    for line in lines:
-        done.extend(active[line])
-    return [c for c in done if len(c.days) > groups.min_size]
+    minutes = inst.calendar.slot_minutes
+    model = cp_model.CpModel()
+    lead: dict[tuple[int, int], cp_model.IntVar] = {}
+    for f in range(len(inst.facilitators)):
+        grid = diary.grid(inst.facilitator_open[f])
+        for c, path in enumerate(paths):
+            if all(grid[d, a] for d, a in zip(path.days, path.slots, strict=True)):
+                lead[c, f] = model.new_bool_var("")
+    by_path: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    by_day: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    for (c, f), v in lead.items():
+        by_path[c].append(v)
+        for d, a in zip(paths[c].days, paths[c].slots, strict=True):
+            by_day[f, d].append((a, v))
+    for vs in by_path.values():
+        model.add_at_most_one(vs)
+    for (f, _d), held in by_day.items():
+        fac = inst.facilitators[f]
+        reach = program.sessions.duration_minutes + program.buffer(fac)
+        model.add(sum(v for _, v in held) <= program.sessions_per_day(fac))
+        for a in sorted({a for a, _ in held}):  # never two sessions too close
+            near = [v for b, v in held if abs(minutes[a] - minutes[b]) < reach]
+            if len(near) > 1:
+                model.add_at_most_one(near)
+    for f, fac in enumerate(inst.facilitators):
+        mine = [v for (_, g), v in lead.items() if g == f]
+        if len(mine) > inst.facilitator_limit(fac):
+            model.add(sum(mine) <= inst.facilitator_limit(fac))
+    model.maximize(sum((len(paths[c].days) - 1) * v for (c, _), v in lead.items()))
+    solver = _solver(LEADERS_EFFORT, seconds)
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return []
+    return [(f, paths[c]) for (c, f), v in sorted(lead.items()) if solver.value(v)]
 
 
-def _split(inst: Instance, rooms: list[int], starts: int, seats: list[int], lanes: int,
-           limit: list[int]) -> set[int]:
-    """The rooms whose first cohorts are smallest ones, each followed by a second in its
-    lane: the smallest first, while the facilitators can lead a cohort more for each of
-    their lanes and the lines (a cohort of the room's size a lane) seat fewer than the
-    people. Two cohorts of ``min_size`` seat more than one in a room of fewer seats than
-    twice that."""
-    groups = inst.program.groups
-    per_room = lanes * starts
-    spare = min(sum(limit), len(inst.facilitators) * inst.n_days) - per_room * len(rooms)
-    seated = per_room * sum(seats[r] for r in rooms)
-    split: set[int] = set()
-    for r in sorted(rooms, key=lambda r: (seats[r], r)):
-        more = per_room * (2 * groups.min_size - seats[r])
-        if seated < len(inst.participants) and spare >= per_room and more > 0:
-            split.add(r)
-            spare -= per_room
-            seated += more
-    return split
+def _solver(effort: float, seconds: float) -> cp_model.CpSolver:
+    """One deterministic worker for ``effort`` deterministic seconds, never past
+    ``seconds`` of wall time."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = effort
+    solver.parameters.max_time_in_seconds = max(0.1, min(seconds, 10 * effort))
+    return solver
 
 
-def _seat(inst: Instance, diary: Diary, booked: list[_Line]) -> list[ScheduledCohort]:
-    """People in the booked cohorts (the module docstring's second part)."""
+def _seat(inst: Instance, diary: Diary, led: list[tuple[int, _Path]]) -> list[ScheduledCohort]:
+    """People in the booked cohorts (step 3 of the module docstring)."""
     program = inst.program
     groups = program.groups
     people = inst.participants
@@ -211,12 +319,12 @@ def _seat(inst: Instance, diary: Diary, booked: list[_Line]) -> list[ScheduledCo
     minutes = inst.calendar.slot_minutes
     cal_no = inst.calendar.calendar_number
     result: list[ScheduledCohort] = []
-    for c in sorted(booked, key=lambda c: (-len(c.days), c.days[0], c.room, c.slot)):
-        open_ = grids[:, c.days, c.slot]
-        reach = np.where(open_.all(axis=1), len(c.days), np.argmin(open_, axis=1))
+    for f, path in sorted(led, key=lambda b: (-len(b[1].days), b[1].days, b[1].room, b[0])):
+        open_ = grids[:, list(path.days), list(path.slots)]
+        reach = np.where(open_.all(axis=1), len(path.days), np.argmin(open_, axis=1))
         can = np.flatnonzero((reach > groups.min_size) & ~placed)
         order = can[np.lexsort((can, flexible[can], -reach[can]))]
-        members = _members(inst, [int(p) for p in order], len(c.days) - 1)
+        members = _members(inst, [int(p) for p in order], len(path.days) - 1)
         members.sort(key=lambda p: -int(reach[p]))
         while members and int(reach[members[-1]]) < len(members) + 1:
             members.pop()
@@ -224,10 +332,10 @@ def _seat(inst: Instance, diary: Diary, booked: list[_Line]) -> list[ScheduledCo
             continue
         placed[members] = True
         ids = tuple(sorted(people[p].id for p in members))
-        slots = tuple(Slot(program.start + timedelta(days=cal_no[d]), minutes[c.slot])
-                      for d in c.days[: len(members) + 1])
+        slots = tuple(Slot(program.start + timedelta(days=cal_no[d]), minutes[a])
+                      for d, a in zip(path.days[: len(members) + 1], path.slots, strict=False))
         result.append(ScheduledCohort(
-            inst.facilitators[c.facilitator].id, program.venues[c.room].id, ids, slots,
+            inst.facilitators[f].id, program.venues[path.room].id, ids, slots,
             assign_case_owners(inst, ids, slots)))
     result.sort(key=lambda c: (c.slots[0].day, c.slots[0].minute, c.facilitator, c.members))
     return result
