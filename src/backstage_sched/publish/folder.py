@@ -73,6 +73,8 @@ class _Files:
         self._pending: list[Future[None]] = []
         self.written: set[str] = set()
         """Every path handed over (POSIX, relative to the root)."""
+        self.last: dict[str, bytes] = {}
+        """The bytes last handed over for each path: what the folder will hold."""
 
     def put(self, rel: str, data: bytes) -> None:
         """Write ``data`` to ``rel`` (a POSIX path below the root; its folders are made).
@@ -86,6 +88,7 @@ class _Files:
         if rel in self.written:
             self.wait()
         self.written.add(rel)
+        self.last[rel] = data
         self._batch.append((path, data))
         if len(self._batch) >= BATCH:
             self._send()
@@ -184,8 +187,7 @@ def write_plan_dir(
         invoices, groups = books.result()
         files.put(INVOICES_XLSX, invoices)
         files.put(GROUPS_XLSX, groups)
-        files.wait()
-        _check_feeds(tmp, sending)
+        _check_feeds(files.last, sending)
         for rel, data in sorted(sending.files.items()):
             files.put(rel, data)
         files.put_text(OUTBOX, sending.to_json(program.id))
@@ -211,11 +213,12 @@ def write_plan_dir(
     return out
 
 
-def _check_feeds(folder: Path, sending: Outbox) -> None:
-    """Every feed the outbox names is the file written: same bytes, same stamp."""
+def _check_feeds(written: dict[str, bytes], sending: Outbox) -> None:
+    """Every feed the outbox names is a file the folder holds, with the same bytes
+    (and so the same stamp); ``written``: each file's bytes by path."""
     for feed in sending.feeds:
-        data = (folder / feed.file).read_bytes()
-        if hashlib.sha256(data).hexdigest() != feed.sha256:
+        data = written.get(feed.file)
+        if data is None or hashlib.sha256(data).hexdigest() != feed.sha256:
             raise ValueError(
                 f"outbox feed {feed.file} differs from the file written; "
                 "was the outbox made with another stamp?"
