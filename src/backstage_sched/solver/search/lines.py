@@ -3,23 +3,27 @@
 Where rooms bind, a plan is as good as the way its cohorts share the rooms'
 days. A cohort in a room is a *path* through the room's open days: a kick-off,
 then each session 28-35 days after the one before (the gap rule, blackouts not
-counted). Three steps, each exact for what it looks at:
+counted). In rounds, each exact for what it looks at:
 
-1. **Paths** (:func:`_paths`): one CP-SAT model chooses every room's paths at
-   once, as whole numbers of cohorts passing each (session number, day): at
-   most a room's daily starts a day in each room, at most the sessions the
-   facilitators open that day can lead across the rooms, at most the cohorts
-   the facilitators may lead in all, and a cohort of at most as many members
-   as its room seats and at least ``min_size``. It places the most members (a
-   member is a session after the kick-off), then changes weekday the least. A
-   path keeps its kick-off's weekday, except across a blackout: a series of
-   5-week steps cannot keep its weekday over a summer break that is not a
-   whole number of weeks, and a room packed with 5-week series seats a quarter
-   more than with 4-week ones.
+1. **Paths** (:class:`_PathModel`): one CP-SAT model chooses every room's paths
+   at once, as whole numbers of cohorts passing each (session number, day): at
+   most a room's free daily starts a day in each room; at most the sessions the
+   facilitators open that day can lead across the rooms; no more cohorts than
+   the facilitators may lead, in all, on every set of kick-off weekdays (those
+   who work one of them) and changing between two weekdays (those who work
+   both); no more members on a set of weekdays than people can come on one of
+   them; a cohort of at most as many members as its room seats and at least
+   ``min_size``. It places the most members (a member is a session after the
+   kick-off), then changes weekday the least. A path keeps its kick-off's
+   weekday, except once, across the longest blackout: a series of 5-week steps
+   cannot keep its weekday over a summer break that is not a whole number of
+   weeks, and a room packed with 5-week series seats more than with 4-week ones.
 2. **Start times and leaders** (:func:`_times`, :func:`_leaders`): each cohort
    keeps one of its room's daily starts where it can; then one assignment model
    gives each cohort a facilitator open at all its sessions, never two at once,
-   within ``max_cohorts`` and the sessions a day they may lead.
+   within ``max_cohorts`` and the sessions a day they may lead. The paths no
+   one can lead (a facilitator away in one of their weeks) are dropped, and the
+   next round (:data:`ROUNDS`) books what is left.
 3. **Seats** (:func:`_seat`): people take the seats, the longest cohorts first:
    those who can come to the most of its sessions, the least available first,
    one organisation per seat as the rules allow (company runs: one organisation
@@ -35,6 +39,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import combinations
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -47,9 +52,13 @@ from ..polish.owners import assign_case_owners
 from ..schedule import ScheduledCohort
 
 PATHS_EFFORT = 20.0
-"""CP-SAT deterministic time for the rooms' paths (a few seconds at 1 200 people)."""
+"""CP-SAT deterministic time for the rooms' paths (a few seconds at 1 200 people); a
+tenth of it for each later round."""
 LEADERS_EFFORT = 5.0
 """CP-SAT deterministic time for giving the cohorts their facilitators."""
+ROUNDS = 3
+"""Most rounds of paths and leaders: a round books what is left by the one before,
+where no facilitator could lead a path (one away in one of its weeks)."""
 
 
 @dataclass(frozen=True)
@@ -70,9 +79,19 @@ def room_lines(inst: Instance, options: Tuning | None = None) -> list[ScheduledC
     rooms, starts, seats, _ = _lines(inst)
     if not rooms:
         return []
-    deadline = time_left(options) if options is not None else float("inf")
-    paths = _paths(inst, diary, rooms, len(starts), seats, deadline)
-    led = _leaders(inst, diary, _times(paths, starts), deadline)
+    led: list[tuple[int, _Path]] = []
+    for n in range(ROUNDS):
+        deadline = time_left(options) if options is not None else float("inf")
+        effort = PATHS_EFFORT if n == 0 else PATHS_EFFORT / 10
+        paths = _paths(inst, diary, rooms, starts, seats, effort, deadline)
+        more = _leaders(inst, diary, _times(diary, paths, starts), deadline)
+        cal_no = inst.calendar.calendar_number
+        for f, path in more:
+            diary.book(f, path.room, [(cal_no[d], a) for d, a in zip(
+                path.days, path.slots, strict=True)])
+        led += more
+        if len(more) == len(paths):
+            break
     return _seat(inst, diary, led)
 
 
@@ -123,11 +142,24 @@ class _PathModel:
     in room ``r`` on day index ``d``; ``steps[r, i, d, e]`` cohorts in room ``r`` have
     session ``i`` on day ``d`` and session ``i + 1`` on day ``e``."""
 
-    def __init__(self, inst: Instance, diary: Diary, rooms: list[int], per_day: int,
+    def __init__(self, inst: Instance, diary: Diary, rooms: list[int], starts: list[int],
                  seats: list[int]) -> None:
         self.inst, self.diary, self.rooms, self.per_day, self.seats = (
-            inst, diary, rooms, per_day, seats)
+            inst, diary, rooms, len(starts), seats)
         self.model = cp_model.CpModel()
+        # what the diary has booked (rounds before): the rooms' starts taken each day,
+        # the cohorts each facilitator still may lead
+        self.free = {r: len(starts) - diary.room_grid[r][:, starts].sum(axis=1)
+                     for r in rooms}
+        self.leads = [max(0, min(inst.facilitator_limit(fac), inst.n_days) - diary.load[f])
+                      for f, fac in enumerate(inst.facilitators)]
+        self.works = [_weekdays(diary, inst.facilitator_open[f]) if self.leads[f] else set()
+                      for f in range(len(inst.facilitators))]
+        program = inst.program
+        self.longest_break = max(
+            (sum(1 for n in range((b.end - b.start).days + 1)
+                 if program.start <= b.start + timedelta(days=n) <= program.end)
+             for b in program.blackouts), default=0)
         self.starts: dict[tuple[int, int], cp_model.IntVar] = {}
         self.steps: dict[tuple[int, int, int, int], cp_model.IntVar] = {}
         self.into: dict[tuple[int, int, int], list[cp_model.IntVar]] = defaultdict(list)
@@ -137,28 +169,35 @@ class _PathModel:
         self._room_days()
         self._facilitator_days()
         self._cohorts_led()
+        self._people_days()
         self._objective()
 
     def _keeps_weekday(self, d: int, e: int) -> bool:
         """Whether a step from day index ``d`` to ``e`` may be taken: on the same
-        weekday, or across a blackout."""
+        weekday, or across the longest blackout (so a cohort changes weekday once at
+        most) to a weekday some facilitator works as well."""
         cal = self.inst.calendar
-        if self.diary.weekday[d] == self.diary.weekday[e]:
+        a, b = int(self.diary.weekday[d]), int(self.diary.weekday[e])
+        if a == b:
             return True
-        return bool(cal.effective_number[e] - cal.effective_number[d]
-                    < cal.calendar_number[e] - cal.calendar_number[d])
+        skipped = (cal.calendar_number[e] - cal.calendar_number[d]
+                   - cal.effective_number[e] + cal.effective_number[d])
+        return skipped >= self.longest_break > 0 and any(
+            a in mine and b in mine for mine in self.works)
 
     def _variables(self) -> None:
         m, n = self.model, self.inst.n_days
         for r in self.rooms:
+            free = self.free[r]
             for d in range(n):
-                self.starts[r, d] = v = m.new_int_var(0, self.per_day, "")
-                self.into[r, 0, d].append(v)
+                if free[d]:
+                    self.starts[r, d] = v = m.new_int_var(0, int(free[d]), "")
+                    self.into[r, 0, d].append(v)
             for i in range(self.seats[r]):
                 for d in range(n):
                     for e in self.diary.next_days(d):
-                        if self._keeps_weekday(d, e):
-                            self.steps[r, i, d, e] = v = m.new_int_var(0, self.per_day, "")
+                        if free[d] and free[e] and self._keeps_weekday(d, e):
+                            self.steps[r, i, d, e] = v = m.new_int_var(0, int(free[e]), "")
                             self.out[r, i, d].append(v)
                             self.into[r, i + 1, e].append(v)
 
@@ -178,8 +217,8 @@ class _PathModel:
         for r in self.rooms:
             for d in range(self.inst.n_days):
                 here = [v for i in range(self.seats[r] + 1) for v in self.into.get((r, i, d), ())]
-                if here:
-                    self.model.add(sum(here) <= self.per_day)
+                if len(here) > 1:
+                    self.model.add(sum(here) <= int(self.free[r][d]))
 
     def _facilitator_days(self) -> None:
         """Across the rooms, no more sessions a day than the facilitators open that day
@@ -187,9 +226,12 @@ class _PathModel:
         inst = self.inst
         program = inst.program
         lead = np.zeros(inst.n_days, dtype=np.int64)
+        cal_no = inst.calendar.calendar_number
         for f, fac in enumerate(inst.facilitators):
-            lead += self.diary.grid(inst.facilitator_open[f]).any(axis=1) * (
-                program.sessions_per_day(fac))
+            if self.leads[f]:
+                held = np.array([self.diary.held[f].get(c, 0) for c in cal_no])
+                lead += self.diary.grid(inst.facilitator_open[f]).any(axis=1) * np.maximum(
+                    0, program.sessions_per_day(fac) - held)
         for d in range(inst.n_days):
             here = [v for r in self.rooms for i in range(self.seats[r] + 1)
                     for v in self.into.get((r, i, d), ())]
@@ -197,10 +239,48 @@ class _PathModel:
                 self.model.add(sum(here) <= int(lead[d]))
 
     def _cohorts_led(self) -> None:
-        """No more cohorts than the facilitators may lead in all."""
-        inst = self.inst
-        most = sum(min(inst.facilitator_limit(f), inst.n_days) for f in inst.facilitators)
-        self.model.add(sum(self.starts.values()) <= most)
+        """No more cohorts than the facilitators may lead: in all, on every set of
+        kick-off weekdays (those who work one of them), and changing between two
+        weekdays (those who work both)."""
+        weekday = self.diary.weekday
+        by_day: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for (_r, d), v in self.starts.items():
+            by_day[int(weekday[d])].append(v)
+        self.model.add(sum(self.starts.values()) <= sum(self.leads))
+        days = sorted(by_day)
+        for size in range(1, len(days) + 1):
+            for chosen in combinations(days, size):
+                most = sum(k for k, mine in zip(self.leads, self.works, strict=True)
+                           if mine & set(chosen))
+                self.model.add(sum(v for w in chosen for v in by_day[w]) <= most)
+        changes: dict[frozenset[int], list[cp_model.IntVar]] = defaultdict(list)
+        for (_r, _i, d, e), v in self.steps.items():
+            if weekday[d] != weekday[e]:
+                changes[frozenset((int(weekday[d]), int(weekday[e])))].append(v)
+        for pair, vs in sorted(changes.items(), key=lambda c: sorted(c[0])):
+            most = sum(k for k, mine in zip(self.leads, self.works, strict=True)
+                       if pair <= mine)
+            self.model.add(sum(vs) <= most)
+
+    def _people_days(self) -> None:
+        """For every set of weekdays, no more members meet on them than people can come
+        on one of them (a person can come on a weekday when open on at least half of
+        its days): seats no one can take are not booked."""
+        inst, weekday = self.inst, self.diary.weekday
+        days = sorted({int(w) for w in weekday})
+        open_on = np.zeros((len(inst.participants), len(days)), dtype=bool)
+        for p in range(len(inst.participants)):
+            mine = _weekdays(self.diary, inst.participant_open[p])
+            open_on[p] = [w in mine for w in days]
+        into_weekday: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for (_r, _i, _d, e), v in self.steps.items():
+            into_weekday[int(weekday[e])].append(v)
+        for size in range(1, len(days) + 1):
+            for chosen in combinations(range(len(days)), size):
+                can = int(open_on[:, list(chosen)].any(axis=1).sum())
+                here = [v for k in chosen for v in into_weekday[days[k]]]
+                if here and can < len(inst.participants):
+                    self.model.add(sum(here) <= can)
 
     def _objective(self) -> None:
         """The most members (steps), then the fewest sessions off the kick-off's
@@ -219,7 +299,9 @@ class _PathModel:
         for r in self.rooms:
             heads: dict[tuple[int, int], list[list[int]]] = defaultdict(list)
             for d in range(self.inst.n_days):
-                heads[0, d].extend([d] for _ in range(solver.value(self.starts[r, d])))
+                start = self.starts.get((r, d))
+                heads[0, d].extend([d] for _ in range(0 if start is None else
+                                                      solver.value(start)))
             for i in range(self.seats[r] + 1):
                 for d in range(self.inst.n_days):
                     here = heads.pop((i, d), [])
@@ -232,26 +314,38 @@ class _PathModel:
         return paths
 
 
-def _paths(inst: Instance, diary: Diary, rooms: list[int], per_day: int, seats: list[int],
-           seconds: float) -> list[_Path]:
-    """Step 1 of the module docstring: every room's cohorts as paths of days."""
-    paths = _PathModel(inst, diary, rooms, per_day, seats)
-    solver = _solver(PATHS_EFFORT, seconds)
+def _weekdays(diary: Diary, open_when: frozenset[int] | None) -> set[int]:
+    """The weekdays (as :attr:`.Diary.weekday` counts them) open on at least half of
+    their days, at some start."""
+    grid: np.ndarray = np.asarray(diary.grid(open_when).any(axis=1))
+    return {int(w) for w in np.unique(diary.weekday)
+            if 2 * int(grid[diary.weekday == w].sum()) >= int((diary.weekday == w).sum())}
+
+
+def _paths(inst: Instance, diary: Diary, rooms: list[int], starts: list[int],
+           seats: list[int], effort: float, seconds: float) -> list[_Path]:
+    """Step 1 of the module docstring: every room's cohorts as paths of days, where
+    ``diary`` has room (and facilitators to lead them)."""
+    paths = _PathModel(inst, diary, rooms, starts, seats)
+    solver = _solver(effort, seconds)
     status = solver.solve(paths.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return []
     return paths.read(solver)
 
 
-def _times(paths: list[_Path], starts: list[int]) -> list[_Path]:
+def _times(diary: Diary, paths: list[_Path], starts: list[int]) -> list[_Path]:
     """Each path's start slots (step 2): the first of its room's daily starts free at
     all its sessions, else the first free at each; the earliest kick-offs first."""
+    def free(r: int, d: int, a: int) -> bool:
+        return a not in taken[r, d] and not diary.room_grid[r][d, a]
+
     taken: dict[tuple[int, int], set[int]] = defaultdict(set)
     timed: list[_Path] = []
     for path in sorted(paths, key=lambda p: (p.days, p.room)):
-        free = [a for a in starts if all(a not in taken[path.room, d] for d in path.days)]
-        slots = tuple(free[:1] * len(path.days)) or tuple(
-            next(a for a in starts if a not in taken[path.room, d]) for d in path.days)
+        always = [a for a in starts if all(free(path.room, d, a) for d in path.days)]
+        slots = tuple(always[:1] * len(path.days)) or tuple(
+            next(a for a in starts if free(path.room, d, a)) for d in path.days)
         for d, a in zip(path.days, slots, strict=True):
             taken[path.room, d].add(a)
         timed.append(_Path(path.room, path.days, slots))
@@ -267,7 +361,7 @@ def _leaders(inst: Instance, diary: Diary, paths: list[_Path], seconds: float
     model = cp_model.CpModel()
     lead: dict[tuple[int, int], cp_model.IntVar] = {}
     for f in range(len(inst.facilitators)):
-        grid = diary.grid(inst.facilitator_open[f])
+        grid = diary.grid(inst.facilitator_open[f]) & ~diary.fac_grid[f]
         for c, path in enumerate(paths):
             if all(grid[d, a] for d, a in zip(path.days, path.slots, strict=True)):
                 lead[c, f] = model.new_bool_var("")
@@ -279,18 +373,19 @@ def _leaders(inst: Instance, diary: Diary, paths: list[_Path], seconds: float
             by_day[f, d].append((a, v))
     for vs in by_path.values():
         model.add_at_most_one(vs)
-    for (f, _d), held in by_day.items():
+    for (f, d), held in by_day.items():
         fac = inst.facilitators[f]
         reach = program.sessions.duration_minutes + program.buffer(fac)
-        model.add(sum(v for _, v in held) <= program.sessions_per_day(fac))
+        model.add(sum(v for _, v in held) <= program.sessions_per_day(fac)
+                  - diary.held[f].get(inst.calendar.calendar_number[d], 0))
         for a in sorted({a for a, _ in held}):  # never two sessions too close
             near = [v for b, v in held if abs(minutes[a] - minutes[b]) < reach]
             if len(near) > 1:
                 model.add_at_most_one(near)
     for f, fac in enumerate(inst.facilitators):
         mine = [v for (_, g), v in lead.items() if g == f]
-        if len(mine) > inst.facilitator_limit(fac):
-            model.add(sum(mine) <= inst.facilitator_limit(fac))
+        if len(mine) > inst.facilitator_limit(fac) - diary.load[f]:
+            model.add(sum(mine) <= inst.facilitator_limit(fac) - diary.load[f])
     model.maximize(sum((len(paths[c].days) - 1) * v for (c, _), v in lead.items()))
     solver = _solver(LEADERS_EFFORT, seconds)
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
