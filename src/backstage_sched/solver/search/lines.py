@@ -79,13 +79,13 @@ def room_lines(inst: Instance, options: Tuning | None = None) -> list[ScheduledC
     rooms, starts, seats, _ = _lines(inst)
     if not rooms:
         return []
+    cal_no = inst.calendar.calendar_number
     led: list[tuple[int, _Path]] = []
     for n in range(ROUNDS):
         deadline = time_left(options) if options is not None else float("inf")
         effort = PATHS_EFFORT if n == 0 else PATHS_EFFORT / 10
         paths = _paths(inst, diary, rooms, starts, seats, effort, deadline)
         more = _leaders(inst, diary, _times(diary, paths, starts), deadline)
-        cal_no = inst.calendar.calendar_number
         for f, path in more:
             diary.book(f, path.room, [(cal_no[d], a) for d, a in zip(
                 path.days, path.slots, strict=True)])
