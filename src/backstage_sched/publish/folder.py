@@ -71,10 +71,9 @@ class _Files:
         self._pool = ThreadPoolExecutor(WRITERS, thread_name_prefix="plan-folder")
         self._batch: list[tuple[Path, bytes]] = []
         self._pending: list[Future[None]] = []
-        self.written: set[str] = set()
-        """Every path handed over (POSIX, relative to the root)."""
         self.last: dict[str, bytes] = {}
-        """The bytes last handed over for each path: what the folder will hold."""
+        """Every path handed over (POSIX, relative to the root) and the bytes last
+        handed over for it: what the folder will hold."""
 
     def put(self, rel: str, data: bytes) -> None:
         """Write ``data`` to ``rel`` (a POSIX path below the root; its folders are made).
@@ -85,9 +84,8 @@ class _Files:
         if path.parent not in self._made:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(path.parent)
-        if rel in self.written:
+        if rel in self.last:
             self.wait()
-        self.written.add(rel)
         self.last[rel] = data
         self._batch.append((path, data))
         if len(self._batch) >= BATCH:
@@ -199,7 +197,7 @@ def write_plan_dir(
             files.put_text(REPLIES, replies.to_json())
         files.wait()
         link = previous_link(out, None if previous is None else Path(previous))
-        _write_manifest(tmp, sorted(files.written), program.id, link, calendars)
+        _write_manifest(tmp, sorted(files.last), program.id, link, calendars)
         check_out_dir(out)  # the folder may have changed while the solver ran
         _swap(tmp, out)
     except BaseException:

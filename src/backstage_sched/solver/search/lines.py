@@ -37,6 +37,7 @@ The neighbourhood search starts from this plan.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import combinations
@@ -80,11 +81,12 @@ def room_lines(inst: Instance, options: Tuning | None = None) -> list[ScheduledC
     if not rooms:
         return []
     cal_no = inst.calendar.calendar_number
+    comes = [_weekdays(diary, opened) for opened in inst.participant_open]
     led: list[tuple[int, _Path]] = []
     for n in range(ROUNDS):
         deadline = time_left(options) if options is not None else float("inf")
         effort = PATHS_EFFORT if n == 0 else PATHS_EFFORT / 10
-        paths = _paths(inst, diary, rooms, starts, seats, effort, deadline)
+        paths = _paths(inst, diary, rooms, starts, seats, comes, effort, deadline)
         more = _leaders(inst, diary, _times(diary, paths, starts), deadline)
         for f, path in more:
             diary.book(f, path.room, [(cal_no[d], a) for d, a in zip(
@@ -143,9 +145,11 @@ class _PathModel:
     session ``i`` on day ``d`` and session ``i + 1`` on day ``e``."""
 
     def __init__(self, inst: Instance, diary: Diary, rooms: list[int], starts: list[int],
-                 seats: list[int]) -> None:
+                 seats: list[int], comes: list[set[int]]) -> None:
         self.inst, self.diary, self.rooms, self.per_day, self.seats = (
             inst, diary, rooms, len(starts), seats)
+        self.comes = comes
+        """Per participant, the weekdays they can come (:func:`_weekdays`)."""
         self.model = cp_model.CpModel()
         # what the diary has booked (rounds before): the rooms' starts taken each day,
         # the cohorts each facilitator still may lead
@@ -164,6 +168,8 @@ class _PathModel:
         self.steps: dict[tuple[int, int, int, int], cp_model.IntVar] = {}
         self.into: dict[tuple[int, int, int], list[cp_model.IntVar]] = defaultdict(list)
         self.out: dict[tuple[int, int, int], list[cp_model.IntVar]] = defaultdict(list)
+        self.held: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+        """The sessions each room holds each day (any session number)."""
         self._variables()
         self._flow()
         self._room_days()
@@ -193,6 +199,7 @@ class _PathModel:
                 if free[d]:
                     self.starts[r, d] = v = m.new_int_var(0, int(free[d]), "")
                     self.into[r, 0, d].append(v)
+                    self.held[r, d].append(v)
             for i in range(self.seats[r]):
                 for d in range(n):
                     for e in self.diary.next_days(d):
@@ -200,6 +207,7 @@ class _PathModel:
                             self.steps[r, i, d, e] = v = m.new_int_var(0, int(free[e]), "")
                             self.out[r, i, d].append(v)
                             self.into[r, i + 1, e].append(v)
+                            self.held[r, e].append(v)
 
     def _flow(self) -> None:
         """A cohort that reaches session ``i`` goes on to the next, or ends there when it
@@ -214,11 +222,9 @@ class _PathModel:
 
     def _room_days(self) -> None:
         """A room holds at most its daily starts' sessions a day."""
-        for r in self.rooms:
-            for d in range(self.inst.n_days):
-                here = [v for i in range(self.seats[r] + 1) for v in self.into.get((r, i, d), ())]
-                if len(here) > 1:
-                    self.model.add(sum(here) <= int(self.free[r][d]))
+        for (r, d), here in sorted(self.held.items()):
+            if len(here) > 1:
+                self.model.add(sum(here) <= int(self.free[r][d]))
 
     def _facilitator_days(self) -> None:
         """Across the rooms, no more sessions a day than the facilitators open that day
@@ -233,8 +239,7 @@ class _PathModel:
                 lead += self.diary.grid(inst.facilitator_open[f]).any(axis=1) * np.maximum(
                     0, program.sessions_per_day(fac) - held)
         for d in range(inst.n_days):
-            here = [v for r in self.rooms for i in range(self.seats[r] + 1)
-                    for v in self.into.get((r, i, d), ())]
+            here = [v for r in self.rooms for v in self.held.get((r, d), ())]
             if here and lead[d] < self.per_day * len(self.rooms):
                 self.model.add(sum(here) <= int(lead[d]))
 
@@ -247,12 +252,10 @@ class _PathModel:
         for (_r, d), v in self.starts.items():
             by_day[int(weekday[d])].append(v)
         self.model.add(sum(self.starts.values()) <= sum(self.leads))
-        days = sorted(by_day)
-        for size in range(1, len(days) + 1):
-            for chosen in combinations(days, size):
-                most = sum(k for k, mine in zip(self.leads, self.works, strict=True)
-                           if mine & set(chosen))
-                self.model.add(sum(v for w in chosen for v in by_day[w]) <= most)
+        for chosen in _every_set(sorted(by_day)):
+            most = sum(k for k, mine in zip(self.leads, self.works, strict=True)
+                       if mine & chosen)
+            self.model.add(sum(v for w in chosen for v in by_day[w]) <= most)
         changes: dict[frozenset[int], list[cp_model.IntVar]] = defaultdict(list)
         for (_r, _i, d, e), v in self.steps.items():
             if weekday[d] != weekday[e]:
@@ -264,23 +267,15 @@ class _PathModel:
 
     def _people_days(self) -> None:
         """For every set of weekdays, no more members meet on them than people can come
-        on one of them (a person can come on a weekday when open on at least half of
-        its days): seats no one can take are not booked."""
-        inst, weekday = self.inst, self.diary.weekday
-        days = sorted({int(w) for w in weekday})
-        open_on = np.zeros((len(inst.participants), len(days)), dtype=bool)
-        for p in range(len(inst.participants)):
-            mine = _weekdays(self.diary, inst.participant_open[p])
-            open_on[p] = [w in mine for w in days]
+        on one of them (:attr:`comes`): seats no one can take are not booked."""
+        weekday = self.diary.weekday
         into_weekday: dict[int, list[cp_model.IntVar]] = defaultdict(list)
         for (_r, _i, _d, e), v in self.steps.items():
             into_weekday[int(weekday[e])].append(v)
-        for size in range(1, len(days) + 1):
-            for chosen in combinations(range(len(days)), size):
-                can = int(open_on[:, list(chosen)].any(axis=1).sum())
-                here = [v for k in chosen for v in into_weekday[days[k]]]
-                if here and can < len(inst.participants):
-                    self.model.add(sum(here) <= can)
+        for chosen in _every_set(sorted(into_weekday)):
+            can = sum(1 for mine in self.comes if mine & chosen)
+            if can < len(self.comes):
+                self.model.add(sum(v for w in chosen for v in into_weekday[w]) <= can)
 
     def _objective(self) -> None:
         """The most members (steps), then the fewest sessions off the kick-off's
@@ -314,6 +309,13 @@ class _PathModel:
         return paths
 
 
+def _every_set(days: list[int]) -> Iterator[set[int]]:
+    """Every non-empty set of ``days`` (weekdays: at most 31 sets)."""
+    for size in range(1, len(days) + 1):
+        for chosen in combinations(days, size):
+            yield set(chosen)
+
+
 def _weekdays(diary: Diary, open_when: frozenset[int] | None) -> set[int]:
     """The weekdays (as :attr:`.Diary.weekday` counts them) open on at least half of
     their days, at some start."""
@@ -323,10 +325,11 @@ def _weekdays(diary: Diary, open_when: frozenset[int] | None) -> set[int]:
 
 
 def _paths(inst: Instance, diary: Diary, rooms: list[int], starts: list[int],
-           seats: list[int], effort: float, seconds: float) -> list[_Path]:
+           seats: list[int], comes: list[set[int]], effort: float, seconds: float
+           ) -> list[_Path]:
     """Step 1 of the module docstring: every room's cohorts as paths of days, where
     ``diary`` has room (and facilitators to lead them)."""
-    paths = _PathModel(inst, diary, rooms, starts, seats)
+    paths = _PathModel(inst, diary, rooms, starts, seats, comes)
     solver = _solver(effort, seconds)
     status = solver.solve(paths.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
