@@ -242,26 +242,26 @@ def _phases(events: list[tuple[float, str]], plan_start: float, plan_end: float)
     return phases
 
 
-def run_size(n: int, f: int, effort: float, seed: int,
-             variant: str = "normal") -> dict[str, Any]:
-    """Generate, plan and check one size; runs inside a fresh child process."""
+def run_size(n: int, f: int, effort: float, seed: int, variant: str,
+             scratch: Path) -> dict[str, Any]:
+    """Generate, plan and check one size in a new folder below ``scratch`` (left there);
+    runs inside a fresh child process."""
     result: dict[str, Any] = {"variant": variant, "size": f"{n}x{f}", "participants": n,
                               "facilitators": f}
-    with tempfile.TemporaryDirectory(prefix=f"bench-{variant}-{n}x{f}-") as tmp:
-        tmp_path = Path(tmp)
-        program_toml, participants_csv = generate(tmp_path / "input", n, f, seed, variant)
-        return run_files(program_toml, participants_csv, tmp_path / "out", effort, seed,
-                         result)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{variant}-{n}x{f}-", dir=scratch))
+    program_toml, participants_csv = generate(tmp / "input", n, f, seed, variant)
+    return run_files(program_toml, participants_csv, tmp / "out", effort, seed, result)
 
 
-def run_stored(name: str, effort: float, seed: int) -> dict[str, Any]:
-    """Plan and check the stored program ``benchmarks/programs/<name>`` as it is."""
+def run_stored(name: str, effort: float, seed: int, scratch: Path) -> dict[str, Any]:
+    """Plan and check the stored program ``benchmarks/programs/<name>`` as it is, its
+    plan folder in a new folder below ``scratch`` (left there)."""
     folder = PROGRAMS / name
     csv_path = folder / "participants.csv"
     result: dict[str, Any] = {"program": name}
-    with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
-        return run_files(folder / "program.toml", csv_path if csv_path.exists() else None,
-                         Path(tmp) / "out", effort, seed, result)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=scratch))
+    return run_files(folder / "program.toml", csv_path if csv_path.exists() else None,
+                     tmp / "out", effort, seed, result)
 
 
 def run_files(program_toml: Path, participants_csv: Path | None, out: Path, effort: float,
@@ -404,13 +404,14 @@ def label(result: dict[str, Any]) -> str:
     return result.get("program") or result.get("variant", "normal")
 
 
-def _child(job: tuple[Any, ...], effort: float, seed: int, queue: Any) -> None:
+def _child(job: tuple[Any, ...], effort: float, seed: int, scratch: Path,
+           queue: Any) -> None:
     try:
         if job[0] == "program":
-            queue.put(run_stored(job[1], effort, seed))
+            queue.put(run_stored(job[1], effort, seed, scratch))
         else:
             _, n, f, variant = job
-            queue.put(run_size(n, f, effort, seed, variant))
+            queue.put(run_size(n, f, effort, seed, variant, scratch))
     except BaseException as exc:  # report, never hang the parent
         result = ({"program": job[1]} if job[0] == "program" else
                   {"variant": job[3], "size": f"{job[1]}x{job[2]}", "participants": job[1],
@@ -419,28 +420,18 @@ def _child(job: tuple[Any, ...], effort: float, seed: int, queue: Any) -> None:
                    "traceback": traceback.format_exc(), "peak_rss_mb": _peak_rss_mb()})
 
 
-def _isolated(job: tuple[Any, ...], effort: float, seed: int) -> dict[str, Any]:
+def _isolated(job: tuple[Any, ...], effort: float, seed: int,
+              scratch: Path) -> dict[str, Any]:
     """Run one job in a fresh (spawned) process so peak memory is per run."""
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(job, effort, seed, queue))
+    proc = ctx.Process(target=_child, args=(job, effort, seed, scratch, queue))
     proc.start()
     result = queue.get()
     proc.join()
     if proc.exitcode not in (0, None) and "error" not in result:
         result["error"] = f"child exited with {proc.exitcode}"
     return result
-
-
-def run_isolated(n: int, f: int, effort: float, seed: int,
-                 variant: str = "normal") -> dict[str, Any]:
-    """Generate and plan one size in a fresh process."""
-    return _isolated(("generated", n, f, variant), effort, seed)
-
-
-def run_stored_isolated(name: str, effort: float, seed: int) -> dict[str, Any]:
-    """Plan one stored program in a fresh process."""
-    return _isolated(("program", name), effort, seed)
 
 
 def _versus(result: dict[str, Any], name: str, yard: dict[str, Any]) -> list[str]:
@@ -716,14 +707,19 @@ def main(argv: list[str] | None = None) -> int:
     best = {k: v for k, v in load_best_known().items()
             if args.seed == 0 or k in stored_programs()}
     results = []
-    for job in jobs:
-        name = job[1] if job[0] == "program" else f"{job[3]} {job[1]}x{job[2]}"
-        print(f"running {name} ...", flush=True)
-        result = _isolated(job, args.effort, args.seed)
-        results.append(result)
-        status = "FAIL" if failures(result, best) else "ok"
-        flags = "".join(f", {flag}" for flag in against_best(result, best))
-        print(f"  {name}: {result.get('wall_s', math.nan):.1f} s, {status}{flags}", flush=True)
+    # every run's folders are removed together at the end: on a file system without a
+    # journal (ext4), files made within minutes of deleting thousands nearby cost
+    # far more, and a run would pay for the cleaning up of the run before it
+    with tempfile.TemporaryDirectory(prefix="bench-plan-") as scratch:
+        for job in jobs:
+            name = job[1] if job[0] == "program" else f"{job[3]} {job[1]}x{job[2]}"
+            print(f"running {name} ...", flush=True)
+            result = _isolated(job, args.effort, args.seed, Path(scratch))
+            results.append(result)
+            status = "FAIL" if failures(result, best) else "ok"
+            flags = "".join(f", {flag}" for flag in against_best(result, best))
+            print(f"  {name}: {result.get('wall_s', math.nan):.1f} s, {status}{flags}",
+                  flush=True)
 
     print_table(results, args.effort, best)
     from importlib.metadata import version

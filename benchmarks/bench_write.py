@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
@@ -76,7 +77,13 @@ def write_once(folder: Path, out: Path, profile: int = 0) -> tuple[float, float]
     queue = ctx.Queue()
     child = ctx.Process(target=_write, args=(str(folder), str(out), profile, queue))
     child.start()
-    result = queue.get()
+    while True:
+        try:
+            result: tuple[float, float] = queue.get(timeout=1)
+            break
+        except Empty:
+            if not child.is_alive():  # it failed, and said why on stderr
+                raise SystemExit(f"the write failed (exit code {child.exitcode})") from None
     child.join()
     return result
 
@@ -98,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generate", nargs=2, metavar=("VARIANT", "NxF"),
                         help="make FOLDER first, if it is missing")
     parser.add_argument("--effort", type=float, default=2.0, help="effort of --generate")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3, choices=range(1, 100),
+                        metavar="N")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="print the N costliest functions of one more run")
     parser.add_argument("--compare", action="store_true",
@@ -106,17 +114,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.generate and not args.folder.exists():
         make_folder(args.folder, *args.generate, args.effort)
+    # each run writes a folder of its own, all removed together at the end: on a file
+    # system without a journal (ext4), files made within minutes of deleting thousands
+    # nearby cost far more, and a run would pay for replacing the run before it
     with tempfile.TemporaryDirectory(prefix="bench-write-") as tmp:
-        out = Path(tmp) / "plan"
-        runs = [write_once(args.folder, out) for _ in range(args.runs)]
+        runs = [write_once(args.folder, Path(tmp) / f"plan-{i}") for i in range(args.runs)]
         for wall, cpu in runs:
             print(f"write_s {wall:.2f}  cpu_s {cpu:.2f}")
         print(f"median write_s {statistics.median(w for w, _ in runs):.2f} "
               f"(min {min(w for w, _ in runs):.2f}) over {len(runs)} runs")
         if args.profile:
-            write_once(args.folder, out, args.profile)
+            write_once(args.folder, Path(tmp) / "plan-profiled", args.profile)
         if args.compare:
-            diff = differing(args.folder, out)
+            diff = differing(args.folder, Path(tmp) / "plan-0")
             if diff:
                 print(f"{len(diff)} files differ, e.g. {', '.join(diff[:5])}")
                 return 1
