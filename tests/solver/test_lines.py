@@ -94,14 +94,19 @@ def test_a_room_with_seats_to_spare_does_not_bind() -> None:
     assert not rooms_bind(Instance.of(program.replace(venues=(Venue("sal", "Salen", 8),))))
 
 
-def _one_room(tmp_path: Path, people: int, facilitators: int, room: Venue) -> Program:
-    """A generated program (benchmarks/generate.py) in one room, facilitators unlimited."""
+def _generated(tmp_path: Path, people: int, facilitators: int, variant: str) -> Program:
+    """A program made by benchmarks/generate.py (seed 0)."""
     import sys
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from generate import generate
 
-    program = load_program(*generate(tmp_path, people, facilitators, 0, "normal"))
+    return load_program(*generate(tmp_path, people, facilitators, 0, variant))
+
+
+def _one_room(tmp_path: Path, people: int, facilitators: int, room: Venue) -> Program:
+    """A generated program (benchmarks/generate.py) in one room, facilitators unlimited."""
+    program = _generated(tmp_path, people, facilitators, "normal")
     return program.replace(
         venues=(room,),
         facilitators=tuple(replace(f, max_cohorts=None) for f in program.facilitators))
@@ -149,13 +154,8 @@ def test_rooms_are_booked_for_facilitators_who_work_two_weekdays(tmp_path: Path)
     room of seven seats the first round's paths include some no facilitator can lead
     (256 seated); the next rounds book the room again around them (the day-by-day
     lines seated 267)."""
-    import sys
-
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from generate import generate
-
-    program = load_program(*generate(tmp_path, 360, 15, 0, "real"))
-    program = program.replace(venues=(Venue("sal", "Salen", 8),))
+    program = _generated(tmp_path, 360, 15, "real").replace(
+        venues=(Venue("sal", "Salen", 8),))
     inst = Instance.of(program)
     assert rooms_bind(inst)
     cohorts = room_lines(inst)

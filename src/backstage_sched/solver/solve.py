@@ -114,7 +114,7 @@ def _series_search(
     say = say or (lambda _msg: None)
     inst = inst or Instance.of(program)
     pool = SeriesPool(inst)
-    if STARTS[place] == "greedy":  # where rooms bind, the rooms' lines filled greedily
+    if STARTS[place] == "greedy":  # where rooms bind, the rooms' paths (search/lines.py)
         cohorts = (room_lines(inst, options) if rooms_bind(inst)
                    else greedy_schedule(inst, greedy(inst)))
     else:
